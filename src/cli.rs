@@ -1,0 +1,214 @@
+//! The command line: each subcommand is a few lines calling the library.
+
+use bindery::error::Severity;
+use bindery::{Diagnostic, Error, Manuscript};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Binds a Markdown manuscript into an EPUB, a print-ready PDF and a reading pack.
+///
+/// Run without a command to build everything from ./manuscript into ./output.
+#[derive(Debug, Parser)]
+#[command(name = "bindery", version, about, long_about = None)]
+struct Cli {
+    /// What to do; `build` when left out.
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// The manuscript folder, holding book.toml and the chapter files.
+    #[arg(
+        long,
+        short,
+        global = true,
+        value_name = "DIR",
+        default_value = "manuscript"
+    )]
+    manuscript: PathBuf,
+    /// Where outputs are written; created when missing.
+    #[arg(
+        long,
+        short,
+        global = true,
+        value_name = "DIR",
+        default_value = "output"
+    )]
+    out: PathBuf,
+    /// Print errors only: no warnings, no summary.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build every output: the EPUB, the PDF and the reading pack.
+    Build,
+    /// Build the EPUB only: <out>/<title-slug>.epub.
+    Epub,
+    /// Build the print-ready PDF only: <out>/<title-slug>.pdf.
+    Pdf,
+    /// Build the reading pack (EPUB, PDF, cover and manifest in one zip).
+    Pack,
+    /// Check the manuscript and report every problem with its file and line.
+    ///
+    /// Exit status: 0 when clean (acknowledged warnings do not count),
+    /// 1 when there are errors, 2 when there are warnings only.
+    Check {
+        /// How to print the findings.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Print the document model and the table of contents as JSON.
+    Dump,
+    /// Create a new manuscript folder with a book.toml, a chapter and a FAQ.
+    Init {
+        /// The folder to create; it must not exist or be empty.
+        dir: PathBuf,
+        /// The new book's title.
+        #[arg(long, default_value = "Untitled Book")]
+        title: String,
+    },
+}
+
+/// Output formats of `bindery check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// One finding per line, for people.
+    Text,
+    /// A JSON array of findings, for tools.
+    Json,
+}
+
+/// Parses the command line, runs it, and maps the outcome to an exit status.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("{err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<ExitCode, Error> {
+    match &cli.command {
+        None | Some(Command::Build) => build(cli),
+        Some(Command::Epub) => not_yet("EPUB", 3),
+        Some(Command::Pdf) => not_yet("PDF", 4),
+        Some(Command::Pack) => not_yet("reading pack", 6),
+        Some(Command::Check { format }) => check(cli, *format),
+        Some(Command::Dump) => dump(cli),
+        Some(Command::Init { dir, title }) => init(dir, title, cli.quiet),
+    }
+}
+
+fn load(cli: &Cli) -> Result<Manuscript, Error> {
+    let manuscript = bindery::load(&cli.manuscript)?;
+    if !cli.quiet {
+        report(manuscript.warnings.iter().filter(|w| !w.acknowledged));
+    }
+    Ok(manuscript)
+}
+
+fn report<'a>(diagnostics: impl Iterator<Item = &'a Diagnostic>) {
+    for diagnostic in diagnostics {
+        eprintln!("{diagnostic}");
+    }
+}
+
+fn build(cli: &Cli) -> Result<ExitCode, Error> {
+    let manuscript = load(cli)?;
+    let stem = bindery::output_stem(&manuscript.book);
+    if !cli.quiet {
+        let chapters = manuscript.book.chapters.len();
+        eprintln!(
+            "bindery: read “{}”: {chapters} chapters",
+            manuscript.book.metadata.title
+        );
+        for (what, issue, file) in [
+            ("EPUB", 3, format!("{stem}.epub")),
+            ("PDF", 4, format!("{stem}.pdf")),
+            ("reading pack", 6, format!("{stem}-reading-pack.zip")),
+        ] {
+            eprintln!(
+                "bindery: {} not written: the {what} backend is not available yet (issue #{issue})",
+                cli.out.join(file).display()
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn not_yet(what: &str, issue: u32) -> Result<ExitCode, Error> {
+    Err(Error::new(
+        "not-available",
+        None,
+        format!("the {what} backend is not available yet (issue #{issue})"),
+    ))
+}
+
+fn check(cli: &Cli, format: Format) -> Result<ExitCode, Error> {
+    let findings = match bindery::load(&cli.manuscript) {
+        Ok(manuscript) => manuscript.warnings,
+        Err(err) => vec![err.diagnostic().clone()],
+    };
+    match format {
+        Format::Text => {
+            report(findings.iter());
+            if !cli.quiet {
+                eprintln!("{}", summary(&findings));
+            }
+        }
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&findings).unwrap_or_default()
+        ),
+    }
+    let errors = findings.iter().any(|f| f.severity == Severity::Error);
+    let warnings = findings.iter().any(|f| !f.acknowledged);
+    Ok(if errors {
+        ExitCode::from(1)
+    } else if warnings {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn summary(findings: &[Diagnostic]) -> String {
+    let count = |f: &dyn Fn(&Diagnostic) -> bool| findings.iter().filter(|d| f(d)).count();
+    let errors = count(&|d| d.severity == Severity::Error);
+    let warnings = count(&|d| d.severity == Severity::Warning && !d.acknowledged);
+    let acknowledged = count(&|d| d.acknowledged);
+    format!("bindery check: {errors} errors, {warnings} warnings, {acknowledged} acknowledged")
+}
+
+fn dump(cli: &Cli) -> Result<ExitCode, Error> {
+    let manuscript = load(cli)?;
+    let toc = bindery::toc::build(&manuscript.book, manuscript.config.toc_depth());
+    print!("{}", bindery::dump(&manuscript.book, &toc));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn init(dir: &Path, title: &str, quiet: bool) -> Result<ExitCode, Error> {
+    let occupied = std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some());
+    if occupied {
+        return Err(Error::new(
+            "init-not-empty",
+            Some(bindery::error::Place::file(dir)),
+            "the folder already exists and is not empty",
+        )
+        .with_hint("choose a new folder name; bindery init never overwrites files"));
+    }
+    for (name, contents) in bindery::init::skeleton(title) {
+        bindery::output::write_atomic(&dir.join(name), contents.as_bytes())?;
+    }
+    if !quiet {
+        eprintln!(
+            "bindery: created {}; build it with `bindery --manuscript {}`",
+            dir.display(),
+            dir.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,293 @@
+//! `book.toml`: the book's metadata and settings, typed and checked.
+//!
+//! Every key is declared here with its meaning and default. Unknown keys are
+//! errors that name the key, its line and the closest known key, so a typo
+//! never silently changes a book.
+
+use crate::error::{Error, LineIndex, Place};
+use serde::Deserialize;
+use std::ops::Range;
+use std::path::Path;
+use toml::Spanned;
+
+/// The parsed `book.toml`.
+///
+/// ```toml
+/// title = "A Book"            # required
+/// language = "en"             # required, a BCP 47 tag
+/// subtitle = "And Its Subtitle"
+/// authors = ["A. Writer"]
+/// chapters = ["01-intro.md", "faq.md"]
+/// ```
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    /// The book's title. Required.
+    pub title: Spanned<String>,
+    /// The book's language as a BCP 47 tag (`en`, `en-GB`, `fr`). Required.
+    pub language: Spanned<String>,
+    /// A subtitle, set under the title.
+    pub subtitle: Option<String>,
+    /// Authors in the order they are credited. Default: none.
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// A unique identifier such as `urn:isbn:9780000000000`. Default: a UUID
+    /// derived from the title and authors, stable across rebuilds.
+    pub identifier: Option<String>,
+    /// The publisher's name.
+    pub publisher: Option<String>,
+    /// Publication date, ISO 8601: `2026`, `2026-11` or `2026-11-25`.
+    pub date: Option<Spanned<String>>,
+    /// A short description for catalogues and stores.
+    pub description: Option<String>,
+    /// The rights statement, e.g. `© 2026 A. Writer` or a licence.
+    pub rights: Option<String>,
+    /// Chapter files in reading order, relative to the manuscript folder.
+    /// Default: every `*.md` file in the folder in name order, except
+    /// `EDITS.md` and `README.md`.
+    pub chapters: Option<Vec<Spanned<String>>>,
+    /// The file holding the FAQ. Default: `faq.md` or a file whose name ends
+    /// in `-faq.md`, when there is one.
+    pub faq: Option<Spanned<String>>,
+    /// How many heading levels the table of contents lists: 1 lists chapters
+    /// only, 2 adds `##` sections, 3 adds `###` subsections. Default: 3. FAQ
+    /// groups and questions are always listed.
+    pub toc_depth: Option<Spanned<u8>>,
+    /// Settings of the EPUB backend.
+    #[serde(default)]
+    pub epub: EpubConfig,
+    /// Settings of the PDF backend.
+    #[serde(default)]
+    pub pdf: PdfConfig,
+}
+
+/// The `[epub]` table of `book.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct EpubConfig {}
+
+/// The `[pdf]` table of `book.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PdfConfig {}
+
+/// The default of [`Config::toc_depth`].
+pub const DEFAULT_TOC_DEPTH: u8 = 3;
+
+impl Config {
+    /// Parses and checks the text of a `book.toml`; `file` names it in errors.
+    pub fn parse(text: &str, file: &Path) -> Result<Config, Error> {
+        let config: Config = toml::from_str(text).map_err(|err| toml_error(text, file, &err))?;
+        config.check(text, file)?;
+        Ok(config)
+    }
+
+    /// The table of contents depth, with its default.
+    pub fn toc_depth(&self) -> u8 {
+        self.toc_depth
+            .as_ref()
+            .map_or(DEFAULT_TOC_DEPTH, |d| *d.get_ref())
+    }
+
+    fn check(&self, text: &str, file: &Path) -> Result<(), Error> {
+        let at = |span: Range<usize>| place(text, file, span.start);
+        if self.title.get_ref().trim().is_empty() {
+            return Err(Error::new(
+                "empty-title",
+                Some(at(self.title.span())),
+                "the title is empty",
+            )
+            .with_hint("write the book's title, e.g. title = \"My Book\""));
+        }
+        if !is_language_tag(self.language.get_ref()) {
+            return Err(Error::new(
+                "bad-language",
+                Some(at(self.language.span())),
+                format!("`{}` is not a language tag", self.language.get_ref()),
+            )
+            .with_hint("use a BCP 47 tag such as \"en\", \"en-GB\" or \"de\""));
+        }
+        if let Some(date) = &self.date
+            && !is_iso_date(date.get_ref())
+        {
+            return Err(Error::new(
+                "bad-date",
+                Some(at(date.span())),
+                format!("`{}` is not an ISO 8601 date", date.get_ref()),
+            )
+            .with_hint("write the date as YYYY, YYYY-MM or YYYY-MM-DD, e.g. \"2026-11-25\""));
+        }
+        if let Some(depth) = &self.toc_depth
+            && !(1..=6).contains(depth.get_ref())
+        {
+            return Err(Error::new(
+                "bad-toc-depth",
+                Some(at(depth.span())),
+                format!("toc-depth must be between 1 and 6, not {}", depth.get_ref()),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Turns a TOML or serde error into one that names the line and, for an
+/// unknown key, the closest known key.
+fn toml_error(text: &str, file: &Path, err: &toml::de::Error) -> Error {
+    let where_ = err.span().map(|span| place(text, file, span.start));
+    let message = err.message().trim();
+    if let Some((key, expected)) = unknown_field(message) {
+        let hint = match closest(key, &expected) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None if expected.is_empty() => "this table takes no keys yet".to_string(),
+            None => format!("known keys here: {}", expected.join(", ")),
+        };
+        return Error::new("unknown-key", where_, format!("unknown key `{key}`")).with_hint(hint);
+    }
+    if let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.strip_suffix('`'))
+    {
+        let field = field.to_string();
+        let example = match field.as_str() {
+            "title" => "title = \"My Book\"",
+            "language" => "language = \"en\"",
+            _ => "",
+        };
+        let top = Some(Place::at(file, 1, 1));
+        let err = Error::new(
+            "missing-key",
+            top,
+            format!("the required key `{field}` is missing"),
+        );
+        return if example.is_empty() {
+            err
+        } else {
+            err.with_hint(format!("add a line such as {example}"))
+        };
+    }
+    Error::new("bad-toml", where_, message.replace('\n', " "))
+        .with_hint("see the book.toml keys in the README")
+}
+
+/// Reads serde's "unknown field `x`, expected one of `a`, `b`" message.
+fn unknown_field(message: &str) -> Option<(&str, Vec<&str>)> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (key, rest) = rest.split_once('`')?;
+    let expected = rest.split('`').skip(1).step_by(2).collect::<Vec<_>>();
+    Some((key, expected))
+}
+
+/// The known key nearest to `key`, if any is near enough to be a typo.
+fn closest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(key, k), *k))
+        .filter(|(distance, k)| *distance <= 2.max(k.len() / 3))
+        .min()
+        .map(|(_, k)| k)
+}
+
+fn place(text: &str, file: &Path, offset: usize) -> Place {
+    let (line, col) = LineIndex::new(text).line_col(offset);
+    Place::at(file, line, col)
+}
+
+/// A light check of BCP 47's shape: a 2–3 letter language (or 4–8 for
+/// registered ones), then subtags of 1–8 letters or digits.
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or("");
+    let primary_ok =
+        matches!(primary.len(), 2..=3 | 5..=8) && primary.chars().all(|c| c.is_ascii_alphabetic());
+    primary_ok
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// True for `YYYY`, `YYYY-MM` and `YYYY-MM-DD` with a plausible month and day.
+pub fn is_iso_date(date: &str) -> bool {
+    let parts: Vec<&str> = date.split('-').collect();
+    let digits = |s: &str, n: usize| s.len() == n && s.chars().all(|c| c.is_ascii_digit());
+    let in_range = |s: &str, max: u32| s.parse::<u32>().is_ok_and(|v| (1..=max).contains(&v));
+    match parts.as_slice() {
+        [y] => digits(y, 4),
+        [y, m] => digits(y, 4) && digits(m, 2) && in_range(m, 12),
+        [y, m, d] => {
+            digits(y, 4) && digits(m, 2) && digits(d, 2) && in_range(m, 12) && in_range(d, 31)
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Error> {
+        Config::parse(text, Path::new("book.toml"))
+    }
+
+    #[test]
+    fn minimal_config_parses_with_defaults() {
+        let config = parse("title = \"T\"\nlanguage = \"en\"\n").unwrap();
+        assert_eq!(config.title.get_ref(), "T");
+        assert_eq!(config.toc_depth(), DEFAULT_TOC_DEPTH);
+        assert!(config.authors.is_empty());
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_suggestion() {
+        let err = parse("title = \"T\"\nlanguage = \"en\"\nautors = [\"A\"]\n").unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("book.toml:3:1"), "{text}");
+        assert!(text.contains("unknown key `autors`"), "{text}");
+        assert!(text.contains("did you mean `authors`?"), "{text}");
+    }
+
+    #[test]
+    fn unknown_key_in_a_table() {
+        let err = parse("title = \"T\"\nlanguage = \"en\"\n[pdf]\nsize = 1\n").unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("book.toml:4:1: unknown key `size`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn missing_title_is_explained() {
+        let err = parse("language = \"en\"\n").unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("required key `title` is missing"), "{text}");
+        assert!(text.contains("title = \"My Book\""), "{text}");
+    }
+
+    #[test]
+    fn bad_language_tag_names_its_line() {
+        let err = parse("title = \"T\"\nlanguage = \"english language\"\n").unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("book.toml:2:12"), "{text}");
+        assert!(text.contains("not a language tag"), "{text}");
+    }
+
+    #[test]
+    fn toml_syntax_error_has_line_and_column() {
+        let err = parse("title = \"T\"\nlanguage = en\n").unwrap_err();
+        assert!(err.to_string().contains("book.toml:2:"), "{err}");
+    }
+
+    #[test]
+    fn language_tags() {
+        for good in ["en", "en-GB", "zh-Hant-TW", "de-CH-1996", "sgn-BE-FR"] {
+            assert!(is_language_tag(good), "{good}");
+        }
+        for bad in ["", "e", "english language", "en_GB", "en-", "12"] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn iso_dates() {
+        assert!(is_iso_date("2026") && is_iso_date("2026-11") && is_iso_date("2026-11-25"));
+        assert!(!is_iso_date("25/11/2026") && !is_iso_date("2026-13-01") && !is_iso_date("26"));
+    }
+}

@@ -1,0 +1,220 @@
+//! Diagnostics: errors and warnings that name their place in the manuscript.
+//!
+//! An [`Error`] stops the build; a warning is a [`Diagnostic`] collected on the
+//! way and reported without stopping. Both print as `file:line:col: message`
+//! followed by a hint saying what to do.
+
+use serde::Serialize;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    /// The book is built, but something in it is worse than it should be.
+    Warning,
+    /// Nothing can be built until this is fixed.
+    Error,
+}
+
+/// A place in a file of the manuscript.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Place {
+    /// The file, as the user named it or relative to the manuscript folder's parent.
+    pub file: PathBuf,
+    /// Line number counted from 1, when known.
+    pub line: Option<u32>,
+    /// Column counted from 1, when known.
+    pub col: Option<u32>,
+}
+
+impl Place {
+    /// A whole file, without a line.
+    pub fn file(file: impl Into<PathBuf>) -> Place {
+        Place {
+            file: file.into(),
+            line: None,
+            col: None,
+        }
+    }
+
+    /// A line and column of a file.
+    pub fn at(file: impl Into<PathBuf>, line: u32, col: u32) -> Place {
+        Place {
+            file: file.into(),
+            line: Some(line),
+            col: Some(col),
+        }
+    }
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+            if let Some(col) = self.col {
+                write!(f, ":{col}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One finding about the manuscript: what, where, and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// A short stable name for the kind of finding, such as `unknown-key`.
+    pub code: &'static str,
+    /// Where the problem is, when it has a place.
+    pub place: Option<Place>,
+    /// What is wrong, as one sentence.
+    pub message: String,
+    /// What to do about it.
+    pub hint: Option<String>,
+    /// Set when the manuscript acknowledges the finding (for instance with an
+    /// editor's note after an unfinished answer); acknowledged warnings are
+    /// listed by `bindery check` but do not count against the book.
+    pub acknowledged: bool,
+}
+
+impl Diagnostic {
+    /// A warning with a place.
+    pub fn warning(code: &'static str, place: Option<Place>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            code,
+            place,
+            message: message.into(),
+            hint: None,
+            acknowledged: false,
+        }
+    }
+
+    /// Adds a hint saying what to do.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match (self.severity, self.acknowledged) {
+            (Severity::Error, _) => "error",
+            (Severity::Warning, false) => "warning",
+            (Severity::Warning, true) => "acknowledged",
+        };
+        write!(f, "{label}: ")?;
+        if let Some(place) = &self.place {
+            write!(f, "{place}: ")?;
+        }
+        write!(f, "{}", self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// An error that stops the build. It carries the same facts as a diagnostic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error(Box<Diagnostic>);
+
+/// The result type of everything that can fail in bindery.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// An error about a place (or about nothing in particular when `place` is `None`).
+    pub fn new(code: &'static str, place: Option<Place>, message: impl Into<String>) -> Self {
+        Error(Box::new(Diagnostic {
+            severity: Severity::Error,
+            code,
+            place,
+            message: message.into(),
+            hint: None,
+            acknowledged: false,
+        }))
+    }
+
+    /// An error reading or writing a file, with the system's reason.
+    pub fn io(action: &str, path: &Path, err: &std::io::Error) -> Self {
+        Error::new(
+            "io",
+            Some(Place::file(path)),
+            format!("cannot {action}: {}", io_reason(err)),
+        )
+    }
+
+    /// Adds a hint saying what to do.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.0.hint = Some(hint.into());
+        self
+    }
+
+    /// The facts of the error.
+    pub fn diagnostic(&self) -> &Diagnostic {
+        &self.0
+    }
+}
+
+/// The system's reason for an I/O failure, without the "(os error N)" noise.
+fn io_reason(err: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match err.kind() {
+        ErrorKind::NotFound => "no such file or folder".to_string(),
+        ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => {
+            let text = err.to_string();
+            match text.find(" (os error") {
+                Some(cut) => text[..cut].to_string(),
+                None => text,
+            }
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Line starts of a text, for turning byte offsets into lines and columns.
+#[derive(Debug, Clone)]
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    /// Indexes the line starts of `text`.
+    pub fn new(text: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { text, starts }
+    }
+
+    /// The 1-based line and character column of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (u32, u32) {
+        let offset = offset.min(self.text.len());
+        let line = self.starts.partition_point(|&start| start <= offset);
+        let start = self.starts[line - 1];
+        let col = String::from_utf8_lossy(&self.text.as_bytes()[start..offset])
+            .chars()
+            .count()
+            + 1;
+        (to_u32(line), to_u32(col))
+    }
+}
+
+/// Saturating conversion for line and column numbers.
+pub fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}

@@ -1,0 +1,39 @@
+//! bindery binds a Markdown manuscript into an EPUB, a print-ready PDF and a
+//! reading pack.
+//!
+//! The pipeline, each stage a plain function:
+//! [`load`] reads the manuscript folder into a [`Manuscript`] (the
+//! [`model::Book`] plus settings and images), [`toc::build`] computes the
+//! table of contents once, and the backends turn model and contents into
+//! bytes. Only [`load`], [`output`] and the command line touch the file system.
+
+pub mod config;
+pub mod error;
+pub mod faq;
+pub mod ids;
+pub mod init;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod toc;
+
+pub use error::{Diagnostic, Error, Result};
+pub use load::{Asset, Manuscript, load};
+
+/// The name outputs are given: the slug of the book's title
+/// (`output/<stem>.epub`, `output/<stem>.pdf`, `output/<stem>-reading-pack.zip`).
+pub fn output_stem(book: &model::Book) -> String {
+    let stem = ids::slug(&book.metadata.title);
+    stem.strip_prefix("s-").map(str::to_string).unwrap_or(stem)
+}
+
+/// The model and its contents as pretty JSON, for `bindery dump`.
+pub fn dump(book: &model::Book, toc: &toc::Toc) -> String {
+    #[derive(serde::Serialize)]
+    struct Dump<'a> {
+        book: &'a model::Book,
+        toc: &'a toc::Toc,
+    }
+    serde_json::to_string_pretty(&Dump { book, toc }).unwrap_or_default() + "\n"
+}

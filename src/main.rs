@@ -1,0 +1,7 @@
+//! The `bindery` command: parses the command line and runs it.
+
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
+}

@@ -1,0 +1,729 @@
+//! Markdown → model: the only module that knows pulldown-cmark.
+//!
+//! [`parse`] turns one chapter file into blocks, inlines and footnotes. It
+//! never fails: CommonMark has no syntax errors. Heading and footnote ids are
+//! left for [`crate::ids`] to assign once the whole book is read, and links to
+//! other files are resolved by the loader, which knows every chapter.
+
+use crate::error::{Diagnostic, LineIndex, Place};
+use crate::model::{
+    Alignment, Block, BlockKind, Cell, Heading, HeadingLevel, Inline, List, ListItem, ListKind,
+    Pos, Table, Target, TaskState,
+};
+use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+use std::path::Path;
+
+/// Elements that may nest (block quotes, lists, items, emphasis, strong,
+/// strikethrough) that would open deeper than this many open elements are
+/// flattened into their parent, so no later stage recurses without bound.
+pub const MAX_NESTING: usize = 64;
+
+/// The Markdown extensions bindery reads, in one place for everyone.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// One chapter file read into the model, before ids are assigned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    /// The blocks of the file in order, including its leading title heading.
+    pub blocks: Vec<Block>,
+    /// Footnote definitions in the order they appear in the file.
+    pub footnotes: Vec<FootnoteDef>,
+    /// Footnote labels in order of first reference; a note's number is its index plus one.
+    pub referenced: Vec<String>,
+    /// What the parser noticed on the way.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// A footnote definition as written, before numbering.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FootnoteDef {
+    /// The label after `[^`.
+    pub label: String,
+    /// Where the definition starts.
+    pub pos: Pos,
+    /// The note's blocks.
+    pub blocks: Vec<Block>,
+}
+
+/// Parses one chapter's Markdown. `file` names it in diagnostics; `chapter_of`
+/// maps a link's file part (as written, e.g. `faq.md`, or empty for a bare
+/// `#id`) to a chapter index.
+pub fn parse(text: &str, file: &Path, chapter_of: &dyn Fn(&str) -> Option<usize>) -> Parsed {
+    let lines = LineIndex::new(text);
+    let mut builder = Builder {
+        stack: vec![Frame::Blocks {
+            pos: Pos::default(),
+            kind: BlocksKind::Root,
+            blocks: Vec::new(),
+        }],
+        flattened: Vec::new(),
+        footnotes: Vec::new(),
+        referenced: Vec::new(),
+        warnings: Vec::new(),
+        file,
+        chapter_of,
+        deep_warned: false,
+    };
+    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        let (line, col) = lines.line_col(range.start);
+        builder.event(event, Pos { line, col });
+    }
+    builder.finish()
+}
+
+/// What a block-collecting frame will become when it closes.
+#[derive(Debug)]
+enum BlocksKind {
+    Root,
+    BlockQuote,
+    Item(Option<TaskState>),
+    FootnoteDef(String),
+}
+
+/// What an inline-collecting frame will become when it closes.
+#[derive(Debug)]
+enum InlinesKind {
+    /// A paragraph; `implicit` when opened for the bare text of a tight list item.
+    Paragraph {
+        implicit: bool,
+    },
+    Heading {
+        level: HeadingLevel,
+        id: String,
+    },
+    Cell,
+    Emphasis,
+    Strong,
+    Strikethrough,
+    Link {
+        target: Target,
+        title: Option<String>,
+    },
+    Image {
+        src: String,
+        title: Option<String>,
+    },
+}
+
+/// One open element while events stream in.
+#[derive(Debug)]
+enum Frame {
+    Blocks {
+        pos: Pos,
+        kind: BlocksKind,
+        blocks: Vec<Block>,
+    },
+    Inlines {
+        pos: Pos,
+        kind: InlinesKind,
+        inlines: Vec<Inline>,
+    },
+    List {
+        pos: Pos,
+        kind: ListKind,
+        items: Vec<ListItem>,
+        /// Set when an item's text comes in paragraph tags, which
+        /// pulldown-cmark emits only for loose lists.
+        loose: bool,
+    },
+    Table {
+        pos: Pos,
+        alignments: Vec<Alignment>,
+        head: Vec<Cell>,
+        rows: Vec<Vec<Cell>>,
+        in_head: bool,
+    },
+    Code {
+        pos: Pos,
+        language: Option<String>,
+        text: String,
+    },
+    Html {
+        pos: Pos,
+        html: String,
+    },
+}
+
+struct Builder<'a> {
+    stack: Vec<Frame>,
+    /// For each container start that was too deep, `true` (its end is ignored).
+    flattened: Vec<bool>,
+    footnotes: Vec<FootnoteDef>,
+    referenced: Vec<String>,
+    warnings: Vec<Diagnostic>,
+    file: &'a Path,
+    chapter_of: &'a dyn Fn(&str) -> Option<usize>,
+    deep_warned: bool,
+}
+
+impl Builder<'_> {
+    fn event(&mut self, event: Event<'_>, pos: Pos) {
+        match event {
+            Event::Start(tag) => self.start(tag, pos),
+            Event::End(tag) => self.end(tag),
+            Event::Text(text) => self.text(&text, pos),
+            Event::Code(code) => self.inline(
+                Inline::Code {
+                    code: code.into_string(),
+                },
+                pos,
+            ),
+            Event::Html(html) => self.html_block_text(&html, pos),
+            Event::InlineHtml(html) => self.inline(
+                Inline::Html {
+                    html: html.into_string(),
+                },
+                pos,
+            ),
+            Event::FootnoteReference(label) => self.footnote_ref(label.into_string(), pos),
+            Event::SoftBreak => self.inline(Inline::SoftBreak, pos),
+            Event::HardBreak => self.inline(Inline::LineBreak, pos),
+            Event::Rule => self.block(Block {
+                pos,
+                kind: BlockKind::ThematicBreak,
+            }),
+            Event::TaskListMarker(done) => self.task_marker(done),
+            // Math is not enabled; show its source rather than lose it.
+            Event::InlineMath(text) | Event::DisplayMath(text) => self.text(&text, pos),
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>, pos: Pos) {
+        if nests(&tag) {
+            let too_deep = self.stack.len() >= MAX_NESTING;
+            self.flattened.push(too_deep);
+            if too_deep {
+                if !self.deep_warned {
+                    self.deep_warned = true;
+                    self.warnings.push(
+                        Diagnostic::warning(
+                            "deep-nesting",
+                            Some(self.place(pos)),
+                            format!(
+                                "lists, quotes or emphasis are nested more than {MAX_NESTING} \
+                                 deep; the deeper levels are merged into their parent"
+                            ),
+                        )
+                        .with_hint("flatten the nesting; no reader can follow it"),
+                    );
+                }
+                return;
+            }
+        }
+        match tag {
+            Tag::Paragraph => {
+                self.close_implicit_paragraph();
+                self.push_inlines(pos, InlinesKind::Paragraph { implicit: false });
+            }
+            Tag::Heading { level, id, .. } => {
+                self.close_implicit_paragraph();
+                let kind = InlinesKind::Heading {
+                    level: heading_level(level),
+                    id: id.map(|id| id.into_string()).unwrap_or_default(),
+                };
+                self.push_inlines(pos, kind);
+            }
+            Tag::BlockQuote(_) => {
+                self.close_implicit_paragraph();
+                self.push_blocks(pos, BlocksKind::BlockQuote);
+            }
+            Tag::CodeBlock(kind) => {
+                self.close_implicit_paragraph();
+                let language = match kind {
+                    CodeBlockKind::Fenced(info) => info
+                        .split_whitespace()
+                        .next()
+                        .map(str::to_string)
+                        .filter(|l| !l.is_empty()),
+                    CodeBlockKind::Indented => None,
+                };
+                self.stack.push(Frame::Code {
+                    pos,
+                    language,
+                    text: String::new(),
+                });
+            }
+            Tag::HtmlBlock => {
+                self.close_implicit_paragraph();
+                self.stack.push(Frame::Html {
+                    pos,
+                    html: String::new(),
+                });
+            }
+            Tag::List(start) => {
+                self.close_implicit_paragraph();
+                let kind = match start {
+                    Some(start) => ListKind::Ordered { start },
+                    None => ListKind::Bullet,
+                };
+                self.stack.push(Frame::List {
+                    pos,
+                    kind,
+                    items: Vec::new(),
+                    loose: false,
+                });
+            }
+            Tag::Item => self.push_blocks(pos, BlocksKind::Item(None)),
+            Tag::FootnoteDefinition(label) => {
+                self.close_implicit_paragraph();
+                self.push_blocks(pos, BlocksKind::FootnoteDef(label.into_string()));
+            }
+            Tag::Table(alignments) => {
+                self.close_implicit_paragraph();
+                self.stack.push(Frame::Table {
+                    pos,
+                    alignments: alignments.into_iter().map(alignment).collect(),
+                    head: Vec::new(),
+                    rows: Vec::new(),
+                    in_head: false,
+                });
+            }
+            Tag::TableHead => {
+                if let Some(Frame::Table { in_head, .. }) = self.stack.last_mut() {
+                    *in_head = true;
+                }
+            }
+            Tag::TableRow => {
+                if let Some(Frame::Table { rows, .. }) = self.stack.last_mut() {
+                    rows.push(Vec::new());
+                }
+            }
+            Tag::TableCell => self.push_inlines(pos, InlinesKind::Cell),
+            Tag::Emphasis => self.push_inlines(pos, InlinesKind::Emphasis),
+            Tag::Strong => self.push_inlines(pos, InlinesKind::Strong),
+            Tag::Strikethrough => self.push_inlines(pos, InlinesKind::Strikethrough),
+            Tag::Link {
+                dest_url, title, ..
+            } => {
+                let target = self.target(&dest_url);
+                let title = Some(title.into_string()).filter(|t| !t.is_empty());
+                self.push_inlines(pos, InlinesKind::Link { target, title });
+            }
+            Tag::Image {
+                dest_url, title, ..
+            } => {
+                let kind = InlinesKind::Image {
+                    src: dest_url.into_string(),
+                    title: Some(title.into_string()).filter(|t| !t.is_empty()),
+                };
+                self.push_inlines(pos, kind);
+            }
+            // Extensions bindery does not enable; their content still flows
+            // into the surrounding block.
+            Tag::MetadataBlock(_)
+            | Tag::DefinitionList
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition
+            | Tag::Superscript
+            | Tag::Subscript => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        if ends_nesting(&tag) {
+            if self.flattened.pop() == Some(true) {
+                return;
+            }
+            if matches!(tag, TagEnd::Item) {
+                self.close_implicit_paragraph();
+            }
+        }
+        match tag {
+            TagEnd::TableHead => {
+                if let Some(Frame::Table { in_head, .. }) = self.stack.last_mut() {
+                    *in_head = false;
+                }
+            }
+            TagEnd::TableRow
+            | TagEnd::MetadataBlock(_)
+            | TagEnd::DefinitionList
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition
+            | TagEnd::Superscript
+            | TagEnd::Subscript => {}
+            _ => self.pop(),
+        }
+    }
+
+    /// Closes the innermost frame and hands its result to its parent.
+    fn pop(&mut self) {
+        if self.stack.len() <= 1 {
+            return;
+        }
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
+        match frame {
+            Frame::Blocks { pos, kind, blocks } => match kind {
+                BlocksKind::Root => {}
+                BlocksKind::BlockQuote => self.block(Block {
+                    pos,
+                    kind: BlockKind::BlockQuote { blocks },
+                }),
+                BlocksKind::Item(task) => {
+                    if let Some(Frame::List { items, .. }) = self.stack.last_mut() {
+                        items.push(ListItem { task, blocks });
+                    }
+                }
+                BlocksKind::FootnoteDef(label) => {
+                    self.footnotes.push(FootnoteDef { label, pos, blocks });
+                }
+            },
+            Frame::Inlines { pos, kind, inlines } => self.close_inlines(pos, kind, inlines),
+            Frame::List {
+                pos,
+                kind,
+                items,
+                loose,
+            } => self.block(Block {
+                pos,
+                kind: BlockKind::List(List {
+                    kind,
+                    tight: !loose,
+                    items,
+                }),
+            }),
+            Frame::Table {
+                pos,
+                alignments,
+                head,
+                rows,
+                ..
+            } => self.block(Block {
+                pos,
+                kind: BlockKind::Table(Table {
+                    alignments,
+                    head,
+                    rows,
+                }),
+            }),
+            Frame::Code {
+                pos,
+                language,
+                text,
+            } => self.block(Block {
+                pos,
+                kind: BlockKind::CodeBlock { language, text },
+            }),
+            Frame::Html { pos, html } => self.block(Block {
+                pos,
+                kind: BlockKind::Html { html },
+            }),
+        }
+    }
+
+    fn close_inlines(&mut self, pos: Pos, kind: InlinesKind, inlines: Vec<Inline>) {
+        match kind {
+            InlinesKind::Paragraph { implicit } => {
+                if !implicit {
+                    self.mark_list_loose();
+                }
+                self.block(Block {
+                    pos,
+                    kind: BlockKind::Paragraph { content: inlines },
+                });
+            }
+            InlinesKind::Heading { level, id } => self.block(Block {
+                pos,
+                kind: BlockKind::Heading(Heading {
+                    level,
+                    id,
+                    content: inlines,
+                }),
+            }),
+            InlinesKind::Cell => match self.stack.last_mut() {
+                Some(Frame::Table {
+                    in_head: true,
+                    head,
+                    ..
+                }) => head.push(inlines),
+                Some(Frame::Table { rows, .. }) => match rows.last_mut() {
+                    Some(row) => row.push(inlines),
+                    None => rows.push(vec![inlines]),
+                },
+                _ => self.inlines_into_parent(inlines, pos),
+            },
+            InlinesKind::Emphasis => self.inline(Inline::Emphasis { content: inlines }, pos),
+            InlinesKind::Strong => self.inline(Inline::Strong { content: inlines }, pos),
+            InlinesKind::Strikethrough => {
+                self.inline(Inline::Strikethrough { content: inlines }, pos)
+            }
+            InlinesKind::Link { target, title } => self.inline(
+                Inline::Link {
+                    target,
+                    pos,
+                    title,
+                    content: inlines,
+                },
+                pos,
+            ),
+            InlinesKind::Image { src, title } => self.inline(
+                Inline::Image {
+                    src,
+                    pos,
+                    alt: Inline::plain_text(&inlines),
+                    title,
+                },
+                pos,
+            ),
+        }
+    }
+
+    /// pulldown-cmark wraps item text in paragraph tags only in loose lists,
+    /// so an explicit paragraph directly in an item makes its list loose.
+    fn mark_list_loose(&mut self) {
+        if let [
+            ..,
+            Frame::List { loose, .. },
+            Frame::Blocks {
+                kind: BlocksKind::Item(_),
+                ..
+            },
+        ] = self.stack.as_mut_slice()
+        {
+            *loose = true;
+        }
+    }
+
+    fn inlines_into_parent(&mut self, inlines: Vec<Inline>, pos: Pos) {
+        for inline in inlines {
+            self.inline(inline, pos);
+        }
+    }
+
+    fn push_blocks(&mut self, pos: Pos, kind: BlocksKind) {
+        self.stack.push(Frame::Blocks {
+            pos,
+            kind,
+            blocks: Vec::new(),
+        });
+    }
+
+    fn push_inlines(&mut self, pos: Pos, kind: InlinesKind) {
+        self.stack.push(Frame::Inlines {
+            pos,
+            kind,
+            inlines: Vec::new(),
+        });
+    }
+
+    /// Adds a finished block to the innermost frame that holds blocks.
+    fn block(&mut self, block: Block) {
+        self.close_implicit_paragraph();
+        match self.stack.last_mut() {
+            Some(Frame::Blocks { blocks, .. }) => blocks.push(block),
+            // A block inside a list but outside an item cannot come from
+            // pulldown-cmark; keep it in a new item rather than lose it.
+            Some(Frame::List { items, .. }) => items.push(ListItem {
+                task: None,
+                blocks: vec![block],
+            }),
+            _ => {}
+        }
+    }
+
+    /// Adds an inline to the innermost frame that holds inlines, opening an
+    /// implicit paragraph for the bare text of tight list items.
+    fn inline(&mut self, inline: Inline, pos: Pos) {
+        match self.stack.last_mut() {
+            Some(Frame::Inlines { inlines, .. }) => inlines.push(inline),
+            Some(Frame::Code { text, .. }) => text.push_str(&Inline::plain_text(&[inline])),
+            Some(Frame::Html { html, .. }) => html.push_str(&Inline::plain_text(&[inline])),
+            _ => {
+                self.push_inlines(pos, InlinesKind::Paragraph { implicit: true });
+                if let Some(Frame::Inlines { inlines, .. }) = self.stack.last_mut() {
+                    inlines.push(inline);
+                }
+            }
+        }
+    }
+
+    fn close_implicit_paragraph(&mut self) {
+        if let Some(Frame::Inlines {
+            kind: InlinesKind::Paragraph { implicit: true },
+            ..
+        }) = self.stack.last()
+        {
+            self.pop();
+        }
+    }
+
+    fn text(&mut self, text: &str, pos: Pos) {
+        match self.stack.last_mut() {
+            Some(Frame::Code { text: code, .. }) => code.push_str(text),
+            Some(Frame::Html { html, .. }) => html.push_str(text),
+            Some(Frame::Inlines { inlines, .. }) => match inlines.last_mut() {
+                // Smart punctuation and escapes split text into several
+                // events; join them so a word stays one text run.
+                Some(Inline::Text { text: prev }) => prev.push_str(text),
+                _ => inlines.push(Inline::Text {
+                    text: text.to_string(),
+                }),
+            },
+            _ => self.inline(
+                Inline::Text {
+                    text: text.to_string(),
+                },
+                pos,
+            ),
+        }
+    }
+
+    fn html_block_text(&mut self, html: &str, pos: Pos) {
+        match self.stack.last_mut() {
+            Some(Frame::Html { html: buf, .. }) => buf.push_str(html),
+            _ => self.block(Block {
+                pos,
+                kind: BlockKind::Html {
+                    html: html.to_string(),
+                },
+            }),
+        }
+    }
+
+    fn task_marker(&mut self, done: bool) {
+        let state = if done {
+            TaskState::Done
+        } else {
+            TaskState::Open
+        };
+        // The marker comes inside the item, possibly inside its first paragraph.
+        for frame in self.stack.iter_mut().rev() {
+            if let Frame::Blocks {
+                kind: BlocksKind::Item(task),
+                ..
+            } = frame
+            {
+                *task = Some(state);
+                return;
+            }
+        }
+    }
+
+    fn footnote_ref(&mut self, label: String, pos: Pos) {
+        let number = match self.referenced.iter().position(|l| *l == label) {
+            Some(i) => i + 1,
+            None => {
+                self.referenced.push(label.clone());
+                self.referenced.len()
+            }
+        };
+        self.inline(
+            Inline::FootnoteRef {
+                label,
+                number: crate::error::to_u32(number),
+                note_id: String::new(),
+                id: String::new(),
+            },
+            pos,
+        );
+    }
+
+    /// Classifies a link destination: a URL with a scheme is external; a path
+    /// naming a chapter file (optionally with `#id`) or a bare `#id` is internal.
+    fn target(&self, dest: &str) -> Target {
+        if has_scheme(dest) {
+            return Target::External {
+                url: dest.to_string(),
+            };
+        }
+        let (path, fragment) = match dest.split_once('#') {
+            Some((path, fragment)) => (path, Some(fragment.to_string())),
+            None => (dest, None),
+        };
+        let anchor = fragment.filter(|f| !f.is_empty());
+        match (self.chapter_of)(path) {
+            Some(chapter) => Target::Internal { chapter, anchor },
+            None => Target::Broken {
+                dest: dest.to_string(),
+            },
+        }
+    }
+
+    fn place(&self, pos: Pos) -> Place {
+        Place::at(self.file, pos.line, pos.col)
+    }
+
+    fn finish(mut self) -> Parsed {
+        while self.stack.len() > 1 {
+            self.pop();
+        }
+        let blocks = match self.stack.pop() {
+            Some(Frame::Blocks { blocks, .. }) => blocks,
+            _ => Vec::new(),
+        };
+        Parsed {
+            blocks,
+            footnotes: self.footnotes,
+            referenced: self.referenced,
+            warnings: self.warnings,
+        }
+    }
+}
+
+/// Elements whose depth is limited by [`MAX_NESTING`].
+fn nests(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::BlockQuote(_)
+            | Tag::List(_)
+            | Tag::Item
+            | Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+    )
+}
+
+fn ends_nesting(tag: &TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::BlockQuote(_)
+            | TagEnd::List(_)
+            | TagEnd::Item
+            | TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+    )
+}
+
+/// True for destinations like `https://…`, `mailto:…`, `tel:…`.
+pub fn has_scheme(dest: &str) -> bool {
+    match dest.split_once(':') {
+        Some((scheme, _)) => {
+            let mut chars = scheme.chars();
+            chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+                && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && scheme.len() > 1
+        }
+        None => dest.starts_with("//"),
+    }
+}
+
+fn heading_level(level: pulldown_cmark::HeadingLevel) -> HeadingLevel {
+    use pulldown_cmark::HeadingLevel as H;
+    match level {
+        H::H1 => HeadingLevel::H1,
+        H::H2 => HeadingLevel::H2,
+        H::H3 => HeadingLevel::H3,
+        H::H4 => HeadingLevel::H4,
+        H::H5 => HeadingLevel::H5,
+        H::H6 => HeadingLevel::H6,
+    }
+}
+
+fn alignment(alignment: pulldown_cmark::Alignment) -> Alignment {
+    use pulldown_cmark::Alignment as A;
+    match alignment {
+        A::None => Alignment::Default,
+        A::Left => Alignment::Left,
+        A::Center => Alignment::Center,
+        A::Right => Alignment::Right,
+    }
+}

@@ -1,0 +1,513 @@
+//! The document model: one tree that every backend reads and none changes.
+//!
+//! The loader builds a [`Book`] from the manuscript; after that the model is
+//! plain data. Every block carries the line and column where it starts in its
+//! chapter's file, so diagnostics can point at the manuscript.
+
+use serde::Serialize;
+use std::path::PathBuf;
+
+/// A whole book: its metadata and its chapters in reading order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Book {
+    /// Title, authors, language and the other facts from `book.toml`.
+    pub metadata: Metadata,
+    /// The chapters in reading order; the FAQ is one of them.
+    pub chapters: Vec<Chapter>,
+}
+
+/// Bibliographic facts about the book, taken from `book.toml`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Metadata {
+    /// The book's title.
+    pub title: String,
+    /// An optional subtitle, shown under the title.
+    pub subtitle: Option<String>,
+    /// Authors in the order they are credited; may be empty.
+    pub authors: Vec<String>,
+    /// The book's language as a BCP 47 tag, such as `en` or `en-GB`.
+    pub language: String,
+    /// A unique identifier (ISBN, URN or URL) when the author supplied one.
+    pub identifier: Option<String>,
+    /// The publisher's name.
+    pub publisher: Option<String>,
+    /// Publication date as written in `book.toml` (ISO 8601, e.g. `2026-11-25`).
+    pub date: Option<String>,
+    /// A short description for catalogues and stores.
+    pub description: Option<String>,
+    /// The rights statement, e.g. a copyright line or a licence.
+    pub rights: Option<String>,
+}
+
+/// One chapter: a Markdown file of the manuscript.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Chapter {
+    /// Stable unique id of the chapter, derived from its file name.
+    pub id: String,
+    /// The file the chapter came from, relative to the manuscript folder.
+    pub file: PathBuf,
+    /// The chapter's title: its leading level-one heading, else the file name.
+    pub title: Vec<Inline>,
+    /// What the chapter holds.
+    pub body: ChapterBody,
+    /// Footnote definitions of this chapter, in the order they are first referenced.
+    pub footnotes: Vec<Footnote>,
+}
+
+/// The content of a chapter: running prose or a FAQ.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum ChapterBody {
+    /// Ordinary prose: a sequence of blocks.
+    Prose {
+        /// The chapter's blocks after its title.
+        blocks: Vec<Block>,
+    },
+    /// A FAQ: an introduction, then groups of numbered questions.
+    Faq(Faq),
+}
+
+/// A FAQ chapter: groups of numbered questions with their answers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Faq {
+    /// Blocks between the chapter title and the first group or question.
+    pub intro: Vec<Block>,
+    /// The groups in order. Questions placed before any group heading form a
+    /// group without a heading.
+    pub groups: Vec<FaqGroup>,
+}
+
+/// A group of questions under a level-two heading, such as "Beginner-Level Questions".
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FaqGroup {
+    /// The group's heading; `None` for questions that precede every group heading.
+    pub heading: Option<Heading>,
+    /// Where the group starts.
+    pub pos: Pos,
+    /// Blocks between the group heading and its first question.
+    pub intro: Vec<Block>,
+    /// The questions of the group in order.
+    pub questions: Vec<Question>,
+}
+
+/// One numbered question of a FAQ with its answer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Question {
+    /// The question's number, as written in the manuscript or counted.
+    pub number: u32,
+    /// The heading holding the question's text (without its number).
+    pub heading: Heading,
+    /// Where the question's heading is.
+    pub pos: Pos,
+    /// The blocks of the answer.
+    pub answer: Vec<Block>,
+}
+
+/// A position in a chapter's source file, both counted from one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize)]
+pub struct Pos {
+    /// Line number, counted from 1.
+    pub line: u32,
+    /// Column in characters, counted from 1.
+    pub col: u32,
+}
+
+/// A block of content with the place it starts at.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Block {
+    /// Where the block starts in its chapter's file.
+    pub pos: Pos,
+    /// What the block is.
+    #[serde(flatten)]
+    pub kind: BlockKind,
+}
+
+/// The kinds of block content.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "block", rename_all = "kebab-case")]
+pub enum BlockKind {
+    /// A section heading inside a chapter (levels two to six).
+    Heading(Heading),
+    /// A paragraph of running text.
+    Paragraph {
+        /// The paragraph's inline content.
+        content: Vec<Inline>,
+    },
+    /// A quotation set off from the text.
+    BlockQuote {
+        /// The quoted blocks.
+        blocks: Vec<Block>,
+    },
+    /// A bulleted, numbered or task list.
+    List(List),
+    /// Preformatted code, kept verbatim.
+    CodeBlock {
+        /// The language named after the opening fence, if any.
+        language: Option<String>,
+        /// The code, each line ending in a newline.
+        text: String,
+    },
+    /// A table with a header row.
+    Table(Table),
+    /// A thematic break (`***`), a scene change.
+    ThematicBreak,
+    /// Raw HTML kept verbatim; each backend decides what to do with it.
+    Html {
+        /// The HTML source.
+        html: String,
+    },
+}
+
+/// A heading: its level, its unique id and its text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Heading {
+    /// How deep the heading sits in the outline.
+    pub level: HeadingLevel,
+    /// A unique id in the whole book, stable across rebuilds.
+    pub id: String,
+    /// The heading's text.
+    pub content: Vec<Inline>,
+}
+
+/// Heading levels, as Markdown's `#` to `######`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum HeadingLevel {
+    /// `#`: a chapter title.
+    H1,
+    /// `##`: a section (or a FAQ group).
+    H2,
+    /// `###`: a subsection (or a FAQ question).
+    H3,
+    /// `####`.
+    H4,
+    /// `#####`.
+    H5,
+    /// `######`.
+    H6,
+}
+
+impl HeadingLevel {
+    /// The level as a number from 1 to 6, as HTML's `h1`–`h6` use it.
+    pub fn number(self) -> u8 {
+        match self {
+            HeadingLevel::H1 => 1,
+            HeadingLevel::H2 => 2,
+            HeadingLevel::H3 => 3,
+            HeadingLevel::H4 => 4,
+            HeadingLevel::H5 => 5,
+            HeadingLevel::H6 => 6,
+        }
+    }
+}
+
+/// A list and its items.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct List {
+    /// Bulleted or numbered.
+    pub kind: ListKind,
+    /// Tight lists have no blank lines between items and are set closer.
+    pub tight: bool,
+    /// The items in order.
+    pub items: Vec<ListItem>,
+}
+
+/// Whether a list is bulleted or numbered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ListKind {
+    /// A bulleted list.
+    Bullet,
+    /// A numbered list starting at `start`.
+    Ordered {
+        /// The first item's number.
+        start: u64,
+    },
+}
+
+/// One item of a list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ListItem {
+    /// For a task list item, whether it is checked.
+    pub task: Option<TaskState>,
+    /// The item's blocks.
+    pub blocks: Vec<Block>,
+}
+
+/// The state of a task list item's check box.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TaskState {
+    /// `- [ ]`.
+    Open,
+    /// `- [x]`.
+    Done,
+}
+
+/// A table: column alignments, a header row and body rows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Table {
+    /// One alignment per column.
+    pub alignments: Vec<Alignment>,
+    /// The header row's cells.
+    pub head: Vec<Cell>,
+    /// The body rows; every row has as many cells as there are columns.
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// A table cell's inline content.
+pub type Cell = Vec<Inline>;
+
+/// Horizontal alignment of a table column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Alignment {
+    /// No alignment given: the reading direction's start.
+    Default,
+    /// `:---`.
+    Left,
+    /// `:---:`.
+    Center,
+    /// `---:`.
+    Right,
+}
+
+/// A footnote definition.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Footnote {
+    /// The label written in the manuscript (`[^label]`).
+    pub label: String,
+    /// The footnote's number in its chapter, counted from 1 in order of first reference.
+    pub number: u32,
+    /// A unique id in the whole book for the note itself.
+    pub id: String,
+    /// Where the definition starts.
+    pub pos: Pos,
+    /// The note's blocks.
+    pub blocks: Vec<Block>,
+}
+
+/// Inline content: text and its markup.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "inline", rename_all = "kebab-case")]
+pub enum Inline {
+    /// Plain text.
+    Text {
+        /// The characters, with Markdown escapes resolved.
+        text: String,
+    },
+    /// Emphasis, usually set in italics.
+    Emphasis {
+        /// The emphasised content.
+        content: Vec<Inline>,
+    },
+    /// Strong emphasis, usually set in bold.
+    Strong {
+        /// The strongly emphasised content.
+        content: Vec<Inline>,
+    },
+    /// Struck-out text.
+    Strikethrough {
+        /// The struck-out content.
+        content: Vec<Inline>,
+    },
+    /// Inline code, set in monospace and never hyphenated.
+    Code {
+        /// The code.
+        code: String,
+    },
+    /// A link to a place in the book or to the outside world.
+    Link {
+        /// Where the link goes.
+        target: Target,
+        /// Where the link is written.
+        pos: Pos,
+        /// The link's title attribute, if any.
+        title: Option<String>,
+        /// The link text.
+        content: Vec<Inline>,
+    },
+    /// An image.
+    Image {
+        /// The image's path relative to the manuscript folder, or its URL.
+        src: String,
+        /// Where the image is written.
+        pos: Pos,
+        /// The alternative text; empty when the author gave none.
+        alt: String,
+        /// The image's title, if any.
+        title: Option<String>,
+    },
+    /// A reference to a footnote of the same chapter.
+    FootnoteRef {
+        /// The label written in the manuscript.
+        label: String,
+        /// The footnote's number in its chapter.
+        number: u32,
+        /// The note's id (see [`Footnote::id`]); empty when the note is not defined.
+        note_id: String,
+        /// A unique id for this reference, for the note's back-link.
+        id: String,
+    },
+    /// A soft line break: a space when set.
+    SoftBreak,
+    /// A hard line break.
+    LineBreak,
+    /// Raw inline HTML kept verbatim.
+    Html {
+        /// The HTML source.
+        html: String,
+    },
+}
+
+/// Where a link points.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "target", rename_all = "kebab-case")]
+pub enum Target {
+    /// A URL outside the book (`https:`, `mailto:` and the like).
+    External {
+        /// The URL as written.
+        url: String,
+    },
+    /// A place in the book: a chapter, optionally an id inside it.
+    Internal {
+        /// Index of the chapter in [`Book::chapters`].
+        chapter: usize,
+        /// The id inside the chapter, or `None` for the chapter's start.
+        anchor: Option<String>,
+    },
+    /// A link that looks internal but names no chapter or id of the book.
+    Broken {
+        /// The destination as written.
+        dest: String,
+    },
+}
+
+impl Inline {
+    /// Plain text of a run of inlines, as a reader would say it.
+    pub fn plain_text(inlines: &[Inline]) -> String {
+        let mut out = String::new();
+        push_plain(inlines, &mut out);
+        out
+    }
+}
+
+fn push_plain(inlines: &[Inline], out: &mut String) {
+    for inline in inlines {
+        match inline {
+            Inline::Text { text } => out.push_str(text),
+            Inline::Code { code } => out.push_str(code),
+            Inline::Emphasis { content }
+            | Inline::Strong { content }
+            | Inline::Strikethrough { content }
+            | Inline::Link { content, .. } => push_plain(content, out),
+            Inline::Image { alt, .. } => out.push_str(alt),
+            Inline::SoftBreak | Inline::LineBreak => out.push(' '),
+            Inline::FootnoteRef { .. } | Inline::Html { .. } => {}
+        }
+    }
+}
+
+impl Chapter {
+    /// The chapter's title as plain text.
+    pub fn title_text(&self) -> String {
+        Inline::plain_text(&self.title)
+    }
+}
+
+impl Chapter {
+    /// Calls `f` on every heading of the chapter in reading order: section
+    /// headings in the text, FAQ group headings and question headings.
+    pub fn headings_mut(&mut self, f: &mut dyn FnMut(&mut Heading, Pos)) {
+        match &mut self.body {
+            ChapterBody::Prose { blocks } => blocks_headings_mut(blocks, f),
+            ChapterBody::Faq(faq) => {
+                blocks_headings_mut(&mut faq.intro, f);
+                for group in &mut faq.groups {
+                    if let Some(heading) = &mut group.heading {
+                        f(heading, group.pos);
+                    }
+                    blocks_headings_mut(&mut group.intro, f);
+                    for question in &mut group.questions {
+                        f(&mut question.heading, question.pos);
+                        blocks_headings_mut(&mut question.answer, f);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Calls `f` on every inline of the chapter, nested ones included, in
+    /// reading order: the title, the body, then the footnotes.
+    pub fn inlines_mut(&mut self, f: &mut dyn FnMut(&mut Inline)) {
+        inlines_mut(&mut self.title, f);
+        match &mut self.body {
+            ChapterBody::Prose { blocks } => blocks_inlines_mut(blocks, f),
+            ChapterBody::Faq(faq) => {
+                blocks_inlines_mut(&mut faq.intro, f);
+                for group in &mut faq.groups {
+                    if let Some(heading) = &mut group.heading {
+                        inlines_mut(&mut heading.content, f);
+                    }
+                    blocks_inlines_mut(&mut group.intro, f);
+                    for question in &mut group.questions {
+                        inlines_mut(&mut question.heading.content, f);
+                        blocks_inlines_mut(&mut question.answer, f);
+                    }
+                }
+            }
+        }
+        for note in &mut self.footnotes {
+            blocks_inlines_mut(&mut note.blocks, f);
+        }
+    }
+}
+
+fn blocks_headings_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Heading, Pos)) {
+    for block in blocks {
+        let pos = block.pos;
+        match &mut block.kind {
+            BlockKind::Heading(heading) => f(heading, pos),
+            BlockKind::BlockQuote { blocks } => blocks_headings_mut(blocks, f),
+            BlockKind::List(list) => {
+                for item in &mut list.items {
+                    blocks_headings_mut(&mut item.blocks, f);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn blocks_inlines_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Inline)) {
+    for block in blocks {
+        match &mut block.kind {
+            BlockKind::Heading(heading) => inlines_mut(&mut heading.content, f),
+            BlockKind::Paragraph { content } => inlines_mut(content, f),
+            BlockKind::BlockQuote { blocks } => blocks_inlines_mut(blocks, f),
+            BlockKind::List(list) => {
+                for item in &mut list.items {
+                    blocks_inlines_mut(&mut item.blocks, f);
+                }
+            }
+            BlockKind::Table(table) => {
+                for cell in table.head.iter_mut().chain(table.rows.iter_mut().flatten()) {
+                    inlines_mut(cell, f);
+                }
+            }
+            BlockKind::CodeBlock { .. } | BlockKind::ThematicBreak | BlockKind::Html { .. } => {}
+        }
+    }
+}
+
+fn inlines_mut(inlines: &mut [Inline], f: &mut dyn FnMut(&mut Inline)) {
+    for inline in inlines {
+        f(inline);
+        match inline {
+            Inline::Emphasis { content }
+            | Inline::Strong { content }
+            | Inline::Strikethrough { content }
+            | Inline::Link { content, .. } => inlines_mut(content, f),
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! The table of contents, built once from the model for every backend.
+//!
+//! Entries nest as the headings do: chapters, then their sections down to the
+//! configured depth. A FAQ chapter always lists its groups and questions.
+
+use crate::model::{Block, BlockKind, Book, ChapterBody, Heading, Inline};
+use serde::Serialize;
+
+/// The book's table of contents.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Toc {
+    /// One entry per chapter, in reading order, each with its sections.
+    pub entries: Vec<TocEntry>,
+}
+
+/// One line of the contents and the entries nested under it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TocEntry {
+    /// What the entry stands for.
+    pub kind: TocKind,
+    /// The title as plain text (for a question, without its number).
+    pub title: String,
+    /// Index of the chapter in [`Book::chapters`].
+    pub chapter: usize,
+    /// The id the entry links to: the chapter's id or the heading's id.
+    pub id: String,
+    /// Entries nested under this one.
+    pub children: Vec<TocEntry>,
+}
+
+/// The kinds of contents entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum TocKind {
+    /// A chapter.
+    Chapter,
+    /// A section heading inside a chapter.
+    Section,
+    /// A group of FAQ questions.
+    FaqGroup,
+    /// A FAQ question and its number.
+    FaqQuestion {
+        /// The question's number.
+        number: u32,
+    },
+}
+
+impl TocEntry {
+    /// The title as the contents show it: a question gets its number.
+    pub fn label(&self) -> String {
+        match self.kind {
+            TocKind::FaqQuestion { number } => format!("{number}. {}", self.title),
+            _ => self.title.clone(),
+        }
+    }
+}
+
+impl Toc {
+    /// Every entry, depth first in reading order, with its depth (chapters are 1).
+    pub fn flatten(&self) -> Vec<(usize, &TocEntry)> {
+        let mut out = Vec::new();
+        let mut stack: Vec<(usize, &TocEntry)> =
+            self.entries.iter().rev().map(|e| (1, e)).collect();
+        while let Some((depth, entry)) = stack.pop() {
+            out.push((depth, entry));
+            stack.extend(entry.children.iter().rev().map(|c| (depth + 1, c)));
+        }
+        out
+    }
+}
+
+/// Builds the contents; `depth` is how many heading levels to list (1 lists
+/// chapters only). FAQ groups and questions are listed at any depth.
+pub fn build(book: &Book, depth: u8) -> Toc {
+    let entries = book
+        .chapters
+        .iter()
+        .enumerate()
+        .map(|(index, chapter)| {
+            let children = match &chapter.body {
+                ChapterBody::Prose { blocks } => sections(blocks, index, depth),
+                ChapterBody::Faq(faq) => faq
+                    .groups
+                    .iter()
+                    .flat_map(|group| {
+                        let questions: Vec<TocEntry> = group
+                            .questions
+                            .iter()
+                            .map(|q| TocEntry {
+                                kind: TocKind::FaqQuestion { number: q.number },
+                                title: Inline::plain_text(&q.heading.content),
+                                chapter: index,
+                                id: q.heading.id.clone(),
+                                children: Vec::new(),
+                            })
+                            .collect();
+                        match &group.heading {
+                            Some(heading) => vec![TocEntry {
+                                kind: TocKind::FaqGroup,
+                                title: Inline::plain_text(&heading.content),
+                                chapter: index,
+                                id: heading.id.clone(),
+                                children: questions,
+                            }],
+                            None => questions,
+                        }
+                    })
+                    .collect(),
+            };
+            TocEntry {
+                kind: TocKind::Chapter,
+                title: chapter.title_text(),
+                chapter: index,
+                id: chapter.id.clone(),
+                children,
+            }
+        })
+        .collect();
+    Toc { entries }
+}
+
+/// Section entries of a prose chapter, nested by heading level. Only
+/// top-level headings count: a heading inside a quote or list is not a section.
+fn sections(blocks: &[Block], chapter: usize, depth: u8) -> Vec<TocEntry> {
+    let mut roots: Vec<TocEntry> = Vec::new();
+    // The open path of (level, entry) from the outermost section inwards.
+    let mut open: Vec<(u8, TocEntry)> = Vec::new();
+    let headings = blocks.iter().filter_map(|b| match &b.kind {
+        BlockKind::Heading(h) => Some(h),
+        _ => None,
+    });
+    for heading in headings {
+        // A level-one heading inside a chapter sits with the level-two ones.
+        let level = heading.level.number().max(2);
+        if level > depth {
+            continue;
+        }
+        while open.last().is_some_and(|(l, _)| *l >= level) {
+            close(&mut open, &mut roots);
+        }
+        open.push((level, entry(heading, chapter)));
+    }
+    while !open.is_empty() {
+        close(&mut open, &mut roots);
+    }
+    roots
+}
+
+fn close(open: &mut Vec<(u8, TocEntry)>, roots: &mut Vec<TocEntry>) {
+    if let Some((_, done)) = open.pop() {
+        match open.last_mut() {
+            Some((_, parent)) => parent.children.push(done),
+            None => roots.push(done),
+        }
+    }
+}
+
+fn entry(heading: &Heading, chapter: usize) -> TocEntry {
+    TocEntry {
+        kind: TocKind::Section,
+        title: Inline::plain_text(&heading.content),
+        chapter,
+        id: heading.id.clone(),
+        children: Vec::new(),
+    }
+}
