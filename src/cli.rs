@@ -10,7 +10,16 @@ use std::process::ExitCode;
 ///
 /// Run without a command to build everything from ./manuscript into ./output.
 #[derive(Debug, Parser)]
-#[command(name = "bindery", version, about, long_about = None)]
+#[command(
+    name = "bindery",
+    version,
+    about,
+    after_help = "Examples:\n  \
+      bindery                          build everything from ./manuscript into ./output\n  \
+      bindery check                    list problems in the manuscript, with file and line\n  \
+      bindery dump > book.json         the document model and contents as JSON\n  \
+      bindery init my-book             start a new book in ./my-book"
+)]
 struct Cli {
     /// What to do; `build` when left out.
     #[command(subcommand)]

@@ -26,7 +26,7 @@ pub struct Manuscript {
     pub config: Config,
     /// Images the chapters use, keyed by the path written in the Markdown.
     pub assets: BTreeMap<String, Asset>,
-    /// What was noticed while reading, in manuscript order.
+    /// What was noticed while reading, ordered by file and line.
     pub warnings: Vec<Diagnostic>,
     /// Modification time of the newest file read, in seconds since 1970.
     pub newest_mtime: Option<u64>,
@@ -100,6 +100,7 @@ pub fn load(dir: &Path) -> Result<Manuscript, Error> {
     ids::assign(&mut book, &mut warnings);
     resolve_links(&mut book, dir, &mut warnings);
     let assets = reader.read_images(&book, &mut warnings);
+    warnings.sort_by(|a, b| a.place.cmp(&b.place));
     Ok(Manuscript {
         book,
         config,

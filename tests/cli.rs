@@ -1,0 +1,152 @@
+//! The command line: exit codes, messages and the files it writes.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bindery(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_bindery"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("the bindery binary runs")
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn write_book(dir: &Path, toml: &str, chapter: &str) {
+    std::fs::write(dir.join("book.toml"), toml).unwrap();
+    std::fs::write(dir.join("01-a.md"), chapter).unwrap();
+}
+
+#[test]
+fn help_describes_every_command() {
+    let output = bindery(&["--help"], &root());
+    assert!(output.status.success());
+    let help = String::from_utf8_lossy(&output.stdout);
+    for command in ["build", "epub", "pdf", "pack", "check", "dump", "init"] {
+        assert!(help.contains(command), "--help lacks {command}:\n{help}");
+    }
+    for command in ["build", "epub", "pdf", "pack", "check", "dump", "init"] {
+        let output = bindery(&[command, "--help"], &root());
+        assert!(output.status.success(), "{command} --help failed");
+        assert!(String::from_utf8_lossy(&output.stdout).contains("--manuscript"));
+    }
+}
+
+#[test]
+fn check_on_the_sample_is_clean_but_lists_the_acknowledged_gap() {
+    let output = bindery(&["check"], &root());
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("acknowledged: manuscript/02-faq.md:"),
+        "{text}"
+    );
+    assert!(
+        text.contains("0 errors, 0 warnings, 1 acknowledged"),
+        "{text}"
+    );
+}
+
+#[test]
+fn check_exit_codes_follow_the_worst_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let toml = "title = \"T\"\nlanguage = \"en\"\n";
+    write_book(dir.path(), toml, "# A\n\nSee [nowhere](#nowhere).\n");
+    let output = bindery(&["check", "--manuscript", "."], dir.path());
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("01-a.md:3:5"),
+        "{}",
+        stderr(&output)
+    );
+    write_book(dir.path(), "title = \"T\"\n", "# A\n");
+    let output = bindery(&["check", "--manuscript", "."], dir.path());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let output = bindery(
+        &["check", "--manuscript", ".", "--format", "json"],
+        dir.path(),
+    );
+    let findings: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(findings[0]["code"], "missing-key");
+    assert_eq!(findings[0]["severity"], "error");
+}
+
+#[test]
+fn errors_name_the_file_and_line_and_exit_non_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    write_book(
+        dir.path(),
+        "title = \"T\"\nlanguage = \"en\"\ntitel = \"x\"\n",
+        "# A\n",
+    );
+    let output = bindery(&["dump", "--manuscript", "."], dir.path());
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    assert!(
+        text.contains("book.toml:3:1: unknown key `titel`"),
+        "{text}"
+    );
+    assert!(text.contains("did you mean `title`?"), "{text}");
+    assert!(!text.contains("panicked"), "{text}");
+
+    let output = bindery(&["build", "--manuscript", "nowhere"], dir.path());
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("nowhere: the manuscript folder does not exist"));
+
+    write_book(
+        dir.path(),
+        "title = \"T\"\nlanguage = \"en\"\nchapters = [\"01-a.md\", \"02-b.md\"]\n",
+        "# A\n",
+    );
+    let output = bindery(&["build", "--manuscript", "."], dir.path());
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("book.toml:3:24: the chapter file `02-b.md` does not exist"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn no_command_means_build() {
+    let out = tempfile::tempdir().unwrap();
+    let out = out.path().to_str().unwrap();
+    let plain = bindery(&["--out", out], &root());
+    let build = bindery(&["build", "--out", out], &root());
+    assert_eq!(plain.status.code(), build.status.code());
+    assert_eq!(stderr(&plain), stderr(&build));
+}
+
+#[test]
+fn dump_prints_the_model_and_toc_as_json() {
+    let output = bindery(&["dump"], &root());
+    assert!(output.status.success());
+    let dump: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(dump["book"]["chapters"][1]["body"]["kind"], "faq");
+    assert_eq!(dump["toc"]["entries"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn init_creates_a_book_that_checks_clean_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = bindery(
+        &["init", "new-book", "--title", "A \"Quoted\" Title"],
+        dir.path(),
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let output = bindery(&["check", "--manuscript", "new-book"], dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = bindery(&["dump", "--manuscript", "new-book"], dir.path());
+    let dump: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(dump["book"]["metadata"]["title"], "A \"Quoted\" Title");
+    let output = bindery(&["init", "new-book"], dir.path());
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("not empty"));
+}
