@@ -7,6 +7,7 @@
 //! table of contents once, and the backends turn model and contents into
 //! bytes. Only [`load`], [`output`] and the command line touch the file system.
 
+pub mod check;
 pub mod config;
 pub mod error;
 pub mod faq;

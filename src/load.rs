@@ -8,7 +8,7 @@ use crate::markdown::{self, has_scheme};
 use crate::model::{
     Block, BlockKind, Book, Chapter, ChapterBody, Footnote, HeadingLevel, Inline, Metadata, Target,
 };
-use crate::{faq, ids};
+use crate::{check, faq, ids};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Component, Path, PathBuf};
@@ -100,6 +100,7 @@ pub fn load(dir: &Path) -> Result<Manuscript, Error> {
     ids::assign(&mut book, &mut warnings);
     resolve_links(&mut book, dir, &mut warnings);
     let assets = reader.read_images(&book, &mut warnings);
+    warnings.extend(check::book(&book, dir));
     warnings.sort_by(|a, b| a.place.cmp(&b.place));
     Ok(Manuscript {
         book,

@@ -425,6 +425,7 @@ impl Builder<'_> {
                 if !implicit {
                     self.mark_list_loose();
                 }
+                self.undefined_footnotes(pos, &inlines);
                 self.block(Block {
                     pos,
                     kind: BlockKind::Paragraph { content: inlines },
@@ -473,6 +474,34 @@ impl Builder<'_> {
                 },
                 pos,
             ),
+        }
+    }
+
+    /// pulldown-cmark leaves a reference to an undefined footnote as text
+    /// (`[^label]`); report each one, on the line it is written.
+    fn undefined_footnotes(&mut self, pos: Pos, inlines: &[Inline]) {
+        let mut line = pos.line;
+        for inline in inlines {
+            match inline {
+                Inline::SoftBreak | Inline::LineBreak => line += 1,
+                Inline::Text { text } => {
+                    for label in bracketed_carets(text) {
+                        self.warnings.push(
+                            Diagnostic::warning(
+                                "undefined-footnote",
+                                Some(Place::at(
+                                    self.file,
+                                    line,
+                                    if line == pos.line { pos.col } else { 1 },
+                                )),
+                                format!("the footnote [^{label}] is referenced but not defined"),
+                            )
+                            .with_hint(format!("add a definition: [^{label}]: The note's text.")),
+                        );
+                    }
+                }
+                _ => {}
+            }
         }
     }
 
@@ -666,6 +695,18 @@ impl Builder<'_> {
             warnings: self.warnings,
         }
     }
+}
+
+/// Labels of `[^label]` patterns in text.
+fn bracketed_carets(text: &str) -> Vec<&str> {
+    text.match_indices("[^")
+        .filter_map(|(start, _)| {
+            let rest = &text[start + 2..];
+            let end = rest.find(']')?;
+            let label = &rest[..end];
+            (!label.is_empty() && !label.contains(char::is_whitespace)).then_some(label)
+        })
+        .collect()
 }
 
 /// Elements whose depth is limited by [`MAX_NESTING`].
