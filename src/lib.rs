@@ -9,6 +9,7 @@
 
 pub mod check;
 pub mod config;
+pub mod cover;
 pub mod error;
 pub mod faq;
 pub mod ids;

@@ -1,0 +1,286 @@
+//! A typographic cover drawn from the book's metadata in the book's fonts,
+//! for books whose `book.toml` names no cover image.
+//!
+//! The title is set large and centred, wrapped to balanced lines; the subtitle
+//! follows in italics, the authors near the foot. Text is shaped with
+//! rustybuzz and its outlines filled with tiny-skia, so the same metadata and
+//! fonts always give the same pixels.
+
+use crate::error::Error;
+use crate::model::Metadata;
+use rustybuzz::ttf_parser::{GlyphId, OutlineBuilder};
+use rustybuzz::{Face, UnicodeBuffer};
+use tiny_skia::{Color, FillRule, Paint, PathBuilder, Pixmap, Rect, Stroke, Transform};
+
+/// Width of the cover in pixels: stores ask for at least 1600 × 2560.
+pub const WIDTH: u32 = 1600;
+/// Height of the cover in pixels.
+pub const HEIGHT: u32 = 2560;
+
+/// The faces the cover is set in, as font file bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct CoverFonts<'a> {
+    /// The upright face, for the title and the authors.
+    pub regular: &'a [u8],
+    /// The italic face, for the subtitle.
+    pub italic: &'a [u8],
+}
+
+/// The cover's colours: a deep ground, light type and a warm accent.
+const GROUND: (u8, u8, u8) = (0x1f, 0x2a, 0x44);
+const INK: (u8, u8, u8) = (0xf4, 0xec, 0xdc);
+const ACCENT: (u8, u8, u8) = (0xc9, 0xa4, 0x5c);
+
+/// Draws the cover and returns it as PNG bytes.
+pub fn png(metadata: &Metadata, fonts: CoverFonts<'_>) -> Result<Vec<u8>, Error> {
+    let fail = |what: &str| Error::new("cover", None, format!("cannot draw the cover: {what}"));
+    let regular = Face::from_slice(fonts.regular, 0).ok_or_else(|| fail("bad regular font"))?;
+    let italic = Face::from_slice(fonts.italic, 0).ok_or_else(|| fail("bad italic font"))?;
+    let mut pixmap = Pixmap::new(WIDTH, HEIGHT).ok_or_else(|| fail("no memory"))?;
+    pixmap.fill(color(GROUND));
+    frame(&mut pixmap);
+
+    let measure = 1160.0;
+    let center = WIDTH as f32 / 2.0;
+    let (title_size, title_lines) = fit(&regular, &metadata.title, measure, 150.0, 4);
+    let leading = title_size * 1.18;
+    let mut y = 620.0;
+    for line in &title_lines {
+        draw_line(&mut pixmap, &regular, line, title_size, center, y, INK);
+        y += leading;
+    }
+    y += 40.0 - leading + title_size * 0.35;
+    rule(&mut pixmap, center, y, 220.0);
+    y += 130.0;
+    if let Some(subtitle) = &metadata.subtitle {
+        let (size, lines) = fit(&italic, subtitle, measure, 72.0, 3);
+        for line in &lines {
+            draw_line(&mut pixmap, &italic, line, size, center, y, INK);
+            y += size * 1.3;
+        }
+    }
+    if !metadata.authors.is_empty() {
+        let authors = metadata.authors.join(" · ").to_uppercase();
+        let (size, lines) = fit(&regular, &authors, measure, 64.0, 2);
+        let mut y = 2080.0 - (lines.len() as f32 - 1.0) * size * 1.4;
+        for line in &lines {
+            draw_line(&mut pixmap, &regular, line, size, center, y, ACCENT);
+            y += size * 1.4;
+        }
+    }
+    if let Some(publisher) = &metadata.publisher {
+        draw_line(&mut pixmap, &regular, publisher, 44.0, center, 2330.0, INK);
+    }
+    pixmap.encode_png().map_err(|e| fail(&e.to_string()))
+}
+
+fn color((r, g, b): (u8, u8, u8)) -> Color {
+    Color::from_rgba8(r, g, b, 255)
+}
+
+fn paint((r, g, b): (u8, u8, u8)) -> Paint<'static> {
+    let mut paint = Paint::default();
+    paint.set_color_rgba8(r, g, b, 255);
+    paint.anti_alias = true;
+    paint
+}
+
+/// A double rule around the cover, like a bookbinder's fillet.
+fn frame(pixmap: &mut Pixmap) {
+    for (inset, width) in [(70.0, 6.0), (92.0, 2.0)] {
+        let Some(rect) = Rect::from_xywh(
+            inset,
+            inset,
+            WIDTH as f32 - 2.0 * inset,
+            HEIGHT as f32 - 2.0 * inset,
+        ) else {
+            continue;
+        };
+        let path = PathBuilder::from_rect(rect);
+        let stroke = Stroke {
+            width,
+            ..Stroke::default()
+        };
+        pixmap.stroke_path(&path, &paint(ACCENT), &stroke, Transform::identity(), None);
+    }
+}
+
+/// A short centred rule with a diamond in its middle.
+fn rule(pixmap: &mut Pixmap, center: f32, y: f32, half: f32) {
+    let mut path = PathBuilder::new();
+    path.move_to(center - half, y);
+    path.line_to(center - 22.0, y);
+    path.move_to(center + 22.0, y);
+    path.line_to(center + half, y);
+    if let Some(path) = path.finish() {
+        let stroke = Stroke {
+            width: 3.0,
+            ..Stroke::default()
+        };
+        pixmap.stroke_path(&path, &paint(ACCENT), &stroke, Transform::identity(), None);
+    }
+    let mut diamond = PathBuilder::new();
+    diamond.move_to(center, y - 12.0);
+    diamond.line_to(center + 12.0, y);
+    diamond.line_to(center, y + 12.0);
+    diamond.line_to(center - 12.0, y);
+    diamond.close();
+    if let Some(path) = diamond.finish() {
+        pixmap.fill_path(
+            &path,
+            &paint(ACCENT),
+            FillRule::Winding,
+            Transform::identity(),
+            None,
+        );
+    }
+}
+
+/// The largest size up to `size` at which `text` wraps into at most
+/// `max_lines` lines of `measure` pixels, and those lines.
+fn fit(
+    face: &Face<'_>,
+    text: &str,
+    measure: f32,
+    size: f32,
+    max_lines: usize,
+) -> (f32, Vec<String>) {
+    let mut size = size;
+    loop {
+        let lines = wrap(face, text, measure, size);
+        if lines.len() <= max_lines || size < 24.0 {
+            return (size, lines);
+        }
+        size *= 0.9;
+    }
+}
+
+/// Breaks text into lines no wider than `measure`, then evens them out so the
+/// last line is not a lonely word: the line count stays, the widest line
+/// becomes as narrow as it can.
+fn wrap(face: &Face<'_>, text: &str, measure: f32, size: f32) -> Vec<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let greedy = |limit: f32| -> Vec<String> {
+        let mut lines: Vec<String> = Vec::new();
+        for word in &words {
+            match lines.last_mut() {
+                Some(line) if width(face, &format!("{line} {word}"), size) <= limit => {
+                    line.push(' ');
+                    line.push_str(word);
+                }
+                _ => lines.push((*word).to_string()),
+            }
+        }
+        lines
+    };
+    let lines = greedy(measure);
+    let count = lines.len();
+    let mut best = lines;
+    let mut limit = measure;
+    while limit > measure * 0.5 {
+        limit -= measure * 0.02;
+        let tighter = greedy(limit);
+        if tighter.len() != count {
+            break;
+        }
+        best = tighter;
+    }
+    best
+}
+
+/// Advance width of a shaped line, in pixels.
+fn width(face: &Face<'_>, text: &str, size: f32) -> f32 {
+    let scale = size / f32::from(face.units_per_em() as u16);
+    shape(face, text).iter().map(|g| g.1 as f32).sum::<f32>() * scale
+}
+
+/// Shapes text into (glyph, advance, x offset, y offset) in font units.
+fn shape(face: &Face<'_>, text: &str) -> Vec<(u16, i32, i32, i32)> {
+    let mut buffer = UnicodeBuffer::new();
+    buffer.push_str(text);
+    let glyphs = rustybuzz::shape(face, &[], buffer);
+    glyphs
+        .glyph_infos()
+        .iter()
+        .zip(glyphs.glyph_positions())
+        .map(|(info, pos)| {
+            let gid = u16::try_from(info.glyph_id).unwrap_or(0);
+            (gid, pos.x_advance, pos.x_offset, pos.y_offset)
+        })
+        .collect()
+}
+
+/// Draws one line of text centred on `center`, its baseline at `baseline`.
+fn draw_line(
+    pixmap: &mut Pixmap,
+    face: &Face<'_>,
+    text: &str,
+    size: f32,
+    center: f32,
+    baseline: f32,
+    ink: (u8, u8, u8),
+) {
+    let scale = size / f32::from(face.units_per_em() as u16);
+    let mut pen = center - width(face, text, size) / 2.0;
+    let mut outline = Outline {
+        path: PathBuilder::new(),
+        scale,
+        x: 0.0,
+        y: baseline,
+    };
+    for (gid, advance, dx, dy) in shape(face, text) {
+        outline.x = pen + dx as f32 * scale;
+        outline.y = baseline - dy as f32 * scale;
+        face.outline_glyph(GlyphId(gid), &mut outline);
+        pen += advance as f32 * scale;
+    }
+    if let Some(path) = outline.path.finish() {
+        pixmap.fill_path(
+            &path,
+            &paint(ink),
+            FillRule::Winding,
+            Transform::identity(),
+            None,
+        );
+    }
+}
+
+/// Collects glyph outlines into one path, placed and scaled (font units have
+/// y going up, pixels have it going down).
+struct Outline {
+    path: PathBuilder,
+    scale: f32,
+    x: f32,
+    y: f32,
+}
+
+impl Outline {
+    fn at(&self, x: f32, y: f32) -> (f32, f32) {
+        (self.x + x * self.scale, self.y - y * self.scale)
+    }
+}
+
+impl OutlineBuilder for Outline {
+    fn move_to(&mut self, x: f32, y: f32) {
+        let (x, y) = self.at(x, y);
+        self.path.move_to(x, y);
+    }
+    fn line_to(&mut self, x: f32, y: f32) {
+        let (x, y) = self.at(x, y);
+        self.path.line_to(x, y);
+    }
+    fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+        let (x1, y1) = self.at(x1, y1);
+        let (x, y) = self.at(x, y);
+        self.path.quad_to(x1, y1, x, y);
+    }
+    fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+        let (x1, y1) = self.at(x1, y1);
+        let (x2, y2) = self.at(x2, y2);
+        let (x, y) = self.at(x, y);
+        self.path.cubic_to(x1, y1, x2, y2, x, y);
+    }
+    fn close(&mut self) {
+        self.path.close();
+    }
+}
