@@ -147,36 +147,29 @@ fn summary(book: &Book, facts: &Facts, conforms: bool) -> String {
          reading order, and its text can be restyled by the reading system.",
     );
     sentences.push(opening);
-    if facts.images > 0 {
-        sentences.push(if facts.images_without_alt == 0 {
-            format!(
-                "Its {} {} have text alternatives.",
-                facts.images,
-                plural(facts.images, "image", "images")
-            )
-        } else {
-            format!(
-                "It has {} {}, of which {} lack a text alternative.",
-                facts.images,
-                plural(facts.images, "image", "images"),
-                facts.images_without_alt
-            )
-        });
-    } else {
-        sentences.push("It contains no images.".to_string());
-    }
+    let images = facts.images;
+    sentences.push(match (images, facts.images_without_alt) {
+        (0, _) => "It contains no images.".to_string(),
+        (1, 0) => "Its one image has a text alternative.".to_string(),
+        (_, 0) => format!("Each of its {images} images has a text alternative."),
+        (_, lacking) => format!(
+            "It contains {images} {}, and {lacking} of them {} no text alternative.",
+            plural(images, "image", "images"),
+            plural(lacking, "has", "have")
+        ),
+    });
     if facts.tables > 0 {
         sentences.push(format!(
-            "Its {} {} have header cells.",
+            "Its {} {} header cells.",
             facts.tables,
-            plural(facts.tables, "table", "tables")
+            plural(facts.tables, "table has", "tables have")
         ));
     }
     if facts.footnotes > 0 {
         sentences.push(format!(
-            "{} {} are linked from the text and link back to it.",
+            "Its {} {} linked from the text and link back to it.",
             facts.footnotes,
-            plural(facts.footnotes, "footnote", "footnotes")
+            plural(facts.footnotes, "footnote is", "footnotes are")
         ));
     }
     if facts.code_blocks > 0 {

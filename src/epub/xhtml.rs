@@ -287,31 +287,53 @@ impl Writer<'_> {
         self.push(">\n");
         for item in &list.items {
             self.push("<li>");
-            if let Some(state) = item.task {
-                let (mark, label) = match state {
-                    TaskState::Done => ("☑", "done"),
-                    TaskState::Open => ("☐", "not done"),
-                };
-                self.push(&format!(
-                    "<span class=\"task\" role=\"img\" aria-label=\"{label}\">{mark}</span> "
-                ));
-            }
+            // The check box goes at the start of the item's first paragraph,
+            // so it stays on the same line as the text.
+            let mut task = item.task.map(|state| match state {
+                TaskState::Done => ("☑", "done"),
+                TaskState::Open => ("☐", "not done"),
+            });
             for (i, block) in item.blocks.iter().enumerate() {
+                let mark = task.take();
                 match &block.kind {
-                    // A tight list sets its first paragraph straight in the item.
-                    BlockKind::Paragraph { content } if list.tight && i == 0 => {
+                    BlockKind::Paragraph { content } => {
                         self.pos = block.pos;
-                        self.inlines(content, false);
-                        if item.blocks.len() > 1 {
-                            self.push("\n");
+                        // A tight list sets its first paragraph straight in the item.
+                        let bare = list.tight && i == 0;
+                        if !bare {
+                            self.push("<p>");
                         }
+                        if let Some(mark) = mark {
+                            self.task_mark(mark);
+                        }
+                        self.inlines(content, false);
+                        let more = i + 1 < item.blocks.len();
+                        self.push(match (bare, more) {
+                            (false, _) => "</p>\n",
+                            (true, true) => "\n",
+                            (true, false) => "",
+                        });
                     }
-                    _ => self.block(block),
+                    _ => {
+                        if let Some(mark) = mark {
+                            self.task_mark(mark);
+                        }
+                        self.block(block);
+                    }
                 }
+            }
+            if let Some(mark) = task {
+                self.task_mark(mark);
             }
             self.push("</li>\n");
         }
         self.push(&format!("</{tag}>\n"));
+    }
+
+    fn task_mark(&mut self, (mark, label): (&str, &str)) {
+        self.push(&format!(
+            "<span class=\"task\" role=\"img\" aria-label=\"{label}\">{mark}</span> "
+        ));
     }
 
     fn table(&mut self, table: &Table) {
