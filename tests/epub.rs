@@ -539,3 +539,96 @@ fn epubcheck_finds_nothing_in_the_sample_and_the_fixture() {
         );
     }
 }
+
+#[test]
+fn footnotes_are_pop_up_notes_with_the_back_link_first() {
+    let book = Book::open(&build(&fixture_dir()).bytes);
+    let chapter = book.text("EPUB/chapter-01.xhtml");
+    let doc = parse_xml(&chapter).expect("well-formed chapter");
+    let epub_type = |n: &roxmltree::Node| {
+        n.attribute(("http://www.idpf.org/2007/ops", "type"))
+            .unwrap_or("")
+            .to_string()
+    };
+    let notes: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("aside"))
+        .collect();
+    assert_eq!(notes.len(), 2);
+    for note in notes {
+        assert_eq!(epub_type(&note), "footnote");
+        assert_eq!(note.attribute("role"), Some("doc-footnote"));
+        let first = note
+            .children()
+            .find(|n| n.is_element())
+            .expect("a paragraph");
+        let link = first.first_child().expect("the back-link");
+        assert!(link.has_tag_name("a"), "the note starts with its back-link");
+        assert_eq!(link.attribute("role"), Some("doc-backlink"));
+        let back = link
+            .attribute("href")
+            .expect("href")
+            .trim_start_matches('#');
+        let reference = doc
+            .descendants()
+            .find(|n| n.attribute("id") == Some(back))
+            .expect("the reference");
+        assert_eq!(epub_type(&reference), "noteref");
+        assert_eq!(reference.attribute("role"), Some("doc-noteref"));
+        let note_id = note.attribute("id").expect("note id");
+        assert_eq!(
+            reference.attribute("href"),
+            Some(format!("#{note_id}").as_str())
+        );
+    }
+}
+
+#[test]
+fn the_faq_is_a_section_with_numbered_questions() {
+    let book = Book::open(&build(&fixture_dir()).bytes);
+    let faq = book.text("EPUB/chapter-03.xhtml");
+    let doc = parse_xml(&faq).expect("well-formed FAQ");
+    let groups: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("faq-group"))
+        .collect();
+    assert_eq!(groups.len(), 2);
+    let questions: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("h3"))
+        .map(|h| {
+            assert!(h.attribute("id").is_some(), "a question without id");
+            h.descendants()
+                .filter(|n| n.is_text())
+                .map(|n| n.text().unwrap_or(""))
+                .collect()
+        })
+        .collect();
+    assert_eq!(
+        questions,
+        [
+            "1. What is the first question?",
+            "2. Does the second question have a list?",
+            "3. And the third?"
+        ]
+    );
+}
+
+#[test]
+fn the_command_line_writes_the_epub() {
+    let out = tempfile::tempdir().expect("a temporary folder");
+    let status = Command::new(env!("CARGO_BIN_EXE_bindery"))
+        .arg("epub")
+        .arg("--quiet")
+        .arg("--manuscript")
+        .arg(fixture_dir())
+        .arg("--out")
+        .arg(out.path())
+        .env("SOURCE_DATE_EPOCH", "1764028800")
+        .status()
+        .expect("bindery runs");
+    assert!(status.success());
+    let written = std::fs::read(out.path().join("every-construct-its-markup.epub"))
+        .expect("the EPUB is written");
+    assert!(written == build(&fixture_dir()).bytes);
+}
