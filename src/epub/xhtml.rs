@@ -119,7 +119,7 @@ impl Writer<'_> {
                 self.blocks(&faq.intro);
                 for group in &faq.groups {
                     self.pos = group.pos;
-                    self.push("<section class=\"faq-group\" epub:type=\"qna\"");
+                    self.push("<section class=\"faq-group\"");
                     if let Some(heading) = &group.heading {
                         self.push(&format!(
                             " aria-labelledby=\"{}\">\n",
