@@ -8,6 +8,7 @@
 //! fixed times by [`crate::zip`], so the same manuscript always gives the same
 //! bytes.
 
+mod entities;
 mod html;
 mod nav;
 mod package;
