@@ -441,6 +441,7 @@ fn raw_html_and_missing_alt_text_give_warnings_not_broken_markup() {
     let book = Book::open(&epub.bytes);
     let chapter = book.text("EPUB/chapter-01.xhtml");
     assert!(!chapter.contains("<script") && !chapter.contains("gone"));
+    assert!(!chapter.contains("alert") && !chapter.contains("hidden"));
     assert!(!chapter.contains("onclick"));
     let package = book.text("EPUB/package.opf");
     assert!(

@@ -55,6 +55,12 @@ impl Sanitizer {
         self.open.iter().any(|e| e.name == "a")
     }
 
+    /// Whether the content of a removed element (a `<script>`) is being
+    /// skipped: text of the manuscript between inline tags is skipped too.
+    pub fn is_skipping(&self) -> bool {
+        self.skipping.is_some()
+    }
+
     /// Appends the XHTML for `html` to `out`.
     pub fn feed(&mut self, html: &str, out: &mut String) {
         let mut rest = html;

@@ -377,6 +377,12 @@ impl Writer<'_> {
     }
 
     fn inline(&mut self, inline: &Inline, in_link: bool, html: &mut Option<Sanitizer>) {
+        // Between `<script>` and `</script>` written inline, Markdown sees
+        // text; it goes with the script.
+        let skipped = html.as_ref().is_some_and(Sanitizer::is_skipping);
+        if skipped && !matches!(inline, Inline::Html { .. }) {
+            return;
+        }
         let in_link = in_link || html.as_ref().is_some_and(Sanitizer::in_anchor);
         match inline {
             Inline::Text { text } => xml::text(&mut self.out, text),
