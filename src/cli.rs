@@ -102,7 +102,11 @@ pub fn main() -> ExitCode {
 fn run(cli: &Cli) -> Result<ExitCode, Error> {
     match &cli.command {
         None | Some(Command::Build) => build(cli),
-        Some(Command::Epub) => not_yet("EPUB", 3),
+        Some(Command::Epub) => {
+            let manuscript = load(cli)?;
+            write_epub(cli, &manuscript)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Pdf) => not_yet("PDF", 4),
         Some(Command::Pack) => not_yet("reading pack", 6),
         Some(Command::Check { format }) => check(cli, *format),
@@ -134,8 +138,10 @@ fn build(cli: &Cli) -> Result<ExitCode, Error> {
             "bindery: read “{}”: {chapters} chapters",
             manuscript.book.metadata.title
         );
+    }
+    write_epub(cli, &manuscript)?;
+    if !cli.quiet {
         for (what, issue, file) in [
-            ("EPUB", 3, format!("{stem}.epub")),
             ("PDF", 4, format!("{stem}.pdf")),
             ("reading pack", 6, format!("{stem}-reading-pack.zip")),
         ] {
@@ -146,6 +152,21 @@ fn build(cli: &Cli) -> Result<ExitCode, Error> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Builds the EPUB and writes it to `<out>/<stem>.epub`.
+fn write_epub(cli: &Cli, manuscript: &Manuscript) -> Result<(), Error> {
+    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+    let epub = bindery::build_epub(manuscript, &cli.manuscript, epoch.as_deref())?;
+    let path = cli
+        .out
+        .join(format!("{}.epub", bindery::output_stem(&manuscript.book)));
+    bindery::output::write_atomic(&path, &epub.bytes)?;
+    if !cli.quiet {
+        report(epub.warnings.iter());
+        eprintln!("bindery: wrote {}", path.display());
+    }
+    Ok(())
 }
 
 fn not_yet(what: &str, issue: u32) -> Result<ExitCode, Error> {

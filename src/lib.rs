@@ -10,6 +10,7 @@
 pub mod check;
 pub mod config;
 pub mod cover;
+pub mod epub;
 pub mod error;
 pub mod faq;
 pub mod ids;
@@ -19,6 +20,7 @@ pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod toc;
+pub mod zip;
 
 pub use error::{Diagnostic, Error, Result};
 pub use load::{Asset, Manuscript, load};
@@ -28,6 +30,26 @@ pub use load::{Asset, Manuscript, load};
 pub fn output_stem(book: &model::Book) -> String {
     let stem = ids::slug(&book.metadata.title);
     stem.strip_prefix("s-").map(str::to_string).unwrap_or(stem)
+}
+
+/// Builds the EPUB of a manuscript read from `dir`. `source_date_epoch` is
+/// the `SOURCE_DATE_EPOCH` variable when set (see [`epub::modified_time`]).
+pub fn build_epub(
+    manuscript: &Manuscript,
+    dir: &std::path::Path,
+    source_date_epoch: Option<&str>,
+) -> Result<epub::Epub> {
+    let toc = toc::build(&manuscript.book, manuscript.config.toc_depth());
+    let modified = epub::modified_time(
+        source_date_epoch,
+        manuscript.book.metadata.date.as_deref(),
+        manuscript.newest_mtime,
+    )?;
+    let options = epub::EpubOptions {
+        modified,
+        manuscript: dir.to_path_buf(),
+    };
+    epub::epub(&manuscript.book, &toc, &manuscript.assets, &options)
 }
 
 /// The model and its contents as pretty JSON, for `bindery dump`.

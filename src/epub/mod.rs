@@ -1,0 +1,320 @@
+//! The EPUB backend: the model and its contents in, the bytes of an EPUB 3.3
+//! (with an EPUB 2 `toc.ncx` for older readers) out.
+//!
+//! Every file of the book is written here from the model: one XHTML file per
+//! chapter ([`xhtml`]), the navigation document, the NCX and the in-book
+//! contents page ([`nav`]), and the package document with its accessibility
+//! metadata ([`package`]). The files are then zipped in a fixed order with
+//! fixed times by [`crate::zip`], so the same manuscript always gives the same
+//! bytes.
+
+mod entities;
+mod html;
+mod nav;
+mod package;
+mod xhtml;
+mod xml;
+
+use crate::error::{Diagnostic, Error, Place};
+use crate::load::Asset;
+use crate::model::{Book, Pos};
+use crate::toc::Toc;
+use crate::zip::{self, Compression, Entry};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Settings of one EPUB build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EpubOptions {
+    /// The time written as `dcterms:modified`, in seconds since 1970 (see
+    /// [`modified_time`]). It is the only clock the backend reads.
+    pub modified: u64,
+    /// The manuscript folder, used only to name files in warnings the way the
+    /// loader does.
+    pub manuscript: PathBuf,
+}
+
+/// A finished EPUB.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Epub {
+    /// The bytes of the `.epub` file.
+    pub bytes: Vec<u8>,
+    /// What was noticed while writing it (raw HTML that was changed, images
+    /// without alternative text, accessibility claims left out).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Builds the EPUB of `book`. `assets` are the images the loader read, keyed
+/// by the path written in the Markdown.
+pub fn epub(
+    book: &Book,
+    toc: &Toc,
+    assets: &BTreeMap<String, Asset>,
+    options: &EpubOptions,
+) -> Result<Epub, Error> {
+    let layout = Layout::new(book, assets);
+    let mut warnings = Vec::new();
+    let mut facts = xhtml::Facts::default();
+    let chapters: Vec<String> = book
+        .chapters
+        .iter()
+        .enumerate()
+        .map(|(index, _)| {
+            xhtml::chapter(
+                book,
+                index,
+                &layout,
+                &options.manuscript,
+                &mut facts,
+                &mut warnings,
+            )
+        })
+        .collect();
+    let identifier = package::identifier(&book.metadata);
+    let a11y = package::Accessibility::assess(book, &facts, &options.manuscript, &mut warnings);
+
+    let mut entries = vec![
+        Entry {
+            name: "mimetype".to_string(),
+            bytes: b"application/epub+zip".to_vec(),
+            compression: Compression::Stored,
+        },
+        deflated("META-INF/container.xml", CONTAINER.to_string()),
+        deflated(
+            &format!("{ROOT}/{}", package::FILE),
+            package::document(book, &layout, &identifier, &a11y, options.modified),
+        ),
+        deflated(
+            &format!("{ROOT}/{}", nav::FILE),
+            nav::document(book, toc, &layout),
+        ),
+        deflated(
+            &format!("{ROOT}/{}", nav::NCX_FILE),
+            nav::ncx(book, toc, &layout, &identifier),
+        ),
+        deflated(&format!("{ROOT}/{STYLE_FILE}"), STYLE.to_string()),
+        deflated(
+            &format!("{ROOT}/{}", nav::CONTENTS_FILE),
+            nav::contents_page(book, toc, &layout),
+        ),
+    ];
+    for (index, text) in chapters.into_iter().enumerate() {
+        entries.push(deflated(
+            &format!("{ROOT}/{}", layout.chapter_file(index)),
+            text,
+        ));
+    }
+    for image in layout.images.values() {
+        entries.push(Entry {
+            name: format!("{ROOT}/{}", image.href),
+            bytes: image.bytes.clone(),
+            compression: Compression::Stored,
+        });
+    }
+    Ok(Epub {
+        bytes: zip::write(&entries)?,
+        warnings,
+    })
+}
+
+/// The time to write as the EPUB's `dcterms:modified`, in seconds since 1970:
+/// `SOURCE_DATE_EPOCH` when set, else the `date` of `book.toml` (at midnight
+/// UTC), else the newest manuscript file's time, else 1970.
+pub fn modified_time(
+    source_date_epoch: Option<&str>,
+    date: Option<&str>,
+    newest_mtime: Option<u64>,
+) -> Result<u64, Error> {
+    if let Some(epoch) = source_date_epoch.map(str::trim).filter(|e| !e.is_empty()) {
+        return epoch.parse().map_err(|_| {
+            Error::new(
+                "bad-source-date-epoch",
+                None,
+                format!("SOURCE_DATE_EPOCH is `{epoch}`, not a number of seconds"),
+            )
+            .with_hint("set it to a whole number of seconds since 1970, or unset it")
+        });
+    }
+    if let Some(date) = date {
+        let mut parts = date.split('-').map(|p| p.parse::<u32>().ok());
+        let year = parts.next().flatten();
+        let month = parts.next().flatten().unwrap_or(1);
+        let day = parts.next().flatten().unwrap_or(1);
+        if let Some(year) = year {
+            let days = days_from_civil(year, month, day);
+            return Ok(u64::try_from(days).unwrap_or(0) * 86_400);
+        }
+    }
+    Ok(newest_mtime.unwrap_or(0))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (after Howard
+/// Hinnant's `days_from_civil`).
+fn days_from_civil(year: u32, month: u32, day: u32) -> i64 {
+    let year = i64::from(year) - i64::from(month <= 2);
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let month = i64::from(month);
+    let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+/// `YYYY-MM-DDThh:mm:ssZ` for a time in seconds since 1970, as
+/// `dcterms:modified` wants it.
+fn timestamp(seconds: u64) -> String {
+    let days = i64::try_from(seconds / 86_400).unwrap_or(0);
+    let rest = seconds % 86_400;
+    // The inverse of `days_from_civil`.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+/// The folder inside the zip holding the package; `META-INF/container.xml`
+/// points at the package document in it.
+const ROOT: &str = "EPUB";
+
+/// The style sheet every XHTML file links to.
+const STYLE_FILE: &str = "style.css";
+
+/// The e-reader style sheet.
+const STYLE: &str = include_str!("style.css");
+
+/// The OCF container file naming the package document.
+const CONTAINER: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
+  <rootfiles>
+    <rootfile full-path="EPUB/package.opf" media-type="application/oebps-package+xml"/>
+  </rootfiles>
+</container>
+"#;
+
+fn deflated(name: &str, text: String) -> Entry {
+    Entry {
+        name: name.to_string(),
+        bytes: text.into_bytes(),
+        compression: Compression::Deflated,
+    }
+}
+
+/// Where each part of the book lives inside the package, decided once so
+/// links, the manifest and the navigation agree.
+struct Layout {
+    /// Images by the path written in the Markdown.
+    images: BTreeMap<String, Image>,
+    /// How many chapters there are, for the width of file numbers.
+    chapters: usize,
+}
+
+/// An image copied into the package.
+struct Image {
+    /// The path inside the package folder, such as `images/image-01.png`.
+    href: String,
+    /// The manifest id.
+    id: String,
+    /// The media type found from the file's bytes.
+    media_type: &'static str,
+    /// The file's bytes.
+    bytes: Vec<u8>,
+}
+
+impl Layout {
+    fn new(book: &Book, assets: &BTreeMap<String, Asset>) -> Layout {
+        let images = assets
+            .iter()
+            .enumerate()
+            .map(|(index, (src, asset))| {
+                let extension = match asset.media_type {
+                    "image/jpeg" => "jpg",
+                    "image/gif" => "gif",
+                    "image/webp" => "webp",
+                    "image/svg+xml" => "svg",
+                    _ => "png",
+                };
+                let id = format!("image-{:02}", index + 1);
+                let image = Image {
+                    href: format!("images/{id}.{extension}"),
+                    id,
+                    media_type: asset.media_type,
+                    bytes: asset.bytes.clone(),
+                };
+                (src.clone(), image)
+            })
+            .collect();
+        Layout {
+            images,
+            chapters: book.chapters.len(),
+        }
+    }
+
+    /// The file of chapter `index`: ASCII-only names, so every reading
+    /// system and zip tool copes with them.
+    fn chapter_file(&self, index: usize) -> String {
+        let width = self.chapters.to_string().len().max(2);
+        format!("chapter-{:0width$}.xhtml", index + 1)
+    }
+
+    /// The manifest id of chapter `index`.
+    fn chapter_item(&self, index: usize) -> String {
+        self.chapter_file(index)
+            .trim_end_matches(".xhtml")
+            .to_string()
+    }
+}
+
+/// A warning about a place in a chapter file.
+fn warning(
+    manuscript: &std::path::Path,
+    file: &std::path::Path,
+    pos: Pos,
+    code: &'static str,
+    message: String,
+    hint: &str,
+) -> Diagnostic {
+    let place = Place::at(manuscript.join(file), pos.line, pos.col);
+    Diagnostic::warning(code, Some(place), message).with_hint(hint)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_round_trip_through_civil_dates() {
+        assert_eq!(timestamp(0), "1970-01-01T00:00:00Z");
+        assert_eq!(timestamp(1_764_028_800 + 3661), "2025-11-25T01:01:01Z");
+        let days = days_from_civil(2024, 2, 29);
+        assert_eq!(
+            timestamp(u64::try_from(days).unwrap() * 86_400),
+            "2024-02-29T00:00:00Z"
+        );
+    }
+
+    #[test]
+    fn modified_time_prefers_the_environment_then_the_date() {
+        assert_eq!(
+            modified_time(Some("42"), Some("2026"), Some(7)).unwrap(),
+            42
+        );
+        assert_eq!(
+            timestamp(modified_time(None, Some("2026-11"), Some(7)).unwrap()),
+            "2026-11-01T00:00:00Z"
+        );
+        assert_eq!(modified_time(None, None, Some(7)).unwrap(), 7);
+        assert!(modified_time(Some("yesterday"), None, None).is_err());
+    }
+}

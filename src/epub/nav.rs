@@ -1,0 +1,153 @@
+//! Navigation: the EPUB 3 navigation document, the EPUB 2 NCX and the
+//! contents page readers see in the book.
+//!
+//! All three come from the one [`Toc`]. The navigation document is written
+//! here rather than by a template so that later sections (a `page-list` of
+//! print page numbers) are one more `<nav>` in [`document`].
+
+use super::{Layout, xml};
+use crate::model::Book;
+use crate::toc::{Toc, TocEntry, TocKind};
+
+/// The navigation document's file name in the package.
+pub const FILE: &str = "nav.xhtml";
+/// The NCX's file name in the package.
+pub const NCX_FILE: &str = "toc.ncx";
+/// The contents page's file name in the package.
+pub const CONTENTS_FILE: &str = "contents.xhtml";
+/// The heading of the contents, in the nav document and on the page.
+pub const CONTENTS_TITLE: &str = "Contents";
+
+/// The EPUB 3 navigation document: the contents nested as in the [`Toc`],
+/// and the landmarks (contents page, start of the text). It is not in the
+/// spine; the contents page is.
+pub fn document(book: &Book, toc: &Toc, layout: &Layout) -> String {
+    let mut out = xml::head(&book.metadata.language, CONTENTS_TITLE, "");
+    out.push_str("<nav id=\"toc\" epub:type=\"toc\" role=\"doc-toc\">\n<h1>");
+    out.push_str(CONTENTS_TITLE);
+    out.push_str("</h1>\n");
+    list(&mut out, &toc.entries, layout);
+    out.push_str("</nav>\n");
+    out.push_str("<nav id=\"landmarks\" epub:type=\"landmarks\" hidden=\"hidden\">\n<h2>Landmarks</h2>\n<ol>\n");
+    out.push_str(&format!(
+        "<li><a epub:type=\"toc\" href=\"{CONTENTS_FILE}\">{CONTENTS_TITLE}</a></li>\n"
+    ));
+    if let Some(first) = book.chapters.first() {
+        out.push_str(&format!(
+            "<li><a epub:type=\"bodymatter\" href=\"{}\">{}</a></li>\n",
+            layout.chapter_file(0),
+            xml::escaped(&first.title_text())
+        ));
+    }
+    out.push_str("</ol>\n</nav>\n");
+    out.push_str(xml::FOOT);
+    out
+}
+
+/// The contents page in the book's reading order, for readers that show no
+/// navigation of their own and for people who page through.
+pub fn contents_page(book: &Book, toc: &Toc, layout: &Layout) -> String {
+    let mut out = xml::head(&book.metadata.language, CONTENTS_TITLE, "");
+    out.push_str(
+        "<nav id=\"contents\" class=\"contents\" epub:type=\"toc\" role=\"doc-toc\" \
+         aria-labelledby=\"contents-title\">\n<h1 id=\"contents-title\">",
+    );
+    out.push_str(CONTENTS_TITLE);
+    out.push_str("</h1>\n");
+    list(&mut out, &toc.entries, layout);
+    out.push_str("</nav>\n");
+    out.push_str(xml::FOOT);
+    out
+}
+
+/// The EPUB 2 NCX. Kindle honours two levels only, so chapters are the
+/// first level and everything under a chapter is flattened into the second,
+/// in reading order.
+pub fn ncx(book: &Book, toc: &Toc, layout: &Layout, identifier: &str) -> String {
+    let depth = if toc.entries.iter().any(|e| !e.children.is_empty()) {
+        2
+    } else {
+        1
+    };
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <ncx xmlns=\"http://www.daisy.org/z3986/2005/ncx/\" version=\"2005-1\" xml:lang=\"{}\">\n\
+         <head>\n\
+         <meta name=\"dtb:uid\" content=\"{}\"/>\n\
+         <meta name=\"dtb:depth\" content=\"{depth}\"/>\n\
+         <meta name=\"dtb:totalPageCount\" content=\"0\"/>\n\
+         <meta name=\"dtb:maxPageNumber\" content=\"0\"/>\n\
+         </head>\n\
+         <docTitle><text>{}</text></docTitle>\n",
+        xml::escaped_attr(&book.metadata.language),
+        xml::escaped_attr(identifier),
+        xml::escaped(&book.metadata.title),
+    );
+    for author in &book.metadata.authors {
+        out.push_str(&format!(
+            "<docAuthor><text>{}</text></docAuthor>\n",
+            xml::escaped(author)
+        ));
+    }
+    out.push_str("<navMap>\n");
+    let mut order = 0;
+    for chapter in &toc.entries {
+        order += 1;
+        nav_point(&mut out, chapter, layout, order);
+        let mut below = Vec::new();
+        descendants(chapter, &mut below);
+        for entry in below {
+            order += 1;
+            out.push_str("  ");
+            nav_point(&mut out, entry, layout, order);
+            out.push_str("</navPoint>\n");
+        }
+        out.push_str("</navPoint>\n");
+    }
+    out.push_str("</navMap>\n</ncx>\n");
+    out
+}
+
+/// Opens a `navPoint`; the caller closes it after its children.
+fn nav_point(out: &mut String, entry: &TocEntry, layout: &Layout, order: usize) {
+    out.push_str(&format!(
+        "<navPoint id=\"nav-{order}\" playOrder=\"{order}\"><navLabel><text>{}</text></navLabel>\
+         <content src=\"{}\"/>\n",
+        xml::escaped(&entry.label()),
+        xml::escaped_attr(&href(entry, layout))
+    ));
+}
+
+fn descendants<'a>(entry: &'a TocEntry, out: &mut Vec<&'a TocEntry>) {
+    for child in &entry.children {
+        out.push(child);
+        descendants(child, out);
+    }
+}
+
+/// A nested `<ol>` of entries.
+fn list(out: &mut String, entries: &[TocEntry], layout: &Layout) {
+    out.push_str("<ol>\n");
+    for entry in entries {
+        out.push_str(&format!(
+            "<li><a href=\"{}\">{}</a>",
+            xml::escaped_attr(&href(entry, layout)),
+            xml::escaped(&entry.label())
+        ));
+        if !entry.children.is_empty() {
+            out.push('\n');
+            list(out, &entry.children, layout);
+        }
+        out.push_str("</li>\n");
+    }
+    out.push_str("</ol>\n");
+}
+
+/// Where an entry points: a chapter's file, or a heading inside it.
+fn href(entry: &TocEntry, layout: &Layout) -> String {
+    let file = layout.chapter_file(entry.chapter);
+    match entry.kind {
+        TocKind::Chapter => file,
+        _ => format!("{file}#{}", entry.id),
+    }
+}

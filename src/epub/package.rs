@@ -1,0 +1,335 @@
+//! The package document: metadata from `book.toml`, the accessibility
+//! metadata of EPUB Accessibility 1.1, the manifest and the spine.
+
+use super::xhtml::Facts;
+use super::{Layout, nav, timestamp, xml};
+use crate::error::Diagnostic;
+use crate::model::{Book, ChapterBody, Metadata};
+use std::path::Path;
+
+/// The package document's file name.
+pub const FILE: &str = "package.opf";
+
+/// The conformance claim written when every check for it holds.
+const CONFORMS_TO: &str = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA";
+
+/// The book's unique identifier: the configured one, else a UUID (version 5)
+/// made from the title and the authors, so rebuilds keep it.
+pub fn identifier(metadata: &Metadata) -> String {
+    if let Some(id) = metadata.identifier.as_deref().map(str::trim)
+        && !id.is_empty()
+    {
+        return id.to_string();
+    }
+    let name = format!(
+        "bindery:{}\n{}",
+        metadata.title,
+        metadata.authors.join("\n")
+    );
+    format!(
+        "urn:uuid:{}",
+        uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, name.as_bytes())
+    )
+}
+
+/// What the book offers readers with disabilities, found from what it
+/// really contains.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accessibility {
+    /// `schema:accessMode` values.
+    modes: Vec<&'static str>,
+    /// `schema:accessModeSufficient` values, each a comma-separated set.
+    sufficient: Vec<&'static str>,
+    /// `schema:accessibilityFeature` values.
+    features: Vec<&'static str>,
+    /// `schema:accessibilitySummary`.
+    summary: String,
+    /// Whether the WCAG 2.2 AA conformance claim holds.
+    conforms: bool,
+}
+
+impl Accessibility {
+    /// Assesses the book from the facts its chapters produced; when the
+    /// conformance claim cannot be made, says why in a warning.
+    pub fn assess(
+        book: &Book,
+        facts: &Facts,
+        manuscript: &Path,
+        warnings: &mut Vec<Diagnostic>,
+    ) -> Accessibility {
+        let images = facts.images > 0;
+        let all_alt = facts.images_without_alt == 0;
+        let modes = if images {
+            vec!["textual", "visual"]
+        } else {
+            vec!["textual"]
+        };
+        let sufficient = match (images, all_alt) {
+            (false, _) => vec!["textual"],
+            (true, true) => vec!["textual", "textual,visual"],
+            (true, false) => vec!["textual,visual"],
+        };
+        let mut features = vec![
+            "structuralNavigation",
+            "tableOfContents",
+            "readingOrder",
+            "displayTransformability",
+        ];
+        if images && all_alt {
+            features.push("alternativeText");
+        }
+        let mut reasons = Vec::new();
+        if !all_alt {
+            reasons.push(format!(
+                "{} of {} images have no alternative text",
+                facts.images_without_alt, facts.images
+            ));
+        }
+        if facts.skipped_heading_levels > 0 {
+            reasons.push(format!(
+                "{} headings skip a level",
+                facts.skipped_heading_levels
+            ));
+        }
+        if !reasons.is_empty() {
+            warnings.push(
+                Diagnostic::warning(
+                    "not-accessible",
+                    Some(crate::error::Place::file(manuscript)),
+                    format!(
+                        "the EPUB does not claim WCAG 2.2 AA conformance: {}",
+                        reasons.join(", ")
+                    ),
+                )
+                .with_hint("fix the warnings above and build again"),
+            );
+        }
+        Accessibility {
+            modes,
+            sufficient,
+            features,
+            summary: summary(book, facts, reasons.is_empty()),
+            conforms: reasons.is_empty(),
+        }
+    }
+}
+
+/// A plain-language account of what the book contains and how it can be read.
+fn summary(book: &Book, facts: &Facts, conforms: bool) -> String {
+    let mut sentences = Vec::new();
+    let chapters = book.chapters.len();
+    let mut questions = 0;
+    let mut groups = 0;
+    for chapter in &book.chapters {
+        if let ChapterBody::Faq(faq) = &chapter.body {
+            questions += faq.groups.iter().map(|g| g.questions.len()).sum::<usize>();
+            groups += faq.groups.iter().filter(|g| g.heading.is_some()).count();
+        }
+    }
+    let mut opening = format!(
+        "This publication has {chapters} {}",
+        plural(chapters, "chapter", "chapters")
+    );
+    if questions > 0 {
+        opening.push_str(&format!(
+            ", including a FAQ of {questions} numbered {}",
+            plural(questions, "question", "questions")
+        ));
+        if groups > 0 {
+            opening.push_str(&format!(
+                " in {groups} {}",
+                plural(groups, "group", "groups")
+            ));
+        }
+    }
+    opening.push_str(
+        ". It has a table of contents, headings that mark its structure and a single logical \
+         reading order, and its text can be restyled by the reading system.",
+    );
+    sentences.push(opening);
+    let images = facts.images;
+    sentences.push(match (images, facts.images_without_alt) {
+        (0, _) => "It contains no images.".to_string(),
+        (1, 0) => "Its one image has a text alternative.".to_string(),
+        (_, 0) => format!("Each of its {images} images has a text alternative."),
+        (_, lacking) => format!(
+            "It contains {images} {}, and {lacking} of them {} no text alternative.",
+            plural(images, "image", "images"),
+            plural(lacking, "has", "have")
+        ),
+    });
+    if facts.tables > 0 {
+        sentences.push(format!(
+            "Its {} {} header cells.",
+            facts.tables,
+            plural(facts.tables, "table has", "tables have")
+        ));
+    }
+    if facts.footnotes > 0 {
+        sentences.push(format!(
+            "Its {} {} linked from the text and link back to it.",
+            facts.footnotes,
+            plural(facts.footnotes, "footnote is", "footnotes are")
+        ));
+    }
+    if facts.code_blocks > 0 {
+        sentences.push("Program code is set apart as preformatted text.".to_string());
+    }
+    sentences.push(
+        if conforms {
+            "It meets the EPUB Accessibility 1.1 requirements at WCAG 2.2 Level AA as far as \
+             automatic checks can tell."
+        } else {
+            "It does not claim conformance to EPUB Accessibility 1.1."
+        }
+        .to_string(),
+    );
+    sentences.join(" ")
+}
+
+fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+/// The package document.
+pub fn document(
+    book: &Book,
+    layout: &Layout,
+    identifier: &str,
+    a11y: &Accessibility,
+    modified: u64,
+) -> String {
+    let meta = &book.metadata;
+    let mut out = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\" \
+         unique-identifier=\"book-id\" xml:lang=\"{}\">\n\
+         <metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n",
+        xml::escaped_attr(&meta.language)
+    );
+    let mut element = |name: &str, attrs: &str, value: &str| {
+        out.push_str(&format!(
+            "<{name}{attrs}>{}</{name}>\n",
+            xml::escaped(value)
+        ));
+    };
+    element("dc:identifier", " id=\"book-id\"", identifier);
+    element("dc:title", " id=\"title\"", &meta.title);
+    element(
+        "meta",
+        " refines=\"#title\" property=\"title-type\"",
+        "main",
+    );
+    if let Some(subtitle) = meta.subtitle.as_deref().filter(|s| !s.trim().is_empty()) {
+        element("dc:title", " id=\"subtitle\"", subtitle);
+        element(
+            "meta",
+            " refines=\"#subtitle\" property=\"title-type\"",
+            "subtitle",
+        );
+    }
+    for (i, author) in meta.authors.iter().enumerate() {
+        let id = format!("creator-{}", i + 1);
+        element("dc:creator", &format!(" id=\"{id}\""), author);
+        element(
+            "meta",
+            &format!(" refines=\"#{id}\" property=\"role\" scheme=\"marc:relators\""),
+            "aut",
+        );
+        element(
+            "meta",
+            &format!(" refines=\"#{id}\" property=\"display-seq\""),
+            &(i + 1).to_string(),
+        );
+    }
+    element("dc:language", "", &meta.language);
+    let optional = [
+        ("dc:publisher", &meta.publisher),
+        ("dc:date", &meta.date),
+        ("dc:description", &meta.description),
+        ("dc:rights", &meta.rights),
+    ];
+    for (name, value) in optional {
+        if let Some(value) = value.as_deref().filter(|v| !v.trim().is_empty()) {
+            element(name, "", value);
+        }
+    }
+    element(
+        "meta",
+        " property=\"dcterms:modified\"",
+        &timestamp(modified),
+    );
+    for mode in &a11y.modes {
+        element("meta", " property=\"schema:accessMode\"", mode);
+    }
+    for set in &a11y.sufficient {
+        element("meta", " property=\"schema:accessModeSufficient\"", set);
+    }
+    for feature in &a11y.features {
+        element("meta", " property=\"schema:accessibilityFeature\"", feature);
+    }
+    element("meta", " property=\"schema:accessibilityHazard\"", "none");
+    element(
+        "meta",
+        " property=\"schema:accessibilitySummary\"",
+        &a11y.summary,
+    );
+    if a11y.conforms {
+        element("meta", " property=\"dcterms:conformsTo\"", CONFORMS_TO);
+        let certifier = meta
+            .publisher
+            .clone()
+            .or_else(|| (!meta.authors.is_empty()).then(|| meta.authors.join(", ")))
+            .unwrap_or_else(|| "bindery".to_string());
+        element("meta", " property=\"a11y:certifiedBy\"", &certifier);
+    }
+    out.push_str("</metadata>\n<manifest>\n");
+    let mut item = |id: &str, href: &str, media_type: &str, properties: &str| {
+        out.push_str(&format!(
+            "<item id=\"{id}\" href=\"{}\" media-type=\"{media_type}\"{properties}/>\n",
+            xml::escaped_attr(href)
+        ));
+    };
+    item(
+        "nav",
+        nav::FILE,
+        "application/xhtml+xml",
+        " properties=\"nav\"",
+    );
+    item("ncx", nav::NCX_FILE, "application/x-dtbncx+xml", "");
+    item("style", super::STYLE_FILE, "text/css", "");
+    item("contents", nav::CONTENTS_FILE, "application/xhtml+xml", "");
+    for index in 0..book.chapters.len() {
+        item(
+            &layout.chapter_item(index),
+            &layout.chapter_file(index),
+            "application/xhtml+xml",
+            "",
+        );
+    }
+    for image in layout.images.values() {
+        item(&image.id, &image.href, image.media_type, "");
+    }
+    out.push_str("</manifest>\n<spine toc=\"ncx\">\n<itemref idref=\"contents\"/>\n");
+    for index in 0..book.chapters.len() {
+        out.push_str(&format!(
+            "<itemref idref=\"{}\"/>\n",
+            layout.chapter_item(index)
+        ));
+    }
+    out.push_str("</spine>\n<guide>\n");
+    out.push_str(&format!(
+        "<reference type=\"toc\" title=\"{}\" href=\"{}\"/>\n",
+        nav::CONTENTS_TITLE,
+        nav::CONTENTS_FILE
+    ));
+    if let Some(first) = book.chapters.first() {
+        out.push_str(&format!(
+            "<reference type=\"text\" title=\"{}\" href=\"{}\"/>\n",
+            xml::escaped_attr(&first.title_text()),
+            layout.chapter_file(0)
+        ));
+    }
+    out.push_str("</guide>\n</package>\n");
+    out
+}

@@ -1,0 +1,92 @@
+//! Escaping for XML text and attributes, and the frame every XHTML file of
+//! the book shares.
+
+/// Appends `text` escaped for an XML text node. Characters XML forbids
+/// (most control characters, unpaired surrogates cannot occur in a `str`)
+/// are left out, so the output is always well-formed.
+pub fn text(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c if allowed(c) => out.push(c),
+            _ => {}
+        }
+    }
+}
+
+/// Appends `value` escaped for a double-quoted XML attribute.
+pub fn attr(out: &mut String, value: &str) {
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\n' => out.push_str("&#10;"),
+            '\t' => out.push_str("&#9;"),
+            c if allowed(c) => out.push(c),
+            _ => {}
+        }
+    }
+}
+
+/// `text` escaped for a text node, as a new string.
+pub fn escaped(value: &str) -> String {
+    let mut out = String::new();
+    text(&mut out, value);
+    out
+}
+
+/// `value` escaped for an attribute, as a new string.
+pub fn escaped_attr(value: &str) -> String {
+    let mut out = String::new();
+    attr(&mut out, value);
+    out
+}
+
+/// Whether XML 1.0 allows the character in a document.
+fn allowed(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
+        || c >= '\u{10000}'
+}
+
+/// The start of an XHTML content document up to and including `<body>`:
+/// the XML declaration, the doctype, the language on `html` (both `xml:lang`
+/// and `lang`, as EPUB and HTML readers each look for one), the title and the
+/// style sheet.
+pub fn head(language: &str, title: &str, body_attrs: &str) -> String {
+    let lang = escaped_attr(language);
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <!DOCTYPE html>\n\
+         <html xmlns=\"http://www.w3.org/1999/xhtml\" \
+         xmlns:epub=\"http://www.idpf.org/2007/ops\" xml:lang=\"{lang}\" lang=\"{lang}\">\n\
+         <head>\n\
+         <meta charset=\"utf-8\"/>\n\
+         <title>{}</title>\n\
+         <link rel=\"stylesheet\" type=\"text/css\" href=\"{}\"/>\n\
+         </head>\n\
+         <body{body_attrs}>\n",
+        escaped(title),
+        super::STYLE_FILE,
+    )
+}
+
+/// The end of an XHTML content document.
+pub const FOOT: &str = "</body>\n</html>\n";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_drops_forbidden_characters() {
+        assert_eq!(
+            escaped("a < b && c > d\u{1}"),
+            "a &lt; b &amp;&amp; c &gt; d"
+        );
+        assert_eq!(escaped_attr("say \"hi\"\n"), "say &quot;hi&quot;&#10;");
+    }
+}
