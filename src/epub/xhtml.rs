@@ -421,11 +421,8 @@ impl Writer<'_> {
                 }
             }
             Inline::Image {
-                src,
-                pos,
-                alt,
-                title,
-            } => self.image(src, *pos, alt, title.as_deref()),
+                src, alt, title, ..
+            } => self.image(src, alt, title.as_deref()),
             Inline::FootnoteRef {
                 number,
                 note_id,
@@ -457,7 +454,7 @@ impl Writer<'_> {
         self.push(&format!("</{tag}>"));
     }
 
-    fn image(&mut self, src: &str, pos: Pos, alt: &str, title: Option<&str>) {
+    fn image(&mut self, src: &str, alt: &str, title: Option<&str>) {
         let layout = self.layout;
         let Some(image) = layout.images.get(src) else {
             // The loader has warned already; the text alternative stands in.
@@ -470,19 +467,10 @@ impl Writer<'_> {
             return;
         };
         self.facts.images += 1;
+        // The loader's checks report the missing text with its place; here it
+        // only counts against the accessibility claim.
         if alt.trim().is_empty() {
             self.facts.images_without_alt += 1;
-            let at = self.pos;
-            self.pos = pos;
-            self.warn(
-                "image-no-alt",
-                format!(
-                    "the image `{src}` has no alternative text, so readers who cannot see it \
-                     learn nothing, and the EPUB cannot claim to be accessible"
-                ),
-                "describe the image between the brackets: ![what it shows](path)",
-            );
-            self.pos = at;
         }
         self.push(&format!(
             "<img src=\"{}\" alt=\"{}\"",
