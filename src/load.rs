@@ -60,8 +60,34 @@ pub fn load(dir: &Path) -> Result<Manuscript, Error> {
     let config_text = reader.read_text(&config_path)?;
     let config = Config::parse(&config_text, &config_path)?;
     let files = chapter_files(dir, &config, &config_text, &config_path)?;
-    let faq_file = faq_file(&config, &files);
-    let index_of: BTreeMap<String, usize> = files
+    let mut texts = Vec::with_capacity(files.len());
+    for file in files {
+        let text = reader.read_text(&dir.join(&file))?;
+        texts.push((file, text));
+    }
+    let (book, mut warnings) = assemble(&config, dir, &texts);
+    let assets = reader.read_images(&book, &mut warnings);
+    Ok(Manuscript {
+        book,
+        config,
+        assets,
+        warnings,
+        newest_mtime: reader.newest_mtime,
+    })
+}
+
+/// Builds the book from chapter texts already read: `files` holds each
+/// chapter's path relative to `dir` and its text, in reading order. It reads
+/// no file; `dir` only names the chapters in diagnostics. This is [`load`]
+/// without the file system, for tests and fuzzing.
+pub fn assemble(
+    config: &Config,
+    dir: &Path,
+    files: &[(PathBuf, String)],
+) -> (Book, Vec<Diagnostic>) {
+    let names: Vec<PathBuf> = files.iter().map(|(file, _)| file.clone()).collect();
+    let faq_file = faq_file(config, &names);
+    let index_of: BTreeMap<String, usize> = names
         .iter()
         .enumerate()
         .map(|(i, f)| (f.to_string_lossy().into_owned(), i))
@@ -69,9 +95,8 @@ pub fn load(dir: &Path) -> Result<Manuscript, Error> {
 
     let mut warnings = Vec::new();
     let mut chapters = Vec::new();
-    for (index, file) in files.iter().enumerate() {
+    for (index, (file, text)) in files.iter().enumerate() {
         let path = dir.join(file);
-        let text = reader.read_text(&path)?;
         let chapter_of = |dest: &str| -> Option<usize> {
             if dest.is_empty() {
                 return Some(index);
@@ -80,7 +105,7 @@ pub fn load(dir: &Path) -> Result<Manuscript, Error> {
             let dest = dest.strip_prefix("./").unwrap_or(&dest);
             index_of.get(dest).copied()
         };
-        let parsed = markdown::parse(&text, &path, &chapter_of);
+        let parsed = markdown::parse(text, &path, &chapter_of);
         warnings.extend(parsed.warnings);
         let is_faq = faq_file.as_deref() == Some(file.as_path());
         chapters.push(chapter(
@@ -94,19 +119,12 @@ pub fn load(dir: &Path) -> Result<Manuscript, Error> {
         ));
     }
     let mut book = Book {
-        metadata: metadata(&config),
+        metadata: metadata(config),
         chapters,
     };
     ids::assign(&mut book, &mut warnings);
     resolve_links(&mut book, dir, &mut warnings);
-    let assets = reader.read_images(&book, &mut warnings);
-    Ok(Manuscript {
-        book,
-        config,
-        assets,
-        warnings,
-        newest_mtime: reader.newest_mtime,
-    })
+    (book, warnings)
 }
 
 struct Reader {
@@ -426,6 +444,7 @@ fn number_footnotes(
     path: &Path,
     warnings: &mut Vec<Diagnostic>,
 ) -> Vec<Footnote> {
+    let is_referenced: BTreeSet<&str> = referenced.iter().map(String::as_str).collect();
     let mut by_label: BTreeMap<String, markdown::FootnoteDef> = BTreeMap::new();
     let mut unreferenced = Vec::new();
     for def in definitions {
@@ -443,7 +462,7 @@ fn number_footnotes(
             );
             continue;
         }
-        if !referenced.contains(&def.label) {
+        if !is_referenced.contains(def.label.as_str()) {
             unreferenced.push(def.label.clone());
         }
         by_label.insert(def.label.clone(), def);
@@ -453,7 +472,7 @@ fn number_footnotes(
         let Some(def) = by_label.remove(label) else {
             continue;
         };
-        if unreferenced.contains(label) {
+        if !is_referenced.contains(label.as_str()) {
             warnings.push(
                 Diagnostic::warning(
                     "unused-footnote",
