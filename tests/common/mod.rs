@@ -242,3 +242,80 @@ fn drain(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<String> {
         String::from_utf8_lossy(&bytes).into_owned()
     })
 }
+
+/// How many CommonMark examples go into one manuscript.
+pub const EXAMPLES_PER_BOOK: usize = 100;
+
+/// One CommonMark example: its file name in `tests/commonmark/` and its text.
+#[derive(Debug, Clone)]
+pub struct Example {
+    /// The file name, such as `0042.md`; it is also its chapter's file name.
+    pub name: String,
+    /// The Markdown source.
+    pub text: String,
+}
+
+/// Every example of the CommonMark specification, in the specification's order.
+pub fn commonmark_examples() -> Vec<Example> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/commonmark");
+    let mut names: Vec<String> = fs::read_dir(&dir)
+        .expect("cannot list tests/commonmark")
+        .map(|entry| entry.expect("a folder entry").file_name())
+        .map(|name| name.to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".md"))
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|name| {
+            let text = fs::read_to_string(dir.join(&name))
+                .unwrap_or_else(|e| panic!("cannot read {name}: {e}"));
+            Example { name, text }
+        })
+        .collect()
+}
+
+/// The CommonMark examples bound into books: manuscripts of at most
+/// [`EXAMPLES_PER_BOOK`] chapters, one chapter per example, in temporary
+/// folders. Backend tests build these books and validate what comes out.
+pub struct CommonMarkBooks {
+    root: tempfile::TempDir,
+    /// The books in order, each with the examples it holds.
+    pub books: Vec<(PathBuf, Vec<Example>)>,
+}
+
+impl CommonMarkBooks {
+    /// Writes every example into the books.
+    pub fn new() -> CommonMarkBooks {
+        let root = tempfile::tempdir().expect("cannot create a temporary folder");
+        let examples = commonmark_examples();
+        assert!(!examples.is_empty(), "tests/commonmark holds no examples");
+        let books = examples
+            .chunks(EXAMPLES_PER_BOOK)
+            .enumerate()
+            .map(|(index, chunk)| {
+                let dir = root.path().join(format!("book-{}", index + 1));
+                fs::create_dir(&dir).expect("cannot create a book folder");
+                let first = &chunk[0].name;
+                let last = &chunk[chunk.len() - 1].name;
+                let toml = format!(
+                    "title = \"CommonMark examples {} to {}\"\nlanguage = \"en\"\n",
+                    first.trim_end_matches(".md"),
+                    last.trim_end_matches(".md")
+                );
+                fs::write(dir.join("book.toml"), toml).expect("cannot write book.toml");
+                for example in chunk {
+                    fs::write(dir.join(&example.name), &example.text)
+                        .expect("cannot write an example");
+                }
+                (dir, chunk.to_vec())
+            })
+            .collect();
+        CommonMarkBooks { root, books }
+    }
+
+    /// The temporary folder holding the books, with room for outputs.
+    pub fn root(&self) -> &Path {
+        self.root.path()
+    }
+}
