@@ -11,6 +11,7 @@ pub mod config;
 pub mod error;
 pub mod faq;
 pub mod ids;
+pub mod image;
 pub mod init;
 pub mod load;
 pub mod markdown;

@@ -8,7 +8,7 @@ use crate::markdown::{self, has_scheme};
 use crate::model::{
     Block, BlockKind, Book, Chapter, ChapterBody, Footnote, HeadingLevel, Inline, Metadata, Target,
 };
-use crate::{faq, ids};
+use crate::{faq, ids, image};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Component, Path, PathBuf};
@@ -263,14 +263,39 @@ impl Reader {
                 "check the file's permissions",
             )
         })?;
-        match media_type(&bytes) {
-            Some(media_type) => Ok(Asset { media_type, bytes }),
-            None => Err((
+        let Some(media_type) = media_type(&bytes) else {
+            return Err((
                 "unsupported-image",
                 format!("the image `{src}` is not a PNG, JPEG, GIF, WebP or SVG file"),
                 "convert the image to PNG or JPEG",
-            )),
+            ));
+        };
+        if media_type != "image/svg+xml" {
+            match image::size(media_type, &bytes) {
+                None => {
+                    return Err((
+                        "damaged-image",
+                        format!("the image `{src}` is damaged: its size cannot be read"),
+                        "open the image in an image editor and save it again",
+                    ));
+                }
+                Some(size) if size.pixels() > image::MAX_PIXELS => {
+                    return Err((
+                        "huge-image",
+                        format!(
+                            "the image `{src}` is {}×{} pixels, more than the {} megapixels \
+                             bindery accepts",
+                            size.width,
+                            size.height,
+                            image::MAX_PIXELS / 1_000_000
+                        ),
+                        "scale the image down; 3000 pixels across is plenty for print",
+                    ));
+                }
+                Some(_) => {}
+            }
         }
+        Ok(Asset { media_type, bytes })
     }
 }
 

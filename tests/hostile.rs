@@ -242,6 +242,12 @@ fn malformed_book_toml_is_an_error_at_line_and_column() {
     }
 }
 
+/// A valid 1 × 1 PNG: one orange pixel.
+const PNG: &[u8] =
+    b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90\x77\x53\xde\
+                     \0\0\0\x0cIDAT\x78\x9c\x63\xf8\xdf\xc0\0\0\x04\x01\x01\x80\xc5\x2a\x18\x5d\
+                     \0\0\0\0IEND\xae\x42\x60\x82";
+
 #[test]
 fn bad_images_are_refused_with_a_warning_and_never_read() {
     let chapter = "# A\n\n\
@@ -252,11 +258,18 @@ fn bad_images_are_refused_with_a_warning_and_never_read() {
                    ![absolute](/etc/passwd)\n\
                    ![symlink](link.png)\n\
                    ![escaped](%2e%2e/outside.png)\n\
+                   ![damaged](damaged.png)\n\
+                   ![huge](huge.png)\n\
                    ![good](good.png)\n";
+    // The huge image declares 20,000 × 20,000 pixels in its header.
+    let mut huge = PNG.to_vec();
+    huge[16..24].copy_from_slice(b"\0\0\x4e\x20\0\0\x4e\x20");
     let book = TempBook::chapter(chapter)
         .with("corrupt.png", "these bytes are not an image")
         .with("picture.bmp", b"BM\x3a\0\0\0\0\0\0\0\x36\0\0\0")
-        .with("good.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
+        .with("damaged.png", &PNG[..20])
+        .with("huge.png", huge)
+        .with("good.png", PNG);
     // A FIFO outside the manuscript, reached through a symbolic link: reading
     // it would block forever, so the time limit catches any attempt.
     let outside = book.root().join("outside.png");
@@ -277,12 +290,15 @@ fn bad_images_are_refused_with_a_warning_and_never_read() {
             "image-outside",
             "image-outside",
             "image-outside",
+            "damaged-image",
+            "huge-image",
         ],
     );
     let file = book.file("a.md");
     for (line, finding) in (3..).zip(&findings) {
         finding.assert_at("warning", &finding.code, &file, line, 1);
     }
+    assert!(findings[8].message.contains("is 20000×20000 pixels"), "{findings:#?}");
     let manuscript = bindery::load(&book.dir()).expect("the book loads");
     let used: Vec<&String> = manuscript.assets.keys().collect();
     assert_eq!(used, ["good.png"]);
@@ -300,6 +316,8 @@ fn bad_images_are_refused_with_a_warning_and_never_read() {
             "absolute",
             "symlink",
             "escaped",
+            "damaged",
+            "huge",
             "good"
         ]
     );
