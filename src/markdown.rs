@@ -83,6 +83,12 @@ pub fn parse(text: &str, file: &Path, chapter_of: &dyn Fn(&str) -> Option<usize>
         deep_warned: false,
     };
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        // An end's range starts back at its element's start; nothing needs
+        // that place again, so it is not looked up.
+        if let Event::End(tag) = event {
+            builder.end(tag);
+            continue;
+        }
         let (line, col) = lines.line_col(range.start);
         builder.event(event, Pos { line, col });
     }

@@ -112,6 +112,12 @@ impl TempBook {
         findings
     }
 
+    /// The manuscript read by the library, which must succeed; for looking
+    /// at models too large to go through `bindery dump` and JSON quickly.
+    pub fn load(&self) -> bindery::Manuscript {
+        bindery::load(&self.dir()).unwrap_or_else(|e| panic!("the book does not load: {e}"))
+    }
+
     /// `bindery build --out <root>/out`.
     pub fn build(&self) -> Outcome {
         let out = self.out();
