@@ -226,7 +226,8 @@ impl Reader {
             return Err((
                 "remote-image",
                 format!(
-                    "the image `{src}` is on the web and is not fetched; its alt text is shown"
+                    "the image `{src}` is a URL, not a file of the manuscript; it is not \
+                     fetched and its alt text is shown"
                 ),
                 "download the image into the manuscript folder and link it by its path",
             ));

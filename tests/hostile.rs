@@ -376,7 +376,7 @@ fn bad_images_are_refused_with_a_warning_and_never_read() {
 }
 
 #[test]
-fn web_images_are_not_fetched() {
+fn web_images_and_other_urls_are_not_fetched() {
     // A server that no one should call: any connection would wait in its queue.
     let server = TcpListener::bind("127.0.0.1:0").expect("cannot listen");
     server
@@ -385,10 +385,10 @@ fn web_images_are_not_fetched() {
     let port = server.local_addr().expect("an address").port();
     let chapter = format!(
         "# A\n\n![plain](http://127.0.0.1:{port}/a.png)\n![secure](https://127.0.0.1:{port}/b.png)\n\
-         ![no scheme](//127.0.0.1:{port}/c.png)\n"
+         ![no scheme](//127.0.0.1:{port}/c.png)\n![local url](file:///etc/passwd)\n"
     );
     let book = TempBook::chapter(chapter);
-    let findings = assert_builds_with(&book, &["remote-image"; 3]);
+    let findings = assert_builds_with(&book, &["remote-image"; 4]);
     let file = book.file("a.md");
     for (line, finding) in (3..).zip(&findings) {
         finding.assert_at("warning", "remote-image", &file, line, 1);
@@ -402,7 +402,7 @@ fn web_images_are_not_fetched() {
     let model = model_of(&book);
     let inlines = blocks(&model)[0]["content"].as_array().expect("inlines");
     let alts: Vec<&str> = inlines.iter().filter_map(|i| i["alt"].as_str()).collect();
-    assert_eq!(alts, ["plain", "secure", "no scheme"]);
+    assert_eq!(alts, ["plain", "secure", "no scheme", "local url"]);
 }
 
 #[test]
