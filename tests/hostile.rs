@@ -291,6 +291,27 @@ fn malformed_book_toml_is_an_error_at_line_and_column() {
     }
 }
 
+#[test]
+fn book_toml_nested_100000_deep_is_an_error_not_a_stack_overflow() {
+    let deep = 100_000;
+    let toml = format!(
+        "{}authors = {}{}\n",
+        common::BOOK_TOML,
+        "[".repeat(deep),
+        "]".repeat(deep)
+    );
+    let book = TempBook::chapter("# A\n").with("book.toml", toml);
+    let findings = book.findings();
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0].file, Some(book.file("book.toml")));
+    assert_eq!(findings[0].line, Some(3), "{findings:#?}");
+    assert!(
+        findings[0].message.contains("cannot recurse further"),
+        "{findings:#?}"
+    );
+    book.assert_build_fails("max recursion depth");
+}
+
 /// A valid 1 × 1 PNG: one orange pixel.
 const PNG: &[u8] =
     b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90\x77\x53\xde\
