@@ -154,6 +154,28 @@ fn empty_manuscript_is_an_error() {
 }
 
 #[test]
+fn empty_chapter_files_are_titled_by_their_names() {
+    let book = TempBook::new()
+        .with("01-empty.md", "")
+        .with("02-bom-only.md", b"\xef\xbb\xbf")
+        .with("03-blank.md", " \r\n\t\n");
+    let findings = assert_builds_with(&book, &["no-title"; 3]);
+    for (finding, name) in findings.iter().zip(["01-empty", "02-bom-only", "03-blank"]) {
+        let file = book.file(&format!("{name}.md"));
+        finding.assert_at("warning", "no-title", &file, 1, 1);
+    }
+    let manuscript = book.load();
+    let titles: Vec<String> = manuscript
+        .book
+        .chapters
+        .iter()
+        .map(Chapter::title_text)
+        .collect();
+    assert_eq!(titles, ["01-empty", "02-bom-only", "03-blank"]);
+    assert!(manuscript.book.chapters.iter().all(|c| prose(c).is_empty()));
+}
+
+#[test]
 fn listed_chapter_that_does_not_exist_is_an_error_at_its_entry() {
     let toml = format!(
         "{}chapters = [\n  \"a.md\",\n  \"b.md\",\n]\n",
