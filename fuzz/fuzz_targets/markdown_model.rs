@@ -25,7 +25,10 @@ fuzz_target!(|data: &[u8]| {
     // The cap counts open containers while parsing; a paragraph, a link and
     // the like may still sit inside the deepest one, so allow a small margin.
     for block in &parsed.blocks {
-        assert!(depth(block) <= markdown::MAX_NESTING + 8, "nesting cap exceeded");
+        assert!(
+            depth(block) <= markdown::MAX_NESTING + 8,
+            "nesting cap exceeded"
+        );
     }
 
     let Ok(config) = Config::parse(BOOK_TOML, Path::new("book.toml")) else {
