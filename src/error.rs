@@ -190,7 +190,14 @@ impl std::error::Error for Error {}
 pub struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// How many characters precede each multiple of [`CHECKPOINT`] bytes.
+    /// Counting a column from the nearest checkpoint instead of from the
+    /// line's start keeps a megabyte-long line with many events linear.
+    checkpoints: Vec<usize>,
 }
+
+/// The distance in bytes between two character-count checkpoints.
+const CHECKPOINT: usize = 128;
 
 impl<'a> LineIndex<'a> {
     /// Indexes the line starts of `text`.
@@ -198,7 +205,17 @@ impl<'a> LineIndex<'a> {
         let starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        LineIndex { text, starts }
+        let checkpoints = std::iter::once(0)
+            .chain(text.as_bytes().chunks(CHECKPOINT).scan(0, |count, chunk| {
+                *count += chars(chunk);
+                Some(*count)
+            }))
+            .collect();
+        LineIndex {
+            text,
+            starts,
+            checkpoints,
+        }
     }
 
     /// The 1-based line and character column of a byte offset.
@@ -206,15 +223,55 @@ impl<'a> LineIndex<'a> {
         let offset = offset.min(self.text.len());
         let line = self.starts.partition_point(|&start| start <= offset);
         let start = self.starts[line - 1];
-        let col = String::from_utf8_lossy(&self.text.as_bytes()[start..offset])
-            .chars()
-            .count()
-            + 1;
-        (to_u32(line), to_u32(col))
+        let col = if offset - start <= 2 * CHECKPOINT {
+            chars(&self.text.as_bytes()[start..offset])
+        } else {
+            self.chars_before(offset) - self.chars_before(start)
+        };
+        (to_u32(line), to_u32(col + 1))
     }
+
+    /// How many characters start before byte `offset`.
+    fn chars_before(&self, offset: usize) -> usize {
+        let block = offset / CHECKPOINT;
+        self.checkpoints[block] + chars(&self.text.as_bytes()[block * CHECKPOINT..offset])
+    }
+}
+
+/// How many characters start in `bytes`: every byte that is not a UTF-8
+/// continuation byte. Unlike decoding, this adds up over any split.
+fn chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b & 0xc0 != 0x80).count()
 }
 
 /// Saturating conversion for line and column numbers.
 pub fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_characters_on_short_and_long_lines() {
+        let long = "é😀abc".repeat(500);
+        let text = &format!("ab\nçé😀x\n\n{long}\nlast ligne é");
+        let naive = |offset: usize| {
+            let line = text[..offset].matches('\n').count() + 1;
+            let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            (
+                to_u32(line),
+                to_u32(text[start..offset].chars().count() + 1),
+            )
+        };
+        let index = LineIndex::new(text);
+        let offsets: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        for offset in offsets {
+            assert_eq!(index.line_col(offset), naive(offset), "offset {offset}");
+        }
+        assert_eq!(index.line_col(text.len() + 10), naive(text.len()));
+    }
 }

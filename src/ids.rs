@@ -47,6 +47,10 @@ pub fn slug(text: &str) -> String {
 #[derive(Debug, Default)]
 pub struct Ids {
     taken: BTreeSet<String>,
+    /// For each base asked for twice, the suffix to try next. Every smaller
+    /// suffix is known to be taken, so a book with ten thousand headings of
+    /// the same title does not search from 2 each time.
+    next: BTreeMap<String, u64>,
 }
 
 impl Ids {
@@ -55,13 +59,14 @@ impl Ids {
         if self.taken.insert(base.to_string()) {
             return base.to_string();
         }
-        (2..)
-            .map(|n| format!("{base}-{n}"))
-            .find(|candidate| !self.taken.contains(candidate))
-            .inspect(|id| {
-                self.taken.insert(id.clone());
-            })
-            .unwrap_or_default()
+        let next = self.next.entry(base.to_string()).or_insert(2);
+        loop {
+            let candidate = format!("{base}-{next}");
+            *next += 1;
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
     }
 
     /// True when `id` is already handed out.

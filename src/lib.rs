@@ -14,6 +14,7 @@ pub mod epub;
 pub mod error;
 pub mod faq;
 pub mod ids;
+pub mod image;
 pub mod init;
 pub mod load;
 pub mod markdown;

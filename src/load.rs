@@ -8,7 +8,7 @@ use crate::markdown::{self, has_scheme};
 use crate::model::{
     Block, BlockKind, Book, Chapter, ChapterBody, Footnote, HeadingLevel, Inline, Metadata, Target,
 };
-use crate::{check, faq, ids};
+use crate::{check, faq, ids, image};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Component, Path, PathBuf};
@@ -60,8 +60,36 @@ pub fn load(dir: &Path) -> Result<Manuscript, Error> {
     let config_text = reader.read_text(&config_path)?;
     let config = Config::parse(&config_text, &config_path)?;
     let files = chapter_files(dir, &config, &config_text, &config_path)?;
-    let faq_file = faq_file(&config, &files);
-    let index_of: BTreeMap<String, usize> = files
+    let mut texts = Vec::with_capacity(files.len());
+    for file in files {
+        let text = reader.read_text(&dir.join(&file))?;
+        texts.push((file, text));
+    }
+    let (book, mut warnings) = assemble(&config, dir, &texts);
+    let assets = reader.read_images(&book, &mut warnings);
+    warnings.extend(check::book(&book, dir));
+    warnings.sort_by(|a, b| a.place.cmp(&b.place));
+    Ok(Manuscript {
+        book,
+        config,
+        assets,
+        warnings,
+        newest_mtime: reader.newest_mtime,
+    })
+}
+
+/// Builds the book from chapter texts already read: `files` holds each
+/// chapter's path relative to `dir` and its text, in reading order. It reads
+/// no file; `dir` only names the chapters in diagnostics. This is [`load`]
+/// without the file system, for tests and fuzzing.
+pub fn assemble(
+    config: &Config,
+    dir: &Path,
+    files: &[(PathBuf, String)],
+) -> (Book, Vec<Diagnostic>) {
+    let names: Vec<PathBuf> = files.iter().map(|(file, _)| file.clone()).collect();
+    let faq_file = faq_file(config, &names);
+    let index_of: BTreeMap<String, usize> = names
         .iter()
         .enumerate()
         .map(|(i, f)| (f.to_string_lossy().into_owned(), i))
@@ -69,9 +97,8 @@ pub fn load(dir: &Path) -> Result<Manuscript, Error> {
 
     let mut warnings = Vec::new();
     let mut chapters = Vec::new();
-    for (index, file) in files.iter().enumerate() {
+    for (index, (file, text)) in files.iter().enumerate() {
         let path = dir.join(file);
-        let text = reader.read_text(&path)?;
         let chapter_of = |dest: &str| -> Option<usize> {
             if dest.is_empty() {
                 return Some(index);
@@ -80,7 +107,7 @@ pub fn load(dir: &Path) -> Result<Manuscript, Error> {
             let dest = dest.strip_prefix("./").unwrap_or(&dest);
             index_of.get(dest).copied()
         };
-        let parsed = markdown::parse(&text, &path, &chapter_of);
+        let parsed = markdown::parse(text, &path, &chapter_of);
         warnings.extend(parsed.warnings);
         let is_faq = faq_file.as_deref() == Some(file.as_path());
         chapters.push(chapter(
@@ -94,21 +121,12 @@ pub fn load(dir: &Path) -> Result<Manuscript, Error> {
         ));
     }
     let mut book = Book {
-        metadata: metadata(&config),
+        metadata: metadata(config),
         chapters,
     };
     ids::assign(&mut book, &mut warnings);
     resolve_links(&mut book, dir, &mut warnings);
-    let assets = reader.read_images(&book, &mut warnings);
-    warnings.extend(check::book(&book, dir));
-    warnings.sort_by(|a, b| a.place.cmp(&b.place));
-    Ok(Manuscript {
-        book,
-        config,
-        assets,
-        warnings,
-        newest_mtime: reader.newest_mtime,
-    })
+    (book, warnings)
 }
 
 struct Reader {
@@ -210,7 +228,8 @@ impl Reader {
             return Err((
                 "remote-image",
                 format!(
-                    "the image `{src}` is on the web and is not fetched; its alt text is shown"
+                    "the image `{src}` is a URL, not a file of the manuscript; it is not \
+                     fetched and its alt text is shown"
                 ),
                 "download the image into the manuscript folder and link it by its path",
             ));
@@ -247,14 +266,39 @@ impl Reader {
                 "check the file's permissions",
             )
         })?;
-        match media_type(&bytes) {
-            Some(media_type) => Ok(Asset { media_type, bytes }),
-            None => Err((
+        let Some(media_type) = media_type(&bytes) else {
+            return Err((
                 "unsupported-image",
                 format!("the image `{src}` is not a PNG, JPEG, GIF, WebP or SVG file"),
                 "convert the image to PNG or JPEG",
-            )),
+            ));
+        };
+        if media_type != "image/svg+xml" {
+            match image::size(media_type, &bytes) {
+                None => {
+                    return Err((
+                        "damaged-image",
+                        format!("the image `{src}` is damaged: its size cannot be read"),
+                        "open the image in an image editor and save it again",
+                    ));
+                }
+                Some(size) if size.pixels() > image::MAX_PIXELS => {
+                    return Err((
+                        "huge-image",
+                        format!(
+                            "the image `{src}` is {}×{} pixels, more than the {} megapixels \
+                             bindery accepts",
+                            size.width,
+                            size.height,
+                            image::MAX_PIXELS / 1_000_000
+                        ),
+                        "scale the image down; 3000 pixels across is plenty for print",
+                    ));
+                }
+                Some(_) => {}
+            }
         }
+        Ok(Asset { media_type, bytes })
     }
 }
 
@@ -428,6 +472,7 @@ fn number_footnotes(
     path: &Path,
     warnings: &mut Vec<Diagnostic>,
 ) -> Vec<Footnote> {
+    let is_referenced: BTreeSet<&str> = referenced.iter().map(String::as_str).collect();
     let mut by_label: BTreeMap<String, markdown::FootnoteDef> = BTreeMap::new();
     let mut unreferenced = Vec::new();
     for def in definitions {
@@ -445,7 +490,7 @@ fn number_footnotes(
             );
             continue;
         }
-        if !referenced.contains(&def.label) {
+        if !is_referenced.contains(def.label.as_str()) {
             unreferenced.push(def.label.clone());
         }
         by_label.insert(def.label.clone(), def);
@@ -455,7 +500,7 @@ fn number_footnotes(
         let Some(def) = by_label.remove(label) else {
             continue;
         };
-        if unreferenced.contains(label) {
+        if !is_referenced.contains(label.as_str()) {
             warnings.push(
                 Diagnostic::warning(
                     "unused-footnote",

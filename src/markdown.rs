@@ -11,6 +11,8 @@ use crate::model::{
     Pos, Table, Target, TaskState,
 };
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Elements that may nest (block quotes, lists, items, emphasis, strong,
@@ -56,6 +58,14 @@ pub struct FootnoteDef {
 /// maps a link's file part (as written, e.g. `faq.md`, or empty for a bare
 /// `#id`) to a chapter index.
 pub fn parse(text: &str, file: &Path, chapter_of: &dyn Fn(&str) -> Option<usize>) -> Parsed {
+    // CommonMark (section 2.3) requires NUL to become U+FFFD for security;
+    // pulldown-cmark leaves it. One character for one keeps every column.
+    let text = if text.contains('\0') {
+        Cow::Owned(text.replace('\0', "\u{fffd}"))
+    } else {
+        Cow::Borrowed(text)
+    };
+    let text = text.as_ref();
     let lines = LineIndex::new(text);
     let mut builder = Builder {
         stack: vec![Frame::Blocks {
@@ -66,12 +76,19 @@ pub fn parse(text: &str, file: &Path, chapter_of: &dyn Fn(&str) -> Option<usize>
         flattened: Vec::new(),
         footnotes: Vec::new(),
         referenced: Vec::new(),
+        numbers: BTreeMap::new(),
         warnings: Vec::new(),
         file,
         chapter_of,
         deep_warned: false,
     };
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        // An end's range starts back at its element's start; nothing needs
+        // that place again, so it is not looked up.
+        if let Event::End(tag) = event {
+            builder.end(tag);
+            continue;
+        }
         let (line, col) = lines.line_col(range.start);
         builder.event(event, Pos { line, col });
     }
@@ -157,6 +174,9 @@ struct Builder<'a> {
     flattened: Vec<bool>,
     footnotes: Vec<FootnoteDef>,
     referenced: Vec<String>,
+    /// The number of each label in `referenced`, so that a chapter with
+    /// thousands of notes does not search the list at every reference.
+    numbers: BTreeMap<String, usize>,
     warnings: Vec<Diagnostic>,
     file: &'a Path,
     chapter_of: &'a dyn Fn(&str) -> Option<usize>,
@@ -637,10 +657,11 @@ impl Builder<'_> {
     }
 
     fn footnote_ref(&mut self, label: String, pos: Pos) {
-        let number = match self.referenced.iter().position(|l| *l == label) {
-            Some(i) => i + 1,
+        let number = match self.numbers.get(&label) {
+            Some(&number) => number,
             None => {
                 self.referenced.push(label.clone());
+                self.numbers.insert(label.clone(), self.referenced.len());
                 self.referenced.len()
             }
         };
@@ -734,8 +755,12 @@ fn ends_nesting(tag: &TagEnd) -> bool {
     )
 }
 
-/// True for destinations like `https://…`, `mailto:…`, `tel:…`.
+/// True for destinations like `https://…`, `mailto:…`, `tel:…`, and for
+/// scheme-relative ones like `//example.com:8080/a.png`.
 pub fn has_scheme(dest: &str) -> bool {
+    if dest.starts_with("//") {
+        return true;
+    }
     match dest.split_once(':') {
         Some((scheme, _)) => {
             let mut chars = scheme.chars();
@@ -743,7 +768,7 @@ pub fn has_scheme(dest: &str) -> bool {
                 && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
                 && scheme.len() > 1
         }
-        None => dest.starts_with("//"),
+        None => false,
     }
 }
 

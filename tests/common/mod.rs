@@ -1,0 +1,327 @@
+//! Helpers shared by the integration tests: manuscripts written into
+//! temporary folders, and the real `bindery` binary run on them with a time
+//! limit and a check that it never panics.
+
+// Each integration test is its own crate and uses only some of these helpers.
+#![allow(dead_code)]
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// How long one run of the binary may take before it counts as a hang. The
+/// slowest hostile case takes well under a second in a debug build.
+pub const TIME_LIMIT: Duration = Duration::from_secs(60);
+
+/// The `book.toml` every test manuscript starts from.
+pub const BOOK_TOML: &str = "title = \"Hostile\"\nlanguage = \"en\"\n";
+
+/// A manuscript folder inside a temporary folder, removed when dropped. The
+/// temporary folder also has room for outputs (`out`) and for files that lie
+/// outside the manuscript.
+pub struct TempBook {
+    root: tempfile::TempDir,
+}
+
+impl TempBook {
+    /// An empty manuscript folder: not even a `book.toml`.
+    pub fn bare() -> TempBook {
+        let root = tempfile::tempdir().expect("cannot create a temporary folder");
+        fs::create_dir(root.path().join("manuscript")).expect("cannot create the manuscript");
+        TempBook { root }
+    }
+
+    /// A manuscript with the default `book.toml` and no chapters.
+    pub fn new() -> TempBook {
+        TempBook::bare().with("book.toml", BOOK_TOML)
+    }
+
+    /// A manuscript with the default `book.toml` and one chapter `a.md`.
+    pub fn chapter(text: impl AsRef<[u8]>) -> TempBook {
+        TempBook::new().with("a.md", text)
+    }
+
+    /// Writes a file of the manuscript (creating its folders).
+    pub fn with(self, name: &str, contents: impl AsRef<[u8]>) -> TempBook {
+        let path = self.dir().join(name);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).expect("cannot create a folder");
+        }
+        fs::write(&path, contents).expect("cannot write a manuscript file");
+        self
+    }
+
+    /// The temporary folder holding the manuscript.
+    pub fn root(&self) -> &Path {
+        self.root.path()
+    }
+
+    /// The manuscript folder.
+    pub fn dir(&self) -> PathBuf {
+        self.root.path().join("manuscript")
+    }
+
+    /// The path of a file of the manuscript.
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.dir().join(name)
+    }
+
+    /// The output folder used by [`TempBook::build`].
+    pub fn out(&self) -> PathBuf {
+        self.root.path().join("out")
+    }
+
+    /// Runs `bindery <args> --manuscript <dir>`.
+    pub fn run(&self, args: &[&str]) -> Outcome {
+        let dir = self.dir();
+        let mut all: Vec<&str> = args.to_vec();
+        all.push("--manuscript");
+        all.push(dir.to_str().expect("temporary paths are UTF-8"));
+        run(&all)
+    }
+
+    /// `bindery dump`: the model as JSON text, after checking it succeeded.
+    pub fn dump(&self) -> String {
+        let outcome = self.run(&["dump"]);
+        assert!(outcome.status.success(), "dump failed:\n{}", outcome.stderr);
+        outcome.stdout
+    }
+
+    /// `bindery check --format json`: every finding.
+    pub fn findings(&self) -> Vec<Finding> {
+        let outcome = self.run(&["check", "--format", "json"]);
+        let value: serde_json::Value = serde_json::from_str(&outcome.stdout)
+            .unwrap_or_else(|e| panic!("check printed no JSON ({e}):\n{}", outcome.stdout));
+        let findings: Vec<Finding> = value
+            .as_array()
+            .expect("check prints an array")
+            .iter()
+            .map(Finding::from_json)
+            .collect();
+        let expected = if findings.iter().any(|f| f.severity == "error") {
+            1
+        } else if findings.is_empty() {
+            0
+        } else {
+            2
+        };
+        assert_eq!(outcome.status.code(), Some(expected), "check's exit status");
+        findings
+    }
+
+    /// The manuscript read by the library, which must succeed; for looking
+    /// at models too large to go through `bindery dump` and JSON quickly.
+    pub fn load(&self) -> bindery::Manuscript {
+        bindery::load(&self.dir()).unwrap_or_else(|e| panic!("the book does not load: {e}"))
+    }
+
+    /// `bindery build --out <root>/out`.
+    pub fn build(&self) -> Outcome {
+        let out = self.out();
+        self.run(&[
+            "build",
+            "--out",
+            out.to_str().expect("temporary paths are UTF-8"),
+        ])
+    }
+
+    /// Asserts that a build fails with `message` on stderr and writes nothing.
+    pub fn assert_build_fails(&self, message: &str) {
+        let outcome = self.build();
+        assert_eq!(outcome.status.code(), Some(1), "{}", outcome.stderr);
+        assert!(outcome.stderr.contains(message), "{}", outcome.stderr);
+        let written = fs::read_dir(self.out()).map_or(0, |entries| entries.count());
+        assert_eq!(
+            written,
+            0,
+            "a failed build left files in {}",
+            self.out().display()
+        );
+    }
+}
+
+/// One finding of `bindery check --format json`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// `error` or `warning`.
+    pub severity: String,
+    /// The finding's stable code, such as `missing-image`.
+    pub code: String,
+    /// The file it names, when it has a place.
+    pub file: Option<PathBuf>,
+    /// Its line, when known.
+    pub line: Option<u64>,
+    /// Its column, when known.
+    pub col: Option<u64>,
+    /// The sentence saying what is wrong.
+    pub message: String,
+}
+
+impl Finding {
+    fn from_json(value: &serde_json::Value) -> Finding {
+        let text = |v: &serde_json::Value| v.as_str().map(str::to_string);
+        let place = &value["place"];
+        Finding {
+            severity: text(&value["severity"]).expect("a severity"),
+            code: text(&value["code"]).expect("a code"),
+            file: text(&place["file"]).map(PathBuf::from),
+            line: place["line"].as_u64(),
+            col: place["col"].as_u64(),
+            message: text(&value["message"]).expect("a message"),
+        }
+    }
+
+    /// Asserts the finding's severity, code and place.
+    pub fn assert_at(&self, severity: &str, code: &str, file: &Path, line: u64, col: u64) {
+        assert_eq!(
+            (self.severity.as_str(), self.code.as_str()),
+            (severity, code),
+            "{self:?}"
+        );
+        assert_eq!(self.file.as_deref(), Some(file), "{self:?}");
+        assert_eq!((self.line, self.col), (Some(line), Some(col)), "{self:?}");
+    }
+}
+
+/// What a run of the binary printed and how it ended.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The exit status.
+    pub status: ExitStatus,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+/// Runs the `bindery` binary with `args` and `RUST_BACKTRACE=1`, failing the
+/// test if it runs longer than [`TIME_LIMIT`] or if it panics.
+pub fn run(args: &[&str]) -> Outcome {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bindery"))
+        .args(args)
+        .env("RUST_BACKTRACE", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("cannot start bindery");
+    // Read both pipes while waiting, so a large dump cannot fill a pipe and
+    // stall the child.
+    let stdout = drain(child.stdout.take().expect("piped stdout"));
+    let stderr = drain(child.stderr.take().expect("piped stderr"));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("cannot wait for bindery") {
+            break status;
+        }
+        if started.elapsed() > TIME_LIMIT {
+            child.kill().expect("cannot stop bindery");
+            panic!("bindery {args:?} ran longer than {TIME_LIMIT:?}");
+        }
+        thread::sleep(Duration::from_millis(5));
+    };
+    let outcome = Outcome {
+        status,
+        stdout: stdout.join().expect("stdout reader"),
+        stderr: stderr.join().expect("stderr reader"),
+    };
+    assert!(
+        !outcome.stderr.contains("panicked"),
+        "bindery {args:?} panicked:\n{}",
+        outcome.stderr
+    );
+    assert!(
+        outcome.status.code().is_some(),
+        "bindery {args:?} was killed by a signal (stack overflow?):\n{}",
+        outcome.stderr
+    );
+    outcome
+}
+
+fn drain(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<String> {
+    thread::spawn(move || {
+        let mut bytes = Vec::new();
+        pipe.read_to_end(&mut bytes).expect("cannot read a pipe");
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
+}
+
+/// How many CommonMark examples go into one manuscript.
+pub const EXAMPLES_PER_BOOK: usize = 100;
+
+/// One CommonMark example: its file name in `tests/commonmark/` and its text.
+#[derive(Debug, Clone)]
+pub struct Example {
+    /// The file name, such as `0042.md`; it is also its chapter's file name.
+    pub name: String,
+    /// The Markdown source.
+    pub text: String,
+}
+
+/// Every example of the CommonMark specification, in the specification's order.
+pub fn commonmark_examples() -> Vec<Example> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/commonmark");
+    let mut names: Vec<String> = fs::read_dir(&dir)
+        .expect("cannot list tests/commonmark")
+        .map(|entry| entry.expect("a folder entry").file_name())
+        .map(|name| name.to_string_lossy().into_owned())
+        .filter(|name| name.ends_with(".md"))
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|name| {
+            let text = fs::read_to_string(dir.join(&name))
+                .unwrap_or_else(|e| panic!("cannot read {name}: {e}"));
+            Example { name, text }
+        })
+        .collect()
+}
+
+/// The CommonMark examples bound into books: manuscripts of at most
+/// [`EXAMPLES_PER_BOOK`] chapters, one chapter per example, in temporary
+/// folders. Backend tests build these books and validate what comes out.
+pub struct CommonMarkBooks {
+    root: tempfile::TempDir,
+    /// The books in order, each with the examples it holds.
+    pub books: Vec<(PathBuf, Vec<Example>)>,
+}
+
+impl CommonMarkBooks {
+    /// Writes every example into the books.
+    pub fn new() -> CommonMarkBooks {
+        let root = tempfile::tempdir().expect("cannot create a temporary folder");
+        let examples = commonmark_examples();
+        assert!(!examples.is_empty(), "tests/commonmark holds no examples");
+        let books = examples
+            .chunks(EXAMPLES_PER_BOOK)
+            .enumerate()
+            .map(|(index, chunk)| {
+                let dir = root.path().join(format!("book-{}", index + 1));
+                fs::create_dir(&dir).expect("cannot create a book folder");
+                let first = &chunk[0].name;
+                let last = &chunk[chunk.len() - 1].name;
+                let toml = format!(
+                    "title = \"CommonMark examples {} to {}\"\nlanguage = \"en\"\n",
+                    first.trim_end_matches(".md"),
+                    last.trim_end_matches(".md")
+                );
+                fs::write(dir.join("book.toml"), toml).expect("cannot write book.toml");
+                for example in chunk {
+                    fs::write(dir.join(&example.name), &example.text)
+                        .expect("cannot write an example");
+                }
+                (dir, chunk.to_vec())
+            })
+            .collect();
+        CommonMarkBooks { root, books }
+    }
+
+    /// The temporary folder holding the books, with room for outputs.
+    pub fn root(&self) -> &Path {
+        self.root.path()
+    }
+}
