@@ -45,7 +45,11 @@ enum Command {
     /// Build the EPUB only: <out>/<title-slug>.epub.
     Epub,
     /// Build the print-ready PDF only: <out>/<title-slug>.pdf.
-    Pdf,
+    Pdf {
+        /// Print the typesetting quality report (lines, hyphens, spacing).
+        #[arg(long)]
+        stats: bool,
+    },
     /// Build the reading pack (EPUB, PDF, cover and manifest in one zip).
     Pack,
     /// Check the manuscript and report every problem with its file and line.
@@ -94,7 +98,11 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
     match &cli.command {
         None | Some(Command::Build) => build(cli),
         Some(Command::Epub) => not_yet("EPUB", 3),
-        Some(Command::Pdf) => not_yet("PDF", 4),
+        Some(Command::Pdf { stats }) => {
+            let manuscript = load(cli)?;
+            pdf(cli, &manuscript, *stats)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Pack) => not_yet("reading pack", 6),
         Some(Command::Check { format }) => check(cli, *format),
         Some(Command::Dump) => dump(cli),
@@ -125,9 +133,11 @@ fn build(cli: &Cli) -> Result<ExitCode, Error> {
             "bindery: read “{}”: {chapters} chapters",
             manuscript.book.metadata.title
         );
+    }
+    pdf(cli, &manuscript, false)?;
+    if !cli.quiet {
         for (what, issue, file) in [
             ("EPUB", 3, format!("{stem}.epub")),
-            ("PDF", 4, format!("{stem}.pdf")),
             ("reading pack", 6, format!("{stem}-reading-pack.zip")),
         ] {
             eprintln!(
@@ -137,6 +147,35 @@ fn build(cli: &Cli) -> Result<ExitCode, Error> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Typesets the PDF into `<out>/<stem>.pdf`, reading the fonts book.toml names.
+fn pdf(cli: &Cli, manuscript: &Manuscript, stats: bool) -> Result<(), Error> {
+    let mut fonts = bindery::pdf::fonts::FontFiles::default();
+    let paths = manuscript.config.pdf.fonts.in_order();
+    for (slot, path) in fonts.faces.iter_mut().zip(paths) {
+        if let Some(path) = path {
+            let path = cli.manuscript.join(path);
+            let bytes = std::fs::read(&path).map_err(|e| Error::io("read the font", &path, &e))?;
+            *slot = bytes.into();
+        }
+    }
+    let options =
+        bindery::pdf::Options::from_config(&manuscript.config.pdf, fonts, cli.manuscript.clone());
+    let toc = bindery::toc::build(&manuscript.book, manuscript.config.toc_depth());
+    let output = bindery::pdf::pdf(&manuscript.book, &toc, &options)?;
+    let path = cli
+        .out
+        .join(format!("{}.pdf", bindery::output_stem(&manuscript.book)));
+    bindery::output::write_atomic(&path, &output.bytes)?;
+    if !cli.quiet {
+        report(output.warnings.iter());
+        eprintln!("bindery: wrote {}", path.display());
+    }
+    if stats {
+        println!("{}", output.quality);
+    }
+    Ok(())
 }
 
 fn not_yet(what: &str, issue: u32) -> Result<ExitCode, Error> {

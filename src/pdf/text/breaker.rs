@@ -1,0 +1,417 @@
+//! Knuth–Plass line breaking: the total-fit algorithm over boxes, glue and
+//! penalties that TeX uses, so a paragraph's spacing is evened out over all
+//! its lines instead of being decided line by line.
+//!
+//! Three passes, as in TeX: without hyphenation at a strict tolerance, with
+//! hyphenation at a looser one, and an emergency pass that accepts any
+//! stretch but never lets a line run past the measure.
+
+/// A penalty at least this high forbids a break; at most its negative forces one.
+pub const INFINITY: f32 = 10_000.0;
+
+/// One element of a paragraph as the line breaker sees it. Lengths in points.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Item {
+    /// Something that is set as it is: a word or part of one.
+    Box {
+        /// Its width.
+        width: f32,
+    },
+    /// Space that may stretch or shrink, and where a line may end when it
+    /// follows a box.
+    Glue {
+        /// Its natural width.
+        width: f32,
+        /// How much it may grow at an adjustment ratio of 1.
+        stretch: f32,
+        /// How much it may shrink at an adjustment ratio of −1.
+        shrink: f32,
+    },
+    /// A place where a line may end, at a cost.
+    Penalty {
+        /// What is added to the line when it ends here (a hyphen's width).
+        width: f32,
+        /// The cost of ending a line here; ±[`INFINITY`] forbids or forces it.
+        cost: f32,
+        /// Whether the break is a hyphenation: two such lines in a row cost
+        /// extra, and more than [`Params::max_hyphens_in_a_row`] are refused.
+        flagged: bool,
+    },
+}
+
+/// How the breaker weighs its choices.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// Largest adjustment ratio accepted in the first pass (no hyphenation).
+    pub pretolerance: f32,
+    /// Largest adjustment ratio accepted in the second pass.
+    pub tolerance: f32,
+    /// Added to every line's badness: favours fewer lines.
+    pub line_penalty: f32,
+    /// Demerits for two hyphenated lines in a row.
+    pub double_hyphen_demerits: f32,
+    /// Demerits for a tight line next to a loose one.
+    pub adjacent_demerits: f32,
+    /// Hyphenated lines allowed in a row.
+    pub max_hyphens_in_a_row: u8,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            pretolerance: 1.0,
+            tolerance: 2.0,
+            line_penalty: 10.0,
+            double_hyphen_demerits: 3000.0,
+            adjacent_demerits: 100.0,
+            max_hyphens_in_a_row: 2,
+        }
+    }
+}
+
+/// Where a line ends and how its spaces were set.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Break {
+    /// Index of the item the line ends at (a glue or penalty, or the last item).
+    pub at: usize,
+    /// The adjustment ratio: 0 is natural spacing, 1 is full stretch, −1 full shrink.
+    pub ratio: f32,
+    /// Whether the line ends at a flagged penalty (a hyphen).
+    pub hyphenated: bool,
+    /// Whether the line is wider than the measure even at full shrink.
+    pub overfull: bool,
+}
+
+/// Breaks a paragraph into lines of `width` points. The items must end with a
+/// forced break (a penalty of −[`INFINITY`]). The first pass leaves out
+/// hyphenation points (flagged penalties with a width); explicit hyphens,
+/// which add no width, may end a line in every pass.
+pub fn break_lines(items: &[Item], width: f32, params: &Params) -> Vec<Break> {
+    let passes: [(f32, bool); 3] = [
+        (params.pretolerance, false),
+        (params.tolerance, true),
+        (f32::INFINITY, true),
+    ];
+    for (tolerance, hyphens) in passes {
+        if let Some(breaks) = Breaker::new(items, width, params, tolerance, hyphens).run() {
+            return breaks;
+        }
+    }
+    greedy(items, width)
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    /// The item the previous line ended at, or `usize::MAX` for the start.
+    at: usize,
+    line: usize,
+    fitness: u8,
+    hyphens: u8,
+    /// Sums of width, stretch and shrink from the start to just after the
+    /// break (discarded glue and penalties skipped).
+    width: f32,
+    stretch: f32,
+    shrink: f32,
+    demerits: f32,
+    ratio: f32,
+    previous: Option<usize>,
+}
+
+struct Breaker<'a> {
+    items: &'a [Item],
+    width: f32,
+    params: &'a Params,
+    tolerance: f32,
+    hyphens: bool,
+    /// Running sums up to (not including) each item.
+    sums: Vec<(f32, f32, f32)>,
+}
+
+impl<'a> Breaker<'a> {
+    fn new(
+        items: &'a [Item],
+        width: f32,
+        params: &'a Params,
+        tolerance: f32,
+        hyphens: bool,
+    ) -> Self {
+        let mut sums = Vec::with_capacity(items.len() + 1);
+        let (mut w, mut st, mut sh) = (0.0, 0.0, 0.0);
+        for item in items {
+            sums.push((w, st, sh));
+            match *item {
+                Item::Box { width } => w += width,
+                Item::Glue {
+                    width,
+                    stretch,
+                    shrink,
+                } => {
+                    w += width;
+                    st += stretch;
+                    sh += shrink;
+                }
+                Item::Penalty { .. } => {}
+            }
+        }
+        sums.push((w, st, sh));
+        Breaker {
+            items,
+            width,
+            params,
+            tolerance,
+            hyphens,
+            sums,
+        }
+    }
+
+    fn run(&self) -> Option<Vec<Break>> {
+        let mut nodes = vec![Node {
+            at: usize::MAX,
+            line: 0,
+            fitness: 1,
+            hyphens: 0,
+            width: 0.0,
+            stretch: 0.0,
+            shrink: 0.0,
+            demerits: 0.0,
+            ratio: 0.0,
+            previous: None,
+        }];
+        let mut active: Vec<usize> = vec![0];
+        for (b, item) in self.items.iter().enumerate() {
+            let (cost, flagged, extra) = match *item {
+                Item::Glue { .. } if b > 0 && matches!(self.items[b - 1], Item::Box { .. }) => {
+                    (0.0, false, 0.0)
+                }
+                Item::Penalty {
+                    width,
+                    cost,
+                    flagged,
+                } if cost < INFINITY => {
+                    if flagged && width > 0.0 && !self.hyphens {
+                        continue;
+                    }
+                    (cost, flagged, width)
+                }
+                _ => continue,
+            };
+            self.try_break(b, cost, flagged, extra, &mut nodes, &mut active);
+            if active.is_empty() {
+                return None;
+            }
+        }
+        let best = active
+            .iter()
+            .copied()
+            .filter(|&n| nodes[n].at == self.items.len() - 1)
+            .min_by(|&a, &b| nodes[a].demerits.total_cmp(&nodes[b].demerits))?;
+        let mut breaks = Vec::new();
+        let mut node = Some(best);
+        while let Some(n) = node {
+            let this = nodes[n];
+            if this.at != usize::MAX {
+                let hyphenated = matches!(self.items[this.at], Item::Penalty { flagged: true, .. });
+                breaks.push(Break {
+                    at: this.at,
+                    ratio: this.ratio,
+                    hyphenated,
+                    overfull: false,
+                });
+            }
+            node = this.previous;
+        }
+        breaks.reverse();
+        Some(breaks)
+    }
+
+    fn try_break(
+        &self,
+        b: usize,
+        cost: f32,
+        flagged: bool,
+        extra: f32,
+        nodes: &mut Vec<Node>,
+        active: &mut Vec<usize>,
+    ) {
+        // The best way to reach this break for each fitness class and count
+        // of hyphenated lines in a row: (demerits, from node, ratio).
+        let mut best: [[Option<(f32, usize, f32)>; 3]; 4] = [[None; 3]; 4];
+        let (w, st, sh) = self.sums[b];
+        let forced = cost <= -INFINITY;
+        let mut i = 0;
+        while i < active.len() {
+            let from = active[i];
+            let a = nodes[from];
+            let natural = w - a.width + extra;
+            let ratio = if natural < self.width {
+                let stretch = st - a.stretch;
+                if stretch > 0.0 {
+                    (self.width - natural) / stretch
+                } else {
+                    f32::INFINITY
+                }
+            } else if natural > self.width {
+                let shrink = sh - a.shrink;
+                if shrink > 0.0 {
+                    (self.width - natural) / shrink
+                } else {
+                    f32::NEG_INFINITY
+                }
+            } else {
+                0.0
+            };
+            if ratio < -1.0 || forced {
+                active.remove(i);
+            } else {
+                i += 1;
+            }
+            let feasible =
+                ratio >= -1.0 && (ratio <= self.tolerance || self.tolerance.is_infinite());
+            if !feasible {
+                continue;
+            }
+            let hyphens = if flagged { a.hyphens + 1 } else { 0 };
+            if hyphens > self.params.max_hyphens_in_a_row {
+                continue;
+            }
+            let badness = badness(ratio);
+            let mut demerits = (self.params.line_penalty + badness).powi(2);
+            if cost > 0.0 {
+                demerits += cost * cost;
+            } else if cost > -INFINITY {
+                demerits -= cost * cost;
+            }
+            if flagged && a.hyphens > 0 {
+                demerits += self.params.double_hyphen_demerits;
+            }
+            let fitness = fitness(ratio);
+            if fitness.abs_diff(a.fitness) > 1 {
+                demerits += self.params.adjacent_demerits;
+            }
+            demerits += a.demerits;
+            let slot = &mut best[fitness as usize][hyphens as usize];
+            if slot.is_none_or(|(d, _, _)| demerits < d) {
+                *slot = Some((demerits, from, ratio));
+            }
+        }
+        // New active nodes start after the break: glue and penalties that
+        // follow it are discarded at the start of the next line.
+        let (mut aw, mut ast, mut ash) = (w, st, sh);
+        for item in &self.items[b..] {
+            match *item {
+                Item::Box { .. } => break,
+                Item::Glue {
+                    width,
+                    stretch,
+                    shrink,
+                } => {
+                    aw += width;
+                    ast += stretch;
+                    ash += shrink;
+                }
+                Item::Penalty { .. } => {}
+            }
+        }
+        for (fitness, row) in best.iter().enumerate() {
+            for (hyphens, slot) in row.iter().enumerate() {
+                if let Some((demerits, from, ratio)) = *slot {
+                    nodes.push(Node {
+                        at: b,
+                        line: nodes[from].line + 1,
+                        fitness: fitness as u8,
+                        hyphens: hyphens as u8,
+                        width: aw,
+                        stretch: ast,
+                        shrink: ash,
+                        demerits,
+                        ratio,
+                        previous: Some(from),
+                    });
+                    active.push(nodes.len() - 1);
+                }
+            }
+        }
+    }
+}
+
+/// TeX's badness: 100 times the cube of the ratio, capped at 10,000.
+fn badness(ratio: f32) -> f32 {
+    if ratio.is_infinite() {
+        INFINITY
+    } else {
+        (100.0 * ratio.abs().powi(3)).min(INFINITY)
+    }
+}
+
+/// TeX's fitness classes: tight, decent, loose, very loose.
+fn fitness(ratio: f32) -> u8 {
+    if ratio < -0.5 {
+        0
+    } else if ratio <= 0.5 {
+        1
+    } else if ratio <= 1.0 {
+        2
+    } else {
+        3
+    }
+}
+
+/// The last resort when even the emergency pass finds nothing (only when a
+/// single box is wider than the measure): fill each line as far as it goes,
+/// and mark the lines that cannot fit as overfull.
+fn greedy(items: &[Item], width: f32) -> Vec<Break> {
+    let mut breaks = Vec::new();
+    let mut total = 0.0;
+    let mut line_start = 0.0;
+    // The last place the line could have ended, and the width up to it.
+    let mut last: Option<(usize, f32)> = None;
+    for (i, item) in items.iter().enumerate() {
+        let breakable = match *item {
+            Item::Glue { .. } => i > 0 && matches!(items[i - 1], Item::Box { .. }),
+            Item::Penalty { cost, .. } => cost < INFINITY,
+            Item::Box { .. } => false,
+        };
+        if breakable {
+            let forced = matches!(*item, Item::Penalty { cost, .. } if cost <= -INFINITY);
+            if total - line_start > width
+                && let Some((at, end)) = last.take()
+            {
+                breaks.push(Break {
+                    at,
+                    ratio: 0.0,
+                    hyphenated: false,
+                    overfull: end - line_start > width,
+                });
+                line_start = end + glue_after(items, at);
+            }
+            if forced {
+                breaks.push(Break {
+                    at: i,
+                    ratio: 0.0,
+                    hyphenated: false,
+                    overfull: total - line_start > width,
+                });
+                line_start = total;
+                last = None;
+            } else {
+                last = Some((i, total));
+            }
+        }
+        if let Item::Box { width } | Item::Glue { width, .. } = *item {
+            total += width;
+        }
+    }
+    breaks
+}
+
+/// The width of the glue discarded after a break at `at`.
+fn glue_after(items: &[Item], at: usize) -> f32 {
+    items[at..]
+        .iter()
+        .take_while(|i| !matches!(i, Item::Box { .. }))
+        .map(|i| match *i {
+            Item::Glue { width, .. } => width,
+            _ => 0.0,
+        })
+        .sum()
+}

@@ -1,0 +1,621 @@
+//! Setting paragraphs: styled text in, lines of positioned glyphs out.
+//!
+//! A paragraph is shaped word by word (through the [`Fonts`] cache), turned
+//! into boxes, glue and penalties with its hyphenation points and Unicode
+//! line-break opportunities, broken into lines by [`breaker`], and each line
+//! is then set as runs of glyphs with the spaces the breaker chose.
+
+pub mod breaker;
+pub mod hyphenate;
+
+use crate::pdf::fonts::{FaceId, Fonts, Shaped, Style};
+use breaker::{INFINITY, Item, Params};
+use hyphenate::Hyphenator;
+use std::ops::Range;
+use std::rc::Rc;
+use unicode_linebreak::{BreakOpportunity, linebreaks};
+
+/// The stretch of the glue that fills a paragraph's last line: large enough
+/// to act as infinite next to any space's stretch.
+const FILL: f32 = 100_000.0;
+/// The cost of a break after an explicit hyphen, dash or slash.
+const EXPLICIT_BREAK: f32 = 50.0;
+/// The cost of a hyphenation point.
+const HYPHEN_PENALTY: f32 = 50.0;
+/// The cost of breaking inside a word too long for any line.
+const EMERGENCY_BREAK: f32 = 5_000.0;
+
+/// A run of text in one style, as the layout hands it in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Span {
+    /// The characters; spaces between words are break opportunities.
+    pub text: String,
+    /// The face to set it in.
+    pub style: Style,
+    /// Size relative to the paragraph's (0.7 for a footnote mark).
+    pub scale: f32,
+    /// How far the baseline is raised, in ems of the paragraph's size.
+    pub rise: f32,
+    /// Whether words of the span may be hyphenated (not in URLs or code).
+    pub hyphenate: bool,
+}
+
+impl Span {
+    /// Plain text at the paragraph's size, hyphenated where allowed.
+    pub fn new(text: impl Into<String>, style: Style) -> Span {
+        Span {
+            text: text.into(),
+            style,
+            scale: 1.0,
+            rise: 0.0,
+            hyphenate: style != Style::Mono,
+        }
+    }
+}
+
+/// How lines are aligned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    /// Both edges straight, spaces adjusted, words hyphenated.
+    Justify,
+    /// Ragged right, natural spaces, no hyphenation.
+    Left,
+    /// Each line centred, natural spaces, no hyphenation.
+    Center,
+}
+
+/// How a paragraph is set.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Measure {
+    /// The font size in points.
+    pub size: f32,
+    /// The line length in points.
+    pub width: f32,
+    /// The first line's indent in points.
+    pub indent: f32,
+    /// How lines are aligned.
+    pub align: Align,
+    /// Whether spaces keep their number (code) instead of collapsing.
+    pub verbatim: bool,
+}
+
+/// One line of a set paragraph.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    /// The glyph runs, left to right; `x` is relative to the line's start.
+    pub runs: Vec<Run>,
+    /// The adjustment ratio of the line's spaces.
+    pub ratio: f32,
+    /// Whether the line ends with a hyphen (added or explicit).
+    pub hyphenated: bool,
+    /// Whether the line sticks out past the measure.
+    pub overfull: bool,
+    /// Whether this line is justified (not the last of its paragraph, not ragged).
+    pub justified: bool,
+}
+
+/// Glyphs of one face, size and baseline, placed from a starting point.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    /// Where the run starts, from the line's start, in points.
+    pub x: f32,
+    /// How far the baseline is raised, in points.
+    pub rise: f32,
+    /// The face.
+    pub face: FaceId,
+    /// The size in points.
+    pub size: f32,
+    /// The sum of the glyphs' advances, in points.
+    pub width: f32,
+    /// The glyphs.
+    pub glyphs: Vec<PlacedGlyph>,
+}
+
+/// A glyph with the space it takes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PlacedGlyph {
+    /// The glyph's id in the run's face.
+    pub gid: u16,
+    /// How far the pen moves after it, in points.
+    pub advance: f32,
+    /// How far right of the pen it is drawn, in points.
+    pub offset: f32,
+}
+
+/// The shared state of paragraph setting: fonts with their word cache, the
+/// hyphenator with its own, and the breaker's weights.
+pub struct Typesetter<'a> {
+    /// The faces and shaped-word cache.
+    pub fonts: Fonts<'a>,
+    /// Hyphenation for the book's language.
+    pub hyphenator: Hyphenator,
+    /// The line breaker's weights.
+    pub params: Params,
+}
+
+/// A set paragraph: its lines and the characters no face could draw.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Paragraph {
+    /// The lines, top to bottom.
+    pub lines: Vec<Line>,
+    /// Characters set as missing-glyph boxes, for the caller's warnings.
+    pub missing: Vec<char>,
+}
+
+/// What to paint for an item of the breaker's list.
+#[derive(Debug, Clone)]
+enum Draw {
+    Nothing,
+    Glyphs {
+        shaped: Rc<Shaped>,
+        range: Range<usize>,
+        size: f32,
+        rise: f32,
+    },
+    Space {
+        face: FaceId,
+        gid: u16,
+        size: f32,
+    },
+}
+
+impl Typesetter<'_> {
+    /// Sets `spans` as one paragraph.
+    pub fn set(&mut self, spans: &[Span], measure: &Measure) -> Paragraph {
+        let mut builder = Builder {
+            items: Vec::new(),
+            draws: Vec::new(),
+            missing: Vec::new(),
+        };
+        self.build(spans, measure, &mut builder);
+        let breaks = breaker::break_lines(&builder.items, measure.width, &self.params);
+        let mut lines = Vec::with_capacity(breaks.len());
+        let mut start = 0;
+        let last = breaks.len().saturating_sub(1);
+        for (n, brk) in breaks.iter().enumerate() {
+            let mut line = set_line(&builder, start, brk.at, brk.ratio, measure);
+            line.hyphenated = brk.hyphenated;
+            line.overfull |= brk.overfull;
+            line.justified = measure.align == Align::Justify && n < last;
+            lines.push(line);
+            start = brk.at + 1;
+        }
+        Paragraph {
+            lines,
+            missing: builder.missing,
+        }
+    }
+
+    fn build(&mut self, spans: &[Span], measure: &Measure, b: &mut Builder) {
+        let text: String = spans.iter().map(|s| s.text.as_str()).collect();
+        let mut bounds = Vec::with_capacity(spans.len());
+        let mut at = 0;
+        for span in spans {
+            bounds.push(at..at + span.text.len());
+            at += span.text.len();
+        }
+        let span_at = |pos: usize| {
+            bounds
+                .iter()
+                .position(|r| r.contains(&pos))
+                .unwrap_or(spans.len().saturating_sub(1))
+        };
+        if measure.indent > 0.0 {
+            b.push(
+                Item::Box {
+                    width: measure.indent,
+                },
+                Draw::Nothing,
+            );
+        }
+        let mut prev = 0;
+        for (pos, kind) in linebreaks(&text) {
+            // A dash belongs to the line before it: never start a line with one.
+            let before_dash =
+                text[pos..].starts_with(['—', '–']) && !text[..pos].ends_with(char::is_whitespace);
+            if before_dash {
+                continue;
+            }
+            let segment = &text[prev..pos];
+            let word_len = segment.trim_end_matches(char::is_whitespace).len();
+            let word = prev..prev + word_len;
+            if !word.is_empty() {
+                self.add_word(&text, word.clone(), spans, &bounds, measure, b);
+            }
+            let spaces = &text[word.end..pos];
+            let mandatory = kind == BreakOpportunity::Mandatory && pos < text.len();
+            if !spaces.trim_end_matches(['\n', '\r']).is_empty() {
+                let span = &spans[span_at(word.end)];
+                let count = if measure.verbatim {
+                    spaces.chars().filter(|c| *c != '\n').count()
+                } else {
+                    1
+                };
+                self.add_space(span.style, measure, count, word.is_empty(), b);
+            } else if !word.is_empty() && pos < text.len() && !mandatory {
+                let flagged = text[..word.end].ends_with(['-', '‐', '–']);
+                b.push(
+                    Item::Penalty {
+                        width: 0.0,
+                        cost: EXPLICIT_BREAK,
+                        flagged,
+                    },
+                    Draw::Nothing,
+                );
+            }
+            if mandatory {
+                b.push(
+                    Item::Glue {
+                        width: 0.0,
+                        stretch: FILL,
+                        shrink: 0.0,
+                    },
+                    Draw::Nothing,
+                );
+                b.push(
+                    Item::Penalty {
+                        width: 0.0,
+                        cost: -INFINITY,
+                        flagged: false,
+                    },
+                    Draw::Nothing,
+                );
+            }
+            prev = pos;
+        }
+        b.push(
+            Item::Penalty {
+                width: 0.0,
+                cost: INFINITY,
+                flagged: false,
+            },
+            Draw::Nothing,
+        );
+        b.push(
+            Item::Glue {
+                width: 0.0,
+                stretch: FILL,
+                shrink: 0.0,
+            },
+            Draw::Nothing,
+        );
+        b.push(
+            Item::Penalty {
+                width: 0.0,
+                cost: -INFINITY,
+                flagged: false,
+            },
+            Draw::Nothing,
+        );
+    }
+
+    /// Adds a word (text between break opportunities, without its spaces),
+    /// one box per span it crosses and per hyphenation fragment.
+    fn add_word(
+        &mut self,
+        text: &str,
+        word: Range<usize>,
+        spans: &[Span],
+        bounds: &[Range<usize>],
+        measure: &Measure,
+        b: &mut Builder,
+    ) {
+        let mut pieces = Vec::new();
+        for (span, bound) in spans.iter().zip(bounds) {
+            let start = bound.start.max(word.start);
+            let end = bound.end.min(word.end);
+            if start < end {
+                let shaped = self.fonts.shape(&text[start..end], span.style);
+                for c in &shaped.missing {
+                    if !b.missing.contains(c) {
+                        b.missing.push(*c);
+                    }
+                }
+                pieces.push((span, start..end, shaped));
+            }
+        }
+        let size_of = |span: &Span| measure.size * span.scale;
+        let total: f32 = pieces.iter().map(|(s, _, sh)| sh.width * size_of(s)).sum();
+        let too_long = total > measure.width;
+        for (span, range, shaped) in pieces {
+            let size = size_of(span);
+            let rise = span.rise * measure.size;
+            // Where the word may break: hyphenation points in justified
+            // text, or anywhere between glyphs when the word is wider
+            // than a line.
+            let mut cuts: Vec<(usize, bool)> = Vec::new();
+            if too_long {
+                for i in 1..shaped.glyphs.len() {
+                    if shaped.glyphs[i].cluster != shaped.glyphs[i - 1].cluster {
+                        cuts.push((i, false));
+                    }
+                }
+            } else if span.hyphenate && measure.align == Align::Justify {
+                for &p in self.hyphenator.points(&text[range.clone()]) {
+                    // A point inside a ligature has no glyph boundary: skip it.
+                    if let Some(i) = shaped.glyphs.iter().position(|g| g.cluster as usize == p) {
+                        cuts.push((i, true));
+                    }
+                }
+            }
+            let mut from = 0;
+            for (cut, hyphen) in cuts.into_iter().chain([(shaped.glyphs.len(), false)]) {
+                if cut <= from {
+                    continue;
+                }
+                let width: f32 = shaped.glyphs[from..cut]
+                    .iter()
+                    .map(|g| g.advance)
+                    .sum::<f32>()
+                    * size;
+                b.push(
+                    Item::Box { width },
+                    Draw::Glyphs {
+                        shaped: Rc::clone(&shaped),
+                        range: from..cut,
+                        size,
+                        rise,
+                    },
+                );
+                if cut < shaped.glyphs.len() {
+                    if hyphen {
+                        let mark = self.fonts.shape("-", span.style);
+                        b.push(
+                            Item::Penalty {
+                                width: mark.width * size,
+                                cost: HYPHEN_PENALTY,
+                                flagged: true,
+                            },
+                            Draw::Glyphs {
+                                range: 0..mark.glyphs.len(),
+                                shaped: mark,
+                                size,
+                                rise,
+                            },
+                        );
+                    } else {
+                        b.push(
+                            Item::Penalty {
+                                width: 0.0,
+                                cost: EMERGENCY_BREAK,
+                                flagged: false,
+                            },
+                            Draw::Nothing,
+                        );
+                    }
+                }
+                from = cut;
+            }
+        }
+    }
+
+    fn add_space(
+        &mut self,
+        style: Style,
+        measure: &Measure,
+        count: usize,
+        leading: bool,
+        b: &mut Builder,
+    ) {
+        let space = self.fonts.shape(" ", style);
+        let Some(glyph) = space.glyphs.first() else {
+            return;
+        };
+        let width = space.width * measure.size * count as f32;
+        let draw = Draw::Space {
+            face: glyph.face,
+            gid: glyph.gid,
+            size: measure.size,
+        };
+        if measure.verbatim
+            && (leading || b.items.is_empty() || !matches!(b.items.last(), Some(Item::Box { .. })))
+        {
+            // Indentation of code is kept as a box so it survives the line start.
+            b.push(Item::Box { width }, draw);
+            return;
+        }
+        if !matches!(b.items.last(), Some(Item::Box { .. })) {
+            return;
+        }
+        match measure.align {
+            Align::Justify => b.push(
+                Item::Glue {
+                    width,
+                    stretch: width / 2.0,
+                    shrink: width / 3.0,
+                },
+                draw,
+            ),
+            Align::Left | Align::Center => {
+                // Ragged right as TeX sets it: the stretch sits at the line's
+                // end only, so a break costs by how short the line falls.
+                let rag = 3.0 * measure.size;
+                b.push(
+                    Item::Glue {
+                        width: 0.0,
+                        stretch: rag,
+                        shrink: 0.0,
+                    },
+                    Draw::Nothing,
+                );
+                b.push(
+                    Item::Penalty {
+                        width: 0.0,
+                        cost: 0.0,
+                        flagged: false,
+                    },
+                    Draw::Nothing,
+                );
+                b.push(
+                    Item::Glue {
+                        width,
+                        stretch: -rag,
+                        shrink: 0.0,
+                    },
+                    draw,
+                );
+            }
+        }
+    }
+}
+
+struct Builder {
+    items: Vec<Item>,
+    draws: Vec<Draw>,
+    missing: Vec<char>,
+}
+
+impl Builder {
+    fn push(&mut self, item: Item, draw: Draw) {
+        self.items.push(item);
+        self.draws.push(draw);
+    }
+}
+
+/// Sets the items from `start` to the break at `end` as one line.
+fn set_line(b: &Builder, start: usize, end: usize, ratio: f32, measure: &Measure) -> Line {
+    let mut line = Line {
+        runs: Vec::new(),
+        ratio,
+        hyphenated: false,
+        overfull: false,
+        justified: false,
+    };
+    // Glue and penalties at the start of a line are discarded.
+    let first = (start..end)
+        .find(|&i| matches!(b.items[i], Item::Box { .. }))
+        .unwrap_or(end);
+    let mut x = 0.0;
+    let mut pending_space: Option<(FaceId, u16, f32, f32)> = None;
+    let mut gap = 0.0;
+    let mut indices: Vec<usize> = (first..end).collect();
+    if let Item::Penalty { width, .. } = b.items[end]
+        && width > 0.0
+    {
+        indices.push(end);
+    }
+    for i in indices {
+        if i != end && matches!(b.items[i], Item::Penalty { .. }) {
+            // Only the penalty a line ends at is drawn (its hyphen).
+            continue;
+        }
+        match (b.items[i], &b.draws[i]) {
+            (
+                Item::Glue {
+                    width,
+                    stretch,
+                    shrink,
+                },
+                draw,
+            ) => {
+                let set = if ratio >= 0.0 {
+                    width + ratio.min(1e6) * stretch
+                } else {
+                    width + ratio * shrink
+                };
+                gap += set;
+                if let Draw::Space { face, gid, size } = draw {
+                    pending_space = Some((*face, *gid, *size, 0.0));
+                }
+            }
+            (Item::Box { width }, draw) | (Item::Penalty { width, .. }, draw) => {
+                if gap != 0.0 {
+                    match pending_space.take() {
+                        Some((face, gid, size, rise)) => push_glyph(
+                            &mut line.runs,
+                            x,
+                            face,
+                            size,
+                            rise,
+                            PlacedGlyph {
+                                gid,
+                                advance: gap,
+                                offset: 0.0,
+                            },
+                        ),
+                        None => extend_last(&mut line.runs, gap),
+                    }
+                    x += gap;
+                    gap = 0.0;
+                }
+                match draw {
+                    Draw::Glyphs {
+                        shaped,
+                        range,
+                        size,
+                        rise,
+                    } => {
+                        for g in &shaped.glyphs[range.clone()] {
+                            let placed = PlacedGlyph {
+                                gid: g.gid,
+                                advance: g.advance * size,
+                                offset: g.offset * size,
+                            };
+                            push_glyph(&mut line.runs, x, g.face, *size, *rise, placed);
+                            x += placed.advance;
+                        }
+                    }
+                    Draw::Space { face, gid, size } => {
+                        push_glyph(
+                            &mut line.runs,
+                            x,
+                            *face,
+                            *size,
+                            0.0,
+                            PlacedGlyph {
+                                gid: *gid,
+                                advance: width,
+                                offset: 0.0,
+                            },
+                        );
+                        x += width;
+                    }
+                    Draw::Nothing => x += width,
+                }
+            }
+        }
+    }
+    line.overfull = x > measure.width + 0.01;
+    if measure.align == Align::Center {
+        let shift = ((measure.width - x) / 2.0).max(0.0);
+        for run in &mut line.runs {
+            run.x += shift;
+        }
+    }
+    line
+}
+
+/// Appends a glyph at `x`, extending the last run when the glyph continues it.
+fn push_glyph(runs: &mut Vec<Run>, x: f32, face: FaceId, size: f32, rise: f32, glyph: PlacedGlyph) {
+    if let Some(run) = runs.last_mut()
+        && run.face == face
+        && run.size == size
+        && run.rise == rise
+    {
+        let end = run.x + run.width;
+        if let Some(last) = run.glyphs.last_mut() {
+            last.advance += x - end;
+        }
+        run.width = x - run.x + glyph.advance;
+        run.glyphs.push(glyph);
+        return;
+    }
+    runs.push(Run {
+        x,
+        rise,
+        face,
+        size,
+        width: glyph.advance,
+        glyphs: vec![glyph],
+    });
+}
+
+/// Widens the last glyph of the line so far, for a gap with nothing in it.
+fn extend_last(runs: &mut [Run], gap: f32) {
+    if let Some(run) = runs.last_mut()
+        && let Some(last) = run.glyphs.last_mut()
+    {
+        last.advance += gap;
+        run.width += gap;
+    }
+}
