@@ -117,6 +117,17 @@ struct Node {
     previous: Option<usize>,
 }
 
+/// The best way found so far to reach a breakpoint in one fitness class.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    demerits: f32,
+    /// The node the line starts after.
+    from: usize,
+    ratio: f32,
+    /// Hyphenated lines in a row, this one included.
+    hyphens: u8,
+}
+
 struct Breaker<'a> {
     items: &'a [Item],
     width: f32,
@@ -234,8 +245,9 @@ impl<'a> Breaker<'a> {
         active: &mut Vec<usize>,
     ) {
         // The best way to reach this break for each fitness class and count
-        // of hyphenated lines in a row: (demerits, from node, ratio).
-        let mut best: [[Option<(f32, usize, f32)>; 3]; 4] = [[None; 3]; 4];
+        // of hyphenated lines in a row (0, 1, 2 or more): (demerits, from
+        // node, ratio, hyphenated lines in a row).
+        let mut best: [[Option<Candidate>; 3]; 4] = [[None; 3]; 4];
         let (w, st, sh) = self.sums[b];
         let forced = cost <= -INFINITY;
         let mut i = 0;
@@ -289,9 +301,14 @@ impl<'a> Breaker<'a> {
                 demerits += self.params.adjacent_demerits;
             }
             demerits += a.demerits;
-            let slot = &mut best[fitness as usize][hyphens as usize];
-            if slot.is_none_or(|(d, _, _)| demerits < d) {
-                *slot = Some((demerits, from, ratio));
+            let slot = &mut best[fitness as usize][usize::from(hyphens.min(2))];
+            if slot.is_none_or(|c| demerits < c.demerits) {
+                *slot = Some(Candidate {
+                    demerits,
+                    from,
+                    ratio,
+                    hyphens,
+                });
             }
         }
         // New active nodes start after the break: glue and penalties that
@@ -313,13 +330,19 @@ impl<'a> Breaker<'a> {
             }
         }
         for (fitness, row) in best.iter().enumerate() {
-            for (hyphens, slot) in row.iter().enumerate() {
-                if let Some((demerits, from, ratio)) = *slot {
+            for slot in row {
+                if let Some(Candidate {
+                    demerits,
+                    from,
+                    ratio,
+                    hyphens,
+                }) = *slot
+                {
                     nodes.push(Node {
                         at: b,
                         line: nodes[from].line + 1,
                         fitness: fitness as u8,
-                        hyphens: hyphens as u8,
+                        hyphens,
                         width: aw,
                         stretch: ast,
                         shrink: ash,
@@ -414,4 +437,168 @@ fn glue_after(items: &[Item], at: usize) -> f32 {
             _ => 0.0,
         })
         .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILL: f32 = 100_000.0;
+
+    /// A paragraph of words whose letters are one point wide, with spaces of
+    /// one point that stretch by one and do not shrink.
+    fn words(text: &str) -> Vec<Item> {
+        let mut items = Vec::new();
+        for (i, word) in text.split(' ').enumerate() {
+            if i > 0 {
+                items.push(Item::Glue {
+                    width: 1.0,
+                    stretch: 1.0,
+                    shrink: 0.0,
+                });
+            }
+            items.push(Item::Box {
+                width: word.len() as f32,
+            });
+        }
+        finish(&mut items);
+        items
+    }
+
+    fn finish(items: &mut Vec<Item>) {
+        items.extend([
+            Item::Penalty {
+                width: 0.0,
+                cost: INFINITY,
+                flagged: false,
+            },
+            Item::Glue {
+                width: 0.0,
+                stretch: FILL,
+                shrink: 0.0,
+            },
+            Item::Penalty {
+                width: 0.0,
+                cost: -INFINITY,
+                flagged: false,
+            },
+        ]);
+    }
+
+    fn ends(breaks: &[Break]) -> Vec<usize> {
+        breaks.iter().map(|b| b.at).collect()
+    }
+
+    #[test]
+    fn a_paragraph_that_fits_exactly_breaks_where_it_fits() {
+        // "aaaa bbb cc" is 11 points: a full line at natural spacing.
+        let items = words("aaaa bbb cc ddddd ee");
+        let breaks = break_lines(&items, 11.0, &Params::default());
+        // Items: 0 aaaa, 1 glue, 2 bbb, 3 glue, 4 cc, 5 glue, 6 ddddd, ...
+        assert_eq!(ends(&breaks), [5, 11]);
+        assert_eq!(breaks[0].ratio, 0.0);
+    }
+
+    #[test]
+    fn total_fit_spreads_the_looseness_over_the_paragraph() {
+        // Filling the first line as far as it goes ("aa bbb cc", 9 of 10)
+        // leaves "dddd" alone on a line with nothing to stretch. Total fit
+        // instead sets "aa bbb" and "cc dddd" loosely: two loose lines
+        // (badness 6400 and 2700) cost less than one impossible one.
+        let items = words("aa bbb cc dddd eeeeee");
+        let breaks = break_lines(&items, 10.0, &Params::default());
+        // Items: 0 aa, 1 glue, 2 bbb, 3 glue, 4 cc, 5 glue, 6 dddd, 7 glue, 8 eeeeee.
+        assert_eq!(ends(&breaks), [3, 7, 11]);
+        assert_eq!(breaks[0].ratio, 4.0);
+        assert_eq!(breaks[1].ratio, 3.0);
+        assert!(breaks.iter().all(|b| !b.overfull));
+    }
+
+    #[test]
+    fn shrinking_is_preferred_to_a_loose_line() {
+        // Spaces that stretch and shrink by half a point.
+        let mut items = Vec::new();
+        for (i, word) in ["aaa", "bbb", "ccc", "dd"].iter().enumerate() {
+            if i > 0 {
+                items.push(Item::Glue {
+                    width: 1.0,
+                    stretch: 0.5,
+                    shrink: 0.5,
+                });
+            }
+            items.push(Item::Box {
+                width: word.len() as f32,
+            });
+        }
+        finish(&mut items);
+        let breaks = break_lines(&items, 10.0, &Params::default());
+        // "aaa bbb ccc" is 11 points with two spaces of half a point shrink:
+        // a ratio of exactly −1, the tightest allowed.
+        assert_eq!(ends(&breaks), [5, 9]);
+        assert_eq!(breaks[0].ratio, -1.0);
+    }
+
+    /// Words of eight points that may be hyphenated in the middle.
+    fn hyphenatable(count: usize) -> Vec<Item> {
+        let mut items = Vec::new();
+        for i in 0..count {
+            if i > 0 {
+                items.push(Item::Glue {
+                    width: 1.0,
+                    stretch: 0.5,
+                    shrink: 0.3,
+                });
+            }
+            items.push(Item::Box { width: 4.0 });
+            items.push(Item::Penalty {
+                width: 1.0,
+                cost: 50.0,
+                flagged: true,
+            });
+            items.push(Item::Box { width: 4.0 });
+        }
+        finish(&mut items);
+        items
+    }
+
+    #[test]
+    fn at_most_two_hyphenated_lines_in_a_row() {
+        // Every line of "half, space, half and hyphen" is exactly 10 points:
+        // left alone, the breaker would hyphenate line after line.
+        let items = hyphenatable(12);
+        let unlimited = Params {
+            max_hyphens_in_a_row: 100,
+            double_hyphen_demerits: 0.0,
+            ..Params::default()
+        };
+        let run = |breaks: &[Break]| {
+            breaks
+                .iter()
+                .scan(0, |run, b| {
+                    *run = if b.hyphenated { *run + 1 } else { 0 };
+                    Some(*run)
+                })
+                .max()
+                .unwrap_or(0)
+        };
+        assert!(run(&break_lines(&items, 10.0, &unlimited)) > 2);
+        let limited = break_lines(&items, 10.0, &Params::default());
+        assert!(run(&limited) <= 2, "{limited:?}");
+        assert!(limited.iter().all(|b| !b.overfull));
+    }
+
+    #[test]
+    fn the_first_pass_does_without_hyphens_when_it_can() {
+        // Two 8-point words and a space fit a 17-point line exactly.
+        let items = hyphenatable(4);
+        let breaks = break_lines(&items, 17.0, &Params::default());
+        assert!(breaks.iter().all(|b| !b.hyphenated), "{breaks:?}");
+    }
+
+    #[test]
+    fn a_box_wider_than_the_line_is_reported_overfull() {
+        let items = words("aaaaaaaaaaaaaaaaaaaa bb");
+        let breaks = break_lines(&items, 10.0, &Params::default());
+        assert!(breaks.iter().any(|b| b.overfull), "{breaks:?}");
+    }
 }

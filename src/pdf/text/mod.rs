@@ -156,6 +156,7 @@ enum Draw {
         face: FaceId,
         gid: u16,
         size: f32,
+        count: usize,
     },
 }
 
@@ -314,6 +315,15 @@ impl Typesetter<'_> {
                 pieces.push((span, start..end, shaped));
             }
         }
+        // A word written with a hyphen ("pro-Russia") may break there, but
+        // gets no hyphens of its own.
+        let whole_start = text[..word.start]
+            .rfind(char::is_whitespace)
+            .map_or(0, |i| i + 1);
+        let whole_end = text[word.end..]
+            .find(char::is_whitespace)
+            .map_or(text.len(), |i| word.end + i);
+        let compound = text[whole_start..whole_end].contains(['-', '‐']);
         let size_of = |span: &Span| measure.size * span.scale;
         let total: f32 = pieces.iter().map(|(s, _, sh)| sh.width * size_of(s)).sum();
         let too_long = total > measure.width;
@@ -330,7 +340,7 @@ impl Typesetter<'_> {
                         cuts.push((i, false));
                     }
                 }
-            } else if span.hyphenate && measure.align == Align::Justify {
+            } else if span.hyphenate && measure.align == Align::Justify && !compound {
                 for &p in self.hyphenator.points(&text[range.clone()]) {
                     // A point inside a ligature has no glyph boundary: skip it.
                     if let Some(i) = shaped.glyphs.iter().position(|g| g.cluster as usize == p) {
@@ -406,6 +416,7 @@ impl Typesetter<'_> {
             face: glyph.face,
             gid: glyph.gid,
             size: measure.size,
+            count,
         };
         if measure.verbatim
             && (leading || b.items.is_empty() || !matches!(b.items.last(), Some(Item::Box { .. })))
@@ -486,7 +497,7 @@ fn set_line(b: &Builder, start: usize, end: usize, ratio: f32, measure: &Measure
         .find(|&i| matches!(b.items[i], Item::Box { .. }))
         .unwrap_or(end);
     let mut x = 0.0;
-    let mut pending_space: Option<(FaceId, u16, f32, f32)> = None;
+    let mut pending_space: Option<(FaceId, u16, f32, usize)> = None;
     let mut gap = 0.0;
     let mut indices: Vec<usize> = (first..end).collect();
     if let Item::Penalty { width, .. } = b.items[end]
@@ -514,25 +525,22 @@ fn set_line(b: &Builder, start: usize, end: usize, ratio: f32, measure: &Measure
                     width + ratio * shrink
                 };
                 gap += set;
-                if let Draw::Space { face, gid, size } = draw {
-                    pending_space = Some((*face, *gid, *size, 0.0));
+                if let Draw::Space {
+                    face,
+                    gid,
+                    size,
+                    count,
+                } = draw
+                {
+                    pending_space = Some((*face, *gid, *size, *count));
                 }
             }
             (Item::Box { width }, draw) | (Item::Penalty { width, .. }, draw) => {
                 if gap != 0.0 {
                     match pending_space.take() {
-                        Some((face, gid, size, rise)) => push_glyph(
-                            &mut line.runs,
-                            x,
-                            face,
-                            size,
-                            rise,
-                            PlacedGlyph {
-                                gid,
-                                advance: gap,
-                                offset: 0.0,
-                            },
-                        ),
+                        Some((face, gid, size, count)) => {
+                            push_spaces(&mut line.runs, x, face, gid, size, count, gap)
+                        }
                         None => extend_last(&mut line.runs, gap),
                     }
                     x += gap;
@@ -555,19 +563,13 @@ fn set_line(b: &Builder, start: usize, end: usize, ratio: f32, measure: &Measure
                             x += placed.advance;
                         }
                     }
-                    Draw::Space { face, gid, size } => {
-                        push_glyph(
-                            &mut line.runs,
-                            x,
-                            *face,
-                            *size,
-                            0.0,
-                            PlacedGlyph {
-                                gid: *gid,
-                                advance: width,
-                                offset: 0.0,
-                            },
-                        );
+                    Draw::Space {
+                        face,
+                        gid,
+                        size,
+                        count,
+                    } => {
+                        push_spaces(&mut line.runs, x, *face, *gid, *size, *count, width);
                         x += width;
                     }
                     Draw::Nothing => x += width,
@@ -610,6 +612,29 @@ fn push_glyph(runs: &mut Vec<Run>, x: f32, face: FaceId, size: f32, rise: f32, g
     });
 }
 
+/// Appends `count` space glyphs sharing `width` between them, so that code
+/// copies out with its spaces.
+fn push_spaces(
+    runs: &mut Vec<Run>,
+    x: f32,
+    face: FaceId,
+    gid: u16,
+    size: f32,
+    count: usize,
+    width: f32,
+) {
+    let count = count.max(1);
+    let advance = width / count as f32;
+    for i in 0..count {
+        let glyph = PlacedGlyph {
+            gid,
+            advance,
+            offset: 0.0,
+        };
+        push_glyph(runs, x + advance * i as f32, face, size, 0.0, glyph);
+    }
+}
+
 /// Widens the last glyph of the line so far, for a gap with nothing in it.
 fn extend_last(runs: &mut [Run], gap: f32) {
     if let Some(run) = runs.last_mut()
@@ -617,5 +642,137 @@ fn extend_last(runs: &mut [Run], gap: f32) {
     {
         last.advance += gap;
         run.width += gap;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pdf::fonts::FontFiles;
+
+    fn typesetter(files: &FontFiles) -> Typesetter<'_> {
+        Typesetter {
+            fonts: Fonts::new(files).unwrap(),
+            hyphenator: Hyphenator::new("en"),
+            params: Params::default(),
+        }
+    }
+
+    fn body(width: f32) -> Measure {
+        Measure {
+            size: 10.5,
+            width,
+            indent: 0.0,
+            align: Align::Justify,
+            verbatim: false,
+        }
+    }
+
+    /// The text of each line, as the PDF's ToUnicode map gives it back.
+    fn texts(ts: &Typesetter<'_>, paragraph: &Paragraph) -> Vec<String> {
+        paragraph
+            .lines
+            .iter()
+            .map(|line| {
+                line.runs
+                    .iter()
+                    .flat_map(|r| r.glyphs.iter().map(move |g| (r.face, g.gid)))
+                    .map(|(face, gid)| ts.fonts.glyph_text(face, gid).unwrap_or("\u{FFFD}"))
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Joins lines back into the paragraph's characters, spaces left out.
+    fn rejoin(paragraph: &Paragraph, lines: &[String]) -> String {
+        let mut out = String::new();
+        for (line, text) in paragraph.lines.iter().zip(lines) {
+            let text = if line.hyphenated {
+                text.strip_suffix('-').unwrap_or(text)
+            } else {
+                text
+            };
+            out.push_str(text);
+        }
+        out.chars().filter(|c| !c.is_whitespace()).collect()
+    }
+
+    #[test]
+    fn a_long_url_and_long_compounds_never_overflow() {
+        let files = FontFiles::default();
+        let mut ts = typesetter(&files);
+        let mut url = String::from("https://archive.example.org/");
+        while url.len() < 300 {
+            url.push_str("averyveryverylongpathsegmentwithoutanyslashes");
+            url.push_str(if url.len() % 3 == 0 { "/" } else { "?q=" });
+        }
+        url.truncate(300);
+        let text = format!(
+            "The documents are kept at {url} and nowhere else. \
+             Donaudampfschifffahrtsgesellschaftskapitänswitwe and \
+             pneumonoultramicroscopicsilicovolcanoconiosis are long words; \
+             counterrevolutionaries and antidisestablishmentarianism too."
+        );
+        for width in [324.0, 200.0, 120.0] {
+            let paragraph = ts.set(&[Span::new(text.clone(), Style::Regular)], &body(width));
+            assert!(paragraph.lines.iter().all(|l| !l.overfull), "width {width}");
+            let lines = texts(&ts, &paragraph);
+            let expected: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+            assert_eq!(rejoin(&paragraph, &lines), expected, "width {width}");
+            // The URL is broken without hyphens: none of its lines gets one.
+            for (line, t) in paragraph.lines.iter().zip(&lines) {
+                if t.contains("averyvery") {
+                    assert!(!line.hyphenated || t.ends_with("-"), "{t}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn justified_lines_fill_the_measure() {
+        let files = FontFiles::default();
+        let mut ts = typesetter(&files);
+        let text = "The failure of this week’s peace talks follows a now familiar \
+                    pattern of deadlocks over Ukraine during the second term. However, \
+                    the underlying dynamic that led to these talks appears to be hardening.";
+        let paragraph = ts.set(&[Span::new(text, Style::Regular)], &body(250.0));
+        assert!(paragraph.lines.len() >= 3);
+        for line in &paragraph.lines[..paragraph.lines.len() - 1] {
+            let end = line.runs.last().map_or(0.0, |r| r.x + r.width);
+            assert!((end - 250.0).abs() < 0.01, "line ends at {end}");
+            assert!(line.ratio.abs() <= 2.0, "ratio {}", line.ratio);
+        }
+    }
+
+    #[test]
+    fn code_is_ragged_and_never_hyphenated() {
+        let files = FontFiles::default();
+        let mut ts = typesetter(&files);
+        let measure = Measure {
+            align: Align::Left,
+            verbatim: true,
+            ..body(150.0)
+        };
+        let code =
+            "    let configuration = load_configuration(&arguments).expect(\"configuration\");";
+        let paragraph = ts.set(&[Span::new(code, Style::Mono)], &measure);
+        assert!(paragraph.lines.len() > 1);
+        assert!(paragraph.lines.iter().all(|l| !l.hyphenated && !l.overfull));
+        let lines = texts(&ts, &paragraph);
+        assert!(lines[0].starts_with("    let"), "{lines:?}");
+    }
+
+    #[test]
+    fn words_with_a_hyphen_are_not_hyphenated_again() {
+        let files = FontFiles::default();
+        let mut ts = typesetter(&files);
+        let text = "pro-Russia counter-intelligence self-determination ".repeat(8);
+        let paragraph = ts.set(&[Span::new(text, Style::Regular)], &body(120.0));
+        for line in texts(&ts, &paragraph) {
+            let last = line.split_whitespace().last().unwrap_or("");
+            if let Some(stem) = last.strip_suffix('-') {
+                assert!(["pro", "counter", "self"].contains(&stem), "{line}");
+            }
+        }
     }
 }
