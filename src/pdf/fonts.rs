@@ -8,7 +8,48 @@ use rustybuzz::ttf_parser::{GlyphId, name_id};
 use rustybuzz::{Face, Feature, ShapePlan, UnicodeBuffer};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
+
+/// A map from words, hashed with a fast non-cryptographic hash: the word
+/// caches are looked up once per running word, and the keys are not
+/// chosen by an attacker.
+pub type WordMap<V> = HashMap<String, V, BuildHasherDefault<WordHasher>>;
+
+/// FxHash's multiply-and-rotate, eight bytes at a time.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WordHasher(u64);
+
+impl WordHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut buf = [0; 8];
+            buf.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(buf));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut buf = [0; 8];
+            buf[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(buf));
+        }
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 /// The book face (Linux Libertine O), its monospace companion (Noto Mono) and
 /// the fallback (DejaVu Serif), compiled in so that bindery works anywhere.
@@ -113,6 +154,10 @@ pub struct Shaped {
     /// Characters that no face can draw; they are set as the book face's
     /// missing-glyph box, and the caller reports them with their place.
     pub missing: Vec<char>,
+    /// Glyph indices where the word may be hyphenated. The paragraph setter
+    /// fills this in the first time it needs it, so that a word repeated
+    /// through the book is hyphenated once, like it is shaped once.
+    pub hyphenation: std::cell::OnceCell<Vec<usize>>,
 }
 
 /// The loaded faces, their shaping plans and the word cache.
@@ -123,11 +168,13 @@ pub struct Fonts<'a> {
     /// shaping a word, so they are made once.
     plans: HashMap<(FaceId, rustybuzz::Script), ShapePlan>,
     /// Shaped words per style.
-    cache: [HashMap<String, Rc<Shaped>>; 5],
+    cache: [WordMap<Rc<Shaped>>; 5],
     /// The text each glyph stands for, for the PDF's ToUnicode maps: a
     /// ligature maps back to all its letters.
     texts: BTreeMap<(FaceId, u16), String>,
     buffer: Option<UnicodeBuffer>,
+    /// The space and the hyphen of each style, asked for at every word.
+    marks: [[Option<Rc<Shaped>>; 2]; 5],
 }
 
 /// Why a font file cannot be used.
@@ -157,6 +204,7 @@ impl<'a> Fonts<'a> {
             cache: Default::default(),
             texts: BTreeMap::new(),
             buffer: None,
+            marks: Default::default(),
         })
     }
 
@@ -167,6 +215,25 @@ impl<'a> Fonts<'a> {
         }
         let shaped = Rc::new(self.shape_uncached(text, style));
         self.cache[style as usize].insert(text.to_string(), Rc::clone(&shaped));
+        shaped
+    }
+
+    /// The word space of a style, shaped.
+    pub fn space(&mut self, style: Style) -> Rc<Shaped> {
+        self.mark(style, 0, " ")
+    }
+
+    /// The hyphen added at a line's end, shaped.
+    pub fn hyphen(&mut self, style: Style) -> Rc<Shaped> {
+        self.mark(style, 1, "-")
+    }
+
+    fn mark(&mut self, style: Style, slot: usize, text: &str) -> Rc<Shaped> {
+        if let Some(hit) = &self.marks[style as usize][slot] {
+            return Rc::clone(hit);
+        }
+        let shaped = self.shape(text, style);
+        self.marks[style as usize][slot] = Some(Rc::clone(&shaped));
         shaped
     }
 

@@ -62,6 +62,9 @@ pub struct Quality {
     pub longest_hyphen_run: usize,
     /// Lines wider than their measure.
     pub overfull: usize,
+    /// Justified lines with nothing that could stretch to fill the measure
+    /// (a single long word), left short.
+    pub underfull: usize,
     /// Justified lines (the ones whose spaces were adjusted).
     pub justified: usize,
     /// Mean adjustment ratio of justified lines: 0 natural, 1 full stretch, −1 full shrink.
@@ -86,7 +89,9 @@ impl Quality {
             if line.overfull {
                 self.overfull += 1;
             }
-            if line.justified {
+            if line.justified && !line.ratio.is_finite() {
+                self.underfull += 1;
+            } else if line.justified {
                 let n = self.justified as f32;
                 self.mean_ratio = (self.mean_ratio * n + line.ratio) / (n + 1.0);
                 self.justified += 1;
@@ -103,12 +108,13 @@ impl std::fmt::Display for Quality {
         write!(
             f,
             "lines: {}\nhyphenated lines: {}\nlongest run of hyphenated lines: {}\n\
-             overfull lines: {}\njustified lines: {}\nmean adjustment ratio: {:.3}\n\
-             worst adjustment ratio: {:.3}",
+             overfull lines: {}\nunderfull lines: {}\njustified lines: {}\n\
+             mean adjustment ratio: {:.3}\nworst adjustment ratio: {:.3}",
             self.lines,
             self.hyphenated,
             self.longest_hyphen_run,
             self.overfull,
+            self.underfull,
             self.justified,
             self.mean_ratio,
             self.worst_ratio

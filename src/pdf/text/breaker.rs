@@ -100,19 +100,27 @@ pub fn break_lines(items: &[Item], width: f32, params: &Params) -> Vec<Break> {
     greedy(items, width)
 }
 
+/// A place where a line may start, still reachable by the next lines.
 #[derive(Debug, Clone, Copy)]
-struct Node {
-    /// The item the previous line ended at, or `usize::MAX` for the start.
-    at: usize,
-    line: usize,
+struct Active {
+    /// Index in the trail, for following the lines back.
+    trail: usize,
     fitness: u8,
+    /// Hyphenated lines in a row ending here.
     hyphens: u8,
     /// Sums of width, stretch and shrink from the start to just after the
     /// break (discarded glue and penalties skipped).
     width: f32,
     stretch: f32,
     shrink: f32,
-    demerits: f32,
+    demerits: f64,
+}
+
+/// A chosen break and the one before it.
+#[derive(Debug, Clone, Copy)]
+struct Trail {
+    /// The item the line ends at; `usize::MAX` for the paragraph's start.
+    at: usize,
     ratio: f32,
     previous: Option<usize>,
 }
@@ -120,8 +128,8 @@ struct Node {
 /// The best way found so far to reach a breakpoint in one fitness class.
 #[derive(Debug, Clone, Copy)]
 struct Candidate {
-    demerits: f32,
-    /// The node the line starts after.
+    demerits: f64,
+    /// The trail entry the line starts after.
     from: usize,
     ratio: f32,
     /// Hyphenated lines in a row, this one included.
@@ -176,19 +184,21 @@ impl<'a> Breaker<'a> {
     }
 
     fn run(&self) -> Option<Vec<Break>> {
-        let mut nodes = vec![Node {
+        let mut trail = vec![Trail {
             at: usize::MAX,
-            line: 0,
+            ratio: 0.0,
+            previous: None,
+        }];
+        let mut active = vec![Active {
+            trail: 0,
             fitness: 1,
             hyphens: 0,
             width: 0.0,
             stretch: 0.0,
             shrink: 0.0,
             demerits: 0.0,
-            ratio: 0.0,
-            previous: None,
         }];
-        let mut active: Vec<usize> = vec![0];
+        let mut last = None;
         for (b, item) in self.items.iter().enumerate() {
             let (cost, flagged, extra) = match *item {
                 Item::Glue { .. } if b > 0 && matches!(self.items[b - 1], Item::Box { .. }) => {
@@ -206,20 +216,18 @@ impl<'a> Breaker<'a> {
                 }
                 _ => continue,
             };
-            self.try_break(b, cost, flagged, extra, &mut nodes, &mut active);
-            if active.is_empty() {
+            let best = self.try_break(b, cost, flagged, extra, &mut trail, &mut active);
+            if b == self.items.len() - 1 {
+                last = best;
+            }
+            if active.is_empty() && b < self.items.len() - 1 {
                 return None;
             }
         }
-        let best = active
-            .iter()
-            .copied()
-            .filter(|&n| nodes[n].at == self.items.len() - 1)
-            .min_by(|&a, &b| nodes[a].demerits.total_cmp(&nodes[b].demerits))?;
         let mut breaks = Vec::new();
-        let mut node = Some(best);
+        let mut node = Some(last?);
         while let Some(n) = node {
-            let this = nodes[n];
+            let this = trail[n];
             if this.at != usize::MAX {
                 let hyphenated = matches!(self.items[this.at], Item::Penalty { flagged: true, .. });
                 breaks.push(Break {
@@ -235,25 +243,26 @@ impl<'a> Breaker<'a> {
         Some(breaks)
     }
 
+    /// Tries every active node as the start of a line ending at `b`, keeps
+    /// the ones that can still start longer lines, and adds the best new
+    /// ones. Returns the trail entry of the best line ending at `b`.
     fn try_break(
         &self,
         b: usize,
         cost: f32,
         flagged: bool,
         extra: f32,
-        nodes: &mut Vec<Node>,
-        active: &mut Vec<usize>,
-    ) {
+        trail: &mut Vec<Trail>,
+        active: &mut Vec<Active>,
+    ) -> Option<usize> {
         // The best way to reach this break for each fitness class and count
-        // of hyphenated lines in a row (0, 1, 2 or more): (demerits, from
-        // node, ratio, hyphenated lines in a row).
+        // of hyphenated lines in a row (0, 1, 2 or more).
         let mut best: [[Option<Candidate>; 3]; 4] = [[None; 3]; 4];
         let (w, st, sh) = self.sums[b];
         let forced = cost <= -INFINITY;
-        let mut i = 0;
-        while i < active.len() {
-            let from = active[i];
-            let a = nodes[from];
+        let mut kept = 0;
+        for i in 0..active.len() {
+            let a = active[i];
             let natural = w - a.width + extra;
             let ratio = if natural < self.width {
                 let stretch = st - a.stretch;
@@ -272,10 +281,11 @@ impl<'a> Breaker<'a> {
             } else {
                 0.0
             };
-            if ratio < -1.0 || forced {
-                active.remove(i);
-            } else {
-                i += 1;
+            // A node from which this line is already too long can only give
+            // longer lines later: it is done.
+            if ratio >= -1.0 && !forced {
+                active[kept] = a;
+                kept += 1;
             }
             let feasible =
                 ratio >= -1.0 && (ratio <= self.tolerance || self.tolerance.is_infinite());
@@ -286,31 +296,32 @@ impl<'a> Breaker<'a> {
             if hyphens > self.params.max_hyphens_in_a_row {
                 continue;
             }
-            let badness = badness(ratio);
-            let mut demerits = (self.params.line_penalty + badness).powi(2);
+            let mut demerits = f64::from(self.params.line_penalty + badness(ratio)).powi(2);
+            let cost = f64::from(cost);
             if cost > 0.0 {
                 demerits += cost * cost;
-            } else if cost > -INFINITY {
+            } else if cost > -f64::from(INFINITY) {
                 demerits -= cost * cost;
             }
             if flagged && a.hyphens > 0 {
-                demerits += self.params.double_hyphen_demerits;
+                demerits += f64::from(self.params.double_hyphen_demerits);
             }
             let fitness = fitness(ratio);
             if fitness.abs_diff(a.fitness) > 1 {
-                demerits += self.params.adjacent_demerits;
+                demerits += f64::from(self.params.adjacent_demerits);
             }
             demerits += a.demerits;
             let slot = &mut best[fitness as usize][usize::from(hyphens.min(2))];
             if slot.is_none_or(|c| demerits < c.demerits) {
                 *slot = Some(Candidate {
                     demerits,
-                    from,
+                    from: a.trail,
                     ratio,
                     hyphens,
                 });
             }
         }
+        active.truncate(kept);
         // New active nodes start after the break: glue and penalties that
         // follow it are discarded at the start of the next line.
         let (mut aw, mut ast, mut ash) = (w, st, sh);
@@ -329,31 +340,30 @@ impl<'a> Breaker<'a> {
                 Item::Penalty { .. } => {}
             }
         }
+        let mut winner: Option<(f64, usize)> = None;
         for (fitness, row) in best.iter().enumerate() {
-            for slot in row {
-                if let Some(Candidate {
-                    demerits,
-                    from,
-                    ratio,
-                    hyphens,
-                }) = *slot
-                {
-                    nodes.push(Node {
-                        at: b,
-                        line: nodes[from].line + 1,
-                        fitness: fitness as u8,
-                        hyphens,
-                        width: aw,
-                        stretch: ast,
-                        shrink: ash,
-                        demerits,
-                        ratio,
-                        previous: Some(from),
-                    });
-                    active.push(nodes.len() - 1);
+            for candidate in row.iter().flatten() {
+                trail.push(Trail {
+                    at: b,
+                    ratio: candidate.ratio,
+                    previous: Some(candidate.from),
+                });
+                let index = trail.len() - 1;
+                active.push(Active {
+                    trail: index,
+                    fitness: fitness as u8,
+                    hyphens: candidate.hyphens,
+                    width: aw,
+                    stretch: ast,
+                    shrink: ash,
+                    demerits: candidate.demerits,
+                });
+                if winner.is_none_or(|(d, _)| candidate.demerits < d) {
+                    winner = Some((candidate.demerits, index));
                 }
             }
         }
+        winner.map(|(_, index)| index)
     }
 }
 

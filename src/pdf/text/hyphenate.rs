@@ -2,8 +2,8 @@
 //! the rules a book needs: minimum fragments, and no hyphens in URLs, code,
 //! numbers or words that already have one.
 
+use crate::pdf::fonts::WordMap;
 use hypher::Lang;
-use std::collections::HashMap;
 
 /// Fewest letters left before a hyphen, as TeX sets it for English.
 const LEFT_MIN: usize = 2;
@@ -16,7 +16,9 @@ const WORD_MIN: usize = 5;
 #[derive(Debug, Clone)]
 pub struct Hyphenator {
     lang: Option<Lang>,
-    cache: HashMap<String, Vec<usize>>,
+    /// Index into `points` per word seen.
+    cache: WordMap<usize>,
+    points: Vec<Vec<usize>>,
 }
 
 impl Hyphenator {
@@ -34,18 +36,28 @@ impl Hyphenator {
         };
         Hyphenator {
             lang,
-            cache: HashMap::new(),
+            cache: WordMap::default(),
+            points: Vec::new(),
         }
     }
 
     /// Byte offsets in `word` where a hyphen may go. `word` is a run of text
     /// between spaces and may carry punctuation around its letters.
     pub fn points(&mut self, word: &str) -> &[usize] {
-        if !self.cache.contains_key(word) {
-            let points = self.compute(word);
-            self.cache.insert(word.to_string(), points);
+        // Short words need no look-up: they are never hyphenated.
+        if word.len() < WORD_MIN || self.lang.is_none() {
+            return &[];
         }
-        self.cache.get(word).map_or(&[], Vec::as_slice)
+        let index = match self.cache.get(word) {
+            Some(&index) => index,
+            None => {
+                let points = self.compute(word);
+                self.points.push(points);
+                self.cache.insert(word.to_string(), self.points.len() - 1);
+                self.points.len() - 1
+            }
+        };
+        &self.points[index]
     }
 
     fn compute(&self, word: &str) -> Vec<usize> {

@@ -163,10 +163,13 @@ enum Draw {
 impl Typesetter<'_> {
     /// Sets `spans` as one paragraph.
     pub fn set(&mut self, spans: &[Span], measure: &Measure) -> Paragraph {
+        let length: usize = spans.iter().map(|s| s.text.len()).sum();
         let mut builder = Builder {
-            items: Vec::new(),
-            draws: Vec::new(),
+            items: Vec::with_capacity(length / 2),
+            draws: Vec::with_capacity(length / 2),
             missing: Vec::new(),
+            pieces: Vec::new(),
+            cuts: Vec::new(),
         };
         self.build(spans, measure, &mut builder);
         let breaks = breaker::break_lines(&builder.items, measure.width, &self.params);
@@ -301,8 +304,9 @@ impl Typesetter<'_> {
         measure: &Measure,
         b: &mut Builder,
     ) {
-        let mut pieces = Vec::new();
-        for (span, bound) in spans.iter().zip(bounds) {
+        let mut pieces = std::mem::take(&mut b.pieces);
+        pieces.clear();
+        for (index, (span, bound)) in spans.iter().zip(bounds).enumerate() {
             let start = bound.start.max(word.start);
             let end = bound.end.min(word.end);
             if start < end {
@@ -312,7 +316,7 @@ impl Typesetter<'_> {
                         b.missing.push(*c);
                     }
                 }
-                pieces.push((span, start..end, shaped));
+                pieces.push((index, start..end, shaped));
             }
         }
         // A word written with a hyphen ("pro-Russia") may break there, but
@@ -325,15 +329,20 @@ impl Typesetter<'_> {
             .map_or(text.len(), |i| word.end + i);
         let compound = text[whole_start..whole_end].contains(['-', '‐']);
         let size_of = |span: &Span| measure.size * span.scale;
-        let total: f32 = pieces.iter().map(|(s, _, sh)| sh.width * size_of(s)).sum();
+        let total: f32 = pieces
+            .iter()
+            .map(|(s, _, sh)| sh.width * size_of(&spans[*s]))
+            .sum();
         let too_long = total > measure.width;
-        for (span, range, shaped) in pieces {
+        let mut cuts = std::mem::take(&mut b.cuts);
+        for (index, range, shaped) in pieces.drain(..) {
+            let span = &spans[index];
             let size = size_of(span);
             let rise = span.rise * measure.size;
             // Where the word may break: hyphenation points in justified
             // text, or anywhere between glyphs when the word is wider
             // than a line.
-            let mut cuts: Vec<(usize, bool)> = Vec::new();
+            cuts.clear();
             if too_long {
                 for i in 1..shaped.glyphs.len() {
                     if shaped.glyphs[i].cluster != shaped.glyphs[i - 1].cluster {
@@ -341,15 +350,22 @@ impl Typesetter<'_> {
                     }
                 }
             } else if span.hyphenate && measure.align == Align::Justify && !compound {
-                for &p in self.hyphenator.points(&text[range.clone()]) {
-                    // A point inside a ligature has no glyph boundary: skip it.
-                    if let Some(i) = shaped.glyphs.iter().position(|g| g.cluster as usize == p) {
-                        cuts.push((i, true));
-                    }
-                }
+                let hyphenator = &mut self.hyphenator;
+                let points = shaped.hyphenation.get_or_init(|| {
+                    hyphenator
+                        .points(&text[range.clone()])
+                        .iter()
+                        .filter_map(|&p| {
+                            // A point inside a ligature has no glyph boundary: skip it.
+                            shaped.glyphs.iter().position(|g| g.cluster as usize == p)
+                        })
+                        .collect()
+                });
+                cuts.extend(points.iter().map(|&i| (i, true)));
             }
+            cuts.push((shaped.glyphs.len(), false));
             let mut from = 0;
-            for (cut, hyphen) in cuts.into_iter().chain([(shaped.glyphs.len(), false)]) {
+            for &(cut, hyphen) in &cuts {
                 if cut <= from {
                     continue;
                 }
@@ -369,7 +385,7 @@ impl Typesetter<'_> {
                 );
                 if cut < shaped.glyphs.len() {
                     if hyphen {
-                        let mark = self.fonts.shape("-", span.style);
+                        let mark = self.fonts.hyphen(span.style);
                         b.push(
                             Item::Penalty {
                                 width: mark.width * size,
@@ -397,6 +413,8 @@ impl Typesetter<'_> {
                 from = cut;
             }
         }
+        b.cuts = cuts;
+        b.pieces = pieces;
     }
 
     fn add_space(
@@ -407,7 +425,7 @@ impl Typesetter<'_> {
         leading: bool,
         b: &mut Builder,
     ) {
-        let space = self.fonts.shape(" ", style);
+        let space = self.fonts.space(style);
         let Some(glyph) = space.glyphs.first() else {
             return;
         };
@@ -474,6 +492,9 @@ struct Builder {
     items: Vec<Item>,
     draws: Vec<Draw>,
     missing: Vec<char>,
+    /// Scratch space for the pieces and break points of one word.
+    pieces: Vec<(usize, Range<usize>, Rc<Shaped>)>,
+    cuts: Vec<(usize, bool)>,
 }
 
 impl Builder {
@@ -602,13 +623,16 @@ fn push_glyph(runs: &mut Vec<Run>, x: f32, face: FaceId, size: f32, rise: f32, g
         run.glyphs.push(glyph);
         return;
     }
+    // Most lines are one run: room for a line's glyphs saves regrowing.
+    let mut glyphs = Vec::with_capacity(if runs.is_empty() { 96 } else { 16 });
+    glyphs.push(glyph);
     runs.push(Run {
         x,
         rise,
         face,
         size,
         width: glyph.advance,
-        glyphs: vec![glyph],
+        glyphs,
     });
 }
 
