@@ -346,22 +346,32 @@ impl<'a> Fonts<'a> {
             });
         }
         // Record what each glyph stands for: the characters from its cluster
-        // to the next glyph's cluster. Later glyphs of the same cluster (a
-        // base letter's marks) stand for nothing more.
+        // to the next cluster in the text (right-to-left runs come out in
+        // visual order, so "next" is by position in the text, not in the
+        // run). Later glyphs of the same cluster (a base letter's marks)
+        // stand for nothing more, and the missing-glyph box for U+FFFD: it
+        // stands for different characters in different places.
         let run = &out.glyphs[first..];
+        let mut clusters: Vec<usize> = run.iter().map(|g| g.cluster as usize).collect();
+        clusters.sort_unstable();
+        clusters.dedup();
         for (i, glyph) in run.iter().enumerate() {
             let start = glyph.cluster as usize;
-            let end = run[i + 1..]
-                .iter()
-                .map(|g| g.cluster as usize)
-                .find(|&c| c > start)
+            let end = clusters
+                .get(clusters.partition_point(|&c| c <= start))
+                .copied()
                 .unwrap_or(range.end);
-            let repeat = i > 0 && run[i - 1].cluster == glyph.cluster;
-            if !repeat {
-                self.texts
-                    .entry((face_id, glyph.gid))
-                    .or_insert_with(|| text[start..end].to_string());
-            }
+            let repeat = run[..i].iter().any(|g| g.cluster == glyph.cluster);
+            let text = if glyph.gid == 0 {
+                "\u{FFFD}"
+            } else if repeat {
+                ""
+            } else {
+                &text[start..end]
+            };
+            self.texts
+                .entry((face_id, glyph.gid))
+                .or_insert_with(|| text.to_string());
         }
         self.buffer = Some(glyphs.clear());
     }

@@ -322,6 +322,9 @@ impl<'a> Breaker<'a> {
             }
         }
         active.truncate(kept);
+        if best.iter().flatten().all(Option::is_none) {
+            return None;
+        }
         // New active nodes start after the break: glue and penalties that
         // follow it are discarded at the start of the next line.
         let (mut aw, mut ast, mut ash) = (w, st, sh);

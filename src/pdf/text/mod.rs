@@ -520,13 +520,9 @@ fn set_line(b: &Builder, start: usize, end: usize, ratio: f32, measure: &Measure
     let mut x = 0.0;
     let mut pending_space: Option<(FaceId, u16, f32, usize)> = None;
     let mut gap = 0.0;
-    let mut indices: Vec<usize> = (first..end).collect();
-    if let Item::Penalty { width, .. } = b.items[end]
-        && width > 0.0
-    {
-        indices.push(end);
-    }
-    for i in indices {
+    // The line's items, and the penalty it ends at when that draws a hyphen.
+    let hyphen = matches!(b.items[end], Item::Penalty { width, .. } if width > 0.0);
+    for i in (first..end).chain(hyphen.then_some(end)) {
         if i != end && matches!(b.items[i], Item::Penalty { .. }) {
             // Only the penalty a line ends at is drawn (its hyphen).
             continue;
@@ -784,6 +780,34 @@ mod tests {
         assert!(paragraph.lines.iter().all(|l| !l.hyphenated && !l.overfull));
         let lines = texts(&ts, &paragraph);
         assert!(lines[0].starts_with("    let"), "{lines:?}");
+    }
+
+    #[test]
+    fn odd_text_never_panics() {
+        let files = FontFiles::default();
+        let mut ts = typesetter(&files);
+        for text in [
+            "",
+            " ",
+            "\n\n",
+            "a\u{0}b\tc",
+            "e\u{301}\u{302}\u{303} combining marks",
+            "שלום עולם mixed with Latin",
+            "👩‍👩‍👧 family 🇪🇺 flags",
+            "soft\u{AD}hyphen and zero\u{200B}width",
+            "—leading dash and trailing—",
+            "------------------------------------------------------------------",
+        ] {
+            for width in [324.0, 10.0, 0.0, -5.0] {
+                for align in [Align::Justify, Align::Left, Align::Center] {
+                    let measure = Measure {
+                        align,
+                        ..body(width)
+                    };
+                    ts.set(&[Span::new(text, Style::Regular)], &measure);
+                }
+            }
+        }
     }
 
     #[test]
