@@ -30,6 +30,7 @@ fn main() {
     };
     let mut times = Vec::new();
     let mut quality = Quality::default();
+    let mut distinct = 0;
     for _ in 0..RUNS {
         let start = Instant::now();
         let mut ts = Typesetter {
@@ -43,10 +44,14 @@ fn main() {
             quality.add(&set.lines);
         }
         times.push(start.elapsed().as_secs_f64() * 1000.0);
+        distinct = ts.fonts.shaped_count();
     }
     let runs = times.clone();
     times.sort_by(f64::total_cmp);
-    println!("typeset {words} words in {} paragraphs", paragraphs.len());
+    println!(
+        "typeset {words} words in {} paragraphs; {distinct} distinct words shaped",
+        paragraphs.len()
+    );
     println!("runs (ms): {runs:.1?}");
     println!("median: {:.1} ms", times[times.len() / 2]);
     println!("{quality}");

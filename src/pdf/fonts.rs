@@ -237,6 +237,11 @@ impl<'a> Fonts<'a> {
         shaped
     }
 
+    /// How many distinct (style, text) pairs have been shaped.
+    pub fn shaped_count(&self) -> usize {
+        self.cache.iter().map(|c| c.len()).sum()
+    }
+
     /// The file a face was loaded from.
     pub fn bytes(&self, face: FaceId) -> &'a [u8] {
         &self.data.faces[face.0 as usize]
