@@ -74,8 +74,17 @@ pub fn pdf(book: &Book, _toc: &Toc, options: &Options) -> Result<Output, Error> 
             "bad-font",
             None,
             format!(
-                "font number {} is not an OpenType or TrueType font",
-                bad.face.0 + 1
+                "the {} font is not an OpenType or TrueType font",
+                [
+                    "regular",
+                    "italic",
+                    "bold",
+                    "bold-italic",
+                    "mono",
+                    "fallback"
+                ]
+                .get(usize::from(bad.face.0))
+                .unwrap_or(&"")
             ),
         )
         .with_hint("check the files named in book.toml [pdf] fonts")

@@ -22,6 +22,7 @@ impl Flow<'_, '_> {
     pub(super) fn chapter(&mut self, chapter: &Chapter) {
         self.file = chapter.file.clone();
         self.new_page();
+        self.openings.insert(self.pages.len() - 1);
         let g = self.geometry;
         let frame = Frame {
             x: g.left,

@@ -184,6 +184,7 @@ pub fn layout(book: &Book, typesetter: &mut Typesetter<'_>, options: &Options) -
         file: PathBuf::new(),
         source_dir: options.source_dir.clone(),
         indent_next: false,
+        openings: BTreeSet::new(),
     };
     for chapter in &book.chapters {
         flow.chapter(chapter);
@@ -214,6 +215,8 @@ struct Flow<'t, 'f> {
     source_dir: PathBuf,
     /// Whether the next paragraph gets a first-line indent.
     indent_next: bool,
+    /// Pages where a chapter opens: they get no folio.
+    openings: BTreeSet<usize>,
 }
 
 impl Flow<'_, '_> {
@@ -303,11 +306,7 @@ impl Flow<'_, '_> {
     fn folios(&mut self) {
         let g = self.geometry;
         for index in 0..self.pages.len() {
-            let opening = self.pages[index]
-                .items
-                .iter()
-                .any(|item| matches!(item, Item::Text { run, .. } if run.size > g.size * 1.5));
-            if opening {
+            if self.openings.contains(&index) {
                 continue;
             }
             let spans = [crate::pdf::text::Span::new(
