@@ -7,7 +7,7 @@
 use rustybuzz::ttf_parser::{GlyphId, name_id};
 use rustybuzz::{Face, Feature, ShapePlan, UnicodeBuffer};
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
@@ -171,7 +171,7 @@ pub struct Fonts<'a> {
     cache: [WordMap<Rc<Shaped>>; 5],
     /// The text each glyph stands for, for the PDF's ToUnicode maps: a
     /// ligature maps back to all its letters.
-    texts: BTreeMap<(FaceId, u16), String>,
+    texts: Vec<Vec<Option<Box<str>>>>,
     buffer: Option<UnicodeBuffer>,
     /// The space and the hyphen of each style, asked for at every word.
     marks: [[Option<Rc<Shaped>>; 2]; 5],
@@ -197,12 +197,16 @@ impl<'a> Fonts<'a> {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let texts = faces
+            .iter()
+            .map(|f| vec![None; usize::from(f.number_of_glyphs())])
+            .collect();
         Ok(Fonts {
             faces,
             data,
             plans: HashMap::new(),
             cache: Default::default(),
-            texts: BTreeMap::new(),
+            texts,
             buffer: None,
             marks: Default::default(),
         })
@@ -249,7 +253,10 @@ impl<'a> Fonts<'a> {
 
     /// The text a glyph stands for, as recorded while shaping.
     pub fn glyph_text(&self, face: FaceId, gid: u16) -> Option<&str> {
-        self.texts.get(&(face, gid)).map(String::as_str)
+        self.texts
+            .get(usize::from(face.0))
+            .and_then(|t| t.get(usize::from(gid)))
+            .and_then(|t| t.as_deref())
     }
 
     /// A glyph's advance in thousandths of an em, truncated the way PDF
@@ -284,6 +291,14 @@ impl<'a> Fonts<'a> {
     fn shape_uncached(&mut self, text: &str, style: Style) -> Shaped {
         let primary = style.face();
         let mut shaped = Shaped::default();
+        // Most words are all in the style's face: shape them at once, and
+        // look for other faces only when a glyph is missing.
+        self.shape_run(text, 0..text.len(), primary, style, &mut shaped);
+        if shaped.glyphs.iter().all(|g| g.gid != 0) {
+            shaped.width = shaped.glyphs.iter().map(|g| g.advance).sum();
+            return shaped;
+        }
+        shaped.glyphs.clear();
         // Split the text into runs of characters drawn by the same face: the
         // style's face where it can, the fallback where only it can.
         let mut start = 0;
@@ -374,9 +389,11 @@ impl<'a> Fonts<'a> {
             } else {
                 &text[start..end]
             };
-            self.texts
-                .entry((face_id, glyph.gid))
-                .or_insert_with(|| text.to_string());
+            if let Some(slot) = self.texts[usize::from(face_id.0)].get_mut(usize::from(glyph.gid))
+                && slot.is_none()
+            {
+                *slot = Some(text.into());
+            }
         }
         self.buffer = Some(glyphs.clear());
     }
