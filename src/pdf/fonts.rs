@@ -154,10 +154,56 @@ pub struct Shaped {
     /// Characters that no face can draw; they are set as the book face's
     /// missing-glyph box, and the caller reports them with their place.
     pub missing: Vec<char>,
+    /// The text that was shaped.
+    pub text: ShapedText,
     /// Glyph indices where the word may be hyphenated. The paragraph setter
     /// fills this in the first time it needs it, so that a word repeated
     /// through the book is hyphenated once, like it is shaped once.
     pub hyphenation: std::cell::OnceCell<Vec<usize>>,
+}
+
+/// The text of a shaped word: inline when it is short, as most words are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShapedText {
+    /// Up to 30 bytes, stored in place.
+    Inline {
+        /// How many of the bytes are used.
+        len: u8,
+        /// The UTF-8 bytes.
+        bytes: [u8; 30],
+    },
+    /// Longer texts.
+    Heap(Box<str>),
+}
+
+impl Default for ShapedText {
+    fn default() -> Self {
+        ShapedText::Inline {
+            len: 0,
+            bytes: [0; 30],
+        }
+    }
+}
+
+impl ShapedText {
+    fn new(text: &str) -> ShapedText {
+        match u8::try_from(text.len()) {
+            Ok(len) if text.len() <= 30 => {
+                let mut bytes = [0; 30];
+                bytes[..text.len()].copy_from_slice(text.as_bytes());
+                ShapedText::Inline { len, bytes }
+            }
+            _ => ShapedText::Heap(text.into()),
+        }
+    }
+
+    /// Whether this is `text`.
+    pub fn matches(&self, text: &str) -> bool {
+        match self {
+            ShapedText::Inline { len, bytes } => &bytes[..usize::from(*len)] == text.as_bytes(),
+            ShapedText::Heap(own) => **own == *text,
+        }
+    }
 }
 
 /// The loaded faces, their shaping plans and the word cache.
@@ -168,7 +214,7 @@ pub struct Fonts<'a> {
     /// shaping a word, so they are made once.
     plans: HashMap<(FaceId, rustybuzz::Script), ShapePlan>,
     /// Shaped words per style.
-    cache: [WordMap<Rc<Shaped>>; 5],
+    cache: [HashMap<u64, Rc<Shaped>, BuildHasherDefault<WordHasher>>; 5],
     /// The text each glyph stands for, for the PDF's ToUnicode maps: a
     /// ligature maps back to all its letters.
     texts: Vec<Vec<Option<Box<str>>>>,
@@ -214,11 +260,22 @@ impl<'a> Fonts<'a> {
 
     /// Shapes `text` in `style`, from the cache when it was shaped before.
     pub fn shape(&mut self, text: &str, style: Style) -> Rc<Shaped> {
-        if let Some(hit) = self.cache[style as usize].get(text) {
-            return Rc::clone(hit);
+        // The cache is keyed by a 64-bit hash of the text; the entry keeps
+        // the text (inline when short, so checking it costs no extra memory
+        // access) and a hit counts only when the text matches. Two texts
+        // with the same hash are rare: the second is shaped every time.
+        let mut hasher = WordHasher::default();
+        hasher.write(text.as_bytes());
+        let hash = hasher.finish();
+        let cache = &self.cache[style as usize];
+        if let Some(hit) = cache.get(&hash) {
+            if hit.text.matches(text) {
+                return Rc::clone(hit);
+            }
+            return Rc::new(self.shape_uncached(text, style));
         }
         let shaped = Rc::new(self.shape_uncached(text, style));
-        self.cache[style as usize].insert(text.to_string(), Rc::clone(&shaped));
+        self.cache[style as usize].insert(hash, Rc::clone(&shaped));
         shaped
     }
 
@@ -290,7 +347,10 @@ impl<'a> Fonts<'a> {
 
     fn shape_uncached(&mut self, text: &str, style: Style) -> Shaped {
         let primary = style.face();
-        let mut shaped = Shaped::default();
+        let mut shaped = Shaped {
+            text: ShapedText::new(text),
+            ..Shaped::default()
+        };
         // Most words are all in the style's face: shape them at once, and
         // look for other faces only when a glyph is missing.
         self.shape_run(text, 0..text.len(), primary, style, &mut shaped);
@@ -473,6 +533,19 @@ mod tests {
         // The character is still set (as the missing-glyph box), never dropped.
         assert_eq!(shaped.glyphs.len(), 3);
         assert_eq!(shaped.glyphs[1].gid, 0);
+    }
+
+    #[test]
+    fn cached_words_are_checked_against_their_text() {
+        let long = "a".repeat(31);
+        for text in ["", "word", "exactly-thirty-bytes-long-word", long.as_str()] {
+            let key = ShapedText::new(text);
+            assert!(key.matches(text), "{text}");
+            assert!(!key.matches(&format!("{text}x")), "{text}");
+        }
+        let files = FontFiles::default();
+        let mut fonts = Fonts::new(&files).unwrap();
+        assert!(fonts.shape(&long, Style::Regular).text.matches(&long));
     }
 
     #[test]
