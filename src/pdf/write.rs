@@ -75,6 +75,9 @@ pub fn write(pages: &[Page], fonts: &Fonts<'_>, metadata: &Metadata) -> Result<V
     let mut warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&options, &mut warnings);
     lo.compress();
+    // CFF fonts go in as OpenType font programs (/FontFile3 /OpenType),
+    // which PDF 1.6 introduced; printpdf's header says 1.3.
+    lo.version = "1.7".to_string();
     // printpdf writes a random document id; ours is a digest of the content,
     // so the same book gives the same bytes.
     let id = format!("{:016x}{:016x}", digest.value(), pages.len());
