@@ -54,7 +54,11 @@ enum Command {
     /// Build the EPUB only: <out>/<title-slug>.epub.
     Epub,
     /// Build the print-ready PDF only: <out>/<title-slug>.pdf.
-    Pdf,
+    Pdf {
+        /// Print the typesetting quality report (lines, hyphens, spacing).
+        #[arg(long)]
+        stats: bool,
+    },
     /// Build the reading pack (EPUB, PDF, cover and manifest in one zip).
     Pack,
     /// Check the manuscript and report every problem with its file and line.
@@ -107,7 +111,11 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
             write_epub(cli, &manuscript)?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Pdf) => not_yet("PDF", 4),
+        Some(Command::Pdf { stats }) => {
+            let manuscript = load(cli)?;
+            pdf(cli, &manuscript, *stats)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Pack) => not_yet("reading pack", 6),
         Some(Command::Check { format }) => check(cli, *format),
         Some(Command::Dump) => dump(cli),
@@ -140,16 +148,13 @@ fn build(cli: &Cli) -> Result<ExitCode, Error> {
         );
     }
     write_epub(cli, &manuscript)?;
+    pdf(cli, &manuscript, false)?;
     if !cli.quiet {
-        for (what, issue, file) in [
-            ("PDF", 4, format!("{stem}.pdf")),
-            ("reading pack", 6, format!("{stem}-reading-pack.zip")),
-        ] {
-            eprintln!(
-                "bindery: {} not written: the {what} backend is not available yet (issue #{issue})",
-                cli.out.join(file).display()
-            );
-        }
+        let pack = cli.out.join(format!("{stem}-reading-pack.zip"));
+        eprintln!(
+            "bindery: {} not written: the reading pack is not available yet (issue #6)",
+            pack.display()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -165,6 +170,35 @@ fn write_epub(cli: &Cli, manuscript: &Manuscript) -> Result<(), Error> {
     if !cli.quiet {
         report(epub.warnings.iter());
         eprintln!("bindery: wrote {}", path.display());
+    }
+    Ok(())
+}
+
+/// Typesets the PDF into `<out>/<stem>.pdf`, reading the fonts book.toml names.
+fn pdf(cli: &Cli, manuscript: &Manuscript, stats: bool) -> Result<(), Error> {
+    let mut fonts = bindery::pdf::fonts::FontFiles::default();
+    let paths = manuscript.config.pdf.fonts.in_order();
+    for (slot, path) in fonts.faces.iter_mut().zip(paths) {
+        if let Some(path) = path {
+            let path = cli.manuscript.join(path);
+            let bytes = std::fs::read(&path).map_err(|e| Error::io("read the font", &path, &e))?;
+            *slot = bytes.into();
+        }
+    }
+    let options =
+        bindery::pdf::Options::from_config(&manuscript.config.pdf, fonts, cli.manuscript.clone());
+    let toc = bindery::toc::build(&manuscript.book, manuscript.config.toc_depth());
+    let output = bindery::pdf::pdf(&manuscript.book, &toc, &options)?;
+    let path = cli
+        .out
+        .join(format!("{}.pdf", bindery::output_stem(&manuscript.book)));
+    bindery::output::write_atomic(&path, &output.bytes)?;
+    if !cli.quiet {
+        report(output.warnings.iter());
+        eprintln!("bindery: wrote {}", path.display());
+    }
+    if stats {
+        println!("{}", output.quality);
     }
     Ok(())
 }

@@ -67,9 +67,67 @@ pub struct Config {
 pub struct EpubConfig {}
 
 /// The `[pdf]` table of `book.toml`.
+///
+/// ```toml
+/// [pdf]
+/// paragraph = "indent"          # or "spaced"
+/// fonts = { regular = "fonts/MyFace-Regular.otf", mono = "fonts/MyMono.ttf" }
+/// ```
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct PdfConfig {}
+pub struct PdfConfig {
+    /// How paragraphs are told apart: `"indent"` (a first-line indent, as
+    /// books do) or `"spaced"` (a blank half line between them). Default: indent.
+    pub paragraph: Option<ParagraphStyle>,
+    /// Font files to use instead of the built-in faces, relative to the
+    /// manuscript folder. Default: Linux Libertine O, Noto Mono for code,
+    /// DejaVu Serif for characters the others lack.
+    #[serde(default)]
+    pub fonts: FontPaths,
+}
+
+/// How paragraphs are told apart in the PDF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ParagraphStyle {
+    /// A first-line indent, none after headings.
+    Indent,
+    /// Space between paragraphs and no indent.
+    Spaced,
+}
+
+/// The `[pdf] fonts` table: one OpenType or TrueType file per face; a face
+/// left out keeps the built-in one.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FontPaths {
+    /// The upright book face.
+    pub regular: Option<String>,
+    /// The italic.
+    pub italic: Option<String>,
+    /// The bold.
+    pub bold: Option<String>,
+    /// The bold italic.
+    pub bold_italic: Option<String>,
+    /// The monospace face for code.
+    pub mono: Option<String>,
+    /// The face for characters the others lack.
+    pub fallback: Option<String>,
+}
+
+impl FontPaths {
+    /// The paths in face order (regular, italic, bold, bold italic, mono, fallback).
+    pub fn in_order(&self) -> [Option<&str>; 6] {
+        [
+            self.regular.as_deref(),
+            self.italic.as_deref(),
+            self.bold.as_deref(),
+            self.bold_italic.as_deref(),
+            self.mono.as_deref(),
+            self.fallback.as_deref(),
+        ]
+    }
+}
 
 /// The default of [`Config::toc_depth`].
 pub const DEFAULT_TOC_DEPTH: u8 = 3;

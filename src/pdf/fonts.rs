@@ -1,0 +1,559 @@
+//! Fonts: the faces a book is set in, shaping with rustybuzz, fallback for
+//! characters the book face lacks, and a cache of shaped words.
+//!
+//! A book repeats its words: some 20,000 distinct words make up 500,000
+//! running ones, so each (style, word) pair is shaped once and shared.
+
+use rustybuzz::ttf_parser::{GlyphId, name_id};
+use rustybuzz::{Face, Feature, ShapePlan, UnicodeBuffer};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::rc::Rc;
+
+/// A map from words, hashed with a fast non-cryptographic hash: the word
+/// caches are looked up once per running word, and the keys are not
+/// chosen by an attacker.
+pub type WordMap<V> = HashMap<String, V, BuildHasherDefault<WordHasher>>;
+
+/// FxHash's multiply-and-rotate, eight bytes at a time.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WordHasher(u64);
+
+impl WordHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut buf = [0; 8];
+            buf.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(buf));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut buf = [0; 8];
+            buf[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(buf));
+        }
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// The book face (Linux Libertine O), its monospace companion (Noto Mono) and
+/// the fallback (DejaVu Serif), compiled in so that bindery works anywhere.
+const BUILT_IN: [&[u8]; 6] = [
+    include_bytes!("../../fonts/LinLibertine_R.otf"),
+    include_bytes!("../../fonts/LinLibertine_RI.otf"),
+    include_bytes!("../../fonts/LinLibertine_RB.otf"),
+    include_bytes!("../../fonts/LinLibertine_RBI.otf"),
+    include_bytes!("../../fonts/NotoMono-Regular.ttf"),
+    include_bytes!("../../fonts/DejaVuSerif.ttf"),
+];
+
+/// The style a run of text is set in; each style is one face.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Style {
+    /// Upright book face.
+    Regular,
+    /// Italic, for emphasis.
+    Italic,
+    /// Bold, for strong emphasis and headings.
+    Bold,
+    /// Bold italic.
+    BoldItalic,
+    /// Monospace, for code: no kerning, no ligatures.
+    Mono,
+}
+
+impl Style {
+    /// The style with emphasis added: italic becomes upright again, as
+    /// typographers do with emphasis inside emphasis.
+    pub fn emphasised(self) -> Style {
+        match self {
+            Style::Regular => Style::Italic,
+            Style::Italic => Style::Regular,
+            Style::Bold => Style::BoldItalic,
+            Style::BoldItalic => Style::Bold,
+            Style::Mono => Style::Mono,
+        }
+    }
+
+    /// The style with strong emphasis added.
+    pub fn strong(self) -> Style {
+        match self {
+            Style::Regular | Style::Bold => Style::Bold,
+            Style::Italic | Style::BoldItalic => Style::BoldItalic,
+            Style::Mono => Style::Mono,
+        }
+    }
+
+    /// The face that sets this style.
+    pub fn face(self) -> FaceId {
+        FaceId(self as u8)
+    }
+}
+
+/// One face of a [`Fonts`]: the five styles in [`Style`] order, then the fallback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FaceId(pub u8);
+
+/// The fallback face, used for characters the style's face lacks.
+pub const FALLBACK: FaceId = FaceId(5);
+
+/// The font files a book is set with: one per style plus the fallback.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FontFiles {
+    /// The files in [`FaceId`] order: regular, italic, bold, bold italic,
+    /// monospace, fallback.
+    pub faces: [Cow<'static, [u8]>; 6],
+}
+
+impl Default for FontFiles {
+    /// The faces compiled into bindery.
+    fn default() -> Self {
+        FontFiles {
+            faces: BUILT_IN.map(Cow::Borrowed),
+        }
+    }
+}
+
+/// One glyph of shaped text. Lengths are in ems of the font size.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Glyph {
+    /// The face the glyph comes from.
+    pub face: FaceId,
+    /// The glyph's id in that face.
+    pub gid: u16,
+    /// How far the pen moves after the glyph, kerning included.
+    pub advance: f32,
+    /// How far the glyph is drawn to the right of the pen, without moving it.
+    pub offset: f32,
+    /// Byte offset in the shaped text where the glyph's characters start.
+    pub cluster: u32,
+}
+
+/// A word (or any run of text without spaces) shaped once and shared.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Shaped {
+    /// The glyphs in visual order.
+    pub glyphs: Vec<Glyph>,
+    /// The sum of the advances, in ems.
+    pub width: f32,
+    /// Characters that no face can draw; they are set as the book face's
+    /// missing-glyph box, and the caller reports them with their place.
+    pub missing: Vec<char>,
+    /// The text that was shaped.
+    pub text: ShapedText,
+    /// Glyph indices where the word may be hyphenated. The paragraph setter
+    /// fills this in the first time it needs it, so that a word repeated
+    /// through the book is hyphenated once, like it is shaped once.
+    pub hyphenation: std::cell::OnceCell<Vec<usize>>,
+}
+
+/// The text of a shaped word: inline when it is short, as most words are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShapedText {
+    /// Up to 30 bytes, stored in place.
+    Inline {
+        /// How many of the bytes are used.
+        len: u8,
+        /// The UTF-8 bytes.
+        bytes: [u8; 30],
+    },
+    /// Longer texts.
+    Heap(Box<str>),
+}
+
+impl Default for ShapedText {
+    fn default() -> Self {
+        ShapedText::Inline {
+            len: 0,
+            bytes: [0; 30],
+        }
+    }
+}
+
+impl ShapedText {
+    fn new(text: &str) -> ShapedText {
+        match u8::try_from(text.len()) {
+            Ok(len) if text.len() <= 30 => {
+                let mut bytes = [0; 30];
+                bytes[..text.len()].copy_from_slice(text.as_bytes());
+                ShapedText::Inline { len, bytes }
+            }
+            _ => ShapedText::Heap(text.into()),
+        }
+    }
+
+    /// Whether this is `text`.
+    pub fn matches(&self, text: &str) -> bool {
+        match self {
+            ShapedText::Inline { len, bytes } => &bytes[..usize::from(*len)] == text.as_bytes(),
+            ShapedText::Heap(own) => **own == *text,
+        }
+    }
+}
+
+/// The loaded faces, their shaping plans and the word cache.
+pub struct Fonts<'a> {
+    faces: Vec<Face<'a>>,
+    data: &'a FontFiles,
+    /// Shaping plans per face and script; building one costs more than
+    /// shaping a word, so they are made once.
+    plans: HashMap<(FaceId, rustybuzz::Script), ShapePlan>,
+    /// Shaped words per style.
+    cache: [HashMap<u64, Rc<Shaped>, BuildHasherDefault<WordHasher>>; 5],
+    /// The text each glyph stands for, for the PDF's ToUnicode maps: a
+    /// ligature maps back to all its letters.
+    texts: Vec<Vec<Option<Box<str>>>>,
+    buffer: Option<UnicodeBuffer>,
+    /// The space and the hyphen of each style, asked for at every word.
+    marks: [[Option<Rc<Shaped>>; 2]; 5],
+}
+
+/// Why a font file cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadFont {
+    /// Which face failed, in [`FaceId`] order.
+    pub face: FaceId,
+}
+
+impl<'a> Fonts<'a> {
+    /// Parses the faces; fails when one is not an OpenType or TrueType font.
+    pub fn new(data: &'a FontFiles) -> Result<Fonts<'a>, BadFont> {
+        let faces = data
+            .faces
+            .iter()
+            .enumerate()
+            .map(|(i, bytes)| {
+                Face::from_slice(bytes, 0).ok_or(BadFont {
+                    face: FaceId(i as u8),
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let texts = faces
+            .iter()
+            .map(|f| vec![None; usize::from(f.number_of_glyphs())])
+            .collect();
+        Ok(Fonts {
+            faces,
+            data,
+            plans: HashMap::new(),
+            cache: Default::default(),
+            texts,
+            buffer: None,
+            marks: Default::default(),
+        })
+    }
+
+    /// Shapes `text` in `style`, from the cache when it was shaped before.
+    pub fn shape(&mut self, text: &str, style: Style) -> Rc<Shaped> {
+        // The cache is keyed by a 64-bit hash of the text; the entry keeps
+        // the text (inline when short, so checking it costs no extra memory
+        // access) and a hit counts only when the text matches. Two texts
+        // with the same hash are rare: the second is shaped every time.
+        let mut hasher = WordHasher::default();
+        hasher.write(text.as_bytes());
+        let hash = hasher.finish();
+        let cache = &self.cache[style as usize];
+        if let Some(hit) = cache.get(&hash) {
+            if hit.text.matches(text) {
+                return Rc::clone(hit);
+            }
+            return Rc::new(self.shape_uncached(text, style));
+        }
+        let shaped = Rc::new(self.shape_uncached(text, style));
+        self.cache[style as usize].insert(hash, Rc::clone(&shaped));
+        shaped
+    }
+
+    /// The word space of a style, shaped.
+    pub fn space(&mut self, style: Style) -> Rc<Shaped> {
+        self.mark(style, 0, " ")
+    }
+
+    /// The hyphen added at a line's end, shaped.
+    pub fn hyphen(&mut self, style: Style) -> Rc<Shaped> {
+        self.mark(style, 1, "-")
+    }
+
+    fn mark(&mut self, style: Style, slot: usize, text: &str) -> Rc<Shaped> {
+        if let Some(hit) = &self.marks[style as usize][slot] {
+            return Rc::clone(hit);
+        }
+        let shaped = self.shape(text, style);
+        self.marks[style as usize][slot] = Some(Rc::clone(&shaped));
+        shaped
+    }
+
+    /// How many distinct (style, text) pairs have been shaped.
+    pub fn shaped_count(&self) -> usize {
+        self.cache.iter().map(|c| c.len()).sum()
+    }
+
+    /// The file a face was loaded from.
+    pub fn bytes(&self, face: FaceId) -> &'a [u8] {
+        &self.data.faces[face.0 as usize]
+    }
+
+    /// The text a glyph stands for, as recorded while shaping.
+    pub fn glyph_text(&self, face: FaceId, gid: u16) -> Option<&str> {
+        self.texts
+            .get(usize::from(face.0))
+            .and_then(|t| t.get(usize::from(gid)))
+            .and_then(|t| t.as_deref())
+    }
+
+    /// A glyph's advance in thousandths of an em, truncated the way PDF
+    /// widths (`/W`) are written.
+    pub fn pdf_width(&self, face: FaceId, gid: u16) -> f32 {
+        let f = &self.faces[face.0 as usize];
+        let advance = f.glyph_hor_advance(GlyphId(gid)).unwrap_or(0);
+        (f32::from(advance) * 1000.0 / f.units_per_em() as f32).trunc()
+    }
+
+    /// The face's PostScript name, for the PDF's font dictionary.
+    pub fn postscript_name(&self, face: FaceId) -> String {
+        self.faces[face.0 as usize]
+            .names()
+            .into_iter()
+            .find(|n| n.name_id == name_id::POST_SCRIPT_NAME && n.is_unicode())
+            .and_then(|n| n.to_string())
+            .unwrap_or_else(|| format!("BinderyFace{}", face.0))
+    }
+
+    /// The ascender of the face, in ems.
+    pub fn ascender(&self, face: FaceId) -> f32 {
+        let f = &self.faces[face.0 as usize];
+        f32::from(f.ascender()) / f.units_per_em() as f32
+    }
+
+    /// Whether a face has a glyph for `c`.
+    pub fn covers(&self, face: FaceId, c: char) -> bool {
+        self.faces[face.0 as usize].glyph_index(c).is_some()
+    }
+
+    fn shape_uncached(&mut self, text: &str, style: Style) -> Shaped {
+        let primary = style.face();
+        let mut shaped = Shaped {
+            text: ShapedText::new(text),
+            ..Shaped::default()
+        };
+        // Most words are all in the style's face: shape them at once, and
+        // look for other faces only when a glyph is missing.
+        self.shape_run(text, 0..text.len(), primary, style, &mut shaped);
+        if shaped.glyphs.iter().all(|g| g.gid != 0) {
+            shaped.width = shaped.glyphs.iter().map(|g| g.advance).sum();
+            return shaped;
+        }
+        shaped.glyphs.clear();
+        // Split the text into runs of characters drawn by the same face: the
+        // style's face where it can, the fallback where only it can.
+        let mut start = 0;
+        let mut run_face = None;
+        for (i, c) in text.char_indices() {
+            let face = if self.covers(primary, c) || is_invisible(c) {
+                primary
+            } else if self.covers(FALLBACK, c) {
+                FALLBACK
+            } else {
+                if !shaped.missing.contains(&c) {
+                    shaped.missing.push(c);
+                }
+                primary
+            };
+            match run_face {
+                Some(current) if current != face => {
+                    self.shape_run(text, start..i, current, style, &mut shaped);
+                    start = i;
+                    run_face = Some(face);
+                }
+                None => run_face = Some(face),
+                Some(_) => {}
+            }
+        }
+        if let Some(face) = run_face {
+            self.shape_run(text, start..text.len(), face, style, &mut shaped);
+        }
+        shaped.width = shaped.glyphs.iter().map(|g| g.advance).sum();
+        shaped
+    }
+
+    fn shape_run(
+        &mut self,
+        text: &str,
+        range: std::ops::Range<usize>,
+        face_id: FaceId,
+        style: Style,
+        out: &mut Shaped,
+    ) {
+        let face = &self.faces[face_id.0 as usize];
+        let upem = face.units_per_em() as f32;
+        let mut buffer = self.buffer.take().unwrap_or_default();
+        buffer.push_str(&text[range.clone()]);
+        buffer.guess_segment_properties();
+        let script = buffer.script();
+        let plan = self.plans.entry((face_id, script)).or_insert_with(|| {
+            ShapePlan::new(
+                face,
+                buffer.direction(),
+                Some(script),
+                None,
+                &features(style),
+            )
+        });
+        let glyphs = rustybuzz::shape_with_plan(face, plan, buffer);
+        let first = out.glyphs.len();
+        for (info, pos) in glyphs.glyph_infos().iter().zip(glyphs.glyph_positions()) {
+            out.glyphs.push(Glyph {
+                face: face_id,
+                gid: info.glyph_id as u16,
+                advance: pos.x_advance as f32 / upem,
+                offset: pos.x_offset as f32 / upem,
+                cluster: info.cluster + range.start as u32,
+            });
+        }
+        // Record what each glyph stands for: the characters from its cluster
+        // to the next cluster in the text (right-to-left runs come out in
+        // visual order, so "next" is by position in the text, not in the
+        // run). Later glyphs of the same cluster (a base letter's marks)
+        // stand for nothing more, and the missing-glyph box for U+FFFD: it
+        // stands for different characters in different places.
+        let run = &out.glyphs[first..];
+        let mut clusters: Vec<usize> = run.iter().map(|g| g.cluster as usize).collect();
+        clusters.sort_unstable();
+        clusters.dedup();
+        for (i, glyph) in run.iter().enumerate() {
+            let start = glyph.cluster as usize;
+            let end = clusters
+                .get(clusters.partition_point(|&c| c <= start))
+                .copied()
+                .unwrap_or(range.end);
+            let repeat = run[..i].iter().any(|g| g.cluster == glyph.cluster);
+            let text = if glyph.gid == 0 {
+                "\u{FFFD}"
+            } else if repeat {
+                ""
+            } else {
+                &text[start..end]
+            };
+            if let Some(slot) = self.texts[usize::from(face_id.0)].get_mut(usize::from(glyph.gid))
+                && slot.is_none()
+            {
+                *slot = Some(text.into());
+            }
+        }
+        self.buffer = Some(glyphs.clear());
+    }
+}
+
+/// Characters that draw nothing and need no glyph of their own.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{AD}' | '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}'
+    ) || c.is_control()
+}
+
+/// OpenType features: the shaper's defaults (kerning, standard and contextual
+/// ligatures) for prose; none of them for code, where every character must
+/// stay itself.
+fn features(style: Style) -> Vec<Feature> {
+    match style {
+        Style::Mono => ["kern", "liga", "clig", "calt"]
+            .iter()
+            .filter_map(|tag| format!("-{tag}").parse().ok())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ligatures_map_back_to_all_their_letters() {
+        let files = FontFiles::default();
+        let mut fonts = Fonts::new(&files).unwrap();
+        let shaped = fonts.shape("office", Style::Regular);
+        // o, ffi, c, e: the ligature glyph stands for three letters.
+        assert_eq!(shaped.glyphs.len(), 4, "{shaped:?}");
+        let lig = shaped.glyphs[1];
+        assert_eq!(fonts.glyph_text(lig.face, lig.gid), Some("ffi"));
+    }
+
+    #[test]
+    fn code_is_shaped_without_ligatures() {
+        let files = FontFiles::default();
+        let mut fonts = Fonts::new(&files).unwrap();
+        assert_eq!(fonts.shape("office", Style::Mono).glyphs.len(), 6);
+    }
+
+    #[test]
+    fn kerning_tightens_pairs() {
+        let files = FontFiles::default();
+        let mut fonts = Fonts::new(&files).unwrap();
+        let pair = fonts.shape("AV", Style::Regular).width;
+        let apart = fonts.shape("A", Style::Regular).width + fonts.shape("V", Style::Regular).width;
+        assert!(pair < apart, "{pair} vs {apart}");
+    }
+
+    #[test]
+    fn missing_characters_come_from_the_fallback_face() {
+        let files = FontFiles::default();
+        let mut fonts = Fonts::new(&files).unwrap();
+        // The bold italic face has no Cyrillic; DejaVu Serif has.
+        let shaped = fonts.shape("Привет", Style::BoldItalic);
+        assert!(shaped.missing.is_empty());
+        assert!(shaped.glyphs.iter().all(|g| g.face == FALLBACK));
+        let mixed = fonts.shape("a⌘b", Style::Regular);
+        let faces: Vec<FaceId> = mixed.glyphs.iter().map(|g| g.face).collect();
+        assert_eq!(faces, [FaceId(0), FALLBACK, FaceId(0)]);
+    }
+
+    #[test]
+    fn characters_no_face_has_are_reported() {
+        let files = FontFiles::default();
+        let mut fonts = Fonts::new(&files).unwrap();
+        let shaped = fonts.shape("a\u{1F600}b", Style::Regular);
+        assert_eq!(shaped.missing, ['\u{1F600}']);
+        // The character is still set (as the missing-glyph box), never dropped.
+        assert_eq!(shaped.glyphs.len(), 3);
+        assert_eq!(shaped.glyphs[1].gid, 0);
+    }
+
+    #[test]
+    fn cached_words_are_checked_against_their_text() {
+        let long = "a".repeat(31);
+        for text in ["", "word", "exactly-thirty-bytes-long-word", long.as_str()] {
+            let key = ShapedText::new(text);
+            assert!(key.matches(text), "{text}");
+            assert!(!key.matches(&format!("{text}x")), "{text}");
+        }
+        let files = FontFiles::default();
+        let mut fonts = Fonts::new(&files).unwrap();
+        assert!(fonts.shape(&long, Style::Regular).text.matches(&long));
+    }
+
+    #[test]
+    fn words_are_shaped_once() {
+        let files = FontFiles::default();
+        let mut fonts = Fonts::new(&files).unwrap();
+        let a = fonts.shape("word", Style::Regular);
+        let b = fonts.shape("word", Style::Regular);
+        assert!(Rc::ptr_eq(&a, &b));
+    }
+}

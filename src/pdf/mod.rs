@@ -1,0 +1,104 @@
+//! The PDF backend: the model and contents in, a typeset PDF's bytes out.
+//!
+//! [`fonts`] loads and shapes, [`text`] hyphenates and breaks paragraphs,
+//! [`layout`] places lines on pages (frames of positioned items), and
+//! [`write`] paints the frames with printpdf. Only [`pdf`] ties them together.
+
+pub mod fonts;
+pub mod layout;
+pub mod text;
+pub mod write;
+
+use crate::config::{ParagraphStyle, PdfConfig};
+use crate::error::{Diagnostic, Error};
+use crate::model::Book;
+use crate::toc::Toc;
+use fonts::{FontFiles, Fonts};
+use layout::{Geometry, Quality};
+use std::path::PathBuf;
+use text::Typesetter;
+use text::breaker::Params;
+use text::hyphenate::Hyphenator;
+
+/// Settings of the PDF backend.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Options {
+    /// The font files; the built-in faces by default.
+    pub fonts: FontFiles,
+    /// Page size, margins and body type.
+    pub geometry: Geometry,
+    /// First-line indents (true) or space between paragraphs (false).
+    pub indent: bool,
+    /// The manuscript folder, to name files in warnings.
+    pub source_dir: PathBuf,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            fonts: FontFiles::default(),
+            geometry: Geometry::default(),
+            indent: true,
+            source_dir: PathBuf::new(),
+        }
+    }
+}
+
+impl Options {
+    /// Options from the `[pdf]` table, with fonts the caller has read.
+    pub fn from_config(config: &PdfConfig, fonts: FontFiles, source_dir: PathBuf) -> Options {
+        Options {
+            fonts,
+            indent: config.paragraph != Some(ParagraphStyle::Spaced),
+            source_dir,
+            ..Options::default()
+        }
+    }
+}
+
+/// What the backend hands back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Output {
+    /// The PDF file.
+    pub bytes: Vec<u8>,
+    /// How well the paragraphs were set.
+    pub quality: Quality,
+    /// Problems worth telling the author about, with their places.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Typesets the book into a PDF.
+pub fn pdf(book: &Book, _toc: &Toc, options: &Options) -> Result<Output, Error> {
+    let fonts = Fonts::new(&options.fonts).map_err(|bad| {
+        Error::new(
+            "bad-font",
+            None,
+            format!(
+                "the {} font is not an OpenType or TrueType font",
+                [
+                    "regular",
+                    "italic",
+                    "bold",
+                    "bold-italic",
+                    "mono",
+                    "fallback"
+                ]
+                .get(usize::from(bad.face.0))
+                .unwrap_or(&"")
+            ),
+        )
+        .with_hint("check the files named in book.toml [pdf] fonts")
+    })?;
+    let mut typesetter = Typesetter {
+        fonts,
+        hyphenator: Hyphenator::new(&book.metadata.language),
+        params: Params::default(),
+    };
+    let laid = layout::layout(book, &mut typesetter, options);
+    let bytes = write::write(&laid.pages, &typesetter.fonts, &book.metadata)?;
+    Ok(Output {
+        bytes,
+        quality: laid.quality,
+        warnings: laid.warnings,
+    })
+}

@@ -1,0 +1,617 @@
+//! Knuth–Plass line breaking: the total-fit algorithm over boxes, glue and
+//! penalties that TeX uses, so a paragraph's spacing is evened out over all
+//! its lines instead of being decided line by line.
+//!
+//! Three passes, as in TeX: without hyphenation at a strict tolerance, with
+//! hyphenation at a looser one, and an emergency pass that accepts any
+//! stretch but never lets a line run past the measure.
+
+/// A penalty at least this high forbids a break; at most its negative forces one.
+pub const INFINITY: f32 = 10_000.0;
+
+/// One element of a paragraph as the line breaker sees it. Lengths in points.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Item {
+    /// Something that is set as it is: a word or part of one.
+    Box {
+        /// Its width.
+        width: f32,
+    },
+    /// Space that may stretch or shrink, and where a line may end when it
+    /// follows a box.
+    Glue {
+        /// Its natural width.
+        width: f32,
+        /// How much it may grow at an adjustment ratio of 1.
+        stretch: f32,
+        /// How much it may shrink at an adjustment ratio of −1.
+        shrink: f32,
+    },
+    /// A place where a line may end, at a cost.
+    Penalty {
+        /// What is added to the line when it ends here (a hyphen's width).
+        width: f32,
+        /// The cost of ending a line here; ±[`INFINITY`] forbids or forces it.
+        cost: f32,
+        /// Whether the break is a hyphenation: two such lines in a row cost
+        /// extra, and more than [`Params::max_hyphens_in_a_row`] are refused.
+        flagged: bool,
+    },
+}
+
+/// How the breaker weighs its choices.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// Largest adjustment ratio accepted in the first pass (no hyphenation).
+    pub pretolerance: f32,
+    /// Largest adjustment ratio accepted in the second pass.
+    pub tolerance: f32,
+    /// Added to every line's badness: favours fewer lines.
+    pub line_penalty: f32,
+    /// Demerits for two hyphenated lines in a row.
+    pub double_hyphen_demerits: f32,
+    /// Demerits for a tight line next to a loose one.
+    pub adjacent_demerits: f32,
+    /// Hyphenated lines allowed in a row.
+    pub max_hyphens_in_a_row: u8,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            pretolerance: 1.0,
+            tolerance: 2.0,
+            line_penalty: 10.0,
+            double_hyphen_demerits: 3000.0,
+            adjacent_demerits: 100.0,
+            max_hyphens_in_a_row: 2,
+        }
+    }
+}
+
+/// Where a line ends and how its spaces were set.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Break {
+    /// Index of the item the line ends at (a glue or penalty, or the last item).
+    pub at: usize,
+    /// The adjustment ratio: 0 is natural spacing, 1 is full stretch, −1 full shrink.
+    pub ratio: f32,
+    /// Whether the line ends at a flagged penalty (a hyphen).
+    pub hyphenated: bool,
+    /// Whether the line is wider than the measure even at full shrink.
+    pub overfull: bool,
+}
+
+/// Breaks a paragraph into lines of `width` points. The items must end with a
+/// forced break (a penalty of −[`INFINITY`]). The first pass leaves out
+/// hyphenation points (flagged penalties with a width); explicit hyphens,
+/// which add no width, may end a line in every pass.
+pub fn break_lines(items: &[Item], width: f32, params: &Params) -> Vec<Break> {
+    let passes: [(f32, bool); 3] = [
+        (params.pretolerance, false),
+        (params.tolerance, true),
+        (f32::INFINITY, true),
+    ];
+    for (tolerance, hyphens) in passes {
+        if let Some(breaks) = Breaker::new(items, width, params, tolerance, hyphens).run() {
+            return breaks;
+        }
+    }
+    greedy(items, width)
+}
+
+/// A place where a line may start, still reachable by the next lines.
+#[derive(Debug, Clone, Copy)]
+struct Active {
+    /// Index in the trail, for following the lines back.
+    trail: usize,
+    fitness: u8,
+    /// Hyphenated lines in a row ending here.
+    hyphens: u8,
+    /// Sums of width, stretch and shrink from the start to just after the
+    /// break (discarded glue and penalties skipped).
+    width: f32,
+    stretch: f32,
+    shrink: f32,
+    demerits: f64,
+}
+
+/// A chosen break and the one before it.
+#[derive(Debug, Clone, Copy)]
+struct Trail {
+    /// The item the line ends at; `usize::MAX` for the paragraph's start.
+    at: usize,
+    ratio: f32,
+    previous: Option<usize>,
+}
+
+/// The best way found so far to reach a breakpoint in one fitness class.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    demerits: f64,
+    /// The trail entry the line starts after.
+    from: usize,
+    ratio: f32,
+    /// Hyphenated lines in a row, this one included.
+    hyphens: u8,
+}
+
+struct Breaker<'a> {
+    items: &'a [Item],
+    width: f32,
+    params: &'a Params,
+    tolerance: f32,
+    hyphens: bool,
+    /// Running sums up to (not including) each item.
+    sums: Vec<(f32, f32, f32)>,
+}
+
+impl<'a> Breaker<'a> {
+    fn new(
+        items: &'a [Item],
+        width: f32,
+        params: &'a Params,
+        tolerance: f32,
+        hyphens: bool,
+    ) -> Self {
+        let mut sums = Vec::with_capacity(items.len() + 1);
+        let (mut w, mut st, mut sh) = (0.0, 0.0, 0.0);
+        for item in items {
+            sums.push((w, st, sh));
+            match *item {
+                Item::Box { width } => w += width,
+                Item::Glue {
+                    width,
+                    stretch,
+                    shrink,
+                } => {
+                    w += width;
+                    st += stretch;
+                    sh += shrink;
+                }
+                Item::Penalty { .. } => {}
+            }
+        }
+        sums.push((w, st, sh));
+        Breaker {
+            items,
+            width,
+            params,
+            tolerance,
+            hyphens,
+            sums,
+        }
+    }
+
+    fn run(&self) -> Option<Vec<Break>> {
+        let mut trail = vec![Trail {
+            at: usize::MAX,
+            ratio: 0.0,
+            previous: None,
+        }];
+        let mut active = vec![Active {
+            trail: 0,
+            fitness: 1,
+            hyphens: 0,
+            width: 0.0,
+            stretch: 0.0,
+            shrink: 0.0,
+            demerits: 0.0,
+        }];
+        let mut last = None;
+        for (b, item) in self.items.iter().enumerate() {
+            let (cost, flagged, extra) = match *item {
+                Item::Glue { .. } if b > 0 && matches!(self.items[b - 1], Item::Box { .. }) => {
+                    (0.0, false, 0.0)
+                }
+                Item::Penalty {
+                    width,
+                    cost,
+                    flagged,
+                } if cost < INFINITY => {
+                    if flagged && width > 0.0 && !self.hyphens {
+                        continue;
+                    }
+                    (cost, flagged, width)
+                }
+                _ => continue,
+            };
+            let best = self.try_break(b, cost, flagged, extra, &mut trail, &mut active);
+            if b == self.items.len() - 1 {
+                last = best;
+            }
+            if active.is_empty() && b < self.items.len() - 1 {
+                return None;
+            }
+        }
+        let mut breaks = Vec::new();
+        let mut node = Some(last?);
+        while let Some(n) = node {
+            let this = trail[n];
+            if this.at != usize::MAX {
+                let hyphenated = matches!(self.items[this.at], Item::Penalty { flagged: true, .. });
+                breaks.push(Break {
+                    at: this.at,
+                    ratio: this.ratio,
+                    hyphenated,
+                    overfull: false,
+                });
+            }
+            node = this.previous;
+        }
+        breaks.reverse();
+        Some(breaks)
+    }
+
+    /// Tries every active node as the start of a line ending at `b`, keeps
+    /// the ones that can still start longer lines, and adds the best new
+    /// ones. Returns the trail entry of the best line ending at `b`.
+    fn try_break(
+        &self,
+        b: usize,
+        cost: f32,
+        flagged: bool,
+        extra: f32,
+        trail: &mut Vec<Trail>,
+        active: &mut Vec<Active>,
+    ) -> Option<usize> {
+        // The best way to reach this break for each fitness class and count
+        // of hyphenated lines in a row (0, 1, 2 or more).
+        let mut best: [[Option<Candidate>; 3]; 4] = [[None; 3]; 4];
+        let (w, st, sh) = self.sums[b];
+        let forced = cost <= -INFINITY;
+        let mut kept = 0;
+        for i in 0..active.len() {
+            let a = active[i];
+            let natural = w - a.width + extra;
+            let ratio = if natural < self.width {
+                let stretch = st - a.stretch;
+                if stretch > 0.0 {
+                    (self.width - natural) / stretch
+                } else {
+                    f32::INFINITY
+                }
+            } else if natural > self.width {
+                let shrink = sh - a.shrink;
+                if shrink > 0.0 {
+                    (self.width - natural) / shrink
+                } else {
+                    f32::NEG_INFINITY
+                }
+            } else {
+                0.0
+            };
+            // A node from which this line is already too long can only give
+            // longer lines later: it is done.
+            if ratio >= -1.0 && !forced {
+                active[kept] = a;
+                kept += 1;
+            }
+            let feasible =
+                ratio >= -1.0 && (ratio <= self.tolerance || self.tolerance.is_infinite());
+            if !feasible {
+                continue;
+            }
+            let hyphens = if flagged { a.hyphens + 1 } else { 0 };
+            if hyphens > self.params.max_hyphens_in_a_row {
+                continue;
+            }
+            let mut demerits = f64::from(self.params.line_penalty + badness(ratio)).powi(2);
+            let cost = f64::from(cost);
+            if cost > 0.0 {
+                demerits += cost * cost;
+            } else if cost > -f64::from(INFINITY) {
+                demerits -= cost * cost;
+            }
+            if flagged && a.hyphens > 0 {
+                demerits += f64::from(self.params.double_hyphen_demerits);
+            }
+            let fitness = fitness(ratio);
+            if fitness.abs_diff(a.fitness) > 1 {
+                demerits += f64::from(self.params.adjacent_demerits);
+            }
+            demerits += a.demerits;
+            let slot = &mut best[fitness as usize][usize::from(hyphens.min(2))];
+            if slot.is_none_or(|c| demerits < c.demerits) {
+                *slot = Some(Candidate {
+                    demerits,
+                    from: a.trail,
+                    ratio,
+                    hyphens,
+                });
+            }
+        }
+        active.truncate(kept);
+        if best.iter().flatten().all(Option::is_none) {
+            return None;
+        }
+        // New active nodes start after the break: glue and penalties that
+        // follow it are discarded at the start of the next line.
+        let (mut aw, mut ast, mut ash) = (w, st, sh);
+        for item in &self.items[b..] {
+            match *item {
+                Item::Box { .. } => break,
+                Item::Glue {
+                    width,
+                    stretch,
+                    shrink,
+                } => {
+                    aw += width;
+                    ast += stretch;
+                    ash += shrink;
+                }
+                Item::Penalty { .. } => {}
+            }
+        }
+        let mut winner: Option<(f64, usize)> = None;
+        for (fitness, row) in best.iter().enumerate() {
+            for candidate in row.iter().flatten() {
+                trail.push(Trail {
+                    at: b,
+                    ratio: candidate.ratio,
+                    previous: Some(candidate.from),
+                });
+                let index = trail.len() - 1;
+                active.push(Active {
+                    trail: index,
+                    fitness: fitness as u8,
+                    hyphens: candidate.hyphens,
+                    width: aw,
+                    stretch: ast,
+                    shrink: ash,
+                    demerits: candidate.demerits,
+                });
+                if winner.is_none_or(|(d, _)| candidate.demerits < d) {
+                    winner = Some((candidate.demerits, index));
+                }
+            }
+        }
+        winner.map(|(_, index)| index)
+    }
+}
+
+/// TeX's badness: 100 times the cube of the ratio, capped at 10,000.
+fn badness(ratio: f32) -> f32 {
+    if ratio.is_infinite() {
+        INFINITY
+    } else {
+        (100.0 * ratio.abs().powi(3)).min(INFINITY)
+    }
+}
+
+/// TeX's fitness classes: tight, decent, loose, very loose.
+fn fitness(ratio: f32) -> u8 {
+    if ratio < -0.5 {
+        0
+    } else if ratio <= 0.5 {
+        1
+    } else if ratio <= 1.0 {
+        2
+    } else {
+        3
+    }
+}
+
+/// The last resort when even the emergency pass finds nothing (only when a
+/// single box is wider than the measure): fill each line as far as it goes,
+/// and mark the lines that cannot fit as overfull.
+fn greedy(items: &[Item], width: f32) -> Vec<Break> {
+    let mut breaks = Vec::new();
+    let mut total = 0.0;
+    let mut line_start = 0.0;
+    // The last place the line could have ended, and the width up to it.
+    let mut last: Option<(usize, f32)> = None;
+    for (i, item) in items.iter().enumerate() {
+        let breakable = match *item {
+            Item::Glue { .. } => i > 0 && matches!(items[i - 1], Item::Box { .. }),
+            Item::Penalty { cost, .. } => cost < INFINITY,
+            Item::Box { .. } => false,
+        };
+        if breakable {
+            let forced = matches!(*item, Item::Penalty { cost, .. } if cost <= -INFINITY);
+            if total - line_start > width
+                && let Some((at, end)) = last.take()
+            {
+                breaks.push(Break {
+                    at,
+                    ratio: 0.0,
+                    hyphenated: false,
+                    overfull: end - line_start > width,
+                });
+                line_start = end + glue_after(items, at);
+            }
+            if forced {
+                breaks.push(Break {
+                    at: i,
+                    ratio: 0.0,
+                    hyphenated: false,
+                    overfull: total - line_start > width,
+                });
+                line_start = total;
+                last = None;
+            } else {
+                last = Some((i, total));
+            }
+        }
+        if let Item::Box { width } | Item::Glue { width, .. } = *item {
+            total += width;
+        }
+    }
+    breaks
+}
+
+/// The width of the glue discarded after a break at `at`.
+fn glue_after(items: &[Item], at: usize) -> f32 {
+    items[at..]
+        .iter()
+        .take_while(|i| !matches!(i, Item::Box { .. }))
+        .map(|i| match *i {
+            Item::Glue { width, .. } => width,
+            _ => 0.0,
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILL: f32 = 100_000.0;
+
+    /// A paragraph of words whose letters are one point wide, with spaces of
+    /// one point that stretch by one and do not shrink.
+    fn words(text: &str) -> Vec<Item> {
+        let mut items = Vec::new();
+        for (i, word) in text.split(' ').enumerate() {
+            if i > 0 {
+                items.push(Item::Glue {
+                    width: 1.0,
+                    stretch: 1.0,
+                    shrink: 0.0,
+                });
+            }
+            items.push(Item::Box {
+                width: word.len() as f32,
+            });
+        }
+        finish(&mut items);
+        items
+    }
+
+    fn finish(items: &mut Vec<Item>) {
+        items.extend([
+            Item::Penalty {
+                width: 0.0,
+                cost: INFINITY,
+                flagged: false,
+            },
+            Item::Glue {
+                width: 0.0,
+                stretch: FILL,
+                shrink: 0.0,
+            },
+            Item::Penalty {
+                width: 0.0,
+                cost: -INFINITY,
+                flagged: false,
+            },
+        ]);
+    }
+
+    fn ends(breaks: &[Break]) -> Vec<usize> {
+        breaks.iter().map(|b| b.at).collect()
+    }
+
+    #[test]
+    fn a_paragraph_that_fits_exactly_breaks_where_it_fits() {
+        // "aaaa bbb cc" is 11 points: a full line at natural spacing.
+        let items = words("aaaa bbb cc ddddd ee");
+        let breaks = break_lines(&items, 11.0, &Params::default());
+        // Items: 0 aaaa, 1 glue, 2 bbb, 3 glue, 4 cc, 5 glue, 6 ddddd, ...
+        assert_eq!(ends(&breaks), [5, 11]);
+        assert_eq!(breaks[0].ratio, 0.0);
+    }
+
+    #[test]
+    fn total_fit_spreads_the_looseness_over_the_paragraph() {
+        // Filling the first line as far as it goes ("aa bbb cc", 9 of 10)
+        // leaves "dddd" alone on a line with nothing to stretch. Total fit
+        // instead sets "aa bbb" and "cc dddd" loosely: two loose lines
+        // (badness 6400 and 2700) cost less than one impossible one.
+        let items = words("aa bbb cc dddd eeeeee");
+        let breaks = break_lines(&items, 10.0, &Params::default());
+        // Items: 0 aa, 1 glue, 2 bbb, 3 glue, 4 cc, 5 glue, 6 dddd, 7 glue, 8 eeeeee.
+        assert_eq!(ends(&breaks), [3, 7, 11]);
+        assert_eq!(breaks[0].ratio, 4.0);
+        assert_eq!(breaks[1].ratio, 3.0);
+        assert!(breaks.iter().all(|b| !b.overfull));
+    }
+
+    #[test]
+    fn shrinking_is_preferred_to_a_loose_line() {
+        // Spaces that stretch and shrink by half a point.
+        let mut items = Vec::new();
+        for (i, word) in ["aaa", "bbb", "ccc", "dd"].iter().enumerate() {
+            if i > 0 {
+                items.push(Item::Glue {
+                    width: 1.0,
+                    stretch: 0.5,
+                    shrink: 0.5,
+                });
+            }
+            items.push(Item::Box {
+                width: word.len() as f32,
+            });
+        }
+        finish(&mut items);
+        let breaks = break_lines(&items, 10.0, &Params::default());
+        // "aaa bbb ccc" is 11 points with two spaces of half a point shrink:
+        // a ratio of exactly −1, the tightest allowed.
+        assert_eq!(ends(&breaks), [5, 9]);
+        assert_eq!(breaks[0].ratio, -1.0);
+    }
+
+    /// Words of eight points that may be hyphenated in the middle.
+    fn hyphenatable(count: usize) -> Vec<Item> {
+        let mut items = Vec::new();
+        for i in 0..count {
+            if i > 0 {
+                items.push(Item::Glue {
+                    width: 1.0,
+                    stretch: 0.5,
+                    shrink: 0.3,
+                });
+            }
+            items.push(Item::Box { width: 4.0 });
+            items.push(Item::Penalty {
+                width: 1.0,
+                cost: 50.0,
+                flagged: true,
+            });
+            items.push(Item::Box { width: 4.0 });
+        }
+        finish(&mut items);
+        items
+    }
+
+    #[test]
+    fn at_most_two_hyphenated_lines_in_a_row() {
+        // Every line of "half, space, half and hyphen" is exactly 10 points:
+        // left alone, the breaker would hyphenate line after line.
+        let items = hyphenatable(12);
+        let unlimited = Params {
+            max_hyphens_in_a_row: 100,
+            double_hyphen_demerits: 0.0,
+            ..Params::default()
+        };
+        let run = |breaks: &[Break]| {
+            breaks
+                .iter()
+                .scan(0, |run, b| {
+                    *run = if b.hyphenated { *run + 1 } else { 0 };
+                    Some(*run)
+                })
+                .max()
+                .unwrap_or(0)
+        };
+        assert!(run(&break_lines(&items, 10.0, &unlimited)) > 2);
+        let limited = break_lines(&items, 10.0, &Params::default());
+        assert!(run(&limited) <= 2, "{limited:?}");
+        assert!(limited.iter().all(|b| !b.overfull));
+    }
+
+    #[test]
+    fn the_first_pass_does_without_hyphens_when_it_can() {
+        // Two 8-point words and a space fit a 17-point line exactly.
+        let items = hyphenatable(4);
+        let breaks = break_lines(&items, 17.0, &Params::default());
+        assert!(breaks.iter().all(|b| !b.hyphenated), "{breaks:?}");
+    }
+
+    #[test]
+    fn a_box_wider_than_the_line_is_reported_overfull() {
+        let items = words("aaaaaaaaaaaaaaaaaaaa bb");
+        let breaks = break_lines(&items, 10.0, &Params::default());
+        assert!(breaks.iter().any(|b| b.overfull), "{breaks:?}");
+    }
+}

@@ -1,0 +1,157 @@
+//! Hyphenation with Knuth–Liang patterns (through the `hypher` crate), with
+//! the rules a book needs: minimum fragments, and no hyphens in URLs, code,
+//! numbers or words that already have one.
+
+use crate::pdf::fonts::WordMap;
+use hypher::Lang;
+
+/// Fewest letters left before a hyphen, as TeX sets it for English.
+const LEFT_MIN: usize = 2;
+/// Fewest letters carried over after a hyphen.
+const RIGHT_MIN: usize = 3;
+/// Words shorter than this are never hyphenated.
+const WORD_MIN: usize = 5;
+
+/// Hyphenates words of one language, remembering the words it has seen.
+#[derive(Debug, Clone)]
+pub struct Hyphenator {
+    lang: Option<Lang>,
+    /// Index into `points` per word seen.
+    cache: WordMap<usize>,
+    points: Vec<Vec<usize>>,
+}
+
+impl Hyphenator {
+    /// A hyphenator for a BCP 47 language tag; it hyphenates nothing when no
+    /// patterns exist for the language.
+    pub fn new(language: &str) -> Hyphenator {
+        let code = language
+            .split('-')
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let lang = match code.as_bytes() {
+            [a, b] => Lang::from_iso([*a, *b]),
+            _ => None,
+        };
+        Hyphenator {
+            lang,
+            cache: WordMap::default(),
+            points: Vec::new(),
+        }
+    }
+
+    /// Byte offsets in `word` where a hyphen may go. `word` is a run of text
+    /// between spaces and may carry punctuation around its letters.
+    pub fn points(&mut self, word: &str) -> &[usize] {
+        // Short words need no look-up: they are never hyphenated.
+        if word.len() < WORD_MIN || self.lang.is_none() {
+            return &[];
+        }
+        let index = match self.cache.get(word) {
+            Some(&index) => index,
+            None => {
+                let points = self.compute(word);
+                self.points.push(points);
+                self.cache.insert(word.to_string(), self.points.len() - 1);
+                self.points.len() - 1
+            }
+        };
+        &self.points[index]
+    }
+
+    fn compute(&self, word: &str) -> Vec<usize> {
+        let Some(lang) = self.lang else {
+            return Vec::new();
+        };
+        // Strip punctuation around the letters ("‘word,”"); what is left must
+        // be letters only: no hyphen, digit, slash, dot or at-sign, which is
+        // what URLs, code, numbers and compounds written with a hyphen have.
+        let core_start = word
+            .char_indices()
+            .find(|(_, c)| c.is_alphabetic())
+            .map_or(word.len(), |(i, _)| i);
+        let core_end = word
+            .char_indices()
+            .rev()
+            .find(|(_, c)| c.is_alphabetic())
+            .map_or(core_start, |(i, c)| i + c.len_utf8());
+        if core_start >= core_end || word.chars().any(|c| c.is_numeric()) {
+            return Vec::new();
+        }
+        let core = &word[core_start..core_end];
+        if !core.chars().all(char::is_alphabetic) || core.chars().count() < WORD_MIN {
+            return Vec::new();
+        }
+        let mut points = Vec::new();
+        let mut offset = core_start;
+        let mut syllables = hypher::hyphenate_bounded(core, lang, LEFT_MIN, RIGHT_MIN).peekable();
+        while let Some(syllable) = syllables.next() {
+            offset += syllable.len();
+            if syllables.peek().is_some() {
+                points.push(offset);
+            }
+        }
+        points
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(h: &mut Hyphenator, word: &str) -> String {
+        let mut out = String::new();
+        let mut last = 0;
+        for &p in h.points(word) {
+            out.push_str(&word[last..p]);
+            out.push('-');
+            last = p;
+        }
+        out.push_str(&word[last..]);
+        out
+    }
+
+    #[test]
+    fn english_words_split_at_pattern_points() {
+        let mut h = Hyphenator::new("en-GB");
+        assert_eq!(split(&mut h, "hyphenation"), "hy-phen-ation");
+        assert_eq!(split(&mut h, "demilitarized"), "de-mil-i-ta-rized");
+        assert_eq!(split(&mut h, "“sovereignty,”"), "“sov-er-eignty,”");
+    }
+
+    #[test]
+    fn fragments_respect_the_minimum_lengths() {
+        let mut h = Hyphenator::new("en");
+        for word in ["another", "eastern", "emerging", "uniform"] {
+            let points = h.points(word).to_vec();
+            for p in points {
+                assert!(word[..p].chars().count() >= LEFT_MIN, "{word}");
+                assert!(word[p..].chars().count() >= RIGHT_MIN, "{word}");
+            }
+        }
+        assert!(h.points("about").is_empty() || h.points("about").len() <= 1);
+        assert!(h.points("war").is_empty());
+    }
+
+    #[test]
+    fn urls_code_numbers_and_hyphenated_words_are_left_alone() {
+        let mut h = Hyphenator::new("en");
+        for word in [
+            "https://example.com/documentation",
+            "pro-Russia",
+            "demilitarization2",
+            "snake_case_identifier",
+            "someone@example.org",
+            "1234567890",
+        ] {
+            assert!(h.points(word).is_empty(), "{word}");
+        }
+    }
+
+    #[test]
+    fn unknown_languages_hyphenate_nothing() {
+        let mut h = Hyphenator::new("x-klingon");
+        assert!(h.points("hyphenation").is_empty());
+    }
+}

@@ -1,0 +1,829 @@
+//! Setting paragraphs: styled text in, lines of positioned glyphs out.
+//!
+//! A paragraph is shaped word by word (through the [`Fonts`] cache), turned
+//! into boxes, glue and penalties with its hyphenation points and Unicode
+//! line-break opportunities, broken into lines by [`breaker`], and each line
+//! is then set as runs of glyphs with the spaces the breaker chose.
+
+pub mod breaker;
+pub mod hyphenate;
+
+use crate::pdf::fonts::{FaceId, Fonts, Shaped, Style};
+use breaker::{INFINITY, Item, Params};
+use hyphenate::Hyphenator;
+use std::ops::Range;
+use std::rc::Rc;
+use unicode_linebreak::{BreakOpportunity, linebreaks};
+
+/// The stretch of the glue that fills a paragraph's last line: large enough
+/// to act as infinite next to any space's stretch.
+const FILL: f32 = 100_000.0;
+/// The cost of a break after an explicit hyphen, dash or slash.
+const EXPLICIT_BREAK: f32 = 50.0;
+/// The cost of a hyphenation point.
+const HYPHEN_PENALTY: f32 = 50.0;
+/// The cost of breaking inside a word too long for any line.
+const EMERGENCY_BREAK: f32 = 5_000.0;
+
+/// A run of text in one style, as the layout hands it in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Span {
+    /// The characters; spaces between words are break opportunities.
+    pub text: String,
+    /// The face to set it in.
+    pub style: Style,
+    /// Size relative to the paragraph's (0.7 for a footnote mark).
+    pub scale: f32,
+    /// How far the baseline is raised, in ems of the paragraph's size.
+    pub rise: f32,
+    /// Whether words of the span may be hyphenated (not in URLs or code).
+    pub hyphenate: bool,
+}
+
+impl Span {
+    /// Plain text at the paragraph's size, hyphenated where allowed.
+    pub fn new(text: impl Into<String>, style: Style) -> Span {
+        Span {
+            text: text.into(),
+            style,
+            scale: 1.0,
+            rise: 0.0,
+            hyphenate: style != Style::Mono,
+        }
+    }
+}
+
+/// How lines are aligned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    /// Both edges straight, spaces adjusted, words hyphenated.
+    Justify,
+    /// Ragged right, natural spaces, no hyphenation.
+    Left,
+    /// Each line centred, natural spaces, no hyphenation.
+    Center,
+}
+
+/// How a paragraph is set.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Measure {
+    /// The font size in points.
+    pub size: f32,
+    /// The line length in points.
+    pub width: f32,
+    /// The first line's indent in points.
+    pub indent: f32,
+    /// How lines are aligned.
+    pub align: Align,
+    /// Whether spaces keep their number (code) instead of collapsing.
+    pub verbatim: bool,
+}
+
+/// One line of a set paragraph.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    /// The glyph runs, left to right; `x` is relative to the line's start.
+    pub runs: Vec<Run>,
+    /// The adjustment ratio of the line's spaces.
+    pub ratio: f32,
+    /// Whether the line ends with a hyphen (added or explicit).
+    pub hyphenated: bool,
+    /// Whether the line sticks out past the measure.
+    pub overfull: bool,
+    /// Whether this line is justified (not the last of its paragraph, not ragged).
+    pub justified: bool,
+}
+
+/// Glyphs of one face, size and baseline, placed from a starting point.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Run {
+    /// Where the run starts, from the line's start, in points.
+    pub x: f32,
+    /// How far the baseline is raised, in points.
+    pub rise: f32,
+    /// The face.
+    pub face: FaceId,
+    /// The size in points.
+    pub size: f32,
+    /// The sum of the glyphs' advances, in points.
+    pub width: f32,
+    /// The glyphs.
+    pub glyphs: Vec<PlacedGlyph>,
+}
+
+/// A glyph with the space it takes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PlacedGlyph {
+    /// The glyph's id in the run's face.
+    pub gid: u16,
+    /// How far the pen moves after it, in points.
+    pub advance: f32,
+    /// How far right of the pen it is drawn, in points.
+    pub offset: f32,
+}
+
+/// The shared state of paragraph setting: fonts with their word cache, the
+/// hyphenator with its own, and the breaker's weights.
+pub struct Typesetter<'a> {
+    /// The faces and shaped-word cache.
+    pub fonts: Fonts<'a>,
+    /// Hyphenation for the book's language.
+    pub hyphenator: Hyphenator,
+    /// The line breaker's weights.
+    pub params: Params,
+}
+
+/// A set paragraph: its lines and the characters no face could draw.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Paragraph {
+    /// The lines, top to bottom.
+    pub lines: Vec<Line>,
+    /// Characters set as missing-glyph boxes, for the caller's warnings.
+    pub missing: Vec<char>,
+}
+
+/// What to paint for an item of the breaker's list.
+#[derive(Debug, Clone)]
+enum Draw {
+    Nothing,
+    Glyphs {
+        shaped: Rc<Shaped>,
+        range: Range<usize>,
+        size: f32,
+        rise: f32,
+    },
+    Space {
+        face: FaceId,
+        gid: u16,
+        size: f32,
+        count: usize,
+    },
+}
+
+impl Typesetter<'_> {
+    /// Sets `spans` as one paragraph.
+    pub fn set(&mut self, spans: &[Span], measure: &Measure) -> Paragraph {
+        let length: usize = spans.iter().map(|s| s.text.len()).sum();
+        let mut builder = Builder {
+            items: Vec::with_capacity(length / 2),
+            draws: Vec::with_capacity(length / 2),
+            missing: Vec::new(),
+            pieces: Vec::new(),
+            cuts: Vec::new(),
+        };
+        self.build(spans, measure, &mut builder);
+        let breaks = breaker::break_lines(&builder.items, measure.width, &self.params);
+        let mut lines = Vec::with_capacity(breaks.len());
+        let mut start = 0;
+        let last = breaks.len().saturating_sub(1);
+        for (n, brk) in breaks.iter().enumerate() {
+            let mut line = set_line(&builder, start, brk.at, brk.ratio, measure);
+            line.hyphenated = brk.hyphenated;
+            line.overfull |= brk.overfull;
+            line.justified = measure.align == Align::Justify && n < last;
+            lines.push(line);
+            start = brk.at + 1;
+        }
+        Paragraph {
+            lines,
+            missing: builder.missing,
+        }
+    }
+
+    fn build(&mut self, spans: &[Span], measure: &Measure, b: &mut Builder) {
+        let text: String = spans.iter().map(|s| s.text.as_str()).collect();
+        let mut bounds = Vec::with_capacity(spans.len());
+        let mut at = 0;
+        for span in spans {
+            bounds.push(at..at + span.text.len());
+            at += span.text.len();
+        }
+        // Spans are in order, so a binary search finds the one holding a
+        // position: paragraphs can have hundreds of thousands of spans.
+        let span_at = |pos: usize| {
+            bounds
+                .partition_point(|r| r.end <= pos)
+                .min(spans.len().saturating_sub(1))
+        };
+        if measure.indent > 0.0 {
+            b.push(
+                Item::Box {
+                    width: measure.indent,
+                },
+                Draw::Nothing,
+            );
+        }
+        let mut prev = 0;
+        for (pos, kind) in linebreaks(&text) {
+            // A dash belongs to the line before it: never start a line with one.
+            let before_dash =
+                text[pos..].starts_with(['—', '–']) && !text[..pos].ends_with(char::is_whitespace);
+            if before_dash {
+                continue;
+            }
+            let segment = &text[prev..pos];
+            let word_len = segment.trim_end_matches(char::is_whitespace).len();
+            let word = prev..prev + word_len;
+            if !word.is_empty() {
+                self.add_word(&text, word.clone(), spans, &bounds, measure, b);
+            }
+            let spaces = &text[word.end..pos];
+            let mandatory = kind == BreakOpportunity::Mandatory && pos < text.len();
+            if !spaces.trim_end_matches(['\n', '\r']).is_empty() {
+                let span = &spans[span_at(word.end)];
+                let count = if measure.verbatim {
+                    spaces.chars().filter(|c| *c != '\n').count()
+                } else {
+                    1
+                };
+                self.add_space(span.style, measure, count, word.is_empty(), b);
+            } else if !word.is_empty() && pos < text.len() && !mandatory {
+                let flagged = text[..word.end].ends_with(['-', '‐', '–']);
+                b.push(
+                    Item::Penalty {
+                        width: 0.0,
+                        cost: EXPLICIT_BREAK,
+                        flagged,
+                    },
+                    Draw::Nothing,
+                );
+            }
+            if mandatory {
+                b.push(
+                    Item::Glue {
+                        width: 0.0,
+                        stretch: FILL,
+                        shrink: 0.0,
+                    },
+                    Draw::Nothing,
+                );
+                b.push(
+                    Item::Penalty {
+                        width: 0.0,
+                        cost: -INFINITY,
+                        flagged: false,
+                    },
+                    Draw::Nothing,
+                );
+            }
+            prev = pos;
+        }
+        b.push(
+            Item::Penalty {
+                width: 0.0,
+                cost: INFINITY,
+                flagged: false,
+            },
+            Draw::Nothing,
+        );
+        b.push(
+            Item::Glue {
+                width: 0.0,
+                stretch: FILL,
+                shrink: 0.0,
+            },
+            Draw::Nothing,
+        );
+        b.push(
+            Item::Penalty {
+                width: 0.0,
+                cost: -INFINITY,
+                flagged: false,
+            },
+            Draw::Nothing,
+        );
+    }
+
+    /// Adds a word (text between break opportunities, without its spaces),
+    /// one box per span it crosses and per hyphenation fragment.
+    fn add_word(
+        &mut self,
+        text: &str,
+        word: Range<usize>,
+        spans: &[Span],
+        bounds: &[Range<usize>],
+        measure: &Measure,
+        b: &mut Builder,
+    ) {
+        let mut pieces = std::mem::take(&mut b.pieces);
+        pieces.clear();
+        let first = bounds.partition_point(|r| r.end <= word.start);
+        let crossed = spans.iter().zip(bounds).enumerate().skip(first);
+        for (index, (span, bound)) in crossed.take_while(|(_, (_, r))| r.start < word.end) {
+            let start = bound.start.max(word.start);
+            let end = bound.end.min(word.end);
+            if start < end {
+                let shaped = self.fonts.shape(&text[start..end], span.style);
+                for c in &shaped.missing {
+                    if !b.missing.contains(c) {
+                        b.missing.push(*c);
+                    }
+                }
+                pieces.push((index, start..end, shaped));
+            }
+        }
+        // A word written with a hyphen ("pro-Russia") may break there, but
+        // gets no hyphens of its own.
+        let whole_start = text[..word.start]
+            .rfind(char::is_whitespace)
+            .map_or(0, |i| i + 1);
+        let whole_end = text[word.end..]
+            .find(char::is_whitespace)
+            .map_or(text.len(), |i| word.end + i);
+        let compound = text[whole_start..whole_end].contains(['-', '‐']);
+        let size_of = |span: &Span| measure.size * span.scale;
+        let total: f32 = pieces
+            .iter()
+            .map(|(s, _, sh)| sh.width * size_of(&spans[*s]))
+            .sum();
+        let too_long = total > measure.width;
+        let mut cuts = std::mem::take(&mut b.cuts);
+        for (index, range, shaped) in pieces.drain(..) {
+            let span = &spans[index];
+            let size = size_of(span);
+            let rise = span.rise * measure.size;
+            // Where the word may break: hyphenation points in justified
+            // text, or anywhere between glyphs when the word is wider
+            // than a line.
+            cuts.clear();
+            if too_long {
+                for i in 1..shaped.glyphs.len() {
+                    if shaped.glyphs[i].cluster != shaped.glyphs[i - 1].cluster {
+                        cuts.push((i, false));
+                    }
+                }
+            } else if span.hyphenate && measure.align == Align::Justify && !compound {
+                let hyphenator = &mut self.hyphenator;
+                let points = shaped.hyphenation.get_or_init(|| {
+                    hyphenator
+                        .points(&text[range.clone()])
+                        .iter()
+                        .filter_map(|&p| {
+                            // A point inside a ligature has no glyph boundary: skip it.
+                            shaped.glyphs.iter().position(|g| g.cluster as usize == p)
+                        })
+                        .collect()
+                });
+                cuts.extend(points.iter().map(|&i| (i, true)));
+            }
+            cuts.push((shaped.glyphs.len(), false));
+            let mut from = 0;
+            for &(cut, hyphen) in &cuts {
+                if cut <= from {
+                    continue;
+                }
+                let width: f32 = shaped.glyphs[from..cut]
+                    .iter()
+                    .map(|g| g.advance)
+                    .sum::<f32>()
+                    * size;
+                b.push(
+                    Item::Box { width },
+                    Draw::Glyphs {
+                        shaped: Rc::clone(&shaped),
+                        range: from..cut,
+                        size,
+                        rise,
+                    },
+                );
+                if cut < shaped.glyphs.len() {
+                    if hyphen {
+                        let mark = self.fonts.hyphen(span.style);
+                        b.push(
+                            Item::Penalty {
+                                width: mark.width * size,
+                                cost: HYPHEN_PENALTY,
+                                flagged: true,
+                            },
+                            Draw::Glyphs {
+                                range: 0..mark.glyphs.len(),
+                                shaped: mark,
+                                size,
+                                rise,
+                            },
+                        );
+                    } else {
+                        b.push(
+                            Item::Penalty {
+                                width: 0.0,
+                                cost: EMERGENCY_BREAK,
+                                flagged: false,
+                            },
+                            Draw::Nothing,
+                        );
+                    }
+                }
+                from = cut;
+            }
+        }
+        b.cuts = cuts;
+        b.pieces = pieces;
+    }
+
+    fn add_space(
+        &mut self,
+        style: Style,
+        measure: &Measure,
+        count: usize,
+        leading: bool,
+        b: &mut Builder,
+    ) {
+        let space = self.fonts.space(style);
+        let Some(glyph) = space.glyphs.first() else {
+            return;
+        };
+        let width = space.width * measure.size * count as f32;
+        let draw = Draw::Space {
+            face: glyph.face,
+            gid: glyph.gid,
+            size: measure.size,
+            count,
+        };
+        if measure.verbatim
+            && (leading || b.items.is_empty() || !matches!(b.items.last(), Some(Item::Box { .. })))
+        {
+            // Indentation of code is kept as a box so it survives the line start.
+            b.push(Item::Box { width }, draw);
+            return;
+        }
+        if !matches!(b.items.last(), Some(Item::Box { .. })) {
+            return;
+        }
+        match measure.align {
+            Align::Justify => b.push(
+                Item::Glue {
+                    width,
+                    stretch: width / 2.0,
+                    shrink: width / 3.0,
+                },
+                draw,
+            ),
+            Align::Left | Align::Center => {
+                // Ragged right as TeX sets it: the stretch sits at the line's
+                // end only, so a break costs by how short the line falls.
+                let rag = 3.0 * measure.size;
+                b.push(
+                    Item::Glue {
+                        width: 0.0,
+                        stretch: rag,
+                        shrink: 0.0,
+                    },
+                    Draw::Nothing,
+                );
+                b.push(
+                    Item::Penalty {
+                        width: 0.0,
+                        cost: 0.0,
+                        flagged: false,
+                    },
+                    Draw::Nothing,
+                );
+                b.push(
+                    Item::Glue {
+                        width,
+                        stretch: -rag,
+                        shrink: 0.0,
+                    },
+                    draw,
+                );
+            }
+        }
+    }
+}
+
+struct Builder {
+    items: Vec<Item>,
+    draws: Vec<Draw>,
+    missing: Vec<char>,
+    /// Scratch space for the pieces and break points of one word.
+    pieces: Vec<(usize, Range<usize>, Rc<Shaped>)>,
+    cuts: Vec<(usize, bool)>,
+}
+
+impl Builder {
+    fn push(&mut self, item: Item, draw: Draw) {
+        self.items.push(item);
+        self.draws.push(draw);
+    }
+}
+
+/// Sets the items from `start` to the break at `end` as one line.
+fn set_line(b: &Builder, start: usize, end: usize, ratio: f32, measure: &Measure) -> Line {
+    let mut line = Line {
+        runs: Vec::new(),
+        ratio,
+        hyphenated: false,
+        overfull: false,
+        justified: false,
+    };
+    // Glue and penalties at the start of a line are discarded.
+    let first = (start..end)
+        .find(|&i| matches!(b.items[i], Item::Box { .. }))
+        .unwrap_or(end);
+    let mut x = 0.0;
+    let mut pending_space: Option<(FaceId, u16, f32, usize)> = None;
+    let mut gap = 0.0;
+    // The line's items, and the penalty it ends at when that draws a hyphen.
+    let hyphen = matches!(b.items[end], Item::Penalty { width, .. } if width > 0.0);
+    for i in (first..end).chain(hyphen.then_some(end)) {
+        if i != end && matches!(b.items[i], Item::Penalty { .. }) {
+            // Only the penalty a line ends at is drawn (its hyphen).
+            continue;
+        }
+        match (b.items[i], &b.draws[i]) {
+            (
+                Item::Glue {
+                    width,
+                    stretch,
+                    shrink,
+                },
+                draw,
+            ) => {
+                let set = if ratio >= 0.0 {
+                    width + ratio.min(1e6) * stretch
+                } else {
+                    width + ratio * shrink
+                };
+                gap += set;
+                if let Draw::Space {
+                    face,
+                    gid,
+                    size,
+                    count,
+                } = draw
+                {
+                    pending_space = Some((*face, *gid, *size, *count));
+                }
+            }
+            (Item::Box { width }, draw) | (Item::Penalty { width, .. }, draw) => {
+                if gap != 0.0 {
+                    match pending_space.take() {
+                        Some((face, gid, size, count)) => {
+                            push_spaces(&mut line.runs, x, face, gid, size, count, gap)
+                        }
+                        None => extend_last(&mut line.runs, gap),
+                    }
+                    x += gap;
+                    gap = 0.0;
+                }
+                match draw {
+                    Draw::Glyphs {
+                        shaped,
+                        range,
+                        size,
+                        rise,
+                    } => {
+                        for g in &shaped.glyphs[range.clone()] {
+                            let placed = PlacedGlyph {
+                                gid: g.gid,
+                                advance: g.advance * size,
+                                offset: g.offset * size,
+                            };
+                            push_glyph(&mut line.runs, x, g.face, *size, *rise, placed);
+                            x += placed.advance;
+                        }
+                    }
+                    Draw::Space {
+                        face,
+                        gid,
+                        size,
+                        count,
+                    } => {
+                        push_spaces(&mut line.runs, x, *face, *gid, *size, *count, width);
+                        x += width;
+                    }
+                    Draw::Nothing => x += width,
+                }
+            }
+        }
+    }
+    line.overfull = x > measure.width + 0.01;
+    if measure.align == Align::Center {
+        let shift = ((measure.width - x) / 2.0).max(0.0);
+        for run in &mut line.runs {
+            run.x += shift;
+        }
+    }
+    line
+}
+
+/// Appends a glyph at `x`, extending the last run when the glyph continues it.
+fn push_glyph(runs: &mut Vec<Run>, x: f32, face: FaceId, size: f32, rise: f32, glyph: PlacedGlyph) {
+    if let Some(run) = runs.last_mut()
+        && run.face == face
+        && run.size == size
+        && run.rise == rise
+    {
+        let end = run.x + run.width;
+        if let Some(last) = run.glyphs.last_mut() {
+            last.advance += x - end;
+        }
+        run.width = x - run.x + glyph.advance;
+        run.glyphs.push(glyph);
+        return;
+    }
+    // Most lines are one run: room for a line's glyphs saves regrowing.
+    let mut glyphs = Vec::with_capacity(if runs.is_empty() { 96 } else { 16 });
+    glyphs.push(glyph);
+    runs.push(Run {
+        x,
+        rise,
+        face,
+        size,
+        width: glyph.advance,
+        glyphs,
+    });
+}
+
+/// Appends `count` space glyphs sharing `width` between them, so that code
+/// copies out with its spaces.
+fn push_spaces(
+    runs: &mut Vec<Run>,
+    x: f32,
+    face: FaceId,
+    gid: u16,
+    size: f32,
+    count: usize,
+    width: f32,
+) {
+    let count = count.max(1);
+    let advance = width / count as f32;
+    for i in 0..count {
+        let glyph = PlacedGlyph {
+            gid,
+            advance,
+            offset: 0.0,
+        };
+        push_glyph(runs, x + advance * i as f32, face, size, 0.0, glyph);
+    }
+}
+
+/// Widens the last glyph of the line so far, for a gap with nothing in it.
+fn extend_last(runs: &mut [Run], gap: f32) {
+    if let Some(run) = runs.last_mut()
+        && let Some(last) = run.glyphs.last_mut()
+    {
+        last.advance += gap;
+        run.width += gap;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pdf::fonts::FontFiles;
+
+    fn typesetter(files: &FontFiles) -> Typesetter<'_> {
+        Typesetter {
+            fonts: Fonts::new(files).unwrap(),
+            hyphenator: Hyphenator::new("en"),
+            params: Params::default(),
+        }
+    }
+
+    fn body(width: f32) -> Measure {
+        Measure {
+            size: 10.5,
+            width,
+            indent: 0.0,
+            align: Align::Justify,
+            verbatim: false,
+        }
+    }
+
+    /// The text of each line, as the PDF's ToUnicode map gives it back.
+    fn texts(ts: &Typesetter<'_>, paragraph: &Paragraph) -> Vec<String> {
+        paragraph
+            .lines
+            .iter()
+            .map(|line| {
+                line.runs
+                    .iter()
+                    .flat_map(|r| r.glyphs.iter().map(move |g| (r.face, g.gid)))
+                    .map(|(face, gid)| ts.fonts.glyph_text(face, gid).unwrap_or("\u{FFFD}"))
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Joins lines back into the paragraph's characters, spaces left out.
+    fn rejoin(paragraph: &Paragraph, lines: &[String]) -> String {
+        let mut out = String::new();
+        for (line, text) in paragraph.lines.iter().zip(lines) {
+            let text = if line.hyphenated {
+                text.strip_suffix('-').unwrap_or(text)
+            } else {
+                text
+            };
+            out.push_str(text);
+        }
+        out.chars().filter(|c| !c.is_whitespace()).collect()
+    }
+
+    #[test]
+    fn a_long_url_and_long_compounds_never_overflow() {
+        let files = FontFiles::default();
+        let mut ts = typesetter(&files);
+        let mut url = String::from("https://archive.example.org/");
+        while url.len() < 300 {
+            url.push_str("averyveryverylongpathsegmentwithoutanyslashes");
+            url.push_str(if url.len() % 3 == 0 { "/" } else { "?q=" });
+        }
+        url.truncate(300);
+        let text = format!(
+            "The documents are kept at {url} and nowhere else. \
+             Donaudampfschifffahrtsgesellschaftskapitänswitwe and \
+             pneumonoultramicroscopicsilicovolcanoconiosis are long words; \
+             counterrevolutionaries and antidisestablishmentarianism too."
+        );
+        for width in [324.0, 200.0, 120.0] {
+            let paragraph = ts.set(&[Span::new(text.clone(), Style::Regular)], &body(width));
+            assert!(paragraph.lines.iter().all(|l| !l.overfull), "width {width}");
+            let lines = texts(&ts, &paragraph);
+            let expected: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+            assert_eq!(rejoin(&paragraph, &lines), expected, "width {width}");
+            // The URL is broken without hyphens: none of its lines gets one.
+            for (line, t) in paragraph.lines.iter().zip(&lines) {
+                if t.contains("averyvery") {
+                    assert!(!line.hyphenated || t.ends_with("-"), "{t}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn justified_lines_fill_the_measure() {
+        let files = FontFiles::default();
+        let mut ts = typesetter(&files);
+        let text = "The failure of this week’s peace talks follows a now familiar \
+                    pattern of deadlocks over Ukraine during the second term. However, \
+                    the underlying dynamic that led to these talks appears to be hardening.";
+        let paragraph = ts.set(&[Span::new(text, Style::Regular)], &body(250.0));
+        assert!(paragraph.lines.len() >= 3);
+        for line in &paragraph.lines[..paragraph.lines.len() - 1] {
+            let end = line.runs.last().map_or(0.0, |r| r.x + r.width);
+            assert!((end - 250.0).abs() < 0.01, "line ends at {end}");
+            assert!(line.ratio.abs() <= 2.0, "ratio {}", line.ratio);
+        }
+    }
+
+    #[test]
+    fn code_is_ragged_and_never_hyphenated() {
+        let files = FontFiles::default();
+        let mut ts = typesetter(&files);
+        let measure = Measure {
+            align: Align::Left,
+            verbatim: true,
+            ..body(150.0)
+        };
+        let code =
+            "    let configuration = load_configuration(&arguments).expect(\"configuration\");";
+        let paragraph = ts.set(&[Span::new(code, Style::Mono)], &measure);
+        assert!(paragraph.lines.len() > 1);
+        assert!(paragraph.lines.iter().all(|l| !l.hyphenated && !l.overfull));
+        let lines = texts(&ts, &paragraph);
+        assert!(lines[0].starts_with("    let"), "{lines:?}");
+    }
+
+    #[test]
+    fn odd_text_never_panics() {
+        let files = FontFiles::default();
+        let mut ts = typesetter(&files);
+        for text in [
+            "",
+            " ",
+            "\n\n",
+            "a\u{0}b\tc",
+            "e\u{301}\u{302}\u{303} combining marks",
+            "שלום עולם mixed with Latin",
+            "👩‍👩‍👧 family 🇪🇺 flags",
+            "soft\u{AD}hyphen and zero\u{200B}width",
+            "—leading dash and trailing—",
+            "------------------------------------------------------------------",
+        ] {
+            for width in [324.0, 10.0, 0.0, -5.0] {
+                for align in [Align::Justify, Align::Left, Align::Center] {
+                    let measure = Measure {
+                        align,
+                        ..body(width)
+                    };
+                    ts.set(&[Span::new(text, Style::Regular)], &measure);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn words_with_a_hyphen_are_not_hyphenated_again() {
+        let files = FontFiles::default();
+        let mut ts = typesetter(&files);
+        let text = "pro-Russia counter-intelligence self-determination ".repeat(8);
+        let paragraph = ts.set(&[Span::new(text, Style::Regular)], &body(120.0));
+        for line in texts(&ts, &paragraph) {
+            let last = line.split_whitespace().last().unwrap_or("");
+            if let Some(stem) = last.strip_suffix('-') {
+                assert!(["pro", "counter", "self"].contains(&stem), "{line}");
+            }
+        }
+    }
+}

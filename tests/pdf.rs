@@ -1,0 +1,249 @@
+//! The sample book's PDF, checked with the tools a printer would use:
+//! pdffonts (every font embedded, subset, with a Unicode map), pdftotext
+//! (every word of the manuscript comes back, in order) and qpdf (no
+//! structural error); and a rebuild gives the same bytes.
+//!
+//! poppler-utils and qpdf are required: `.ci/run` installs them, and these
+//! tests fail (they do not skip) when they are missing.
+
+use bindery::model::{Block, BlockKind, Book, ChapterBody, Inline};
+use bindery::pdf::{Options, Output, pdf};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn manuscript_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("manuscript")
+}
+
+fn build(dir: &Path) -> (Book, Output) {
+    let manuscript = bindery::load(dir).expect("the manuscript loads");
+    let toc = bindery::toc::build(&manuscript.book, manuscript.config.toc_depth());
+    let options = Options {
+        source_dir: dir.to_path_buf(),
+        ..Options::default()
+    };
+    let output = pdf(&manuscript.book, &toc, &options).expect("the PDF is written");
+    (manuscript.book, output)
+}
+
+/// Runs a tool on a PDF file and returns its standard output; panics with an
+/// install hint when the tool is missing.
+fn run(tool: &str, args: &[&str], pdf: &Path) -> (bool, String) {
+    let output = Command::new(tool)
+        .args(args)
+        .arg(pdf)
+        .args(if tool == "pdftotext" {
+            &["-"][..]
+        } else {
+            &[][..]
+        })
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot run {tool} ({e}); install it with \
+                 `apt-get install -y poppler-utils qpdf` (.ci/run does)"
+            )
+        });
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+fn sample_pdf() -> (Book, Output, tempfile::TempDir, PathBuf) {
+    let (book, output) = build(&manuscript_dir());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("book.pdf");
+    std::fs::write(&path, &output.bytes).unwrap();
+    (book, output, dir, path)
+}
+
+#[test]
+fn every_font_is_embedded_and_subset_with_a_unicode_map() {
+    let (_, _, _dir, path) = sample_pdf();
+    let (ok, listing) = run("pdffonts", &[], &path);
+    assert!(ok, "pdffonts failed:\n{listing}");
+    let fonts: Vec<&str> = listing.lines().skip(2).collect();
+    assert!(
+        fonts.len() >= 3,
+        "expected the regular, italic and bold faces:\n{listing}"
+    );
+    for line in fonts {
+        // name type… encoding emb sub uni object ID: the three flags sit
+        // just before the object number and generation.
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let flags = &fields[fields.len() - 5..fields.len() - 2];
+        assert_eq!(flags, ["yes", "yes", "yes"], "{line}");
+        assert!(fields[0].contains('+'), "no subset tag: {line}");
+    }
+}
+
+#[test]
+fn qpdf_finds_no_error() {
+    let (_, _, _dir, path) = sample_pdf();
+    let (ok, report) = run("qpdf", &["--check"], &path);
+    assert!(ok, "qpdf --check failed:\n{report}");
+    assert!(
+        report.contains("No syntax or stream encoding errors"),
+        "{report}"
+    );
+}
+
+#[test]
+fn every_word_of_the_manuscript_comes_back_in_order() {
+    let (book, _, _dir, path) = sample_pdf();
+    // -raw keeps the content stream's order and every hyphen (the default
+    // mode joins lines ending in a hyphen itself, losing explicit ones).
+    let (ok, text) = run("pdftotext", &["-raw"], &path);
+    assert!(ok, "pdftotext failed");
+    let expected = manuscript_words(&book);
+    let lines: Vec<Vec<String>> = text.lines().map(words).collect();
+    // The words of the PDF, with a word hyphenated at a line's end joined to
+    // its rest on the next line: with the hyphen if the manuscript has it
+    // (an explicit hyphen), without it otherwise.
+    let mut found: Vec<String> = Vec::new();
+    // The last word of the previous line when it may continue on this one,
+    // and the ways to join it: with or without its final hyphen.
+    let mut carry: Option<(String, Vec<String>)> = None;
+    for line in &lines {
+        let mut line = line.clone();
+        if let Some((word, joins)) = carry.take() {
+            if line.is_empty() {
+                found.push(word);
+            } else {
+                let tail = line.remove(0);
+                let joined = joins
+                    .iter()
+                    .map(|head| format!("{head}{tail}"))
+                    .find(|w| expected.contains(w));
+                match joined {
+                    Some(w) => found.push(w),
+                    None => found.extend([word, tail]),
+                }
+            }
+        }
+        if let Some(last) = line.last()
+            && last.chars().count() > 1
+            && last.ends_with(['-', '—', '–', '/'])
+        {
+            let word = line.pop().unwrap_or_default();
+            let mut joins = vec![word.clone()];
+            if let Some(stem) = word.strip_suffix('-') {
+                joins.insert(0, stem.to_string());
+            }
+            carry = Some((word, joins));
+        }
+        found.extend(line);
+    }
+    found.extend(carry.map(|(word, _)| word));
+    // Every manuscript word in order; the PDF may add list markers, numbers
+    // of questions and notes, and page numbers.
+    let mut at = 0;
+    for (index, word) in expected.iter().enumerate() {
+        match found[at..].iter().position(|w| w == word) {
+            Some(offset) if offset <= 3 => at += offset + 1,
+            _ => panic!(
+                "word {index} “{word}” is missing from the PDF text near: {:?}",
+                &found[at..(at + 12).min(found.len())]
+            ),
+        }
+    }
+}
+
+#[test]
+fn the_sample_has_no_overfull_lines_and_no_long_hyphen_runs() {
+    let (_, output, _, _) = sample_pdf();
+    assert_eq!(output.quality.overfull, 0, "{}", output.quality);
+    assert!(output.quality.longest_hyphen_run <= 2, "{}", output.quality);
+    assert!(output.quality.lines > 100, "{}", output.quality);
+    assert!(output.warnings.is_empty(), "{:?}", output.warnings);
+}
+
+#[test]
+fn rebuilding_gives_the_same_bytes() {
+    let (_, first) = build(&manuscript_dir());
+    let (_, second) = build(&manuscript_dir());
+    assert!(first.bytes == second.bytes, "two builds differ");
+}
+
+#[test]
+fn characters_no_font_has_are_reported_with_their_place() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("book.toml"),
+        "title = \"T\"\nlanguage = \"en\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("one.md"),
+        "# One\n\nPlain text.\n\nA face \u{1F600} here.\n",
+    )
+    .unwrap();
+    let (_, output) = build(dir.path());
+    let messages: Vec<String> = output.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(messages[0].contains("one.md:5:1"), "{messages:?}");
+    assert!(messages[0].contains("U+1F600"), "{messages:?}");
+    assert!(messages[0].contains('\u{1F600}'), "{messages:?}");
+}
+
+/// The words of the manuscript in reading order, as the PDF sets them:
+/// titles, blocks, and each chapter's notes at its end.
+fn manuscript_words(book: &Book) -> Vec<String> {
+    let mut text = String::new();
+    for chapter in &book.chapters {
+        push_inlines(&chapter.title, &mut text);
+        match &chapter.body {
+            ChapterBody::Prose { blocks } => push_blocks(blocks, &mut text),
+            ChapterBody::Faq(faq) => {
+                push_blocks(&faq.intro, &mut text);
+                for group in &faq.groups {
+                    if let Some(heading) = &group.heading {
+                        push_inlines(&heading.content, &mut text);
+                    }
+                    push_blocks(&group.intro, &mut text);
+                    for question in &group.questions {
+                        push_inlines(&question.heading.content, &mut text);
+                        push_blocks(&question.answer, &mut text);
+                    }
+                }
+            }
+        }
+        for note in &chapter.footnotes {
+            push_blocks(&note.blocks, &mut text);
+        }
+    }
+    words(&text)
+}
+
+fn push_inlines(inlines: &[Inline], out: &mut String) {
+    out.push_str(&Inline::plain_text(inlines));
+    out.push('\n');
+}
+
+fn push_blocks(blocks: &[Block], out: &mut String) {
+    for block in blocks {
+        match &block.kind {
+            BlockKind::Heading(h) => push_inlines(&h.content, out),
+            BlockKind::Paragraph { content } => push_inlines(content, out),
+            BlockKind::BlockQuote { blocks } => push_blocks(blocks, out),
+            BlockKind::List(list) => {
+                for item in &list.items {
+                    push_blocks(&item.blocks, out);
+                }
+            }
+            BlockKind::CodeBlock { text, .. } => out.push_str(text),
+            BlockKind::Html { html } => out.push_str(html),
+            BlockKind::Table(table) => {
+                for cell in table.head.iter().chain(table.rows.iter().flatten()) {
+                    push_inlines(cell, out);
+                }
+            }
+            BlockKind::ThematicBreak => {}
+        }
+    }
+}
+
+fn words(text: &str) -> Vec<String> {
+    text.split_whitespace().map(str::to_string).collect()
+}
