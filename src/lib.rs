@@ -10,6 +10,7 @@
 pub mod check;
 pub mod config;
 pub mod cover;
+pub mod date;
 pub mod epub;
 pub mod error;
 pub mod faq;
@@ -35,14 +36,14 @@ pub fn output_stem(book: &model::Book) -> String {
 }
 
 /// Builds the EPUB of a manuscript read from `dir`. `source_date_epoch` is
-/// the `SOURCE_DATE_EPOCH` variable when set (see [`epub::modified_time`]).
+/// the `SOURCE_DATE_EPOCH` variable when set (see [`date::source_time`]).
 pub fn build_epub(
     manuscript: &Manuscript,
     dir: &std::path::Path,
     source_date_epoch: Option<&str>,
 ) -> Result<epub::Epub> {
     let toc = toc::build(&manuscript.book, manuscript.config.toc_depth());
-    let modified = epub::modified_time(
+    let modified = date::source_time(
         source_date_epoch,
         manuscript.book.metadata.date.as_deref(),
         manuscript.newest_mtime,

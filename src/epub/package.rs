@@ -2,7 +2,7 @@
 //! metadata of EPUB Accessibility 1.1, the manifest and the spine.
 
 use super::xhtml::Facts;
-use super::{Layout, nav, timestamp, xml};
+use super::{Layout, nav, xml};
 use crate::error::Diagnostic;
 use crate::model::{Book, ChapterBody, Metadata};
 use std::path::Path;
@@ -257,7 +257,7 @@ pub fn document(
     element(
         "meta",
         " property=\"dcterms:modified\"",
-        &timestamp(modified),
+        &crate::date::iso8601(modified),
     );
     for mode in &a11y.modes {
         element("meta", " property=\"schema:accessMode\"", mode);

@@ -6,6 +6,7 @@
 
 pub mod fonts;
 pub mod layout;
+pub mod navigate;
 pub mod text;
 pub mod write;
 
@@ -15,6 +16,7 @@ use crate::model::Book;
 use crate::toc::Toc;
 use fonts::{FontFiles, Fonts};
 use layout::{Geometry, Quality};
+use navigate::{Navigation, Profile};
 use std::path::PathBuf;
 use text::Typesetter;
 use text::breaker::Params;
@@ -31,6 +33,14 @@ pub struct Options {
     pub indent: bool,
     /// The manuscript folder, to name files in warnings.
     pub source_dir: PathBuf,
+    /// Screen (outline, links) or print (boxes, no annotations).
+    pub profile: Profile,
+    /// The book's time in seconds since 1970, for the PDF's dates.
+    pub time: u64,
+    /// Bleed around the trimmed page, in points, for print.
+    pub bleed: f32,
+    /// Whether to draw crop marks, for print.
+    pub crop_marks: bool,
 }
 
 impl Default for Options {
@@ -40,6 +50,10 @@ impl Default for Options {
             geometry: Geometry::default(),
             indent: true,
             source_dir: PathBuf::new(),
+            profile: Profile::Screen,
+            time: 0,
+            bleed: 0.0,
+            crop_marks: false,
         }
     }
 }
@@ -68,7 +82,7 @@ pub struct Output {
 }
 
 /// Typesets the book into a PDF.
-pub fn pdf(book: &Book, _toc: &Toc, options: &Options) -> Result<Output, Error> {
+pub fn pdf(book: &Book, toc: &Toc, options: &Options) -> Result<Output, Error> {
     let fonts = Fonts::new(&options.fonts).map_err(|bad| {
         Error::new(
             "bad-font",
@@ -95,7 +109,16 @@ pub fn pdf(book: &Book, _toc: &Toc, options: &Options) -> Result<Output, Error> 
         params: Params::default(),
     };
     let laid = layout::layout(book, &mut typesetter, options);
-    let bytes = write::write(&laid.pages, &typesetter.fonts, &book.metadata)?;
+    let nav = Navigation {
+        toc,
+        metadata: &book.metadata,
+        labels: &laid.labels,
+        profile: options.profile,
+        time: options.time,
+        bleed: options.bleed,
+        crop_marks: options.crop_marks,
+    };
+    let bytes = write::write(&laid.pages, &typesetter.fonts, &nav)?;
     Ok(Output {
         bytes,
         quality: laid.quality,

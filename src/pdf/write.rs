@@ -6,9 +6,9 @@
 //! all its letters. Nothing here depends on the clock or on random numbers.
 
 use crate::error::Error;
-use crate::model::Metadata;
 use crate::pdf::fonts::{FaceId, Fonts};
 use crate::pdf::layout::{Item, Page};
+use crate::pdf::navigate::{self, Navigation};
 use allsorts::binary::read::ReadScope;
 use allsorts::font_data::FontData;
 use allsorts::subset::{CmapTarget, SubsetProfile, subset};
@@ -24,13 +24,9 @@ struct Embedded {
     remap: BTreeMap<u16, u16>,
 }
 
-/// Paints `pages` into a PDF.
-pub fn write(pages: &[Page], fonts: &Fonts<'_>, metadata: &Metadata) -> Result<Vec<u8>, Error> {
-    let mut doc = PdfDocument::new(&metadata.title);
-    doc.metadata.info.author = metadata.authors.join(", ");
-    doc.metadata.info.creator = "bindery".to_string();
-    doc.metadata.info.producer = "bindery".to_string();
-    doc.metadata.info.subject = metadata.description.clone().unwrap_or_default();
+/// Paints `pages` into a PDF and adds its navigation and metadata.
+pub fn write(pages: &[Page], fonts: &Fonts<'_>, nav: &Navigation<'_>) -> Result<Vec<u8>, Error> {
+    let mut doc = PdfDocument::new(&nav.metadata.title);
 
     let mut used: BTreeMap<FaceId, BTreeSet<u16>> = BTreeMap::new();
     for page in pages {
@@ -54,7 +50,7 @@ pub fn write(pages: &[Page], fonts: &Fonts<'_>, metadata: &Metadata) -> Result<V
     }
 
     let mut digest = Fnv::new();
-    digest.add(metadata.title.as_bytes());
+    digest.add(nav.metadata.title.as_bytes());
     let mut pdf_pages = Vec::with_capacity(pages.len());
     for page in pages {
         let ops = paint(page, fonts, &embedded, &mut digest);
@@ -74,6 +70,7 @@ pub fn write(pages: &[Page], fonts: &Fonts<'_>, metadata: &Metadata) -> Result<V
     };
     let mut warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&options, &mut warnings);
+    navigate::apply(&mut lo, pages, nav);
     lo.compress();
     // CFF fonts go in as OpenType font programs (/FontFile3 /OpenType),
     // which PDF 1.6 introduced; printpdf's header says 1.3.
@@ -201,6 +198,8 @@ fn paint(
                     items: vec![TextItem::GlyphIds(codepoints)],
                 });
             }
+            // Anchors and links are navigation, added after painting.
+            Item::Anchor { .. } | Item::Link { .. } => {}
             Item::Rule {
                 x,
                 y,

@@ -38,6 +38,27 @@ pub enum Item {
         /// The glyphs.
         run: Run,
     },
+    /// Where a chapter, heading, FAQ question or footnote starts: a link
+    /// target. `id` is the model's id for it.
+    Anchor {
+        /// The model's id.
+        id: String,
+        /// The top of the target, from the page's top.
+        y: f32,
+    },
+    /// A clickable area; (`x`, `y`) is its top-left corner.
+    Link {
+        /// Left edge.
+        x: f32,
+        /// Top edge.
+        y: f32,
+        /// Width.
+        width: f32,
+        /// Height.
+        height: f32,
+        /// Where the link goes.
+        target: LinkTarget,
+    },
     /// A horizontal rule.
     Rule {
         /// Left end.
@@ -49,6 +70,35 @@ pub enum Item {
         /// Thickness.
         thickness: f32,
     },
+}
+
+/// Where a link goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// An [`Item::Anchor`] of the book, by id.
+    Internal(String),
+    /// A URL outside the book.
+    External(String),
+}
+
+/// A range of pages numbered in one style, for the PDF's page labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LabelRange {
+    /// Index of the range's first page, counted from 0.
+    pub first_page: usize,
+    /// How the pages are numbered.
+    pub style: LabelStyle,
+    /// The number of the range's first page.
+    pub start: u32,
+}
+
+/// Page numbering styles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabelStyle {
+    /// i, ii, iii: front matter.
+    LowerRoman,
+    /// 1, 2, 3: the body.
+    Arabic,
 }
 
 /// How well the paragraphs were set: the quality report.
@@ -168,6 +218,8 @@ pub struct Laid {
     pub quality: Quality,
     /// Characters no face could draw, with their places.
     pub warnings: Vec<Diagnostic>,
+    /// Page numbering ranges, in page order.
+    pub labels: Vec<LabelRange>,
 }
 
 /// Lays the whole book out.
@@ -194,6 +246,11 @@ pub fn layout(book: &Book, typesetter: &mut Typesetter<'_>, options: &Options) -
         pages: flow.pages,
         quality: flow.quality,
         warnings: flow.warnings,
+        labels: vec![LabelRange {
+            first_page: 0,
+            style: LabelStyle::Arabic,
+            start: 1,
+        }],
     }
 }
 

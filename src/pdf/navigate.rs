@@ -1,0 +1,433 @@
+//! What a reader navigates by and what catalogues read, added to the painted
+//! document: named destinations, the nested outline (bookmarks) from the
+//! table of contents, link annotations, page labels, document info and XMP
+//! metadata; and for print, the trim and bleed boxes and crop marks.
+//!
+//! printpdf keeps bookmarks flat and page-level, so these are written
+//! straight into the lopdf document printpdf hands over before saving: the
+//! same objects a PDF reader looks for, placed exactly on the heading's line.
+
+use crate::model::Metadata;
+use crate::pdf::layout::{Item, LabelRange, LabelStyle, LinkTarget, Page};
+use crate::toc::{Toc, TocEntry};
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
+use std::collections::BTreeMap;
+
+/// What the PDF is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Profile {
+    /// Reading on screen: outline, links and named destinations.
+    #[default]
+    Screen,
+    /// A print shop or print-on-demand service: no annotations, links or
+    /// outline; trim and bleed boxes; crop marks when asked for.
+    Print,
+}
+
+/// Everything the navigation layer needs besides the pages.
+#[derive(Debug, Clone, Copy)]
+pub struct Navigation<'a> {
+    /// The contents, mirrored by the outline.
+    pub toc: &'a Toc,
+    /// Title, authors, language and the rest, for info and XMP.
+    pub metadata: &'a Metadata,
+    /// Page numbering ranges.
+    pub labels: &'a [LabelRange],
+    /// Screen or print.
+    pub profile: Profile,
+    /// The book's time in seconds since 1970 (see [`crate::date::source_time`]).
+    pub time: u64,
+    /// Bleed around the trimmed page, in points (print only).
+    pub bleed: f32,
+    /// Whether to draw crop marks outside the bleed (print only).
+    pub crop_marks: bool,
+}
+
+/// Room outside the bleed for crop marks, in points.
+const SLUG: f32 = 24.0;
+
+/// Adds navigation and metadata to `doc`, whose pages are `pages` in order.
+pub fn apply(doc: &mut Document, pages: &[Page], nav: &Navigation<'_>) {
+    let page_ids: Vec<ObjectId> = doc.get_pages().into_values().collect();
+    let mut catalog = Dictionary::new();
+    catalog.set("Lang", text(&nav.metadata.language));
+    let mut preferences = Dictionary::new();
+    preferences.set("DisplayDocTitle", true);
+    catalog.set("ViewerPreferences", preferences);
+    if !nav.labels.is_empty() {
+        catalog.set("PageLabels", page_labels(nav.labels));
+    }
+    let metadata = doc.add_object(Stream::new(
+        Dictionary::from_iter([("Type", "Metadata".into()), ("Subtype", "XML".into())]),
+        xmp(nav).into_bytes(),
+    ));
+    catalog.set("Metadata", metadata);
+    match nav.profile {
+        Profile::Screen => {
+            let anchors = anchors(pages, &page_ids);
+            add_links(doc, pages, &page_ids, &anchors);
+            let dests: Dictionary = anchors
+                .iter()
+                .map(|(id, dest)| (id.as_bytes().to_vec(), dest.array()))
+                .collect();
+            catalog.set("Dests", doc.add_object(dests));
+            if let Some(outline) = outline(doc, nav.toc, &anchors) {
+                catalog.set("Outlines", outline);
+                catalog.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+            }
+        }
+        Profile::Print => {
+            for (page, id) in pages.iter().zip(&page_ids) {
+                print_boxes(doc, *id, page, nav.bleed, nav.crop_marks);
+            }
+        }
+    }
+    if let Ok(root) = doc.catalog_mut() {
+        root.extend(&catalog);
+    }
+    set_info(doc, nav);
+}
+
+/// A place on a page that links and bookmarks jump to.
+#[derive(Debug, Clone, Copy)]
+struct Dest {
+    page: ObjectId,
+    /// Distance from the page's bottom, as PDF counts.
+    top: f32,
+}
+
+impl Dest {
+    /// `[page /XYZ null top null]`: the page scrolled to the place, zoom kept.
+    fn array(self) -> Object {
+        Object::Array(vec![
+            Object::Reference(self.page),
+            Object::Name(b"XYZ".to_vec()),
+            Object::Null,
+            Object::Real(self.top),
+            Object::Null,
+        ])
+    }
+}
+
+/// Every anchor of the book by id; the first placement wins.
+fn anchors(pages: &[Page], page_ids: &[ObjectId]) -> BTreeMap<String, Dest> {
+    let mut anchors = BTreeMap::new();
+    for (page, id) in pages.iter().zip(page_ids) {
+        for item in &page.items {
+            if let Item::Anchor { id: name, y } = item {
+                anchors.entry(name.clone()).or_insert(Dest {
+                    page: *id,
+                    top: page.height - y,
+                });
+            }
+        }
+    }
+    anchors
+}
+
+/// Turns link items into link annotations on their pages.
+fn add_links(
+    doc: &mut Document,
+    pages: &[Page],
+    page_ids: &[ObjectId],
+    anchors: &BTreeMap<String, Dest>,
+) {
+    for (page, page_id) in pages.iter().zip(page_ids) {
+        let mut annots = Vec::new();
+        for item in &page.items {
+            let Item::Link {
+                x,
+                y,
+                width,
+                height,
+                target,
+            } = item
+            else {
+                continue;
+            };
+            let mut link = Dictionary::from_iter([
+                ("Type", Object::Name(b"Annot".to_vec())),
+                ("Subtype", Object::Name(b"Link".to_vec())),
+                (
+                    "Rect",
+                    Object::Array(
+                        [*x, page.height - y - height, x + width, page.height - y]
+                            .into_iter()
+                            .map(Object::Real)
+                            .collect(),
+                    ),
+                ),
+                (
+                    "Border",
+                    Object::Array(vec![0.into(), 0.into(), 0.into()]),
+                ),
+                ("F", Object::Integer(4)),
+            ]);
+            match target {
+                LinkTarget::Internal(id) => match anchors.get(id) {
+                    Some(dest) => link.set("Dest", dest.array()),
+                    None => continue,
+                },
+                LinkTarget::External(url) => {
+                    let action = Dictionary::from_iter([
+                        ("S", Object::Name(b"URI".to_vec())),
+                        (
+                            "URI",
+                            Object::String(url.as_bytes().to_vec(), StringFormat::Literal),
+                        ),
+                    ]);
+                    link.set("A", action);
+                }
+            }
+            annots.push(Object::Reference(doc.add_object(link)));
+        }
+        if !annots.is_empty()
+            && let Ok(dict) = doc.get_dictionary_mut(*page_id)
+        {
+            dict.set("Annots", annots);
+        }
+    }
+}
+
+/// Builds the outline tree from the contents; entries whose anchor was not
+/// placed are left out with their children. Returns the outline root.
+fn outline(doc: &mut Document, toc: &Toc, anchors: &BTreeMap<String, Dest>) -> Option<ObjectId> {
+    let root = doc.new_object_id();
+    let kids = children(doc, root, &toc.entries, anchors);
+    let (first, last) = (kids.first()?, kids.last()?);
+    let dict = Dictionary::from_iter([
+        ("Type", Object::Name(b"Outlines".to_vec())),
+        ("First", Object::Reference(*first)),
+        ("Last", Object::Reference(*last)),
+        ("Count", Object::Integer(count(&kids))),
+    ]);
+    doc.objects.insert(root, Object::Dictionary(dict));
+    Some(root)
+}
+
+/// Writes the outline items for `entries` under `parent`, chained with
+/// `Prev`/`Next`, and returns their ids. Items with children show closed.
+fn children(
+    doc: &mut Document,
+    parent: ObjectId,
+    entries: &[TocEntry],
+    anchors: &BTreeMap<String, Dest>,
+) -> Vec<ObjectId> {
+    let placed: Vec<(&TocEntry, Dest)> = entries
+        .iter()
+        .filter_map(|e| anchors.get(&e.id).map(|d| (e, *d)))
+        .collect();
+    let ids: Vec<ObjectId> = placed.iter().map(|_| doc.new_object_id()).collect();
+    for (i, ((entry, dest), id)) in placed.iter().zip(&ids).enumerate() {
+        let mut item = Dictionary::from_iter([
+            ("Title", text(&entry.label())),
+            ("Parent", Object::Reference(parent)),
+            ("Dest", dest.array()),
+        ]);
+        if i > 0 {
+            item.set("Prev", Object::Reference(ids[i - 1]));
+        }
+        if let Some(next) = ids.get(i + 1) {
+            item.set("Next", Object::Reference(*next));
+        }
+        let kids = children(doc, *id, &entry.children, anchors);
+        if let (Some(first), Some(last)) = (kids.first(), kids.last()) {
+            item.set("First", Object::Reference(*first));
+            item.set("Last", Object::Reference(*last));
+            // A negative count shows the item closed.
+            item.set("Count", Object::Integer(-count(&kids)));
+        }
+        doc.objects.insert(*id, Object::Dictionary(item));
+    }
+    ids
+}
+
+fn count(ids: &[ObjectId]) -> i64 {
+    i64::try_from(ids.len()).unwrap_or(i64::MAX)
+}
+
+/// The catalog's `/PageLabels` number tree.
+fn page_labels(labels: &[LabelRange]) -> Dictionary {
+    let mut nums = Vec::new();
+    for range in labels {
+        let style: &[u8] = match range.style {
+            LabelStyle::LowerRoman => b"r",
+            LabelStyle::Arabic => b"D",
+        };
+        nums.push(Object::Integer(
+            i64::try_from(range.first_page).unwrap_or(0),
+        ));
+        nums.push(Object::Dictionary(Dictionary::from_iter([
+            ("S", Object::Name(style.to_vec())),
+            ("St", Object::Integer(i64::from(range.start))),
+        ])));
+    }
+    Dictionary::from_iter([("Nums", Object::Array(nums))])
+}
+
+/// Grows the page by the bleed (and room for crop marks), moves the content
+/// to the middle, and records the trim and bleed boxes.
+fn print_boxes(doc: &mut Document, page_id: ObjectId, page: &Page, bleed: f32, crop_marks: bool) {
+    let slug = if crop_marks { SLUG } else { 0.0 };
+    let offset = bleed + slug;
+    let (w, h) = (page.width, page.height);
+    let rect = |x0: f32, y0: f32, x1: f32, y1: f32| {
+        Object::Array([x0, y0, x1, y1].into_iter().map(Object::Real).collect())
+    };
+    let mut before = format!("q 1 0 0 1 {offset} {offset} cm\n");
+    if offset == 0.0 {
+        before = "q\n".to_string();
+    }
+    let mut after = "Q\n".to_string();
+    if crop_marks {
+        after.push_str(&crop_mark_ops(w, h, bleed, offset));
+    }
+    let before = doc.add_object(Stream::new(Dictionary::new(), before.into_bytes()));
+    let after = doc.add_object(Stream::new(Dictionary::new(), after.into_bytes()));
+    let Ok(dict) = doc.get_dictionary_mut(page_id) else {
+        return;
+    };
+    let contents = match dict.get(b"Contents") {
+        Ok(Object::Array(parts)) => parts.clone(),
+        Ok(other) => vec![other.clone()],
+        Err(_) => Vec::new(),
+    };
+    let mut all = vec![Object::Reference(before)];
+    all.extend(contents);
+    all.push(Object::Reference(after));
+    dict.set("Contents", all);
+    dict.set("MediaBox", rect(0.0, 0.0, w + 2.0 * offset, h + 2.0 * offset));
+    dict.set(
+        "BleedBox",
+        rect(slug, slug, w + 2.0 * bleed + slug, h + 2.0 * bleed + slug),
+    );
+    dict.set("TrimBox", rect(offset, offset, w + offset, h + offset));
+    dict.remove(b"CropBox");
+    dict.remove(b"Annots");
+}
+
+/// Thin registration-colour lines at the four trim corners, outside the bleed.
+fn crop_mark_ops(w: f32, h: f32, bleed: f32, offset: f32) -> String {
+    let gap = bleed + 3.0;
+    let len = SLUG - 6.0;
+    let mut ops = String::from("q 0.25 w 1 1 1 1 K\n");
+    for (cx, sx) in [(offset, -1.0), (offset + w, 1.0)] {
+        for (cy, sy) in [(offset, -1.0), (offset + h, 1.0)] {
+            // Horizontal mark beside the corner, vertical mark above or below it.
+            let (x0, x1) = (cx + sx * gap, cx + sx * (gap + len));
+            ops.push_str(&format!("{x0} {cy} m {x1} {cy} l S\n"));
+            let (y0, y1) = (cy + sy * gap, cy + sy * (gap + len));
+            ops.push_str(&format!("{cx} {y0} m {cx} {y1} l S\n"));
+        }
+    }
+    ops.push_str("Q\n");
+    ops
+}
+
+/// Replaces the document information dictionary.
+fn set_info(doc: &mut Document, nav: &Navigation<'_>) {
+    let meta = nav.metadata;
+    let date = crate::date::pdf(nav.time);
+    let mut info = Dictionary::from_iter([
+        ("Title", text(&meta.title)),
+        ("Creator", text("bindery")),
+        ("Producer", text(&producer())),
+        ("CreationDate", text(&date)),
+        ("ModDate", text(&date)),
+    ]);
+    if !meta.authors.is_empty() {
+        info.set("Author", text(&meta.authors.join(", ")));
+    }
+    if let Some(description) = &meta.description {
+        info.set("Subject", text(description));
+    }
+    if let Some(subtitle) = &meta.subtitle {
+        info.set("Keywords", text(subtitle));
+    }
+    let id = doc.add_object(info);
+    doc.trailer.set("Info", id);
+}
+
+fn producer() -> String {
+    format!("bindery {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// A PDF text string: ASCII as is, anything else as UTF-16BE with a BOM.
+fn text(value: &str) -> Object {
+    if value.is_ascii() {
+        return Object::String(value.as_bytes().to_vec(), StringFormat::Literal);
+    }
+    let mut bytes = vec![0xfe, 0xff];
+    for unit in value.encode_utf16() {
+        bytes.extend(unit.to_be_bytes());
+    }
+    Object::String(bytes, StringFormat::Hexadecimal)
+}
+
+/// The XMP packet: Dublin Core and PDF properties, as catalogues read them.
+fn xmp(nav: &Navigation<'_>) -> String {
+    let meta = nav.metadata;
+    let esc = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let date = crate::date::iso8601(nav.time);
+    let mut dc = format!(
+        "<dc:format>application/pdf</dc:format>\n\
+         <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li></rdf:Alt></dc:title>\n\
+         <dc:language><rdf:Bag><rdf:li>{}</rdf:li></rdf:Bag></dc:language>\n",
+        esc(&meta.title),
+        esc(&meta.language)
+    );
+    if !meta.authors.is_empty() {
+        let authors: String = meta
+            .authors
+            .iter()
+            .map(|a| format!("<rdf:li>{}</rdf:li>", esc(a)))
+            .collect();
+        dc.push_str(&format!("<dc:creator><rdf:Seq>{authors}</rdf:Seq></dc:creator>\n"));
+    }
+    if let Some(description) = &meta.description {
+        dc.push_str(&format!(
+            "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li></rdf:Alt></dc:description>\n",
+            esc(description)
+        ));
+    }
+    if let Some(rights) = &meta.rights {
+        dc.push_str(&format!(
+            "<dc:rights><rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li></rdf:Alt></dc:rights>\n",
+            esc(rights)
+        ));
+    }
+    if let Some(publisher) = &meta.publisher {
+        dc.push_str(&format!(
+            "<dc:publisher><rdf:Bag><rdf:li>{}</rdf:li></rdf:Bag></dc:publisher>\n",
+            esc(publisher)
+        ));
+    }
+    if let Some(identifier) = &meta.identifier {
+        dc.push_str(&format!("<dc:identifier>{}</dc:identifier>\n", esc(identifier)));
+    }
+    format!(
+        "<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n\
+         <x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n\
+         <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n\
+         <rdf:Description rdf:about=\"\" \
+         xmlns:dc=\"http://purl.org/dc/elements/1.1/\" \
+         xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" \
+         xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n\
+         {dc}\
+         <xmp:CreateDate>{date}</xmp:CreateDate>\n\
+         <xmp:ModifyDate>{date}</xmp:ModifyDate>\n\
+         <xmp:MetadataDate>{date}</xmp:MetadataDate>\n\
+         <xmp:CreatorTool>bindery</xmp:CreatorTool>\n\
+         <pdf:Producer>{}</pdf:Producer>\n\
+         </rdf:Description>\n\
+         </rdf:RDF>\n\
+         </x:xmpmeta>\n\
+         <?xpacket end=\"w\"?>",
+        producer()
+    )
+}
