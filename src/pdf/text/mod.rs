@@ -355,8 +355,8 @@ impl Typesetter<'_> {
                 let points = shaped.hyphenation.get_or_init(|| {
                     hyphenator
                         .points(&text[range.clone()])
-                        .iter()
-                        .filter_map(|&p| {
+                        .into_iter()
+                        .filter_map(|p| {
                             // A point inside a ligature has no glyph boundary: skip it.
                             shaped.glyphs.iter().position(|g| g.cluster as usize == p)
                         })
