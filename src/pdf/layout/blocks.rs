@@ -7,7 +7,7 @@ use crate::model::{
     Table, TaskState,
 };
 use crate::pdf::fonts::Style;
-use crate::pdf::text::{Align, Measure, Span};
+use crate::pdf::text::{Align, Measure, Paragraph, Span};
 
 /// Where a block is set: its left edge and width, and its font size.
 #[derive(Debug, Clone, Copy)]
@@ -197,10 +197,37 @@ impl Flow<'_, '_> {
             align,
             verbatim: false,
         };
-        let set = self.ts.set(s, &measure);
+        let mut set = self.ts.set(s, &measure);
+        if align == Align::Center && set.lines.len() > 1 {
+            set = self.balance(s, measure, set);
+        }
         self.missing(&set.missing, pos);
         let leading = self.geometry.leading * size / self.geometry.size;
         self.place(&set.lines, frame.x, size, leading);
+    }
+
+    /// Sets centred text as narrow as it goes without taking more lines,
+    /// so a title's lines come out even instead of a full line and a word.
+    fn balance(&mut self, s: &[Span], measure: Measure, set: Paragraph) -> Paragraph {
+        let lines = set.lines.len();
+        let (mut narrow, mut wide) = (measure.width / 3.0, measure.width);
+        let mut best = set;
+        for _ in 0..10 {
+            let width = (narrow + wide) / 2.0;
+            let trial = self.ts.set(s, &Measure { width, ..measure });
+            if trial.lines.len() == lines && trial.lines.iter().all(|l| !l.overfull) {
+                wide = width;
+                best = trial;
+            } else {
+                narrow = width;
+            }
+        }
+        // The lines were centred on the narrower measure: centre them on the full one.
+        let shift = (measure.width - wide) / 2.0;
+        for run in best.lines.iter_mut().flat_map(|l| l.runs.iter_mut()) {
+            run.x += shift;
+        }
+        best
     }
 
     fn list(&mut self, list: &List, frame: Frame, pos: Pos) {

@@ -43,27 +43,11 @@ impl Hyphenator {
 
     /// Byte offsets in `word` where a hyphen may go. `word` is a run of text
     /// between spaces and may carry punctuation around its letters.
-    pub fn points(&mut self, word: &str) -> &[usize] {
+    pub fn points(&mut self, word: &str) -> Vec<usize> {
         // Short words need no look-up: they are never hyphenated.
         if word.len() < WORD_MIN || self.lang.is_none() {
-            return &[];
-        }
-        let index = match self.cache.get(word) {
-            Some(&index) => index,
-            None => {
-                let points = self.compute(word);
-                self.points.push(points);
-                self.cache.insert(word.to_string(), self.points.len() - 1);
-                self.points.len() - 1
-            }
-        };
-        &self.points[index]
-    }
-
-    fn compute(&self, word: &str) -> Vec<usize> {
-        let Some(lang) = self.lang else {
             return Vec::new();
-        };
+        }
         // Strip punctuation around the letters ("‘word,”"); what is left must
         // be letters only: no hyphen, digit, slash, dot or at-sign, which is
         // what URLs, code, numbers and compounds written with a hyphen have.
@@ -83,8 +67,26 @@ impl Hyphenator {
         if !core.chars().all(char::is_alphabetic) || core.chars().count() < WORD_MIN {
             return Vec::new();
         }
+        // "word", "word," and "“word" share their letters' hyphenation.
+        let index = match self.cache.get(core) {
+            Some(&index) => index,
+            None => {
+                let points = self.compute(core);
+                self.points.push(points);
+                self.cache.insert(core.to_string(), self.points.len() - 1);
+                self.points.len() - 1
+            }
+        };
+        self.points[index].iter().map(|p| p + core_start).collect()
+    }
+
+    /// Hyphenation points of a word of letters only.
+    fn compute(&self, core: &str) -> Vec<usize> {
+        let Some(lang) = self.lang else {
+            return Vec::new();
+        };
         let mut points = Vec::new();
-        let mut offset = core_start;
+        let mut offset = 0;
         let mut syllables = hypher::hyphenate_bounded(core, lang, LEFT_MIN, RIGHT_MIN).peekable();
         while let Some(syllable) = syllables.next() {
             offset += syllable.len();
@@ -103,7 +105,7 @@ mod tests {
     fn split(h: &mut Hyphenator, word: &str) -> String {
         let mut out = String::new();
         let mut last = 0;
-        for &p in h.points(word) {
+        for p in h.points(word) {
             out.push_str(&word[last..p]);
             out.push('-');
             last = p;
@@ -124,7 +126,7 @@ mod tests {
     fn fragments_respect_the_minimum_lengths() {
         let mut h = Hyphenator::new("en");
         for word in ["another", "eastern", "emerging", "uniform"] {
-            let points = h.points(word).to_vec();
+            let points = h.points(word);
             for p in points {
                 assert!(word[..p].chars().count() >= LEFT_MIN, "{word}");
                 assert!(word[p..].chars().count() >= RIGHT_MIN, "{word}");
