@@ -185,10 +185,8 @@ fn pdf(cli: &Cli, manuscript: &Manuscript, stats: bool) -> Result<(), Error> {
             *slot = bytes.into();
         }
     }
-    let options =
-        bindery::pdf::Options::from_config(&manuscript.config.pdf, fonts, cli.manuscript.clone());
-    let toc = bindery::toc::build(&manuscript.book, manuscript.config.toc_depth());
-    let output = bindery::pdf::pdf(&manuscript.book, &toc, &options)?;
+    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+    let output = bindery::build_pdf(manuscript, &cli.manuscript, fonts, epoch.as_deref())?;
     let path = cli
         .out
         .join(format!("{}.pdf", bindery::output_stem(&manuscript.book)));

@@ -43,16 +43,34 @@ pub fn build_epub(
     source_date_epoch: Option<&str>,
 ) -> Result<epub::Epub> {
     let toc = toc::build(&manuscript.book, manuscript.config.toc_depth());
-    let modified = date::source_time(
-        source_date_epoch,
-        manuscript.book.metadata.date.as_deref(),
-        manuscript.newest_mtime,
-    )?;
     let options = epub::EpubOptions {
-        modified,
+        modified: book_time(manuscript, source_date_epoch)?,
         manuscript: dir.to_path_buf(),
     };
     epub::epub(&manuscript.book, &toc, &manuscript.assets, &options)
+}
+
+/// Typesets the PDF of a manuscript read from `dir`, in the given fonts.
+/// `source_date_epoch` is as for [`build_epub`].
+pub fn build_pdf(
+    manuscript: &Manuscript,
+    dir: &std::path::Path,
+    fonts: pdf::fonts::FontFiles,
+    source_date_epoch: Option<&str>,
+) -> Result<pdf::Output> {
+    let toc = toc::build(&manuscript.book, manuscript.config.toc_depth());
+    let mut options = pdf::Options::from_config(&manuscript.config.pdf, fonts, dir.to_path_buf());
+    options.time = book_time(manuscript, source_date_epoch)?;
+    pdf::pdf(&manuscript.book, &toc, &options)
+}
+
+/// The book's one clock (see [`date::source_time`]).
+fn book_time(manuscript: &Manuscript, source_date_epoch: Option<&str>) -> Result<u64> {
+    date::source_time(
+        source_date_epoch,
+        manuscript.book.metadata.date.as_deref(),
+        manuscript.newest_mtime,
+    )
 }
 
 /// The model and its contents as pretty JSON, for `bindery dump`.

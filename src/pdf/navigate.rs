@@ -157,10 +157,7 @@ fn add_links(
                             .collect(),
                     ),
                 ),
-                (
-                    "Border",
-                    Object::Array(vec![0.into(), 0.into(), 0.into()]),
-                ),
+                ("Border", Object::Array(vec![0.into(), 0.into(), 0.into()])),
                 ("F", Object::Integer(4)),
             ]);
             match target {
@@ -296,7 +293,10 @@ fn print_boxes(doc: &mut Document, page_id: ObjectId, page: &Page, bleed: f32, c
     all.extend(contents);
     all.push(Object::Reference(after));
     dict.set("Contents", all);
-    dict.set("MediaBox", rect(0.0, 0.0, w + 2.0 * offset, h + 2.0 * offset));
+    dict.set(
+        "MediaBox",
+        rect(0.0, 0.0, w + 2.0 * offset, h + 2.0 * offset),
+    );
     dict.set(
         "BleedBox",
         rect(slug, slug, w + 2.0 * bleed + slug, h + 2.0 * bleed + slug),
@@ -387,7 +387,9 @@ fn xmp(nav: &Navigation<'_>) -> String {
             .iter()
             .map(|a| format!("<rdf:li>{}</rdf:li>", esc(a)))
             .collect();
-        dc.push_str(&format!("<dc:creator><rdf:Seq>{authors}</rdf:Seq></dc:creator>\n"));
+        dc.push_str(&format!(
+            "<dc:creator><rdf:Seq>{authors}</rdf:Seq></dc:creator>\n"
+        ));
     }
     if let Some(description) = &meta.description {
         dc.push_str(&format!(
@@ -408,7 +410,10 @@ fn xmp(nav: &Navigation<'_>) -> String {
         ));
     }
     if let Some(identifier) = &meta.identifier {
-        dc.push_str(&format!("<dc:identifier>{}</dc:identifier>\n", esc(identifier)));
+        dc.push_str(&format!(
+            "<dc:identifier>{}</dc:identifier>\n",
+            esc(identifier)
+        ));
     }
     format!(
         "<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n\
@@ -430,4 +435,234 @@ fn xmp(nav: &Navigation<'_>) -> String {
          <?xpacket end=\"w\"?>",
         producer()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::toc::TocKind;
+    use printpdf::{Mm, PdfDocument, PdfPage, PdfSaveOptions, Pt};
+
+    fn page(items: Vec<Item>) -> Page {
+        Page {
+            width: 432.0,
+            height: 648.0,
+            items,
+        }
+    }
+
+    fn entry(id: &str, title: &str, children: Vec<TocEntry>) -> TocEntry {
+        TocEntry {
+            kind: TocKind::Chapter,
+            title: title.to_string(),
+            chapter: 0,
+            id: id.to_string(),
+            children,
+        }
+    }
+
+    /// A three-page document: a contents page linking to two chapters, the
+    /// second with a section and a link out of the book.
+    fn build(profile: Profile) -> Document {
+        let pages = vec![
+            page(vec![Item::Link {
+                x: 54.0,
+                y: 100.0,
+                width: 300.0,
+                height: 12.0,
+                target: LinkTarget::Internal("two".to_string()),
+            }]),
+            page(vec![Item::Anchor {
+                id: "one".to_string(),
+                y: 200.0,
+            }]),
+            page(vec![
+                Item::Anchor {
+                    id: "two".to_string(),
+                    y: 200.0,
+                },
+                Item::Anchor {
+                    id: "two-a".to_string(),
+                    y: 400.0,
+                },
+                Item::Link {
+                    x: 54.0,
+                    y: 500.0,
+                    width: 100.0,
+                    height: 12.0,
+                    target: LinkTarget::External("https://example.org/".to_string()),
+                },
+            ]),
+        ];
+        let toc = Toc {
+            entries: vec![
+                entry("one", "Chapter One", Vec::new()),
+                entry(
+                    "two",
+                    "Chapter Two – Ünïcode",
+                    vec![entry("two-a", "Section", Vec::new())],
+                ),
+                entry("never-placed", "Missing", Vec::new()),
+            ],
+        };
+        let metadata = Metadata {
+            title: "T".to_string(),
+            language: "en".to_string(),
+            authors: vec!["A. Writer".to_string()],
+            ..Metadata::default()
+        };
+        let labels = [
+            LabelRange {
+                first_page: 0,
+                style: LabelStyle::LowerRoman,
+                start: 1,
+            },
+            LabelRange {
+                first_page: 1,
+                style: LabelStyle::Arabic,
+                start: 1,
+            },
+        ];
+        let nav = Navigation {
+            toc: &toc,
+            metadata: &metadata,
+            labels: &labels,
+            profile,
+            time: 1_764_028_800,
+            bleed: 9.0,
+            crop_marks: true,
+        };
+        let mut doc = PdfDocument::new("T");
+        doc.pages = pages
+            .iter()
+            .map(|p| PdfPage::new(Mm::from(Pt(p.width)), Mm::from(Pt(p.height)), Vec::new()))
+            .collect();
+        let mut warnings = Vec::new();
+        let mut lo = doc.to_lopdf_document(&PdfSaveOptions::default(), &mut warnings);
+        apply(&mut lo, &pages, &nav);
+        let mut bytes = Vec::new();
+        lo.save_to(&mut bytes).unwrap();
+        Document::load_mem(&bytes).unwrap()
+    }
+
+    fn dict(doc: &Document, object: &Object) -> Dictionary {
+        match object {
+            Object::Reference(id) => doc.get_dictionary(*id).unwrap().clone(),
+            Object::Dictionary(d) => d.clone(),
+            other => panic!("not a dictionary: {other:?}"),
+        }
+    }
+
+    fn dest_page(doc: &Document, dest: &Object) -> u32 {
+        let target = dest.as_array().unwrap()[0].as_reference().unwrap();
+        let pages = doc.get_pages();
+        *pages.iter().find(|(_, id)| **id == target).unwrap().0
+    }
+
+    #[test]
+    fn the_outline_mirrors_the_contents_and_lands_on_the_anchors() {
+        let doc = build(Profile::Screen);
+        let catalog = doc.catalog().unwrap().clone();
+        let outlines = dict(&doc, catalog.get(b"Outlines").unwrap());
+        assert_eq!(outlines.get(b"Count").unwrap().as_i64().unwrap(), 2);
+        let first = dict(&doc, outlines.get(b"First").unwrap());
+        assert_eq!(
+            first.get(b"Title").unwrap().as_str().unwrap(),
+            b"Chapter One"
+        );
+        assert_eq!(dest_page(&doc, first.get(b"Dest").unwrap()), 2);
+        let second = dict(&doc, first.get(b"Next").unwrap());
+        assert_eq!(dest_page(&doc, second.get(b"Dest").unwrap()), 3);
+        assert_eq!(second.get(b"Count").unwrap().as_i64().unwrap(), -1);
+        let title = second.get(b"Title").unwrap().as_str().unwrap();
+        assert_eq!(&title[..2], &[0xfe, 0xff], "non-ASCII titles are UTF-16");
+        let section = dict(&doc, second.get(b"First").unwrap());
+        let top = section.get(b"Dest").unwrap().as_array().unwrap()[3].clone();
+        assert_eq!(top.as_float().unwrap(), 648.0 - 400.0);
+        assert!(
+            second.get(b"Next").is_err(),
+            "the unplaced entry is left out"
+        );
+    }
+
+    #[test]
+    fn links_jump_to_anchors_and_urls() {
+        let doc = build(Profile::Screen);
+        let pages = doc.get_pages();
+        let first = doc.get_dictionary(pages[&1]).unwrap();
+        let annots = first.get(b"Annots").unwrap().as_array().unwrap();
+        let link = dict(&doc, &annots[0]);
+        assert_eq!(link.get(b"Subtype").unwrap().as_name().unwrap(), b"Link");
+        assert_eq!(dest_page(&doc, link.get(b"Dest").unwrap()), 3);
+        let third = doc.get_dictionary(pages[&3]).unwrap();
+        let annots = third.get(b"Annots").unwrap().as_array().unwrap();
+        let action = dict(&doc, dict(&doc, &annots[0]).get(b"A").unwrap());
+        assert_eq!(
+            action.get(b"URI").unwrap().as_str().unwrap(),
+            b"https://example.org/"
+        );
+        let catalog = doc.catalog().unwrap();
+        let dests = dict(&doc, catalog.get(b"Dests").unwrap());
+        assert!(dests.has(b"two-a"));
+    }
+
+    #[test]
+    fn labels_metadata_and_dates_are_written() {
+        let doc = build(Profile::Screen);
+        let catalog = doc.catalog().unwrap().clone();
+        let labels = dict(&doc, catalog.get(b"PageLabels").unwrap());
+        let nums = labels.get(b"Nums").unwrap().as_array().unwrap();
+        assert_eq!(nums.len(), 4);
+        assert_eq!(
+            dict(&doc, &nums[1]).get(b"S").unwrap().as_name().unwrap(),
+            b"r"
+        );
+        let info = dict(&doc, doc.trailer.get(b"Info").unwrap());
+        assert_eq!(
+            info.get(b"CreationDate").unwrap().as_str().unwrap(),
+            b"D:20251125000000Z"
+        );
+        assert_eq!(info.get(b"Author").unwrap().as_str().unwrap(), b"A. Writer");
+        let xmp = doc
+            .get_object(catalog.get(b"Metadata").unwrap().as_reference().unwrap())
+            .unwrap()
+            .as_stream()
+            .unwrap()
+            .content
+            .clone();
+        let xmp = String::from_utf8(xmp).unwrap();
+        assert!(xmp.contains("<rdf:li>A. Writer</rdf:li>"), "{xmp}");
+        assert!(xmp.contains("2025-11-25T00:00:00Z"), "{xmp}");
+    }
+
+    #[test]
+    fn print_has_boxes_and_no_navigation() {
+        let doc = build(Profile::Print);
+        let catalog = doc.catalog().unwrap();
+        assert!(catalog.get(b"Outlines").is_err());
+        assert!(catalog.get(b"Dests").is_err());
+        for id in doc.get_pages().values() {
+            let page = doc.get_dictionary(*id).unwrap();
+            assert!(page.get(b"Annots").is_err());
+            let boxed = |name: &[u8]| -> Vec<f32> {
+                page.get(name)
+                    .unwrap()
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_float().unwrap())
+                    .collect()
+            };
+            let offset = 9.0 + SLUG;
+            assert_eq!(
+                boxed(b"TrimBox"),
+                [offset, offset, 432.0 + offset, 648.0 + offset]
+            );
+            assert_eq!(
+                boxed(b"MediaBox"),
+                [0.0, 0.0, 432.0 + 2.0 * offset, 648.0 + 2.0 * offset]
+            );
+            assert_eq!(boxed(b"BleedBox")[0], SLUG);
+        }
+    }
 }
