@@ -1,6 +1,7 @@
 //! The command line: each subcommand is a few lines calling the library.
 
 use bindery::error::Severity;
+use bindery::pdf::fonts::FontFiles;
 use bindery::{Diagnostic, Error, Manuscript};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
@@ -162,7 +163,8 @@ fn build(cli: &Cli) -> Result<ExitCode, Error> {
 /// Builds the EPUB and writes it to `<out>/<stem>.epub`.
 fn write_epub(cli: &Cli, manuscript: &Manuscript) -> Result<(), Error> {
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
-    let epub = bindery::build_epub(manuscript, &cli.manuscript, epoch.as_deref())?;
+    let fonts = font_files(cli, manuscript)?;
+    let epub = bindery::build_epub(manuscript, &cli.manuscript, &fonts, epoch.as_deref())?;
     let path = cli
         .out
         .join(format!("{}.epub", bindery::output_stem(&manuscript.book)));
@@ -174,9 +176,9 @@ fn write_epub(cli: &Cli, manuscript: &Manuscript) -> Result<(), Error> {
     Ok(())
 }
 
-/// Typesets the PDF into `<out>/<stem>.pdf`, reading the fonts book.toml names.
-fn pdf(cli: &Cli, manuscript: &Manuscript, stats: bool) -> Result<(), Error> {
-    let mut fonts = bindery::pdf::fonts::FontFiles::default();
+/// The book's fonts: the built-in faces, replaced by the files book.toml names.
+fn font_files(cli: &Cli, manuscript: &Manuscript) -> Result<FontFiles, Error> {
+    let mut fonts = FontFiles::default();
     let paths = manuscript.config.pdf.fonts.in_order();
     for (slot, path) in fonts.faces.iter_mut().zip(paths) {
         if let Some(path) = path {
@@ -185,6 +187,12 @@ fn pdf(cli: &Cli, manuscript: &Manuscript, stats: bool) -> Result<(), Error> {
             *slot = bytes.into();
         }
     }
+    Ok(fonts)
+}
+
+/// Typesets the PDF into `<out>/<stem>.pdf`.
+fn pdf(cli: &Cli, manuscript: &Manuscript, stats: bool) -> Result<(), Error> {
+    let fonts = font_files(cli, manuscript)?;
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
     let output = bindery::build_pdf(manuscript, &cli.manuscript, fonts, epoch.as_deref())?;
     let path = cli

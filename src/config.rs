@@ -64,7 +64,13 @@ pub struct Config {
 /// The `[epub]` table of `book.toml`.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct EpubConfig {}
+pub struct EpubConfig {
+    /// Carry the book's fonts (the `[pdf]` fonts, by default the built-in
+    /// ones) in the EPUB and name them in its style sheet. Default: `false`,
+    /// so the reader's own font applies. Readers can still choose another.
+    #[serde(default)]
+    pub embed_fonts: bool,
+}
 
 /// The `[pdf]` table of `book.toml`.
 ///

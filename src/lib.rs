@@ -35,17 +35,41 @@ pub fn output_stem(book: &model::Book) -> String {
     stem.strip_prefix("s-").map(str::to_string).unwrap_or(stem)
 }
 
-/// Builds the EPUB of a manuscript read from `dir`. `source_date_epoch` is
-/// the `SOURCE_DATE_EPOCH` variable when set (see [`date::source_time`]).
+/// Builds the EPUB of a manuscript read from `dir`. `fonts` are embedded when
+/// `[epub] embed-fonts` asks for it. `source_date_epoch` is the
+/// `SOURCE_DATE_EPOCH` variable when set (see [`date::source_time`]).
 pub fn build_epub(
     manuscript: &Manuscript,
     dir: &std::path::Path,
+    fonts: &pdf::fonts::FontFiles,
     source_date_epoch: Option<&str>,
 ) -> Result<epub::Epub> {
+    use epub::{EmbeddedFont, FontRole};
     let toc = toc::build(&manuscript.book, manuscript.config.toc_depth());
+    let roles = [
+        FontRole::Regular,
+        FontRole::Italic,
+        FontRole::Bold,
+        FontRole::BoldItalic,
+        FontRole::Mono,
+    ];
+    let fonts = if manuscript.config.epub.embed_fonts {
+        // The faces in their `FontFiles` order; the fallback face stays out.
+        roles
+            .into_iter()
+            .zip(&fonts.faces)
+            .map(|(role, bytes)| EmbeddedFont {
+                role,
+                bytes: bytes.to_vec(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let options = epub::EpubOptions {
         modified: book_time(manuscript, source_date_epoch)?,
         manuscript: dir.to_path_buf(),
+        fonts,
     };
     epub::epub(&manuscript.book, &toc, &manuscript.assets, &options)
 }

@@ -6,6 +6,7 @@
 
 use bindery::epub::Epub;
 use bindery::error::Diagnostic;
+use bindery::pdf::fonts::FontFiles;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -31,7 +32,8 @@ fn fixture_dir() -> PathBuf {
 /// Builds the EPUB of a manuscript folder with a fixed clock.
 fn build(dir: &Path) -> Epub {
     let manuscript = bindery::load(dir).unwrap_or_else(|e| panic!("{e}"));
-    bindery::build_epub(&manuscript, dir, Some("1764028800")).unwrap_or_else(|e| panic!("{e}"))
+    bindery::build_epub(&manuscript, dir, &FontFiles::default(), Some("1764028800"))
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The files of a zip archive by name, in archive order.
@@ -396,13 +398,15 @@ fn rebuilding_gives_identical_bytes() {
 fn the_clock_comes_from_source_date_epoch() {
     let dir = fixture_dir();
     let manuscript = bindery::load(&dir).unwrap_or_else(|e| panic!("{e}"));
-    let epub = bindery::build_epub(&manuscript, &dir, Some("0")).expect("an EPUB");
+    let epub =
+        bindery::build_epub(&manuscript, &dir, &FontFiles::default(), Some("0")).expect("an EPUB");
     let package = Book::open(&epub.bytes).text("EPUB/package.opf");
     assert!(
         package.contains(">1970-01-01T00:00:00Z</meta>"),
         "{package}"
     );
-    let epub = bindery::build_epub(&manuscript, &dir, None).expect("an EPUB");
+    let epub =
+        bindery::build_epub(&manuscript, &dir, &FontFiles::default(), None).expect("an EPUB");
     let package = Book::open(&epub.bytes).text("EPUB/package.opf");
     assert!(
         package.contains(">2026-11-25T00:00:00Z</meta>"),
@@ -637,4 +641,32 @@ fn the_command_line_writes_the_epub() {
     let written = std::fs::read(out.path().join("every-construct-its-markup.epub"))
         .expect("the EPUB is written");
     assert!(written == build(&fixture_dir()).bytes);
+}
+
+#[test]
+fn embedded_fonts_are_in_the_manifest_and_the_style_sheet() {
+    let fixture = Book::open(&build(&fixture_dir()).bytes);
+    let package = fixture.text("EPUB/package.opf");
+    let css = fixture.text("EPUB/style.css");
+    for file in [
+        "serif-regular.otf",
+        "serif-italic.otf",
+        "serif-bold.otf",
+        "serif-bold-italic.otf",
+        "mono.ttf",
+    ] {
+        assert!(
+            package.contains(&format!("href=\"fonts/{file}\"")),
+            "{file} is not in the manifest:\n{package}"
+        );
+        assert!(
+            css.contains(&format!("url(\"fonts/{file}\")")),
+            "{file} has no @font-face"
+        );
+        assert!(fixture.files[&format!("EPUB/fonts/{file}")].len() > 10_000);
+    }
+    assert!(package.contains("media-type=\"font/otf\""));
+    let sample = Book::open(&build(&sample_dir()).bytes);
+    assert!(!sample.text("EPUB/package.opf").contains("fonts/"));
+    assert!(!sample.text("EPUB/style.css").contains("@font-face"));
 }

@@ -32,6 +32,92 @@ pub struct EpubOptions {
     /// The manuscript folder, used only to name files in warnings the way the
     /// loader does.
     pub manuscript: PathBuf,
+    /// Fonts to carry in the EPUB; none leaves the choice to the reader.
+    pub fonts: Vec<EmbeddedFont>,
+}
+
+/// A font file carried in the EPUB and named in its style sheet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmbeddedFont {
+    /// What the font sets.
+    pub role: FontRole,
+    /// The font file's bytes (TrueType, OpenType, WOFF or WOFF2).
+    pub bytes: Vec<u8>,
+}
+
+/// The faces an EPUB can carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FontRole {
+    /// Upright text.
+    Regular,
+    /// Emphasis.
+    Italic,
+    /// Strong emphasis and headings.
+    Bold,
+    /// Both.
+    BoldItalic,
+    /// Code.
+    Mono,
+}
+
+impl EmbeddedFont {
+    /// The file's media type and extension, from its first bytes.
+    pub(crate) fn kind(&self) -> (&'static str, &'static str) {
+        match self.bytes.get(..4) {
+            Some(b"OTTO") => ("font/otf", "otf"),
+            Some(b"wOFF") => ("font/woff", "woff"),
+            Some(b"wOF2") => ("font/woff2", "woff2"),
+            _ => ("font/ttf", "ttf"),
+        }
+    }
+
+    /// The file's name inside the EPUB's package folder.
+    pub(crate) fn href(&self) -> String {
+        let name = match self.role {
+            FontRole::Regular => "serif-regular",
+            FontRole::Italic => "serif-italic",
+            FontRole::Bold => "serif-bold",
+            FontRole::BoldItalic => "serif-bold-italic",
+            FontRole::Mono => "mono",
+        };
+        format!("fonts/{name}.{}", self.kind().1)
+    }
+
+    /// The `@font-face` rule naming the file.
+    fn face_rule(&self) -> String {
+        let (family, italic, bold) = match self.role {
+            FontRole::Regular => (SERIF, false, false),
+            FontRole::Italic => (SERIF, true, false),
+            FontRole::Bold => (SERIF, false, true),
+            FontRole::BoldItalic => (SERIF, true, true),
+            FontRole::Mono => (MONO, false, false),
+        };
+        format!(
+            "@font-face {{\n  font-family: \"{family}\";\n  font-style: {};\n  font-weight: {};\n  src: url(\"{}\");\n}}\n",
+            if italic { "italic" } else { "normal" },
+            if bold { "bold" } else { "normal" },
+            self.href()
+        )
+    }
+}
+
+/// The family names the style sheet gives embedded fonts.
+const SERIF: &str = "Book Serif";
+const MONO: &str = "Book Mono";
+
+/// The style sheet, with the embedded fonts' rules when there are any.
+fn style_sheet(fonts: &[EmbeddedFont]) -> String {
+    if fonts.is_empty() {
+        return STYLE.to_string();
+    }
+    let mut css: String = fonts.iter().map(EmbeddedFont::face_rule).collect();
+    css.push_str(STYLE);
+    css.push_str(&format!(
+        "\n/* The book's own fonts, which the reader may still override. */\n\
+         body {{ font-family: \"{SERIF}\", serif; }}\n\
+         code, pre, kbd, samp {{ font-family: \"{MONO}\", monospace; }}\n"
+    ));
+    css
 }
 
 /// A finished EPUB.
@@ -82,7 +168,7 @@ pub fn epub(
         deflated("META-INF/container.xml", CONTAINER.to_string()),
         deflated(
             &format!("{ROOT}/{}", package::FILE),
-            package::document(book, &layout, &identifier, &a11y, options.modified),
+            package::document(book, &layout, &identifier, &a11y, options),
         ),
         deflated(
             &format!("{ROOT}/{}", nav::FILE),
@@ -92,7 +178,7 @@ pub fn epub(
             &format!("{ROOT}/{}", nav::NCX_FILE),
             nav::ncx(book, toc, &layout, &identifier),
         ),
-        deflated(&format!("{ROOT}/{STYLE_FILE}"), STYLE.to_string()),
+        deflated(&format!("{ROOT}/{STYLE_FILE}"), style_sheet(&options.fonts)),
         deflated(
             &format!("{ROOT}/{}", nav::CONTENTS_FILE),
             nav::contents_page(book, toc, &layout),
@@ -103,6 +189,13 @@ pub fn epub(
             &format!("{ROOT}/{}", layout.chapter_file(index)),
             text,
         ));
+    }
+    for font in &options.fonts {
+        entries.push(Entry {
+            name: format!("{ROOT}/{}", font.href()),
+            bytes: font.bytes.clone(),
+            compression: Compression::Deflated,
+        });
     }
     for image in layout.images.values() {
         entries.push(Entry {

@@ -197,7 +197,7 @@ pub fn document(
     layout: &Layout,
     identifier: &str,
     a11y: &Accessibility,
-    modified: u64,
+    options: &super::EpubOptions,
 ) -> String {
     let meta = &book.metadata;
     let mut out = format!(
@@ -257,7 +257,7 @@ pub fn document(
     element(
         "meta",
         " property=\"dcterms:modified\"",
-        &crate::date::iso8601(modified),
+        &crate::date::iso8601(options.modified),
     );
     for mode in &a11y.modes {
         element("meta", " property=\"schema:accessMode\"", mode);
@@ -304,6 +304,14 @@ pub fn document(
             &layout.chapter_item(index),
             &layout.chapter_file(index),
             "application/xhtml+xml",
+            "",
+        );
+    }
+    for (index, font) in options.fonts.iter().enumerate() {
+        item(
+            &format!("font-{}", index + 1),
+            &font.href(),
+            font.kind().0,
             "",
         );
     }
