@@ -117,7 +117,12 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
             pdf(cli, &manuscript, *stats)?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Pack) => not_yet("reading pack", 6),
+        Some(Command::Pack) => {
+            let manuscript = load(cli)?;
+            let outputs = outputs(cli, &manuscript)?;
+            write(cli, &outputs.pack_path, &outputs.pack)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Check { format }) => check(cli, *format),
         Some(Command::Dump) => dump(cli),
         Some(Command::Init { dir, title }) => init(dir, title, cli.quiet),
@@ -140,7 +145,6 @@ fn report<'a>(diagnostics: impl Iterator<Item = &'a Diagnostic>) {
 
 fn build(cli: &Cli) -> Result<ExitCode, Error> {
     let manuscript = load(cli)?;
-    let stem = bindery::output_stem(&manuscript.book);
     if !cli.quiet {
         let chapters = manuscript.book.chapters.len();
         eprintln!(
@@ -148,16 +152,54 @@ fn build(cli: &Cli) -> Result<ExitCode, Error> {
             manuscript.book.metadata.title
         );
     }
-    write_epub(cli, &manuscript)?;
-    pdf(cli, &manuscript, false)?;
-    if !cli.quiet {
-        let pack = cli.out.join(format!("{stem}-reading-pack.zip"));
-        eprintln!(
-            "bindery: {} not written: the reading pack is not available yet (issue #6)",
-            pack.display()
-        );
-    }
+    let outputs = outputs(cli, &manuscript)?;
+    write(cli, &outputs.epub_path, &outputs.epub.bytes)?;
+    write(cli, &outputs.pdf_path, &outputs.pdf.bytes)?;
+    write(cli, &outputs.pack_path, &outputs.pack)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Everything `build` and `pack` make, in memory, with the paths they go to.
+struct Outputs {
+    epub: bindery::epub::Epub,
+    epub_path: PathBuf,
+    pdf: bindery::pdf::Output,
+    pdf_path: PathBuf,
+    pack: Vec<u8>,
+    pack_path: PathBuf,
+}
+
+/// Builds the EPUB, the PDF, the cover and the pack; writes nothing, so a
+/// failure leaves every earlier output as it was.
+fn outputs(cli: &Cli, manuscript: &Manuscript) -> Result<Outputs, Error> {
+    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+    let fonts = font_files(cli, manuscript)?;
+    let epub = bindery::build_epub(manuscript, &cli.manuscript, &fonts, epoch.as_deref())?;
+    let pdf = bindery::build_pdf(manuscript, &cli.manuscript, fonts.clone(), epoch.as_deref())?;
+    let cover = bindery::build_cover(manuscript, &fonts)?;
+    let pack = bindery::build_pack(manuscript, &epub, &pdf, &cover)?;
+    if !cli.quiet {
+        report(epub.warnings.iter());
+        report(pdf.warnings.iter());
+    }
+    let stem = bindery::output_stem(&manuscript.book);
+    Ok(Outputs {
+        epub,
+        epub_path: cli.out.join(format!("{stem}.epub")),
+        pdf,
+        pdf_path: cli.out.join(format!("{stem}.pdf")),
+        pack,
+        pack_path: cli.out.join(format!("{stem}-reading-pack.zip")),
+    })
+}
+
+/// Writes one output safely and says so.
+fn write(cli: &Cli, path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    bindery::output::write_atomic(path, bytes)?;
+    if !cli.quiet {
+        eprintln!("bindery: wrote {}", path.display());
+    }
+    Ok(())
 }
 
 /// Builds the EPUB and writes it to `<out>/<stem>.epub`.
@@ -165,15 +207,11 @@ fn write_epub(cli: &Cli, manuscript: &Manuscript) -> Result<(), Error> {
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
     let fonts = font_files(cli, manuscript)?;
     let epub = bindery::build_epub(manuscript, &cli.manuscript, &fonts, epoch.as_deref())?;
-    let path = cli
-        .out
-        .join(format!("{}.epub", bindery::output_stem(&manuscript.book)));
-    bindery::output::write_atomic(&path, &epub.bytes)?;
     if !cli.quiet {
         report(epub.warnings.iter());
-        eprintln!("bindery: wrote {}", path.display());
     }
-    Ok(())
+    let stem = bindery::output_stem(&manuscript.book);
+    write(cli, &cli.out.join(format!("{stem}.epub")), &epub.bytes)
 }
 
 /// The book's fonts: the built-in faces, replaced by the files book.toml names.
@@ -190,31 +228,20 @@ fn font_files(cli: &Cli, manuscript: &Manuscript) -> Result<FontFiles, Error> {
     Ok(fonts)
 }
 
-/// Typesets the PDF into `<out>/<stem>.pdf`.
+/// Typesets the PDF into `<out>/<stem>.pdf`; `stats` prints the quality report.
 fn pdf(cli: &Cli, manuscript: &Manuscript, stats: bool) -> Result<(), Error> {
     let fonts = font_files(cli, manuscript)?;
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
     let output = bindery::build_pdf(manuscript, &cli.manuscript, fonts, epoch.as_deref())?;
-    let path = cli
-        .out
-        .join(format!("{}.pdf", bindery::output_stem(&manuscript.book)));
-    bindery::output::write_atomic(&path, &output.bytes)?;
     if !cli.quiet {
         report(output.warnings.iter());
-        eprintln!("bindery: wrote {}", path.display());
     }
+    let stem = bindery::output_stem(&manuscript.book);
+    write(cli, &cli.out.join(format!("{stem}.pdf")), &output.bytes)?;
     if stats {
         println!("{}", output.quality);
     }
     Ok(())
-}
-
-fn not_yet(what: &str, issue: u32) -> Result<ExitCode, Error> {
-    Err(Error::new(
-        "not-available",
-        None,
-        format!("the {what} backend is not available yet (issue #{issue})"),
-    ))
 }
 
 fn check(cli: &Cli, format: Format) -> Result<ExitCode, Error> {

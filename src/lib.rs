@@ -21,6 +21,7 @@ pub mod load;
 pub mod markdown;
 pub mod model;
 pub mod output;
+pub mod pack;
 pub mod pdf;
 pub mod toc;
 pub mod zip;
@@ -86,6 +87,40 @@ pub fn build_pdf(
     let mut options = pdf::Options::from_config(&manuscript.config.pdf, fonts, dir.to_path_buf());
     options.time = book_time(manuscript, source_date_epoch)?;
     pdf::pdf(&manuscript.book, &toc, &options)
+}
+
+/// Draws the typographic cover in the book's regular and italic faces.
+pub fn build_cover(manuscript: &Manuscript, fonts: &pdf::fonts::FontFiles) -> Result<Vec<u8>> {
+    let faces = cover::CoverFonts {
+        regular: &fonts.faces[0],
+        italic: &fonts.faces[1],
+    };
+    cover::png(&manuscript.book.metadata, faces)
+}
+
+/// Bundles a finished EPUB and PDF with the cover into the reading pack.
+pub fn build_pack(
+    manuscript: &Manuscript,
+    epub: &epub::Epub,
+    pdf: &pdf::Output,
+    cover_png: &[u8],
+) -> Result<Vec<u8>> {
+    let toc = toc::build(&manuscript.book, manuscript.config.toc_depth());
+    let facts = pack::PdfFacts {
+        pages: pdf.page_labels.len(),
+        width_pt: pdf.page_size.0,
+        height_pt: pdf.page_size.1,
+        pages_of: pdf.anchor_pages.clone(),
+    };
+    pack::pack(&pack::PackInput {
+        book: &manuscript.book,
+        toc: &toc,
+        stem: &output_stem(&manuscript.book),
+        epub: &epub.bytes,
+        pdf: &pdf.bytes,
+        pdf_facts: &facts,
+        cover_png,
+    })
 }
 
 /// The book's one clock (see [`date::source_time`]).

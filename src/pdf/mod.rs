@@ -17,6 +17,7 @@ use crate::toc::Toc;
 use fonts::{FontFiles, Fonts};
 use layout::{Geometry, Quality};
 use navigate::{Navigation, Profile};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use text::Typesetter;
 use text::breaker::Params;
@@ -79,6 +80,13 @@ pub struct Output {
     pub quality: Quality,
     /// Problems worth telling the author about, with their places.
     pub warnings: Vec<Diagnostic>,
+    /// Each page's label, as its folio shows it (`iv`, `12`).
+    pub page_labels: Vec<String>,
+    /// The trimmed page's width and height, in points.
+    pub page_size: (f32, f32),
+    /// For each anchor id (chapters, headings, questions, notes), the label
+    /// of the page it is on.
+    pub anchor_pages: BTreeMap<String, String>,
 }
 
 /// Typesets the book into a PDF.
@@ -119,8 +127,25 @@ pub fn pdf(book: &Book, toc: &Toc, options: &Options) -> Result<Output, Error> {
         crop_marks: options.crop_marks,
     };
     let bytes = write::write(&laid.pages, &typesetter.fonts, &nav)?;
+    let page_labels: Vec<String> = (0..laid.pages.len())
+        .map(|i| navigate::page_label(&laid.labels, i))
+        .collect();
+    let mut anchor_pages = BTreeMap::new();
+    for (page, label) in laid.pages.iter().zip(&page_labels) {
+        for item in &page.items {
+            if let layout::Item::Anchor { id, .. } = item {
+                anchor_pages
+                    .entry(id.clone())
+                    .or_insert_with(|| label.clone());
+            }
+        }
+    }
+    let page_size = (options.geometry.width, options.geometry.height);
     Ok(Output {
         bytes,
+        page_labels,
+        page_size,
+        anchor_pages,
         quality: laid.quality,
         warnings: laid.warnings,
     })
