@@ -174,9 +174,15 @@ struct Outputs {
 fn outputs(cli: &Cli, manuscript: &Manuscript) -> Result<Outputs, Error> {
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
     let fonts = font_files(cli, manuscript)?;
-    let epub = bindery::build_epub(manuscript, &cli.manuscript, &fonts, epoch.as_deref())?;
-    let pdf = bindery::build_pdf(manuscript, &cli.manuscript, fonts.clone(), epoch.as_deref())?;
     let cover = bindery::build_cover(manuscript, &fonts)?;
+    let epub = bindery::build_epub(
+        manuscript,
+        &cli.manuscript,
+        &fonts,
+        Some(&cover),
+        epoch.as_deref(),
+    )?;
+    let pdf = bindery::build_pdf(manuscript, &cli.manuscript, fonts.clone(), epoch.as_deref())?;
     let pack = bindery::build_pack(manuscript, &epub, &pdf, &cover)?;
     if !cli.quiet {
         report(epub.warnings.iter());
@@ -206,7 +212,14 @@ fn write(cli: &Cli, path: &Path, bytes: &[u8]) -> Result<(), Error> {
 fn write_epub(cli: &Cli, manuscript: &Manuscript) -> Result<(), Error> {
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
     let fonts = font_files(cli, manuscript)?;
-    let epub = bindery::build_epub(manuscript, &cli.manuscript, &fonts, epoch.as_deref())?;
+    let cover = bindery::build_cover(manuscript, &fonts)?;
+    let epub = bindery::build_epub(
+        manuscript,
+        &cli.manuscript,
+        &fonts,
+        Some(&cover),
+        epoch.as_deref(),
+    )?;
     if !cli.quiet {
         report(epub.warnings.iter());
     }

@@ -37,12 +37,14 @@ pub fn output_stem(book: &model::Book) -> String {
 }
 
 /// Builds the EPUB of a manuscript read from `dir`. `fonts` are embedded when
-/// `[epub] embed-fonts` asks for it. `source_date_epoch` is the
-/// `SOURCE_DATE_EPOCH` variable when set (see [`date::source_time`]).
+/// `[epub] embed-fonts` asks for it; `cover` is a PNG (see [`build_cover`]).
+/// `source_date_epoch` is the `SOURCE_DATE_EPOCH` variable when set (see
+/// [`date::source_time`]).
 pub fn build_epub(
     manuscript: &Manuscript,
     dir: &std::path::Path,
     fonts: &pdf::fonts::FontFiles,
+    cover: Option<&[u8]>,
     source_date_epoch: Option<&str>,
 ) -> Result<epub::Epub> {
     use epub::{EmbeddedFont, FontRole};
@@ -71,6 +73,7 @@ pub fn build_epub(
         modified: book_time(manuscript, source_date_epoch)?,
         manuscript: dir.to_path_buf(),
         fonts,
+        cover: cover.map(<[u8]>::to_vec),
     };
     epub::epub(&manuscript.book, &toc, &manuscript.assets, &options)
 }

@@ -32,7 +32,9 @@ fn fixture_dir() -> PathBuf {
 /// Builds the EPUB of a manuscript folder with a fixed clock.
 fn build(dir: &Path) -> Epub {
     let manuscript = bindery::load(dir).unwrap_or_else(|e| panic!("{e}"));
-    bindery::build_epub(&manuscript, dir, &FontFiles::default(), Some("1764028800"))
+    let fonts = FontFiles::default();
+    let cover = bindery::build_cover(&manuscript, &fonts).unwrap_or_else(|e| panic!("{e}"));
+    bindery::build_epub(&manuscript, dir, &fonts, Some(&cover), Some("1764028800"))
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -352,8 +354,8 @@ fn assert_links_resolve(dir: &Path) {
         .filter(|(from, _, _)| from.ends_with(".ncx"))
         .count();
     let entries = toc.flatten().len();
-    // The nav lists every entry plus the landmarks (contents page, start of text).
-    assert_eq!(nav_links, entries + 2, "nav entries");
+    // The nav lists every entry plus the landmarks (cover, contents page, start of text).
+    assert_eq!(nav_links, entries + 3, "nav entries");
     assert_eq!(ncx_links, entries, "NCX entries");
     assert!(checked > entries, "only {checked} links checked");
 }
@@ -398,15 +400,15 @@ fn rebuilding_gives_identical_bytes() {
 fn the_clock_comes_from_source_date_epoch() {
     let dir = fixture_dir();
     let manuscript = bindery::load(&dir).unwrap_or_else(|e| panic!("{e}"));
-    let epub =
-        bindery::build_epub(&manuscript, &dir, &FontFiles::default(), Some("0")).expect("an EPUB");
+    let epub = bindery::build_epub(&manuscript, &dir, &FontFiles::default(), None, Some("0"))
+        .expect("an EPUB");
     let package = Book::open(&epub.bytes).text("EPUB/package.opf");
     assert!(
         package.contains(">1970-01-01T00:00:00Z</meta>"),
         "{package}"
     );
     let epub =
-        bindery::build_epub(&manuscript, &dir, &FontFiles::default(), None).expect("an EPUB");
+        bindery::build_epub(&manuscript, &dir, &FontFiles::default(), None, None).expect("an EPUB");
     let package = Book::open(&epub.bytes).text("EPUB/package.opf");
     assert!(
         package.contains(">2026-11-25T00:00:00Z</meta>"),

@@ -34,6 +34,28 @@ pub struct EpubOptions {
     pub manuscript: PathBuf,
     /// Fonts to carry in the EPUB; none leaves the choice to the reader.
     pub fonts: Vec<EmbeddedFont>,
+    /// The cover image as PNG bytes, shown first and named as the cover.
+    pub cover: Option<Vec<u8>>,
+}
+
+/// The cover image and the page that shows it, inside the package folder.
+pub(crate) const COVER_IMAGE: &str = "cover.png";
+pub(crate) const COVER_PAGE: &str = "cover.xhtml";
+
+/// The page that shows the cover, full height, with the title as its text.
+fn cover_page(book: &Book) -> String {
+    let title = &book.metadata.title;
+    let mut out = xml::head(
+        &book.metadata.language,
+        title,
+        " epub:type=\"cover\" class=\"cover\"",
+    );
+    out.push_str(&format!(
+        "<img role=\"doc-cover\" src=\"{COVER_IMAGE}\" alt=\"{}\"/>\n",
+        xml::escaped_attr(&format!("Cover: {title}"))
+    ));
+    out.push_str(xml::FOOT);
+    out
 }
 
 /// A font file carried in the EPUB and named in its style sheet.
@@ -172,7 +194,7 @@ pub fn epub(
         ),
         deflated(
             &format!("{ROOT}/{}", nav::FILE),
-            nav::document(book, toc, &layout),
+            nav::document(book, toc, &layout, options.cover.is_some()),
         ),
         deflated(
             &format!("{ROOT}/{}", nav::NCX_FILE),
@@ -189,6 +211,14 @@ pub fn epub(
             &format!("{ROOT}/{}", layout.chapter_file(index)),
             text,
         ));
+    }
+    if let Some(cover) = &options.cover {
+        entries.push(deflated(&format!("{ROOT}/{COVER_PAGE}"), cover_page(book)));
+        entries.push(Entry {
+            name: format!("{ROOT}/{COVER_IMAGE}"),
+            bytes: cover.clone(),
+            compression: Compression::Stored,
+        });
     }
     for font in &options.fonts {
         entries.push(Entry {

@@ -21,7 +21,7 @@ pub const CONTENTS_TITLE: &str = "Contents";
 /// The EPUB 3 navigation document: the contents nested as in the [`Toc`],
 /// and the landmarks (contents page, start of the text). It is not in the
 /// spine; the contents page is.
-pub fn document(book: &Book, toc: &Toc, layout: &Layout) -> String {
+pub fn document(book: &Book, toc: &Toc, layout: &Layout, cover: bool) -> String {
     let mut out = xml::head(&book.metadata.language, CONTENTS_TITLE, "");
     out.push_str("<nav id=\"toc\" epub:type=\"toc\" role=\"doc-toc\">\n<h1>");
     out.push_str(CONTENTS_TITLE);
@@ -29,6 +29,12 @@ pub fn document(book: &Book, toc: &Toc, layout: &Layout) -> String {
     list(&mut out, &toc.entries, layout);
     out.push_str("</nav>\n");
     out.push_str("<nav id=\"landmarks\" epub:type=\"landmarks\" hidden=\"hidden\">\n<h2>Landmarks</h2>\n<ol>\n");
+    if cover {
+        out.push_str(&format!(
+            "<li><a epub:type=\"cover\" href=\"{}\">Cover</a></li>\n",
+            super::COVER_PAGE
+        ));
+    }
     out.push_str(&format!(
         "<li><a epub:type=\"toc\" href=\"{CONTENTS_FILE}\">{CONTENTS_TITLE}</a></li>\n"
     ));

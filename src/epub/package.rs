@@ -283,6 +283,10 @@ pub fn document(
             .unwrap_or_else(|| "bindery".to_string());
         element("meta", " property=\"a11y:certifiedBy\"", &certifier);
     }
+    if options.cover.is_some() {
+        // EPUB 2 readers (and Kindle's converter) find the cover this way.
+        out.push_str("<meta name=\"cover\" content=\"cover-image\"/>\n");
+    }
     out.push_str("</metadata>\n<manifest>\n");
     let mut item = |id: &str, href: &str, media_type: &str, properties: &str| {
         out.push_str(&format!(
@@ -307,6 +311,15 @@ pub fn document(
             "",
         );
     }
+    if options.cover.is_some() {
+        item("cover", super::COVER_PAGE, "application/xhtml+xml", "");
+        item(
+            "cover-image",
+            super::COVER_IMAGE,
+            "image/png",
+            " properties=\"cover-image\"",
+        );
+    }
     for (index, font) in options.fonts.iter().enumerate() {
         item(
             &format!("font-{}", index + 1),
@@ -318,7 +331,11 @@ pub fn document(
     for image in layout.images.values() {
         item(&image.id, &image.href, image.media_type, "");
     }
-    out.push_str("</manifest>\n<spine toc=\"ncx\">\n<itemref idref=\"contents\"/>\n");
+    out.push_str("</manifest>\n<spine toc=\"ncx\">\n");
+    if options.cover.is_some() {
+        out.push_str("<itemref idref=\"cover\"/>\n");
+    }
+    out.push_str("<itemref idref=\"contents\"/>\n");
     for index in 0..book.chapters.len() {
         out.push_str(&format!(
             "<itemref idref=\"{}\"/>\n",
@@ -326,6 +343,12 @@ pub fn document(
         ));
     }
     out.push_str("</spine>\n<guide>\n");
+    if options.cover.is_some() {
+        out.push_str(&format!(
+            "<reference type=\"cover\" title=\"Cover\" href=\"{}\"/>\n",
+            super::COVER_PAGE
+        ));
+    }
     out.push_str(&format!(
         "<reference type=\"toc\" title=\"{}\" href=\"{}\"/>\n",
         nav::CONTENTS_TITLE,
