@@ -1,7 +1,9 @@
 //! Checks of the whole book that no single parsing step can make: images
-//! without alt text, empty headings, and headings repeated in a chapter.
-//! The loader runs them, so `build` and `check` report the same findings.
+//! without alt text, empty headings, headings repeated in a chapter, and
+//! metadata that stores ask for. The loader runs them, so `build` and
+//! `check` report the same findings.
 
+use crate::config::Config;
 use crate::error::{Diagnostic, Place};
 use crate::model::{Book, Inline};
 use std::collections::BTreeMap;
@@ -54,6 +56,30 @@ pub fn book(book: &Book, dir: &Path) -> Vec<Diagnostic> {
                 );
             }
         });
+    }
+    findings
+}
+
+/// Metadata that e-book stores ask for at upload: an author (`authors = []`
+/// says there is none on purpose) and a description.
+pub fn metadata(config: &Config, file: &Path) -> Vec<Diagnostic> {
+    let mut findings = Vec::new();
+    let top = Place::at(file, 1, 1);
+    match &config.authors {
+        None => findings.push(
+            Diagnostic::warning("store-metadata", Some(top.clone()), "no author is named")
+                .with_hint(
+                    "stores ask for one: add authors = [\"Name\"], or authors = [] for a work \
+                     whose source names no author",
+                ),
+        ),
+        Some(_) => {}
+    }
+    if config.description.is_none() {
+        findings.push(
+            Diagnostic::warning("store-metadata", Some(top), "the book has no description")
+                .with_hint("stores show it on the book's page: add description = \"…\""),
+        );
     }
     findings
 }

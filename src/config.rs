@@ -29,8 +29,9 @@ pub struct Config {
     /// A subtitle, set under the title.
     pub subtitle: Option<String>,
     /// Authors in the order they are credited. Default: none.
-    #[serde(default)]
-    pub authors: Vec<String>,
+    /// Write `authors = []` for a work with no named author: `bindery check`
+    /// then knows the omission is meant.
+    pub authors: Option<Spanned<Vec<String>>>,
     /// A unique identifier such as `urn:isbn:9780000000000`. Default: a UUID
     /// derived from the title and authors, stable across rebuilds.
     pub identifier: Option<String>,
@@ -295,7 +296,7 @@ mod tests {
         let config = parse("title = \"T\"\nlanguage = \"en\"\n").unwrap();
         assert_eq!(config.title.get_ref(), "T");
         assert_eq!(config.toc_depth(), DEFAULT_TOC_DEPTH);
-        assert!(config.authors.is_empty());
+        assert!(config.authors.is_none());
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub fn skeleton(title: &str) -> Vec<(&'static str, String)> {
          title = \"{}\"\n\
          language = \"en\"\n\
          authors = []\n\
+         description = \"A sentence or two about the book, for stores and catalogues.\"\n\
          # chapters = [\"01-chapter.md\", \"faq.md\"]  # default: every .md file in name order\n",
         title.replace('\\', "\\\\").replace('"', "\\\"")
     );

@@ -66,6 +66,7 @@ pub fn load(dir: &Path) -> Result<Manuscript, Error> {
         texts.push((file, text));
     }
     let (book, mut warnings) = assemble(&config, dir, &texts);
+    warnings.extend(check::metadata(&config, &config_path));
     let assets = reader.read_images(&book, &mut warnings);
     warnings.extend(check::book(&book, dir));
     warnings.sort_by(|a, b| a.place.cmp(&b.place));
@@ -527,7 +528,11 @@ fn metadata(config: &Config) -> Metadata {
     Metadata {
         title: config.title.get_ref().trim().to_string(),
         subtitle: config.subtitle.clone(),
-        authors: config.authors.clone(),
+        authors: config
+            .authors
+            .as_ref()
+            .map(|a| a.get_ref().clone())
+            .unwrap_or_default(),
         language: config.language.get_ref().clone(),
         identifier: config.identifier.clone(),
         publisher: config.publisher.clone(),

@@ -187,7 +187,7 @@ fn listed_chapter_that_does_not_exist_is_an_error_at_its_entry() {
         &book,
         "missing-chapter",
         &toml,
-        5,
+        7,
         3,
         "the chapter file `b.md` does not exist",
     );
@@ -203,7 +203,7 @@ fn listed_chapter_outside_the_manuscript_is_refused() {
         &book,
         "chapter-outside",
         &toml,
-        3,
+        5,
         13,
         "is outside the manuscript folder",
     );
@@ -317,7 +317,7 @@ fn malformed_book_toml_is_an_error_at_line_and_column() {
 fn book_toml_nested_100000_deep_is_an_error_not_a_stack_overflow() {
     let deep = 100_000;
     let toml = format!(
-        "{}authors = {}{}\n",
+        "{}chapters = {}{}\n",
         common::BOOK_TOML,
         "[".repeat(deep),
         "]".repeat(deep)
@@ -326,7 +326,7 @@ fn book_toml_nested_100000_deep_is_an_error_not_a_stack_overflow() {
     let findings = book.findings();
     assert_eq!(findings.len(), 1, "{findings:#?}");
     assert_eq!(findings[0].file, Some(book.file("book.toml")));
-    assert_eq!(findings[0].line, Some(3), "{findings:#?}");
+    assert_eq!(findings[0].line, Some(5), "{findings:#?}");
     assert!(
         findings[0].message.contains("cannot recurse further"),
         "{findings:#?}"

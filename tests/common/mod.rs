@@ -16,8 +16,10 @@ use std::time::{Duration, Instant};
 /// slowest hostile case takes well under a second in a debug build.
 pub const TIME_LIMIT: Duration = Duration::from_secs(60);
 
-/// The `book.toml` every test manuscript starts from.
-pub const BOOK_TOML: &str = "title = \"Hostile\"\nlanguage = \"en\"\n";
+/// The `book.toml` every test manuscript starts from: complete, so the only
+/// findings are those of the case.
+pub const BOOK_TOML: &str =
+    "title = \"Hostile\"\nlanguage = \"en\"\nauthors = []\ndescription = \"A test.\"\n";
 
 /// A manuscript folder inside a temporary folder, removed when dropped. The
 /// temporary folder also has room for outputs (`out`) and for files that lie
