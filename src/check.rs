@@ -65,15 +65,14 @@ pub fn book(book: &Book, dir: &Path) -> Vec<Diagnostic> {
 pub fn metadata(config: &Config, file: &Path) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
     let top = Place::at(file, 1, 1);
-    match &config.authors {
-        None => findings.push(
+    if config.authors.is_none() {
+        findings.push(
             Diagnostic::warning("store-metadata", Some(top.clone()), "no author is named")
                 .with_hint(
                     "stores ask for one: add authors = [\"Name\"], or authors = [] for a work \
                      whose source names no author",
                 ),
-        ),
-        Some(_) => {}
+        );
     }
     if config.description.is_none() {
         findings.push(
