@@ -120,6 +120,7 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
         Some(Command::Pack) => {
             let manuscript = load(cli)?;
             let outputs = outputs(cli, &manuscript)?;
+            report_backends(cli, &outputs);
             write(cli, &outputs.pack_path, &outputs.pack)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -153,6 +154,7 @@ fn build(cli: &Cli) -> Result<ExitCode, Error> {
         );
     }
     let outputs = outputs(cli, &manuscript)?;
+    report_backends(cli, &outputs);
     write(cli, &outputs.epub_path, &outputs.epub.bytes)?;
     write(cli, &outputs.pdf_path, &outputs.pdf.bytes)?;
     write(cli, &outputs.pack_path, &outputs.pack)?;
@@ -184,10 +186,6 @@ fn outputs(cli: &Cli, manuscript: &Manuscript) -> Result<Outputs, Error> {
     )?;
     let pdf = bindery::build_pdf(manuscript, &cli.manuscript, fonts.clone(), epoch.as_deref())?;
     let pack = bindery::build_pack(manuscript, &epub, &pdf, &cover)?;
-    if !cli.quiet {
-        report(epub.warnings.iter());
-        report(pdf.warnings.iter());
-    }
     let stem = bindery::output_stem(&manuscript.book);
     Ok(Outputs {
         epub,
@@ -197,6 +195,14 @@ fn outputs(cli: &Cli, manuscript: &Manuscript) -> Result<Outputs, Error> {
         pack,
         pack_path: cli.out.join(format!("{stem}-reading-pack.zip")),
     })
+}
+
+/// Prints what the backends noticed.
+fn report_backends(cli: &Cli, outputs: &Outputs) {
+    if !cli.quiet {
+        report(outputs.epub.warnings.iter());
+        report(outputs.pdf.warnings.iter());
+    }
 }
 
 /// Writes one output safely and says so.
@@ -259,7 +265,21 @@ fn pdf(cli: &Cli, manuscript: &Manuscript, stats: bool) -> Result<(), Error> {
 
 fn check(cli: &Cli, format: Format) -> Result<ExitCode, Error> {
     let findings = match bindery::load(&cli.manuscript) {
-        Ok(manuscript) => manuscript.warnings,
+        Ok(manuscript) => {
+            // The backends are run too, in memory, for what only they can
+            // see: raw HTML they had to change, characters no font can draw.
+            let mut findings = manuscript.warnings.clone();
+            match outputs(cli, &manuscript) {
+                Ok(outputs) => {
+                    findings.extend(outputs.epub.warnings);
+                    findings.extend(outputs.pdf.warnings);
+                }
+                Err(err) => findings.push(err.diagnostic().clone()),
+            }
+            findings.sort_by(|a, b| a.place.cmp(&b.place));
+            findings.dedup();
+            findings
+        }
         Err(err) => vec![err.diagnostic().clone()],
     };
     match format {
