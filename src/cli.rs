@@ -176,14 +176,7 @@ struct Outputs {
 fn outputs(cli: &Cli, manuscript: &Manuscript) -> Result<Outputs, Error> {
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
     let fonts = font_files(cli, manuscript)?;
-    let cover = bindery::build_cover(manuscript, &fonts)?;
-    let epub = bindery::build_epub(
-        manuscript,
-        &cli.manuscript,
-        &fonts,
-        Some(&cover),
-        epoch.as_deref(),
-    )?;
+    let (cover, epub) = cover_and_epub(cli, manuscript, &fonts)?;
     let pdf = bindery::build_pdf(manuscript, &cli.manuscript, fonts.clone(), epoch.as_deref())?;
     let pack = bindery::build_pack(manuscript, &epub, &pdf, &cover)?;
     let stem = bindery::output_stem(&manuscript.book);
@@ -214,18 +207,28 @@ fn write(cli: &Cli, path: &Path, bytes: &[u8]) -> Result<(), Error> {
     Ok(())
 }
 
-/// Builds the EPUB and writes it to `<out>/<stem>.epub`.
-fn write_epub(cli: &Cli, manuscript: &Manuscript) -> Result<(), Error> {
+/// The generated cover and the EPUB that shows it.
+fn cover_and_epub(
+    cli: &Cli,
+    manuscript: &Manuscript,
+    fonts: &FontFiles,
+) -> Result<(Vec<u8>, bindery::epub::Epub), Error> {
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
-    let fonts = font_files(cli, manuscript)?;
-    let cover = bindery::build_cover(manuscript, &fonts)?;
+    let cover = bindery::build_cover(manuscript, fonts)?;
     let epub = bindery::build_epub(
         manuscript,
         &cli.manuscript,
-        &fonts,
+        fonts,
         Some(&cover),
         epoch.as_deref(),
     )?;
+    Ok((cover, epub))
+}
+
+/// Builds the EPUB and writes it to `<out>/<stem>.epub`.
+fn write_epub(cli: &Cli, manuscript: &Manuscript) -> Result<(), Error> {
+    let fonts = font_files(cli, manuscript)?;
+    let (_, epub) = cover_and_epub(cli, manuscript, &fonts)?;
     if !cli.quiet {
         report(epub.warnings.iter());
     }

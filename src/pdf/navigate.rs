@@ -431,17 +431,15 @@ fn xmp(nav: &Navigation<'_>) -> String {
             "<dc:creator><rdf:Seq>{authors}</rdf:Seq></dc:creator>\n"
         ));
     }
-    if let Some(description) = &meta.description {
-        dc.push_str(&format!(
-            "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li></rdf:Alt></dc:description>\n",
-            esc(description)
-        ));
-    }
-    if let Some(rights) = &meta.rights {
-        dc.push_str(&format!(
-            "<dc:rights><rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li></rdf:Alt></dc:rights>\n",
-            esc(rights)
-        ));
+    // Text properties in a language alternative, as Dublin Core in XMP has them.
+    let alternatives = [("description", &meta.description), ("rights", &meta.rights)];
+    for (name, value) in alternatives {
+        if let Some(value) = value {
+            dc.push_str(&format!(
+                "<dc:{name}><rdf:Alt><rdf:li xml:lang=\"x-default\">{}</rdf:li></rdf:Alt></dc:{name}>\n",
+                esc(value)
+            ));
+        }
     }
     if let Some(publisher) = &meta.publisher {
         dc.push_str(&format!(
