@@ -7,6 +7,7 @@
 //! tests fail (they do not skip) when they are missing.
 
 use bindery::model::{Block, BlockKind, Book, ChapterBody, Inline};
+use bindery::pdf::layout::Geometry;
 use bindery::pdf::{Options, Output, pdf};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -91,10 +92,29 @@ fn qpdf_finds_no_error() {
 
 #[test]
 fn every_word_of_the_manuscript_comes_back_in_order() {
-    let (book, _, _dir, path) = sample_pdf();
+    let (book, output, _dir, path) = sample_pdf();
     // -raw keeps the content stream's order and every hyphen (the default
     // mode joins lines ending in a hyphen itself, losing explicit ones).
-    let (ok, text) = run("pdftotext", &["-raw"], &path);
+    // Only the body pages are read (the front matter repeats titles), and
+    // only the text block: the running heads and folios above it are cut off.
+    let first = first_body_page(&output);
+    let g = Geometry::default();
+    let (top, height) = (g.top - 4.0, g.height - g.top - g.bottom + 8.0);
+    let crop = [
+        "-f".to_string(),
+        first.to_string(),
+        "-x".to_string(),
+        "0".to_string(),
+        "-y".to_string(),
+        format!("{top}"),
+        "-W".to_string(),
+        format!("{}", g.width),
+        "-H".to_string(),
+        format!("{height}"),
+    ];
+    let mut args: Vec<&str> = vec!["-raw"];
+    args.extend(crop.iter().map(String::as_str));
+    let (ok, text) = run("pdftotext", &args, &path);
     assert!(ok, "pdftotext failed");
     let expected = manuscript_words(&book);
     let lines: Vec<Vec<String>> = text.lines().map(words).collect();
@@ -185,6 +205,16 @@ fn characters_no_font_has_are_reported_with_their_place() {
     assert!(messages[0].contains("one.md:5:1"), "{messages:?}");
     assert!(messages[0].contains("U+1F600"), "{messages:?}");
     assert!(messages[0].contains('\u{1F600}'), "{messages:?}");
+}
+
+/// The 1-based number of the first page of the first chapter.
+fn first_body_page(output: &Output) -> usize {
+    output
+        .page_map
+        .iter()
+        .position(|p| p.chapter.is_some())
+        .expect("the book has a chapter")
+        + 1
 }
 
 /// The words of the manuscript in reading order, as the PDF sets them:

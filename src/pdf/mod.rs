@@ -9,12 +9,12 @@ pub mod layout;
 pub mod text;
 pub mod write;
 
-use crate::config::{ParagraphStyle, PdfConfig};
+use crate::config::{ParagraphStyle, PdfConfig, Profile, length_points, trim_points};
 use crate::error::{Diagnostic, Error};
 use crate::model::Book;
 use crate::toc::Toc;
 use fonts::{FontFiles, Fonts};
-use layout::{Geometry, Quality};
+use layout::{Geometry, PageStart, Quality};
 use std::path::PathBuf;
 use text::Typesetter;
 use text::breaker::Params;
@@ -31,6 +31,10 @@ pub struct Options {
     pub indent: bool,
     /// The manuscript folder, to name files in warnings.
     pub source_dir: PathBuf,
+    /// Screen (outline, links) or print (neither).
+    pub profile: Profile,
+    /// Whether chapters open on right-hand pages only.
+    pub recto_chapters: bool,
 }
 
 impl Default for Options {
@@ -40,18 +44,55 @@ impl Default for Options {
             geometry: Geometry::default(),
             indent: true,
             source_dir: PathBuf::new(),
+            profile: Profile::Screen,
+            recto_chapters: false,
         }
     }
 }
 
 impl Options {
     /// Options from the `[pdf]` table, with fonts the caller has read.
+    /// The table's values were checked when `book.toml` was read, so a value
+    /// that does not parse here cannot happen; the default stands in for it.
     pub fn from_config(config: &PdfConfig, fonts: FontFiles, source_dir: PathBuf) -> Options {
+        let base = Geometry::default();
+        let length = |value: &Option<toml::Spanned<String>>, default: f32| {
+            value
+                .as_ref()
+                .and_then(|v| length_points(v.get_ref()))
+                .unwrap_or(default)
+        };
+        let (width, height) = config
+            .trim
+            .as_ref()
+            .and_then(|t| trim_points(t.get_ref()))
+            .unwrap_or((base.width, base.height));
+        let size = config
+            .font_size
+            .as_ref()
+            .map_or(base.size, |s| *s.get_ref());
+        let geometry = Geometry {
+            width,
+            height,
+            top: length(&config.top_margin, base.top),
+            bottom: length(&config.bottom_margin, base.bottom),
+            inside: length(&config.inside_margin, base.inside),
+            outside: length(&config.outside_margin, base.outside),
+            size,
+            leading: config
+                .leading
+                .as_ref()
+                .map_or(size * base.leading / base.size, |l| *l.get_ref()),
+            bleed: length(&config.bleed, 0.0),
+            crop_marks: config.crop_marks,
+        };
         Options {
             fonts,
+            geometry,
             indent: config.paragraph != Some(ParagraphStyle::Spaced),
             source_dir,
-            ..Options::default()
+            profile: config.profile.unwrap_or_default(),
+            recto_chapters: config.recto_chapters,
         }
     }
 }
@@ -65,10 +106,12 @@ pub struct Output {
     pub quality: Quality,
     /// Problems worth telling the author about, with their places.
     pub warnings: Vec<Diagnostic>,
+    /// For each page, its label and where in the model it starts.
+    pub page_map: Vec<PageStart>,
 }
 
 /// Typesets the book into a PDF.
-pub fn pdf(book: &Book, _toc: &Toc, options: &Options) -> Result<Output, Error> {
+pub fn pdf(book: &Book, toc: &Toc, options: &Options) -> Result<Output, Error> {
     let fonts = Fonts::new(&options.fonts).map_err(|bad| {
         Error::new(
             "bad-font",
@@ -94,11 +137,12 @@ pub fn pdf(book: &Book, _toc: &Toc, options: &Options) -> Result<Output, Error> 
         hyphenator: Hyphenator::new(&book.metadata.language),
         params: Params::default(),
     };
-    let laid = layout::layout(book, &mut typesetter, options);
+    let laid = layout::layout(book, toc, &mut typesetter, options);
     let bytes = write::write(&laid.pages, &typesetter.fonts, &book.metadata)?;
     Ok(Output {
         bytes,
         quality: laid.quality,
         warnings: laid.warnings,
+        page_map: laid.page_map,
     })
 }

@@ -13,8 +13,9 @@ use allsorts::binary::read::ReadScope;
 use allsorts::font_data::FontData;
 use allsorts::subset::{CmapTarget, SubsetProfile, subset};
 use printpdf::{
-    Codepoint, FontId, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Pt, TextItem, TextMatrix,
+    Codepoint, Color, FontId, Greyscale, Line, LinePoint, Mm, Op, PaintMode, ParsedFont,
+    PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, TextItem,
+    TextMatrix, WindingOrder,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -232,6 +233,50 @@ fn paint(
                     },
                 });
             }
+            Item::Rect {
+                x,
+                y,
+                width,
+                height,
+                gray,
+            } => {
+                if in_text {
+                    ops.push(Op::EndTextSection);
+                    in_text = false;
+                }
+                let top = page.height - y;
+                let bottom = top - height;
+                let corner = |x: f32, y: f32| LinePoint {
+                    p: Point { x: Pt(x), y: Pt(y) },
+                    bezier: false,
+                };
+                // The fill colour is saved and restored, so the text after
+                // the frame is painted black again.
+                ops.push(Op::SaveGraphicsState);
+                ops.push(Op::SetFillColor {
+                    col: Color::Greyscale(Greyscale {
+                        percent: *gray,
+                        icc_profile: None,
+                    }),
+                });
+                ops.push(Op::DrawPolygon {
+                    polygon: Polygon {
+                        rings: vec![PolygonRing {
+                            points: vec![
+                                corner(*x, bottom),
+                                corner(x + width, bottom),
+                                corner(x + width, top),
+                                corner(*x, top),
+                            ],
+                        }],
+                        mode: PaintMode::Fill,
+                        winding_order: WindingOrder::NonZero,
+                    },
+                });
+                ops.push(Op::RestoreGraphicsState);
+            }
+            // Link targets and clickable areas are not painted.
+            Item::Anchor { .. } | Item::Link { .. } => {}
         }
     }
     if in_text {
