@@ -277,3 +277,146 @@ fn push_blocks(blocks: &[Block], out: &mut String) {
 fn words(text: &str) -> Vec<String> {
     text.split_whitespace().map(str::to_string).collect()
 }
+
+/// Text with every run of white space made one space.
+fn squeeze(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn contents_page_numbers_are_where_the_headings_are() {
+    let (_, output, _dir, path) = sample_pdf();
+    let first = first_body_page(&output);
+    // The contents sit on the front matter's pages; read them as one text.
+    let (ok, contents) = run(
+        "pdftotext",
+        &["-raw", "-f", "1", "-l", &(first - 1).to_string()],
+        &path,
+    );
+    assert!(ok, "pdftotext failed");
+    let contents = squeeze(&contents);
+    let start = contents.find("Contents").expect("a contents page") + "Contents".len();
+    let mut at = start;
+    let toc = bindery::toc::build(
+        &bindery::load(&manuscript_dir()).unwrap().book,
+        bindery::config::DEFAULT_TOC_DEPTH,
+    );
+    let entries = toc.flatten();
+    assert!(entries.len() > 5, "{entries:?}");
+    for (_, entry) in entries {
+        let label = squeeze(&entry.label());
+        let found = contents[at..]
+            .find(&label)
+            .unwrap_or_else(|| panic!("“{label}” is not in the contents: {}", &contents[at..]));
+        at += found + label.len();
+        // Past the leader dots, the page number.
+        let rest = contents[at..].trim_start_matches([' ', '.']);
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        let number: usize = digits
+            .parse()
+            .unwrap_or_else(|_| panic!("no page number after “{label}”: {rest:.40}"));
+        at = contents.len() - rest.len() + digits.len();
+        // Body page n is the PDF's page first + n − 1.
+        let page = (first + number - 1).to_string();
+        let (ok, text) = run("pdftotext", &["-raw", "-f", &page, "-l", &page], &path);
+        assert!(ok, "pdftotext failed");
+        assert!(
+            squeeze(&text).contains(&squeeze(&entry.title)),
+            "“{}” is listed on page {number} but is not there",
+            entry.title
+        );
+    }
+}
+
+/// Writes a generated book of `chapters` chapters of varied paragraphs,
+/// sections and footnotes into `dir`.
+fn generate_book(dir: &Path, chapters: usize, paragraphs: usize) {
+    let words = [
+        "the",
+        "resistance",
+        "of",
+        "Europe",
+        "to",
+        "plans",
+        "is",
+        "a",
+        "question",
+        "and",
+        "strategic",
+        "autonomy",
+        "which",
+        "in",
+        "negotiations",
+        "remains",
+        "uncertain",
+        "for",
+        "sanctions",
+        "diplomacy",
+        "Ukraine",
+        "war",
+        "security",
+        "alliance",
+        "between",
+        "leaders",
+    ];
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        seed ^= seed >> 12;
+        seed ^= seed << 25;
+        seed ^= seed >> 27;
+        seed.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    };
+    let mut names = Vec::new();
+    for c in 0..chapters {
+        let name = format!("{c:03}.md");
+        let mut text = format!("# Chapter {c}\n\n");
+        let mut notes = String::new();
+        for p in 0..paragraphs {
+            if p % 9 == 8 {
+                text.push_str(&format!("## Section {c}.{p}\n\n"));
+            }
+            // Mostly long paragraphs, some of one to four lines: the lengths
+            // that make widows and orphans.
+            let length = match next() % 4 {
+                0 => 5 + next() % 40,
+                _ => 40 + next() % 160,
+            };
+            let mut paragraph: Vec<&str> = (0..length)
+                .map(|_| words[(next() % words.len() as u64) as usize])
+                .collect();
+            paragraph[0] = "Then";
+            text.push_str(&paragraph.join(" "));
+            if p % 13 == 5 {
+                text.push_str(&format!("[^n{p}]"));
+                notes.push_str(&format!(
+                    "[^n{p}]: A note on {} with some words of comment.\n\n",
+                    paragraph[1]
+                ));
+            }
+            text.push_str(".\n\n");
+        }
+        text.push_str(&notes);
+        std::fs::write(dir.join(&name), text).unwrap();
+        names.push(format!("\"{name}\""));
+    }
+    std::fs::write(
+        dir.join("book.toml"),
+        format!(
+            "title = \"Generated\"\nlanguage = \"en\"\nchapters = [{}]\n",
+            names.join(", ")
+        ),
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_generated_300_page_book_has_no_widows_or_orphans() {
+    let dir = tempfile::tempdir().unwrap();
+    generate_book(dir.path(), 12, 100);
+    let (_, output) = build(dir.path());
+    let pages = output.page_map.len();
+    assert!(pages >= 300, "only {pages} pages");
+    assert_eq!(output.quality.widows, 0, "{}", output.quality);
+    assert_eq!(output.quality.orphans, 0, "{}", output.quality);
+    assert_eq!(output.quality.overfull, 0, "{}", output.quality);
+}

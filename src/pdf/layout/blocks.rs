@@ -186,7 +186,7 @@ impl Flow<'_, '_> {
                 self.missing(&set.missing, block.pos);
                 let mut refs = Vec::new();
                 footnote_refs(content, &mut refs);
-                self.place(&set.lines, frame.x, frame.size, leading, true, &refs);
+                self.place(set.lines, frame.x, frame.size, leading, true, &refs);
                 self.indent_next = true;
             }
             BlockKind::BlockQuote { blocks } => {
@@ -319,7 +319,7 @@ impl Flow<'_, '_> {
         let set = self.ts.set(s, &measure);
         self.missing(&set.missing, pos);
         let leading = self.geometry.leading * size / self.geometry.size;
-        self.place(&set.lines, frame.x, size, leading, false, &[]);
+        self.place(set.lines, frame.x, size, leading, false, &[]);
     }
 
     fn list(&mut self, list: &List, frame: Frame, pos: Pos) {
@@ -394,7 +394,7 @@ impl Flow<'_, '_> {
             }
             let set = self.ts.set(&[Span::new(source, Style::Mono)], &measure);
             self.missing(&set.missing, line_pos);
-            self.place(&set.lines, frame.x + pad, size, leading, false, &[]);
+            self.place(set.lines, frame.x + pad, size, leading, false, &[]);
         }
         self.close_frame();
         self.space(0.8 * g.leading);

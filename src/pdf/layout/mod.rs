@@ -531,18 +531,18 @@ impl<'t, 'f> Flow<'t, 'f> {
     /// edges; `refs` are the paragraph's footnote references in order.
     fn place(
         &mut self,
-        lines: &[Line],
+        mut lines: Vec<Line>,
         x: f32,
         size: f32,
         leading: f32,
         paragraph: bool,
         refs: &[(String, String)],
     ) {
-        self.quality.add(lines);
+        self.quality.add(&lines);
         // The references each line carries: its raised runs, in order.
         let mut per_line = Vec::with_capacity(lines.len());
         let mut next = 0;
-        for line in lines {
+        for line in &lines {
             let count = line.runs.iter().filter(|r| r.rise > 0.0).count();
             let end = (next + count).min(refs.len());
             per_line.push(next..end);
@@ -582,7 +582,10 @@ impl<'t, 'f> Flow<'t, 'f> {
                 self.quality.widows += 1;
             }
             for i in at..at + take {
-                self.place_line(&lines[i], x, size, leading, refs, per_line[i].clone());
+                let runs = std::mem::take(&mut lines[i].runs);
+                let hyphenated = lines[i].hyphenated;
+                let range = per_line[i].clone();
+                self.place_line(runs, hyphenated, x, size, leading, &refs[range]);
             }
             self.keep = None;
             at += take;
@@ -652,29 +655,38 @@ impl<'t, 'f> Flow<'t, 'f> {
         self.y += carried;
     }
 
-    /// Places one line with its footnote marks, links and notes.
+    /// Places one line (its runs, and whether it ends in a hyphen) with its
+    /// footnote marks, their links and their notes.
     fn place_line(
         &mut self,
-        line: &Line,
+        runs: Vec<Run>,
+        hyphenated: bool,
         x: f32,
         size: f32,
         leading: f32,
         refs: &[(String, String)],
-        range: std::ops::Range<usize>,
     ) {
         let top = self.y;
         let baseline = self.y + size;
-        self.put_line(line, x, baseline);
-        let marks: Vec<&Run> = line.runs.iter().filter(|r| r.rise > 0.0).collect();
-        for ((note_id, ref_id), run) in refs[range].iter().zip(marks) {
+        self.offset += line_chars(self.ts, &runs, hyphenated);
+        let marks: Vec<(f32, f32)> = runs
+            .iter()
+            .filter(|r| r.rise > 0.0)
+            .map(|r| (r.x, r.width))
+            .collect();
+        self.put_runs(runs, x, baseline);
+        for ((note_id, ref_id), (mark_x, width)) in refs.iter().zip(marks) {
             self.push(Item::Anchor {
                 id: ref_id.clone(),
                 y: top,
             });
+            if note_id.is_empty() {
+                continue;
+            }
             self.push(Item::Link {
-                x: x + run.x,
+                x: x + mark_x,
                 y: top,
-                width: run.width,
+                width,
                 height: leading,
                 target: LinkTarget::Internal(note_id.clone()),
             });
@@ -684,8 +696,18 @@ impl<'t, 'f> Flow<'t, 'f> {
                 self.place_note(index);
             }
         }
-        self.offset += line_chars(self.ts, line);
         self.y += leading;
+    }
+
+    /// Moves runs onto the page with their baseline at `baseline`.
+    fn put_runs(&mut self, runs: Vec<Run>, x: f32, baseline: f32) {
+        if let Some(page) = self.pages.last_mut() {
+            page.items.extend(runs.into_iter().map(|run| Item::Text {
+                x: x + run.x,
+                y: baseline - run.rise,
+                run,
+            }));
+        }
     }
 
     /// Puts a note's lines at this page's foot, carrying what cannot fit.
@@ -892,9 +914,8 @@ fn put(page: &mut Page, line: &Line, x: f32, baseline: f32) {
 
 /// The characters a line stands for (what its glyphs copy out as), plus the
 /// space the break took.
-fn line_chars(ts: &Typesetter<'_>, line: &Line) -> usize {
-    let glyphs: usize = line
-        .runs
+fn line_chars(ts: &Typesetter<'_>, runs: &[Run], hyphenated: bool) -> usize {
+    let glyphs: usize = runs
         .iter()
         .flat_map(|r| r.glyphs.iter().map(move |g| (r.face, g.gid)))
         .map(|(face, gid)| {
@@ -903,7 +924,7 @@ fn line_chars(ts: &Typesetter<'_>, line: &Line) -> usize {
                 .map_or(0, |t| t.chars().count())
         })
         .sum();
-    glyphs + usize::from(!line.hyphenated)
+    glyphs + usize::from(!hyphenated)
 }
 
 /// A number in lower-case roman numerals.
