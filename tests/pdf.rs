@@ -420,3 +420,91 @@ fn a_generated_300_page_book_has_no_widows_or_orphans() {
     assert_eq!(output.quality.orphans, 0, "{}", output.quality);
     assert_eq!(output.quality.overfull, 0, "{}", output.quality);
 }
+
+#[test]
+fn layout_marks_anchors_links_labels_and_the_page_map() {
+    use bindery::pdf::fonts::{FontFiles, Fonts};
+    use bindery::pdf::layout::{Item, LabelStyle, LinkTarget, layout};
+    use bindery::pdf::text::Typesetter;
+    use bindery::pdf::text::breaker::Params;
+    use bindery::pdf::text::hyphenate::Hyphenator;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("book.toml"),
+        "title = \"T\"\nlanguage = \"en\"\nchapters = [\"one.md\", \"two.md\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("one.md"),
+        "# One\n\nRead [the treaty](https://example.org/t) and [chapter two](two.md), \
+         then a note.[^a]\n\n[^a]: The note.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("two.md"),
+        "# Two\n\n## A section\n\nText.\n",
+    )
+    .unwrap();
+    let manuscript = bindery::load(dir.path()).unwrap();
+    let book = &manuscript.book;
+    let toc = bindery::toc::build(book, 3);
+    let files = FontFiles::default();
+    let mut ts = Typesetter {
+        fonts: Fonts::new(&files).unwrap(),
+        hyphenator: Hyphenator::new("en"),
+        params: Params::default(),
+    };
+    let laid = layout(book, &toc, &mut ts, &Options::default());
+    let items: Vec<&Item> = laid.pages.iter().flat_map(|p| &p.items).collect();
+    let anchors: Vec<&str> = items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Anchor { id, .. } => Some(id.as_str()),
+            _ => None,
+        })
+        .collect();
+    for (_, entry) in toc.flatten() {
+        assert!(
+            anchors.contains(&entry.id.as_str()),
+            "{} {anchors:?}",
+            entry.id
+        );
+    }
+    let note = &book.chapters[0].footnotes[0];
+    assert!(anchors.contains(&note.id.as_str()), "{anchors:?}");
+    let links: Vec<(&LinkTarget, f32)> = items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Link { target, width, .. } => Some((target, *width)),
+            _ => None,
+        })
+        .collect();
+    let to = |t: LinkTarget| links.iter().filter(|(l, _)| **l == t).count();
+    assert_eq!(
+        to(LinkTarget::External("https://example.org/t".into())),
+        1,
+        "{links:?}"
+    );
+    assert_eq!(
+        to(LinkTarget::Internal(book.chapters[1].id.clone())),
+        2,
+        "{links:?}"
+    );
+    assert_eq!(to(LinkTarget::Internal(note.id.clone())), 1, "{links:?}");
+    // The text link covers its words, not the line.
+    let (_, width) = links
+        .iter()
+        .find(|(t, _)| matches!(t, LinkTarget::External(_)))
+        .unwrap();
+    assert!(*width > 20.0 && *width < 80.0, "{width}");
+    assert_eq!(laid.labels.len(), 2);
+    assert_eq!(laid.labels[1].style, LabelStyle::Arabic);
+    let first = laid.labels[1].first_page;
+    assert_eq!(laid.page_map[first].label, "1");
+    assert_eq!(laid.page_map[first].chapter, Some(0));
+    assert_eq!(laid.page_map[0].label, "i");
+    assert!(
+        first.is_multiple_of(2),
+        "the body starts on a right-hand page"
+    );
+}

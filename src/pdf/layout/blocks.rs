@@ -1,14 +1,15 @@
 //! Laying out chapters and their blocks: headings, paragraphs, quotes,
 //! lists, code, tables, the FAQ and the chapter's notes.
 
-use super::{Flow, Item, Kind, NOTE_SCALE, Note};
+use super::{Flow, Item, Kind, LinkTarget, NOTE_SCALE, Note};
 use crate::error::{Diagnostic, Place};
 use crate::model::{
     Alignment, Block, BlockKind, Chapter, ChapterBody, Footnote, Heading, HeadingLevel, Inline,
-    List, ListKind, Pos, Table, TaskState,
+    List, ListKind, Pos, Table, Target, TaskState,
 };
 use crate::pdf::fonts::Style;
-use crate::pdf::text::{Align, Measure, Paragraph, Span};
+use crate::pdf::text::{Align, Line, Measure, Paragraph, Span, Typesetter};
+use std::ops::Range;
 
 /// Where a block is set: its left edge and width, and its font size.
 #[derive(Debug, Clone, Copy)]
@@ -22,6 +23,11 @@ impl Flow<'_, '_> {
     /// Lays out a chapter: a new page, its sunk title, its body; its notes
     /// go to the foot of the pages that call them.
     pub(super) fn chapter(&mut self, index: usize, chapter: &Chapter) {
+        // The last chapter's notes go on its own pages, before its notes are replaced.
+        if !self.carried_notes.is_empty() {
+            self.new_page();
+        }
+        self.close_page();
         self.file = chapter.file.clone();
         if self.recto_chapters && self.pages.len() % 2 == 1 {
             self.start_page(Kind::Blank);
@@ -166,7 +172,9 @@ impl Flow<'_, '_> {
                     .into_iter()
                     .map(|l| Span::new(l, Style::Regular))
                     .collect();
-                s.extend(spans(content, Style::Regular));
+                let (text, links) = spans_and_links(content, &self.chapter_ids);
+                let label_length: usize = s.iter().map(|l| l.text.len()).sum();
+                s.extend(text);
                 if !self.indent {
                     self.space(0.5 * leading);
                 }
@@ -186,7 +194,12 @@ impl Flow<'_, '_> {
                 self.missing(&set.missing, block.pos);
                 let mut refs = Vec::new();
                 footnote_refs(content, &mut refs);
-                self.place(set.lines, frame.x, frame.size, leading, true, &refs);
+                let shifted: Vec<LinkSpan> = links
+                    .into_iter()
+                    .map(|(r, t)| (r.start + label_length..r.end + label_length, t))
+                    .collect();
+                let areas = link_areas(self.ts, &set.lines, &s, &shifted);
+                self.place(set.lines, frame.x, frame.size, leading, true, &refs, &areas);
                 self.indent_next = true;
             }
             BlockKind::BlockQuote { blocks } => {
@@ -319,7 +332,7 @@ impl Flow<'_, '_> {
         let set = self.ts.set(s, &measure);
         self.missing(&set.missing, pos);
         let leading = self.geometry.leading * size / self.geometry.size;
-        self.place(set.lines, frame.x, size, leading, false, &[]);
+        self.place(set.lines, frame.x, size, leading, false, &[], &[]);
     }
 
     fn list(&mut self, list: &List, frame: Frame, pos: Pos) {
@@ -394,7 +407,7 @@ impl Flow<'_, '_> {
             }
             let set = self.ts.set(&[Span::new(source, Style::Mono)], &measure);
             self.missing(&set.missing, line_pos);
-            self.place(set.lines, frame.x + pad, size, leading, false, &[]);
+            self.place(set.lines, frame.x + pad, size, leading, false, &[], &[]);
         }
         self.close_frame();
         self.space(0.8 * g.leading);
@@ -498,6 +511,60 @@ impl Flow<'_, '_> {
     }
 }
 
+/// The clickable stretches of each line: from where a link's first glyph
+/// on the line starts to where its last one ends. Glyphs are matched to the
+/// paragraph's text by their non-space characters, in order; a hyphen added
+/// at a break matches nothing.
+fn link_areas(
+    ts: &Typesetter<'_>,
+    lines: &[Line],
+    spans: &[Span],
+    links: &[LinkSpan],
+) -> Vec<Vec<(f32, f32, LinkTarget)>> {
+    if links.is_empty() {
+        return Vec::new();
+    }
+    let text: String = spans.iter().map(|s| s.text.as_str()).collect();
+    let mut chars = text
+        .char_indices()
+        .filter(|(_, c)| !c.is_whitespace())
+        .peekable();
+    let mut out = Vec::with_capacity(lines.len());
+    for line in lines {
+        let mut areas: Vec<(f32, f32, LinkTarget)> = Vec::new();
+        for run in &line.runs {
+            let mut x = run.x;
+            for (n, glyph) in run.glyphs.iter().enumerate() {
+                let stands_for = ts
+                    .fonts
+                    .glyph_text(run.face, glyph.gid)
+                    .unwrap_or("\u{FFFD}");
+                let added_hyphen = line.hyphenated
+                    && n + 1 == run.glyphs.len()
+                    && stands_for == "-"
+                    && chars.peek().is_some_and(|(_, c)| *c != '-');
+                for c in stands_for.chars().filter(|c| !c.is_whitespace()) {
+                    if added_hyphen {
+                        break;
+                    }
+                    if chars.peek().is_some_and(|(_, next)| *next == c) || c == '\u{FFFD}' {
+                        let Some((at, _)) = chars.next() else { break };
+                        if let Some((_, target)) = links.iter().find(|(r, _)| r.contains(&at)) {
+                            match areas.last_mut() {
+                                Some(area) if area.2 == *target => area.1 = x + glyph.advance,
+                                _ => areas.push((x, x + glyph.advance, target.clone())),
+                            }
+                        }
+                    }
+                }
+                x += glyph.advance;
+            }
+        }
+        out.push(areas);
+    }
+    out
+}
+
 /// The most lines any cell of a row has (at least one).
 fn row_height(cells: &[Paragraph]) -> usize {
     cells
@@ -553,19 +620,63 @@ fn footnote_refs(inlines: &[Inline], out: &mut Vec<(String, String)>) {
 /// Turns inlines into styled spans, starting in `style`.
 pub(super) fn spans(inlines: &[Inline], style: Style) -> Vec<Span> {
     let mut out = Vec::new();
-    push_spans(inlines, style, &mut out);
+    push_spans(inlines, style, &mut out, &mut None);
     out
 }
 
-fn push_spans(inlines: &[Inline], style: Style, out: &mut Vec<Span>) {
+/// A link's characters in a paragraph's text (byte offsets into its spans'
+/// texts, one after another) and where it goes.
+pub(super) type LinkSpan = (Range<usize>, LinkTarget);
+
+/// The links of a paragraph and the chapter ids internal links resolve with.
+pub(super) struct Links<'a> {
+    chapter_ids: &'a [String],
+    found: Vec<LinkSpan>,
+}
+
+/// Turns inlines into styled spans and the links among them.
+fn spans_and_links(inlines: &[Inline], chapter_ids: &[String]) -> (Vec<Span>, Vec<LinkSpan>) {
+    let mut out = Vec::new();
+    let mut links = Some(Links {
+        chapter_ids,
+        found: Vec::new(),
+    });
+    push_spans(inlines, Style::Regular, &mut out, &mut links);
+    (out, links.map(|l| l.found).unwrap_or_default())
+}
+
+fn push_spans(inlines: &[Inline], style: Style, out: &mut Vec<Span>, links: &mut Option<Links>) {
     for inline in inlines {
         match inline {
-            Inline::Text { text } => out.push(Span::new(text.clone(), style)),
-            Inline::Emphasis { content } => push_spans(content, style.emphasised(), out),
-            Inline::Strong { content } => push_spans(content, style.strong(), out),
-            Inline::Strikethrough { content } | Inline::Link { content, .. } => {
-                push_spans(content, style, out)
+            Inline::Link {
+                content, target, ..
+            } => {
+                let start: usize = out.iter().map(|s| s.text.len()).sum();
+                push_spans(content, style, out, links);
+                let end: usize = out.iter().map(|s| s.text.len()).sum();
+                if let Some(links) = links {
+                    let target = match target {
+                        Target::External { url } => Some(LinkTarget::External(url.clone())),
+                        Target::Internal {
+                            anchor: Some(anchor),
+                            ..
+                        } => Some(LinkTarget::Internal(anchor.clone())),
+                        Target::Internal {
+                            chapter,
+                            anchor: None,
+                        } => links
+                            .chapter_ids
+                            .get(*chapter)
+                            .map(|id| LinkTarget::Internal(id.clone())),
+                        Target::Broken { .. } => None,
+                    };
+                    links.found.extend(target.map(|t| (start..end, t)));
+                }
             }
+            Inline::Text { text } => out.push(Span::new(text.clone(), style)),
+            Inline::Emphasis { content } => push_spans(content, style.emphasised(), out, links),
+            Inline::Strong { content } => push_spans(content, style.strong(), out, links),
+            Inline::Strikethrough { content } => push_spans(content, style, out, links),
             Inline::Code { code } => out.push(Span {
                 scale: 0.9,
                 ..Span::new(code.clone(), Style::Mono)

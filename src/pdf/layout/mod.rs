@@ -309,8 +309,12 @@ struct PageInfo {
 /// real page numbers, then the front matter before it.
 pub fn layout(book: &Book, toc: &Toc, typesetter: &mut Typesetter<'_>, options: &Options) -> Laid {
     let mut flow = Flow::new(typesetter, options);
+    flow.chapter_ids = book.chapters.iter().map(|c| c.id.clone()).collect();
     for (index, chapter) in book.chapters.iter().enumerate() {
         flow.chapter(index, chapter);
+    }
+    if !flow.carried_notes.is_empty() {
+        flow.new_page();
     }
     flow.close_page();
     let body = std::mem::take(&mut flow.pages);
@@ -366,6 +370,8 @@ struct Flow<'t, 'f> {
     source_dir: PathBuf,
     /// Whether the next paragraph gets a first-line indent.
     indent_next: bool,
+    /// Every chapter's id, for links to a chapter's start.
+    chapter_ids: Vec<String>,
     /// The chapter being laid out, its title, and the block the flow is in.
     chapter: Option<usize>,
     chapter_title: String,
@@ -406,6 +412,7 @@ impl<'t, 'f> Flow<'t, 'f> {
             file: PathBuf::new(),
             source_dir: options.source_dir.clone(),
             indent_next: false,
+            chapter_ids: Vec::new(),
             chapter: None,
             chapter_title: String::new(),
             block: 0,
@@ -528,7 +535,9 @@ impl<'t, 'f> Flow<'t, 'f> {
 
     /// Places set lines at `x`, `leading` apart, flowing onto new pages.
     /// Lines of a paragraph (`paragraph`) keep widows and orphans off page
-    /// edges; `refs` are the paragraph's footnote references in order.
+    /// edges; `refs` are the paragraph's footnote references in order, and
+    /// `links` each line's clickable stretches.
+    #[allow(clippy::too_many_arguments)]
     fn place(
         &mut self,
         mut lines: Vec<Line>,
@@ -537,6 +546,7 @@ impl<'t, 'f> Flow<'t, 'f> {
         leading: f32,
         paragraph: bool,
         refs: &[(String, String)],
+        links: &[Vec<(f32, f32, LinkTarget)>],
     ) {
         self.quality.add(&lines);
         // The references each line carries: its raised runs, in order.
@@ -585,7 +595,17 @@ impl<'t, 'f> Flow<'t, 'f> {
                 let runs = std::mem::take(&mut lines[i].runs);
                 let hyphenated = lines[i].hyphenated;
                 let range = per_line[i].clone();
+                let top = self.y;
                 self.place_line(runs, hyphenated, x, size, leading, &refs[range]);
+                for (from, to, target) in links.get(i).into_iter().flatten() {
+                    self.push(Item::Link {
+                        x: x + from,
+                        y: top,
+                        width: to - from,
+                        height: leading,
+                        target: target.clone(),
+                    });
+                }
             }
             self.keep = None;
             at += take;
