@@ -157,7 +157,8 @@ fn every_word_of_the_manuscript_comes_back_in_order() {
     }
     found.extend(carry.map(|(word, _)| word));
     // Every manuscript word in order; the PDF may add list markers, numbers
-    // of questions and notes, and page numbers.
+    // of questions and notes. (The sample has no footnotes: notes at the
+    // foot of a page would come between the words of the text.)
     let mut at = 0;
     for (index, word) in expected.iter().enumerate() {
         match found[at..].iter().position(|w| w == word) {

@@ -112,6 +112,23 @@ pub struct Output {
 
 /// Typesets the book into a PDF.
 pub fn pdf(book: &Book, toc: &Toc, options: &Options) -> Result<Output, Error> {
+    let g = &options.geometry;
+    // A text block narrower than an inch or shorter than ten lines is a
+    // mistake in the margins, not a design.
+    if g.measure() < 72.0 || g.height - g.top - g.bottom < 10.0 * g.leading {
+        return Err(Error::new(
+            "bad-geometry",
+            None,
+            format!(
+                "the margins leave a text block of {:.0} × {:.0} pt on a {:.0} × {:.0} pt page",
+                g.measure(),
+                g.height - g.top - g.bottom,
+                g.width,
+                g.height
+            ),
+        )
+        .with_hint("make the margins in book.toml [pdf] smaller, or the trim larger"));
+    }
     let fonts = Fonts::new(&options.fonts).map_err(|bad| {
         Error::new(
             "bad-font",

@@ -455,6 +455,7 @@ impl Flow<'_, '_> {
                 self.quality.add(&cell.lines);
             }
             self.table_row(&cells, table, frame, width, gap, size, leading);
+            self.y += 0.25 * leading;
         }
         self.rule(frame.x, frame.width);
         self.space(0.5 * g.leading);

@@ -1,9 +1,15 @@
 //! Layout: the model in, pages of positioned items (frames) out.
 //!
-//! This is the simple page flow of the text engine: chapters open a new page,
-//! blocks stack down the page and lines flow on to the next one, footnotes
-//! are gathered at the chapter's end. The writer only paints what this
-//! produces.
+//! The body is laid out first: chapters open on a new page (a right-hand
+//! one if asked) with a sunk title; blocks stack down the page and lines
+//! flow on to the next, a paragraph never leaving its first or last line
+//! alone at a page's edge, a heading never left without two lines after it;
+//! footnotes go to the foot of the page that calls them. Then the front
+//! matter (title, copyright, contents with the body's real page numbers) is
+//! laid before it, an even number of pages so right-hand pages stay right;
+//! running heads and folios are added and every page gets its mirrored
+//! margins. Items carry anchors and links for the writer's navigation; the
+//! writer only paints what this produces.
 
 mod blocks;
 mod front;
