@@ -412,23 +412,77 @@ fn generate_book(dir: &Path, chapters: usize, paragraphs: usize) {
 
 #[test]
 fn a_generated_300_page_book_has_no_widows_or_orphans() {
+    use bindery::pdf::layout::Item;
     let dir = tempfile::tempdir().unwrap();
     generate_book(dir.path(), 12, 100);
-    let (_, output) = build(dir.path());
-    let pages = output.page_map.len();
+    let (book, laid) = laid_out(dir.path());
+    let pages = laid.pages.len();
     assert!(pages >= 300, "only {pages} pages");
-    assert_eq!(output.quality.widows, 0, "{}", output.quality);
-    assert_eq!(output.quality.orphans, 0, "{}", output.quality);
-    assert_eq!(output.quality.overfull, 0, "{}", output.quality);
+    assert_eq!(laid.quality.widows, 0, "{}", laid.quality);
+    assert_eq!(laid.quality.orphans, 0, "{}", laid.quality);
+    assert_eq!(laid.quality.overfull, 0, "{}", laid.quality);
+    // Every section heading has at least two lines of text under it on its page.
+    let sections: Vec<String> = book
+        .chapters
+        .iter()
+        .flat_map(|c| match &c.body {
+            ChapterBody::Prose { blocks } => blocks.clone(),
+            ChapterBody::Faq(_) => Vec::new(),
+        })
+        .filter_map(|b| match b.kind {
+            BlockKind::Heading(h) => Some(h.id),
+            _ => None,
+        })
+        .collect();
+    assert!(sections.len() > 100, "{}", sections.len());
+    for page in &laid.pages {
+        for item in &page.items {
+            let Item::Anchor { id, y } = item else {
+                continue;
+            };
+            if !sections.contains(id) {
+                continue;
+            }
+            let mut below: Vec<u32> = page
+                .items
+                .iter()
+                .filter_map(|i| match i {
+                    Item::Text { y: baseline, .. } if baseline > y => Some(baseline.round() as u32),
+                    _ => None,
+                })
+                .collect();
+            below.dedup();
+            assert!(
+                below.len() >= 3,
+                "heading {id} is left with {} lines",
+                below.len()
+            );
+        }
+    }
+}
+
+/// Lays out the manuscript in `dir` with the default options.
+fn laid_out(dir: &Path) -> (Book, bindery::pdf::layout::Laid) {
+    use bindery::pdf::fonts::{FontFiles, Fonts};
+    use bindery::pdf::text::Typesetter;
+    use bindery::pdf::text::breaker::Params;
+    use bindery::pdf::text::hyphenate::Hyphenator;
+    let manuscript = bindery::load(dir).unwrap();
+    let book = manuscript.book;
+    let toc = bindery::toc::build(&book, 3);
+    let files = FontFiles::default();
+    let mut ts = Typesetter {
+        fonts: Fonts::new(&files).unwrap(),
+        hyphenator: Hyphenator::new("en"),
+        params: Params::default(),
+    };
+    let laid = bindery::pdf::layout::layout(&book, &toc, &mut ts, &Options::default());
+    (book, laid)
 }
 
 #[test]
 fn layout_marks_anchors_links_labels_and_the_page_map() {
-    use bindery::pdf::fonts::{FontFiles, Fonts};
-    use bindery::pdf::layout::{Item, LabelStyle, LinkTarget, layout};
-    use bindery::pdf::text::Typesetter;
-    use bindery::pdf::text::breaker::Params;
-    use bindery::pdf::text::hyphenate::Hyphenator;
+    use bindery::pdf::layout::{Item, LabelStyle, LinkTarget};
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("book.toml"),
@@ -446,16 +500,9 @@ fn layout_marks_anchors_links_labels_and_the_page_map() {
         "# Two\n\n## A section\n\nText.\n",
     )
     .unwrap();
-    let manuscript = bindery::load(dir.path()).unwrap();
-    let book = &manuscript.book;
+    let (book, laid) = laid_out(dir.path());
+    let book = &book;
     let toc = bindery::toc::build(book, 3);
-    let files = FontFiles::default();
-    let mut ts = Typesetter {
-        fonts: Fonts::new(&files).unwrap(),
-        hyphenator: Hyphenator::new("en"),
-        params: Params::default(),
-    };
-    let laid = layout(book, &toc, &mut ts, &Options::default());
     let items: Vec<&Item> = laid.pages.iter().flat_map(|p| &p.items).collect();
     let anchors: Vec<&str> = items
         .iter()
