@@ -463,6 +463,11 @@ fn a_generated_300_page_book_has_no_widows_or_orphans() {
 
 /// Lays out the manuscript in `dir` with the default options.
 fn laid_out(dir: &Path) -> (Book, bindery::pdf::layout::Laid) {
+    laid_out_with(dir, &Options::default())
+}
+
+/// Lays out the manuscript in `dir`.
+fn laid_out_with(dir: &Path, options: &Options) -> (Book, bindery::pdf::layout::Laid) {
     use bindery::pdf::fonts::{FontFiles, Fonts};
     use bindery::pdf::text::Typesetter;
     use bindery::pdf::text::breaker::Params;
@@ -476,7 +481,7 @@ fn laid_out(dir: &Path) -> (Book, bindery::pdf::layout::Laid) {
         hyphenator: Hyphenator::new("en"),
         params: Params::default(),
     };
-    let laid = bindery::pdf::layout::layout(&book, &toc, &mut ts, &Options::default());
+    let laid = bindery::pdf::layout::layout(&book, &toc, &mut ts, options);
     (book, laid)
 }
 
@@ -555,4 +560,27 @@ fn layout_marks_anchors_links_labels_and_the_page_map() {
         first.is_multiple_of(2),
         "the body starts on a right-hand page"
     );
+}
+
+#[test]
+fn recto_chapters_open_on_right_hand_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    generate_book(dir.path(), 6, 13);
+    let options = Options {
+        recto_chapters: true,
+        ..Options::default()
+    };
+    let (book, laid) = laid_out_with(dir.path(), &options);
+    let openings: Vec<usize> = laid
+        .page_map
+        .iter()
+        .enumerate()
+        .filter(|(n, p)| {
+            p.chapter.is_some() && (*n == 0 || laid.page_map[n - 1].chapter != p.chapter)
+        })
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(openings.len(), book.chapters.len(), "{openings:?}");
+    // Page indexes 0, 2, 4… are right-hand pages.
+    assert!(openings.iter().all(|n| n % 2 == 0), "{openings:?}");
 }
