@@ -33,6 +33,10 @@ pub struct Options {
     pub source_dir: PathBuf,
     /// Screen (outline, links) or print (neither).
     pub profile: Profile,
+    /// Bleed around the trimmed page, in points, for print.
+    pub bleed: f32,
+    /// Whether to draw crop marks, for print.
+    pub crop_marks: bool,
     /// Whether chapters open on right-hand pages only.
     pub recto_chapters: bool,
 }
@@ -45,6 +49,8 @@ impl Default for Options {
             indent: true,
             source_dir: PathBuf::new(),
             profile: Profile::Screen,
+            bleed: 0.0,
+            crop_marks: false,
             recto_chapters: false,
         }
     }
@@ -83,8 +89,6 @@ impl Options {
                 .leading
                 .as_ref()
                 .map_or(size * base.leading / base.size, |l| *l.get_ref()),
-            bleed: length(&config.bleed, 0.0),
-            crop_marks: config.crop_marks,
         };
         Options {
             fonts,
@@ -92,6 +96,8 @@ impl Options {
             indent: config.paragraph != Some(ParagraphStyle::Spaced),
             source_dir,
             profile: config.profile.unwrap_or_default(),
+            bleed: length(&config.bleed, 0.0),
+            crop_marks: config.crop_marks,
             recto_chapters: config.recto_chapters,
         }
     }
@@ -162,4 +168,29 @@ pub fn pdf(book: &Book, toc: &Toc, options: &Options) -> Result<Output, Error> {
         warnings: laid.warnings,
         page_map: laid.page_map,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn options_come_from_the_pdf_table() {
+        let text = "title = \"T\"\nlanguage = \"en\"\n[pdf]\ntrim = \"a5\"\n\
+                    inside-margin = \"20mm\"\noutside-margin = \"0.5in\"\nfont-size = 11\n\
+                    bleed = \"3mm\"\ncrop-marks = true\nprofile = \"print\"\n";
+        let config = crate::config::Config::parse(text, Path::new("book.toml")).unwrap();
+        let options = Options::from_config(&config.pdf, FontFiles::default(), PathBuf::new());
+        let g = options.geometry;
+        assert!((g.width - 419.53).abs() < 0.1 && (g.height - 595.28).abs() < 0.1);
+        assert!((g.inside - 56.69).abs() < 0.1 && g.outside == 36.0);
+        assert_eq!(g.size, 11.0);
+        // The leading keeps the default's proportion to the size.
+        assert!((g.leading - 11.0 * 13.5 / 10.5).abs() < 1e-3);
+        // Mirrored margins: the spine is left on right-hand pages (0, 2, …).
+        assert_eq!((g.left(0), g.left(1)), (g.inside, g.outside));
+        assert!((options.bleed - 8.5).abs() < 0.1 && options.crop_marks);
+        assert_eq!(options.profile, Profile::Print);
+    }
 }

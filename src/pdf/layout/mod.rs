@@ -95,7 +95,7 @@ pub enum Item {
 }
 
 /// Where a link goes.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkTarget {
     /// An [`Item::Anchor`]'s id.
     Internal(String),
@@ -104,7 +104,7 @@ pub enum LinkTarget {
 }
 
 /// A run of pages numbered in one style, for PDF page labels.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LabelRange {
     /// The 0-based index of the range's first page.
     pub first_page: usize,
@@ -235,10 +235,6 @@ pub struct Geometry {
     pub size: f32,
     /// Distance between baselines of body text.
     pub leading: f32,
-    /// How far printing runs past the trim, for a print shop (0 for none).
-    pub bleed: f32,
-    /// Whether crop marks are drawn outside the trim.
-    pub crop_marks: bool,
 }
 
 impl Default for Geometry {
@@ -253,8 +249,6 @@ impl Default for Geometry {
             outside: 45.0,
             size: 10.5,
             leading: 13.5,
-            bleed: 0.0,
-            crop_marks: false,
         }
     }
 }
