@@ -41,6 +41,12 @@ impl Flow<'_, '_> {
             .iter()
             .map(|note| self.set_note(note))
             .collect();
+        self.note_ids = self
+            .notes
+            .iter()
+            .enumerate()
+            .map(|(index, note)| (note.id.clone(), index))
+            .collect();
         self.placed_notes.clear();
         self.start_page(Kind::Opening);
         let g = self.geometry;
@@ -531,6 +537,7 @@ fn link_areas(
         .filter(|(_, c)| !c.is_whitespace())
         .peekable();
     let mut out = Vec::with_capacity(lines.len());
+    let mut next = 0;
     for line in lines {
         let mut areas: Vec<(f32, f32, LinkTarget)> = Vec::new();
         for run in &line.runs {
@@ -550,7 +557,13 @@ fn link_areas(
                     }
                     if chars.peek().is_some_and(|(_, next)| *next == c) || c == '\u{FFFD}' {
                         let Some((at, _)) = chars.next() else { break };
-                        if let Some((_, target)) = links.iter().find(|(r, _)| r.contains(&at)) {
+                        // Links come in text order and characters too, so
+                        // the link to look at only moves forward.
+                        while links.get(next).is_some_and(|(r, _)| r.end <= at) {
+                            next += 1;
+                        }
+                        if let Some((_, target)) = links.get(next).filter(|(r, _)| r.contains(&at))
+                        {
                             match areas.last_mut() {
                                 Some(area) if area.2 == *target => area.1 = x + glyph.advance,
                                 _ => areas.push((x, x + glyph.advance, target.clone())),
@@ -626,7 +639,8 @@ pub(super) fn spans(inlines: &[Inline], style: Style) -> Vec<Span> {
 }
 
 /// A link's characters in a paragraph's text (byte offsets into its spans'
-/// texts, one after another) and where it goes.
+/// texts, one after another; while spans are gathered, span indexes) and
+/// where it goes.
 pub(super) type LinkSpan = (Range<usize>, LinkTarget);
 
 /// The links of a paragraph and the chapter ids internal links resolve with.
@@ -643,7 +657,21 @@ fn spans_and_links(inlines: &[Inline], chapter_ids: &[String]) -> (Vec<Span>, Ve
         found: Vec::new(),
     });
     push_spans(inlines, Style::Regular, &mut out, &mut links);
-    (out, links.map(|l| l.found).unwrap_or_default())
+    // Span indexes to byte offsets in the spans' texts, one after another.
+    let mut offsets = Vec::with_capacity(out.len() + 1);
+    let mut at = 0;
+    offsets.push(at);
+    for span in &out {
+        at += span.text.len();
+        offsets.push(at);
+    }
+    let found = links
+        .map(|l| l.found)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(spans, target)| (offsets[spans.start]..offsets[spans.end], target))
+        .collect();
+    (out, found)
 }
 
 fn push_spans(inlines: &[Inline], style: Style, out: &mut Vec<Span>, links: &mut Option<Links>) {
@@ -652,9 +680,10 @@ fn push_spans(inlines: &[Inline], style: Style, out: &mut Vec<Span>, links: &mut
             Inline::Link {
                 content, target, ..
             } => {
-                let start: usize = out.iter().map(|s| s.text.len()).sum();
+                // Spans by index here; turned into bytes once all are in.
+                let start = out.len();
                 push_spans(content, style, out, links);
-                let end: usize = out.iter().map(|s| s.text.len()).sum();
+                let end = out.len();
                 if let Some(links) = links {
                     let target = match target {
                         Target::External { url } => Some(LinkTarget::External(url.clone())),

@@ -378,8 +378,9 @@ struct Flow<'t, 'f> {
     block: usize,
     /// Characters of the current block set so far.
     offset: usize,
-    /// The current chapter's notes and which of them are placed.
+    /// The current chapter's notes, their indexes by id, and which of them are placed.
     notes: Vec<Note>,
+    note_ids: HashMap<String, usize>,
     placed_notes: BTreeSet<usize>,
     /// Footnote lines at the foot of the current page, and their height.
     page_notes: Vec<NoteLine>,
@@ -418,6 +419,7 @@ impl<'t, 'f> Flow<'t, 'f> {
             block: 0,
             offset: 0,
             notes: Vec::new(),
+            note_ids: HashMap::new(),
             placed_notes: BTreeSet::new(),
             page_notes: Vec::new(),
             notes_height: 0.0,
@@ -645,7 +647,7 @@ impl<'t, 'f> Flow<'t, 'f> {
     }
 
     fn note_index(&self, id: &str) -> Option<usize> {
-        self.notes.iter().position(|n| n.id == id)
+        self.note_ids.get(id).copied()
     }
 
     /// Starts a new page, taking along a heading that must stay with what follows.
