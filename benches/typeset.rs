@@ -2,8 +2,11 @@
 //! justified lines of a 6×9 in page (a 4.5 in measure at 10.5 pt), starting
 //! each run with an empty word cache. Prints the median of several runs.
 //!
-//! Run with `cargo bench --bench typeset`. The text has some 20,000 distinct
-//! words drawn with a Zipf distribution, as the words of a real book are,
+//! Then lays out and writes the same text as a whole book (60 chapters,
+//! sections, footnotes) through the PDF backend, and prints that median too.
+//!
+//! Run with `cargo bench --bench typeset` (`-- book` for the book alone).
+//! The text has some 20,000 distinct words drawn with a Zipf distribution, as the words of a real book are,
 //! mixed from the sample manuscript's vocabulary and made-up words.
 
 use bindery::pdf::fonts::{FontFiles, Fonts, Style};
@@ -19,6 +22,73 @@ const RUNS: usize = 7;
 
 fn main() {
     let paragraphs = generate();
+    // `cargo bench --bench typeset -- book` measures the whole book alone,
+    // so that `/usr/bin/time -v` reports its peak memory.
+    if std::env::args().any(|a| a == "book") {
+        book(&paragraphs);
+        return;
+    }
+    lines(&paragraphs);
+    book(&paragraphs);
+}
+
+/// Lays out and writes the text as a book of 60 chapters, with a section
+/// heading every 12 paragraphs and a footnote every 20: the whole PDF
+/// backend, from the model to the file's bytes.
+fn book(paragraphs: &[String]) {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let chapters = 60;
+    let per_chapter = paragraphs.len().div_ceil(chapters);
+    let mut names = Vec::new();
+    for (c, chunk) in paragraphs.chunks(per_chapter).enumerate() {
+        let mut text = format!("# Chapter {}\n\n", c + 1);
+        let mut notes = String::new();
+        for (p, paragraph) in chunk.iter().enumerate() {
+            if p % 12 == 11 {
+                text.push_str(&format!("## Section {}.{}\n\n", c + 1, p / 12 + 1));
+            }
+            text.push_str(paragraph);
+            if p % 20 == 7 {
+                text.push_str(&format!("[^n{p}]"));
+                notes.push_str(&format!("[^n{p}]: A note with a few words of comment.\n\n"));
+            }
+            text.push_str("\n\n");
+        }
+        text.push_str(&notes);
+        let name = format!("{c:03}.md");
+        std::fs::write(dir.path().join(&name), text).expect("the chapter is written");
+        names.push(format!("\"{name}\""));
+    }
+    std::fs::write(
+        dir.path().join("book.toml"),
+        format!(
+            "title = \"Benchmark\"\nlanguage = \"en\"\nchapters = [{}]\n",
+            names.join(", ")
+        ),
+    )
+    .expect("book.toml is written");
+    let manuscript = bindery::load(dir.path()).expect("the generated book loads");
+    let toc = bindery::toc::build(&manuscript.book, 3);
+    let options = bindery::pdf::Options::default();
+    let mut times = Vec::new();
+    let mut pages = 0;
+    let mut size = 0;
+    for _ in 0..RUNS {
+        let start = Instant::now();
+        let output = bindery::pdf::pdf(&manuscript.book, &toc, &options).expect("the PDF is made");
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
+        pages = output.page_map.len();
+        size = output.bytes.len();
+    }
+    let runs = times.clone();
+    times.sort_by(f64::total_cmp);
+    println!("book: {pages} pages, {size} bytes; laid out and written in");
+    println!("runs (ms): {runs:.1?}");
+    println!("median: {:.1} ms", times[times.len() / 2]);
+}
+
+/// Shapes and breaks every paragraph, with a fresh word cache each run.
+fn lines(paragraphs: &[String]) {
     let words: usize = paragraphs.iter().map(|p| p.split(' ').count()).sum();
     let files = FontFiles::default();
     let measure = Measure {
@@ -39,7 +109,7 @@ fn main() {
             params: Params::default(),
         };
         quality = Quality::default();
-        for text in &paragraphs {
+        for text in paragraphs {
             let set = ts.set(&[Span::new(text.as_str(), Style::Regular)], &measure);
             quality.add(&set.lines);
         }

@@ -79,6 +79,14 @@ pub struct EpubConfig {
 /// [pdf]
 /// paragraph = "indent"          # or "spaced"
 /// fonts = { regular = "fonts/MyFace-Regular.otf", mono = "fonts/MyMono.ttf" }
+/// trim = "6x9in"                # or "5.5x8.5in", "a4", "a5", "letter", "150x220mm"
+/// inside-margin = "0.875in"     # lengths in in, mm or pt
+/// font-size = 10.5              # points
+/// leading = 13.5                # points, baseline to baseline
+/// bleed = "0.125in"
+/// crop-marks = true
+/// profile = "print"             # or "screen"
+/// recto-chapters = true
 /// ```
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -91,6 +99,144 @@ pub struct PdfConfig {
     /// DejaVu Serif for characters the others lack.
     #[serde(default)]
     pub fonts: FontPaths,
+    /// The trimmed page size: `"6x9in"` (US trade, the default),
+    /// `"5.5x8.5in"`, `"a4"`, `"a5"`, `"letter"`, or width × height with a
+    /// unit, such as `"150x220mm"`.
+    pub trim: Option<Spanned<String>>,
+    /// The margin at the spine (the gutter). Default: 0.875in.
+    pub inside_margin: Option<Spanned<String>>,
+    /// The margin at the fore-edge. Default: 0.625in.
+    pub outside_margin: Option<Spanned<String>>,
+    /// The margin above the text block; the running head sits in it. Default: 0.75in.
+    pub top_margin: Option<Spanned<String>>,
+    /// The margin below the text block. Default: 0.875in.
+    pub bottom_margin: Option<Spanned<String>>,
+    /// The body text's size in points. Default: 10.5.
+    pub font_size: Option<Spanned<f32>>,
+    /// The distance between body baselines in points. Default: 1.3 × font-size.
+    pub leading: Option<Spanned<f32>>,
+    /// How far the printed area runs past the trim for a print shop, such as
+    /// `"0.125in"`. Default: none.
+    pub bleed: Option<Spanned<String>>,
+    /// Whether to draw crop marks outside the trim. Default: false.
+    #[serde(default)]
+    pub crop_marks: bool,
+    /// `"screen"` (outline, links and metadata; the default) or `"print"`
+    /// (what print-on-demand services accept: no annotations or outline).
+    pub profile: Option<Profile>,
+    /// Whether chapters always open on a right-hand page, with a blank left
+    /// page before when needed. Default: false.
+    #[serde(default)]
+    pub recto_chapters: bool,
+}
+
+/// Who the PDF is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Profile {
+    /// Reading on a screen: outline, links and metadata.
+    #[default]
+    Screen,
+    /// A print shop: no annotations or outline, bleed and crop marks when asked.
+    Print,
+}
+
+/// Points in a unit of length.
+fn unit_points(unit: &str) -> Option<f32> {
+    match unit {
+        "in" => Some(72.0),
+        "mm" => Some(72.0 / 25.4),
+        "cm" => Some(72.0 / 2.54),
+        "pt" => Some(1.0),
+        _ => None,
+    }
+}
+
+/// Reads a length such as `"0.75in"`, `"18mm"` or `"54pt"` as points; `None`
+/// when it is not one (or is negative).
+pub fn length_points(text: &str) -> Option<f32> {
+    let text = text.trim();
+    let number = text.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let unit = &text[number.len()..];
+    let value: f32 = number.trim().parse().ok()?;
+    (value.is_finite() && value >= 0.0).then_some(value * unit_points(unit.trim())?)
+}
+
+/// Reads a trim size (a name or `WxHunit`) as width and height in points.
+pub fn trim_points(text: &str) -> Option<(f32, f32)> {
+    let mm = 72.0 / 25.4;
+    match text.trim().to_ascii_lowercase().as_str() {
+        "a4" => Some((210.0 * mm, 297.0 * mm)),
+        "a5" => Some((148.0 * mm, 210.0 * mm)),
+        "letter" => Some((612.0, 792.0)),
+        other => {
+            let numbers = other.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+            let unit = &other[numbers.len()..];
+            let (w, h) = numbers.split_once(['x', '×'])?;
+            let scale = unit_points(unit.trim())?;
+            let w: f32 = w.trim().parse().ok()?;
+            let h: f32 = h.trim().parse().ok()?;
+            let ok = |v: f32| v.is_finite() && v * scale >= 72.0 && v * scale <= 14_400.0;
+            (ok(w) && ok(h)).then_some((w * scale, h * scale))
+        }
+    }
+}
+
+impl PdfConfig {
+    fn check(&self, text: &str, file: &Path) -> Result<(), Error> {
+        let at = |span: Range<usize>| Some(place(text, file, span.start));
+        if let Some(trim) = &self.trim
+            && trim_points(trim.get_ref()).is_none()
+        {
+            return Err(Error::new(
+                "bad-trim",
+                at(trim.span()),
+                format!("`{}` is not a page size", trim.get_ref()),
+            )
+            .with_hint(
+                "use \"6x9in\", \"5.5x8.5in\", \"a4\", \"a5\", \"letter\" or e.g. \"150x220mm\"",
+            ));
+        }
+        let lengths = [
+            ("inside-margin", &self.inside_margin),
+            ("outside-margin", &self.outside_margin),
+            ("top-margin", &self.top_margin),
+            ("bottom-margin", &self.bottom_margin),
+            ("bleed", &self.bleed),
+        ];
+        for (key, value) in lengths {
+            if let Some(value) = value
+                && length_points(value.get_ref()).is_none()
+            {
+                return Err(Error::new(
+                    "bad-length",
+                    at(value.span()),
+                    format!("{key} `{}` is not a length", value.get_ref()),
+                )
+                .with_hint("write a number and a unit: in, mm, cm or pt, e.g. \"0.75in\""));
+            }
+        }
+        for (key, value, range) in [
+            ("font-size", &self.font_size, 5.0..=36.0),
+            ("leading", &self.leading, 5.0..=72.0),
+        ] {
+            if let Some(value) = value
+                && !range.contains(value.get_ref())
+            {
+                return Err(Error::new(
+                    "bad-size",
+                    at(value.span()),
+                    format!(
+                        "{key} must be between {} and {} points, not {}",
+                        range.start(),
+                        range.end(),
+                        value.get_ref()
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// How paragraphs are told apart in the PDF.
@@ -191,7 +337,7 @@ impl Config {
                 format!("toc-depth must be between 1 and 6, not {}", depth.get_ref()),
             ));
         }
-        Ok(())
+        self.pdf.check(text, file)
     }
 }
 
@@ -316,6 +462,36 @@ mod tests {
                 .contains("book.toml:4:1: unknown key `size`"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn pdf_geometry_keys_parse_and_bad_ones_name_their_line() {
+        let config = parse(
+            "title = \"T\"\nlanguage = \"en\"\n[pdf]\ntrim = \"a5\"\ninside-margin = \"20mm\"\n\
+             font-size = 11\nprofile = \"print\"\nrecto-chapters = true\n",
+        )
+        .unwrap();
+        assert_eq!(config.pdf.profile, Some(Profile::Print));
+        assert!(config.pdf.recto_chapters);
+        let err = parse("title = \"T\"\nlanguage = \"en\"\n[pdf]\ntrim = \"7by9\"\n").unwrap_err();
+        assert!(err.to_string().contains("book.toml:4:8"), "{err}");
+        let err =
+            parse("title = \"T\"\nlanguage = \"en\"\n[pdf]\nbleed = \"3 furlongs\"\n").unwrap_err();
+        assert!(err.to_string().contains("book.toml:4:9"), "{err}");
+        assert!(err.to_string().contains("not a length"), "{err}");
+    }
+
+    #[test]
+    fn lengths_and_trims() {
+        assert_eq!(length_points("0.75in"), Some(54.0));
+        assert_eq!(length_points("10pt"), Some(10.0));
+        assert!((length_points("25.4mm").unwrap() - 72.0).abs() < 1e-3);
+        assert_eq!(length_points("-1in"), None);
+        assert_eq!(length_points("12"), None);
+        assert_eq!(trim_points("6x9in"), Some((432.0, 648.0)));
+        assert_eq!(trim_points("letter"), Some((612.0, 792.0)));
+        assert_eq!(trim_points("6x9"), None);
+        assert_eq!(trim_points("0.1x9in"), None);
     }
 
     #[test]

@@ -89,6 +89,7 @@ pub fn build_pdf(
     let toc = toc::build(&manuscript.book, manuscript.config.toc_depth());
     let mut options = pdf::Options::from_config(&manuscript.config.pdf, fonts, dir.to_path_buf());
     options.time = book_time(manuscript, source_date_epoch)?;
+    options.images = manuscript.assets.keys().cloned().collect();
     pdf::pdf(&manuscript.book, &toc, &options)
 }
 
@@ -110,7 +111,7 @@ pub fn build_pack(
 ) -> Result<Vec<u8>> {
     let toc = toc::build(&manuscript.book, manuscript.config.toc_depth());
     let facts = pack::PdfFacts {
-        pages: pdf.page_labels.len(),
+        pages: pdf.page_map.len(),
         width_pt: pdf.page_size.0,
         height_pt: pdf.page_size.1,
         pages_of: pdf.anchor_pages.clone(),

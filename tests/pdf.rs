@@ -7,6 +7,7 @@
 //! tests fail (they do not skip) when they are missing.
 
 use bindery::model::{Block, BlockKind, Book, ChapterBody, Inline};
+use bindery::pdf::layout::Geometry;
 use bindery::pdf::{Options, Output, pdf};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -91,10 +92,29 @@ fn qpdf_finds_no_error() {
 
 #[test]
 fn every_word_of_the_manuscript_comes_back_in_order() {
-    let (book, _, _dir, path) = sample_pdf();
+    let (book, output, _dir, path) = sample_pdf();
     // -raw keeps the content stream's order and every hyphen (the default
     // mode joins lines ending in a hyphen itself, losing explicit ones).
-    let (ok, text) = run("pdftotext", &["-raw"], &path);
+    // Only the body pages are read (the front matter repeats titles), and
+    // only the text block: the running heads and folios above it are cut off.
+    let first = first_body_page(&output);
+    let g = Geometry::default();
+    let (top, height) = (g.top - 4.0, g.height - g.top - g.bottom + 8.0);
+    let crop = [
+        "-f".to_string(),
+        first.to_string(),
+        "-x".to_string(),
+        "0".to_string(),
+        "-y".to_string(),
+        format!("{top}"),
+        "-W".to_string(),
+        format!("{}", g.width),
+        "-H".to_string(),
+        format!("{height}"),
+    ];
+    let mut args: Vec<&str> = vec!["-raw"];
+    args.extend(crop.iter().map(String::as_str));
+    let (ok, text) = run("pdftotext", &args, &path);
     assert!(ok, "pdftotext failed");
     let expected = manuscript_words(&book);
     let lines: Vec<Vec<String>> = text.lines().map(words).collect();
@@ -137,7 +157,8 @@ fn every_word_of_the_manuscript_comes_back_in_order() {
     }
     found.extend(carry.map(|(word, _)| word));
     // Every manuscript word in order; the PDF may add list markers, numbers
-    // of questions and notes, and page numbers.
+    // of questions and notes. (The sample has no footnotes: notes at the
+    // foot of a page would come between the words of the text.)
     let mut at = 0;
     for (index, word) in expected.iter().enumerate() {
         match found[at..].iter().position(|w| w == word) {
@@ -185,6 +206,16 @@ fn characters_no_font_has_are_reported_with_their_place() {
     assert!(messages[0].contains("one.md:5:1"), "{messages:?}");
     assert!(messages[0].contains("U+1F600"), "{messages:?}");
     assert!(messages[0].contains('\u{1F600}'), "{messages:?}");
+}
+
+/// The 1-based number of the first page of the first chapter.
+fn first_body_page(output: &Output) -> usize {
+    output
+        .page_map
+        .iter()
+        .position(|p| p.chapter.is_some())
+        .expect("the book has a chapter")
+        + 1
 }
 
 /// The words of the manuscript in reading order, as the PDF sets them:
@@ -246,4 +277,310 @@ fn push_blocks(blocks: &[Block], out: &mut String) {
 
 fn words(text: &str) -> Vec<String> {
     text.split_whitespace().map(str::to_string).collect()
+}
+
+/// Text with every run of white space made one space.
+fn squeeze(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn contents_page_numbers_are_where_the_headings_are() {
+    let (_, output, _dir, path) = sample_pdf();
+    let first = first_body_page(&output);
+    // The contents sit on the front matter's pages; read them as one text.
+    let (ok, contents) = run(
+        "pdftotext",
+        &["-raw", "-f", "1", "-l", &(first - 1).to_string()],
+        &path,
+    );
+    assert!(ok, "pdftotext failed");
+    let contents = squeeze(&contents);
+    let start = contents.find("Contents").expect("a contents page") + "Contents".len();
+    let mut at = start;
+    let toc = bindery::toc::build(
+        &bindery::load(&manuscript_dir()).unwrap().book,
+        bindery::config::DEFAULT_TOC_DEPTH,
+    );
+    let entries = toc.flatten();
+    assert!(entries.len() > 5, "{entries:?}");
+    for (_, entry) in entries {
+        let label = squeeze(&entry.label());
+        let found = contents[at..]
+            .find(&label)
+            .unwrap_or_else(|| panic!("“{label}” is not in the contents: {}", &contents[at..]));
+        at += found + label.len();
+        // Past the leader dots, the page number.
+        let rest = contents[at..].trim_start_matches([' ', '.']);
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        let number: usize = digits
+            .parse()
+            .unwrap_or_else(|_| panic!("no page number after “{label}”: {rest:.40}"));
+        at = contents.len() - rest.len() + digits.len();
+        // Body page n is the PDF's page first + n − 1.
+        let page = (first + number - 1).to_string();
+        let (ok, text) = run("pdftotext", &["-raw", "-f", &page, "-l", &page], &path);
+        assert!(ok, "pdftotext failed");
+        assert!(
+            squeeze(&text).contains(&squeeze(&entry.title)),
+            "“{}” is listed on page {number} but is not there",
+            entry.title
+        );
+    }
+}
+
+/// Writes a generated book of `chapters` chapters of varied paragraphs,
+/// sections and footnotes into `dir`.
+fn generate_book(dir: &Path, chapters: usize, paragraphs: usize) {
+    let words = [
+        "the",
+        "resistance",
+        "of",
+        "Europe",
+        "to",
+        "plans",
+        "is",
+        "a",
+        "question",
+        "and",
+        "strategic",
+        "autonomy",
+        "which",
+        "in",
+        "negotiations",
+        "remains",
+        "uncertain",
+        "for",
+        "sanctions",
+        "diplomacy",
+        "Ukraine",
+        "war",
+        "security",
+        "alliance",
+        "between",
+        "leaders",
+    ];
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        seed ^= seed >> 12;
+        seed ^= seed << 25;
+        seed ^= seed >> 27;
+        seed.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    };
+    let mut names = Vec::new();
+    for c in 0..chapters {
+        let name = format!("{c:03}.md");
+        let mut text = format!("# Chapter {c}\n\n");
+        let mut notes = String::new();
+        for p in 0..paragraphs {
+            if p % 9 == 8 {
+                text.push_str(&format!("## Section {c}.{p}\n\n"));
+            }
+            // Mostly long paragraphs, some of one to four lines: the lengths
+            // that make widows and orphans.
+            let length = match next() % 4 {
+                0 => 5 + next() % 40,
+                _ => 40 + next() % 160,
+            };
+            let mut paragraph: Vec<&str> = (0..length)
+                .map(|_| words[(next() % words.len() as u64) as usize])
+                .collect();
+            paragraph[0] = "Then";
+            text.push_str(&paragraph.join(" "));
+            if p % 13 == 5 {
+                text.push_str(&format!("[^n{p}]"));
+                notes.push_str(&format!(
+                    "[^n{p}]: A note on {} with some words of comment.\n\n",
+                    paragraph[1]
+                ));
+            }
+            text.push_str(".\n\n");
+        }
+        text.push_str(&notes);
+        std::fs::write(dir.join(&name), text).unwrap();
+        names.push(format!("\"{name}\""));
+    }
+    std::fs::write(
+        dir.join("book.toml"),
+        format!(
+            "title = \"Generated\"\nlanguage = \"en\"\nchapters = [{}]\n",
+            names.join(", ")
+        ),
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_generated_300_page_book_has_no_widows_or_orphans() {
+    use bindery::pdf::layout::Item;
+    let dir = tempfile::tempdir().unwrap();
+    generate_book(dir.path(), 12, 100);
+    let (book, laid) = laid_out(dir.path());
+    let pages = laid.pages.len();
+    assert!(pages >= 300, "only {pages} pages");
+    assert_eq!(laid.quality.widows, 0, "{}", laid.quality);
+    assert_eq!(laid.quality.orphans, 0, "{}", laid.quality);
+    assert_eq!(laid.quality.overfull, 0, "{}", laid.quality);
+    // Every section heading has at least two lines of text under it on its page.
+    let sections: Vec<String> = book
+        .chapters
+        .iter()
+        .flat_map(|c| match &c.body {
+            ChapterBody::Prose { blocks } => blocks.clone(),
+            ChapterBody::Faq(_) => Vec::new(),
+        })
+        .filter_map(|b| match b.kind {
+            BlockKind::Heading(h) => Some(h.id),
+            _ => None,
+        })
+        .collect();
+    assert!(sections.len() > 100, "{}", sections.len());
+    for page in &laid.pages {
+        for item in &page.items {
+            let Item::Anchor { id, y } = item else {
+                continue;
+            };
+            if !sections.contains(id) {
+                continue;
+            }
+            let mut below: Vec<u32> = page
+                .items
+                .iter()
+                .filter_map(|i| match i {
+                    Item::Text { y: baseline, .. } if baseline > y => Some(baseline.round() as u32),
+                    _ => None,
+                })
+                .collect();
+            below.dedup();
+            assert!(
+                below.len() >= 3,
+                "heading {id} is left with {} lines",
+                below.len()
+            );
+        }
+    }
+}
+
+/// Lays out the manuscript in `dir` with the default options.
+fn laid_out(dir: &Path) -> (Book, bindery::pdf::layout::Laid) {
+    laid_out_with(dir, &Options::default())
+}
+
+/// Lays out the manuscript in `dir`.
+fn laid_out_with(dir: &Path, options: &Options) -> (Book, bindery::pdf::layout::Laid) {
+    use bindery::pdf::fonts::{FontFiles, Fonts};
+    use bindery::pdf::text::Typesetter;
+    use bindery::pdf::text::breaker::Params;
+    use bindery::pdf::text::hyphenate::Hyphenator;
+    let manuscript = bindery::load(dir).unwrap();
+    let book = manuscript.book;
+    let toc = bindery::toc::build(&book, 3);
+    let files = FontFiles::default();
+    let mut ts = Typesetter {
+        fonts: Fonts::new(&files).unwrap(),
+        hyphenator: Hyphenator::new("en"),
+        params: Params::default(),
+    };
+    let laid = bindery::pdf::layout::layout(&book, &toc, &mut ts, options);
+    (book, laid)
+}
+
+#[test]
+fn layout_marks_anchors_links_labels_and_the_page_map() {
+    use bindery::pdf::layout::{Item, LabelStyle, LinkTarget};
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("book.toml"),
+        "title = \"T\"\nlanguage = \"en\"\nchapters = [\"one.md\", \"two.md\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("one.md"),
+        "# One\n\nRead [the treaty](https://example.org/t) and [chapter two](two.md), \
+         then a note.[^a]\n\n[^a]: The note.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("two.md"),
+        "# Two\n\n## A section\n\nText.\n",
+    )
+    .unwrap();
+    let (book, laid) = laid_out(dir.path());
+    let book = &book;
+    let toc = bindery::toc::build(book, 3);
+    let items: Vec<&Item> = laid.pages.iter().flat_map(|p| &p.items).collect();
+    let anchors: Vec<&str> = items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Anchor { id, .. } => Some(id.as_str()),
+            _ => None,
+        })
+        .collect();
+    for (_, entry) in toc.flatten() {
+        assert!(
+            anchors.contains(&entry.id.as_str()),
+            "{} {anchors:?}",
+            entry.id
+        );
+    }
+    let note = &book.chapters[0].footnotes[0];
+    assert!(anchors.contains(&note.id.as_str()), "{anchors:?}");
+    let links: Vec<(&LinkTarget, f32)> = items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Link { target, width, .. } => Some((target, *width)),
+            _ => None,
+        })
+        .collect();
+    let to = |t: LinkTarget| links.iter().filter(|(l, _)| **l == t).count();
+    assert_eq!(
+        to(LinkTarget::External("https://example.org/t".into())),
+        1,
+        "{links:?}"
+    );
+    assert_eq!(
+        to(LinkTarget::Internal(book.chapters[1].id.clone())),
+        2,
+        "{links:?}"
+    );
+    assert_eq!(to(LinkTarget::Internal(note.id.clone())), 1, "{links:?}");
+    // The text link covers its words, not the line.
+    let (_, width) = links
+        .iter()
+        .find(|(t, _)| matches!(t, LinkTarget::External(_)))
+        .unwrap();
+    assert!(*width > 20.0 && *width < 80.0, "{width}");
+    assert_eq!(laid.labels.len(), 2);
+    assert_eq!(laid.labels[1].style, LabelStyle::Arabic);
+    let first = laid.labels[1].first_page;
+    assert_eq!(laid.page_map[first].label, "1");
+    assert_eq!(laid.page_map[first].chapter, Some(0));
+    assert_eq!(laid.page_map[0].label, "i");
+    assert!(
+        first.is_multiple_of(2),
+        "the body starts on a right-hand page"
+    );
+}
+
+#[test]
+fn recto_chapters_open_on_right_hand_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    generate_book(dir.path(), 6, 13);
+    let options = Options {
+        recto_chapters: true,
+        ..Options::default()
+    };
+    let (book, laid) = laid_out_with(dir.path(), &options);
+    let openings: Vec<usize> = laid
+        .page_map
+        .iter()
+        .enumerate()
+        .filter(|(n, p)| {
+            p.chapter.is_some() && (*n == 0 || laid.page_map[n - 1].chapter != p.chapter)
+        })
+        .map(|(n, _)| n)
+        .collect();
+    assert_eq!(openings.len(), book.chapters.len(), "{openings:?}");
+    // Page indexes 0, 2, 4… are right-hand pages.
+    assert!(openings.iter().all(|n| n % 2 == 0), "{openings:?}");
 }

@@ -10,14 +10,14 @@ pub mod navigate;
 pub mod text;
 pub mod write;
 
-use crate::config::{ParagraphStyle, PdfConfig};
+use crate::config::{ParagraphStyle, PdfConfig, Profile, length_points, trim_points};
 use crate::error::{Diagnostic, Error};
 use crate::model::Book;
 use crate::toc::Toc;
 use fonts::{FontFiles, Fonts};
-use layout::{Geometry, Quality};
-use navigate::{Navigation, Profile};
-use std::collections::BTreeMap;
+use layout::{Geometry, PageStart, Quality};
+use navigate::Navigation;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use text::Typesetter;
 use text::breaker::Params;
@@ -34,14 +34,18 @@ pub struct Options {
     pub indent: bool,
     /// The manuscript folder, to name files in warnings.
     pub source_dir: PathBuf,
-    /// Screen (outline, links) or print (boxes, no annotations).
+    /// Screen (outline, links) or print (neither).
     pub profile: Profile,
     /// The book's time in seconds since 1970, for the PDF's dates.
     pub time: u64,
+    /// The images the loader read, by the path written in the Markdown.
+    pub images: BTreeSet<String>,
     /// Bleed around the trimmed page, in points, for print.
     pub bleed: f32,
     /// Whether to draw crop marks, for print.
     pub crop_marks: bool,
+    /// Whether chapters open on right-hand pages only.
+    pub recto_chapters: bool,
 }
 
 impl Default for Options {
@@ -53,20 +57,59 @@ impl Default for Options {
             source_dir: PathBuf::new(),
             profile: Profile::Screen,
             time: 0,
+            images: BTreeSet::new(),
             bleed: 0.0,
             crop_marks: false,
+            recto_chapters: false,
         }
     }
 }
 
 impl Options {
     /// Options from the `[pdf]` table, with fonts the caller has read.
+    /// The table's values were checked when `book.toml` was read, so a value
+    /// that does not parse here cannot happen; the default stands in for it.
     pub fn from_config(config: &PdfConfig, fonts: FontFiles, source_dir: PathBuf) -> Options {
+        let base = Geometry::default();
+        let length = |value: &Option<toml::Spanned<String>>, default: f32| {
+            value
+                .as_ref()
+                .and_then(|v| length_points(v.get_ref()))
+                .unwrap_or(default)
+        };
+        let (width, height) = config
+            .trim
+            .as_ref()
+            .and_then(|t| trim_points(t.get_ref()))
+            .unwrap_or((base.width, base.height));
+        let size = config
+            .font_size
+            .as_ref()
+            .map_or(base.size, |s| *s.get_ref());
+        let geometry = Geometry {
+            width,
+            height,
+            top: length(&config.top_margin, base.top),
+            bottom: length(&config.bottom_margin, base.bottom),
+            inside: length(&config.inside_margin, base.inside),
+            outside: length(&config.outside_margin, base.outside),
+            size,
+            leading: config
+                .leading
+                .as_ref()
+                .map_or(size * base.leading / base.size, |l| *l.get_ref()),
+        };
         Options {
             fonts,
+            geometry,
             indent: config.paragraph != Some(ParagraphStyle::Spaced),
             source_dir,
-            ..Options::default()
+            profile: config.profile.unwrap_or_default(),
+            time: 0,
+            images: BTreeSet::new(),
+            bleed: length(&config.bleed, 0.0),
+            crop_marks: config.crop_marks,
+            recto_chapters: config.recto_chapters,
         }
     }
 }
@@ -80,8 +123,8 @@ pub struct Output {
     pub quality: Quality,
     /// Problems worth telling the author about, with their places.
     pub warnings: Vec<Diagnostic>,
-    /// Each page's label, as its folio shows it (`iv`, `12`).
-    pub page_labels: Vec<String>,
+    /// For each page, its label and where in the model it starts.
+    pub page_map: Vec<PageStart>,
     /// The trimmed page's width and height, in points.
     pub page_size: (f32, f32),
     /// For each anchor id (chapters, headings, questions, notes), the label
@@ -91,6 +134,23 @@ pub struct Output {
 
 /// Typesets the book into a PDF.
 pub fn pdf(book: &Book, toc: &Toc, options: &Options) -> Result<Output, Error> {
+    let g = &options.geometry;
+    // A text block narrower than an inch or shorter than ten lines is a
+    // mistake in the margins, not a design.
+    if g.measure() < 72.0 || g.height - g.top - g.bottom < 10.0 * g.leading {
+        return Err(Error::new(
+            "bad-geometry",
+            None,
+            format!(
+                "the margins leave a text block of {:.0} × {:.0} pt on a {:.0} × {:.0} pt page",
+                g.measure(),
+                g.height - g.top - g.bottom,
+                g.width,
+                g.height
+            ),
+        )
+        .with_hint("make the margins in book.toml [pdf] smaller, or the trim larger"));
+    }
     let fonts = Fonts::new(&options.fonts).map_err(|bad| {
         Error::new(
             "bad-font",
@@ -116,7 +176,7 @@ pub fn pdf(book: &Book, toc: &Toc, options: &Options) -> Result<Output, Error> {
         hyphenator: Hyphenator::new(&book.metadata.language),
         params: Params::default(),
     };
-    let laid = layout::layout(book, &mut typesetter, options);
+    let laid = layout::layout(book, toc, &mut typesetter, options);
     let nav = Navigation {
         toc,
         metadata: &book.metadata,
@@ -127,26 +187,48 @@ pub fn pdf(book: &Book, toc: &Toc, options: &Options) -> Result<Output, Error> {
         crop_marks: options.crop_marks,
     };
     let bytes = write::write(&laid.pages, &typesetter.fonts, &nav)?;
-    let page_labels: Vec<String> = (0..laid.pages.len())
-        .map(|i| navigate::page_label(&laid.labels, i))
-        .collect();
     let mut anchor_pages = BTreeMap::new();
-    for (page, label) in laid.pages.iter().zip(&page_labels) {
+    for (page, start) in laid.pages.iter().zip(&laid.page_map) {
         for item in &page.items {
             if let layout::Item::Anchor { id, .. } = item {
                 anchor_pages
                     .entry(id.clone())
-                    .or_insert_with(|| label.clone());
+                    .or_insert_with(|| start.label.clone());
             }
         }
     }
     let page_size = (options.geometry.width, options.geometry.height);
     Ok(Output {
         bytes,
-        page_labels,
-        page_size,
-        anchor_pages,
         quality: laid.quality,
         warnings: laid.warnings,
+        page_map: laid.page_map,
+        page_size,
+        anchor_pages,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn options_come_from_the_pdf_table() {
+        let text = "title = \"T\"\nlanguage = \"en\"\n[pdf]\ntrim = \"a5\"\n\
+                    inside-margin = \"20mm\"\noutside-margin = \"0.5in\"\nfont-size = 11\n\
+                    bleed = \"3mm\"\ncrop-marks = true\nprofile = \"print\"\n";
+        let config = crate::config::Config::parse(text, Path::new("book.toml")).unwrap();
+        let options = Options::from_config(&config.pdf, FontFiles::default(), PathBuf::new());
+        let g = options.geometry;
+        assert!((g.width - 419.53).abs() < 0.1 && (g.height - 595.28).abs() < 0.1);
+        assert!((g.inside - 56.69).abs() < 0.1 && g.outside == 36.0);
+        assert_eq!(g.size, 11.0);
+        // The leading keeps the default's proportion to the size.
+        assert!((g.leading - 11.0 * 13.5 / 10.5).abs() < 1e-3);
+        // Mirrored margins: the spine is left on right-hand pages (0, 2, …).
+        assert_eq!((g.left(0), g.left(1)), (g.inside, g.outside));
+        assert!((options.bleed - 8.5).abs() < 0.1 && options.crop_marks);
+        assert_eq!(options.profile, Profile::Print);
+    }
 }

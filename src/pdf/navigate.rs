@@ -7,22 +7,12 @@
 //! straight into the lopdf document printpdf hands over before saving: the
 //! same objects a PDF reader looks for, placed exactly on the heading's line.
 
+use crate::config::Profile;
 use crate::model::Metadata;
 use crate::pdf::layout::{Item, LabelRange, LabelStyle, LinkTarget, Page};
 use crate::toc::{Toc, TocEntry};
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
 use std::collections::BTreeMap;
-
-/// What the PDF is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Profile {
-    /// Reading on screen: outline, links and named destinations.
-    #[default]
-    Screen,
-    /// A print shop or print-on-demand service: no annotations, links or
-    /// outline; trim and bleed boxes; crop marks when asked for.
-    Print,
-}
 
 /// Everything the navigation layer needs besides the pages.
 #[derive(Debug, Clone, Copy)]
@@ -241,46 +231,6 @@ fn children(
 
 fn count(ids: &[ObjectId]) -> i64 {
     i64::try_from(ids.len()).unwrap_or(i64::MAX)
-}
-
-/// The label of the page at `index` (counted from 0), as a reader sees it:
-/// `iv` in the front matter, `12` in the body.
-pub fn page_label(labels: &[LabelRange], index: usize) -> String {
-    let Some(range) = labels.iter().rev().find(|r| r.first_page <= index) else {
-        return (index + 1).to_string();
-    };
-    let number = range.start as usize + (index - range.first_page);
-    match range.style {
-        LabelStyle::Arabic => number.to_string(),
-        LabelStyle::LowerRoman => roman(number),
-    }
-}
-
-/// Lower-case roman numerals.
-fn roman(mut n: usize) -> String {
-    const DIGITS: [(usize, &str); 13] = [
-        (1000, "m"),
-        (900, "cm"),
-        (500, "d"),
-        (400, "cd"),
-        (100, "c"),
-        (90, "xc"),
-        (50, "l"),
-        (40, "xl"),
-        (10, "x"),
-        (9, "ix"),
-        (5, "v"),
-        (4, "iv"),
-        (1, "i"),
-    ];
-    let mut out = String::new();
-    for (value, digits) in DIGITS {
-        while n >= value {
-            out.push_str(digits);
-            n -= value;
-        }
-    }
-    out
 }
 
 /// The catalog's `/PageLabels` number tree.
@@ -671,26 +621,6 @@ mod tests {
         let xmp = String::from_utf8(xmp).unwrap();
         assert!(xmp.contains("<rdf:li>A. Writer</rdf:li>"), "{xmp}");
         assert!(xmp.contains("2025-11-25T00:00:00Z"), "{xmp}");
-    }
-
-    #[test]
-    fn page_labels_count_in_roman_then_arabic() {
-        let labels = [
-            LabelRange {
-                first_page: 0,
-                style: LabelStyle::LowerRoman,
-                start: 1,
-            },
-            LabelRange {
-                first_page: 6,
-                style: LabelStyle::Arabic,
-                start: 1,
-            },
-        ];
-        let shown: Vec<String> = (0..8).map(|i| page_label(&labels, i)).collect();
-        assert_eq!(shown, ["i", "ii", "iii", "iv", "v", "vi", "1", "2"]);
-        assert_eq!(roman(1994), "mcmxciv");
-        assert_eq!(page_label(&[], 4), "5");
     }
 
     #[test]

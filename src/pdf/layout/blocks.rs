@@ -1,13 +1,15 @@
 //! Laying out chapters and their blocks: headings, paragraphs, quotes,
 //! lists, code, tables, the FAQ and the chapter's notes.
 
-use super::Flow;
+use super::{Flow, Item, Kind, LinkTarget, NOTE_SCALE, Note};
+use crate::error::{Diagnostic, Place};
 use crate::model::{
-    Block, BlockKind, Chapter, ChapterBody, Heading, HeadingLevel, Inline, List, ListKind, Pos,
-    Table, TaskState,
+    Alignment, Block, BlockKind, Chapter, ChapterBody, Footnote, Heading, HeadingLevel, Inline,
+    List, ListKind, Pos, Table, Target, TaskState,
 };
 use crate::pdf::fonts::Style;
-use crate::pdf::text::{Align, Measure, Paragraph, Span};
+use crate::pdf::text::{Align, Line, Measure, Paragraph, Span, Typesetter};
+use std::ops::Range;
 
 /// Where a block is set: its left edge and width, and its font size.
 #[derive(Debug, Clone, Copy)]
@@ -18,57 +20,119 @@ struct Frame {
 }
 
 impl Flow<'_, '_> {
-    /// Lays out a chapter: a new page, its title, its body and its notes.
-    pub(super) fn chapter(&mut self, chapter: &Chapter) {
+    /// Lays out a chapter: a new page, its sunk title, its body; its notes
+    /// go to the foot of the pages that call them.
+    pub(super) fn chapter(&mut self, index: usize, chapter: &Chapter) {
+        // The last chapter's notes go on its own pages, before its notes are replaced.
+        if !self.carried_notes.is_empty() {
+            self.new_page();
+        }
+        self.close_page();
         self.file = chapter.file.clone();
-        self.new_page();
-        self.openings.insert(self.pages.len() - 1);
+        if self.recto_chapters && self.pages.len() % 2 == 1 {
+            self.start_page(Kind::Blank);
+        }
+        self.chapter = Some(index);
+        self.chapter_title = Inline::plain_text(&chapter.title);
+        self.block = 0;
+        self.offset = 0;
+        self.notes = chapter
+            .footnotes
+            .iter()
+            .map(|note| self.set_note(note))
+            .collect();
+        self.note_ids = self
+            .notes
+            .iter()
+            .enumerate()
+            .map(|(index, note)| (note.id.clone(), index))
+            .collect();
+        self.placed_notes.clear();
+        self.start_page(Kind::Opening);
         let g = self.geometry;
         let frame = Frame {
-            x: g.left,
-            width: g.width - g.left - g.right,
+            x: 0.0,
+            width: g.measure(),
             size: g.size,
         };
-        self.y += 4.0 * g.leading;
+        self.push(Item::Anchor {
+            id: chapter.id.clone(),
+            y: self.y,
+        });
+        // A sunk title: the chapter starts a third of the way down the text block.
+        self.y += (g.height - g.top - g.bottom) * 0.25;
         let title = spans(&chapter.title, Style::Regular);
         self.text(&title, frame, 1.9, Align::Center, Pos { line: 1, col: 1 });
-        self.y += 2.0 * g.leading;
+        self.y += 2.5 * g.leading;
         self.indent_next = false;
         match &chapter.body {
-            ChapterBody::Prose { blocks } => self.blocks(blocks, frame),
+            ChapterBody::Prose { blocks } => self.top_blocks(blocks, frame),
             ChapterBody::Faq(faq) => {
-                self.blocks(&faq.intro, frame);
+                self.top_blocks(&faq.intro, frame);
                 for group in &faq.groups {
                     if let Some(heading) = &group.heading {
+                        self.next_block();
                         self.heading(heading, group.pos, frame, None);
                     }
-                    self.blocks(&group.intro, frame);
+                    self.top_blocks(&group.intro, frame);
                     for question in &group.questions {
+                        self.next_block();
                         self.heading(
                             &question.heading,
                             question.pos,
                             frame,
                             Some(question.number),
                         );
-                        self.blocks(&question.answer, frame);
+                        self.top_blocks(&question.answer, frame);
                     }
                 }
             }
         }
-        if !chapter.footnotes.is_empty() {
-            self.space(g.leading);
-            self.need(3.0 * g.leading);
-            self.rule(frame.x, frame.width / 4.0);
-            self.y += 0.5 * g.leading;
-            let notes = Frame {
-                size: g.size * 0.85,
-                ..frame
-            };
-            for note in &chapter.footnotes {
-                let number = format!("{}. ", note.number);
-                self.indent_next = false;
-                self.blocks_with_label(&note.blocks, notes, Some(number), note.pos);
-            }
+    }
+
+    /// Moves the page map's position on to the next block of the chapter.
+    fn next_block(&mut self) {
+        if self.y > self.geometry.top || self.offset > 0 {
+            self.block += 1;
+        }
+        self.offset = 0;
+    }
+
+    /// Sets a footnote's text at the note size, its number first.
+    fn set_note(&mut self, note: &Footnote) -> Note {
+        let g = self.geometry;
+        let measure = Measure {
+            size: g.size * NOTE_SCALE,
+            width: g.measure(),
+            indent: 0.0,
+            align: Align::Justify,
+            verbatim: false,
+        };
+        let mut paragraphs = Vec::new();
+        note_paragraphs(&note.blocks, &mut paragraphs);
+        let mut lines = Vec::new();
+        let mut label = Some(Span::new(format!("{}. ", note.number), Style::Regular));
+        if paragraphs.is_empty() {
+            paragraphs.push(Vec::new());
+        }
+        for paragraph in paragraphs {
+            let s: Vec<Span> = label.take().into_iter().chain(paragraph).collect();
+            let set = self.ts.set(&s, &measure);
+            self.missing(&set.missing, note.pos);
+            self.quality.add(&set.lines);
+            lines.extend(set.lines);
+        }
+        Note {
+            id: note.id.clone(),
+            lines,
+        }
+    }
+
+    /// The blocks of a chapter's body, each a step of the page map.
+    fn top_blocks(&mut self, blocks: &[Block], frame: Frame) {
+        for block in blocks {
+            self.next_block();
+            self.block(block, frame, None);
         }
     }
 
@@ -109,11 +173,14 @@ impl Flow<'_, '_> {
         match &block.kind {
             BlockKind::Heading(heading) => self.heading(heading, block.pos, frame, None),
             BlockKind::Paragraph { content } => {
+                self.images(content);
                 let mut s: Vec<Span> = label
                     .into_iter()
                     .map(|l| Span::new(l, Style::Regular))
                     .collect();
-                s.extend(spans(content, Style::Regular));
+                let (text, links) = spans_and_links(content, &self.chapter_ids);
+                let label_length: usize = s.iter().map(|l| l.text.len()).sum();
+                s.extend(text);
                 if !self.indent {
                     self.space(0.5 * leading);
                 }
@@ -131,7 +198,14 @@ impl Flow<'_, '_> {
                 };
                 let set = self.ts.set(&s, &measure);
                 self.missing(&set.missing, block.pos);
-                self.place(&set.lines, frame.x, frame.size, leading);
+                let mut refs = Vec::new();
+                footnote_refs(content, &mut refs);
+                let shifted: Vec<LinkSpan> = links
+                    .into_iter()
+                    .map(|(r, t)| (r.start + label_length..r.end + label_length, t))
+                    .collect();
+                let areas = link_areas(self.ts, &set.lines, &s, &shifted);
+                self.place(set.lines, frame.x, frame.size, leading, true, &refs, &areas);
                 self.indent_next = true;
             }
             BlockKind::BlockQuote { blocks } => {
@@ -165,25 +239,90 @@ impl Flow<'_, '_> {
         }
     }
 
-    /// A heading: space above, ragged, kept with the two lines after it.
+    /// Warns that images are shown by their alternative text.
+    fn images(&mut self, content: &[Inline]) {
+        for inline in content {
+            match inline {
+                // The loader has warned about images it could not read.
+                Inline::Image { src, pos: at, .. } if self.images.contains(src) => {
+                    let place = Place::at(self.source_dir.join(&self.file), at.line, at.col);
+                    self.warnings.push(
+                        Diagnostic::warning(
+                            "pdf-image",
+                            Some(place),
+                            format!("the image {src} is shown by its alternative text in the PDF"),
+                        )
+                        .with_hint("images in the PDF are not supported yet (issue #5)"),
+                    );
+                }
+                Inline::Emphasis { content }
+                | Inline::Strong { content }
+                | Inline::Strikethrough { content }
+                | Inline::Link { content, .. } => self.images(content),
+                _ => {}
+            }
+        }
+    }
+
+    /// A heading: space above, ragged, kept with the two lines after it. A
+    /// FAQ question's number hangs to the left of its text.
     fn heading(&mut self, heading: &Heading, pos: Pos, frame: Frame, number: Option<u32>) {
         let g = self.geometry;
-        let (style, scale) = match (heading.level, number) {
-            (_, Some(_)) => (Style::Bold, 1.0),
-            (HeadingLevel::H1 | HeadingLevel::H2, None) => (Style::Bold, 1.2),
-            (HeadingLevel::H3, None) => (Style::Italic, 1.1),
-            _ => (Style::Italic, 1.0),
+        let (style, scale, above) = match (heading.level, number) {
+            (_, Some(_)) => (Style::Bold, 1.0, 1.0),
+            (HeadingLevel::H1 | HeadingLevel::H2, None) => (Style::Bold, 1.2, 1.5),
+            (HeadingLevel::H3, None) => (Style::Italic, 1.1, 1.2),
+            _ => (Style::Italic, 1.0, 1.0),
         };
-        let mut s = Vec::new();
+        let hang = if number.is_some() {
+            2.2 * frame.size
+        } else {
+            0.0
+        };
+        let inner = Frame {
+            x: frame.x + hang,
+            width: frame.width - hang,
+            ..frame
+        };
+        let s = spans(&heading.content, style);
+        let size = frame.size * scale;
+        let measure = Measure {
+            size,
+            width: inner.width,
+            indent: 0.0,
+            align: Align::Left,
+            verbatim: false,
+        };
+        let set = self.ts.set(&s, &measure);
+        self.missing(&set.missing, pos);
+        let leading = g.leading * scale;
+        self.space(g.leading * above);
+        // Keep the heading with what follows: its lines and two more.
+        self.need(set.lines.len() as f32 * leading + 2.0 * g.leading);
+        let items = self.pages.last().map_or(0, |p| p.items.len());
+        self.keep = Some((self.pages.len() - 1, items, self.y));
+        self.push(Item::Anchor {
+            id: heading.id.clone(),
+            y: self.y,
+        });
         if let Some(n) = number {
-            s.push(Span::new(format!("{n}. "), style));
+            let mark = Measure {
+                width: hang,
+                ..measure
+            };
+            let set = self.ts.set(&[Span::new(format!("{n}."), style)], &mark);
+            if let Some(line) = set.lines.first() {
+                let baseline = self.y + size;
+                self.put_line(line, frame.x, baseline);
+            }
         }
-        s.extend(spans(&heading.content, style));
-        self.space(g.leading * if number.is_some() { 0.8 } else { 1.2 });
-        // Keep the heading with what follows: at least three lines of room.
-        self.need(4.0 * g.leading);
-        self.text(&s, frame, scale, Align::Left, pos);
-        self.y += 0.3 * g.leading;
+        self.quality.add(&set.lines);
+        for line in &set.lines {
+            let baseline = self.y + size;
+            self.put_line(line, inner.x, baseline);
+            self.y += leading;
+        }
+        self.y += 0.4 * g.leading;
         self.indent_next = false;
     }
 
@@ -203,7 +342,7 @@ impl Flow<'_, '_> {
         }
         self.missing(&set.missing, pos);
         let leading = self.geometry.leading * size / self.geometry.size;
-        self.place(&set.lines, frame.x, size, leading);
+        self.place(set.lines, frame.x, size, leading, false, &[], &[]);
     }
 
     /// Sets centred text as narrow as it goes without taking more lines,
@@ -249,7 +388,7 @@ impl Flow<'_, '_> {
             if !list.tight && i > 0 {
                 self.space(0.4 * g.leading);
             }
-            self.need(g.leading);
+            self.need(2.0 * g.leading);
             let measure = Measure {
                 size: frame.size,
                 width: hang,
@@ -259,6 +398,9 @@ impl Flow<'_, '_> {
             };
             let set = self.ts.set(&[Span::new(marker, Style::Regular)], &measure);
             self.missing(&set.missing, pos);
+            // The marker goes with its item's first line if that moves on.
+            let items = self.pages.last().map_or(0, |p| p.items.len());
+            self.keep = Some((self.pages.len() - 1, items, self.y));
             if let Some(line) = set.lines.first() {
                 let baseline = self.y + frame.size;
                 self.put_line(line, frame.x, baseline);
@@ -270,19 +412,23 @@ impl Flow<'_, '_> {
         self.indent_next = false;
     }
 
-    /// Code: monospace, each source line set ragged and wrapped without hyphens.
+    /// Code: monospace on a light frame, each source line set ragged and
+    /// wrapped without hyphens.
     fn code(&mut self, text: &str, frame: Frame, pos: Pos) {
         let g = self.geometry;
         let size = frame.size * 0.85;
         let leading = g.leading * 0.85;
+        let pad = 0.5 * frame.size;
         let measure = Measure {
             size,
-            width: frame.width - frame.size,
+            width: frame.width - 2.0 * pad,
             indent: 0.0,
             align: Align::Left,
             verbatim: true,
         };
-        self.space(0.5 * g.leading);
+        self.space(0.8 * g.leading);
+        self.need(2.0 * leading);
+        self.open_frame();
         for (n, source) in text.lines().enumerate() {
             let line_pos = Pos {
                 line: pos.line + 1 + n as u32,
@@ -295,13 +441,15 @@ impl Flow<'_, '_> {
             }
             let set = self.ts.set(&[Span::new(source, Style::Mono)], &measure);
             self.missing(&set.missing, line_pos);
-            self.place(&set.lines, frame.x + frame.size, size, leading);
+            self.place(set.lines, frame.x + pad, size, leading, false, &[], &[]);
         }
-        self.space(0.5 * g.leading);
+        self.close_frame();
+        self.space(0.8 * g.leading);
         self.indent_next = false;
     }
 
-    /// A table: equal columns, ragged cells, the header in bold between rules.
+    /// A table: equal columns, ragged cells, the header in bold between
+    /// rules, repeated at the top of each page the table runs on to.
     fn table(&mut self, table: &Table, frame: Frame, pos: Pos) {
         let g = self.geometry;
         let columns = table.head.len().max(1);
@@ -309,69 +457,284 @@ impl Flow<'_, '_> {
         let size = frame.size * 0.9;
         let leading = g.leading * 0.9;
         let width = (frame.width - gap * (columns - 1) as f32) / columns as f32;
+        let measure = Measure {
+            size,
+            width,
+            indent: 0.0,
+            align: Align::Left,
+            verbatim: false,
+        };
+        let head: Vec<_> = table
+            .head
+            .iter()
+            .map(|cell| self.ts.set(&spans(cell, Style::Bold), &measure))
+            .collect();
         self.space(0.5 * g.leading);
-        self.need(2.0 * leading);
-        self.rule(frame.x, frame.width);
-        self.y += 0.3 * leading;
-        let rows = std::iter::once((&table.head, Style::Bold))
-            .chain(table.rows.iter().map(|r| (r, Style::Regular)));
-        for (index, (row, style)) in rows.enumerate() {
-            let measure = Measure {
-                size,
-                width,
-                indent: 0.0,
-                align: Align::Left,
-                verbatim: false,
-            };
+        let head_height = row_height(&head) as f32 * leading;
+        self.need(head_height + 2.0 * leading);
+        self.table_head(&head, table, frame, width, gap, size, leading);
+        for row in &table.rows {
             let cells: Vec<_> = row
                 .iter()
-                .map(|cell| self.ts.set(&spans(cell, style), &measure))
+                .map(|cell| self.ts.set(&spans(cell, Style::Regular), &measure))
                 .collect();
-            let height = cells
-                .iter()
-                .map(|c| c.lines.len())
-                .max()
-                .unwrap_or(1)
-                .max(1);
-            self.need(height as f32 * leading);
-            let top = self.y;
-            for (column, cell) in cells.iter().enumerate() {
+            let height = row_height(&cells) as f32 * leading;
+            let pages = self.pages.len();
+            self.need(height);
+            if self.pages.len() != pages {
+                self.table_head(&head, table, frame, width, gap, size, leading);
+            }
+            for cell in &cells {
                 self.missing(&cell.missing, pos);
                 self.quality.add(&cell.lines);
-                for (n, line) in cell.lines.iter().enumerate() {
-                    let baseline = top + size + n as f32 * leading;
-                    self.put_line(line, frame.x + column as f32 * (width + gap), baseline);
-                }
             }
-            self.y = top + height as f32 * leading;
-            if index == 0 {
-                self.y += 0.2 * leading;
-                self.rule(frame.x, frame.width);
-                self.y += 0.3 * leading;
-            }
+            self.table_row(&cells, table, frame, width, gap, size, leading);
+            self.y += 0.25 * leading;
         }
         self.rule(frame.x, frame.width);
         self.space(0.5 * g.leading);
         self.indent_next = false;
+    }
+
+    /// The header row between two rules.
+    #[allow(clippy::too_many_arguments)]
+    fn table_head(
+        &mut self,
+        head: &[Paragraph],
+        table: &Table,
+        frame: Frame,
+        width: f32,
+        gap: f32,
+        size: f32,
+        leading: f32,
+    ) {
+        self.rule(frame.x, frame.width);
+        self.y += 0.3 * leading;
+        self.table_row(head, table, frame, width, gap, size, leading);
+        self.y += 0.2 * leading;
+        self.rule(frame.x, frame.width);
+        self.y += 0.3 * leading;
+    }
+
+    /// One row of set cells, each aligned as its column asks.
+    #[allow(clippy::too_many_arguments)]
+    fn table_row(
+        &mut self,
+        cells: &[Paragraph],
+        table: &Table,
+        frame: Frame,
+        width: f32,
+        gap: f32,
+        size: f32,
+        leading: f32,
+    ) {
+        let top = self.y;
+        for (column, cell) in cells.iter().enumerate() {
+            let left = frame.x + column as f32 * (width + gap);
+            for (n, line) in cell.lines.iter().enumerate() {
+                let used = line.runs.iter().map(|r| r.x + r.width).fold(0.0, f32::max);
+                let shift = match table.alignments.get(column) {
+                    Some(Alignment::Right) => width - used,
+                    Some(Alignment::Center) => (width - used) / 2.0,
+                    _ => 0.0,
+                };
+                let baseline = top + size + n as f32 * leading;
+                self.put_line(line, left + shift.max(0.0), baseline);
+            }
+        }
+        self.y = top + row_height(cells) as f32 * leading;
+    }
+}
+
+/// The clickable stretches of each line: from where a link's first glyph
+/// on the line starts to where its last one ends. Glyphs are matched to the
+/// paragraph's text by their non-space characters, in order; a hyphen added
+/// at a break matches nothing.
+fn link_areas(
+    ts: &Typesetter<'_>,
+    lines: &[Line],
+    spans: &[Span],
+    links: &[LinkSpan],
+) -> Vec<Vec<(f32, f32, LinkTarget)>> {
+    if links.is_empty() {
+        return Vec::new();
+    }
+    let text: String = spans.iter().map(|s| s.text.as_str()).collect();
+    let mut chars = text
+        .char_indices()
+        .filter(|(_, c)| !c.is_whitespace())
+        .peekable();
+    let mut out = Vec::with_capacity(lines.len());
+    let mut next = 0;
+    for line in lines {
+        let mut areas: Vec<(f32, f32, LinkTarget)> = Vec::new();
+        for run in &line.runs {
+            let mut x = run.x;
+            for (n, glyph) in run.glyphs.iter().enumerate() {
+                let stands_for = ts
+                    .fonts
+                    .glyph_text(run.face, glyph.gid)
+                    .unwrap_or("\u{FFFD}");
+                let added_hyphen = line.hyphenated
+                    && n + 1 == run.glyphs.len()
+                    && stands_for == "-"
+                    && chars.peek().is_some_and(|(_, c)| *c != '-');
+                for c in stands_for.chars().filter(|c| !c.is_whitespace()) {
+                    if added_hyphen {
+                        break;
+                    }
+                    if chars.peek().is_some_and(|(_, next)| *next == c) || c == '\u{FFFD}' {
+                        let Some((at, _)) = chars.next() else { break };
+                        // Links come in text order and characters too, so
+                        // the link to look at only moves forward.
+                        while links.get(next).is_some_and(|(r, _)| r.end <= at) {
+                            next += 1;
+                        }
+                        if let Some((_, target)) = links.get(next).filter(|(r, _)| r.contains(&at))
+                        {
+                            match areas.last_mut() {
+                                Some(area) if area.2 == *target => area.1 = x + glyph.advance,
+                                _ => areas.push((x, x + glyph.advance, target.clone())),
+                            }
+                        }
+                    }
+                }
+                x += glyph.advance;
+            }
+        }
+        out.push(areas);
+    }
+    out
+}
+
+/// The most lines any cell of a row has (at least one).
+fn row_height(cells: &[Paragraph]) -> usize {
+    cells
+        .iter()
+        .map(|c| c.lines.len())
+        .max()
+        .unwrap_or(1)
+        .max(1)
+}
+
+/// A footnote's blocks as paragraphs of spans: code and other blocks are
+/// flattened into paragraphs of their text.
+fn note_paragraphs(blocks: &[Block], out: &mut Vec<Vec<Span>>) {
+    for block in blocks {
+        match &block.kind {
+            BlockKind::Heading(Heading { content, .. }) | BlockKind::Paragraph { content } => {
+                out.push(spans(content, Style::Regular));
+            }
+            BlockKind::BlockQuote { blocks } => note_paragraphs(blocks, out),
+            BlockKind::List(list) => {
+                for item in &list.items {
+                    note_paragraphs(&item.blocks, out);
+                }
+            }
+            BlockKind::CodeBlock { text, .. } => {
+                out.push(vec![Span::new(text.trim_end(), Style::Mono)])
+            }
+            BlockKind::Html { html } => out.push(vec![Span::new(html.trim_end(), Style::Mono)]),
+            BlockKind::Table(table) => {
+                for cell in table.head.iter().chain(table.rows.iter().flatten()) {
+                    out.push(spans(cell, Style::Regular));
+                }
+            }
+            BlockKind::ThematicBreak => {}
+        }
+    }
+}
+
+/// The footnote references of a paragraph in order: (note id, reference id).
+fn footnote_refs(inlines: &[Inline], out: &mut Vec<(String, String)>) {
+    for inline in inlines {
+        match inline {
+            Inline::FootnoteRef { note_id, id, .. } => out.push((note_id.clone(), id.clone())),
+            Inline::Emphasis { content }
+            | Inline::Strong { content }
+            | Inline::Strikethrough { content }
+            | Inline::Link { content, .. } => footnote_refs(content, out),
+            _ => {}
+        }
     }
 }
 
 /// Turns inlines into styled spans, starting in `style`.
 pub(super) fn spans(inlines: &[Inline], style: Style) -> Vec<Span> {
     let mut out = Vec::new();
-    push_spans(inlines, style, &mut out);
+    push_spans(inlines, style, &mut out, &mut None);
     out
 }
 
-fn push_spans(inlines: &[Inline], style: Style, out: &mut Vec<Span>) {
+/// A link's characters in a paragraph's text (byte offsets into its spans'
+/// texts, one after another; while spans are gathered, span indexes) and
+/// where it goes.
+pub(super) type LinkSpan = (Range<usize>, LinkTarget);
+
+/// The links of a paragraph and the chapter ids internal links resolve with.
+pub(super) struct Links<'a> {
+    chapter_ids: &'a [String],
+    found: Vec<LinkSpan>,
+}
+
+/// Turns inlines into styled spans and the links among them.
+fn spans_and_links(inlines: &[Inline], chapter_ids: &[String]) -> (Vec<Span>, Vec<LinkSpan>) {
+    let mut out = Vec::new();
+    let mut links = Some(Links {
+        chapter_ids,
+        found: Vec::new(),
+    });
+    push_spans(inlines, Style::Regular, &mut out, &mut links);
+    // Span indexes to byte offsets in the spans' texts, one after another.
+    let mut offsets = Vec::with_capacity(out.len() + 1);
+    let mut at = 0;
+    offsets.push(at);
+    for span in &out {
+        at += span.text.len();
+        offsets.push(at);
+    }
+    let found = links
+        .map(|l| l.found)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(spans, target)| (offsets[spans.start]..offsets[spans.end], target))
+        .collect();
+    (out, found)
+}
+
+fn push_spans(inlines: &[Inline], style: Style, out: &mut Vec<Span>, links: &mut Option<Links>) {
     for inline in inlines {
         match inline {
-            Inline::Text { text } => out.push(Span::new(text.clone(), style)),
-            Inline::Emphasis { content } => push_spans(content, style.emphasised(), out),
-            Inline::Strong { content } => push_spans(content, style.strong(), out),
-            Inline::Strikethrough { content } | Inline::Link { content, .. } => {
-                push_spans(content, style, out)
+            Inline::Link {
+                content, target, ..
+            } => {
+                // Spans by index here; turned into bytes once all are in.
+                let start = out.len();
+                push_spans(content, style, out, links);
+                let end = out.len();
+                if let Some(links) = links {
+                    let target = match target {
+                        Target::External { url } => Some(LinkTarget::External(url.clone())),
+                        Target::Internal {
+                            anchor: Some(anchor),
+                            ..
+                        } => Some(LinkTarget::Internal(anchor.clone())),
+                        Target::Internal {
+                            chapter,
+                            anchor: None,
+                        } => links
+                            .chapter_ids
+                            .get(*chapter)
+                            .map(|id| LinkTarget::Internal(id.clone())),
+                        Target::Broken { .. } => None,
+                    };
+                    links.found.extend(target.map(|t| (start..end, t)));
+                }
             }
+            Inline::Text { text } => out.push(Span::new(text.clone(), style)),
+            Inline::Emphasis { content } => push_spans(content, style.emphasised(), out, links),
+            Inline::Strong { content } => push_spans(content, style.strong(), out, links),
+            Inline::Strikethrough { content } => push_spans(content, style, out, links),
             Inline::Code { code } => out.push(Span {
                 scale: 0.9,
                 ..Span::new(code.clone(), Style::Mono)

@@ -1,17 +1,26 @@
 //! Layout: the model in, pages of positioned items (frames) out.
 //!
-//! This is the simple page flow of the text engine: chapters open a new page,
-//! blocks stack down the page and lines flow on to the next one, footnotes
-//! are gathered at the chapter's end. The writer only paints what this
-//! produces.
+//! The body is laid out first: chapters open on a new page (a right-hand
+//! one if asked) with a sunk title; blocks stack down the page and lines
+//! flow on to the next, a paragraph never leaving its first or last line
+//! alone at a page's edge, a heading never left without two lines after it;
+//! footnotes go to the foot of the page that calls them. Then the front
+//! matter (title, copyright, contents with the body's real page numbers) is
+//! laid before it, an even number of pages so right-hand pages stay right;
+//! running heads and folios are added and every page gets its mirrored
+//! margins. Items carry anchors and links for the writer's navigation; the
+//! writer only paints what this produces.
 
 mod blocks;
+mod front;
 
 use crate::error::{Diagnostic, Place};
 use crate::model::{Book, Pos};
 use crate::pdf::Options;
-use crate::pdf::text::{Line, Run, Typesetter};
-use std::collections::BTreeSet;
+use crate::pdf::fonts::Style;
+use crate::pdf::text::{Align, Line, Measure, Run, Span, Typesetter};
+use crate::toc::Toc;
+use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
 /// A laid-out page: its size and what is on it.
@@ -38,27 +47,6 @@ pub enum Item {
         /// The glyphs.
         run: Run,
     },
-    /// Where a chapter, heading, FAQ question or footnote starts: a link
-    /// target. `id` is the model's id for it.
-    Anchor {
-        /// The model's id.
-        id: String,
-        /// The top of the target, from the page's top.
-        y: f32,
-    },
-    /// A clickable area; (`x`, `y`) is its top-left corner.
-    Link {
-        /// Left edge.
-        x: f32,
-        /// Top edge.
-        y: f32,
-        /// Width.
-        width: f32,
-        /// Height.
-        height: f32,
-        /// Where the link goes.
-        target: LinkTarget,
-    },
     /// A horizontal rule.
     Rule {
         /// Left end.
@@ -70,35 +58,84 @@ pub enum Item {
         /// Thickness.
         thickness: f32,
     },
+    /// A filled rectangle behind text (the frame of a code block).
+    Rect {
+        /// Left edge.
+        x: f32,
+        /// Top edge.
+        y: f32,
+        /// Width.
+        width: f32,
+        /// Height.
+        height: f32,
+        /// The fill's grey level: 0 black, 1 white.
+        gray: f32,
+    },
+    /// Where a chapter, heading, FAQ question or footnote starts: a link target.
+    /// `id` is the model's id (Chapter::id, Heading::id, Footnote::id, the FootnoteRef's id).
+    Anchor {
+        /// The model's id.
+        id: String,
+        /// The top of the line it marks.
+        y: f32,
+    },
+    /// A clickable area (x, y = top-left, in points from the page's top-left, y down).
+    Link {
+        /// Left edge.
+        x: f32,
+        /// Top edge.
+        y: f32,
+        /// Width.
+        width: f32,
+        /// Height.
+        height: f32,
+        /// Where it goes.
+        target: LinkTarget,
+    },
 }
 
 /// Where a link goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkTarget {
-    /// An [`Item::Anchor`] of the book, by id.
+    /// An [`Item::Anchor`]'s id.
     Internal(String),
-    /// A URL outside the book.
+    /// A URL.
     External(String),
 }
 
-/// A range of pages numbered in one style, for the PDF's page labels.
+/// A run of pages numbered in one style, for PDF page labels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LabelRange {
-    /// Index of the range's first page, counted from 0.
+    /// The 0-based index of the range's first page.
     pub first_page: usize,
-    /// How the pages are numbered.
+    /// How its pages are numbered.
     pub style: LabelStyle,
-    /// The number of the range's first page.
+    /// The number of its first page.
     pub start: u32,
 }
 
-/// Page numbering styles.
+/// How pages are numbered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LabelStyle {
-    /// i, ii, iii: front matter.
+    /// i, ii, iii: the front matter.
     LowerRoman,
     /// 1, 2, 3: the body.
     Arabic,
+}
+
+/// Where in the model a page starts.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PageStart {
+    /// The page's label ("iv", "12").
+    pub label: String,
+    /// The chapter's index in the book; `None` for front matter.
+    pub chapter: Option<usize>,
+    /// The block's index in the chapter, counting in reading order (for a
+    /// FAQ: intro blocks, group headings, group intros, question headings
+    /// and answer blocks, one after another).
+    pub block: usize,
+    /// Characters of that block's text set on earlier pages (0 at a block start).
+    pub offset: usize,
 }
 
 /// How well the paragraphs were set: the quality report.
@@ -121,6 +158,10 @@ pub struct Quality {
     pub mean_ratio: f32,
     /// The adjustment ratio furthest from 0 among justified lines.
     pub worst_ratio: f32,
+    /// Last lines of paragraphs left alone at the top of a page.
+    pub widows: usize,
+    /// First lines of paragraphs left alone at the foot of a page.
+    pub orphans: usize,
 }
 
 impl Quality {
@@ -159,7 +200,8 @@ impl std::fmt::Display for Quality {
             f,
             "lines: {}\nhyphenated lines: {}\nlongest run of hyphenated lines: {}\n\
              overfull lines: {}\nunderfull lines: {}\njustified lines: {}\n\
-             mean adjustment ratio: {:.3}\nworst adjustment ratio: {:.3}",
+             mean adjustment ratio: {:.3}\nworst adjustment ratio: {:.3}\n\
+             widows: {}\norphans: {}",
             self.lines,
             self.hyphenated,
             self.longest_hyphen_run,
@@ -167,7 +209,9 @@ impl std::fmt::Display for Quality {
             self.underfull,
             self.justified,
             self.mean_ratio,
-            self.worst_ratio
+            self.worst_ratio,
+            self.widows,
+            self.orphans
         )
     }
 }
@@ -175,18 +219,18 @@ impl std::fmt::Display for Quality {
 /// The page's size and margins, the body size and leading, in points.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Geometry {
-    /// Page width.
+    /// Trimmed page width.
     pub width: f32,
-    /// Page height.
+    /// Trimmed page height.
     pub height: f32,
-    /// Margin above the text.
+    /// Margin above the text block (the running head sits in it).
     pub top: f32,
-    /// Margin below the text (the folio sits in it).
+    /// Margin below the text block (the folio sits in it).
     pub bottom: f32,
-    /// Left margin.
-    pub left: f32,
-    /// Right margin.
-    pub right: f32,
+    /// The margin at the spine: left on right-hand pages, right on left-hand ones.
+    pub inside: f32,
+    /// The margin at the fore-edge.
+    pub outside: f32,
     /// Body font size.
     pub size: f32,
     /// Distance between baselines of body text.
@@ -199,12 +243,29 @@ impl Default for Geometry {
         Geometry {
             width: 432.0,
             height: 648.0,
-            top: 58.0,
-            bottom: 68.0,
-            left: 54.0,
-            right: 54.0,
+            top: 54.0,
+            bottom: 63.0,
+            inside: 63.0,
+            outside: 45.0,
             size: 10.5,
             leading: 13.5,
+        }
+    }
+}
+
+impl Geometry {
+    /// The width of the text block.
+    pub fn measure(&self) -> f32 {
+        self.width - self.inside - self.outside
+    }
+
+    /// The left margin of the page with 0-based index `page`: pages 0, 2, 4…
+    /// are right-hand (recto) pages, with the spine on their left.
+    pub fn left(&self, page: usize) -> f32 {
+        if page.is_multiple_of(2) {
+            self.inside
+        } else {
+            self.outside
         }
     }
 }
@@ -218,40 +279,75 @@ pub struct Laid {
     pub quality: Quality,
     /// Characters no face could draw, with their places.
     pub warnings: Vec<Diagnostic>,
-    /// Page numbering ranges, in page order.
+    /// Page numbering ranges for PDF page labels, in page order: front matter in roman, body in arabic.
     pub labels: Vec<LabelRange>,
+    /// For each page, where in the model it starts.
+    pub page_map: Vec<PageStart>,
 }
 
-/// Lays the whole book out.
-pub fn layout(book: &Book, typesetter: &mut Typesetter<'_>, options: &Options) -> Laid {
-    let mut flow = Flow {
-        ts: typesetter,
-        geometry: options.geometry,
-        indent: options.indent,
-        pages: Vec::new(),
-        y: 0.0,
-        quality: Quality::default(),
-        warnings: Vec::new(),
-        reported: BTreeSet::new(),
-        file: PathBuf::new(),
-        source_dir: options.source_dir.clone(),
-        indent_next: false,
-        openings: BTreeSet::new(),
-    };
-    for chapter in &book.chapters {
-        flow.chapter(chapter);
+/// What a body page is, for its running head and folio.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Running text under a running head.
+    Text,
+    /// A chapter's first page: no head, no folio.
+    Opening,
+    /// A page left empty so that a chapter opens on the right.
+    Blank,
+}
+
+/// What the flow knows about each body page.
+#[derive(Debug, Clone)]
+struct PageInfo {
+    kind: Kind,
+    /// The chapter's title, for the running head of right-hand pages.
+    chapter_title: String,
+    start: PageStart,
+}
+
+/// Lays the whole book out: the body first, so that the contents can give
+/// real page numbers, then the front matter before it.
+pub fn layout(book: &Book, toc: &Toc, typesetter: &mut Typesetter<'_>, options: &Options) -> Laid {
+    let mut flow = Flow::new(typesetter, options);
+    flow.chapter_ids = book.chapters.iter().map(|c| c.id.clone()).collect();
+    for (index, chapter) in book.chapters.iter().enumerate() {
+        flow.chapter(index, chapter);
     }
-    flow.folios();
-    Laid {
-        pages: flow.pages,
-        quality: flow.quality,
-        warnings: flow.warnings,
-        labels: vec![LabelRange {
-            first_page: 0,
-            style: LabelStyle::Arabic,
-            start: 1,
-        }],
+    if !flow.carried_notes.is_empty() {
+        flow.new_page();
     }
+    flow.close_page();
+    let body = std::mem::take(&mut flow.pages);
+    let infos = std::mem::take(&mut flow.infos);
+    let anchors = anchor_pages(&body);
+    let front = front::front_matter(&mut flow, book, toc, &anchors);
+    flow.finish(book, front, body, infos)
+}
+
+/// The body page (0-based) of every anchor.
+fn anchor_pages(pages: &[Page]) -> HashMap<String, usize> {
+    let mut out = HashMap::new();
+    for (index, page) in pages.iter().enumerate() {
+        for item in &page.items {
+            if let Item::Anchor { id, .. } = item {
+                out.entry(id.clone()).or_insert(index);
+            }
+        }
+    }
+    out
+}
+
+/// A footnote, set once, placed line by line at the foot of pages.
+struct Note {
+    id: String,
+    lines: Vec<Line>,
+}
+
+/// A line of a footnote waiting for its page's foot.
+#[derive(Clone)]
+struct NoteLine {
+    note: usize,
+    line: usize,
 }
 
 /// The state of the page flow.
@@ -260,7 +356,9 @@ struct Flow<'t, 'f> {
     geometry: Geometry,
     /// Whether paragraphs are told apart by a first-line indent (else by space).
     indent: bool,
+    recto_chapters: bool,
     pages: Vec<Page>,
+    infos: Vec<PageInfo>,
     /// The top of the next line, from the page's top edge.
     y: f32,
     quality: Quality,
@@ -270,49 +368,389 @@ struct Flow<'t, 'f> {
     /// The chapter file being laid out, for warnings.
     file: PathBuf,
     source_dir: PathBuf,
+    /// Images the loader read; only these are worth a word about the PDF.
+    images: BTreeSet<String>,
     /// Whether the next paragraph gets a first-line indent.
     indent_next: bool,
-    /// Pages where a chapter opens: they get no folio.
-    openings: BTreeSet<usize>,
+    /// Every chapter's id, for links to a chapter's start.
+    chapter_ids: Vec<String>,
+    /// The chapter being laid out, its title, and the block the flow is in.
+    chapter: Option<usize>,
+    chapter_title: String,
+    block: usize,
+    /// Characters of the current block set so far.
+    offset: usize,
+    /// The current chapter's notes, their indexes by id, and which of them are placed.
+    notes: Vec<Note>,
+    note_ids: HashMap<String, usize>,
+    placed_notes: BTreeSet<usize>,
+    /// Footnote lines at the foot of the current page, and their height.
+    page_notes: Vec<NoteLine>,
+    notes_height: f32,
+    /// Footnote lines that did not fit on the page before.
+    carried_notes: Vec<NoteLine>,
+    /// A heading to carry to the next page with the lines it must keep:
+    /// its page, its first item, its top.
+    keep: Option<(usize, usize, f32)>,
+    /// An open code frame: its page's item index and top.
+    frame: Option<(usize, f32)>,
 }
 
-impl Flow<'_, '_> {
+/// The note size and leading relative to the body's.
+const NOTE_SCALE: f32 = 0.85;
+
+impl<'t, 'f> Flow<'t, 'f> {
+    fn new(ts: &'t mut Typesetter<'f>, options: &Options) -> Flow<'t, 'f> {
+        Flow {
+            ts,
+            geometry: options.geometry,
+            indent: options.indent,
+            recto_chapters: options.recto_chapters,
+            pages: Vec::new(),
+            infos: Vec::new(),
+            y: 0.0,
+            quality: Quality::default(),
+            warnings: Vec::new(),
+            reported: BTreeSet::new(),
+            file: PathBuf::new(),
+            source_dir: options.source_dir.clone(),
+            images: options.images.clone(),
+            indent_next: false,
+            chapter_ids: Vec::new(),
+            chapter: None,
+            chapter_title: String::new(),
+            block: 0,
+            offset: 0,
+            notes: Vec::new(),
+            note_ids: HashMap::new(),
+            placed_notes: BTreeSet::new(),
+            page_notes: Vec::new(),
+            notes_height: 0.0,
+            carried_notes: Vec::new(),
+            keep: None,
+            frame: None,
+        }
+    }
+
+    /// Starts a page of running text.
     fn new_page(&mut self) {
+        self.start_page(Kind::Text);
+    }
+
+    fn start_page(&mut self, kind: Kind) {
+        let open_frame = self.frame.is_some();
+        self.close_page();
         self.pages.push(Page {
             width: self.geometry.width,
             height: self.geometry.height,
             items: Vec::new(),
         });
+        self.infos.push(PageInfo {
+            kind,
+            chapter_title: self.chapter_title.clone(),
+            start: PageStart {
+                label: String::new(),
+                chapter: self.chapter,
+                block: self.block,
+                offset: self.offset,
+            },
+        });
         self.y = self.geometry.top;
+        for line in std::mem::take(&mut self.carried_notes) {
+            self.add_note_lines(&[line]);
+        }
+        if open_frame {
+            self.frame = Some((0, self.y));
+        }
     }
 
+    /// Finishes the current page: closes a code frame and sets its notes.
+    fn close_page(&mut self) {
+        self.close_frame();
+        let g = self.geometry;
+        let lines = std::mem::take(&mut self.page_notes);
+        let height = std::mem::take(&mut self.notes_height);
+        if lines.is_empty() {
+            return;
+        }
+        let leading = g.leading * NOTE_SCALE;
+        let mut y = g.height - g.bottom - height;
+        self.rule_at(0.0, y + 0.3 * leading, g.measure() / 4.0);
+        y += 0.75 * leading;
+        for nl in lines {
+            let Some(note) = self.notes.get(nl.note) else {
+                continue;
+            };
+            let anchor = (nl.line == 0).then(|| note.id.clone());
+            let Some(line) = note.lines.get(nl.line).cloned() else {
+                continue;
+            };
+            if let Some(id) = anchor {
+                self.push(Item::Anchor { id, y });
+            }
+            self.put_line(&line, 0.0, y + g.size * NOTE_SCALE);
+            y += leading;
+        }
+    }
+
+    /// The height the notes of the current page would take with `extra` more lines.
+    fn notes_room(&self, extra: usize) -> f32 {
+        let lines = self.page_notes.len() + extra;
+        if lines == 0 {
+            0.0
+        } else {
+            (lines as f32 + 0.75) * self.geometry.leading * NOTE_SCALE
+        }
+    }
+
+    fn add_note_lines(&mut self, lines: &[NoteLine]) {
+        self.page_notes.extend_from_slice(lines);
+        self.notes_height = self.notes_room(0);
+    }
+
+    /// The lowest the text may reach on this page.
     fn bottom(&self) -> f32 {
-        self.geometry.height - self.geometry.bottom
+        self.geometry.height - self.geometry.bottom - self.notes_height
+    }
+
+    /// Whether nothing but notes carried over is on the current page yet.
+    fn at_top(&self) -> bool {
+        self.y <= self.geometry.top + 0.01
     }
 
     /// Adds vertical space, unless at the top of a page.
     fn space(&mut self, amount: f32) {
-        if self.y > self.geometry.top {
+        if !self.at_top() {
             self.y += amount;
         }
     }
 
     /// Starts a new page when less than `height` is left on this one.
     fn need(&mut self, height: f32) {
-        if self.pages.is_empty() || self.y + height > self.bottom() {
+        if self.pages.is_empty() || (self.y + height > self.bottom() && !self.at_top()) {
             self.new_page();
         }
     }
 
-    /// Places set lines at `x`, `leading` apart, flowing onto new pages.
-    fn place(&mut self, lines: &[Line], x: f32, size: f32, leading: f32) {
-        self.quality.add(lines);
-        for line in lines {
-            self.need(leading);
-            let baseline = self.y + size;
-            self.put_line(line, x, baseline);
-            self.y += leading;
+    fn push(&mut self, item: Item) {
+        if let Some(page) = self.pages.last_mut() {
+            page.items.push(item);
         }
+    }
+
+    /// Places set lines at `x`, `leading` apart, flowing onto new pages.
+    /// Lines of a paragraph (`paragraph`) keep widows and orphans off page
+    /// edges; `refs` are the paragraph's footnote references in order, and
+    /// `links` each line's clickable stretches.
+    #[allow(clippy::too_many_arguments)]
+    fn place(
+        &mut self,
+        mut lines: Vec<Line>,
+        x: f32,
+        size: f32,
+        leading: f32,
+        paragraph: bool,
+        refs: &[(String, String)],
+        links: &[Vec<(f32, f32, LinkTarget)>],
+    ) {
+        self.quality.add(&lines);
+        // The references each line carries: its raised runs, in order.
+        let mut per_line = Vec::with_capacity(lines.len());
+        let mut next = 0;
+        for line in &lines {
+            let count = line.runs.iter().filter(|r| r.rise > 0.0).count();
+            let end = (next + count).min(refs.len());
+            per_line.push(next..end);
+            next = end;
+        }
+        let mut at = 0;
+        while at < lines.len() {
+            if self.pages.is_empty() {
+                self.new_page();
+            }
+            let fit = self.lines_that_fit(&lines[at..], &per_line[at..], refs, leading);
+            let rest = lines.len() - at;
+            let mut take = fit.min(rest);
+            if paragraph && take < rest {
+                // Never leave the last line alone at the top of the next page,
+                // nor the first alone at the foot of this one.
+                if rest - take == 1 && take > 0 {
+                    take -= 1;
+                }
+                if at == 0 && take == 1 {
+                    take = 0;
+                }
+            }
+            if take == 0 {
+                if self.at_top() {
+                    // Not even a line fits on an empty page: place one anyway.
+                    take = 1;
+                    if paragraph && rest > 1 && at == 0 {
+                        self.quality.orphans += 1;
+                    }
+                } else {
+                    self.break_keeping();
+                    continue;
+                }
+            }
+            if paragraph && at > 0 && take == 1 && rest == 1 {
+                self.quality.widows += 1;
+            }
+            for i in at..at + take {
+                let runs = std::mem::take(&mut lines[i].runs);
+                let hyphenated = lines[i].hyphenated;
+                let range = per_line[i].clone();
+                let top = self.y;
+                self.place_line(runs, hyphenated, x, size, leading, &refs[range]);
+                for (from, to, target) in links.get(i).into_iter().flatten() {
+                    self.push(Item::Link {
+                        x: x + from,
+                        y: top,
+                        width: to - from,
+                        height: leading,
+                        target: target.clone(),
+                    });
+                }
+            }
+            self.keep = None;
+            at += take;
+            if at < lines.len() {
+                self.new_page();
+            }
+        }
+    }
+
+    /// How many of `lines` fit on this page, with the notes they call.
+    fn lines_that_fit(
+        &self,
+        lines: &[Line],
+        per_line: &[std::ops::Range<usize>],
+        refs: &[(String, String)],
+        leading: f32,
+    ) -> usize {
+        let mut y = self.y;
+        let mut extra = 0;
+        let mut seen = BTreeSet::new();
+        for (n, range) in per_line.iter().enumerate().take(lines.len()) {
+            for (note_id, _) in &refs[range.clone()] {
+                if let Some(index) = self.note_index(note_id)
+                    && !self.placed_notes.contains(&index)
+                    && seen.insert(index)
+                {
+                    extra += self.notes[index].lines.len();
+                }
+            }
+            y += leading;
+            let limit = self.geometry.height - self.geometry.bottom - self.notes_room(extra);
+            if y > limit + 0.01 {
+                return n;
+            }
+        }
+        lines.len()
+    }
+
+    fn note_index(&self, id: &str) -> Option<usize> {
+        self.note_ids.get(id).copied()
+    }
+
+    /// Starts a new page, taking along a heading that must stay with what follows.
+    fn break_keeping(&mut self) {
+        let Some((page, item, top)) = self.keep.take() else {
+            self.new_page();
+            return;
+        };
+        let last = self.pages.len();
+        let moved = match self.pages.get_mut(page) {
+            Some(p) if page + 1 == last => p.items.split_off(item.min(p.items.len())),
+            _ => Vec::new(),
+        };
+        let carried = self.y - top;
+        self.new_page();
+        let shift = self.geometry.top - top;
+        for mut item in moved {
+            match &mut item {
+                Item::Text { y, .. }
+                | Item::Rule { y, .. }
+                | Item::Rect { y, .. }
+                | Item::Anchor { y, .. }
+                | Item::Link { y, .. } => *y += shift,
+            }
+            self.push(item);
+        }
+        self.y += carried;
+    }
+
+    /// Places one line (its runs, and whether it ends in a hyphen) with its
+    /// footnote marks, their links and their notes.
+    fn place_line(
+        &mut self,
+        runs: Vec<Run>,
+        hyphenated: bool,
+        x: f32,
+        size: f32,
+        leading: f32,
+        refs: &[(String, String)],
+    ) {
+        let top = self.y;
+        let baseline = self.y + size;
+        self.offset += line_chars(self.ts, &runs, hyphenated);
+        let marks: Vec<(f32, f32)> = runs
+            .iter()
+            .filter(|r| r.rise > 0.0)
+            .map(|r| (r.x, r.width))
+            .collect();
+        self.put_runs(runs, x, baseline);
+        for ((note_id, ref_id), (mark_x, width)) in refs.iter().zip(marks) {
+            self.push(Item::Anchor {
+                id: ref_id.clone(),
+                y: top,
+            });
+            if note_id.is_empty() {
+                continue;
+            }
+            self.push(Item::Link {
+                x: x + mark_x,
+                y: top,
+                width,
+                height: leading,
+                target: LinkTarget::Internal(note_id.clone()),
+            });
+            if let Some(index) = self.note_index(note_id)
+                && self.placed_notes.insert(index)
+            {
+                self.place_note(index);
+            }
+        }
+        self.y += leading;
+    }
+
+    /// Moves runs onto the page with their baseline at `baseline`.
+    fn put_runs(&mut self, runs: Vec<Run>, x: f32, baseline: f32) {
+        if let Some(page) = self.pages.last_mut() {
+            page.items.extend(runs.into_iter().map(|run| Item::Text {
+                x: x + run.x,
+                y: baseline - run.rise,
+                run,
+            }));
+        }
+    }
+
+    /// Puts a note's lines at this page's foot, carrying what cannot fit.
+    fn place_note(&mut self, index: usize) {
+        let count = self.notes[index].lines.len();
+        let mut fit = 0;
+        while fit < count
+            && self.geometry.height - self.geometry.bottom - self.notes_room(fit + 1)
+                >= self.y + self.geometry.leading - 0.01
+        {
+            fit += 1;
+        }
+        let lines: Vec<NoteLine> = (0..count)
+            .map(|line| NoteLine { note: index, line })
+            .collect();
+        let fit = fit.max(1).min(count);
+        self.add_note_lines(&lines[..fit]);
+        self.carried_notes.extend_from_slice(&lines[fit..]);
     }
 
     fn put_line(&mut self, line: &Line, x: f32, baseline: f32) {
@@ -329,13 +767,43 @@ impl Flow<'_, '_> {
 
     fn rule(&mut self, x: f32, width: f32) {
         let y = self.y;
+        self.rule_at(x, y, width);
+    }
+
+    fn rule_at(&mut self, x: f32, y: f32, width: f32) {
+        self.push(Item::Rule {
+            x,
+            y,
+            width,
+            thickness: 0.4,
+        });
+    }
+
+    /// Opens a light frame behind what follows (a code block), to its end or the page's.
+    fn open_frame(&mut self) {
+        let items = self.pages.last().map_or(0, |p| p.items.len());
+        self.frame = Some((items, self.y));
+    }
+
+    /// Closes the open frame, painting it under what it holds.
+    fn close_frame(&mut self) {
+        let Some((item, top)) = self.frame.take() else {
+            return;
+        };
+        if self.y <= top {
+            return;
+        }
+        let pad = 0.3 * self.geometry.leading;
+        let rect = Item::Rect {
+            x: 0.0,
+            y: top - pad,
+            width: self.geometry.measure(),
+            height: self.y - top + 2.0 * pad,
+            gray: 0.93,
+        };
         if let Some(page) = self.pages.last_mut() {
-            page.items.push(Item::Rule {
-                x,
-                y,
-                width,
-                thickness: 0.4,
-            });
+            let at = item.min(page.items.len());
+            page.items.insert(at, rect);
         }
     }
 
@@ -359,35 +827,168 @@ impl Flow<'_, '_> {
         }
     }
 
-    /// Page numbers at the foot of every page but chapter openings.
-    fn folios(&mut self) {
+    /// Sets one line of `text` (the first, if it wraps) in `style` at `size`.
+    fn one_line(&mut self, text: &str, style: Style, size: f32, width: f32) -> Option<Line> {
+        let measure = Measure {
+            size,
+            width,
+            indent: 0.0,
+            align: Align::Left,
+            verbatim: false,
+        };
+        self.ts
+            .set(&[Span::new(text, style)], &measure)
+            .lines
+            .into_iter()
+            .next()
+    }
+
+    /// Puts the front matter before the body, adds running heads and
+    /// folios, moves every page's items to its left margin and labels pages.
+    fn finish(
+        mut self,
+        book: &Book,
+        front: Vec<Page>,
+        body: Vec<Page>,
+        infos: Vec<PageInfo>,
+    ) -> Laid {
         let g = self.geometry;
-        for index in 0..self.pages.len() {
-            if self.openings.contains(&index) {
-                continue;
+        let front_count = front.len();
+        let mut labels = vec![LabelRange {
+            first_page: 0,
+            style: LabelStyle::LowerRoman,
+            start: 1,
+        }];
+        if !body.is_empty() {
+            labels.push(LabelRange {
+                first_page: front_count,
+                style: LabelStyle::Arabic,
+                start: 1,
+            });
+        }
+        let mut page_map = Vec::with_capacity(front_count + body.len());
+        for index in 0..front_count {
+            page_map.push(PageStart {
+                label: roman(index + 1),
+                chapter: None,
+                block: 0,
+                offset: 0,
+            });
+        }
+        let mut pages = front;
+        for (n, (mut page, info)) in body.into_iter().zip(infos).enumerate() {
+            let index = front_count + n;
+            let label = (n + 1).to_string();
+            if info.kind == Kind::Text {
+                let verso = index % 2 == 1;
+                let head = if verso {
+                    book.metadata.title.clone()
+                } else {
+                    info.chapter_title.clone()
+                };
+                let size = g.size * 0.85;
+                let baseline = g.top - 1.5 * g.leading;
+                if let Some(line) = self.one_line(&head, Style::Italic, size, g.measure() * 0.75) {
+                    let width: f32 = line.runs.iter().map(|r| r.x + r.width).fold(0.0, f32::max);
+                    put(&mut page, &line, (g.measure() - width) / 2.0, baseline);
+                }
+                if let Some(line) = self.one_line(&label, Style::Regular, size, g.measure()) {
+                    let width: f32 = line.runs.iter().map(|r| r.x + r.width).fold(0.0, f32::max);
+                    let x = if verso { 0.0 } else { g.measure() - width };
+                    put(&mut page, &line, x, baseline);
+                }
             }
-            let spans = [crate::pdf::text::Span::new(
-                (index + 1).to_string(),
-                crate::pdf::fonts::Style::Regular,
-            )];
-            let measure = crate::pdf::text::Measure {
-                size: g.size * 0.9,
-                width: g.width - g.left - g.right,
-                indent: 0.0,
-                align: crate::pdf::text::Align::Center,
-                verbatim: false,
-            };
-            let set = self.ts.set(&spans, &measure);
-            let baseline = g.height - g.bottom + 2.0 * g.leading;
-            if let (Some(line), Some(page)) = (set.lines.first(), self.pages.get_mut(index)) {
-                for run in &line.runs {
-                    page.items.push(Item::Text {
-                        x: g.left + run.x,
-                        y: baseline,
-                        run: run.clone(),
-                    });
+            page_map.push(PageStart {
+                label,
+                ..info.start
+            });
+            pages.push(page);
+        }
+        for (index, page) in pages.iter_mut().enumerate() {
+            let left = g.left(index);
+            for item in &mut page.items {
+                match item {
+                    Item::Text { x, .. }
+                    | Item::Rule { x, .. }
+                    | Item::Rect { x, .. }
+                    | Item::Link { x, .. } => *x += left,
+                    Item::Anchor { .. } => {}
                 }
             }
         }
+        Laid {
+            pages,
+            quality: self.quality,
+            warnings: self.warnings,
+            labels,
+            page_map,
+        }
+    }
+}
+
+/// Puts a line's runs on a page with its baseline at `baseline`.
+fn put(page: &mut Page, line: &Line, x: f32, baseline: f32) {
+    for run in &line.runs {
+        page.items.push(Item::Text {
+            x: x + run.x,
+            y: baseline - run.rise,
+            run: run.clone(),
+        });
+    }
+}
+
+/// The characters a line stands for (what its glyphs copy out as), plus the
+/// space the break took.
+fn line_chars(ts: &Typesetter<'_>, runs: &[Run], hyphenated: bool) -> usize {
+    let glyphs: usize = runs
+        .iter()
+        .flat_map(|r| r.glyphs.iter().map(move |g| (r.face, g.gid)))
+        .map(|(face, gid)| {
+            ts.fonts
+                .glyph_text(face, gid)
+                .map_or(0, |t| t.chars().count())
+        })
+        .sum();
+    glyphs + usize::from(!hyphenated)
+}
+
+/// A number in lower-case roman numerals.
+pub fn roman(mut n: usize) -> String {
+    const NUMERALS: [(usize, &str); 13] = [
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ];
+    let mut out = String::new();
+    for (value, numeral) in NUMERALS {
+        while n >= value {
+            out.push_str(numeral);
+            n -= value;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::roman;
+
+    #[test]
+    fn roman_numerals() {
+        assert_eq!(roman(1), "i");
+        assert_eq!(roman(4), "iv");
+        assert_eq!(roman(9), "ix");
+        assert_eq!(roman(14), "xiv");
+        assert_eq!(roman(1999), "mcmxcix");
     }
 }

@@ -1,0 +1,236 @@
+//! The front matter: the title page, the copyright page and the contents,
+//! laid out after the body so that the contents give real page numbers.
+
+use super::{Flow, Item, Kind, LinkTarget, Page};
+use crate::model::Book;
+use crate::pdf::fonts::Style;
+use crate::pdf::text::{Align, Line, Measure, PlacedGlyph, Run, Span};
+use crate::toc::{Toc, TocKind};
+use std::collections::HashMap;
+
+/// Lays out the front matter; `anchors` gives each id's body page (0-based).
+/// The count of pages is made even, so the body's first page stays a
+/// right-hand one.
+pub(super) fn front_matter(
+    flow: &mut Flow<'_, '_>,
+    book: &Book,
+    toc: &Toc,
+    anchors: &HashMap<String, usize>,
+) -> Vec<Page> {
+    flow.chapter = None;
+    flow.chapter_title.clear();
+    flow.keep = None;
+    title_page(flow, book);
+    copyright_page(flow, book);
+    contents(flow, toc, anchors);
+    flow.close_page();
+    if flow.pages.len() % 2 == 1 {
+        flow.start_page(Kind::Blank);
+        flow.close_page();
+    }
+    flow.infos.clear();
+    std::mem::take(&mut flow.pages)
+}
+
+/// Sets `text` centred at `scale` times the body size, in `style`.
+fn centred(flow: &mut Flow<'_, '_>, text: &str, style: Style, scale: f32) {
+    let g = flow.geometry;
+    let size = g.size * scale;
+    let measure = Measure {
+        size,
+        width: g.measure(),
+        indent: 0.0,
+        align: Align::Center,
+        verbatim: false,
+    };
+    let set = flow.ts.set(&[Span::new(text, style)], &measure);
+    flow.quality.add(&set.lines);
+    let leading = g.leading * scale;
+    for line in &set.lines {
+        let baseline = flow.y + size;
+        flow.put_line(line, 0.0, baseline);
+        flow.y += leading;
+    }
+}
+
+fn title_page(flow: &mut Flow<'_, '_>, book: &Book) {
+    let g = flow.geometry;
+    let meta = &book.metadata;
+    flow.start_page(Kind::Blank);
+    flow.y += (g.height - g.top - g.bottom) * 0.2;
+    centred(flow, &meta.title, Style::Bold, 2.0);
+    if let Some(subtitle) = &meta.subtitle {
+        flow.y += g.leading;
+        centred(flow, subtitle, Style::Italic, 1.3);
+    }
+    flow.y += 3.0 * g.leading;
+    for author in &meta.authors {
+        centred(flow, author, Style::Regular, 1.3);
+    }
+    if let Some(publisher) = &meta.publisher {
+        flow.y = g.height - g.bottom - 2.0 * g.leading;
+        centred(flow, publisher, Style::Regular, 1.0);
+    }
+}
+
+/// The copyright page: the book's facts at the foot of the title's verso.
+fn copyright_page(flow: &mut Flow<'_, '_>, book: &Book) {
+    let g = flow.geometry;
+    let meta = &book.metadata;
+    flow.start_page(Kind::Blank);
+    let mut lines = vec![meta.title.clone()];
+    if !meta.authors.is_empty() {
+        lines.push(format!("by {}", meta.authors.join(", ")));
+    }
+    lines.extend(meta.rights.clone());
+    lines.extend(meta.publisher.as_ref().map(|p| format!("Published by {p}")));
+    lines.extend(meta.identifier.clone());
+    lines.extend(meta.date.clone());
+    lines.push("Typeset with bindery".to_string());
+    let scale = 0.85;
+    let size = g.size * scale;
+    let leading = g.leading * scale;
+    let measure = Measure {
+        size,
+        width: g.measure(),
+        indent: 0.0,
+        align: Align::Left,
+        verbatim: false,
+    };
+    let set: Vec<Vec<Line>> = lines
+        .iter()
+        .map(|text| {
+            flow.ts
+                .set(&[Span::new(text.as_str(), Style::Regular)], &measure)
+                .lines
+        })
+        .collect();
+    let count: usize = set.iter().map(Vec::len).sum::<usize>() + set.len();
+    flow.y = (g.height - g.bottom - count as f32 * leading).max(g.top);
+    for paragraph in set {
+        flow.quality.add(&paragraph);
+        for line in &paragraph {
+            let baseline = flow.y + size;
+            flow.put_line(line, 0.0, baseline);
+            flow.y += leading;
+        }
+        flow.y += leading;
+    }
+}
+
+/// The contents: every entry with dot leaders and its page number, a link
+/// to where it starts.
+fn contents(flow: &mut Flow<'_, '_>, toc: &Toc, anchors: &HashMap<String, usize>) {
+    let g = flow.geometry;
+    flow.start_page(Kind::Blank);
+    if flow.pages.len().is_multiple_of(2) {
+        // The contents open on a right-hand page.
+        flow.start_page(Kind::Blank);
+    }
+    flow.y += (g.height - g.top - g.bottom) * 0.1;
+    centred(flow, "Contents", Style::Regular, 1.6);
+    flow.y += 1.5 * g.leading;
+    let number_width = 2.5 * g.size;
+    for (depth, entry) in toc.flatten() {
+        let chapter = entry.kind == TocKind::Chapter;
+        let (style, scale) = if chapter {
+            (Style::Regular, 1.0)
+        } else {
+            (Style::Regular, 0.92)
+        };
+        let size = g.size * scale;
+        let leading = g.leading * scale;
+        let indent = (depth - 1) as f32 * 1.5 * g.size;
+        let hang = match entry.kind {
+            TocKind::FaqQuestion { .. } => 2.0 * size,
+            _ => 0.0,
+        };
+        let width = g.measure() - indent - hang - number_width;
+        let measure = Measure {
+            size,
+            width,
+            indent: 0.0,
+            align: Align::Left,
+            verbatim: false,
+        };
+        let lines = flow
+            .ts
+            .set(&[Span::new(entry.title.as_str(), style)], &measure)
+            .lines;
+        if chapter {
+            flow.space(0.6 * g.leading);
+        }
+        flow.need(lines.len() as f32 * leading);
+        flow.quality.add(&lines);
+        let top = flow.y;
+        if let TocKind::FaqQuestion { number } = entry.kind
+            && let Some(mark) = flow.one_line(&format!("{number}."), style, size, hang)
+        {
+            flow.put_line(&mark, indent, flow.y + size);
+        }
+        let mut end = indent + hang;
+        for line in &lines {
+            let baseline = flow.y + size;
+            flow.put_line(line, indent + hang, baseline);
+            end = indent + hang + line.runs.iter().map(|r| r.x + r.width).fold(0.0, f32::max);
+            flow.y += leading;
+        }
+        let baseline = flow.y - leading + size;
+        let label = anchors
+            .get(&entry.id)
+            .map_or_else(String::new, |page| (page + 1).to_string());
+        if let Some(number) = flow.one_line(&label, Style::Regular, size, number_width) {
+            let used = number
+                .runs
+                .iter()
+                .map(|r| r.x + r.width)
+                .fold(0.0, f32::max);
+            leaders(flow, end, g.measure() - used, size, baseline);
+            flow.put_line(&number, g.measure() - used, baseline);
+        }
+        flow.push(Item::Link {
+            x: indent,
+            y: top,
+            width: g.measure() - indent,
+            height: flow.y - top,
+            target: LinkTarget::Internal(entry.id.clone()),
+        });
+    }
+}
+
+/// Dots from `from` to `to` on a grid, so the leaders of all entries line up.
+fn leaders(flow: &mut Flow<'_, '_>, from: f32, to: f32, size: f32, baseline: f32) {
+    let step = size * 0.6;
+    let Some(dot) = flow.one_line(".", Style::Regular, size, size * 4.0) else {
+        return;
+    };
+    let Some(run) = dot.runs.first() else {
+        return;
+    };
+    let Some(glyph) = run.glyphs.first() else {
+        return;
+    };
+    let first = ((from + step) / step).ceil() * step;
+    let last = to - step;
+    if last <= first {
+        return;
+    }
+    let count = ((last - first) / step).floor() as usize + 1;
+    let leader = Run {
+        x: first,
+        glyphs: vec![
+            PlacedGlyph {
+                advance: step,
+                ..*glyph
+            };
+            count
+        ],
+        width: step * count as f32,
+        ..run.clone()
+    };
+    flow.push(Item::Text {
+        x: leader.x,
+        y: baseline,
+        run: leader,
+    });
+}
