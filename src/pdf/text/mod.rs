@@ -12,6 +12,7 @@ mod line;
 use crate::pdf::fonts::{FaceId, Fonts, Shaped, Style};
 use breaker::{INFINITY, Item, Params};
 use hyphenate::Hyphenator;
+use std::borrow::Cow;
 use std::ops::Range;
 use std::rc::Rc;
 use unicode_linebreak::{BreakOpportunity, linebreaks};
@@ -192,7 +193,12 @@ impl Typesetter<'_> {
     }
 
     fn build(&mut self, spans: &[Span], measure: &Measure, b: &mut Builder) {
-        let text: String = spans.iter().map(|s| s.text.as_str()).collect();
+        // Most paragraphs are one span: borrow its text rather than copy it.
+        let text: Cow<'_, str> = match spans {
+            [span] => Cow::Borrowed(&span.text),
+            _ => Cow::Owned(spans.iter().map(|s| s.text.as_str()).collect()),
+        };
+        let text = &*text;
         let mut bounds = Vec::with_capacity(spans.len());
         let mut at = 0;
         for span in spans {
@@ -215,7 +221,7 @@ impl Typesetter<'_> {
             );
         }
         let mut prev = 0;
-        for (pos, kind) in linebreaks(&text) {
+        for (pos, kind) in linebreaks(text) {
             // A dash belongs to the line before it: never start a line with one.
             let before_dash =
                 text[pos..].starts_with(['—', '–']) && !text[..pos].ends_with(char::is_whitespace);
@@ -226,7 +232,7 @@ impl Typesetter<'_> {
             let word_len = segment.trim_end_matches(char::is_whitespace).len();
             let word = prev..prev + word_len;
             if !word.is_empty() {
-                self.add_word(&text, word.clone(), spans, &bounds, measure, b);
+                self.add_word(text, word.clone(), spans, &bounds, measure, b);
             }
             let spaces = &text[word.end..pos];
             let mandatory = kind == BreakOpportunity::Mandatory && pos < text.len();
@@ -373,11 +379,14 @@ impl Typesetter<'_> {
                 if cut <= from {
                     continue;
                 }
-                let width: f32 = shaped.glyphs[from..cut]
-                    .iter()
-                    .map(|g| g.advance)
-                    .sum::<f32>()
-                    * size;
+                // A whole word's width was summed when it was shaped, in
+                // the same order: reuse it instead of visiting its glyphs.
+                let ems = if from == 0 && cut == shaped.glyphs.len() {
+                    shaped.width
+                } else {
+                    shaped.glyphs[from..cut].iter().map(|g| g.advance).sum()
+                };
+                let width = ems * size;
                 b.push(
                     Item::Box { width },
                     Draw::Glyphs {
