@@ -14,6 +14,7 @@ use bindery::pdf::layout::Quality;
 use bindery::pdf::text::breaker::Params;
 use bindery::pdf::text::hyphenate::Hyphenator;
 use bindery::pdf::text::{Align, Measure, Span, Typesetter};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::time::Instant;
 
 const WORDS: usize = 500_000;
@@ -116,6 +117,7 @@ fn lines(paragraphs: &[String]) {
         times.push(start.elapsed().as_secs_f64() * 1000.0);
         distinct = ts.fonts.shaped_count();
     }
+    let digest = digest(&paragraphs, &files, &measure);
     let runs = times.clone();
     times.sort_by(f64::total_cmp);
     println!(
@@ -125,6 +127,33 @@ fn lines(paragraphs: &[String]) {
     println!("runs (ms): {runs:.1?}");
     println!("median: {:.1} ms", times[times.len() / 2]);
     println!("{quality}");
+    println!("output digest: {digest:016x}");
+}
+
+/// A hash of every line of every paragraph (glyphs, advances, offsets,
+/// run positions), from one more untimed run: an optimisation must leave it
+/// unchanged, as it must leave the book's PDF unchanged.
+fn digest(paragraphs: &[String], files: &FontFiles, measure: &Measure) -> u64 {
+    let mut ts = Typesetter {
+        fonts: Fonts::new(files).expect("the built-in fonts load"),
+        hyphenator: Hyphenator::new("en"),
+        params: Params::default(),
+    };
+    let mut hasher = DefaultHasher::new();
+    for text in paragraphs {
+        let set = ts.set(&[Span::new(text.as_str(), Style::Regular)], measure);
+        for line in &set.lines {
+            (line.ratio.to_bits(), line.hyphenated, line.overfull).hash(&mut hasher);
+            for run in &line.runs {
+                (run.x.to_bits(), run.rise.to_bits(), run.face.0).hash(&mut hasher);
+                (run.size.to_bits(), run.width.to_bits()).hash(&mut hasher);
+                for g in &run.glyphs {
+                    (g.gid, g.advance.to_bits(), g.offset.to_bits()).hash(&mut hasher);
+                }
+            }
+        }
+    }
+    hasher.finish()
 }
 
 /// The text: paragraphs of 40 to 200 words, with commas and full stops.

@@ -219,6 +219,8 @@ pub struct Fonts<'a> {
     /// ligature maps back to all its letters.
     texts: Vec<Vec<Option<Box<str>>>>,
     buffer: Option<UnicodeBuffer>,
+    /// Scratch space for a run's clusters, kept to save an allocation per word shaped.
+    clusters: Vec<usize>,
     /// The space and the hyphen of each style, asked for at every word.
     marks: [[Option<Rc<Shaped>>; 2]; 5],
 }
@@ -254,6 +256,7 @@ impl<'a> Fonts<'a> {
             cache: Default::default(),
             texts,
             buffer: None,
+            clusters: Vec::new(),
             marks: Default::default(),
         })
     }
@@ -432,7 +435,9 @@ impl<'a> Fonts<'a> {
         // stand for nothing more, and the missing-glyph box for U+FFFD: it
         // stands for different characters in different places.
         let run = &out.glyphs[first..];
-        let mut clusters: Vec<usize> = run.iter().map(|g| g.cluster as usize).collect();
+        let mut clusters = std::mem::take(&mut self.clusters);
+        clusters.clear();
+        clusters.extend(run.iter().map(|g| g.cluster as usize));
         clusters.sort_unstable();
         clusters.dedup();
         for (i, glyph) in run.iter().enumerate() {
@@ -455,6 +460,7 @@ impl<'a> Fonts<'a> {
                 *slot = Some(text.into());
             }
         }
+        self.clusters = clusters;
         self.buffer = Some(glyphs.clear());
     }
 }

@@ -92,8 +92,18 @@ pub fn break_lines(items: &[Item], width: f32, params: &Params) -> Vec<Break> {
         (params.tolerance, true),
         (f32::INFINITY, true),
     ];
+    // The running sums are the same in every pass: compute them once.
+    let sums = running_sums(items);
     for (tolerance, hyphens) in passes {
-        if let Some(breaks) = Breaker::new(items, width, params, tolerance, hyphens).run() {
+        let breaker = Breaker {
+            items,
+            width,
+            params,
+            tolerance,
+            hyphens,
+            sums: &sums,
+        };
+        if let Some(breaks) = breaker.run() {
             return breaks;
         }
     }
@@ -143,46 +153,35 @@ struct Breaker<'a> {
     tolerance: f32,
     hyphens: bool,
     /// Running sums up to (not including) each item.
-    sums: Vec<(f32, f32, f32)>,
+    sums: &'a [(f32, f32, f32)],
 }
 
-impl<'a> Breaker<'a> {
-    fn new(
-        items: &'a [Item],
-        width: f32,
-        params: &'a Params,
-        tolerance: f32,
-        hyphens: bool,
-    ) -> Self {
-        let mut sums = Vec::with_capacity(items.len() + 1);
-        let (mut w, mut st, mut sh) = (0.0, 0.0, 0.0);
-        for item in items {
-            sums.push((w, st, sh));
-            match *item {
-                Item::Box { width } => w += width,
-                Item::Glue {
-                    width,
-                    stretch,
-                    shrink,
-                } => {
-                    w += width;
-                    st += stretch;
-                    sh += shrink;
-                }
-                Item::Penalty { .. } => {}
-            }
-        }
+/// The sums of width, stretch and shrink up to (not including) each item,
+/// and after the last.
+fn running_sums(items: &[Item]) -> Vec<(f32, f32, f32)> {
+    let mut sums = Vec::with_capacity(items.len() + 1);
+    let (mut w, mut st, mut sh) = (0.0, 0.0, 0.0);
+    for item in items {
         sums.push((w, st, sh));
-        Breaker {
-            items,
-            width,
-            params,
-            tolerance,
-            hyphens,
-            sums,
+        match *item {
+            Item::Box { width } => w += width,
+            Item::Glue {
+                width,
+                stretch,
+                shrink,
+            } => {
+                w += width;
+                st += stretch;
+                sh += shrink;
+            }
+            Item::Penalty { .. } => {}
         }
     }
+    sums.push((w, st, sh));
+    sums
+}
 
+impl Breaker<'_> {
     fn run(&self) -> Option<Vec<Break>> {
         let mut trail = vec![Trail {
             at: usize::MAX,
@@ -260,6 +259,12 @@ impl<'a> Breaker<'a> {
         let mut best: [[Option<Candidate>; 3]; 4] = [[None; 3]; 4];
         let (w, st, sh) = self.sums[b];
         let forced = cost <= -INFINITY;
+        // A ratio above this is above the tolerance even after rounding.
+        let too_loose = if self.tolerance > 0.0 && self.tolerance.is_finite() {
+            f64::from(self.tolerance) * (1.0 + 1e-6)
+        } else {
+            f64::INFINITY
+        };
         let mut kept = 0;
         for i in 0..active.len() {
             let a = active[i];
@@ -267,7 +272,18 @@ impl<'a> Breaker<'a> {
             let ratio = if natural < self.width {
                 let stretch = st - a.stretch;
                 if stretch > 0.0 {
-                    (self.width - natural) / stretch
+                    let room = self.width - natural;
+                    // Most lines tried are far too loose: a multiplication
+                    // tells them apart sooner than a division, with a margin
+                    // wide enough that the division would say the same.
+                    if f64::from(room) > f64::from(stretch) * too_loose {
+                        if !forced {
+                            active[kept] = a;
+                            kept += 1;
+                        }
+                        continue;
+                    }
+                    room / stretch
                 } else {
                     f32::INFINITY
                 }

@@ -12,6 +12,7 @@ mod line;
 use crate::pdf::fonts::{FaceId, Fonts, Shaped, Style};
 use breaker::{INFINITY, Item, Params};
 use hyphenate::Hyphenator;
+use std::borrow::Cow;
 use std::ops::Range;
 use std::rc::Rc;
 use unicode_linebreak::{BreakOpportunity, linebreaks};
@@ -171,6 +172,7 @@ impl Typesetter<'_> {
             missing: Vec::new(),
             pieces: Vec::new(),
             cuts: Vec::new(),
+            compounds: Compounds::default(),
         };
         self.build(spans, measure, &mut builder);
         let breaks = breaker::break_lines(&builder.items, measure.width, &self.params);
@@ -192,7 +194,12 @@ impl Typesetter<'_> {
     }
 
     fn build(&mut self, spans: &[Span], measure: &Measure, b: &mut Builder) {
-        let text: String = spans.iter().map(|s| s.text.as_str()).collect();
+        // Most paragraphs are one span: borrow its text rather than copy it.
+        let text: Cow<'_, str> = match spans {
+            [span] => Cow::Borrowed(&span.text),
+            _ => Cow::Owned(spans.iter().map(|s| s.text.as_str()).collect()),
+        };
+        let text = &*text;
         let mut bounds = Vec::with_capacity(spans.len());
         let mut at = 0;
         for span in spans {
@@ -215,7 +222,7 @@ impl Typesetter<'_> {
             );
         }
         let mut prev = 0;
-        for (pos, kind) in linebreaks(&text) {
+        for (pos, kind) in linebreaks(text) {
             // A dash belongs to the line before it: never start a line with one.
             let before_dash =
                 text[pos..].starts_with(['—', '–']) && !text[..pos].ends_with(char::is_whitespace);
@@ -226,7 +233,7 @@ impl Typesetter<'_> {
             let word_len = segment.trim_end_matches(char::is_whitespace).len();
             let word = prev..prev + word_len;
             if !word.is_empty() {
-                self.add_word(&text, word.clone(), spans, &bounds, measure, b);
+                self.add_word(text, word.clone(), spans, &bounds, measure, b);
             }
             let spaces = &text[word.end..pos];
             let mandatory = kind == BreakOpportunity::Mandatory && pos < text.len();
@@ -325,13 +332,7 @@ impl Typesetter<'_> {
         }
         // A word written with a hyphen ("pro-Russia") may break there, but
         // gets no hyphens of its own.
-        let whole_start = text[..word.start]
-            .rfind(char::is_whitespace)
-            .map_or(0, |i| i + 1);
-        let whole_end = text[word.end..]
-            .find(char::is_whitespace)
-            .map_or(text.len(), |i| word.end + i);
-        let compound = text[whole_start..whole_end].contains(['-', '‐']);
+        let compound = b.compounds.has_hyphen(text, &word);
         let size_of = |span: &Span| measure.size * span.scale;
         let total: f32 = pieces
             .iter()
@@ -373,11 +374,14 @@ impl Typesetter<'_> {
                 if cut <= from {
                     continue;
                 }
-                let width: f32 = shaped.glyphs[from..cut]
-                    .iter()
-                    .map(|g| g.advance)
-                    .sum::<f32>()
-                    * size;
+                // A whole word's width was summed when it was shaped, in
+                // the same order: reuse it instead of visiting its glyphs.
+                let ems = if from == 0 && cut == shaped.glyphs.len() {
+                    shaped.width
+                } else {
+                    shaped.glyphs[from..cut].iter().map(|g| g.advance).sum()
+                };
+                let width = ems * size;
                 b.push(
                     Item::Box { width },
                     Draw::Glyphs {
@@ -492,6 +496,48 @@ impl Typesetter<'_> {
     }
 }
 
+/// Finds the run of text between whitespace around each word of a
+/// paragraph, and whether it has a hyphen. Words come in order, so each
+/// scan starts where the last one stopped: a paragraph without spaces (a
+/// long URL, Chinese or Japanese text) is scanned once, not once per word.
+#[derive(Default)]
+struct Compounds {
+    /// Where the run around the last word starts: after the last
+    /// whitespace before `scanned`.
+    start: usize,
+    /// How far the text has been searched for the runs' starts.
+    scanned: usize,
+    /// The first whitespace at or after the last word's end (or the
+    /// paragraph's end), with no whitespace between the two.
+    end: usize,
+    /// The last run looked at and whether it has a hyphen.
+    last: Option<(usize, usize, bool)>,
+}
+
+impl Compounds {
+    /// Whether the run of text between whitespace around `word` has a hyphen.
+    fn has_hyphen(&mut self, text: &str, word: &Range<usize>) -> bool {
+        let before = &text[self.scanned..word.start];
+        if let Some((i, c)) = before.char_indices().rfind(|(_, c)| c.is_whitespace()) {
+            self.start = self.scanned + i + c.len_utf8();
+        }
+        self.scanned = word.start;
+        if word.end > self.end {
+            self.end = text[word.end..]
+                .find(char::is_whitespace)
+                .map_or(text.len(), |i| word.end + i);
+        }
+        match self.last {
+            Some((start, end, hyphen)) if (start, end) == (self.start, self.end) => hyphen,
+            _ => {
+                let hyphen = text[self.start..self.end].contains(['-', '‐']);
+                self.last = Some((self.start, self.end, hyphen));
+                hyphen
+            }
+        }
+    }
+}
+
 struct Builder {
     items: Vec<Item>,
     draws: Vec<Draw>,
@@ -499,6 +545,8 @@ struct Builder {
     /// Scratch space for the pieces and break points of one word.
     pieces: Vec<(usize, Range<usize>, Rc<Shaped>)>,
     cuts: Vec<(usize, bool)>,
+    /// The runs of text between whitespace around the words.
+    compounds: Compounds,
 }
 
 impl Builder {
@@ -650,6 +698,24 @@ mod tests {
                     ts.set(&[Span::new(text, Style::Regular)], &measure);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn spaces_wider_than_a_byte_before_a_word_are_no_trouble() {
+        // No-break, thin and ideographic spaces are two or three bytes long:
+        // the run of text around a word starts after the whole character.
+        let files = FontFiles::default();
+        let mut ts = typesetter(&files);
+        for text in [
+            "Some text with a\u{A0}b-c in it.",
+            "Bonjour\u{2009}le-monde, et\u{2009}encore",
+            "a word\u{3000}self-made and more",
+        ] {
+            let paragraph = ts.set(&[Span::new(text, Style::Regular)], &body(324.0));
+            let lines = texts(&ts, &paragraph);
+            let expected: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+            assert_eq!(rejoin(&paragraph, &lines), expected, "{text}");
         }
     }
 
