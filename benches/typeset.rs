@@ -117,7 +117,7 @@ fn lines(paragraphs: &[String]) {
         times.push(start.elapsed().as_secs_f64() * 1000.0);
         distinct = ts.fonts.shaped_count();
     }
-    let digest = digest(&paragraphs, &files, &measure);
+    let digest = digest(paragraphs, &files, &measure);
     let runs = times.clone();
     times.sort_by(f64::total_cmp);
     println!(
