@@ -257,25 +257,11 @@ impl Typesetter<'_> {
                 );
             }
             if mandatory {
-                b.push(
-                    Item::Glue {
-                        width: 0.0,
-                        stretch: FILL,
-                        shrink: 0.0,
-                    },
-                    Draw::Nothing,
-                );
-                b.push(
-                    Item::Penalty {
-                        width: 0.0,
-                        cost: -INFINITY,
-                        flagged: false,
-                    },
-                    Draw::Nothing,
-                );
+                end_line(b);
             }
             prev = pos;
         }
+        // No break before the final fill: the paragraph's last line ends here.
         b.push(
             Item::Penalty {
                 width: 0.0,
@@ -284,22 +270,7 @@ impl Typesetter<'_> {
             },
             Draw::Nothing,
         );
-        b.push(
-            Item::Glue {
-                width: 0.0,
-                stretch: FILL,
-                shrink: 0.0,
-            },
-            Draw::Nothing,
-        );
-        b.push(
-            Item::Penalty {
-                width: 0.0,
-                cost: -INFINITY,
-                flagged: false,
-            },
-            Draw::Nothing,
-        );
+        end_line(b);
     }
 
     /// Adds a word (text between break opportunities, without its spaces),
@@ -554,6 +525,27 @@ impl Builder {
         self.items.push(item);
         self.draws.push(draw);
     }
+}
+
+/// Ends a line where it stands: a fill that takes the rest of the measure,
+/// then a forced break.
+fn end_line(b: &mut Builder) {
+    b.push(
+        Item::Glue {
+            width: 0.0,
+            stretch: FILL,
+            shrink: 0.0,
+        },
+        Draw::Nothing,
+    );
+    b.push(
+        Item::Penalty {
+            width: 0.0,
+            cost: -INFINITY,
+            flagged: false,
+        },
+        Draw::Nothing,
+    );
 }
 
 #[cfg(test)]
