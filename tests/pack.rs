@@ -69,7 +69,14 @@ fn the_manifest_lists_every_file_with_its_true_checksum() {
     }
     assert_eq!(manifest["pdf"]["width_pt"], 432.0);
     assert!(manifest["words"].as_u64().unwrap() > 1300);
-    assert_eq!(manifest["contents"].as_array().unwrap().len(), 11);
+    let contents = manifest["contents"].as_array().unwrap();
+    assert_eq!(contents.len(), 11);
+    // Every entry knows its PDF page; the essay opens the body on page 1.
+    assert!(
+        contents.iter().all(|c| c["pdf_page"].is_string()),
+        "{contents:?}"
+    );
+    assert_eq!(contents[0]["pdf_page"], "1");
 }
 
 #[test]
