@@ -457,13 +457,7 @@ impl Flow<'_, '_> {
         let size = frame.size * 0.9;
         let leading = g.leading * 0.9;
         let width = (frame.width - gap * (columns - 1) as f32) / columns as f32;
-        let measure = Measure {
-            size,
-            width,
-            indent: 0.0,
-            align: Align::Left,
-            verbatim: false,
-        };
+        let measure = Measure::ragged(size, width);
         let head: Vec<_> = table
             .head
             .iter()

@@ -146,13 +146,7 @@ fn contents(flow: &mut Flow<'_, '_>, toc: &Toc, anchors: &HashMap<String, usize>
             _ => 0.0,
         };
         let width = g.measure() - indent - hang - number_width;
-        let measure = Measure {
-            size,
-            width,
-            indent: 0.0,
-            align: Align::Left,
-            verbatim: false,
-        };
+        let measure = Measure::ragged(size, width);
         let lines = flow
             .ts
             .set(&[Span::new(entry.title.as_str(), style)], &measure)

@@ -18,7 +18,7 @@ use crate::error::{Diagnostic, Place};
 use crate::model::{Book, Pos};
 use crate::pdf::Options;
 use crate::pdf::fonts::Style;
-use crate::pdf::text::{Align, Line, Measure, Run, Span, Typesetter};
+use crate::pdf::text::{Line, Measure, Run, Span, Typesetter};
 use crate::toc::Toc;
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -829,13 +829,7 @@ impl<'t, 'f> Flow<'t, 'f> {
 
     /// Sets one line of `text` (the first, if it wraps) in `style` at `size`.
     fn one_line(&mut self, text: &str, style: Style, size: f32, width: f32) -> Option<Line> {
-        let measure = Measure {
-            size,
-            width,
-            indent: 0.0,
-            align: Align::Left,
-            verbatim: false,
-        };
+        let measure = Measure::ragged(size, width);
         self.ts
             .set(&[Span::new(text, style)], &measure)
             .lines

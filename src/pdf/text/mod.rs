@@ -81,6 +81,20 @@ pub struct Measure {
     pub verbatim: bool,
 }
 
+impl Measure {
+    /// Ragged-right text without an indent, as headings, cells and contents
+    /// entries are set.
+    pub fn ragged(size: f32, width: f32) -> Measure {
+        Measure {
+            size,
+            width,
+            indent: 0.0,
+            align: Align::Left,
+            verbatim: false,
+        }
+    }
+}
+
 /// One line of a set paragraph.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
