@@ -379,9 +379,11 @@ impl Flow<'_, '_> {
         };
         self.space(0.4 * g.leading);
         for (i, item) in list.items.iter().enumerate() {
+            // Squares the book face has: ballot boxes (U+2610…) are in none
+            // of the built-in fonts.
             let marker = match (list.kind, item.task) {
-                (_, Some(TaskState::Done)) => "☑".to_string(),
-                (_, Some(TaskState::Open)) => "☐".to_string(),
+                (_, Some(TaskState::Done)) => "■".to_string(),
+                (_, Some(TaskState::Open)) => "□".to_string(),
                 (ListKind::Bullet, None) => "•".to_string(),
                 (ListKind::Ordered { start }, None) => format!("{}.", start + i as u64),
             };
