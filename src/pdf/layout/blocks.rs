@@ -11,6 +11,17 @@ use crate::pdf::fonts::Style;
 use crate::pdf::text::{Align, Line, Measure, Paragraph, Span, Typesetter};
 use std::ops::Range;
 
+/// A table's columns as set: where the table stands, each column's width,
+/// the gap between columns, and the cells' size and leading.
+#[derive(Debug, Clone, Copy)]
+struct Grid {
+    frame: Frame,
+    width: f32,
+    gap: f32,
+    size: f32,
+    leading: f32,
+}
+
 /// Where a block is set: its left edge and width, and its font size.
 #[derive(Debug, Clone, Copy)]
 struct Frame {
@@ -456,10 +467,15 @@ impl Flow<'_, '_> {
         let g = self.geometry;
         let columns = table.head.len().max(1);
         let gap = frame.size;
-        let size = frame.size * 0.9;
-        let leading = g.leading * 0.9;
-        let width = (frame.width - gap * (columns - 1) as f32) / columns as f32;
-        let measure = Measure::ragged(size, width);
+        let grid = Grid {
+            frame,
+            width: (frame.width - gap * (columns - 1) as f32) / columns as f32,
+            gap,
+            size: frame.size * 0.9,
+            leading: g.leading * 0.9,
+        };
+        let leading = grid.leading;
+        let measure = Measure::ragged(grid.size, grid.width);
         let head: Vec<_> = table
             .head
             .iter()
@@ -468,7 +484,7 @@ impl Flow<'_, '_> {
         self.space(0.5 * g.leading);
         let head_height = row_height(&head) as f32 * leading;
         self.need(head_height + 2.0 * leading);
-        self.table_head(&head, table, frame, width, gap, size, leading);
+        self.table_head(&head, table, grid);
         for row in &table.rows {
             let cells: Vec<_> = row
                 .iter()
@@ -478,13 +494,13 @@ impl Flow<'_, '_> {
             let pages = self.pages.len();
             self.need(height);
             if self.pages.len() != pages {
-                self.table_head(&head, table, frame, width, gap, size, leading);
+                self.table_head(&head, table, grid);
             }
             for cell in &cells {
                 self.missing(&cell.missing, pos);
                 self.quality.add(&cell.lines);
             }
-            self.table_row(&cells, table, frame, width, gap, size, leading);
+            self.table_row(&cells, table, grid);
             self.y += 0.25 * leading;
         }
         self.rule(frame.x, frame.width);
@@ -493,37 +509,25 @@ impl Flow<'_, '_> {
     }
 
     /// The header row between two rules.
-    #[allow(clippy::too_many_arguments)]
-    fn table_head(
-        &mut self,
-        head: &[Paragraph],
-        table: &Table,
-        frame: Frame,
-        width: f32,
-        gap: f32,
-        size: f32,
-        leading: f32,
-    ) {
+    fn table_head(&mut self, head: &[Paragraph], table: &Table, grid: Grid) {
+        let Grid { frame, leading, .. } = grid;
         self.rule(frame.x, frame.width);
         self.y += 0.3 * leading;
-        self.table_row(head, table, frame, width, gap, size, leading);
+        self.table_row(head, table, grid);
         self.y += 0.2 * leading;
         self.rule(frame.x, frame.width);
         self.y += 0.3 * leading;
     }
 
     /// One row of set cells, each aligned as its column asks.
-    #[allow(clippy::too_many_arguments)]
-    fn table_row(
-        &mut self,
-        cells: &[Paragraph],
-        table: &Table,
-        frame: Frame,
-        width: f32,
-        gap: f32,
-        size: f32,
-        leading: f32,
-    ) {
+    fn table_row(&mut self, cells: &[Paragraph], table: &Table, grid: Grid) {
+        let Grid {
+            frame,
+            width,
+            gap,
+            size,
+            leading,
+        } = grid;
         let top = self.y;
         for (column, cell) in cells.iter().enumerate() {
             let left = frame.x + column as f32 * (width + gap);

@@ -37,11 +37,8 @@ fn centred(flow: &mut Flow<'_, '_>, text: &str, style: Style, scale: f32) {
     let g = flow.geometry;
     let size = g.size * scale;
     let measure = Measure {
-        size,
-        width: g.measure(),
-        indent: 0.0,
         align: Align::Center,
-        verbatim: false,
+        ..Measure::ragged(size, g.measure())
     };
     let set = flow.ts.set(&[Span::new(text, style)], &measure);
     flow.quality.add(&set.lines);
@@ -90,13 +87,7 @@ fn copyright_page(flow: &mut Flow<'_, '_>, book: &Book) {
     let scale = 0.85;
     let size = g.size * scale;
     let leading = g.leading * scale;
-    let measure = Measure {
-        size,
-        width: g.measure(),
-        indent: 0.0,
-        align: Align::Left,
-        verbatim: false,
-    };
+    let measure = Measure::ragged(size, g.measure());
     let set: Vec<Vec<Line>> = lines
         .iter()
         .map(|text| {
