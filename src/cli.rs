@@ -176,8 +176,8 @@ struct Outputs {
 fn outputs(cli: &Cli, manuscript: &Manuscript) -> Result<Outputs, Error> {
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
     let fonts = font_files(cli, manuscript)?;
-    let (cover, epub) = cover_and_epub(cli, manuscript, &fonts)?;
     let pdf = bindery::build_pdf(manuscript, &cli.manuscript, fonts.clone(), epoch.as_deref())?;
+    let (cover, epub) = cover_and_epub(cli, manuscript, &fonts, Some(&pdf))?;
     let pack = bindery::build_pack(manuscript, &epub, &pdf, &cover)?;
     let stem = bindery::output_stem(&manuscript.book);
     Ok(Outputs {
@@ -207,11 +207,13 @@ fn write(cli: &Cli, path: &Path, bytes: &[u8]) -> Result<(), Error> {
     Ok(())
 }
 
-/// The generated cover and the EPUB that shows it.
+/// The generated cover and the EPUB that shows it, with the pages of
+/// `print`, the PDF made in the same run.
 fn cover_and_epub(
     cli: &Cli,
     manuscript: &Manuscript,
     fonts: &FontFiles,
+    print: Option<&bindery::pdf::Output>,
 ) -> Result<(Vec<u8>, bindery::epub::Epub), Error> {
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
     let cover = bindery::build_cover(manuscript, fonts)?;
@@ -220,15 +222,28 @@ fn cover_and_epub(
         &cli.manuscript,
         fonts,
         Some(&cover),
+        print,
         epoch.as_deref(),
     )?;
     Ok((cover, epub))
 }
 
-/// Builds the EPUB and writes it to `<out>/<stem>.epub`.
+/// Builds the EPUB and writes it to `<out>/<stem>.epub`. The PDF is laid
+/// out too, in memory, when `[epub] page-list = true` asks for its pages.
 fn write_epub(cli: &Cli, manuscript: &Manuscript) -> Result<(), Error> {
     let fonts = font_files(cli, manuscript)?;
-    let (_, epub) = cover_and_epub(cli, manuscript, &fonts)?;
+    let print = if manuscript.config.epub.page_list == Some(true) {
+        let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+        Some(bindery::build_pdf(
+            manuscript,
+            &cli.manuscript,
+            fonts.clone(),
+            epoch.as_deref(),
+        )?)
+    } else {
+        None
+    };
+    let (_, epub) = cover_and_epub(cli, manuscript, &fonts, print.as_ref())?;
     if !cli.quiet {
         report(epub.warnings.iter());
     }

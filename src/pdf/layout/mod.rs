@@ -16,6 +16,7 @@ mod front;
 
 use crate::error::{Diagnostic, Place};
 use crate::model::{Book, Pos};
+use crate::pages::{self, PageStart};
 use crate::pdf::Options;
 use crate::pdf::fonts::Style;
 use crate::pdf::text::{Line, Measure, Run, Span, Typesetter};
@@ -121,21 +122,6 @@ pub enum LabelStyle {
     LowerRoman,
     /// 1, 2, 3: the body.
     Arabic,
-}
-
-/// Where in the model a page starts.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct PageStart {
-    /// The page's label ("iv", "12").
-    pub label: String,
-    /// The chapter's index in the book; `None` for front matter.
-    pub chapter: Option<usize>,
-    /// The block's index in the chapter, counting in reading order (for a
-    /// FAQ: intro blocks, group headings, group intros, question headings
-    /// and answer blocks, one after another).
-    pub block: usize,
-    /// Characters of that block's text set on earlier pages (0 at a block start).
-    pub offset: usize,
 }
 
 /// How well the paragraphs were set: the quality report.
@@ -389,11 +375,23 @@ struct Flow<'t, 'f> {
     notes_height: f32,
     /// Footnote lines that did not fit on the page before.
     carried_notes: Vec<NoteLine>,
-    /// A heading to carry to the next page with the lines it must keep:
-    /// its page, its first item, its top.
-    keep: Option<(usize, usize, f32)>,
+    /// A heading to carry to the next page with the lines it must keep.
+    keep: Option<Keep>,
     /// An open code frame: its page's item index and top.
     frame: Option<(usize, f32)>,
+}
+
+/// A heading (or a list marker) that must move to the next page with the
+/// lines after it, should they not fit.
+#[derive(Debug, Clone, Copy)]
+struct Keep {
+    /// Its page, its first item there and its top.
+    page: usize,
+    item: usize,
+    top: f32,
+    /// The page map's position where it starts.
+    block: usize,
+    offset: usize,
 }
 
 /// The note size and leading relative to the body's.
@@ -539,13 +537,15 @@ impl<'t, 'f> Flow<'t, 'f> {
     }
 
     /// Places set lines at `x`, `leading` apart, flowing onto new pages.
-    /// Lines of a paragraph (`paragraph`) keep widows and orphans off page
-    /// edges; `refs` are the paragraph's footnote references in order, and
-    /// `links` each line's clickable stretches.
+    /// The lines were set from `spans`. Lines of a paragraph (`paragraph`)
+    /// keep widows and orphans off page edges; `refs` are the paragraph's
+    /// footnote references in order, and `links` each line's clickable
+    /// stretches.
     #[allow(clippy::too_many_arguments)]
     fn place(
         &mut self,
         mut lines: Vec<Line>,
+        spans: &[Span],
         x: f32,
         size: f32,
         leading: f32,
@@ -554,6 +554,7 @@ impl<'t, 'f> Flow<'t, 'f> {
         links: &[Vec<(f32, f32, LinkTarget)>],
     ) {
         self.quality.add(&lines);
+        let counts = counted_per_line(spans, &lines);
         // The references each line carries: its raised runs, in order.
         let mut per_line = Vec::with_capacity(lines.len());
         let mut next = 0;
@@ -598,10 +599,10 @@ impl<'t, 'f> Flow<'t, 'f> {
             }
             for i in at..at + take {
                 let runs = std::mem::take(&mut lines[i].runs);
-                let hyphenated = lines[i].hyphenated;
                 let range = per_line[i].clone();
                 let top = self.y;
-                self.place_line(runs, hyphenated, x, size, leading, &refs[range]);
+                self.place_line(runs, x, size, leading, &refs[range]);
+                self.offset += counts[i];
                 for (from, to, target) in links.get(i).into_iter().flatten() {
                     self.push(Item::Link {
                         x: x + from,
@@ -653,9 +654,17 @@ impl<'t, 'f> Flow<'t, 'f> {
         self.note_ids.get(id).copied()
     }
 
-    /// Starts a new page, taking along a heading that must stay with what follows.
+    /// Starts a new page, taking along a heading that must stay with what
+    /// follows; the page then starts where the heading does.
     fn break_keeping(&mut self) {
-        let Some((page, item, top)) = self.keep.take() else {
+        let Some(Keep {
+            page,
+            item,
+            top,
+            block,
+            offset,
+        }) = self.keep.take()
+        else {
             self.new_page();
             return;
         };
@@ -666,6 +675,10 @@ impl<'t, 'f> Flow<'t, 'f> {
         };
         let carried = self.y - top;
         self.new_page();
+        if let Some(info) = self.infos.last_mut() {
+            info.start.block = block;
+            info.start.offset = offset;
+        }
         let shift = self.geometry.top - top;
         for mut item in moved {
             match &mut item {
@@ -680,12 +693,11 @@ impl<'t, 'f> Flow<'t, 'f> {
         self.y += carried;
     }
 
-    /// Places one line (its runs, and whether it ends in a hyphen) with its
-    /// footnote marks, their links and their notes.
+    /// Places one line's runs with its footnote marks, their links and
+    /// their notes.
     fn place_line(
         &mut self,
         runs: Vec<Run>,
-        hyphenated: bool,
         x: f32,
         size: f32,
         leading: f32,
@@ -693,7 +705,6 @@ impl<'t, 'f> Flow<'t, 'f> {
     ) {
         let top = self.y;
         let baseline = self.y + size;
-        self.offset += line_chars(self.ts, &runs, hyphenated);
         let marks: Vec<(f32, f32)> = runs
             .iter()
             .filter(|r| r.rise > 0.0)
@@ -931,19 +942,38 @@ fn put(page: &mut Page, line: &Line, x: f32, baseline: f32) {
     }
 }
 
-/// The characters a line stands for (what its glyphs copy out as), plus the
-/// space the break took.
-fn line_chars(ts: &Typesetter<'_>, runs: &[Run], hyphenated: bool) -> usize {
-    let glyphs: usize = runs
+/// The counted characters of `spans` (see [`pages`]).
+fn counted(spans: &[Span]) -> usize {
+    spans
         .iter()
-        .flat_map(|r| r.glyphs.iter().map(move |g| (r.face, g.gid)))
-        .map(|(face, gid)| {
-            ts.fonts
-                .glyph_text(face, gid)
-                .map_or(0, |t| t.chars().count())
-        })
-        .sum();
-    glyphs + usize::from(!hyphenated)
+        .filter(|s| s.counted)
+        .map(|s| pages::count(&s.text))
+        .sum()
+}
+
+/// How many counted characters each line set from `spans` holds: those from
+/// its start to the next line's (the first line also takes any before it).
+fn counted_per_line(spans: &[Span], lines: &[Line]) -> Vec<usize> {
+    let mut out = vec![0; lines.len()];
+    if lines.is_empty() {
+        return out;
+    }
+    let mut line = 0;
+    let mut at = 0;
+    for span in spans {
+        if span.counted {
+            for (i, c) in span.text.char_indices() {
+                while line + 1 < lines.len() && lines[line + 1].start <= at + i {
+                    line += 1;
+                }
+                if pages::counts(c) {
+                    out[line] += 1;
+                }
+            }
+        }
+        at += span.text.len();
+    }
+    out
 }
 
 /// A number in lower-case roman numerals.

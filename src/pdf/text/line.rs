@@ -19,6 +19,7 @@ pub(super) fn set_line(
         hyphenated: false,
         overfull: false,
         justified: false,
+        start: 0,
     };
     // Glue and penalties at the start of a line are discarded.
     let first = (start..end)
@@ -76,6 +77,7 @@ pub(super) fn set_line(
                         range,
                         size,
                         rise,
+                        ..
                     } => {
                         for g in &shaped.glyphs[range.clone()] {
                             let placed = PlacedGlyph {

@@ -40,6 +40,9 @@ pub struct Span {
     pub rise: f32,
     /// Whether words of the span may be hyphenated (not in URLs or code).
     pub hyphenate: bool,
+    /// Whether the span is the manuscript's own text, which the page map
+    /// counts; generated numbers, labels and stand-ins are not.
+    pub counted: bool,
 }
 
 impl Span {
@@ -51,6 +54,16 @@ impl Span {
             scale: 1.0,
             rise: 0.0,
             hyphenate: style != Style::Mono,
+            counted: true,
+        }
+    }
+
+    /// Text the layout adds (a number, a label, an ornament), which the page
+    /// map does not count.
+    pub fn generated(text: impl Into<String>, style: Style) -> Span {
+        Span {
+            counted: false,
+            ..Span::new(text, style)
         }
     }
 }
@@ -108,6 +121,10 @@ pub struct Line {
     pub overfull: bool,
     /// Whether this line is justified (not the last of its paragraph, not ragged).
     pub justified: bool,
+    /// Where the line's text starts: a byte offset into the paragraph's
+    /// spans' texts, one after another (their total length for a line
+    /// without text).
+    pub start: usize,
 }
 
 /// Glyphs of one face, size and baseline, placed from a starting point.
@@ -165,6 +182,8 @@ enum Draw {
     Glyphs {
         shaped: Rc<Shaped>,
         range: Range<usize>,
+        /// The byte offset in the paragraph's text of the first glyph's characters.
+        at: usize,
         size: f32,
         rise: f32,
     },
@@ -195,6 +214,7 @@ impl Typesetter<'_> {
         let last = breaks.len().saturating_sub(1);
         for (n, brk) in breaks.iter().enumerate() {
             let mut line = line::set_line(&builder, start, brk.at, brk.ratio, measure);
+            line.start = text_start(&builder, start..brk.at).unwrap_or(length);
             line.hyphenated = brk.hyphenated;
             line.overfull |= brk.overfull;
             line.justified = measure.align == Align::Justify && n < last;
@@ -367,11 +387,13 @@ impl Typesetter<'_> {
                     shaped.glyphs[from..cut].iter().map(|g| g.advance).sum()
                 };
                 let width = ems * size;
+                let at = range.start + shaped.glyphs.get(from).map_or(0, |g| g.cluster as usize);
                 b.push(
                     Item::Box { width },
                     Draw::Glyphs {
                         shaped: Rc::clone(&shaped),
                         range: from..cut,
+                        at,
                         size,
                         rise,
                     },
@@ -387,6 +409,7 @@ impl Typesetter<'_> {
                             },
                             Draw::Glyphs {
                                 range: 0..mark.glyphs.len(),
+                                at: range.start,
                                 shaped: mark,
                                 size,
                                 rise,
@@ -539,6 +562,17 @@ impl Builder {
         self.items.push(item);
         self.draws.push(draw);
     }
+}
+
+/// Where the text of the items in `items` starts in the paragraph's text:
+/// at its first box of glyphs.
+fn text_start(b: &Builder, items: Range<usize>) -> Option<usize> {
+    items
+        .into_iter()
+        .find_map(|i| match (&b.items[i], &b.draws[i]) {
+            (Item::Box { .. }, Draw::Glyphs { at, .. }) => Some(*at),
+            _ => None,
+        })
 }
 
 /// Ends a line where it stands: a fill that takes the rest of the measure,
@@ -737,5 +771,34 @@ mod tests {
                 assert!(["pro", "counter", "self"].contains(&stem), "{line}");
             }
         }
+    }
+
+    #[test]
+    fn each_line_knows_where_its_text_starts() {
+        let files = FontFiles::default();
+        let mut ts = typesetter(&files);
+        let spans = [
+            Span::new("Negotiators argued about ", Style::Regular),
+            Span::new("sanctions", Style::Italic),
+            Span::new(
+                " and guarantees across a continent divided by interests.",
+                Style::Regular,
+            ),
+        ];
+        let text: String = spans.iter().map(|s| s.text.as_str()).collect();
+        let set = ts.set(&spans, &body(90.0));
+        let lines = texts(&ts, &set);
+        assert!(set.lines.len() > 3, "{lines:?}");
+        for (line, shown) in set.lines.iter().zip(&lines) {
+            // A line starts with the characters at its start, whether it
+            // begins a word or the rest of a hyphenated one.
+            let head: String = shown.chars().take(3).collect();
+            assert!(
+                text[line.start..].starts_with(&head),
+                "{shown:?} at {}",
+                line.start
+            );
+        }
+        assert!(set.lines.windows(2).all(|w| w[0].start < w[1].start));
     }
 }
