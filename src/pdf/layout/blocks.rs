@@ -1,8 +1,7 @@
 //! Laying out chapters and their blocks: headings, paragraphs, quotes,
 //! lists, code, tables, the FAQ and the chapter's notes.
 
-use super::{Flow, Item, Kind, LinkTarget, NOTE_SCALE, Note};
-use crate::error::{Diagnostic, Place};
+use super::{Flow, Item, Kind, LinkTarget, NOTE_SCALE, Note, figure};
 use crate::model::{
     Alignment, Block, BlockKind, Chapter, ChapterBody, Footnote, Heading, HeadingLevel, Inline,
     List, ListKind, Pos, Table, Target, TaskState,
@@ -24,10 +23,10 @@ struct Grid {
 
 /// Where a block is set: its left edge and width, and its font size.
 #[derive(Debug, Clone, Copy)]
-struct Frame {
-    x: f32,
-    width: f32,
-    size: f32,
+pub(super) struct Frame {
+    pub(super) x: f32,
+    pub(super) width: f32,
+    pub(super) size: f32,
 }
 
 impl Flow<'_, '_> {
@@ -184,7 +183,20 @@ impl Flow<'_, '_> {
         match &block.kind {
             BlockKind::Heading(heading) => self.heading(heading, block.pos, frame, None),
             BlockKind::Paragraph { content } => {
-                self.images(content);
+                let figures = self.figures(content);
+                if !figures.is_empty() && figure::only_images(content) {
+                    // Only images, every one placeable: figures, no text.
+                    let images = content
+                        .iter()
+                        .filter(|i| matches!(i, Inline::Image { .. }))
+                        .count();
+                    if images == figures.len() {
+                        for figure in &figures {
+                            self.figure(figure, frame);
+                        }
+                        return;
+                    }
+                }
                 let mut s: Vec<Span> = label
                     .into_iter()
                     .map(|l| Span::new(l, Style::Regular))
@@ -218,6 +230,11 @@ impl Flow<'_, '_> {
                 let areas = link_areas(self.ts, &set.lines, &s, &shifted);
                 self.place(set.lines, frame.x, frame.size, leading, true, &refs, &areas);
                 self.indent_next = true;
+                // Images in running text follow their paragraph as figures;
+                // the text keeps their alternative text where they stood.
+                for figure in &figures {
+                    self.figure(figure, frame);
+                }
             }
             BlockKind::BlockQuote { blocks } => {
                 self.space(0.5 * leading);
@@ -246,31 +263,6 @@ impl Flow<'_, '_> {
                 );
                 self.space(0.5 * leading);
                 self.indent_next = false;
-            }
-        }
-    }
-
-    /// Warns that images are shown by their alternative text.
-    fn images(&mut self, content: &[Inline]) {
-        for inline in content {
-            match inline {
-                // The loader has warned about images it could not read.
-                Inline::Image { src, pos: at, .. } if self.images.contains(src) => {
-                    let place = Place::at(self.source_dir.join(&self.file), at.line, at.col);
-                    self.warnings.push(
-                        Diagnostic::warning(
-                            "pdf-image",
-                            Some(place),
-                            format!("the image {src} is shown by its alternative text in the PDF"),
-                        )
-                        .with_hint("images in the PDF are not supported yet (issue #5)"),
-                    );
-                }
-                Inline::Emphasis { content }
-                | Inline::Strong { content }
-                | Inline::Strikethrough { content }
-                | Inline::Link { content, .. } => self.images(content),
-                _ => {}
             }
         }
     }

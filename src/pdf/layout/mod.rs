@@ -12,15 +12,18 @@
 //! writer only paints what this produces.
 
 mod blocks;
+mod figure;
 mod front;
 
 use crate::error::{Diagnostic, Place};
+use crate::load::Asset;
 use crate::model::{Book, Pos};
 use crate::pdf::Options;
 use crate::pdf::fonts::Style;
+use crate::pdf::image::Picture;
 use crate::pdf::text::{Line, Measure, Run, Span, Typesetter};
 use crate::toc::Toc;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
 /// A laid-out page: its size and what is on it.
@@ -70,6 +73,21 @@ pub enum Item {
         height: f32,
         /// The fill's grey level: 0 black, 1 white.
         gray: f32,
+    },
+    /// An image, scaled into its box.
+    Image {
+        /// Left edge.
+        x: f32,
+        /// Top edge.
+        y: f32,
+        /// Width.
+        width: f32,
+        /// Height.
+        height: f32,
+        /// The image's key in [`Laid::pictures`]: its path in the Markdown.
+        src: String,
+        /// Its alternative text, for readers that cannot see it.
+        alt: String,
     },
     /// Where a chapter, heading, FAQ question or footnote starts: a link target.
     /// `id` is the model's id (Chapter::id, Heading::id, Footnote::id, the FootnoteRef's id).
@@ -283,6 +301,8 @@ pub struct Laid {
     pub labels: Vec<LabelRange>,
     /// For each page, where in the model it starts.
     pub page_map: Vec<PageStart>,
+    /// The images the pages show, by their path in the Markdown.
+    pub pictures: BTreeMap<String, Picture>,
 }
 
 /// What a body page is, for its running head and folio.
@@ -368,8 +388,10 @@ struct Flow<'t, 'f> {
     /// The chapter file being laid out, for warnings.
     file: PathBuf,
     source_dir: PathBuf,
-    /// Images the loader read; only these are worth a word about the PDF.
-    images: BTreeSet<String>,
+    /// Images the loader read, by their path in the Markdown.
+    images: BTreeMap<String, Asset>,
+    /// Each image met so far, decoded for the PDF or refused with a reason.
+    pictures: BTreeMap<String, Result<Picture, String>>,
     /// Whether the next paragraph gets a first-line indent.
     indent_next: bool,
     /// Every chapter's id, for links to a chapter's start.
@@ -415,6 +437,7 @@ impl<'t, 'f> Flow<'t, 'f> {
             file: PathBuf::new(),
             source_dir: options.source_dir.clone(),
             images: options.images.clone(),
+            pictures: BTreeMap::new(),
             indent_next: false,
             chapter_ids: Vec::new(),
             chapter: None,
@@ -673,7 +696,8 @@ impl<'t, 'f> Flow<'t, 'f> {
                 | Item::Rule { y, .. }
                 | Item::Rect { y, .. }
                 | Item::Anchor { y, .. }
-                | Item::Link { y, .. } => *y += shift,
+                | Item::Link { y, .. }
+                | Item::Image { y, .. } => *y += shift,
             }
             self.push(item);
         }
@@ -905,17 +929,24 @@ impl<'t, 'f> Flow<'t, 'f> {
                     Item::Text { x, .. }
                     | Item::Rule { x, .. }
                     | Item::Rect { x, .. }
-                    | Item::Link { x, .. } => *x += left,
+                    | Item::Link { x, .. }
+                    | Item::Image { x, .. } => *x += left,
                     Item::Anchor { .. } => {}
                 }
             }
         }
+        let pictures = self
+            .pictures
+            .into_iter()
+            .filter_map(|(src, picture)| Some((src, picture.ok()?)))
+            .collect();
         Laid {
             pages,
             quality: self.quality,
             warnings: self.warnings,
             labels,
             page_map,
+            pictures,
         }
     }
 }
