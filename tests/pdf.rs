@@ -842,3 +842,86 @@ fn images_are_placed_scaled_centred_whole_and_written_once() {
     .unwrap();
     assert!(again.bytes == output.bytes, "two builds differ");
 }
+
+#[test]
+fn a_note_longer_than_a_page_runs_on_over_the_next_pages() {
+    use bindery::pdf::layout::Item;
+    let dir = tempfile::tempdir().unwrap();
+    // A note of some 200 lines (a page holds about 45 note lines), and a
+    // short note after it.
+    let note: Vec<String> = (0..2500).map(|n| format!("w{n:04}")).collect();
+    let text = "Running text of the chapter, long enough to wrap. ".repeat(12);
+    std::fs::write(
+        dir.path().join("book.toml"),
+        "title = \"Notes\"\nlanguage = \"en\"\nchapters = [\"one.md\", \"two.md\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("one.md"),
+        format!(
+            "# One\n\n{text}\n\nThe long note.[^long]\n\n{text}\n\nA short one.[^short]\n\n{text}\n\n\
+             [^long]: {}\n\n[^short]: The short note.\n",
+            note.join(" ")
+        ),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("two.md"), "# Two\n\nNext chapter.\n").unwrap();
+    let (_, laid) = laid_out(dir.path());
+    let g = Geometry::default();
+    for (index, page) in laid.pages.iter().enumerate() {
+        for item in &page.items {
+            if let Item::Text { y, .. } = item {
+                // Running heads stand above the text block; nothing above them.
+                assert!(
+                    *y <= g.height - g.bottom + 0.01 && *y >= g.top - 2.0 * g.leading,
+                    "page {index} runs off at {y}"
+                );
+            }
+        }
+    }
+    let out = tempfile::tempdir().unwrap();
+    let path = out.path().join("notes.pdf");
+    let manuscript = bindery::load(dir.path()).unwrap();
+    let output = bindery::build_pdf(
+        &manuscript,
+        dir.path(),
+        bindery::pdf::fonts::FontFiles::default(),
+        Some("0"),
+    )
+    .unwrap();
+    std::fs::write(&path, &output.bytes).unwrap();
+    let (ok, text) = run("pdftotext", &["-raw"], &path);
+    assert!(ok);
+    // Every word of the long note, in order, then the short note, all
+    // before the next chapter.
+    let found: Vec<&str> = text.split_whitespace().collect();
+    let mut at = 0;
+    for word in note
+        .iter()
+        .map(String::as_str)
+        .chain(["short", "note.", "Two"])
+    {
+        match found[at..].iter().position(|w| *w == word) {
+            Some(offset) => at += offset + 1,
+            None => panic!(
+                "“{word}” is missing or out of order near {:?}",
+                &found[at.saturating_sub(5)..(at + 5).min(found.len())]
+            ),
+        }
+    }
+    // The note runs on over at least four pages' feet.
+    let pages_with_note = (1..=laid.pages.len())
+        .filter(|p| {
+            let (_, page) = run(
+                "pdftotext",
+                &["-f", &p.to_string(), "-l", &p.to_string()],
+                &path,
+            );
+            page.contains("w")
+                && page
+                    .split_whitespace()
+                    .any(|w| w.len() == 5 && w.starts_with('w'))
+        })
+        .count();
+    assert!(pages_with_note >= 4, "{pages_with_note}");
+}

@@ -34,9 +34,7 @@ impl Flow<'_, '_> {
     /// go to the foot of the pages that call them.
     pub(super) fn chapter(&mut self, index: usize, chapter: &Chapter) {
         // The last chapter's notes go on its own pages, before its notes are replaced.
-        if !self.carried_notes.is_empty() {
-            self.new_page();
-        }
+        self.finish_notes();
         self.close_page();
         self.file = chapter.file.clone();
         if self.recto_chapters && self.pages.len() % 2 == 1 {

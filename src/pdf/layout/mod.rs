@@ -333,9 +333,7 @@ pub fn layout(book: &Book, toc: &Toc, typesetter: &mut Typesetter<'_>, options: 
     for (index, chapter) in book.chapters.iter().enumerate() {
         flow.chapter(index, chapter);
     }
-    if !flow.carried_notes.is_empty() {
-        flow.new_page();
-    }
+    flow.finish_notes();
     flow.close_page();
     let body = std::mem::take(&mut flow.pages);
     let infos = std::mem::take(&mut flow.infos);
@@ -479,9 +477,15 @@ impl<'t, 'f> Flow<'t, 'f> {
             },
         });
         self.y = self.geometry.top;
-        for line in std::mem::take(&mut self.carried_notes) {
-            self.add_note_lines(&[line]);
-        }
+        // Notes carried over take the foot first, but leave the text a few
+        // lines: a note longer than that runs on over more pages.
+        let mut carried = std::mem::take(&mut self.carried_notes);
+        let fit = (0..=carried.len())
+            .take_while(|&n| self.notes_room(n) <= self.notes_limit())
+            .last()
+            .unwrap_or(0);
+        self.carried_notes = carried.split_off(fit);
+        self.add_note_lines(&carried);
         if open_frame {
             self.frame = Some((0, self.y));
         }
@@ -513,6 +517,33 @@ impl<'t, 'f> Flow<'t, 'f> {
             }
             self.put_line(&line, 0.0, y + g.size * NOTE_SCALE);
             y += leading;
+        }
+    }
+
+    /// Starts as many pages as the notes carried over still need.
+    fn finish_notes(&mut self) {
+        while !self.carried_notes.is_empty() {
+            self.new_page();
+        }
+    }
+
+    /// The most height notes may take on a page: the text block less three
+    /// lines of text, so a page never holds notes alone.
+    fn notes_limit(&self) -> f32 {
+        let g = self.geometry;
+        g.height - g.top - g.bottom - 3.0 * g.leading
+    }
+
+    /// How many lines of a note must fit on the page that calls it: all of
+    /// them, unless the note is too long for any page; then two, and the
+    /// rest runs on to the next pages.
+    fn note_need(&self, index: usize) -> usize {
+        let count = self.notes[index].lines.len();
+        let alone = (count as f32 + 0.75) * self.geometry.leading * NOTE_SCALE;
+        if alone <= self.notes_limit() {
+            count
+        } else {
+            count.min(2)
         }
     }
 
@@ -660,7 +691,7 @@ impl<'t, 'f> Flow<'t, 'f> {
                     && !self.placed_notes.contains(&index)
                     && seen.insert(index)
                 {
-                    extra += self.notes[index].lines.len();
+                    extra += self.note_need(index);
                 }
             }
             y += leading;
@@ -760,19 +791,26 @@ impl<'t, 'f> Flow<'t, 'f> {
     }
 
     /// Puts a note's lines at this page's foot, carrying what cannot fit.
+    /// Behind a note still running on from an earlier page, the whole note
+    /// waits its turn, so notes stay in order.
     fn place_note(&mut self, index: usize) {
         let count = self.notes[index].lines.len();
         let mut fit = 0;
         while fit < count
             && self.geometry.height - self.geometry.bottom - self.notes_room(fit + 1)
                 >= self.y + self.geometry.leading - 0.01
+            && self.notes_room(fit + 1) <= self.notes_limit()
         {
             fit += 1;
         }
         let lines: Vec<NoteLine> = (0..count)
             .map(|line| NoteLine { note: index, line })
             .collect();
-        let fit = fit.max(1).min(count);
+        let fit = if self.carried_notes.is_empty() {
+            fit.max(1).min(count)
+        } else {
+            0
+        };
         self.add_note_lines(&lines[..fit]);
         self.carried_notes.extend_from_slice(&lines[fit..]);
     }
