@@ -409,19 +409,20 @@ fn text_links_open_their_url_or_jump_to_their_place() {
     std::fs::write(
         dir.path().join("one.md"),
         "# One\n\nRead [the treaty text](https://example.org/treaty?a=1&b=2) first, \
-         then [the second chapter](two.md#a-section).[^a]\n\n[^a]: The note.\n",
+         then [the second chapter](two.md#a-section-on-the-site).[^a]\n\n[^a]: The note.\n",
     )
     .unwrap();
     std::fs::write(
         dir.path().join("two.md"),
-        "# Two\n\nOpening words.\n\n## A section\n\nText of the section.\n",
+        "# Two\n\nOpening words.\n\n## A section on [the site](https://example.org/heading)\n\n\
+         Text of the section.\n",
     )
     .unwrap();
     let built = build(dir.path());
     let mut seen = BTreeMap::new();
     for (number, page_id) in built.doc.get_pages() {
         let page = number as usize;
-        if built.output.page_map[page - 1].chapter != Some(0) {
+        if built.output.page_map[page - 1].chapter.is_none() {
             continue;
         }
         let height = built.output.page_size.1;
@@ -481,6 +482,12 @@ fn text_links_open_their_url_or_jump_to_their_place() {
     );
     assert!(
         seen.get("1").is_some_and(|t| t.starts_with("page ")),
+        "{seen:?}"
+    );
+    // A link in a heading is as clickable as one in a paragraph.
+    assert_eq!(
+        seen.get("the site").map(String::as_str),
+        Some("https://example.org/heading"),
         "{seen:?}"
     );
 }

@@ -199,7 +199,7 @@ impl Flow<'_, '_> {
                     .into_iter()
                     .map(|l| Span::new(l, Style::Regular))
                     .collect();
-                let (text, links) = spans_and_links(content, &self.chapter_ids);
+                let (text, links) = spans_and_links(content, Style::Regular, &self.chapter_ids);
                 let label_length: usize = s.iter().map(|l| l.text.len()).sum();
                 s.extend(text);
                 if !self.indent {
@@ -285,7 +285,7 @@ impl Flow<'_, '_> {
             width: frame.width - hang,
             ..frame
         };
-        let s = spans(&heading.content, style);
+        let (s, links) = spans_and_links(&heading.content, style, &self.chapter_ids);
         let size = frame.size * scale;
         let measure = Measure {
             size,
@@ -318,9 +318,19 @@ impl Flow<'_, '_> {
             }
         }
         self.quality.add(&set.lines);
-        for line in &set.lines {
+        let areas = link_areas(self.ts, &set.lines, &s, &links);
+        for (n, line) in set.lines.iter().enumerate() {
             let baseline = self.y + size;
             self.put_line(line, inner.x, baseline);
+            for (from, to, target) in areas.get(n).into_iter().flatten() {
+                self.push(Item::Link {
+                    x: inner.x + from,
+                    y: self.y,
+                    width: to - from,
+                    height: leading,
+                    target: target.clone(),
+                });
+            }
             self.y += leading;
         }
         self.y += 0.4 * g.leading;
@@ -667,14 +677,18 @@ pub(super) struct Links<'a> {
     found: Vec<LinkSpan>,
 }
 
-/// Turns inlines into styled spans and the links among them.
-fn spans_and_links(inlines: &[Inline], chapter_ids: &[String]) -> (Vec<Span>, Vec<LinkSpan>) {
+/// Turns inlines into spans, starting in `style`, and the links among them.
+fn spans_and_links(
+    inlines: &[Inline],
+    style: Style,
+    chapter_ids: &[String],
+) -> (Vec<Span>, Vec<LinkSpan>) {
     let mut out = Vec::new();
     let mut links = Some(Links {
         chapter_ids,
         found: Vec::new(),
     });
-    push_spans(inlines, Style::Regular, &mut out, &mut links);
+    push_spans(inlines, style, &mut out, &mut links);
     // Span indexes to byte offsets in the spans' texts, one after another.
     let mut offsets = Vec::with_capacity(out.len() + 1);
     let mut at = 0;
