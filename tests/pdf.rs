@@ -670,6 +670,17 @@ fn image_book(dir: &Path) {
         |_, y| vec![(y / 12 % 256) as u8],
     );
     std::fs::write(images.join("tall.png"), tall).unwrap();
+    // A PNG whose header is sound (the loader accepts it) but whose data is cut off.
+    let mut broken = png_file(
+        64,
+        64,
+        png::ColorType::Rgb,
+        png::BitDepth::Eight,
+        None,
+        |x, y| vec![x as u8, y as u8, 7],
+    );
+    broken.truncate(60);
+    std::fs::write(images.join("broken.png"), broken).unwrap();
     std::fs::write(
         images.join("anim.gif"),
         b"GIF89a\x01\x00\x01\x00\x00\x00\x00;",
@@ -689,7 +700,8 @@ fn image_book(dir: &Path) {
              Inline, ![squares in running text](images/squares.png), then more words.\n\n\
              ![Deep colour](images/deep.png)\n![A tall strip](images/tall.png)\n\n\
              ![The wide one again](images/wide.png)\n\n\
-             ![An animation](images/anim.gif)\n\n![Remote](https://example.org/a.png)\n\nThe end.\n"
+             ![An animation](images/anim.gif)\n\n![Remote](https://example.org/a.png)\n\n\
+             ![Broken](images/broken.png)\n\nThe end.\n"
         ),
     )
     .unwrap();
@@ -711,9 +723,13 @@ fn images_are_placed_scaled_centred_whole_and_written_once() {
     // The GIF stays its alternative text, with a warning at its place; the
     // remote image was warned about by the loader.
     let warnings: Vec<String> = output.warnings.iter().map(|w| w.to_string()).collect();
-    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
     assert!(
         warnings[0].contains("one.md:18:1") && warnings[0].contains("GIF"),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings[1].contains("one.md:22:1") && warnings[1].contains("cannot be decoded"),
         "{warnings:?}"
     );
     assert!(
@@ -829,7 +845,7 @@ fn images_are_placed_scaled_centred_whole_and_written_once() {
         "{text}"
     );
     assert!(
-        text.contains("[An animation]") && text.contains("[Remote]"),
+        text.contains("[An animation]") && text.contains("[Remote]") && text.contains("[Broken]"),
         "{text}"
     );
     let (_, again) = bindery::build_pdf(

@@ -69,6 +69,7 @@ impl Flow<'_, '_> {
     /// pixels; warns where it is used when it cannot be placed.
     fn picture_size(&mut self, src: &str, pos: Pos) -> Option<(f32, f32)> {
         let asset = self.images.get(src)?;
+        let media_type = asset.media_type;
         if !self.pictures.contains_key(src) {
             let prepared = picture(asset);
             self.pictures.insert(src.to_string(), prepared);
@@ -80,10 +81,14 @@ impl Flow<'_, '_> {
                 let message = format!(
                     "the image {src} is shown by its alternative text in the PDF: {reason}"
                 );
-                self.warnings.push(
-                    Diagnostic::warning("pdf-image", Some(place), message)
-                        .with_hint("convert the image to PNG or JPEG"),
-                );
+                let hint = match media_type {
+                    "image/png" | "image/jpeg" => {
+                        "open the image in an image editor and save it again as an 8-bit PNG or JPEG"
+                    }
+                    _ => "convert the image to PNG or JPEG",
+                };
+                self.warnings
+                    .push(Diagnostic::warning("pdf-image", Some(place), message).with_hint(hint));
                 None
             }
         }
