@@ -695,7 +695,7 @@ fn image_book(dir: &Path) {
     std::fs::write(
         dir.join("one.md"),
         format!(
-            "# One\n\n{words}\n\n![A wide gradient](images/wide.png \"A wide gradient, half see-through\")\n\n\
+            "# One\n\n{words}\n\n## Figures\n\n![A wide gradient](images/wide.png \"A wide gradient, half see-through\")\n\n\
              ![A rendered page](images/page.jpg)\n\n{words}\n\n\
              Inline, ![squares in running text](images/squares.png), then more words.\n\n\
              ![Deep colour](images/deep.png)\n![A tall strip](images/tall.png)\n\n\
@@ -725,11 +725,11 @@ fn images_are_placed_scaled_centred_whole_and_written_once() {
     let warnings: Vec<String> = output.warnings.iter().map(|w| w.to_string()).collect();
     assert_eq!(warnings.len(), 2, "{warnings:?}");
     assert!(
-        warnings[0].contains("one.md:18:1") && warnings[0].contains("GIF"),
+        warnings[0].contains("one.md:20:1") && warnings[0].contains("GIF"),
         "{warnings:?}"
     );
     assert!(
-        warnings[1].contains("one.md:22:1") && warnings[1].contains("cannot be decoded"),
+        warnings[1].contains("one.md:24:1") && warnings[1].contains("cannot be decoded"),
         "{warnings:?}"
     );
     assert!(
@@ -797,8 +797,15 @@ fn images_are_placed_scaled_centred_whole_and_written_once() {
         ]
     );
     assert_eq!(laid.pictures.len(), 5);
-    // The wide image does not fit under the first paragraph: it opens the next page whole.
-    assert!((placed[0].3 - g.top).abs() < 0.01, "{placed:?}");
+    // The wide image does not fit under the first paragraph: it moves to
+    // the next page whole, taking its heading along.
+    let heading_page = laid.pages.iter().position(|p| {
+        p.items
+            .iter()
+            .any(|i| matches!(i, Item::Anchor { id, .. } if id == "figures"))
+    });
+    assert_eq!(heading_page, Some(placed[0].0), "{placed:?}");
+    assert!(placed[0].3 < g.top + 3.0 * g.leading, "{placed:?}");
     // The tall strip is shrunk to the text block.
     let tall = laid.pages[placed[4].0].items.iter().find_map(|i| match i {
         Item::Image { height, src, .. } if src == "images/tall.png" => Some(*height),
