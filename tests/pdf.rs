@@ -843,6 +843,23 @@ fn images_are_placed_scaled_centred_whole_and_written_once() {
         "{list}"
     );
     assert!(rows.iter().any(|r| r[8] == "jpeg"), "{list}");
+    // Each figure's alt text is on the marked-content span around it.
+    let doc = lopdf::Document::load_mem(&output.bytes).unwrap();
+    let content: Vec<u8> = doc
+        .get_pages()
+        .values()
+        .flat_map(|id| doc.get_page_content(*id))
+        .collect();
+    let content = String::from_utf8_lossy(&content);
+    let alt: String = "A wide gradient"
+        .encode_utf16()
+        .map(|u| format!("{u:04X}"))
+        .collect();
+    assert!(
+        content.contains(&format!("/Span <</Alt <FEFF{alt}>>> BDC")),
+        "no alt text span"
+    );
+    assert_eq!(content.matches(" Do Q").count(), 6, "six figures painted");
     let (ok, text) = run("pdftotext", &[], &path);
     assert!(ok);
     let text = squeeze(&text);
