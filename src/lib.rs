@@ -111,7 +111,7 @@ pub fn build_pdf(
     let toc = toc::build(&manuscript.book, manuscript.config.toc_depth());
     let mut options = pdf::Options::from_config(&manuscript.config.pdf, fonts, dir.to_path_buf());
     options.time = book_time(manuscript, source_date_epoch)?;
-    options.images = manuscript.assets.keys().cloned().collect();
+    options.images = manuscript.assets.clone();
     pdf::pdf(&manuscript.book, &toc, &options)
 }
 

@@ -1,8 +1,7 @@
 //! Laying out chapters and their blocks: headings, paragraphs, quotes,
 //! lists, code, tables, the FAQ and the chapter's notes.
 
-use super::{Flow, Item, Keep, Kind, LinkTarget, NOTE_SCALE, Note, counted};
-use crate::error::{Diagnostic, Place};
+use super::{Flow, Item, Keep, Kind, LinkTarget, NOTE_SCALE, Note, counted, figure};
 use crate::model::{
     Alignment, Block, BlockKind, Chapter, ChapterBody, Footnote, Heading, HeadingLevel, Inline,
     List, ListKind, Pos, Table, Target, TaskState,
@@ -24,10 +23,10 @@ struct Grid {
 
 /// Where a block is set: its left edge and width, and its font size.
 #[derive(Debug, Clone, Copy)]
-struct Frame {
-    x: f32,
-    width: f32,
-    size: f32,
+pub(super) struct Frame {
+    pub(super) x: f32,
+    pub(super) width: f32,
+    pub(super) size: f32,
 }
 
 impl Flow<'_, '_> {
@@ -35,9 +34,7 @@ impl Flow<'_, '_> {
     /// go to the foot of the pages that call them.
     pub(super) fn chapter(&mut self, index: usize, chapter: &Chapter) {
         // The last chapter's notes go on its own pages, before its notes are replaced.
-        if !self.carried_notes.is_empty() {
-            self.new_page();
-        }
+        self.finish_notes();
         self.close_page();
         self.file = chapter.file.clone();
         if self.recto_chapters && self.pages.len() % 2 == 1 {
@@ -198,12 +195,25 @@ impl Flow<'_, '_> {
         match &block.kind {
             BlockKind::Heading(heading) => self.heading(heading, block.pos, frame, None),
             BlockKind::Paragraph { content } => {
-                self.images(content);
+                let figures = self.figures(content);
+                if !figures.is_empty() && figure::only_images(content) {
+                    // Only images, every one placeable: figures, no text.
+                    let images = content
+                        .iter()
+                        .filter(|i| matches!(i, Inline::Image { .. }))
+                        .count();
+                    if images == figures.len() {
+                        for figure in &figures {
+                            self.figure(figure, frame);
+                        }
+                        return;
+                    }
+                }
                 let mut s: Vec<Span> = label
                     .into_iter()
                     .map(|l| Span::generated(l, Style::Regular))
                     .collect();
-                let (text, links) = spans_and_links(content, &self.chapter_ids);
+                let (text, links) = spans_and_links(content, Style::Regular, &self.chapter_ids);
                 let label_length: usize = s.iter().map(|l| l.text.len()).sum();
                 s.extend(text);
                 if !self.indent {
@@ -234,6 +244,11 @@ impl Flow<'_, '_> {
                     set.lines, &s, frame.x, frame.size, leading, true, &refs, &areas,
                 );
                 self.indent_next = true;
+                // Images in running text follow their paragraph as figures;
+                // the text keeps their alternative text where they stood.
+                for figure in &figures {
+                    self.figure(figure, frame);
+                }
             }
             BlockKind::BlockQuote { blocks } => {
                 self.space(0.5 * leading);
@@ -267,31 +282,6 @@ impl Flow<'_, '_> {
         }
     }
 
-    /// Warns that images are shown by their alternative text.
-    fn images(&mut self, content: &[Inline]) {
-        for inline in content {
-            match inline {
-                // The loader has warned about images it could not read.
-                Inline::Image { src, pos: at, .. } if self.images.contains(src) => {
-                    let place = Place::at(self.source_dir.join(&self.file), at.line, at.col);
-                    self.warnings.push(
-                        Diagnostic::warning(
-                            "pdf-image",
-                            Some(place),
-                            format!("the image {src} is shown by its alternative text in the PDF"),
-                        )
-                        .with_hint("images in the PDF are not supported yet (issue #5)"),
-                    );
-                }
-                Inline::Emphasis { content }
-                | Inline::Strong { content }
-                | Inline::Strikethrough { content }
-                | Inline::Link { content, .. } => self.images(content),
-                _ => {}
-            }
-        }
-    }
-
     /// A heading: space above, ragged, kept with the two lines after it. A
     /// FAQ question's number hangs to the left of its text.
     fn heading(&mut self, heading: &Heading, pos: Pos, frame: Frame, number: Option<u32>) {
@@ -312,7 +302,7 @@ impl Flow<'_, '_> {
             width: frame.width - hang,
             ..frame
         };
-        let s = spans(&heading.content, style);
+        let (s, links) = spans_and_links(&heading.content, style, &self.chapter_ids);
         let size = frame.size * scale;
         let measure = Measure {
             size,
@@ -346,9 +336,19 @@ impl Flow<'_, '_> {
             }
         }
         self.quality.add(&set.lines);
-        for line in &set.lines {
+        let areas = link_areas(self.ts, &set.lines, &s, &links);
+        for (n, line) in set.lines.iter().enumerate() {
             let baseline = self.y + size;
             self.put_line(line, inner.x, baseline);
+            for (from, to, target) in areas.get(n).into_iter().flatten() {
+                self.push(Item::Link {
+                    x: inner.x + from,
+                    y: self.y,
+                    width: to - from,
+                    height: leading,
+                    target: target.clone(),
+                });
+            }
             self.y += leading;
         }
         self.offset += counted(&s);
@@ -703,14 +703,18 @@ pub(super) struct Links<'a> {
     found: Vec<LinkSpan>,
 }
 
-/// Turns inlines into styled spans and the links among them.
-fn spans_and_links(inlines: &[Inline], chapter_ids: &[String]) -> (Vec<Span>, Vec<LinkSpan>) {
+/// Turns inlines into spans, starting in `style`, and the links among them.
+fn spans_and_links(
+    inlines: &[Inline],
+    style: Style,
+    chapter_ids: &[String],
+) -> (Vec<Span>, Vec<LinkSpan>) {
     let mut out = Vec::new();
     let mut links = Some(Links {
         chapter_ids,
         found: Vec::new(),
     });
-    push_spans(inlines, Style::Regular, &mut out, &mut links);
+    push_spans(inlines, style, &mut out, &mut links);
     // Span indexes to byte offsets in the spans' texts, one after another.
     let mut offsets = Vec::with_capacity(out.len() + 1);
     let mut at = 0;

@@ -12,16 +12,19 @@
 //! writer only paints what this produces.
 
 mod blocks;
+mod figure;
 mod front;
 
 use crate::error::{Diagnostic, Place};
+use crate::load::Asset;
 use crate::model::{Book, Pos};
 use crate::pages::{self, PageStart};
 use crate::pdf::Options;
 use crate::pdf::fonts::Style;
+use crate::pdf::image::Picture;
 use crate::pdf::text::{Line, Measure, Run, Span, Typesetter};
 use crate::toc::Toc;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
 /// A laid-out page: its size and what is on it.
@@ -71,6 +74,21 @@ pub enum Item {
         height: f32,
         /// The fill's grey level: 0 black, 1 white.
         gray: f32,
+    },
+    /// An image, scaled into its box.
+    Image {
+        /// Left edge.
+        x: f32,
+        /// Top edge.
+        y: f32,
+        /// Width.
+        width: f32,
+        /// Height.
+        height: f32,
+        /// The image's key in [`Laid::pictures`]: its path in the Markdown.
+        src: String,
+        /// Its alternative text, for readers that cannot see it.
+        alt: String,
     },
     /// Where a chapter, heading, FAQ question or footnote starts: a link target.
     /// `id` is the model's id (Chapter::id, Heading::id, Footnote::id, the FootnoteRef's id).
@@ -269,6 +287,8 @@ pub struct Laid {
     pub labels: Vec<LabelRange>,
     /// For each page, where in the model it starts.
     pub page_map: Vec<PageStart>,
+    /// The images the pages show, by their path in the Markdown.
+    pub pictures: BTreeMap<String, Picture>,
 }
 
 /// What a body page is, for its running head and folio.
@@ -299,9 +319,7 @@ pub fn layout(book: &Book, toc: &Toc, typesetter: &mut Typesetter<'_>, options: 
     for (index, chapter) in book.chapters.iter().enumerate() {
         flow.chapter(index, chapter);
     }
-    if !flow.carried_notes.is_empty() {
-        flow.new_page();
-    }
+    flow.finish_notes();
     flow.close_page();
     let body = std::mem::take(&mut flow.pages);
     let infos = std::mem::take(&mut flow.infos);
@@ -354,8 +372,10 @@ struct Flow<'t, 'f> {
     /// The chapter file being laid out, for warnings.
     file: PathBuf,
     source_dir: PathBuf,
-    /// Images the loader read; only these are worth a word about the PDF.
-    images: BTreeSet<String>,
+    /// Images the loader read, by their path in the Markdown.
+    images: BTreeMap<String, Asset>,
+    /// Each image met so far, decoded for the PDF or refused with a reason.
+    pictures: BTreeMap<String, Result<Picture, String>>,
     /// Whether the next paragraph gets a first-line indent.
     indent_next: bool,
     /// Every chapter's id, for links to a chapter's start.
@@ -413,6 +433,7 @@ impl<'t, 'f> Flow<'t, 'f> {
             file: PathBuf::new(),
             source_dir: options.source_dir.clone(),
             images: options.images.clone(),
+            pictures: BTreeMap::new(),
             indent_next: false,
             chapter_ids: Vec::new(),
             chapter: None,
@@ -454,9 +475,15 @@ impl<'t, 'f> Flow<'t, 'f> {
             },
         });
         self.y = self.geometry.top;
-        for line in std::mem::take(&mut self.carried_notes) {
-            self.add_note_lines(&[line]);
-        }
+        // Notes carried over take the foot first, but leave the text a few
+        // lines: a note longer than that runs on over more pages.
+        let mut carried = std::mem::take(&mut self.carried_notes);
+        let fit = (0..=carried.len())
+            .take_while(|&n| self.notes_room(n) <= self.notes_limit())
+            .last()
+            .unwrap_or(0);
+        self.carried_notes = carried.split_off(fit);
+        self.add_note_lines(&carried);
         if open_frame {
             self.frame = Some((0, self.y));
         }
@@ -488,6 +515,33 @@ impl<'t, 'f> Flow<'t, 'f> {
             }
             self.put_line(&line, 0.0, y + g.size * NOTE_SCALE);
             y += leading;
+        }
+    }
+
+    /// Starts as many pages as the notes carried over still need.
+    fn finish_notes(&mut self) {
+        while !self.carried_notes.is_empty() {
+            self.new_page();
+        }
+    }
+
+    /// The most height notes may take on a page: the text block less three
+    /// lines of text, so a page never holds notes alone.
+    fn notes_limit(&self) -> f32 {
+        let g = self.geometry;
+        g.height - g.top - g.bottom - 3.0 * g.leading
+    }
+
+    /// How many lines of a note must fit on the page that calls it: all of
+    /// them, unless the note is too long for any page; then two, and the
+    /// rest runs on to the next pages.
+    fn note_need(&self, index: usize) -> usize {
+        let count = self.notes[index].lines.len();
+        let alone = (count as f32 + 0.75) * self.geometry.leading * NOTE_SCALE;
+        if alone <= self.notes_limit() {
+            count
+        } else {
+            count.min(2)
         }
     }
 
@@ -638,7 +692,7 @@ impl<'t, 'f> Flow<'t, 'f> {
                     && !self.placed_notes.contains(&index)
                     && seen.insert(index)
                 {
-                    extra += self.notes[index].lines.len();
+                    extra += self.note_need(index);
                 }
             }
             y += leading;
@@ -686,7 +740,8 @@ impl<'t, 'f> Flow<'t, 'f> {
                 | Item::Rule { y, .. }
                 | Item::Rect { y, .. }
                 | Item::Anchor { y, .. }
-                | Item::Link { y, .. } => *y += shift,
+                | Item::Link { y, .. }
+                | Item::Image { y, .. } => *y += shift,
             }
             self.push(item);
         }
@@ -747,19 +802,26 @@ impl<'t, 'f> Flow<'t, 'f> {
     }
 
     /// Puts a note's lines at this page's foot, carrying what cannot fit.
+    /// Behind a note still running on from an earlier page, the whole note
+    /// waits its turn, so notes stay in order.
     fn place_note(&mut self, index: usize) {
         let count = self.notes[index].lines.len();
         let mut fit = 0;
         while fit < count
             && self.geometry.height - self.geometry.bottom - self.notes_room(fit + 1)
                 >= self.y + self.geometry.leading - 0.01
+            && self.notes_room(fit + 1) <= self.notes_limit()
         {
             fit += 1;
         }
         let lines: Vec<NoteLine> = (0..count)
             .map(|line| NoteLine { note: index, line })
             .collect();
-        let fit = fit.max(1).min(count);
+        let fit = if self.carried_notes.is_empty() {
+            fit.max(1).min(count)
+        } else {
+            0
+        };
         self.add_note_lines(&lines[..fit]);
         self.carried_notes.extend_from_slice(&lines[fit..]);
     }
@@ -916,17 +978,24 @@ impl<'t, 'f> Flow<'t, 'f> {
                     Item::Text { x, .. }
                     | Item::Rule { x, .. }
                     | Item::Rect { x, .. }
-                    | Item::Link { x, .. } => *x += left,
+                    | Item::Link { x, .. }
+                    | Item::Image { x, .. } => *x += left,
                     Item::Anchor { .. } => {}
                 }
             }
         }
+        let pictures = self
+            .pictures
+            .into_iter()
+            .filter_map(|(src, picture)| Some((src, picture.ok()?)))
+            .collect();
         Laid {
             pages,
             quality: self.quality,
             warnings: self.warnings,
             labels,
             page_map,
+            pictures,
         }
     }
 }
