@@ -275,7 +275,14 @@ fn check(cli: &Cli, format: Format) -> Result<ExitCode, Error> {
             match outputs(cli, &manuscript) {
                 Ok(outputs) => {
                     findings.extend(outputs.epub.warnings);
-                    findings.extend(outputs.pdf.warnings);
+                    for mut warning in outputs.pdf.warnings {
+                        // A file that cannot be read again leaves the
+                        // finding at the start of its block, still true.
+                        bindery::check::pinpoint_glyph(&mut warning, |file| {
+                            std::fs::read_to_string(file).ok()
+                        });
+                        findings.push(warning);
+                    }
                 }
                 Err(err) => findings.push(err.diagnostic().clone()),
             }
@@ -285,35 +292,28 @@ fn check(cli: &Cli, format: Format) -> Result<ExitCode, Error> {
         }
         Err(err) => vec![err.diagnostic().clone()],
     };
+    let summary = bindery::check::Report::new(&cli.manuscript, &findings);
     match format {
         Format::Text => {
-            report(findings.iter());
+            // --quiet keeps the errors only, as for every command.
+            report(
+                findings
+                    .iter()
+                    .filter(|f| !cli.quiet || f.severity == Severity::Error),
+            );
             if !cli.quiet {
-                eprintln!("{}", summary(&findings));
+                eprintln!(
+                    "bindery check: {} errors, {} warnings, {} acknowledged",
+                    summary.errors, summary.warnings, summary.acknowledged
+                );
             }
         }
         Format::Json => println!(
             "{}",
-            serde_json::to_string_pretty(&findings).unwrap_or_default()
+            serde_json::to_string_pretty(&summary).unwrap_or_default()
         ),
     }
-    let errors = findings.iter().any(|f| f.severity == Severity::Error);
-    let warnings = findings.iter().any(|f| !f.acknowledged);
-    Ok(if errors {
-        ExitCode::from(1)
-    } else if warnings {
-        ExitCode::from(2)
-    } else {
-        ExitCode::SUCCESS
-    })
-}
-
-fn summary(findings: &[Diagnostic]) -> String {
-    let count = |f: &dyn Fn(&Diagnostic) -> bool| findings.iter().filter(|d| f(d)).count();
-    let errors = count(&|d| d.severity == Severity::Error);
-    let warnings = count(&|d| d.severity == Severity::Warning && !d.acknowledged);
-    let acknowledged = count(&|d| d.acknowledged);
-    format!("bindery check: {errors} errors, {warnings} warnings, {acknowledged} acknowledged")
+    Ok(ExitCode::from(summary.status()))
 }
 
 fn dump(cli: &Cli) -> Result<ExitCode, Error> {
