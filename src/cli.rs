@@ -66,6 +66,10 @@ enum Command {
     ///
     /// Exit status: 0 when clean (acknowledged warnings do not count),
     /// 1 when there are errors, 2 when there are warnings only.
+    ///
+    /// A warning is acknowledged when the manuscript says it is meant: an
+    /// unfinished FAQ answer followed by a paragraph starting "Editor's note:".
+    /// It is listed, but does not count.
     Check {
         /// How to print the findings.
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -88,7 +92,9 @@ enum Command {
 enum Format {
     /// One finding per line, for people.
     Text,
-    /// A JSON array of findings, for tools.
+    /// A JSON object for tools: version, counts and findings, each with
+    /// severity, code, file (relative to the manuscript), line, column,
+    /// message, hint and acknowledged (the README gives the schema).
     Json,
 }
 
