@@ -67,9 +67,9 @@ enum Command {
     /// Exit status: 0 when clean (acknowledged warnings do not count),
     /// 1 when there are errors, 2 when there are warnings only.
     ///
-    /// A warning is acknowledged when the manuscript says it is meant: an
-    /// unfinished FAQ answer followed by a paragraph starting "Editor's note:".
-    /// It is listed, but does not count.
+    /// A warning is acknowledged when the manuscript says it is meant: a
+    /// paragraph starting "Editor's note:" after an unfinished FAQ answer, or
+    /// as a question's only answer. It is listed, but does not count.
     Check {
         /// How to print the findings.
         #[arg(long, value_enum, default_value_t = Format::Text)]
