@@ -180,10 +180,9 @@ struct Outputs {
 /// Builds the EPUB, the PDF, the cover and the pack; writes nothing, so a
 /// failure leaves every earlier output as it was.
 fn outputs(cli: &Cli, manuscript: &Manuscript) -> Result<Outputs, Error> {
-    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
     let fonts = font_files(cli, manuscript)?;
     let (cover, epub) = cover_and_epub(cli, manuscript, &fonts)?;
-    let pdf = bindery::build_pdf(manuscript, &cli.manuscript, fonts.clone(), epoch.as_deref())?;
+    let pdf = typeset(cli, manuscript, fonts)?;
     let pack = bindery::build_pack(manuscript, &epub, &pdf, &cover)?;
     let stem = bindery::output_stem(&manuscript.book);
     Ok(Outputs {
@@ -256,11 +255,27 @@ fn font_files(cli: &Cli, manuscript: &Manuscript) -> Result<FontFiles, Error> {
     Ok(fonts)
 }
 
+/// Typesets the PDF in memory. Its warnings about characters no font has
+/// are moved from the start of their paragraph to the character itself.
+fn typeset(
+    cli: &Cli,
+    manuscript: &Manuscript,
+    fonts: FontFiles,
+) -> Result<bindery::pdf::Output, Error> {
+    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+    let mut output = bindery::build_pdf(manuscript, &cli.manuscript, fonts, epoch.as_deref())?;
+    for warning in &mut output.warnings {
+        // A file that cannot be read again leaves the warning at the start
+        // of its block, which is still true.
+        bindery::check::pinpoint_glyph(warning, |file| std::fs::read_to_string(file).ok());
+    }
+    Ok(output)
+}
+
 /// Typesets the PDF into `<out>/<stem>.pdf`; `stats` prints the quality report.
 fn pdf(cli: &Cli, manuscript: &Manuscript, stats: bool) -> Result<(), Error> {
     let fonts = font_files(cli, manuscript)?;
-    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
-    let output = bindery::build_pdf(manuscript, &cli.manuscript, fonts, epoch.as_deref())?;
+    let output = typeset(cli, manuscript, fonts)?;
     if !cli.quiet {
         report(output.warnings.iter());
     }
@@ -281,14 +296,7 @@ fn check(cli: &Cli, format: Format) -> Result<ExitCode, Error> {
             match outputs(cli, &manuscript) {
                 Ok(outputs) => {
                     findings.extend(outputs.epub.warnings);
-                    for mut warning in outputs.pdf.warnings {
-                        // A file that cannot be read again leaves the
-                        // finding at the start of its block, still true.
-                        bindery::check::pinpoint_glyph(&mut warning, |file| {
-                            std::fs::read_to_string(file).ok()
-                        });
-                        findings.push(warning);
-                    }
+                    findings.extend(outputs.pdf.warnings);
                 }
                 Err(err) => findings.push(err.diagnostic().clone()),
             }
