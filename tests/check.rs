@@ -104,7 +104,10 @@ fn empty_headings() {
     assert_finds(
         "empty-heading",
         2,
-        &[("warning", "empty-heading", "01-chapter.md", 3, 1)],
+        &[
+            ("warning", "empty-heading", "01-chapter.md", 3, 1),
+            ("warning", "empty-heading", "02-untitled.md", 1, 1),
+        ],
     );
 }
 
