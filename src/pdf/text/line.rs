@@ -2,12 +2,14 @@
 //! with each space set to the width the line breaker chose.
 
 use super::{Align, Builder, Draw, Line, Measure, PlacedGlyph, Run};
-use crate::pdf::fonts::FaceId;
+use crate::pdf::fonts::{FaceId, Glyph};
 use crate::pdf::text::breaker::Item;
 
 /// Sets the items from `start` to the break at `end` as one line.
+/// `store` holds the glyphs the items draw ([`crate::pdf::fonts::Fonts::store`]).
 pub(super) fn set_line(
     b: &Builder,
+    store: &[Glyph],
     start: usize,
     end: usize,
     ratio: f32,
@@ -82,13 +84,8 @@ pub(super) fn set_line(
                     gap = 0.0;
                 }
                 match draw {
-                    Draw::Glyphs {
-                        shaped,
-                        range,
-                        size,
-                        rise,
-                    } => {
-                        for g in &shaped.glyphs[range.clone()] {
+                    Draw::Glyphs { range, size, rise } => {
+                        for g in &store[range.clone()] {
                             let placed = PlacedGlyph {
                                 gid: g.gid,
                                 advance: g.advance * size,

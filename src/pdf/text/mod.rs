@@ -9,12 +9,11 @@ pub mod breaker;
 pub mod hyphenate;
 mod line;
 
-use crate::pdf::fonts::{FaceId, Fonts, Shaped, Style};
+use crate::pdf::fonts::{FaceId, Fonts, Style, WordId};
 use breaker::{INFINITY, Item, Params};
 use hyphenate::Hyphenator;
 use std::borrow::Cow;
 use std::ops::Range;
-use std::rc::Rc;
 use unicode_linebreak::{BreakOpportunity, linebreaks};
 
 /// The stretch of the glue that fills a paragraph's last line: large enough
@@ -163,7 +162,7 @@ pub struct Paragraph {
 enum Draw {
     Nothing,
     Glyphs {
-        shaped: Rc<Shaped>,
+        /// Where the glyphs are in the fonts' store ([`Fonts::store`]).
         range: Range<usize>,
         size: f32,
         rise: f32,
@@ -194,7 +193,8 @@ impl Typesetter<'_> {
         let mut start = 0;
         let last = breaks.len().saturating_sub(1);
         for (n, brk) in breaks.iter().enumerate() {
-            let mut line = line::set_line(&builder, start, brk.at, brk.ratio, measure);
+            let store = self.fonts.store();
+            let mut line = line::set_line(&builder, store, start, brk.at, brk.ratio, measure);
             line.hyphenated = brk.hyphenated;
             line.overfull |= brk.overfull;
             line.justified = measure.align == Align::Justify && n < last;
@@ -307,7 +307,7 @@ impl Typesetter<'_> {
             let end = bound.end.min(word.end);
             if start < end {
                 let shaped = self.fonts.shape(&text[start..end], span.style);
-                for c in &shaped.missing {
+                for c in &self.fonts.word(shaped).missing {
                     if !b.missing.contains(c) {
                         b.missing.push(*c);
                     }
@@ -321,21 +321,24 @@ impl Typesetter<'_> {
         let size_of = |span: &Span| measure.size * span.scale;
         let total: f32 = pieces
             .iter()
-            .map(|(s, _, sh)| sh.width * size_of(&spans[*s]))
+            .map(|(s, _, sh)| self.fonts.word(*sh).width * size_of(&spans[*s]))
             .sum();
         let too_long = total > measure.width;
         let mut cuts = std::mem::take(&mut b.cuts);
-        for (index, range, shaped) in pieces.drain(..) {
+        for (index, range, id) in pieces.drain(..) {
             let span = &spans[index];
             let size = size_of(span);
             let rise = span.rise * measure.size;
+            let shaped = self.fonts.word(id);
+            let (first, count, whole) = (shaped.glyphs.start, shaped.glyphs.len(), shaped.width);
+            let glyphs = self.fonts.glyphs(id);
             // Where the word may break: hyphenation points in justified
             // text, or anywhere between glyphs when the word is wider
             // than a line.
             cuts.clear();
             if too_long {
-                for i in 1..shaped.glyphs.len() {
-                    if shaped.glyphs[i].cluster != shaped.glyphs[i - 1].cluster {
+                for i in 1..count {
+                    if glyphs[i].cluster != glyphs[i - 1].cluster {
                         cuts.push((i, false));
                     }
                 }
@@ -347,13 +350,13 @@ impl Typesetter<'_> {
                         .into_iter()
                         .filter_map(|p| {
                             // A point inside a ligature has no glyph boundary: skip it.
-                            shaped.glyphs.iter().position(|g| g.cluster as usize == p)
+                            glyphs.iter().position(|g| g.cluster as usize == p)
                         })
                         .collect()
                 });
                 cuts.extend(points.iter().map(|&i| (i, true)));
             }
-            cuts.push((shaped.glyphs.len(), false));
+            cuts.push((count, false));
             let mut from = 0;
             for &(cut, hyphen) in &cuts {
                 if cut <= from {
@@ -361,24 +364,25 @@ impl Typesetter<'_> {
                 }
                 // A whole word's width was summed when it was shaped, in
                 // the same order: reuse it instead of visiting its glyphs.
-                let ems = if from == 0 && cut == shaped.glyphs.len() {
-                    shaped.width
+                let ems = if from == 0 && cut == count {
+                    whole
                 } else {
-                    shaped.glyphs[from..cut].iter().map(|g| g.advance).sum()
+                    let glyphs = &self.fonts.store()[first + from..first + cut];
+                    glyphs.iter().map(|g| g.advance).sum()
                 };
                 let width = ems * size;
                 b.push(
                     Item::Box { width },
                     Draw::Glyphs {
-                        shaped: Rc::clone(&shaped),
-                        range: from..cut,
+                        range: first + from..first + cut,
                         size,
                         rise,
                     },
                 );
-                if cut < shaped.glyphs.len() {
+                if cut < count {
                     if hyphen {
                         let mark = self.fonts.hyphen(span.style);
+                        let mark = self.fonts.word(mark);
                         b.push(
                             Item::Penalty {
                                 width: mark.width * size,
@@ -386,8 +390,7 @@ impl Typesetter<'_> {
                                 flagged: true,
                             },
                             Draw::Glyphs {
-                                range: 0..mark.glyphs.len(),
-                                shaped: mark,
+                                range: mark.glyphs.clone(),
                                 size,
                                 rise,
                             },
@@ -419,10 +422,10 @@ impl Typesetter<'_> {
         b: &mut Builder,
     ) {
         let space = self.fonts.space(style);
-        let Some(glyph) = space.glyphs.first() else {
+        let Some(glyph) = self.fonts.glyphs(space).first() else {
             return;
         };
-        let width = space.width * measure.size * count as f32;
+        let width = self.fonts.word(space).width * measure.size * count as f32;
         let draw = Draw::Space {
             face: glyph.face,
             gid: glyph.gid,
@@ -528,7 +531,7 @@ struct Builder {
     draws: Vec<Draw>,
     missing: Vec<char>,
     /// Scratch space for the pieces and break points of one word.
-    pieces: Vec<(usize, Range<usize>, Rc<Shaped>)>,
+    pieces: Vec<(usize, Range<usize>, WordId)>,
     cuts: Vec<(usize, bool)>,
     /// The runs of text between whitespace around the words.
     compounds: Compounds,
