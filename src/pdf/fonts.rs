@@ -236,7 +236,17 @@ pub struct Fonts<'a> {
     clusters: Vec<usize>,
     /// The space and the hyphen of each style, asked for at every word.
     marks: [[Option<WordId>; 2]; 5],
+    /// Per style, last letter and closing mark: the letter's glyph when the
+    /// two shaped together give the glyphs each gives alone, so that a word
+    /// ending in the mark can be put together from the word and the mark.
+    separable: HashMap<(Style, char, char), Option<u16>>,
 }
+
+/// Marks that often close a word ("word," "word." "word”"): a word ending in
+/// one is put together from the shaped word and the shaped mark when the
+/// font does not kern or join the two, so that "word", "word," and "word."
+/// are shaped once between them.
+const CLOSING: [char; 9] = [',', '.', ';', ':', '!', '?', ')', '”', '’'];
 
 /// Why a font file cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -273,6 +283,7 @@ impl<'a> Fonts<'a> {
             buffer: None,
             clusters: Vec::new(),
             marks: Default::default(),
+            separable: HashMap::new(),
         })
     }
 
@@ -379,6 +390,84 @@ impl<'a> Fonts<'a> {
 
     /// Shapes `text` into the store and adds it to the words.
     fn shape_uncached(&mut self, text: &str, style: Style) -> WordId {
+        if let Some(id) = self.compose(text, style) {
+            return id;
+        }
+        self.shape_whole(text, style)
+    }
+
+    /// Puts a word ending in a [`CLOSING`] mark together from the word
+    /// before the mark and the mark, both shaped (and cached) alone, when
+    /// that gives exactly the glyphs shaping it whole would: the font
+    /// neither kerns nor joins the mark and the letter before it, and that
+    /// letter is a glyph of its own. Copying the glyphs costs far less than
+    /// shaping.
+    fn compose(&mut self, text: &str, style: Style) -> Option<WordId> {
+        let mark = text.chars().next_back().filter(|c| CLOSING.contains(c))?;
+        let stem = &text[..text.len() - mark.len_utf8()];
+        let last = stem.chars().next_back()?;
+        let glyph = self.separable(style, last, mark)?;
+        let stem_id = self.shape(stem, style);
+        let mark_id = self.shape(&text[stem.len()..], style);
+        let primary = style.face();
+        let plain = |g: &Glyph| g.gid != 0 && g.face == primary;
+        let stem_glyphs = self.glyphs(stem_id);
+        let ends_alone = stem_glyphs
+            .last()
+            .is_some_and(|g| g.gid == glyph && g.cluster as usize == stem.len() - last.len_utf8());
+        if !ends_alone || !stem_glyphs.iter().all(plain) || !self.glyphs(mark_id).iter().all(plain)
+        {
+            return None;
+        }
+        let id = WordId(self.words.len() as u32);
+        let start = self.store.len();
+        self.store
+            .extend_from_within(self.words[stem_id.0 as usize].glyphs.clone());
+        let from = self.store.len();
+        self.store
+            .extend_from_within(self.words[mark_id.0 as usize].glyphs.clone());
+        for g in &mut self.store[from..] {
+            g.cluster += stem.len() as u32;
+        }
+        // The same sum, in the same order, as for the word shaped whole.
+        let width = self.store[start..].iter().map(|g| g.advance).sum();
+        self.words.push(Shaped {
+            glyphs: start..self.store.len(),
+            width,
+            missing: Vec::new(),
+            text: ShapedText::new(text),
+            hyphenation: Default::default(),
+        });
+        Some(id)
+    }
+
+    /// Whether `last` and `mark` shaped together give the glyph each gives
+    /// alone, and if so, the glyph of `last`. Asked once per style and pair.
+    fn separable(&mut self, style: Style, last: char, mark: char) -> Option<u16> {
+        if let Some(&known) = self.separable.get(&(style, last, mark)) {
+            return known;
+        }
+        let mut pair = String::from(last);
+        let alone = self.shape(&pair, style);
+        let closing = self.shape(mark.encode_utf8(&mut [0; 4]), style);
+        pair.push(mark);
+        let together = self.shape_whole(&pair, style);
+        let known = match (self.glyphs(alone), self.glyphs(closing)) {
+            (&[a], &[m]) => {
+                let m = Glyph {
+                    cluster: m.cluster + last.len_utf8() as u32,
+                    ..m
+                };
+                (self.glyphs(together) == [a, m]).then_some(a.gid)
+            }
+            _ => None,
+        };
+        self.separable.insert((style, last, mark), known);
+        known
+    }
+
+    /// Shapes `text` whole into the store and adds it to the words.
+    fn shape_whole(&mut self, text: &str, style: Style) -> WordId {
         let id = WordId(self.words.len() as u32);
         let start = self.store.len();
         let mut missing = Vec::new();
@@ -594,6 +683,45 @@ mod tests {
         let mut fonts = Fonts::new(&files).unwrap();
         let id = fonts.shape(&long, Style::Regular);
         assert!(fonts.word(id).text.matches(&long));
+    }
+
+    #[test]
+    fn words_put_together_with_their_closing_mark_match_the_whole_word() {
+        let files = FontFiles::default();
+        let mut parts = Fonts::new(&files).unwrap();
+        let mut whole = Fonts::new(&files).unwrap();
+        for style in [Style::Regular, Style::Italic, Style::Mono] {
+            for text in [
+                "word,",
+                "office.",
+                "Wave.",
+                "fly,",
+                "AV.",
+                "Tay.",
+                "staff.",
+                "(if)",
+                "“why?”",
+                "say:",
+                "P.",
+                "f’",
+                "r,",
+                "y.",
+                "!",
+                "..",
+                "a⌘.",
+                "Привет,",
+            ] {
+                let stem = text.trim_end_matches(CLOSING);
+                parts.shape(stem, style);
+                let a = parts.shape(text, style);
+                let b = whole.shape_whole(text, style);
+                assert_eq!(parts.glyphs(a), whole.glyphs(b), "{text} {style:?}");
+                assert_eq!(parts.word(a).width, whole.word(b).width, "{text}");
+                assert_eq!(parts.word(a).missing, whole.word(b).missing, "{text}");
+            }
+        }
+        // Common pairs are put together, not shaped whole.
+        assert!(parts.separable.values().any(Option::is_some));
     }
 
     #[test]
