@@ -518,7 +518,11 @@ impl Compounds {
         match self.last {
             Some((start, end, hyphen)) if (start, end) == (self.start, self.end) => hyphen,
             _ => {
-                let hyphen = text[self.start..self.end].contains(['-', '‐']);
+                // '-' is one byte and '‐' starts with the byte 0xE2: a byte
+                // search rules most runs out without decoding characters.
+                let run = &text[self.start..self.end];
+                let bytes = run.as_bytes();
+                let hyphen = bytes.contains(&b'-') || (bytes.contains(&0xE2) && run.contains('‐'));
                 self.last = Some((self.start, self.end, hyphen));
                 hyphen
             }
