@@ -9,12 +9,11 @@ pub mod breaker;
 pub mod hyphenate;
 mod line;
 
-use crate::pdf::fonts::{FaceId, Fonts, Shaped, Style};
+use crate::pdf::fonts::{FaceId, Fonts, Style, WordId};
 use breaker::{INFINITY, Item, Params};
 use hyphenate::Hyphenator;
 use std::borrow::Cow;
 use std::ops::Range;
-use std::rc::Rc;
 use unicode_linebreak::{BreakOpportunity, linebreaks};
 
 /// The stretch of the glue that fills a paragraph's last line: large enough
@@ -180,7 +179,7 @@ pub struct Paragraph {
 enum Draw {
     Nothing,
     Glyphs {
-        shaped: Rc<Shaped>,
+        /// Where the glyphs are in the fonts' store ([`Fonts::store`]).
         range: Range<usize>,
         /// The byte offset in the paragraph's text of the first glyph's characters.
         at: usize,
@@ -213,7 +212,8 @@ impl Typesetter<'_> {
         let mut start = 0;
         let last = breaks.len().saturating_sub(1);
         for (n, brk) in breaks.iter().enumerate() {
-            let mut line = line::set_line(&builder, start, brk.at, brk.ratio, measure);
+            let store = self.fonts.store();
+            let mut line = line::set_line(&builder, store, start, brk.at, brk.ratio, measure);
             line.start = text_start(&builder, start..brk.at).unwrap_or(length);
             line.hyphenated = brk.hyphenated;
             line.overfull |= brk.overfull;
@@ -327,7 +327,7 @@ impl Typesetter<'_> {
             let end = bound.end.min(word.end);
             if start < end {
                 let shaped = self.fonts.shape(&text[start..end], span.style);
-                for c in &shaped.missing {
+                for c in &self.fonts.word(shaped).missing {
                     if !b.missing.contains(c) {
                         b.missing.push(*c);
                     }
@@ -341,21 +341,24 @@ impl Typesetter<'_> {
         let size_of = |span: &Span| measure.size * span.scale;
         let total: f32 = pieces
             .iter()
-            .map(|(s, _, sh)| sh.width * size_of(&spans[*s]))
+            .map(|(s, _, sh)| self.fonts.word(*sh).width * size_of(&spans[*s]))
             .sum();
         let too_long = total > measure.width;
         let mut cuts = std::mem::take(&mut b.cuts);
-        for (index, range, shaped) in pieces.drain(..) {
+        for (index, range, id) in pieces.drain(..) {
             let span = &spans[index];
             let size = size_of(span);
             let rise = span.rise * measure.size;
+            let shaped = self.fonts.word(id);
+            let (first, count, whole) = (shaped.glyphs.start, shaped.glyphs.len(), shaped.width);
+            let glyphs = self.fonts.glyphs(id);
             // Where the word may break: hyphenation points in justified
             // text, or anywhere between glyphs when the word is wider
             // than a line.
             cuts.clear();
             if too_long {
-                for i in 1..shaped.glyphs.len() {
-                    if shaped.glyphs[i].cluster != shaped.glyphs[i - 1].cluster {
+                for i in 1..count {
+                    if glyphs[i].cluster != glyphs[i - 1].cluster {
                         cuts.push((i, false));
                     }
                 }
@@ -367,13 +370,13 @@ impl Typesetter<'_> {
                         .into_iter()
                         .filter_map(|p| {
                             // A point inside a ligature has no glyph boundary: skip it.
-                            shaped.glyphs.iter().position(|g| g.cluster as usize == p)
+                            glyphs.iter().position(|g| g.cluster as usize == p)
                         })
                         .collect()
                 });
                 cuts.extend(points.iter().map(|&i| (i, true)));
             }
-            cuts.push((shaped.glyphs.len(), false));
+            cuts.push((count, false));
             let mut from = 0;
             for &(cut, hyphen) in &cuts {
                 if cut <= from {
@@ -381,26 +384,30 @@ impl Typesetter<'_> {
                 }
                 // A whole word's width was summed when it was shaped, in
                 // the same order: reuse it instead of visiting its glyphs.
-                let ems = if from == 0 && cut == shaped.glyphs.len() {
-                    shaped.width
+                let ems = if from == 0 && cut == count {
+                    whole
                 } else {
-                    shaped.glyphs[from..cut].iter().map(|g| g.advance).sum()
+                    let glyphs = &self.fonts.store()[first + from..first + cut];
+                    glyphs.iter().map(|g| g.advance).sum()
                 };
                 let width = ems * size;
-                let at = range.start + shaped.glyphs.get(from).map_or(0, |g| g.cluster as usize);
+                let at = range.start
+                    + self.fonts.store()[first..first + count]
+                        .get(from)
+                        .map_or(0, |g| g.cluster as usize);
                 b.push(
                     Item::Box { width },
                     Draw::Glyphs {
-                        shaped: Rc::clone(&shaped),
-                        range: from..cut,
+                        range: first + from..first + cut,
                         at,
                         size,
                         rise,
                     },
                 );
-                if cut < shaped.glyphs.len() {
+                if cut < count {
                     if hyphen {
                         let mark = self.fonts.hyphen(span.style);
+                        let mark = self.fonts.word(mark);
                         b.push(
                             Item::Penalty {
                                 width: mark.width * size,
@@ -408,9 +415,8 @@ impl Typesetter<'_> {
                                 flagged: true,
                             },
                             Draw::Glyphs {
-                                range: 0..mark.glyphs.len(),
+                                range: mark.glyphs.clone(),
                                 at: range.start,
-                                shaped: mark,
                                 size,
                                 rise,
                             },
@@ -442,10 +448,10 @@ impl Typesetter<'_> {
         b: &mut Builder,
     ) {
         let space = self.fonts.space(style);
-        let Some(glyph) = space.glyphs.first() else {
+        let Some(glyph) = self.fonts.glyphs(space).first() else {
             return;
         };
-        let width = space.width * measure.size * count as f32;
+        let width = self.fonts.word(space).width * measure.size * count as f32;
         let draw = Draw::Space {
             face: glyph.face,
             gid: glyph.gid,
@@ -538,7 +544,11 @@ impl Compounds {
         match self.last {
             Some((start, end, hyphen)) if (start, end) == (self.start, self.end) => hyphen,
             _ => {
-                let hyphen = text[self.start..self.end].contains(['-', '‐']);
+                // '-' is one byte and '‐' starts with the byte 0xE2: a byte
+                // search rules most runs out without decoding characters.
+                let run = &text[self.start..self.end];
+                let bytes = run.as_bytes();
+                let hyphen = bytes.contains(&b'-') || (bytes.contains(&0xE2) && run.contains('‐'));
                 self.last = Some((self.start, self.end, hyphen));
                 hyphen
             }
@@ -551,7 +561,7 @@ struct Builder {
     draws: Vec<Draw>,
     missing: Vec<char>,
     /// Scratch space for the pieces and break points of one word.
-    pieces: Vec<(usize, Range<usize>, Rc<Shaped>)>,
+    pieces: Vec<(usize, Range<usize>, WordId)>,
     cuts: Vec<(usize, bool)>,
     /// The runs of text between whitespace around the words.
     compounds: Compounds,
