@@ -1,6 +1,8 @@
 //! The command line: each subcommand is a few lines calling the library.
 
+use crate::progress::Progress;
 use bindery::error::Severity;
+use bindery::pdf::Stage;
 use bindery::pdf::fonts::FontFiles;
 use bindery::{Diagnostic, Error, Manuscript};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -43,7 +45,7 @@ struct Cli {
         default_value = "output"
     )]
     out: PathBuf,
-    /// Print errors only: no warnings, no summary.
+    /// Print errors only: no warnings, no progress, no summary.
     #[arg(long, short, global = true)]
     quiet: bool,
 }
@@ -51,7 +53,11 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Build every output: the EPUB, the PDF and the reading pack.
-    Build,
+    Build {
+        /// Print how long each stage took (wall time) on stderr.
+        #[arg(long)]
+        timings: bool,
+    },
     /// Build the EPUB only: <out>/<title-slug>.epub.
     Epub,
     /// Build the print-ready PDF only: <out>/<title-slug>.pdf.
@@ -105,21 +111,28 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> Result<ExitCode, Error> {
+    let builds = matches!(
+        cli.command,
+        None | Some(Command::Build { .. } | Command::Epub | Command::Pdf { .. } | Command::Pack)
+    );
+    let progress = Progress::new(builds && !cli.quiet);
     match &cli.command {
-        None | Some(Command::Build) => build(cli),
+        None => build(cli, &progress, false),
+        Some(Command::Build { timings }) => build(cli, &progress, *timings),
         Some(Command::Epub) => {
-            let manuscript = load(cli)?;
-            write_epub(cli, &manuscript)?;
+            let manuscript = load(cli, &progress)?;
+            write_epub(cli, &manuscript, &progress)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Pdf { stats }) => {
-            let manuscript = load(cli)?;
-            pdf(cli, &manuscript, *stats)?;
+            let manuscript = load(cli, &progress)?;
+            pdf(cli, &manuscript, *stats, &progress)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Pack) => {
-            let manuscript = load(cli)?;
-            let outputs = outputs(cli, &manuscript)?;
+            let manuscript = load(cli, &progress)?;
+            let outputs = outputs(cli, &manuscript, &progress)?;
+            progress.finish();
             report_backends(cli, &outputs);
             write(cli, &outputs.pack_path, &outputs.pack)?;
             Ok(ExitCode::SUCCESS)
@@ -130,10 +143,10 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
     }
 }
 
-fn load(cli: &Cli) -> Result<Manuscript, Error> {
-    let manuscript = bindery::load(&cli.manuscript)?;
+fn load(cli: &Cli, progress: &Progress) -> Result<Manuscript, Error> {
+    let manuscript = progress.stage("load", || bindery::load(&cli.manuscript))?;
     if !cli.quiet {
-        report(manuscript.warnings.iter().filter(|w| !w.acknowledged));
+        progress.suspend(|| report(manuscript.warnings.iter().filter(|w| !w.acknowledged)));
     }
     Ok(manuscript)
 }
@@ -144,20 +157,29 @@ fn report<'a>(diagnostics: impl Iterator<Item = &'a Diagnostic>) {
     }
 }
 
-fn build(cli: &Cli) -> Result<ExitCode, Error> {
-    let manuscript = load(cli)?;
+/// Builds and writes every output; `timings` prints each stage's wall time.
+fn build(cli: &Cli, progress: &Progress, timings: bool) -> Result<ExitCode, Error> {
+    let manuscript = load(cli, progress)?;
     if !cli.quiet {
         let chapters = manuscript.book.chapters.len();
-        eprintln!(
-            "bindery: read “{}”: {chapters} chapters",
-            manuscript.book.metadata.title
-        );
+        progress.suspend(|| {
+            eprintln!(
+                "bindery: read “{}”: {chapters} chapters",
+                manuscript.book.metadata.title
+            );
+        });
     }
-    let outputs = outputs(cli, &manuscript)?;
+    let outputs = outputs(cli, &manuscript, progress)?;
+    progress.finish();
     report_backends(cli, &outputs);
-    write(cli, &outputs.epub_path, &outputs.epub.bytes)?;
-    write(cli, &outputs.pdf_path, &outputs.pdf.bytes)?;
-    write(cli, &outputs.pack_path, &outputs.pack)?;
+    progress.stage("save", || -> Result<(), Error> {
+        write(cli, &outputs.epub_path, &outputs.epub.bytes)?;
+        write(cli, &outputs.pdf_path, &outputs.pdf.bytes)?;
+        write(cli, &outputs.pack_path, &outputs.pack)
+    })?;
+    if timings {
+        eprint!("{}", progress.timings());
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -173,12 +195,22 @@ struct Outputs {
 
 /// Builds the EPUB, the PDF, the cover and the pack; writes nothing, so a
 /// failure leaves every earlier output as it was.
-fn outputs(cli: &Cli, manuscript: &Manuscript) -> Result<Outputs, Error> {
-    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+fn outputs(cli: &Cli, manuscript: &Manuscript, progress: &Progress) -> Result<Outputs, Error> {
     let fonts = font_files(cli, manuscript)?;
-    let (cover, epub) = cover_and_epub(cli, manuscript, &fonts)?;
-    let pdf = bindery::build_pdf(manuscript, &cli.manuscript, fonts.clone(), epoch.as_deref())?;
-    let pack = bindery::build_pack(manuscript, &epub, &pdf, &cover)?;
+    // The EPUB (with its cover) and the PDF need nothing from each other,
+    // so they are made side by side on the two threads; each is the same
+    // bytes as when made alone. The EPUB's error, if any, is the one told,
+    // as when they were made one after the other.
+    let (epub, pdf) = std::thread::scope(|scope| {
+        let epub = scope.spawn(|| cover_and_epub(cli, manuscript, &fonts, progress));
+        let pdf = typeset(cli, manuscript, fonts.clone(), progress);
+        (epub.join(), pdf)
+    });
+    let (cover, epub) = epub.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+    let pdf = pdf?;
+    let pack = progress.stage("pack", || {
+        bindery::build_pack(manuscript, &epub, &pdf, &cover)
+    })?;
     let stem = bindery::output_stem(&manuscript.book);
     Ok(Outputs {
         epub,
@@ -212,23 +244,52 @@ fn cover_and_epub(
     cli: &Cli,
     manuscript: &Manuscript,
     fonts: &FontFiles,
+    progress: &Progress,
 ) -> Result<(Vec<u8>, bindery::epub::Epub), Error> {
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
-    let cover = bindery::build_cover(manuscript, fonts)?;
-    let epub = bindery::build_epub(
-        manuscript,
-        &cli.manuscript,
-        fonts,
-        Some(&cover),
-        epoch.as_deref(),
-    )?;
+    let cover = progress.stage("cover", || bindery::build_cover(manuscript, fonts))?;
+    let epub = progress.stage("epub", || {
+        bindery::build_epub(
+            manuscript,
+            &cli.manuscript,
+            fonts,
+            Some(&cover),
+            epoch.as_deref(),
+        )
+    })?;
     Ok((cover, epub))
 }
 
+/// Typesets the PDF, as the stages `pdf layout` and `pdf write`.
+fn typeset(
+    cli: &Cli,
+    manuscript: &Manuscript,
+    fonts: FontFiles,
+    progress: &Progress,
+) -> Result<bindery::pdf::Output, Error> {
+    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+    let output = bindery::build_pdf(
+        manuscript,
+        &cli.manuscript,
+        fonts,
+        epoch.as_deref(),
+        &|stage| match stage {
+            Stage::Layout => progress.begin("pdf layout"),
+            Stage::Write => {
+                progress.end("pdf layout");
+                progress.begin("pdf write");
+            }
+        },
+    );
+    progress.end("pdf write");
+    output
+}
+
 /// Builds the EPUB and writes it to `<out>/<stem>.epub`.
-fn write_epub(cli: &Cli, manuscript: &Manuscript) -> Result<(), Error> {
+fn write_epub(cli: &Cli, manuscript: &Manuscript, progress: &Progress) -> Result<(), Error> {
     let fonts = font_files(cli, manuscript)?;
-    let (_, epub) = cover_and_epub(cli, manuscript, &fonts)?;
+    let (_, epub) = cover_and_epub(cli, manuscript, &fonts, progress)?;
+    progress.finish();
     if !cli.quiet {
         report(epub.warnings.iter());
     }
@@ -251,10 +312,10 @@ fn font_files(cli: &Cli, manuscript: &Manuscript) -> Result<FontFiles, Error> {
 }
 
 /// Typesets the PDF into `<out>/<stem>.pdf`; `stats` prints the quality report.
-fn pdf(cli: &Cli, manuscript: &Manuscript, stats: bool) -> Result<(), Error> {
+fn pdf(cli: &Cli, manuscript: &Manuscript, stats: bool, progress: &Progress) -> Result<(), Error> {
     let fonts = font_files(cli, manuscript)?;
-    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
-    let output = bindery::build_pdf(manuscript, &cli.manuscript, fonts, epoch.as_deref())?;
+    let output = typeset(cli, manuscript, fonts, progress)?;
+    progress.finish();
     if !cli.quiet {
         report(output.warnings.iter());
     }
@@ -272,7 +333,7 @@ fn check(cli: &Cli, format: Format) -> Result<ExitCode, Error> {
             // The backends are run too, in memory, for what only they can
             // see: raw HTML they had to change, characters no font can draw.
             let mut findings = manuscript.warnings.clone();
-            match outputs(cli, &manuscript) {
+            match outputs(cli, &manuscript, &Progress::new(false)) {
                 Ok(outputs) => {
                     findings.extend(outputs.epub.warnings);
                     findings.extend(outputs.pdf.warnings);
@@ -317,7 +378,7 @@ fn summary(findings: &[Diagnostic]) -> String {
 }
 
 fn dump(cli: &Cli) -> Result<ExitCode, Error> {
-    let manuscript = load(cli)?;
+    let manuscript = load(cli, &Progress::new(false))?;
     let toc = bindery::toc::build(&manuscript.book, manuscript.config.toc_depth());
     print!("{}", bindery::dump(&manuscript.book, &toc));
     Ok(ExitCode::SUCCESS)

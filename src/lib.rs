@@ -79,18 +79,20 @@ pub fn build_epub(
 }
 
 /// Typesets the PDF of a manuscript read from `dir`, in the given fonts.
-/// `source_date_epoch` is as for [`build_epub`].
+/// `source_date_epoch` is as for [`build_epub`]; `started` is called as each
+/// stage begins (see [`pdf::pdf_in_stages`]).
 pub fn build_pdf(
     manuscript: &Manuscript,
     dir: &std::path::Path,
     fonts: pdf::fonts::FontFiles,
     source_date_epoch: Option<&str>,
+    started: &dyn Fn(pdf::Stage),
 ) -> Result<pdf::Output> {
     let toc = toc::build(&manuscript.book, manuscript.config.toc_depth());
     let mut options = pdf::Options::from_config(&manuscript.config.pdf, fonts, dir.to_path_buf());
     options.time = book_time(manuscript, source_date_epoch)?;
     options.images = manuscript.assets.keys().cloned().collect();
-    pdf::pdf(&manuscript.book, &toc, &options)
+    pdf::pdf_in_stages(&manuscript.book, &toc, &options, started)
 }
 
 /// Draws the typographic cover in the book's regular and italic faces.
