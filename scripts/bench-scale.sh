@@ -4,8 +4,11 @@
 # sections, subsections, footnotes, lists, emphasis and a FAQ), builds each
 # to EPUB, PDF and reading pack with the release binary, and prints a
 # Markdown table of medians over RUNS runs (5 by default): each stage's wall
-# time from `bindery build --timings`, the whole run's wall time, user CPU
-# time and peak resident memory from /usr/bin/time.
+# and CPU time from `bindery build --timings`, the EPUB (cover and EPUB) and
+# the PDF (layout and write) by wall time, the CPU time of the longest chain
+# of stages (what the build takes on two idle cores), and the whole run's
+# wall time, user CPU time and peak resident memory from /usr/bin/time.
+# On a busy machine, trust the CPU figures over the wall times.
 #
 #   scripts/bench-scale.sh                 every size
 #   scripts/bench-scale.sh 500000          one size
@@ -23,10 +26,12 @@ if [ ! -x /usr/bin/time ]; then
 fi
 cargo build --release --quiet
 mkdir -p "$work"
-stages="load cover epub pdf_layout pdf_write pack save total"
-printf '| words | %s | PDF (layout + write) | wall | user CPU | peak RSS |\n' \
-    "$(echo "$stages" | sed 's/ / | /g; s/_/ /g')"
-printf '|---:|%s---:|---:|---:|---:|\n' "$(for _ in $stages; do printf -- '---:|'; done)"
+stages="load cover epub pdf_layout pdf_write pack save"
+header=$(echo "$stages" | sed 's/_/ /g; s/ \([a-z]\)/ | \1/g; s/pdf | /pdf /g')
+echo "Wall time (CPU time of the stage's thread) in ms, medians of $runs runs."
+echo
+printf '| words | %s | EPUB | PDF | wall | CPU critical path | user CPU | peak RSS |\n' "$header"
+printf '|---:|%s\n' "$(for _ in $stages 1 2 3 4 5 6; do printf -- '---:|'; done)"
 for words in $sizes; do
     dir=$work/m$words
     if [ ! -f "$dir/book.toml" ]; then
@@ -39,35 +44,53 @@ for words in $sizes; do
         /usr/bin/time -f 'wall %e\nuser %U\nrss %M' -o "$dir/time" \
             target/release/bindery build --timings --quiet \
             --manuscript "$dir" --out "$dir/out" 2>"$dir/timings"
-        # "  pdf layout   123.4 ms" becomes "pdf_layout 123.4".
-        sed -n 's/^  \(.*[a-z]\)  *\([0-9.]*\) ms$/\1 \2/p' "$dir/timings" |
-            sed 's/^pdf /pdf_/' >>"$samples"
+        # "  pdf layout   540.0 ms  cpu   480.0 ms" becomes "pdf_layout 540.0 480.0".
+        echo "run $run" >>"$samples"
+        sed -n 's/^  \([a-z][a-z ]*[a-z]\)  *\([0-9.]*\) ms\(  cpu  *\([0-9.]*\) ms\)\{0,1\}$/\1 \2 \4/p' \
+            "$dir/timings" | sed 's/^pdf /pdf_/' >>"$samples"
         cat "$dir/time" >>"$samples"
         run=$((run + 1))
     done
     awk -v words="$words" -v stages="$stages" '
-        # Every sample of a key, in the order taken; the median of each.
-        { values[$1] = values[$1] " " $2; count[$1]++ }
-        $1 == "pdf_layout" { layout[count[$1]] = $2 }
-        $1 == "pdf_write" { pdf[count[$1]] = layout[count[$1]] + $2 }
-        function median(list, n,    a, i, j, t) {
-            n = split(list, a, " ")
+        # Each key holds its samples, one per run; the table shows medians.
+        $1 == "run" { run = $2; next }
+        { wall[$1, run] = $2; cpu[$1, run] = $3; runs = run }
+        function median(values, n,    i, j, t) {
             for (i = 2; i <= n; i++)
-                for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) {
-                    t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+                for (j = i; j > 1 && values[j - 1] > values[j]; j--) {
+                    t = values[j]; values[j] = values[j - 1]; values[j - 1] = t
                 }
-            return a[int((n + 1) / 2)]
+            return values[int((n + 1) / 2)]
+        }
+        # The median over runs of a key in wall or cpu.
+        function middle(table, key,    r, v) {
+            for (r = 1; r <= runs; r++) v[r] = table[key, r] + 0
+            return median(v, runs)
+        }
+        # What each run shows besides its stages: the EPUB and the PDF
+        # alone (wall), and the CPU time of the longest chain of stages,
+        # the time the build would take on two idle cores.
+        function derived(what,    r, v, e, p) {
+            for (r = 1; r <= runs; r++) {
+                if (what == "epub") v[r] = wall["cover", r] + wall["epub", r]
+                else if (what == "pdf") v[r] = wall["pdf_layout", r] + wall["pdf_write", r]
+                else {
+                    e = cpu["cover", r] + cpu["epub", r]
+                    p = cpu["pdf_layout", r] + cpu["pdf_write", r]
+                    v[r] = cpu["load", r] + (e > p ? e : p) + cpu["pack", r] + cpu["save", r]
+                }
+            }
+            return median(v, runs)
         }
         END {
             line = sprintf("| %d", words)
-            split(stages, names, " ")
-            for (i = 1; i in names; i++)
-                line = line sprintf(" | %.0f ms", median(values[names[i]]))
-            all = ""
-            for (i in pdf) all = all " " pdf[i]
-            line = line sprintf(" | %.0f ms", median(all))
-            line = line sprintf(" | %.2f s | %.2f s | %.0f MB |", median(values["wall"]),
-                median(values["user"]), median(values["rss"]) / 1024)
+            n = split(stages, names, " ")
+            for (i = 1; i <= n; i++)
+                line = line sprintf(" | %.0f (%.0f)", middle(wall, names[i]), middle(cpu, names[i]))
+            line = line sprintf(" | %.0f | %.0f", derived("epub"), derived("pdf"))
+            line = line sprintf(" | %.0f | %.0f", middle(wall, "wall") * 1000, derived("path"))
+            line = line sprintf(" | %.0f | %.0f MB |", middle(wall, "user") * 1000,
+                middle(wall, "rss") / 1024)
             print line
         }' "$samples"
 done
