@@ -54,7 +54,7 @@ struct Cli {
 enum Command {
     /// Build every output: the EPUB, the PDF and the reading pack.
     Build {
-        /// Print how long each stage took (wall time) on stderr.
+        /// Print how long each stage took (wall and CPU time) on stderr.
         #[arg(long)]
         timings: bool,
     },
