@@ -8,7 +8,10 @@
 //! Run with `cargo bench --bench typeset` (`-- book` for the book alone,
 //! `-- lines` for the lines alone). `words=N` and `runs=N` change the size of
 //! the text and the number of timed runs, for profiling under valgrind
-//! (`-- lines runs=1`).
+//! (`-- lines runs=1`). `cargo bench --bench typeset -- manuscript WORDS DIR`
+//! writes no timings: it writes a manuscript of WORDS words into DIR, with
+//! lists, emphasis and a FAQ besides, for `scripts/bench-scale.sh` to build
+//! with the real binary.
 //! The text has some 20,000 distinct words drawn with a Zipf distribution, as the words of a real book are,
 //! mixed from the sample manuscript's vocabulary and made-up words.
 
@@ -26,6 +29,19 @@ const RUNS: usize = 7;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(at) = args.iter().position(|a| a == "manuscript") {
+        let words = args.get(at + 1).and_then(|w| w.parse::<usize>().ok());
+        let (Some(words), Some(dir)) = (words, args.get(at + 2)) else {
+            eprintln!("usage: cargo bench --bench typeset -- manuscript WORDS DIR");
+            std::process::exit(2);
+        };
+        let dir = std::path::Path::new(dir);
+        std::fs::create_dir_all(dir).expect("the manuscript folder is made");
+        // About 8,000 words a chapter, as in the 60 chapters of the book below.
+        let chapters = words.div_ceil(8_000);
+        write_manuscript(dir, &generate(words), chapters, Extras::Varied);
+        return;
+    }
     let number = |key: &str, default: usize| {
         args.iter()
             .find_map(|a| a.strip_prefix(key)?.strip_prefix('=')?.parse().ok())
@@ -49,36 +65,7 @@ fn main() {
 /// backend, from the model to the file's bytes.
 fn book(paragraphs: &[String], runs: usize) {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let chapters = 60;
-    let per_chapter = paragraphs.len().div_ceil(chapters);
-    let mut names = Vec::new();
-    for (c, chunk) in paragraphs.chunks(per_chapter).enumerate() {
-        let mut text = format!("# Chapter {}\n\n", c + 1);
-        let mut notes = String::new();
-        for (p, paragraph) in chunk.iter().enumerate() {
-            if p % 12 == 11 {
-                text.push_str(&format!("## Section {}.{}\n\n", c + 1, p / 12 + 1));
-            }
-            text.push_str(paragraph);
-            if p % 20 == 7 {
-                text.push_str(&format!("[^n{p}]"));
-                notes.push_str(&format!("[^n{p}]: A note with a few words of comment.\n\n"));
-            }
-            text.push_str("\n\n");
-        }
-        text.push_str(&notes);
-        let name = format!("{c:03}.md");
-        std::fs::write(dir.path().join(&name), text).expect("the chapter is written");
-        names.push(format!("\"{name}\""));
-    }
-    std::fs::write(
-        dir.path().join("book.toml"),
-        format!(
-            "title = \"Benchmark\"\nlanguage = \"en\"\nchapters = [{}]\n",
-            names.join(", ")
-        ),
-    )
-    .expect("book.toml is written");
+    write_manuscript(dir.path(), paragraphs, 60, Extras::Plain);
     let manuscript = bindery::load(dir.path()).expect("the generated book loads");
     let toc = bindery::toc::build(&manuscript.book, 3);
     let options = bindery::pdf::Options::default();
@@ -97,6 +84,111 @@ fn book(paragraphs: &[String], runs: usize) {
     println!("book: {pages} pages, {size} bytes; laid out and written in");
     println!("runs (ms): {all:.1?}");
     println!("median: {:.1} ms", times[times.len() / 2]);
+}
+
+/// What a generated manuscript holds besides paragraphs, section headings
+/// and footnotes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Extras {
+    /// Nothing: the book whose timings the bench has always printed.
+    Plain,
+    /// Subsections, lists, emphasis and a FAQ in the last chapter, for the
+    /// whole-process scaling runs.
+    Varied,
+}
+
+/// Writes `paragraphs` as a manuscript of `chapters` chapter files and a
+/// `book.toml` into `dir`: a section heading every 12 paragraphs and a
+/// footnote every 20. With [`Extras::Varied`], every 6th paragraph after
+/// the first section opens a subsection, every 9th has a few words in italics and every 15th is
+/// broken into a list, and the last chapter is a FAQ of questions (the
+/// paragraphs' first words) and answers (the paragraphs).
+fn write_manuscript(dir: &std::path::Path, paragraphs: &[String], chapters: usize, extras: Extras) {
+    let varied = extras == Extras::Varied;
+    let per_chapter = paragraphs.len().div_ceil(chapters.max(1)).max(1);
+    let count = paragraphs.len().div_ceil(per_chapter);
+    let mut names = Vec::new();
+    for (c, chunk) in paragraphs.chunks(per_chapter).enumerate() {
+        let faq = varied && c + 1 == count && count > 1;
+        let mut text = if faq {
+            "# Frequently Asked Questions\n\n".to_string()
+        } else {
+            format!("# Chapter {}\n\n", c + 1)
+        };
+        let mut notes = String::new();
+        for (p, paragraph) in chunk.iter().enumerate() {
+            if faq {
+                if p % 12 == 0 {
+                    text.push_str(&format!("## Questions, part {}\n\n", p / 12 + 1));
+                }
+                let question: Vec<&str> = paragraph.split(' ').take(8).collect();
+                let question = question.join(" ");
+                let question = question.trim_end_matches([',', '.']);
+                text.push_str(&format!("### {}. {question}?\n\n", p + 1));
+            } else if p % 12 == 11 {
+                text.push_str(&format!("## Section {}.{}\n\n", c + 1, p / 12 + 1));
+            } else if varied && p % 6 == 5 && p > 11 {
+                text.push_str(&format!("### Subsection {}.{}\n\n", c + 1, p / 6 + 1));
+            }
+            if varied && !faq && p % 15 == 14 {
+                // Items of ten words; even lists bulleted, odd ones numbered.
+                let words: Vec<&str> = paragraph.split(' ').collect();
+                for (i, item) in words.chunks(10).enumerate() {
+                    let marker = if p % 30 == 14 {
+                        "-".to_string()
+                    } else {
+                        format!("{}.", i + 1)
+                    };
+                    text.push_str(&format!("{marker} {}\n", item.join(" ")));
+                }
+                text.push('\n');
+                continue;
+            }
+            if varied && p % 9 == 4 {
+                let words: Vec<&str> = paragraph.split(' ').collect();
+                let (head, tail) = words.split_at(words.len().min(4));
+                let (italic, rest) = tail.split_at(tail.len().min(4));
+                text.push_str(&head.join(" "));
+                if !italic.is_empty() {
+                    text.push_str(&format!(" *{}*", italic.join(" ")));
+                }
+                if !rest.is_empty() {
+                    text.push(' ');
+                    text.push_str(&rest.join(" "));
+                }
+            } else {
+                text.push_str(paragraph);
+            }
+            if p % 20 == 7 {
+                text.push_str(&format!("[^n{p}]"));
+                notes.push_str(&format!("[^n{p}]: A note with a few words of comment.\n\n"));
+            }
+            text.push_str("\n\n");
+        }
+        text.push_str(&notes);
+        let name = if faq {
+            "faq.md".to_string()
+        } else {
+            format!("{c:03}.md")
+        };
+        std::fs::write(dir.join(&name), text).expect("the chapter is written");
+        names.push(format!("\"{name}\""));
+    }
+    // The varied book names an author and has a description, so that it
+    // builds without warnings, as a finished book does.
+    let details = if varied {
+        "authors = [\"A. Writer\"]\ndescription = \"A generated book.\"\n"
+    } else {
+        ""
+    };
+    std::fs::write(
+        dir.join("book.toml"),
+        format!(
+            "title = \"Benchmark\"\nlanguage = \"en\"\n{details}chapters = [{}]\n",
+            names.join(", ")
+        ),
+    )
+    .expect("book.toml is written");
 }
 
 /// Shapes and breaks every paragraph, with a fresh word cache each run.

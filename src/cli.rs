@@ -1,6 +1,8 @@
 //! The command line: each subcommand is a few lines calling the library.
 
+use crate::progress::Progress;
 use bindery::error::Severity;
+use bindery::pdf::Stage;
 use bindery::pdf::fonts::FontFiles;
 use bindery::{Diagnostic, Error, Manuscript};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -43,7 +45,7 @@ struct Cli {
         default_value = "output"
     )]
     out: PathBuf,
-    /// Print errors only: no warnings, no summary.
+    /// Print errors only: no warnings, no progress, no summary.
     #[arg(long, short, global = true)]
     quiet: bool,
 }
@@ -51,7 +53,11 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Build every output: the EPUB, the PDF and the reading pack.
-    Build,
+    Build {
+        /// Print how long each stage took (wall and CPU time) on stderr.
+        #[arg(long)]
+        timings: bool,
+    },
     /// Build the EPUB only: <out>/<title-slug>.epub.
     Epub,
     /// Build the print-ready PDF only: <out>/<title-slug>.pdf.
@@ -111,21 +117,28 @@ pub fn main() -> ExitCode {
 }
 
 fn run(cli: &Cli) -> Result<ExitCode, Error> {
+    let builds = matches!(
+        cli.command,
+        None | Some(Command::Build { .. } | Command::Epub | Command::Pdf { .. } | Command::Pack)
+    );
+    let progress = Progress::new(builds && !cli.quiet);
     match &cli.command {
-        None | Some(Command::Build) => build(cli),
+        None => build(cli, &progress, false),
+        Some(Command::Build { timings }) => build(cli, &progress, *timings),
         Some(Command::Epub) => {
-            let manuscript = load(cli)?;
-            write_epub(cli, &manuscript)?;
+            let manuscript = load(cli, &progress)?;
+            write_epub(cli, &manuscript, &progress)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Pdf { stats }) => {
-            let manuscript = load(cli)?;
-            pdf(cli, &manuscript, *stats)?;
+            let manuscript = load(cli, &progress)?;
+            pdf(cli, &manuscript, *stats, &progress)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Pack) => {
-            let manuscript = load(cli)?;
-            let outputs = outputs(cli, &manuscript)?;
+            let manuscript = load(cli, &progress)?;
+            let outputs = outputs(cli, &manuscript, &progress)?;
+            progress.finish();
             report_backends(cli, &outputs);
             write(cli, &outputs.pack_path, &outputs.pack)?;
             Ok(ExitCode::SUCCESS)
@@ -136,10 +149,10 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
     }
 }
 
-fn load(cli: &Cli) -> Result<Manuscript, Error> {
-    let manuscript = bindery::load(&cli.manuscript)?;
+fn load(cli: &Cli, progress: &Progress) -> Result<Manuscript, Error> {
+    let manuscript = progress.stage("load", || bindery::load(&cli.manuscript))?;
     if !cli.quiet {
-        report(manuscript.warnings.iter().filter(|w| !w.acknowledged));
+        progress.suspend(|| report(manuscript.warnings.iter().filter(|w| !w.acknowledged)));
     }
     Ok(manuscript)
 }
@@ -150,20 +163,29 @@ fn report<'a>(diagnostics: impl Iterator<Item = &'a Diagnostic>) {
     }
 }
 
-fn build(cli: &Cli) -> Result<ExitCode, Error> {
-    let manuscript = load(cli)?;
+/// Builds and writes every output; `timings` prints each stage's wall time.
+fn build(cli: &Cli, progress: &Progress, timings: bool) -> Result<ExitCode, Error> {
+    let manuscript = load(cli, progress)?;
     if !cli.quiet {
         let chapters = manuscript.book.chapters.len();
-        eprintln!(
-            "bindery: read “{}”: {chapters} chapters",
-            manuscript.book.metadata.title
-        );
+        progress.suspend(|| {
+            eprintln!(
+                "bindery: read “{}”: {chapters} chapters",
+                manuscript.book.metadata.title
+            );
+        });
     }
-    let outputs = outputs(cli, &manuscript)?;
+    let outputs = outputs(cli, &manuscript, progress)?;
+    progress.finish();
     report_backends(cli, &outputs);
-    write(cli, &outputs.epub_path, &outputs.epub.bytes)?;
-    write(cli, &outputs.pdf_path, &outputs.pdf.bytes)?;
-    write(cli, &outputs.pack_path, &outputs.pack)?;
+    progress.stage("save", || -> Result<(), Error> {
+        write(cli, &outputs.epub_path, &outputs.epub.bytes)?;
+        write(cli, &outputs.pdf_path, &outputs.pdf.bytes)?;
+        write(cli, &outputs.pack_path, &outputs.pack)
+    })?;
+    if timings {
+        eprint!("{}", progress.timings());
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -179,11 +201,22 @@ struct Outputs {
 
 /// Builds the EPUB, the PDF, the cover and the pack; writes nothing, so a
 /// failure leaves every earlier output as it was.
-fn outputs(cli: &Cli, manuscript: &Manuscript) -> Result<Outputs, Error> {
+fn outputs(cli: &Cli, manuscript: &Manuscript, progress: &Progress) -> Result<Outputs, Error> {
     let fonts = font_files(cli, manuscript)?;
-    let pdf = typeset(cli, manuscript, fonts.clone())?;
-    let (cover, epub) = cover_and_epub(cli, manuscript, &fonts, Some(&pdf))?;
-    let pack = bindery::build_pack(manuscript, &epub, &pdf, &cover)?;
+    // The EPUB marks the PDF's pages, so it waits for the PDF; the cover
+    // needs nothing from either and is drawn on the other thread meanwhile.
+    let (cover, pdf) = std::thread::scope(|scope| {
+        let cover =
+            scope.spawn(|| progress.stage("cover", || bindery::build_cover(manuscript, &fonts)));
+        let pdf = typeset(cli, manuscript, fonts.clone(), progress);
+        (cover.join(), pdf)
+    });
+    let pdf = pdf?;
+    let cover = cover.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+    let epub = make_epub(cli, manuscript, &fonts, &cover, Some(&pdf), progress)?;
+    let pack = progress.stage("pack", || {
+        bindery::build_pack(manuscript, &epub, &pdf, &cover)
+    })?;
     let stem = bindery::output_stem(&manuscript.book);
     Ok(Outputs {
         epub,
@@ -212,37 +245,74 @@ fn write(cli: &Cli, path: &Path, bytes: &[u8]) -> Result<(), Error> {
     Ok(())
 }
 
-/// The generated cover and the EPUB that shows it, with the pages of
-/// `print`, the PDF made in the same run.
-fn cover_and_epub(
+/// The EPUB showing `cover`, with the pages of `print`, the PDF made in
+/// the same run.
+fn make_epub(
     cli: &Cli,
     manuscript: &Manuscript,
     fonts: &FontFiles,
+    cover: &[u8],
     print: Option<&bindery::pdf::Output>,
-) -> Result<(Vec<u8>, bindery::epub::Epub), Error> {
+    progress: &Progress,
+) -> Result<bindery::epub::Epub, Error> {
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
-    let cover = bindery::build_cover(manuscript, fonts)?;
-    let epub = bindery::build_epub(
+    progress.stage("epub", || {
+        bindery::build_epub(
+            manuscript,
+            &cli.manuscript,
+            fonts,
+            Some(cover),
+            print,
+            epoch.as_deref(),
+        )
+    })
+}
+
+/// Typesets the PDF, as the stages `pdf layout` and `pdf write`. Its
+/// warnings about characters no font has are moved from the start of their
+/// paragraph to the character itself.
+fn typeset(
+    cli: &Cli,
+    manuscript: &Manuscript,
+    fonts: FontFiles,
+    progress: &Progress,
+) -> Result<bindery::pdf::Output, Error> {
+    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+    let output = bindery::build_pdf_in_stages(
         manuscript,
         &cli.manuscript,
         fonts,
-        Some(&cover),
-        print,
         epoch.as_deref(),
-    )?;
-    Ok((cover, epub))
+        &|stage| match stage {
+            Stage::Layout => progress.begin("pdf layout"),
+            Stage::Write => {
+                progress.end("pdf layout");
+                progress.begin("pdf write");
+            }
+        },
+    );
+    progress.end("pdf write");
+    let mut output = output?;
+    for warning in &mut output.warnings {
+        // A file that cannot be read again leaves the warning at the start
+        // of its block, which is still true.
+        bindery::check::pinpoint_glyph(warning, |file| std::fs::read_to_string(file).ok());
+    }
+    Ok(output)
 }
 
 /// Builds the EPUB and writes it to `<out>/<stem>.epub`. The PDF is laid
 /// out too, in memory, when `[epub] page-list = true` asks for its pages.
-fn write_epub(cli: &Cli, manuscript: &Manuscript) -> Result<(), Error> {
+fn write_epub(cli: &Cli, manuscript: &Manuscript, progress: &Progress) -> Result<(), Error> {
     let fonts = font_files(cli, manuscript)?;
     let print = if manuscript.config.epub.page_list == Some(true) {
-        Some(typeset(cli, manuscript, fonts.clone())?)
+        Some(typeset(cli, manuscript, fonts.clone(), progress)?)
     } else {
         None
     };
-    let (_, epub) = cover_and_epub(cli, manuscript, &fonts, print.as_ref())?;
+    let cover = progress.stage("cover", || bindery::build_cover(manuscript, &fonts))?;
+    let epub = make_epub(cli, manuscript, &fonts, &cover, print.as_ref(), progress)?;
+    progress.finish();
     if !cli.quiet {
         report(epub.warnings.iter());
     }
@@ -264,27 +334,11 @@ fn font_files(cli: &Cli, manuscript: &Manuscript) -> Result<FontFiles, Error> {
     Ok(fonts)
 }
 
-/// Typesets the PDF in memory. Its warnings about characters no font has
-/// are moved from the start of their paragraph to the character itself.
-fn typeset(
-    cli: &Cli,
-    manuscript: &Manuscript,
-    fonts: FontFiles,
-) -> Result<bindery::pdf::Output, Error> {
-    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
-    let mut output = bindery::build_pdf(manuscript, &cli.manuscript, fonts, epoch.as_deref())?;
-    for warning in &mut output.warnings {
-        // A file that cannot be read again leaves the warning at the start
-        // of its block, which is still true.
-        bindery::check::pinpoint_glyph(warning, |file| std::fs::read_to_string(file).ok());
-    }
-    Ok(output)
-}
-
 /// Typesets the PDF into `<out>/<stem>.pdf`; `stats` prints the quality report.
-fn pdf(cli: &Cli, manuscript: &Manuscript, stats: bool) -> Result<(), Error> {
+fn pdf(cli: &Cli, manuscript: &Manuscript, stats: bool, progress: &Progress) -> Result<(), Error> {
     let fonts = font_files(cli, manuscript)?;
-    let output = typeset(cli, manuscript, fonts)?;
+    let output = typeset(cli, manuscript, fonts, progress)?;
+    progress.finish();
     if !cli.quiet {
         report(output.warnings.iter());
     }
@@ -302,7 +356,7 @@ fn check(cli: &Cli, format: Format) -> Result<ExitCode, Error> {
             // The backends are run too, in memory, for what only they can
             // see: raw HTML they had to change, characters no font can draw.
             let mut findings = manuscript.warnings.clone();
-            match outputs(cli, &manuscript) {
+            match outputs(cli, &manuscript, &Progress::new(false)) {
                 Ok(outputs) => {
                     findings.extend(outputs.epub.warnings);
                     findings.extend(outputs.pdf.warnings);
@@ -340,7 +394,7 @@ fn check(cli: &Cli, format: Format) -> Result<ExitCode, Error> {
 }
 
 fn dump(cli: &Cli) -> Result<ExitCode, Error> {
-    let manuscript = load(cli)?;
+    let manuscript = load(cli, &Progress::new(false))?;
     let toc = bindery::toc::build(&manuscript.book, manuscript.config.toc_depth());
     print!("{}", bindery::dump(&manuscript.book, &toc));
     Ok(ExitCode::SUCCESS)

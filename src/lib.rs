@@ -108,11 +108,23 @@ pub fn build_pdf(
     fonts: pdf::fonts::FontFiles,
     source_date_epoch: Option<&str>,
 ) -> Result<pdf::Output> {
+    build_pdf_in_stages(manuscript, dir, fonts, source_date_epoch, &|_| {})
+}
+
+/// [`build_pdf`], calling `started` as each stage begins (see
+/// [`pdf::pdf_in_stages`]), for progress reports.
+pub fn build_pdf_in_stages(
+    manuscript: &Manuscript,
+    dir: &std::path::Path,
+    fonts: pdf::fonts::FontFiles,
+    source_date_epoch: Option<&str>,
+    started: &dyn Fn(pdf::Stage),
+) -> Result<pdf::Output> {
     let toc = toc::build(&manuscript.book, manuscript.config.toc_depth());
     let mut options = pdf::Options::from_config(&manuscript.config.pdf, fonts, dir.to_path_buf());
     options.time = book_time(manuscript, source_date_epoch)?;
     options.images = manuscript.assets.clone();
-    pdf::pdf(&manuscript.book, &toc, &options)
+    pdf::pdf_in_stages(&manuscript.book, &toc, &options, started)
 }
 
 /// Draws the typographic cover in the book's regular and italic faces.

@@ -1,6 +1,7 @@
 //! The `bindery` command: parses the command line and runs it.
 
 mod cli;
+mod progress;
 
 fn main() -> std::process::ExitCode {
     cli::main()

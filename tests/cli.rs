@@ -37,6 +37,46 @@ fn help_describes_every_command() {
         assert!(output.status.success(), "{command} --help failed");
         assert!(String::from_utf8_lossy(&output.stdout).contains("--manuscript"));
     }
+    assert!(
+        help.contains("--quiet") && help.contains("no progress"),
+        "{help}"
+    );
+    let build = bindery(&["build", "--help"], &root());
+    assert!(String::from_utf8_lossy(&build.stdout).contains("--timings"));
+}
+
+#[test]
+fn build_makes_each_output_as_alone_and_times_its_stages_without_drawing() {
+    // `build` draws the cover beside the PDF; the PDF must be the bytes
+    // `pdf` makes alone. (The EPUB differs from `epub` alone by design: it
+    // carries the PDF's page list; tests/epub.rs compares it.)
+    let together = tempfile::tempdir().unwrap();
+    let alone = tempfile::tempdir().unwrap();
+    let (together, alone) = (together.path(), alone.path());
+    let build = bindery(
+        &["build", "--timings", "--out", together.to_str().unwrap()],
+        &root(),
+    );
+    assert!(build.status.success(), "{}", stderr(&build));
+    let output = bindery(
+        &["pdf", "--quiet", "--out", alone.to_str().unwrap()],
+        &root(),
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(output.stderr.is_empty(), "{}", stderr(&output));
+    for entry in std::fs::read_dir(alone).unwrap() {
+        let name = entry.unwrap().file_name();
+        let same = std::fs::read(alone.join(&name)).unwrap()
+            == std::fs::read(together.join(&name)).unwrap();
+        assert!(same, "{name:?} differs when built with the other output");
+    }
+    // stderr is a pipe here: no spinner, no terminal codes; the timings
+    // name every stage.
+    let text = stderr(&build);
+    assert!(!text.contains('\u{1b}') && !text.contains('\r'), "{text:?}");
+    for stage in ["load", "epub", "pdf layout", "pdf write", "pack", "total"] {
+        assert!(text.contains(&format!("\n  {stage} ")), "{stage}: {text}");
+    }
 }
 
 #[test]

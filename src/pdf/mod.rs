@@ -135,8 +135,29 @@ pub struct Output {
     pub anchor_pages: BTreeMap<String, String>,
 }
 
+/// The two stages of [`pdf`], for progress reports and timings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Placing lines on pages.
+    Layout,
+    /// Painting the pages, embedding the fonts and writing the file.
+    Write,
+}
+
 /// Typesets the book into a PDF.
 pub fn pdf(book: &Book, toc: &Toc, options: &Options) -> Result<Output, Error> {
+    pdf_in_stages(book, toc, options, &|_| {})
+}
+
+/// [`pdf`], calling `started` as each [`Stage`] begins, so that a caller can
+/// show progress and time the stages.
+pub fn pdf_in_stages(
+    book: &Book,
+    toc: &Toc,
+    options: &Options,
+    started: &dyn Fn(Stage),
+) -> Result<Output, Error> {
+    started(Stage::Layout);
     let g = &options.geometry;
     // A text block narrower than an inch or shorter than ten lines is a
     // mistake in the margins, not a design.
@@ -180,6 +201,7 @@ pub fn pdf(book: &Book, toc: &Toc, options: &Options) -> Result<Output, Error> {
         params: Params::default(),
     };
     let laid = layout::layout(book, toc, &mut typesetter, options);
+    started(Stage::Write);
     let nav = Navigation {
         toc,
         metadata: &book.metadata,

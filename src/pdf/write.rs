@@ -26,6 +26,10 @@ struct Embedded {
     id: FontId,
     /// The subset's glyph id for each original one (0 for glyphs not kept).
     remap: Vec<u16>,
+    /// Each kept glyph's width as the font's `/W` gives it, by original
+    /// glyph id: read once here, as the face itself cannot be shared with
+    /// the threads that paint.
+    widths: Vec<f32>,
 }
 
 /// Paints `pages`, with the images they show from `pictures`, into a PDF
@@ -68,7 +72,11 @@ pub fn write(
             .fonts
             .map
             .insert(id.clone(), printpdf::font::PdfFont::new(parsed));
-        embedded.insert(*face, Embedded { id, remap });
+        let mut widths = vec![0.0; usize::from(u16::MAX) + 1];
+        for &gid in gids {
+            widths[usize::from(gid)] = fonts.pdf_width(*face, gid);
+        }
+        embedded.insert(*face, Embedded { id, remap, widths });
     }
 
     // printpdf embeds the fonts and writes their ToUnicode maps from the
@@ -99,8 +107,6 @@ pub fn write(
         });
         inventory.push(Op::EndTextSection);
     }
-    let mut digest = Fnv::new();
-    digest.add(nav.metadata.title.as_bytes());
     // Images are named in the order of their paths, so the names do not
     // depend on where they are first shown.
     let image_names: BTreeMap<&str, String> = pictures
@@ -108,10 +114,9 @@ pub fn write(
         .enumerate()
         .map(|(n, src)| (src.as_str(), format!("Im{n}")))
         .collect();
-    let mut contents = Vec::with_capacity(pages.len());
+    let contents = paint_all(pages, &embedded, &image_names);
     let mut pdf_pages = Vec::with_capacity(pages.len());
     for page in pages {
-        contents.push(paint(page, fonts, &embedded, &image_names, &mut digest));
         pdf_pages.push(PdfPage::new(
             Mm::from(Pt(page.width)),
             Mm::from(Pt(page.height)),
@@ -141,21 +146,19 @@ pub fn write(
             .and_then(|page| page.get(b"Contents"))
             .and_then(lopdf::Object::as_reference);
         if let Ok(stream) = stream {
-            lo.objects.insert(
-                stream,
-                lopdf::Object::Stream(lopdf::Stream::new(lopdf::Dictionary::new(), content)),
-            );
+            lo.objects.insert(stream, lopdf::Object::Stream(content));
         }
     }
-    add_images(&mut lo, pictures, &image_names, &mut digest);
+    let mut hash = digest(&nav.metadata.title, pages, &embedded);
+    add_images(&mut lo, pictures, &image_names, &mut hash);
     navigate::apply(&mut lo, pages, nav);
     compress(&mut lo);
     // CFF fonts go in as OpenType font programs (/FontFile3 /OpenType),
     // which PDF 1.6 introduced; printpdf's header says 1.3.
     lo.version = "1.7".to_string();
-    // printpdf writes a random document id; ours is a digest of the content,
-    // so the same book gives the same bytes.
-    let id = format!("{:016x}{:016x}", digest.value(), pages.len());
+    // printpdf writes a random document id; ours is a digest of the title,
+    // the glyphs shown and the images, so the same book gives the same bytes.
+    let id = format!("{:016x}{:016x}", hash.value(), pages.len());
     lo.trailer.set(
         "ID",
         lopdf::Object::Array(vec![
@@ -237,17 +240,77 @@ fn compress(document: &mut lopdf::Document) {
     let (first, second) = streams.split_at_mut(half);
     let pack = |streams: &mut [&mut lopdf::Stream]| {
         for stream in streams {
-            let packed = miniz_oxide::deflate::compress_to_vec_zlib(&stream.content, 2);
-            if packed.len() < stream.content.len() {
-                stream.dict.set("Filter", "FlateDecode");
-                stream.set_content(packed);
-            }
+            deflate(stream);
         }
     };
     std::thread::scope(|scope| {
         scope.spawn(|| pack(first));
         pack(second);
     });
+}
+
+/// Compresses one stream at the fast level of [`compress`], when that makes
+/// it smaller.
+fn deflate(stream: &mut lopdf::Stream) {
+    let packed = miniz_oxide::deflate::compress_to_vec_zlib(&stream.content, 2);
+    if packed.len() < stream.content.len() {
+        stream.dict.set("Filter", "FlateDecode");
+        stream.set_content(packed);
+    }
+}
+
+/// Every page's content stream, painted and compressed. Painting and
+/// compressing the pages is most of the writer's work and each page is done
+/// alone, so the pages are shared out between two threads; the bytes do not
+/// depend on the threads.
+fn paint_all(
+    pages: &[Page],
+    embedded: &BTreeMap<FaceId, Embedded>,
+    images: &BTreeMap<&str, String>,
+) -> Vec<lopdf::Stream> {
+    let streams = |pages: &[Page]| -> Vec<lopdf::Stream> {
+        pages
+            .iter()
+            .map(|page| {
+                let content = paint(page, embedded, images);
+                let mut stream = lopdf::Stream::new(lopdf::Dictionary::new(), content);
+                deflate(&mut stream);
+                stream
+            })
+            .collect()
+    };
+    let (first, second) = pages.split_at(pages.len() / 2);
+    std::thread::scope(|scope| {
+        let first = scope.spawn(|| streams(first));
+        let second = streams(second);
+        let mut all = first
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        all.extend(second);
+        all
+    })
+}
+
+/// The document id's hash: the title, then, for every glyph run painted,
+/// page by page, its subset glyph ids and the origin [`paint`] gives it.
+fn digest(title: &str, pages: &[Page], embedded: &BTreeMap<FaceId, Embedded>) -> Fnv {
+    let mut digest = Fnv::new();
+    digest.add(title.as_bytes());
+    for page in pages {
+        for item in &page.items {
+            if let Item::Text { x, y, run } = item
+                && let Some(font) = embedded.get(&run.face)
+            {
+                for g in &run.glyphs {
+                    digest.add(&font.remap[usize::from(g.gid)].to_be_bytes());
+                }
+                let first_offset = run.glyphs.first().map_or(0.0, |g| g.offset);
+                digest.add(&(x + first_offset).to_bits().to_be_bytes());
+                digest.add(&(page.height - y).to_bits().to_be_bytes());
+            }
+        }
+    }
+    digest
 }
 
 /// Subsets one face to `gids` and names it with a subset tag derived from
@@ -302,10 +365,8 @@ fn subset_face(
 /// lines, frames as filled rectangles under the text they hold.
 fn paint(
     page: &Page,
-    fonts: &Fonts<'_>,
     embedded: &BTreeMap<FaceId, Embedded>,
     images: &BTreeMap<&str, String>,
-    digest: &mut Fnv,
 ) -> Vec<u8> {
     let mut out = Vec::with_capacity(16 * 1024);
     let mut in_text = false;
@@ -344,10 +405,9 @@ fn paint(
                 out.extend_from_slice(b" Tm\n[");
                 for (i, g) in run.glyphs.iter().enumerate() {
                     let next_offset = run.glyphs.get(i + 1).map_or(0.0, |n| n.offset);
-                    let width = fonts.pdf_width(run.face, g.gid);
+                    let width = font.widths[usize::from(g.gid)];
                     let offset = width - g.advance * em + (g.offset - next_offset) * em;
                     let gid = font.remap[usize::from(g.gid)];
-                    digest.add(&gid.to_be_bytes());
                     out.push(b'<');
                     for shift in [12, 8, 4, 0] {
                         out.push(b"0123456789ABCDEF"[usize::from((gid >> shift) & 0xF)]);
@@ -359,8 +419,6 @@ fn paint(
                     }
                 }
                 out.extend_from_slice(b"] TJ\n");
-                digest.add(&origin_x.to_bits().to_be_bytes());
-                digest.add(&origin_y.to_bits().to_be_bytes());
             }
             Item::Rule {
                 x,

@@ -1,0 +1,96 @@
+#!/bin/sh
+# The whole-process scaling benchmark: generates manuscripts of 10k, 100k,
+# 500k and 1M words (the generator of benches/typeset.rs: paragraphs,
+# sections, subsections, footnotes, lists, emphasis and a FAQ), builds each
+# to EPUB, PDF and reading pack with the release binary, and prints a
+# Markdown table of medians over RUNS runs (5 by default): each stage's wall
+# and CPU time from `bindery build --timings`, the EPUB (cover and EPUB) and
+# the PDF (layout and write) by wall time, the CPU time of the longest chain
+# of stages (what the build takes on two idle cores), and the whole run's
+# wall time, user CPU time and peak resident memory from /usr/bin/time.
+# On a busy machine, trust the CPU figures over the wall times.
+#
+#   scripts/bench-scale.sh                 every size
+#   scripts/bench-scale.sh 500000          one size
+#   RUNS=9 scripts/bench-scale.sh          more runs
+#
+# The manuscripts are kept in target/bench-scale/ and reused.
+set -eu
+cd "$(dirname "$0")/.."
+runs=${RUNS:-5}
+sizes=${*:-10000 100000 500000 1000000}
+work=target/bench-scale
+if [ ! -x /usr/bin/time ]; then
+    echo "bench-scale: /usr/bin/time is missing (apt-get install time)" >&2
+    exit 1
+fi
+cargo build --release --quiet
+mkdir -p "$work"
+stages="load cover epub pdf_layout pdf_write pack save"
+header=$(echo "$stages" | sed 's/_/ /g; s/ \([a-z]\)/ | \1/g; s/pdf | /pdf /g')
+echo "Wall time (CPU time of the stage's thread) in ms, medians of $runs runs."
+echo
+printf '| words | %s | EPUB | PDF | wall | CPU critical path | user CPU | peak RSS |\n' "$header"
+printf '|---:|%s\n' "$(for _ in $stages 1 2 3 4 5 6; do printf -- '---:|'; done)"
+for words in $sizes; do
+    dir=$work/m$words
+    if [ ! -f "$dir/book.toml" ]; then
+        cargo bench --quiet --bench typeset -- manuscript "$words" "$dir" >/dev/null
+    fi
+    samples=$dir/samples
+    : >"$samples"
+    run=1
+    while [ "$run" -le "$runs" ]; do
+        /usr/bin/time -f 'wall %e\nuser %U\nrss %M' -o "$dir/time" \
+            target/release/bindery build --timings --quiet \
+            --manuscript "$dir" --out "$dir/out" 2>"$dir/timings"
+        # "  pdf layout   540.0 ms  cpu   480.0 ms" becomes "pdf_layout 540.0 480.0".
+        echo "run $run" >>"$samples"
+        sed -n 's/^  \([a-z][a-z ]*[a-z]\)  *\([0-9.]*\) ms\(  cpu  *\([0-9.]*\) ms\)\{0,1\}$/\1 \2 \4/p' \
+            "$dir/timings" | sed 's/^pdf /pdf_/' >>"$samples"
+        cat "$dir/time" >>"$samples"
+        run=$((run + 1))
+    done
+    awk -v words="$words" -v stages="$stages" '
+        # Each key holds its samples, one per run; the table shows medians.
+        $1 == "run" { run = $2; next }
+        { wall[$1, run] = $2; cpu[$1, run] = $3; runs = run }
+        function median(values, n,    i, j, t) {
+            for (i = 2; i <= n; i++)
+                for (j = i; j > 1 && values[j - 1] > values[j]; j--) {
+                    t = values[j]; values[j] = values[j - 1]; values[j - 1] = t
+                }
+            return values[int((n + 1) / 2)]
+        }
+        # The median over runs of a key in wall or cpu.
+        function middle(table, key,    r, v) {
+            for (r = 1; r <= runs; r++) v[r] = table[key, r] + 0
+            return median(v, runs)
+        }
+        # What each run shows besides its stages: the EPUB and the PDF
+        # alone (wall), and the CPU time of the longest chain of stages,
+        # the time the build would take on two idle cores.
+        function derived(what,    r, v, e, p) {
+            for (r = 1; r <= runs; r++) {
+                if (what == "epub") v[r] = wall["cover", r] + wall["epub", r]
+                else if (what == "pdf") v[r] = wall["pdf_layout", r] + wall["pdf_write", r]
+                else {
+                    e = cpu["cover", r] + cpu["epub", r]
+                    p = cpu["pdf_layout", r] + cpu["pdf_write", r]
+                    v[r] = cpu["load", r] + (e > p ? e : p) + cpu["pack", r] + cpu["save", r]
+                }
+            }
+            return median(v, runs)
+        }
+        END {
+            line = sprintf("| %d", words)
+            n = split(stages, names, " ")
+            for (i = 1; i <= n; i++)
+                line = line sprintf(" | %.0f (%.0f)", middle(wall, names[i]), middle(cpu, names[i]))
+            line = line sprintf(" | %.0f | %.0f", derived("epub"), derived("pdf"))
+            line = line sprintf(" | %.0f | %.0f", middle(wall, "wall") * 1000, derived("path"))
+            line = line sprintf(" | %.0f | %.0f MB |", middle(wall, "user") * 1000,
+                middle(wall, "rss") / 1024)
+            print line
+        }' "$samples"
+done
