@@ -5,7 +5,10 @@
 //! Then lays out and writes the same text as a whole book (60 chapters,
 //! sections, footnotes) through the PDF backend, and prints that median too.
 //!
-//! Run with `cargo bench --bench typeset` (`-- book` for the book alone).
+//! Run with `cargo bench --bench typeset` (`-- book` for the book alone,
+//! `-- lines` for the lines alone). `words=N` and `runs=N` change the size of
+//! the text and the number of timed runs, for profiling under valgrind
+//! (`-- lines runs=1`).
 //! The text has some 20,000 distinct words drawn with a Zipf distribution, as the words of a real book are,
 //! mixed from the sample manuscript's vocabulary and made-up words.
 
@@ -22,21 +25,29 @@ const DISTINCT: usize = 20_000;
 const RUNS: usize = 7;
 
 fn main() {
-    let paragraphs = generate();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let number = |key: &str, default: usize| {
+        args.iter()
+            .find_map(|a| a.strip_prefix(key)?.strip_prefix('=')?.parse().ok())
+            .unwrap_or(default)
+    };
+    let runs = number("runs", RUNS);
+    let paragraphs = generate(number("words", WORDS));
     // `cargo bench --bench typeset -- book` measures the whole book alone,
     // so that `/usr/bin/time -v` reports its peak memory.
-    if std::env::args().any(|a| a == "book") {
-        book(&paragraphs);
-        return;
+    let only = |name: &str| args.iter().any(|a| a == name);
+    if !only("book") {
+        lines(&paragraphs, runs);
     }
-    lines(&paragraphs);
-    book(&paragraphs);
+    if !only("lines") {
+        book(&paragraphs, runs);
+    }
 }
 
 /// Lays out and writes the text as a book of 60 chapters, with a section
 /// heading every 12 paragraphs and a footnote every 20: the whole PDF
 /// backend, from the model to the file's bytes.
-fn book(paragraphs: &[String]) {
+fn book(paragraphs: &[String], runs: usize) {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let chapters = 60;
     let per_chapter = paragraphs.len().div_ceil(chapters);
@@ -74,22 +85,22 @@ fn book(paragraphs: &[String]) {
     let mut times = Vec::new();
     let mut pages = 0;
     let mut size = 0;
-    for _ in 0..RUNS {
+    for _ in 0..runs {
         let start = Instant::now();
         let output = bindery::pdf::pdf(&manuscript.book, &toc, &options).expect("the PDF is made");
         times.push(start.elapsed().as_secs_f64() * 1000.0);
         pages = output.page_map.len();
         size = output.bytes.len();
     }
-    let runs = times.clone();
+    let all = times.clone();
     times.sort_by(f64::total_cmp);
     println!("book: {pages} pages, {size} bytes; laid out and written in");
-    println!("runs (ms): {runs:.1?}");
+    println!("runs (ms): {all:.1?}");
     println!("median: {:.1} ms", times[times.len() / 2]);
 }
 
 /// Shapes and breaks every paragraph, with a fresh word cache each run.
-fn lines(paragraphs: &[String]) {
+fn lines(paragraphs: &[String], runs: usize) {
     let words: usize = paragraphs.iter().map(|p| p.split(' ').count()).sum();
     let files = FontFiles::default();
     let measure = Measure {
@@ -102,7 +113,7 @@ fn lines(paragraphs: &[String]) {
     let mut times = Vec::new();
     let mut quality = Quality::default();
     let mut distinct = 0;
-    for _ in 0..RUNS {
+    for _ in 0..runs {
         let start = Instant::now();
         let mut ts = Typesetter {
             fonts: Fonts::new(&files).expect("the built-in fonts load"),
@@ -118,13 +129,13 @@ fn lines(paragraphs: &[String]) {
         distinct = ts.fonts.shaped_count();
     }
     let digest = digest(paragraphs, &files, &measure);
-    let runs = times.clone();
+    let all = times.clone();
     times.sort_by(f64::total_cmp);
     println!(
         "typeset {words} words in {} paragraphs; {distinct} distinct words shaped",
         paragraphs.len()
     );
-    println!("runs (ms): {runs:.1?}");
+    println!("runs (ms): {all:.1?}");
     println!("median: {:.1} ms", times[times.len() / 2]);
     println!("{quality}");
     println!("output digest: {digest:016x}");
@@ -156,8 +167,9 @@ fn digest(paragraphs: &[String], files: &FontFiles, measure: &Measure) -> u64 {
     hasher.finish()
 }
 
-/// The text: paragraphs of 40 to 200 words, with commas and full stops.
-fn generate() -> Vec<String> {
+/// The text: `words` words in paragraphs of 40 to 200 words, with commas
+/// and full stops.
+fn generate(words: usize) -> Vec<String> {
     let mut rng = Rng(0x2545_f491_4f6c_dd1d);
     let vocabulary = vocabulary(&mut rng);
     // Zipf: the word of rank r comes up in proportion to 1/r.
@@ -171,11 +183,11 @@ fn generate() -> Vec<String> {
     }
     let mut paragraphs = Vec::new();
     let mut count = 0;
-    while count < WORDS {
+    while count < words {
         let length = 40 + (rng.next() % 160) as usize;
         let mut text = String::new();
         let mut capital = true;
-        for i in 0..length.min(WORDS - count) {
+        for i in 0..length.min(words - count) {
             let x = rng.float();
             let rank = cumulative
                 .partition_point(|&c| c < x)

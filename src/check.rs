@@ -1,13 +1,200 @@
 //! Checks of the whole book that no single parsing step can make: images
 //! without alt text, empty headings, headings repeated in a chapter, and
 //! metadata that stores ask for. The loader runs them, so `build` and
-//! `check` report the same findings.
+//! `check` report the same findings. [`Report`] is what `bindery check
+//! --format json` prints.
 
 use crate::config::Config;
-use crate::error::{Diagnostic, Place};
+use crate::error::{Diagnostic, Place, Severity};
 use crate::model::{Book, Inline};
+use serde::Serialize;
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Component, Path};
+
+/// The findings of `bindery check`, in the shape `--format json` prints.
+///
+/// The format is stable: `version` is 1, fields may be added in later
+/// versions but are never renamed, removed or given another meaning without
+/// a new version. Every field is always present; unknown values are `null`.
+///
+/// ```json
+/// {
+///   "version": 1,
+///   "manuscript": "manuscript",
+///   "errors": 0,
+///   "warnings": 0,
+///   "acknowledged": 1,
+///   "findings": [
+///     {
+///       "severity": "warning",
+///       "code": "faq-unfinished-answer",
+///       "file": "02-faq.md",
+///       "line": 40,
+///       "column": 1,
+///       "message": "the answer to question 7 stops mid-sentence: “The most likely”",
+///       "hint": "finish the sentence, or acknowledge the gap …",
+///       "acknowledged": true
+///     }
+///   ]
+/// }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// The version of this format: 1.
+    pub version: u32,
+    /// The manuscript folder as it was given (`--manuscript`); each
+    /// finding's `file` is relative to it.
+    pub manuscript: String,
+    /// How many findings are errors.
+    pub errors: usize,
+    /// How many findings are warnings the manuscript has not acknowledged.
+    pub warnings: usize,
+    /// How many findings are acknowledged warnings.
+    pub acknowledged: usize,
+    /// Every finding, ordered by file, line and column.
+    pub findings: Vec<Finding>,
+}
+
+/// One finding of a [`Report`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// `"error"` (nothing can be built) or `"warning"` (the book is built,
+    /// but worse than it should be).
+    pub severity: Severity,
+    /// A short stable name for the kind of finding, such as `broken-link`.
+    pub code: &'static str,
+    /// The file, relative to the manuscript folder, with `/` between folder
+    /// names: `02-faq.md`, `book.toml`. `"."` is the manuscript folder
+    /// itself; a file outside it starts with `..` or is absolute. `null`
+    /// when the finding concerns no file.
+    pub file: Option<String>,
+    /// The line, counted from 1; `null` when the finding is about a whole file.
+    pub line: Option<u32>,
+    /// The column in characters, counted from 1; `null` with `line`.
+    pub column: Option<u32>,
+    /// What is wrong, as one sentence.
+    pub message: String,
+    /// What to do about it, or `null`.
+    pub hint: Option<String>,
+    /// `true` for a warning the manuscript acknowledges (an editor's note
+    /// after an unfinished FAQ answer): it is listed, but it does not count
+    /// as a warning, nor against the exit status.
+    pub acknowledged: bool,
+}
+
+impl Report {
+    /// The report of `findings` about the manuscript in `dir`.
+    pub fn new(dir: &Path, findings: &[Diagnostic]) -> Report {
+        let count = |f: &dyn Fn(&Diagnostic) -> bool| findings.iter().filter(|d| f(d)).count();
+        Report {
+            version: 1,
+            manuscript: dir.to_string_lossy().into_owned(),
+            errors: count(&|d| d.severity == Severity::Error),
+            warnings: count(&|d| d.severity == Severity::Warning && !d.acknowledged),
+            acknowledged: count(&|d| d.severity == Severity::Warning && d.acknowledged),
+            findings: findings
+                .iter()
+                .map(|d| Finding {
+                    severity: d.severity,
+                    code: d.code,
+                    file: d.place.as_ref().map(|p| relative(&p.file, dir)),
+                    line: d.place.as_ref().and_then(|p| p.line),
+                    column: d.place.as_ref().and_then(|p| p.col),
+                    message: d.message.clone(),
+                    hint: d.hint.clone(),
+                    acknowledged: d.acknowledged,
+                })
+                .collect(),
+        }
+    }
+
+    /// The exit status `bindery check` ends with: 1 when there are errors,
+    /// 2 when there are warnings but no errors, 0 otherwise. Acknowledged
+    /// warnings count as none: the manuscript says they are meant, so a
+    /// build script need not stop for them.
+    pub fn status(&self) -> u8 {
+        if self.errors > 0 {
+            1
+        } else if self.warnings > 0 {
+            2
+        } else {
+            0
+        }
+    }
+}
+
+/// Moves a finding about a character no font has (`missing-glyph`) from
+/// the start of the block that holds it, where the PDF typesetter places it,
+/// to the character itself: its first occurrence in `source` (the text of
+/// the finding's file) at or after that place. A finding of another kind, or
+/// whose character is not written literally after its place (an HTML entity,
+/// say), keeps its place. `read` gives the text of a file, as the loader
+/// read it; it is called only for a `missing-glyph` finding.
+pub fn pinpoint_glyph(finding: &mut Diagnostic, read: impl FnOnce(&Path) -> Option<String>) {
+    let Some(c) = glyph_of(finding) else {
+        return;
+    };
+    let Some(place) = finding.place.as_mut() else {
+        return;
+    };
+    let (Some(line), Some(col)) = (place.line, place.col) else {
+        return;
+    };
+    let Some(text) = read(&place.file) else {
+        return;
+    };
+    // The loader drops a byte-order mark, and so columns do not count it.
+    let source = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let Some(start) = offset_of(source, line, col) else {
+        return;
+    };
+    let Some(found) = source[start..].find(c) else {
+        return;
+    };
+    let (line, col) = crate::error::LineIndex::new(source).line_col(start + found);
+    place.line = Some(line);
+    place.col = Some(col);
+}
+
+/// The character a `missing-glyph` finding is about, from the `(U+XXXX)`
+/// its message gives.
+fn glyph_of(finding: &Diagnostic) -> Option<char> {
+    if finding.code != "missing-glyph" {
+        return None;
+    }
+    let (_, rest) = finding.message.split_once("(U+")?;
+    let (hex, _) = rest.split_once(')')?;
+    char::from_u32(u32::from_str_radix(hex, 16).ok()?)
+}
+
+/// The byte offset of a 1-based line and character column in `source`.
+fn offset_of(source: &str, line: u32, col: u32) -> Option<usize> {
+    let skip = usize::try_from(line.checked_sub(1)?).ok()?;
+    let start: usize = source.split_inclusive('\n').take(skip).map(str::len).sum();
+    let column = usize::try_from(col.checked_sub(1)?).ok()?;
+    let within = source[start..]
+        .char_indices()
+        .nth(column)
+        .map_or(source.len() - start, |(i, _)| i);
+    Some(start + within)
+}
+
+/// `file` relative to the manuscript folder `dir`, written with `/`.
+fn relative(file: &Path, dir: &Path) -> String {
+    let Ok(inside) = file.strip_prefix(dir) else {
+        return file.to_string_lossy().into_owned();
+    };
+    let parts: Vec<String> = inside
+        .components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
+}
 
 /// Findings about the book's structure, in reading order.
 pub fn book(book: &Book, dir: &Path) -> Vec<Diagnostic> {
@@ -81,4 +268,52 @@ pub fn metadata(config: &Config, file: &Path) -> Vec<Diagnostic> {
         );
     }
     findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_relative_to_the_manuscript() {
+        let dir = Path::new("books/manuscript");
+        let rel = |file: &str| relative(Path::new(file), dir);
+        assert_eq!(rel("books/manuscript/02-faq.md"), "02-faq.md");
+        assert_eq!(rel("books/manuscript/images/map.png"), "images/map.png");
+        assert_eq!(rel("books/manuscript"), ".");
+        assert_eq!(rel("books/manuscript/../fonts/a.ttf"), "../fonts/a.ttf");
+        assert_eq!(rel("/usr/share/fonts/a.ttf"), "/usr/share/fonts/a.ttf");
+        assert_eq!(relative(Path::new("./a.md"), Path::new(".")), "a.md");
+    }
+
+    #[test]
+    fn a_missing_glyph_is_found_after_the_start_of_its_block() {
+        // With a byte-order mark, which columns do not count.
+        let source = "\u{feff}# T\n\nA paragraph, é: its second\nline has ☃ and ☃.\n\nThen ☃.\n";
+        let read = |_: &Path| Some(source.to_string());
+        let glyph = |line, col| {
+            Diagnostic::warning(
+                "missing-glyph",
+                Some(Place::at("a.md", line, col)),
+                "no font has the character “☃” (U+2603); it is printed as a box",
+            )
+        };
+        let mut finding = glyph(3, 1);
+        pinpoint_glyph(&mut finding, read);
+        assert_eq!(finding.place, Some(Place::at("a.md", 4, 10)));
+        let mut finding = glyph(6, 1);
+        pinpoint_glyph(&mut finding, read);
+        assert_eq!(finding.place, Some(Place::at("a.md", 6, 6)));
+        let mut finding = glyph(7, 1);
+        pinpoint_glyph(&mut finding, read);
+        assert_eq!(
+            finding.place,
+            Some(Place::at("a.md", 7, 1)),
+            "not found: kept"
+        );
+        let mut other = glyph(3, 1);
+        other.code = "broken-link";
+        pinpoint_glyph(&mut other, |_| panic!("read for another finding"));
+        assert_eq!(other.place, Some(Place::at("a.md", 3, 1)));
+    }
 }

@@ -67,6 +67,10 @@ enum Command {
     ///
     /// Exit status: 0 when clean (acknowledged warnings do not count),
     /// 1 when there are errors, 2 when there are warnings only.
+    ///
+    /// A warning is acknowledged when the manuscript says it is meant: a
+    /// paragraph starting "Editor's note:" after an unfinished FAQ answer, or
+    /// as a question's only answer. It is listed, but does not count.
     Check {
         /// How to print the findings.
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -89,7 +93,9 @@ enum Command {
 enum Format {
     /// One finding per line, for people.
     Text,
-    /// A JSON array of findings, for tools.
+    /// A JSON object for tools: version, counts and findings, each with
+    /// severity, code, file (relative to the manuscript), line, column,
+    /// message, hint and acknowledged (the README gives the schema).
     Json,
 }
 
@@ -175,10 +181,9 @@ struct Outputs {
 /// Builds the EPUB, the PDF, the cover and the pack; writes nothing, so a
 /// failure leaves every earlier output as it was.
 fn outputs(cli: &Cli, manuscript: &Manuscript) -> Result<Outputs, Error> {
-    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
     let fonts = font_files(cli, manuscript)?;
-    let (cover, epub) = cover_and_epub(cli, manuscript, &fonts)?;
-    let pdf = bindery::build_pdf(manuscript, &cli.manuscript, fonts.clone(), epoch.as_deref())?;
+    let pdf = typeset(cli, manuscript, fonts.clone())?;
+    let (cover, epub) = cover_and_epub(cli, manuscript, &fonts, Some(&pdf))?;
     let pack = bindery::build_pack(manuscript, &epub, &pdf, &cover)?;
     let stem = bindery::output_stem(&manuscript.book);
     Ok(Outputs {
@@ -208,11 +213,13 @@ fn write(cli: &Cli, path: &Path, bytes: &[u8]) -> Result<(), Error> {
     Ok(())
 }
 
-/// The generated cover and the EPUB that shows it.
+/// The generated cover and the EPUB that shows it, with the pages of
+/// `print`, the PDF made in the same run.
 fn cover_and_epub(
     cli: &Cli,
     manuscript: &Manuscript,
     fonts: &FontFiles,
+    print: Option<&bindery::pdf::Output>,
 ) -> Result<(Vec<u8>, bindery::epub::Epub), Error> {
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
     let cover = bindery::build_cover(manuscript, fonts)?;
@@ -221,15 +228,22 @@ fn cover_and_epub(
         &cli.manuscript,
         fonts,
         Some(&cover),
+        print,
         epoch.as_deref(),
     )?;
     Ok((cover, epub))
 }
 
-/// Builds the EPUB and writes it to `<out>/<stem>.epub`.
+/// Builds the EPUB and writes it to `<out>/<stem>.epub`. The PDF is laid
+/// out too, in memory, when `[epub] page-list = true` asks for its pages.
 fn write_epub(cli: &Cli, manuscript: &Manuscript) -> Result<(), Error> {
     let fonts = font_files(cli, manuscript)?;
-    let (_, epub) = cover_and_epub(cli, manuscript, &fonts)?;
+    let print = if manuscript.config.epub.page_list == Some(true) {
+        Some(typeset(cli, manuscript, fonts.clone())?)
+    } else {
+        None
+    };
+    let (_, epub) = cover_and_epub(cli, manuscript, &fonts, print.as_ref())?;
     if !cli.quiet {
         report(epub.warnings.iter());
     }
@@ -262,11 +276,27 @@ fn font_files(cli: &Cli, manuscript: &Manuscript) -> Result<FontFiles, Error> {
     Ok(fonts)
 }
 
+/// Typesets the PDF in memory. Its warnings about characters no font has
+/// are moved from the start of their paragraph to the character itself.
+fn typeset(
+    cli: &Cli,
+    manuscript: &Manuscript,
+    fonts: FontFiles,
+) -> Result<bindery::pdf::Output, Error> {
+    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+    let mut output = bindery::build_pdf(manuscript, &cli.manuscript, fonts, epoch.as_deref())?;
+    for warning in &mut output.warnings {
+        // A file that cannot be read again leaves the warning at the start
+        // of its block, which is still true.
+        bindery::check::pinpoint_glyph(warning, |file| std::fs::read_to_string(file).ok());
+    }
+    Ok(output)
+}
+
 /// Typesets the PDF into `<out>/<stem>.pdf`; `stats` prints the quality report.
 fn pdf(cli: &Cli, manuscript: &Manuscript, stats: bool) -> Result<(), Error> {
     let fonts = font_files(cli, manuscript)?;
-    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
-    let output = bindery::build_pdf(manuscript, &cli.manuscript, fonts, epoch.as_deref())?;
+    let output = typeset(cli, manuscript, fonts)?;
     if !cli.quiet {
         report(output.warnings.iter());
     }
@@ -297,35 +327,28 @@ fn check(cli: &Cli, format: Format) -> Result<ExitCode, Error> {
         }
         Err(err) => vec![err.diagnostic().clone()],
     };
+    let summary = bindery::check::Report::new(&cli.manuscript, &findings);
     match format {
         Format::Text => {
-            report(findings.iter());
+            // --quiet keeps the errors only, as for every command.
+            report(
+                findings
+                    .iter()
+                    .filter(|f| !cli.quiet || f.severity == Severity::Error),
+            );
             if !cli.quiet {
-                eprintln!("{}", summary(&findings));
+                eprintln!(
+                    "bindery check: {} errors, {} warnings, {} acknowledged",
+                    summary.errors, summary.warnings, summary.acknowledged
+                );
             }
         }
         Format::Json => println!(
             "{}",
-            serde_json::to_string_pretty(&findings).unwrap_or_default()
+            serde_json::to_string_pretty(&summary).unwrap_or_default()
         ),
     }
-    let errors = findings.iter().any(|f| f.severity == Severity::Error);
-    let warnings = findings.iter().any(|f| !f.acknowledged);
-    Ok(if errors {
-        ExitCode::from(1)
-    } else if warnings {
-        ExitCode::from(2)
-    } else {
-        ExitCode::SUCCESS
-    })
-}
-
-fn summary(findings: &[Diagnostic]) -> String {
-    let count = |f: &dyn Fn(&Diagnostic) -> bool| findings.iter().filter(|d| f(d)).count();
-    let errors = count(&|d| d.severity == Severity::Error);
-    let warnings = count(&|d| d.severity == Severity::Warning && !d.acknowledged);
-    let acknowledged = count(&|d| d.acknowledged);
-    format!("bindery check: {errors} errors, {warnings} warnings, {acknowledged} acknowledged")
+    Ok(ExitCode::from(summary.status()))
 }
 
 fn dump(cli: &Cli) -> Result<ExitCode, Error> {

@@ -71,6 +71,13 @@ pub struct EpubConfig {
     /// so the reader's own font applies. Readers can still choose another.
     #[serde(default)]
     pub embed_fonts: bool,
+    /// Mark where each page of the print edition starts and list the pages,
+    /// so readers can find a printed page number. Default: on when the PDF
+    /// is made in the same run (`bindery build`, `bindery pack`); `true`
+    /// makes `bindery epub` lay out the PDF for them too; `false` leaves
+    /// them out.
+    #[serde(default)]
+    pub page_list: Option<bool>,
 }
 
 /// The `[pdf]` table of `book.toml`.

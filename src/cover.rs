@@ -2,7 +2,8 @@
 //! for books whose `book.toml` names no cover image.
 //!
 //! The title is set large and centred, wrapped to balanced lines; the subtitle
-//! follows in italics, the authors near the foot. Text is shaped with
+//! follows in italics, the authors near the foot (a book without names there
+//! has its title centred a little above the middle). Text is shaped with
 //! rustybuzz and its outlines filled with tiny-skia, so the same metadata and
 //! fonts always give the same pixels.
 
@@ -44,7 +45,34 @@ pub fn png(metadata: &Metadata, fonts: CoverFonts<'_>) -> Result<Vec<u8>, Error>
     let center = WIDTH as f32 / 2.0;
     let (title_size, title_lines) = fit(&regular, &metadata.title, measure, 150.0, 4);
     let leading = title_size * 1.18;
-    let mut y = 620.0;
+    let subtitle = metadata
+        .subtitle
+        .as_ref()
+        // The subtitle stays smaller than a title that had to shrink.
+        .map(|subtitle| {
+            fit(
+                &italic,
+                subtitle,
+                measure,
+                72.0_f32.min(title_size * 0.8),
+                3,
+            )
+        });
+    // The title block runs from the first line's cap height to the rule, or
+    // to the subtitle's last baseline.
+    let title_depth = (title_lines.len() as f32 - 1.0) * leading + 40.0 + title_size * 0.35;
+    let subtitle_depth = subtitle.as_ref().map_or(0.0, |(size, lines)| {
+        130.0 + (lines.len() as f32 - 1.0) * size * 1.3
+    });
+    let block = title_size * 0.7 + title_depth + subtitle_depth;
+    // With names at the foot the title stands in the upper third; alone, it
+    // is centred a little above the middle, so the cover is not top-heavy.
+    let foot = !metadata.authors.is_empty() || metadata.publisher.is_some();
+    let mut y = if foot {
+        620.0
+    } else {
+        HEIGHT as f32 * 0.45 - block / 2.0 + title_size * 0.7
+    };
     for line in &title_lines {
         draw_line(&mut pixmap, &regular, line, title_size, center, y, INK);
         y += leading;
@@ -52,10 +80,9 @@ pub fn png(metadata: &Metadata, fonts: CoverFonts<'_>) -> Result<Vec<u8>, Error>
     y += 40.0 - leading + title_size * 0.35;
     rule(&mut pixmap, center, y, 220.0);
     y += 130.0;
-    if let Some(subtitle) = &metadata.subtitle {
-        let (size, lines) = fit(&italic, subtitle, measure, 72.0, 3);
-        for line in &lines {
-            draw_line(&mut pixmap, &italic, line, size, center, y, INK);
+    if let Some((size, lines)) = &subtitle {
+        for line in lines {
+            draw_line(&mut pixmap, &italic, line, *size, center, y, INK);
             y += size * 1.3;
         }
     }
@@ -137,7 +164,9 @@ fn rule(pixmap: &mut Pixmap, center: f32, y: f32, half: f32) {
 }
 
 /// The largest size up to `size` at which `text` wraps into at most
-/// `max_lines` lines of `measure` pixels, and those lines.
+/// `max_lines` lines of `measure` pixels, and those lines. Below 24 pixels
+/// more lines are allowed, but never a line wider than the measure: a word
+/// too long for it is set smaller, not cut off at the cover's edge.
 fn fit(
     face: &Face<'_>,
     text: &str,
@@ -148,7 +177,10 @@ fn fit(
     let mut size = size;
     loop {
         let lines = wrap(face, text, measure, size);
-        if lines.len() <= max_lines || size < 24.0 {
+        let fits = lines.iter().all(|line| width(face, line, size) <= measure);
+        // The last test ends the loop even for text whose width does not
+        // shrink with the size (none that a font can shape).
+        if (fits && (lines.len() <= max_lines || size < 24.0)) || size < 1.0 {
             return (size, lines);
         }
         size *= 0.9;
@@ -282,5 +314,27 @@ impl OutlineBuilder for Outline {
     }
     fn close(&mut self) {
         self.path.close();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pdf::fonts::FontFiles;
+
+    #[test]
+    fn a_word_too_long_for_the_measure_is_set_smaller_not_cut_off() {
+        let fonts = FontFiles::default();
+        let face = Face::from_slice(&fonts.faces[0], 0).expect("the built-in face");
+        let word = "Pneumonoultramicroscopicsilicovolcanoconiosis";
+        let (size, lines) = fit(&face, &format!("{word} and More"), 1160.0, 150.0, 4);
+        let widths: Vec<f32> = lines.iter().map(|l| width(&face, l, size)).collect();
+        assert!(widths.iter().all(|&w| w <= 1160.0), "{lines:?} {widths:?}");
+        assert_eq!(lines, [word, "and More"], "at {size} px");
+        let larger = size / 0.9;
+        assert!(
+            width(&face, word, larger) > 1160.0,
+            "one step larger fits too"
+        );
     }
 }

@@ -114,14 +114,18 @@ fn check_answer(question: &Question, file: &Path, warnings: &mut Vec<Diagnostic>
         .rposition(|b| !is_editors_note(b))
         .map(|i| (i, &question.answer[i]));
     let Some((index, last)) = last_text else {
-        warnings.push(
-            Diagnostic::warning(
-                "faq-no-answer",
-                Some(place),
-                format!("question {number} has no answer"),
-            )
-            .with_hint("write the answer under the question's heading"),
+        // An answer that is only an editor's note acknowledges the gap.
+        let mut warning = Diagnostic::warning(
+            "faq-no-answer",
+            Some(place),
+            format!("question {number} has no answer"),
+        )
+        .with_hint(
+            "write the answer under the question's heading, or acknowledge the gap with a \
+             paragraph that starts “Editor’s note:”",
         );
+        warning.acknowledged = !question.answer.is_empty();
+        warnings.push(warning);
         return;
     };
     let BlockKind::Paragraph { content } = &last.kind else {

@@ -77,9 +77,28 @@ fn gif(bytes: &[u8]) -> Option<Size> {
     })
 }
 
-/// JPEG: walks the marker segments to the first start-of-frame, which holds
-/// the height and width.
+/// JPEG: the size its first start-of-frame holds.
 fn jpeg(bytes: &[u8]) -> Option<Size> {
+    jpeg_frame(bytes).map(|frame| frame.size)
+}
+
+/// What a JPEG's start-of-frame segment declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JpegFrame {
+    /// Width and height in pixels.
+    pub size: Size,
+    /// Bits per sample: 8 for nearly every JPEG, 12 for some medical ones.
+    pub precision: u8,
+    /// Colour components: 1 grey, 3 YCbCr (RGB), 4 CMYK.
+    pub components: u8,
+    /// Whether an Adobe APP14 segment comes first: Adobe's CMYK JPEGs
+    /// store their samples inverted.
+    pub adobe: bool,
+}
+
+/// Walks a JPEG's marker segments to the first start-of-frame.
+pub fn jpeg_frame(bytes: &[u8]) -> Option<JpegFrame> {
+    let mut adobe = false;
     let mut at = 2;
     loop {
         if *bytes.get(at)? != 0xff {
@@ -97,15 +116,23 @@ fn jpeg(bytes: &[u8]) -> Option<Size> {
             0xd9 | 0xda => return None,
             // Start of frame, except DHT (C4), JPG (C8) and DAC (CC).
             0xc0..=0xcf if !matches!(marker, 0xc4 | 0xc8 | 0xcc) => {
-                return Some(Size {
-                    width: be16(bytes, at + 7)?,
-                    height: be16(bytes, at + 5)?,
+                return Some(JpegFrame {
+                    size: Size {
+                        width: be16(bytes, at + 7)?,
+                        height: be16(bytes, at + 5)?,
+                    },
+                    precision: *bytes.get(at + 4)?,
+                    components: *bytes.get(at + 9)?,
+                    adobe,
                 });
             }
             _ => {
                 let length = usize::try_from(be16(bytes, at + 2)?).ok()?;
                 if length < 2 {
                     return None;
+                }
+                if marker == 0xee && bytes.get(at + 4..at + 9) == Some(b"Adobe") {
+                    adobe = true;
                 }
                 at += 2 + length;
             }
@@ -176,6 +203,11 @@ mod tests {
                 width: 600,
                 height: 300
             })
+        );
+        let frame = jpeg_frame(jpeg).unwrap();
+        assert_eq!(
+            (frame.precision, frame.components, frame.adobe),
+            (8, 3, false)
         );
         assert_eq!(size("image/jpeg", b"\xff\xd8\xff\xda\x00\x02"), None);
         assert_eq!(size("image/jpeg", b"\xff\xd8\xff\xe0\x00\x00"), None);

@@ -22,6 +22,7 @@ pub mod markdown;
 pub mod model;
 pub mod output;
 pub mod pack;
+pub mod pages;
 pub mod pdf;
 pub mod toc;
 pub mod zip;
@@ -37,14 +38,16 @@ pub fn output_stem(book: &model::Book) -> String {
 }
 
 /// Builds the EPUB of a manuscript read from `dir`. `fonts` are embedded when
-/// `[epub] embed-fonts` asks for it; `cover` is a PNG (see [`build_cover`]).
-/// `source_date_epoch` is the `SOURCE_DATE_EPOCH` variable when set (see
-/// [`date::source_time`]).
+/// `[epub] embed-fonts` asks for it; `cover` is a PNG (see [`build_cover`]);
+/// the pages of `print`, the PDF made in the same run, are marked unless
+/// `[epub] page-list = false`. `source_date_epoch` is the
+/// `SOURCE_DATE_EPOCH` variable when set (see [`date::source_time`]).
 pub fn build_epub(
     manuscript: &Manuscript,
     dir: &std::path::Path,
     fonts: &pdf::fonts::FontFiles,
     cover: Option<&[u8]>,
+    print: Option<&pdf::Output>,
     source_date_epoch: Option<&str>,
 ) -> Result<epub::Epub> {
     use epub::{EmbeddedFont, FontRole};
@@ -74,8 +77,27 @@ pub fn build_epub(
         manuscript: dir.to_path_buf(),
         fonts,
         cover: cover.map(<[u8]>::to_vec),
+        pages: print
+            .filter(|_| manuscript.config.epub.page_list != Some(false))
+            .map(|pdf| print_pages(&manuscript.book, pdf)),
     };
     epub::epub(&manuscript.book, &toc, &manuscript.assets, &options)
+}
+
+/// The print pages of `pdf` for the EPUB, with a name for the edition.
+fn print_pages(book: &model::Book, pdf: &pdf::Output) -> epub::PrintPages {
+    let inches = |pt: f32| format!("{}", (pt / 72.0 * 100.0).round() / 100.0);
+    let source = format!(
+        "{}, print edition: PDF of {} pages, {} × {} in",
+        book.metadata.title,
+        pdf.page_map.len(),
+        inches(pdf.page_size.0),
+        inches(pdf.page_size.1)
+    );
+    epub::PrintPages {
+        starts: pdf.page_map.clone(),
+        source,
+    }
 }
 
 /// Typesets the PDF of a manuscript read from `dir`, in the given fonts.
@@ -89,7 +111,7 @@ pub fn build_pdf(
     let toc = toc::build(&manuscript.book, manuscript.config.toc_depth());
     let mut options = pdf::Options::from_config(&manuscript.config.pdf, fonts, dir.to_path_buf());
     options.time = book_time(manuscript, source_date_epoch)?;
-    options.images = manuscript.assets.keys().cloned().collect();
+    options.images = manuscript.assets.clone();
     pdf::pdf(&manuscript.book, &toc, &options)
 }
 

@@ -426,19 +426,34 @@ fn chapter(
     is_faq: bool,
     warnings: &mut Vec<Diagnostic>,
 ) -> Chapter {
+    let name = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let title = match blocks.first() {
         Some(Block {
             kind: BlockKind::Heading(h),
             ..
-        }) if h.level == HeadingLevel::H1 => match blocks.remove(0).kind {
-            BlockKind::Heading(h) => h.content,
-            _ => Vec::new(),
-        },
+        }) if h.level == HeadingLevel::H1 => {
+            let title = blocks.remove(0);
+            match title.kind {
+                BlockKind::Heading(h) if Inline::plain_text(&h.content).trim().is_empty() => {
+                    // The contents and the running heads need a text.
+                    warnings.push(
+                        Diagnostic::warning(
+                            "empty-heading",
+                            Some(Place::at(path, title.pos.line, title.pos.col)),
+                            format!("the chapter's title is empty; “{name}” is used"),
+                        )
+                        .with_hint("give the chapter a title: # Chapter Title"),
+                    );
+                    vec![Inline::Text { text: name }]
+                }
+                BlockKind::Heading(h) => h.content,
+                _ => Vec::new(),
+            }
+        }
         _ => {
-            let name = file
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-                .unwrap_or_default();
             warnings.push(
                 Diagnostic::warning(
                     "no-title",

@@ -90,7 +90,14 @@ pub fn parse(text: &str, file: &Path, chapter_of: &dyn Fn(&str) -> Option<usize>
             continue;
         }
         let (line, col) = lines.line_col(range.start);
-        builder.event(event, Pos { line, col });
+        let pos = Pos { line, col };
+        // pulldown-cmark leaves a reference to an undefined footnote as the
+        // text events `[`, `^label`, `]`; the source after the `[` tells it
+        // from a bracket that is only text.
+        if matches!(&event, Event::Text(t) if t.as_ref() == "[") {
+            builder.bracket(&text[range.start..], pos);
+        }
+        builder.event(event, pos);
     }
     builder.finish()
 }
@@ -445,7 +452,6 @@ impl Builder<'_> {
                 if !implicit {
                     self.mark_list_loose();
                 }
-                self.undefined_footnotes(pos, &inlines);
                 self.block(Block {
                     pos,
                     kind: BlockKind::Paragraph { content: inlines },
@@ -497,32 +503,27 @@ impl Builder<'_> {
         }
     }
 
-    /// pulldown-cmark leaves a reference to an undefined footnote as text
-    /// (`[^label]`); report each one, on the line it is written.
-    fn undefined_footnotes(&mut self, pos: Pos, inlines: &[Inline]) {
-        let mut line = pos.line;
-        for inline in inlines {
-            match inline {
-                Inline::SoftBreak | Inline::LineBreak => line += 1,
-                Inline::Text { text } => {
-                    for label in bracketed_carets(text) {
-                        self.warnings.push(
-                            Diagnostic::warning(
-                                "undefined-footnote",
-                                Some(Place::at(
-                                    self.file,
-                                    line,
-                                    if line == pos.line { pos.col } else { 1 },
-                                )),
-                                format!("the footnote [^{label}] is referenced but not defined"),
-                            )
-                            .with_hint(format!("add a definition: [^{label}]: The note's text.")),
-                        );
-                    }
-                }
-                _ => {}
-            }
+    /// Reports `[^label]` written in running text (`source` starts at its
+    /// `[`): pulldown-cmark makes a footnote reference of it only when the
+    /// label is defined. Code and raw HTML are not running text.
+    fn bracket(&mut self, source: &str, pos: Pos) {
+        if matches!(
+            self.stack.last(),
+            Some(Frame::Code { .. } | Frame::Html { .. })
+        ) {
+            return;
         }
+        let Some(label) = bracketed_caret(source) else {
+            return;
+        };
+        self.warnings.push(
+            Diagnostic::warning(
+                "undefined-footnote",
+                Some(self.place(pos)),
+                format!("the footnote [^{label}] is referenced but not defined"),
+            )
+            .with_hint(format!("add a definition: [^{label}]: The note's text.")),
+        );
     }
 
     /// pulldown-cmark wraps item text in paragraph tags only in loose lists,
@@ -718,16 +719,12 @@ impl Builder<'_> {
     }
 }
 
-/// Labels of `[^label]` patterns in text.
-fn bracketed_carets(text: &str) -> Vec<&str> {
-    text.match_indices("[^")
-        .filter_map(|(start, _)| {
-            let rest = &text[start + 2..];
-            let end = rest.find(']')?;
-            let label = &rest[..end];
-            (!label.is_empty() && !label.contains(char::is_whitespace)).then_some(label)
-        })
-        .collect()
+/// The label of the `[^label]` that `source` starts with, if it starts with one.
+fn bracketed_caret(source: &str) -> Option<&str> {
+    let rest = source.strip_prefix("[^")?;
+    let label = &rest[..rest.find(']')?];
+    let plain = !label.is_empty() && !label.contains(|c: char| c.is_whitespace() || c == '[');
+    plain.then_some(label)
 }
 
 /// Elements whose depth is limited by [`MAX_NESTING`].

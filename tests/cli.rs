@@ -73,9 +73,10 @@ fn check_exit_codes_follow_the_worst_finding() {
         &["check", "--manuscript", ".", "--format", "json"],
         dir.path(),
     );
-    let findings: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(findings[0]["code"], "missing-key");
-    assert_eq!(findings[0]["severity"], "error");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["findings"][0]["code"], "missing-key");
+    assert_eq!(report["findings"][0]["severity"], "error");
+    assert_eq!(report["findings"][0]["file"], "book.toml");
 }
 
 #[test]

@@ -26,12 +26,16 @@ fn fixture_dir() -> PathBuf {
     manifest_dir().join("tests/fixtures/every-construct")
 }
 
-/// Builds the EPUB of a manuscript folder with a fixed clock.
+/// Builds the EPUB of a manuscript folder with a fixed clock, as `bindery
+/// build` does: with the cover and the print edition's pages.
 fn build(dir: &Path) -> Epub {
     let manuscript = bindery::load(dir).unwrap_or_else(|e| panic!("{e}"));
     let fonts = FontFiles::default();
     let cover = bindery::build_cover(&manuscript, &fonts).unwrap_or_else(|e| panic!("{e}"));
-    bindery::build_epub(&manuscript, dir, &fonts, Some(&cover), Some("1764028800"))
+    let epoch = Some("1764028800");
+    let pdf = bindery::build_pdf(&manuscript, dir, fonts.clone(), epoch)
+        .unwrap_or_else(|e| panic!("{e}"));
+    bindery::build_epub(&manuscript, dir, &fonts, Some(&cover), Some(&pdf), epoch)
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -351,8 +355,14 @@ fn assert_links_resolve(dir: &Path) {
         .filter(|(from, _, _)| from.ends_with(".ncx"))
         .count();
     let entries = toc.flatten().len();
-    // The nav lists every entry plus the landmarks (cover, contents page, start of text).
-    assert_eq!(nav_links, entries + 3, "nav entries");
+    let pages = links
+        .iter()
+        .filter(|(from, target, _)| from.ends_with("nav.xhtml") && target.contains("#page-"))
+        .count();
+    assert!(pages > 0, "no page list");
+    // The nav lists every entry, the landmarks (cover, contents page, start
+    // of text) and the print pages.
+    assert_eq!(nav_links, entries + 3 + pages, "nav entries");
     assert_eq!(ncx_links, entries, "NCX entries");
     assert!(checked > entries, "only {checked} links checked");
 }
@@ -397,15 +407,22 @@ fn rebuilding_gives_identical_bytes() {
 fn the_clock_comes_from_source_date_epoch() {
     let dir = fixture_dir();
     let manuscript = bindery::load(&dir).unwrap_or_else(|e| panic!("{e}"));
-    let epub = bindery::build_epub(&manuscript, &dir, &FontFiles::default(), None, Some("0"))
-        .expect("an EPUB");
+    let epub = bindery::build_epub(
+        &manuscript,
+        &dir,
+        &FontFiles::default(),
+        None,
+        None,
+        Some("0"),
+    )
+    .expect("an EPUB");
     let package = Book::open(&epub.bytes).text("EPUB/package.opf");
     assert!(
         package.contains(">1970-01-01T00:00:00Z</meta>"),
         "{package}"
     );
-    let epub =
-        bindery::build_epub(&manuscript, &dir, &FontFiles::default(), None, None).expect("an EPUB");
+    let epub = bindery::build_epub(&manuscript, &dir, &FontFiles::default(), None, None, None)
+        .expect("an EPUB");
     let package = Book::open(&epub.bytes).text("EPUB/package.opf");
     assert!(
         package.contains(">2026-11-25T00:00:00Z</meta>"),
@@ -584,7 +601,7 @@ fn the_faq_is_a_section_with_numbered_questions() {
 fn the_command_line_writes_the_epub() {
     let out = tempfile::tempdir().expect("a temporary folder");
     let status = Command::new(env!("CARGO_BIN_EXE_bindery"))
-        .arg("epub")
+        .arg("build")
         .arg("--quiet")
         .arg("--manuscript")
         .arg(fixture_dir())

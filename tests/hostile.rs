@@ -385,8 +385,6 @@ fn bad_images_are_refused_with_a_warning_and_never_read() {
             "image-outside",
             "damaged-image",
             "huge-image",
-            // The one good image: the PDF shows it by its alt text, for now.
-            "pdf-image",
         ],
     );
     let file = book.file("a.md");

@@ -584,3 +584,384 @@ fn recto_chapters_open_on_right_hand_pages() {
     // Page indexes 0, 2, 4… are right-hand pages.
     assert!(openings.iter().all(|n| n % 2 == 0), "{openings:?}");
 }
+
+/// Encodes a PNG of `width` × `height` pixels, made by `pixel` from each
+/// pixel's place, in the colour type and bit depth given.
+fn png_file(
+    width: u32,
+    height: u32,
+    colour: png::ColorType,
+    depth: png::BitDepth,
+    palette: Option<Vec<u8>>,
+    pixel: impl Fn(u32, u32) -> Vec<u8>,
+) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut out, width, height);
+        encoder.set_color(colour);
+        encoder.set_depth(depth);
+        if let Some(palette) = palette {
+            encoder.set_palette(palette);
+        }
+        let mut writer = encoder.write_header().unwrap();
+        let data: Vec<u8> = (0..height)
+            .flat_map(|y| (0..width).map(move |x| (x, y)))
+            .flat_map(|(x, y)| pixel(x, y))
+            .collect();
+        writer.write_image_data(&data).unwrap();
+    }
+    out
+}
+
+/// Writes a book with PNG images of every kind, a JPEG, a GIF, a remote
+/// image and an image in running text.
+fn image_book(dir: &Path) {
+    let images = dir.join("images");
+    std::fs::create_dir_all(&images).unwrap();
+    let fixture = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/images/page.jpg");
+    std::fs::copy(fixture, images.join("page.jpg")).unwrap();
+    let rgba = png_file(
+        600,
+        300,
+        png::ColorType::Rgba,
+        png::BitDepth::Eight,
+        None,
+        |x, y| {
+            vec![
+                (x % 256) as u8,
+                (y % 256) as u8,
+                160,
+                if x < 300 { 255 } else { 90 },
+            ]
+        },
+    );
+    std::fs::write(images.join("wide.png"), rgba).unwrap();
+    let deep = png_file(
+        200,
+        200,
+        png::ColorType::Rgb,
+        png::BitDepth::Sixteen,
+        None,
+        |x, _| {
+            let v = (x * 300) as u16;
+            [v, 0, u16::MAX - v]
+                .iter()
+                .flat_map(|s| s.to_be_bytes())
+                .collect()
+        },
+    );
+    std::fs::write(images.join("deep.png"), deep).unwrap();
+    let palette = vec![200, 30, 30, 30, 30, 200];
+    let indexed = png_file(
+        400,
+        400,
+        png::ColorType::Indexed,
+        png::BitDepth::Eight,
+        Some(palette),
+        |x, y| vec![u8::from((x / 50 + y / 50) % 2 == 1)],
+    );
+    std::fs::write(images.join("squares.png"), indexed).unwrap();
+    let tall = png_file(
+        300,
+        3000,
+        png::ColorType::Grayscale,
+        png::BitDepth::Eight,
+        None,
+        |_, y| vec![(y / 12 % 256) as u8],
+    );
+    std::fs::write(images.join("tall.png"), tall).unwrap();
+    // A PNG whose header is sound (the loader accepts it) but whose data is cut off.
+    let mut broken = png_file(
+        64,
+        64,
+        png::ColorType::Rgb,
+        png::BitDepth::Eight,
+        None,
+        |x, y| vec![x as u8, y as u8, 7],
+    );
+    broken.truncate(60);
+    std::fs::write(images.join("broken.png"), broken).unwrap();
+    std::fs::write(
+        images.join("anim.gif"),
+        b"GIF89a\x01\x00\x01\x00\x00\x00\x00;",
+    )
+    .unwrap();
+    let words = "Words of running text that fill the page before the figures come. ".repeat(24);
+    std::fs::write(
+        dir.join("book.toml"),
+        "title = \"Pictures\"\nlanguage = \"en\"\nchapters = [\"one.md\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("one.md"),
+        format!(
+            "# One\n\n{words}\n\n## Figures\n\n![A wide gradient](images/wide.png \"A wide gradient, half see-through\")\n\n\
+             ![A rendered page](images/page.jpg)\n\n{words}\n\n\
+             Inline, ![squares in running text](images/squares.png), then more words.\n\n\
+             ![Deep colour](images/deep.png)\n![A tall strip](images/tall.png)\n\n\
+             ![The wide one again](images/wide.png)\n\n\
+             ![An animation](images/anim.gif)\n\n![Remote](https://example.org/a.png)\n\n\
+             ![Broken](images/broken.png)\n\nThe end.\n"
+        ),
+    )
+    .unwrap();
+}
+
+#[test]
+fn images_are_placed_scaled_centred_whole_and_written_once() {
+    use bindery::pdf::layout::Item;
+    let dir = tempfile::tempdir().unwrap();
+    image_book(dir.path());
+    let manuscript = bindery::load(dir.path()).unwrap();
+    let output = bindery::build_pdf(
+        &manuscript,
+        dir.path(),
+        bindery::pdf::fonts::FontFiles::default(),
+        Some("0"),
+    )
+    .unwrap();
+    // The GIF stays its alternative text, with a warning at its place; the
+    // remote image was warned about by the loader.
+    let warnings: Vec<String> = output.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(
+        warnings[0].contains("one.md:20:1") && warnings[0].contains("GIF"),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings[1].contains("one.md:24:1") && warnings[1].contains("cannot be decoded"),
+        "{warnings:?}"
+    );
+    assert!(
+        manuscript.warnings.iter().any(|w| w.code == "remote-image"),
+        "{:?}",
+        manuscript.warnings
+    );
+
+    // The layout: every image inside the text block, no wider than the
+    // measure or its size at 150 dpi, its shape kept, centred.
+    let mut options = Options {
+        images: manuscript.assets.clone(),
+        ..Options::default()
+    };
+    options.source_dir = dir.path().to_path_buf();
+    let (_, laid) = laid_out_with(dir.path(), &options);
+    let g = Geometry::default();
+    let pixels = |src: &str| {
+        let p = &laid.pictures[src];
+        (p.size.width as f32, p.size.height as f32)
+    };
+    let mut placed = Vec::new();
+    for (index, page) in laid.pages.iter().enumerate() {
+        for item in &page.items {
+            let Item::Image {
+                x,
+                y,
+                width,
+                height,
+                src,
+                alt,
+            } = item
+            else {
+                continue;
+            };
+            let (pw, ph) = pixels(src);
+            assert!(*width <= g.measure() + 0.01, "{src} is {width} pt wide");
+            assert!(*width <= pw * 72.0 / 150.0 + 0.01, "{src} is upscaled");
+            assert!(
+                (width / height - pw / ph).abs() < 0.01,
+                "{src} is distorted"
+            );
+            assert!(
+                *y >= g.top - 0.01 && y + height <= g.height - g.bottom + 0.01,
+                "{src} leaves the text block"
+            );
+            let left = g.left(index);
+            assert!(
+                (x - left - (g.measure() - width) / 2.0).abs() < 0.01,
+                "{src} is not centred"
+            );
+            placed.push((index, src.clone(), alt.clone(), *y));
+        }
+    }
+    let sources: Vec<&str> = placed.iter().map(|(_, s, _, _)| s.as_str()).collect();
+    assert_eq!(
+        sources,
+        [
+            "images/wide.png",
+            "images/page.jpg",
+            "images/squares.png",
+            "images/deep.png",
+            "images/tall.png",
+            "images/wide.png"
+        ]
+    );
+    assert_eq!(laid.pictures.len(), 5);
+    // The wide image does not fit under the first paragraph: it moves to
+    // the next page whole, taking its heading along.
+    let heading_page = laid.pages.iter().position(|p| {
+        p.items
+            .iter()
+            .any(|i| matches!(i, Item::Anchor { id, .. } if id == "figures"))
+    });
+    assert_eq!(heading_page, Some(placed[0].0), "{placed:?}");
+    assert!(placed[0].3 < g.top + 3.0 * g.leading, "{placed:?}");
+    // The tall strip is shrunk to the text block.
+    let tall = laid.pages[placed[4].0].items.iter().find_map(|i| match i {
+        Item::Image { height, src, .. } if src == "images/tall.png" => Some(*height),
+        _ => None,
+    });
+    assert!(
+        tall.is_some_and(|h| h > 0.8 * (g.height - g.top - g.bottom)),
+        "{tall:?}"
+    );
+
+    // The PDF: each image once, the JPEG as it is, the alpha channel a soft
+    // mask; qpdf finds no error; the caption and the inline alt text are there.
+    let out = tempfile::tempdir().unwrap();
+    let path = out.path().join("pictures.pdf");
+    std::fs::write(&path, &output.bytes).unwrap();
+    let (ok, report) = run("qpdf", &["--check"], &path);
+    assert!(ok, "{report}");
+    let (ok, list) = run("pdfimages", &["-list"], &path);
+    assert!(ok, "{list}");
+    let rows: Vec<Vec<&str>> = list
+        .lines()
+        .skip(2)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    let objects: std::collections::BTreeSet<(&str, &str)> =
+        rows.iter().map(|r| (r[2], r[10])).collect();
+    assert_eq!(
+        objects.iter().filter(|(kind, _)| *kind == "image").count(),
+        5,
+        "{list}"
+    );
+    assert_eq!(
+        objects.iter().filter(|(kind, _)| *kind == "smask").count(),
+        1,
+        "{list}"
+    );
+    assert!(rows.iter().any(|r| r[8] == "jpeg"), "{list}");
+    // Each figure's alt text is on the marked-content span around it.
+    let doc = lopdf::Document::load_mem(&output.bytes).unwrap();
+    let content: Vec<u8> = doc
+        .get_pages()
+        .values()
+        .flat_map(|id| doc.get_page_content(*id))
+        .collect();
+    let content = String::from_utf8_lossy(&content);
+    let alt: String = "A wide gradient"
+        .encode_utf16()
+        .map(|u| format!("{u:04X}"))
+        .collect();
+    assert!(
+        content.contains(&format!("/Span <</Alt <FEFF{alt}>>> BDC")),
+        "no alt text span"
+    );
+    assert_eq!(content.matches(" Do Q").count(), 6, "six figures painted");
+    let (ok, text) = run("pdftotext", &[], &path);
+    assert!(ok);
+    let text = squeeze(&text);
+    assert!(text.contains("A wide gradient, half see-through"), "{text}");
+    assert!(
+        text.contains("Inline, [squares in running text], then more words."),
+        "{text}"
+    );
+    assert!(
+        text.contains("[An animation]") && text.contains("[Remote]") && text.contains("[Broken]"),
+        "{text}"
+    );
+    let (_, again) = bindery::build_pdf(
+        &manuscript,
+        dir.path(),
+        bindery::pdf::fonts::FontFiles::default(),
+        Some("0"),
+    )
+    .map(|o| ((), o))
+    .unwrap();
+    assert!(again.bytes == output.bytes, "two builds differ");
+}
+
+#[test]
+fn a_note_longer_than_a_page_runs_on_over_the_next_pages() {
+    use bindery::pdf::layout::Item;
+    let dir = tempfile::tempdir().unwrap();
+    // A note of some 200 lines (a page holds about 45 note lines), and a
+    // short note after it.
+    let note: Vec<String> = (0..2500).map(|n| format!("w{n:04}")).collect();
+    let text = "Running text of the chapter, long enough to wrap. ".repeat(12);
+    std::fs::write(
+        dir.path().join("book.toml"),
+        "title = \"Notes\"\nlanguage = \"en\"\nchapters = [\"one.md\", \"two.md\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("one.md"),
+        format!(
+            "# One\n\n{text}\n\nThe long note.[^long]\n\n{text}\n\nA short one.[^short]\n\n{text}\n\n\
+             [^long]: {}\n\n[^short]: The short note.\n",
+            note.join(" ")
+        ),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("two.md"), "# Two\n\nNext chapter.\n").unwrap();
+    let (_, laid) = laid_out(dir.path());
+    let g = Geometry::default();
+    for (index, page) in laid.pages.iter().enumerate() {
+        for item in &page.items {
+            if let Item::Text { y, .. } = item {
+                // Running heads stand above the text block; nothing above them.
+                assert!(
+                    *y <= g.height - g.bottom + 0.01 && *y >= g.top - 2.0 * g.leading,
+                    "page {index} runs off at {y}"
+                );
+            }
+        }
+    }
+    let out = tempfile::tempdir().unwrap();
+    let path = out.path().join("notes.pdf");
+    let manuscript = bindery::load(dir.path()).unwrap();
+    let output = bindery::build_pdf(
+        &manuscript,
+        dir.path(),
+        bindery::pdf::fonts::FontFiles::default(),
+        Some("0"),
+    )
+    .unwrap();
+    std::fs::write(&path, &output.bytes).unwrap();
+    let (ok, text) = run("pdftotext", &["-raw"], &path);
+    assert!(ok);
+    // Every word of the long note, in order, then the short note, all
+    // before the next chapter.
+    let found: Vec<&str> = text.split_whitespace().collect();
+    let mut at = 0;
+    for word in note
+        .iter()
+        .map(String::as_str)
+        .chain(["short", "note.", "Two"])
+    {
+        match found[at..].iter().position(|w| *w == word) {
+            Some(offset) => at += offset + 1,
+            None => panic!(
+                "“{word}” is missing or out of order near {:?}",
+                &found[at.saturating_sub(5)..(at + 5).min(found.len())]
+            ),
+        }
+    }
+    // The note runs on over at least four pages' feet.
+    let pages_with_note = (1..=laid.pages.len())
+        .filter(|p| {
+            let (_, page) = run(
+                "pdftotext",
+                &["-f", &p.to_string(), "-l", &p.to_string()],
+                &path,
+            );
+            page.contains("w")
+                && page
+                    .split_whitespace()
+                    .any(|w| w.len() == 5 && w.starts_with('w'))
+        })
+        .count();
+    assert!(pages_with_note >= 4, "{pages_with_note}");
+}

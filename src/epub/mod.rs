@@ -19,6 +19,7 @@ mod xml;
 use crate::error::{Diagnostic, Error, Place};
 use crate::load::Asset;
 use crate::model::{Book, Pos};
+use crate::pages::PageStart;
 use crate::toc::Toc;
 use crate::zip::{self, Compression, Entry};
 use std::collections::BTreeMap;
@@ -37,6 +38,19 @@ pub struct EpubOptions {
     pub fonts: Vec<EmbeddedFont>,
     /// The cover image as PNG bytes, shown first and named as the cover.
     pub cover: Option<Vec<u8>>,
+    /// The print edition's pages, marked in the text and listed in a
+    /// `page-list`; `None` leaves them out.
+    pub pages: Option<PrintPages>,
+}
+
+/// The pages of the print edition built from the same model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrintPages {
+    /// Where each printed page starts, in page order.
+    pub starts: Vec<PageStart>,
+    /// What the page numbers are the pages of, for `pageBreakSource` and
+    /// `dc:source`: a name of the print edition.
+    pub source: String,
 }
 
 /// The cover image and the page that shows it, inside the package folder.
@@ -164,14 +178,17 @@ pub fn epub(
     let layout = Layout::new(book, assets);
     let mut warnings = Vec::new();
     let mut facts = xhtml::Facts::default();
+    let starts = options.pages.as_ref().map_or(&[][..], |p| &p.starts[..]);
     let chapters: Vec<String> = book
         .chapters
         .iter()
         .enumerate()
         .map(|(index, _)| {
+            let breaks = starts.iter().filter(|s| s.chapter == Some(index)).collect();
             xhtml::chapter(
                 book,
                 index,
+                breaks,
                 &layout,
                 &options.manuscript,
                 &mut facts,
@@ -180,7 +197,14 @@ pub fn epub(
         })
         .collect();
     let identifier = package::identifier(&book.metadata);
-    let a11y = package::Accessibility::assess(book, &facts, &options.manuscript, &mut warnings);
+    let page_source = options.pages.as_ref().map(|p| p.source.as_str());
+    let a11y = package::Accessibility::assess(
+        book,
+        &facts,
+        page_source,
+        &options.manuscript,
+        &mut warnings,
+    );
 
     let mut entries = vec![
         Entry {
@@ -195,7 +219,7 @@ pub fn epub(
         ),
         deflated(
             &format!("{ROOT}/{}", nav::FILE),
-            nav::document(book, toc, &layout, options.cover.is_some()),
+            nav::document(book, toc, &layout, options),
         ),
         deflated(
             &format!("{ROOT}/{}", nav::NCX_FILE),

@@ -1,11 +1,10 @@
 //! Navigation: the EPUB 3 navigation document, the EPUB 2 NCX and the
 //! contents page readers see in the book.
 //!
-//! All three come from the one [`Toc`]. The navigation document is written
-//! here rather than by a template so that later sections (a `page-list` of
-//! print page numbers) are one more `<nav>` in [`document`].
+//! All three come from the one [`Toc`]. The navigation document also lists
+//! the print edition's pages when the book has them.
 
-use super::{Layout, xml};
+use super::{EpubOptions, Layout, xhtml, xml};
 use crate::model::Book;
 use crate::toc::{Toc, TocEntry, TocKind};
 
@@ -19,9 +18,10 @@ pub const CONTENTS_FILE: &str = "contents.xhtml";
 pub const CONTENTS_TITLE: &str = "Contents";
 
 /// The EPUB 3 navigation document: the contents nested as in the [`Toc`],
-/// and the landmarks (contents page, start of the text). It is not in the
-/// spine; the contents page is.
-pub fn document(book: &Book, toc: &Toc, layout: &Layout, cover: bool) -> String {
+/// the landmarks (contents page, start of the text) and the print pages.
+/// It is not in the spine; the contents page is.
+pub fn document(book: &Book, toc: &Toc, layout: &Layout, options: &EpubOptions) -> String {
+    let cover = options.cover.is_some();
     let mut out = xml::head(&book.metadata.language, CONTENTS_TITLE, "");
     out.push_str("<nav id=\"toc\" epub:type=\"toc\" role=\"doc-toc\">\n<h1>");
     out.push_str(CONTENTS_TITLE);
@@ -46,6 +46,28 @@ pub fn document(book: &Book, toc: &Toc, layout: &Layout, cover: bool) -> String 
         ));
     }
     out.push_str("</ol>\n</nav>\n");
+    if let Some(pages) = options
+        .pages
+        .as_ref()
+        .filter(|p| p.starts.iter().any(|s| s.chapter.is_some()))
+    {
+        out.push_str(
+            "<nav id=\"page-list\" epub:type=\"page-list\" role=\"doc-pagelist\" \
+             hidden=\"hidden\">\n<h2>Pages</h2>\n<ol>\n",
+        );
+        for start in &pages.starts {
+            let Some(chapter) = start.chapter else {
+                continue;
+            };
+            let label = xml::escaped(&start.label);
+            out.push_str(&format!(
+                "<li><a href=\"{}#{}\">{label}</a></li>\n",
+                layout.chapter_file(chapter),
+                xhtml::page_id(&label)
+            ));
+        }
+        out.push_str("</ol>\n</nav>\n");
+    }
     out.push_str(xml::FOOT);
     out
 }

@@ -46,14 +46,18 @@ pub struct Accessibility {
     summary: String,
     /// Whether the WCAG 2.2 AA conformance claim holds.
     conforms: bool,
+    /// The print edition whose pages are marked, if they are.
+    page_source: Option<String>,
 }
 
 impl Accessibility {
-    /// Assesses the book from the facts its chapters produced; when the
-    /// conformance claim cannot be made, says why in a warning.
+    /// Assesses the book from the facts its chapters produced, and
+    /// `page_source`, the print edition whose pages were to be marked; when
+    /// the conformance claim cannot be made, says why in a warning.
     pub fn assess(
         book: &Book,
         facts: &Facts,
+        page_source: Option<&str>,
         manuscript: &Path,
         warnings: &mut Vec<Diagnostic>,
     ) -> Accessibility {
@@ -77,6 +81,12 @@ impl Accessibility {
         ];
         if images && all_alt {
             features.push("alternativeText");
+        }
+        let page_source = page_source.filter(|_| facts.page_breaks > 0);
+        if page_source.is_some() {
+            // `printPageNumbers` is the older name of `pageBreakMarkers`;
+            // reading systems look for either.
+            features.extend(["pageBreakMarkers", "printPageNumbers", "pageNavigation"]);
         }
         let mut reasons = Vec::new();
         if !all_alt {
@@ -110,6 +120,7 @@ impl Accessibility {
             features,
             summary: summary(book, facts, reasons.is_empty()),
             conforms: reasons.is_empty(),
+            page_source: page_source.map(str::to_string),
         }
     }
 }
@@ -174,6 +185,12 @@ fn summary(book: &Book, facts: &Facts, conforms: bool) -> String {
     }
     if facts.code_blocks > 0 {
         sentences.push("Program code is set apart as preformatted text.".to_string());
+    }
+    if facts.page_breaks > 0 {
+        sentences.push(
+            "It marks where each page of its print edition begins, and lists those pages."
+                .to_string(),
+        );
     }
     sentences.push(
         if conforms {
@@ -243,6 +260,14 @@ pub fn document(
         );
     }
     element("dc:language", "", &meta.language);
+    if let Some(source) = &a11y.page_source {
+        element("dc:source", " id=\"print-edition\"", source);
+        element(
+            "meta",
+            " refines=\"#print-edition\" property=\"source-of\"",
+            "pagination",
+        );
+    }
     let optional = [
         ("dc:publisher", &meta.publisher),
         ("dc:date", &meta.date),
@@ -269,6 +294,9 @@ pub fn document(
         element("meta", " property=\"schema:accessibilityFeature\"", feature);
     }
     element("meta", " property=\"schema:accessibilityHazard\"", "none");
+    if let Some(source) = &a11y.page_source {
+        element("meta", " property=\"pageBreakSource\"", source);
+    }
     element(
         "meta",
         " property=\"schema:accessibilitySummary\"",

@@ -14,6 +14,7 @@ use crate::model::{
     Alignment, Block, BlockKind, Book, Chapter, ChapterBody, Heading, Inline, List, ListKind, Pos,
     Table, Target, TaskState,
 };
+use crate::pages::{self, PageStart};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -34,13 +35,17 @@ pub struct Facts {
     pub code_blocks: usize,
     /// Headings that skip a level (an `h4` straight after an `h2`).
     pub skipped_heading_levels: usize,
+    /// Page-break markers of the print edition.
+    pub page_breaks: usize,
 }
 
-/// The XHTML document of chapter `index`. Warnings name places in the
-/// chapter's file inside `manuscript`.
+/// The XHTML document of chapter `index`, with a marker where each of the
+/// printed pages in `breaks` starts. Warnings name places in the chapter's
+/// file inside `manuscript`.
 pub fn chapter(
     book: &Book,
     index: usize,
+    breaks: Vec<&PageStart>,
     layout: &Layout,
     manuscript: &Path,
     facts: &mut Facts,
@@ -58,6 +63,13 @@ pub fn chapter(
         pos: Pos { line: 1, col: 1 },
         first_refs: first_references(chapter),
         level: 1,
+        pages: Pages {
+            breaks,
+            next: 0,
+            block: 0,
+            count: 0,
+            counting: true,
+        },
     };
     writer.chapter();
     writer.out.push_str(xml::FOOT);
@@ -94,6 +106,25 @@ struct Writer<'a> {
     first_refs: BTreeMap<String, String>,
     /// The level of the last heading written, to notice skipped levels.
     level: u8,
+    pages: Pages<'a>,
+}
+
+/// Where the printed pages start, and how far the text written has come in
+/// the terms of [`pages`]: the block and its counted characters.
+struct Pages<'a> {
+    breaks: Vec<&'a PageStart>,
+    /// The next page to mark.
+    next: usize,
+    block: usize,
+    count: usize,
+    /// Whether text written now is counted (not in the footnotes).
+    counting: bool,
+}
+
+/// The page-break marker of a printed page, and its id (the target of the
+/// page list).
+pub fn page_id(label: &str) -> String {
+    format!("page-{label}")
 }
 
 impl Writer<'_> {
@@ -114,11 +145,14 @@ impl Writer<'_> {
         self.inlines(&chapter.title, false);
         self.push("</h1>\n");
         match &chapter.body {
-            ChapterBody::Prose { blocks } => self.blocks(blocks),
+            ChapterBody::Prose { blocks } => self.top_blocks(blocks),
             ChapterBody::Faq(faq) => {
-                self.blocks(&faq.intro);
+                self.top_blocks(&faq.intro);
                 for group in &faq.groups {
                     self.pos = group.pos;
+                    if group.heading.is_some() {
+                        self.next_block();
+                    }
                     self.push("<section class=\"faq-group\"");
                     if let Some(heading) = &group.heading {
                         self.push(&format!(
@@ -129,25 +163,100 @@ impl Writer<'_> {
                     } else {
                         self.push(">\n");
                     }
-                    self.blocks(&group.intro);
+                    self.top_blocks(&group.intro);
                     let level = if group.heading.is_some() { 3 } else { 2 };
                     for question in &group.questions {
                         self.pos = question.pos;
+                        self.next_block();
                         self.push(&format!(
                             "<section class=\"faq-question\" aria-labelledby=\"{}\">\n",
                             xml::escaped_attr(&question.heading.id)
                         ));
                         self.heading(&question.heading, level, Some(question.number));
                         self.push("<div class=\"answer\">\n");
-                        self.blocks(&question.answer);
+                        self.top_blocks(&question.answer);
                         self.push("</div>\n</section>\n");
                     }
                     self.push("</section>\n");
                 }
             }
         }
+        // Pages that start after the last block's text (a blank page
+        // before the next chapter) are marked at the end of the text.
+        self.mark_pages(usize::MAX);
+        self.pages.counting = false;
         self.footnotes();
         self.push("</section>\n");
+    }
+
+    /// The blocks of a chapter's body, each a step of the page map.
+    fn top_blocks(&mut self, blocks: &[Block]) {
+        for block in blocks {
+            self.next_block();
+            self.block(block);
+        }
+    }
+
+    /// Moves on to the next block of the page map, first marking the pages
+    /// that start after the current block's last counted character.
+    fn next_block(&mut self) {
+        self.mark_pages(self.pages.block);
+        self.pages.block += 1;
+        self.pages.count = 0;
+    }
+
+    /// Marks, here, every page still to mark that starts in a block up to `block`.
+    fn mark_pages(&mut self, block: usize) {
+        while let Some(start) = self.pages.breaks.get(self.pages.next)
+            && start.block <= block
+        {
+            self.page_marker(&start.label);
+        }
+    }
+
+    fn page_marker(&mut self, label: &str) {
+        self.pages.next += 1;
+        self.facts.page_breaks += 1;
+        let label = xml::escaped_attr(label);
+        self.push(&format!(
+            "<span id=\"{}\" epub:type=\"pagebreak\" role=\"doc-pagebreak\" aria-label=\"{label}\"/>",
+            page_id(&label)
+        ));
+    }
+
+    /// Writes the manuscript's own text, with the markers of the pages
+    /// that start in it. A page that starts inside a word (after a
+    /// hyphenated or broken line) is marked before the word.
+    fn counted_text(&mut self, text: &str) {
+        let mut rest = text;
+        while self.pages.counting
+            && let Some(start) = self.pages.breaks.get(self.pages.next)
+            && start.block == self.pages.block
+        {
+            let wanted = start.offset.saturating_sub(self.pages.count);
+            let Some((at, _)) = rest
+                .char_indices()
+                .filter(|&(_, c)| pages::counts(c))
+                .nth(wanted)
+            else {
+                break;
+            };
+            let word = rest[..at]
+                .char_indices()
+                .rev()
+                .find(|&(_, c)| c.is_whitespace())
+                .map_or(0, |(i, c)| i + c.len_utf8());
+            let (before, after) = rest.split_at(word);
+            xml::text(&mut self.out, before);
+            self.pages.count += pages::count(before);
+            let label = start.label.clone();
+            self.page_marker(&label);
+            rest = after;
+        }
+        xml::text(&mut self.out, rest);
+        if self.pages.counting {
+            self.pages.count += pages::count(rest);
+        }
     }
 
     fn footnotes(&mut self) {
@@ -232,7 +341,7 @@ impl Writer<'_> {
                     }
                 }
                 self.push(">");
-                xml::text(&mut self.out, text.strip_suffix('\n').unwrap_or(text));
+                self.counted_text(text.strip_suffix('\n').unwrap_or(text));
                 self.push("</code></pre>\n");
             }
             BlockKind::Table(table) => self.table(table),
@@ -381,17 +490,23 @@ impl Writer<'_> {
         // text; it goes with the script.
         let skipped = html.as_ref().is_some_and(Sanitizer::is_skipping);
         if skipped && !matches!(inline, Inline::Html { .. }) {
+            // The print edition sets it: it still counts for page places.
+            if let Inline::Text { text } = inline
+                && self.pages.counting
+            {
+                self.pages.count += pages::count(text);
+            }
             return;
         }
         let in_link = in_link || html.as_ref().is_some_and(Sanitizer::in_anchor);
         match inline {
-            Inline::Text { text } => xml::text(&mut self.out, text),
+            Inline::Text { text } => self.counted_text(text),
             Inline::Emphasis { content } => self.wrap("em", content, in_link),
             Inline::Strong { content } => self.wrap("strong", content, in_link),
             Inline::Strikethrough { content } => self.wrap("del", content, in_link),
             Inline::Code { code } => {
                 self.push("<code>");
-                xml::text(&mut self.out, code);
+                self.counted_text(code);
                 self.push("</code>");
             }
             Inline::Link {

@@ -2,14 +2,17 @@
 //! characters the book face lacks, and a cache of shaped words.
 //!
 //! A book repeats its words: some 20,000 distinct words make up 500,000
-//! running ones, so each (style, word) pair is shaped once and shared.
+//! running ones, so each (style, word) pair is shaped once and shared. The
+//! glyphs of all shaped words sit side by side in one store, and a word is
+//! known by its [`WordId`]: setting a paragraph copies small ids and ranges,
+//! not pointers to thousands of separate allocations.
 
 use rustybuzz::ttf_parser::{GlyphId, name_id};
 use rustybuzz::{Face, Feature, ShapePlan, UnicodeBuffer};
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::rc::Rc;
+use std::ops::Range;
 
 /// A map from words, hashed with a fast non-cryptographic hash: the word
 /// caches are looked up once per running word, and the keys are not
@@ -144,11 +147,16 @@ pub struct Glyph {
     pub cluster: u32,
 }
 
+/// A shaped word: an index into the words of a [`Fonts`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WordId(u32);
+
 /// A word (or any run of text without spaces) shaped once and shared.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Shaped {
-    /// The glyphs in visual order.
-    pub glyphs: Vec<Glyph>,
+    /// Where its glyphs, in visual order, are in the store of
+    /// [`Fonts::store`].
+    pub glyphs: Range<usize>,
     /// The sum of the advances, in ems.
     pub width: f32,
     /// Characters that no face can draw; they are set as the book face's
@@ -156,7 +164,8 @@ pub struct Shaped {
     pub missing: Vec<char>,
     /// The text that was shaped.
     pub text: ShapedText,
-    /// Glyph indices where the word may be hyphenated. The paragraph setter
+    /// Glyph indices (from the word's first glyph) where the word may be
+    /// hyphenated. The paragraph setter
     /// fills this in the first time it needs it, so that a word repeated
     /// through the book is hyphenated once, like it is shaped once.
     pub hyphenation: std::cell::OnceCell<Vec<usize>>,
@@ -213,8 +222,12 @@ pub struct Fonts<'a> {
     /// Shaping plans per face and script; building one costs more than
     /// shaping a word, so they are made once.
     plans: HashMap<(FaceId, rustybuzz::Script), ShapePlan>,
-    /// Shaped words per style.
-    cache: [HashMap<u64, Rc<Shaped>, BuildHasherDefault<WordHasher>>; 5],
+    /// Shaped words per style, by the hash of their text.
+    cache: [HashMap<u64, WordId, BuildHasherDefault<WordHasher>>; 5],
+    /// Every word shaped, in the order it was first shaped.
+    words: Vec<Shaped>,
+    /// The glyphs of every word shaped, one word after the other.
+    store: Vec<Glyph>,
     /// The text each glyph stands for, for the PDF's ToUnicode maps: a
     /// ligature maps back to all its letters.
     texts: Vec<Vec<Option<Box<str>>>>,
@@ -222,8 +235,18 @@ pub struct Fonts<'a> {
     /// Scratch space for a run's clusters, kept to save an allocation per word shaped.
     clusters: Vec<usize>,
     /// The space and the hyphen of each style, asked for at every word.
-    marks: [[Option<Rc<Shaped>>; 2]; 5],
+    marks: [[Option<WordId>; 2]; 5],
+    /// Per style, last letter and closing mark: the letter's glyph when the
+    /// two shaped together give the glyphs each gives alone, so that a word
+    /// ending in the mark can be put together from the word and the mark.
+    separable: HashMap<(Style, char, char), Option<u16>>,
 }
+
+/// Marks that often close a word ("word," "word." "word”"): a word ending in
+/// one is put together from the shaped word and the shaped mark when the
+/// font does not kern or join the two, so that "word", "word," and "word."
+/// are shaped once between them.
+const CLOSING: [char; 9] = [',', '.', ';', ':', '!', '?', ')', '”', '’'];
 
 /// Why a font file cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -254,15 +277,18 @@ impl<'a> Fonts<'a> {
             data,
             plans: HashMap::new(),
             cache: Default::default(),
+            words: Vec::new(),
+            store: Vec::new(),
             texts,
             buffer: None,
             clusters: Vec::new(),
             marks: Default::default(),
+            separable: HashMap::new(),
         })
     }
 
     /// Shapes `text` in `style`, from the cache when it was shaped before.
-    pub fn shape(&mut self, text: &str, style: Style) -> Rc<Shaped> {
+    pub fn shape(&mut self, text: &str, style: Style) -> WordId {
         // The cache is keyed by a 64-bit hash of the text; the entry keeps
         // the text (inline when short, so checking it costs no extra memory
         // access) and a hit counts only when the text matches. Two texts
@@ -270,34 +296,48 @@ impl<'a> Fonts<'a> {
         let mut hasher = WordHasher::default();
         hasher.write(text.as_bytes());
         let hash = hasher.finish();
-        let cache = &self.cache[style as usize];
-        if let Some(hit) = cache.get(&hash) {
-            if hit.text.matches(text) {
-                return Rc::clone(hit);
+        if let Some(&hit) = self.cache[style as usize].get(&hash) {
+            if self.word(hit).text.matches(text) {
+                return hit;
             }
-            return Rc::new(self.shape_uncached(text, style));
+            return self.shape_uncached(text, style);
         }
-        let shaped = Rc::new(self.shape_uncached(text, style));
-        self.cache[style as usize].insert(hash, Rc::clone(&shaped));
+        let shaped = self.shape_uncached(text, style);
+        self.cache[style as usize].insert(hash, shaped);
         shaped
     }
 
+    /// A shaped word.
+    pub fn word(&self, id: WordId) -> &Shaped {
+        &self.words[id.0 as usize]
+    }
+
+    /// A shaped word's glyphs.
+    pub fn glyphs(&self, id: WordId) -> &[Glyph] {
+        &self.store[self.word(id).glyphs.clone()]
+    }
+
+    /// The glyphs of every word shaped, where [`Shaped::glyphs`] points.
+    pub fn store(&self) -> &[Glyph] {
+        &self.store
+    }
+
     /// The word space of a style, shaped.
-    pub fn space(&mut self, style: Style) -> Rc<Shaped> {
+    pub fn space(&mut self, style: Style) -> WordId {
         self.mark(style, 0, " ")
     }
 
     /// The hyphen added at a line's end, shaped.
-    pub fn hyphen(&mut self, style: Style) -> Rc<Shaped> {
+    pub fn hyphen(&mut self, style: Style) -> WordId {
         self.mark(style, 1, "-")
     }
 
-    fn mark(&mut self, style: Style, slot: usize, text: &str) -> Rc<Shaped> {
-        if let Some(hit) = &self.marks[style as usize][slot] {
-            return Rc::clone(hit);
+    fn mark(&mut self, style: Style, slot: usize, text: &str) -> WordId {
+        if let Some(hit) = self.marks[style as usize][slot] {
+            return hit;
         }
         let shaped = self.shape(text, style);
-        self.marks[style as usize][slot] = Some(Rc::clone(&shaped));
+        self.marks[style as usize][slot] = Some(shaped);
         shaped
     }
 
@@ -348,20 +388,112 @@ impl<'a> Fonts<'a> {
         self.faces[face.0 as usize].glyph_index(c).is_some()
     }
 
-    fn shape_uncached(&mut self, text: &str, style: Style) -> Shaped {
+    /// Shapes `text` into the store and adds it to the words.
+    fn shape_uncached(&mut self, text: &str, style: Style) -> WordId {
+        if let Some(id) = self.compose(text, style) {
+            return id;
+        }
+        self.shape_whole(text, style)
+    }
+
+    /// Puts a word ending in a [`CLOSING`] mark together from the word
+    /// before the mark and the mark, both shaped (and cached) alone, when
+    /// that gives exactly the glyphs shaping it whole would: the font
+    /// neither kerns nor joins the mark and the letter before it, and that
+    /// letter is a glyph of its own. Copying the glyphs costs far less than
+    /// shaping.
+    fn compose(&mut self, text: &str, style: Style) -> Option<WordId> {
+        let mark = text.chars().next_back().filter(|c| CLOSING.contains(c))?;
+        let stem = &text[..text.len() - mark.len_utf8()];
+        let last = stem.chars().next_back()?;
+        let glyph = self.separable(style, last, mark)?;
+        let stem_id = self.shape(stem, style);
+        let mark_id = self.shape(&text[stem.len()..], style);
         let primary = style.face();
-        let mut shaped = Shaped {
+        let plain = |g: &Glyph| g.gid != 0 && g.face == primary;
+        let stem_glyphs = self.glyphs(stem_id);
+        let ends_alone = stem_glyphs
+            .last()
+            .is_some_and(|g| g.gid == glyph && g.cluster as usize == stem.len() - last.len_utf8());
+        if !ends_alone || !stem_glyphs.iter().all(plain) || !self.glyphs(mark_id).iter().all(plain)
+        {
+            return None;
+        }
+        let id = WordId(self.words.len() as u32);
+        let start = self.store.len();
+        self.store
+            .extend_from_within(self.words[stem_id.0 as usize].glyphs.clone());
+        let from = self.store.len();
+        self.store
+            .extend_from_within(self.words[mark_id.0 as usize].glyphs.clone());
+        for g in &mut self.store[from..] {
+            g.cluster += stem.len() as u32;
+        }
+        // The same sum, in the same order, as for the word shaped whole.
+        let width = self.store[start..].iter().map(|g| g.advance).sum();
+        self.words.push(Shaped {
+            glyphs: start..self.store.len(),
+            width,
+            missing: Vec::new(),
             text: ShapedText::new(text),
-            ..Shaped::default()
+            hyphenation: Default::default(),
+        });
+        Some(id)
+    }
+
+    /// Whether `last` and `mark` shaped together give the glyph each gives
+    /// alone, and if so, the glyph of `last`. Asked once per style and pair.
+    fn separable(&mut self, style: Style, last: char, mark: char) -> Option<u16> {
+        if let Some(&known) = self.separable.get(&(style, last, mark)) {
+            return known;
+        }
+        let mut pair = String::from(last);
+        let alone = self.shape(&pair, style);
+        let closing = self.shape(mark.encode_utf8(&mut [0; 4]), style);
+        pair.push(mark);
+        let together = self.shape_whole(&pair, style);
+        let known = match (self.glyphs(alone), self.glyphs(closing)) {
+            (&[a], &[m]) => {
+                let m = Glyph {
+                    cluster: m.cluster + last.len_utf8() as u32,
+                    ..m
+                };
+                (self.glyphs(together) == [a, m]).then_some(a.gid)
+            }
+            _ => None,
         };
+        self.separable.insert((style, last, mark), known);
+        known
+    }
+
+    /// Shapes `text` whole into the store and adds it to the words.
+    fn shape_whole(&mut self, text: &str, style: Style) -> WordId {
+        let id = WordId(self.words.len() as u32);
+        let start = self.store.len();
+        let mut missing = Vec::new();
         // Most words are all in the style's face: shape them at once, and
         // look for other faces only when a glyph is missing.
-        self.shape_run(text, 0..text.len(), primary, style, &mut shaped);
-        if shaped.glyphs.iter().all(|g| g.gid != 0) {
-            shaped.width = shaped.glyphs.iter().map(|g| g.advance).sum();
-            return shaped;
+        let primary = style.face();
+        self.shape_run(text, 0..text.len(), primary, style);
+        if self.store[start..].iter().any(|g| g.gid == 0) {
+            self.store.truncate(start);
+            self.shape_by_face(text, style, &mut missing);
         }
-        shaped.glyphs.clear();
+        let width = self.store[start..].iter().map(|g| g.advance).sum();
+        self.words.push(Shaped {
+            glyphs: start..self.store.len(),
+            width,
+            missing,
+            text: ShapedText::new(text),
+            hyphenation: Default::default(),
+        });
+        id
+    }
+
+    /// Shapes `text` into the store in runs of characters drawn by the
+    /// same face, and lists the characters no face has in `missing`.
+    fn shape_by_face(&mut self, text: &str, style: Style, missing: &mut Vec<char>) {
+        let primary = style.face();
         // Split the text into runs of characters drawn by the same face: the
         // style's face where it can, the fallback where only it can.
         let mut start = 0;
@@ -372,14 +504,14 @@ impl<'a> Fonts<'a> {
             } else if self.covers(FALLBACK, c) {
                 FALLBACK
             } else {
-                if !shaped.missing.contains(&c) {
-                    shaped.missing.push(c);
+                if !missing.contains(&c) {
+                    missing.push(c);
                 }
                 primary
             };
             match run_face {
                 Some(current) if current != face => {
-                    self.shape_run(text, start..i, current, style, &mut shaped);
+                    self.shape_run(text, start..i, current, style);
                     start = i;
                     run_face = Some(face);
                 }
@@ -388,20 +520,12 @@ impl<'a> Fonts<'a> {
             }
         }
         if let Some(face) = run_face {
-            self.shape_run(text, start..text.len(), face, style, &mut shaped);
+            self.shape_run(text, start..text.len(), face, style);
         }
-        shaped.width = shaped.glyphs.iter().map(|g| g.advance).sum();
-        shaped
     }
 
-    fn shape_run(
-        &mut self,
-        text: &str,
-        range: std::ops::Range<usize>,
-        face_id: FaceId,
-        style: Style,
-        out: &mut Shaped,
-    ) {
+    /// Shapes `text[range]` in one face, onto the end of the store.
+    fn shape_run(&mut self, text: &str, range: Range<usize>, face_id: FaceId, style: Style) {
         let face = &self.faces[face_id.0 as usize];
         let upem = face.units_per_em() as f32;
         let mut buffer = self.buffer.take().unwrap_or_default();
@@ -418,9 +542,9 @@ impl<'a> Fonts<'a> {
             )
         });
         let glyphs = rustybuzz::shape_with_plan(face, plan, buffer);
-        let first = out.glyphs.len();
+        let first = self.store.len();
         for (info, pos) in glyphs.glyph_infos().iter().zip(glyphs.glyph_positions()) {
-            out.glyphs.push(Glyph {
+            self.store.push(Glyph {
                 face: face_id,
                 gid: info.glyph_id as u16,
                 advance: pos.x_advance as f32 / upem,
@@ -434,7 +558,7 @@ impl<'a> Fonts<'a> {
         // run). Later glyphs of the same cluster (a base letter's marks)
         // stand for nothing more, and the missing-glyph box for U+FFFD: it
         // stands for different characters in different places.
-        let run = &out.glyphs[first..];
+        let run = &self.store[first..];
         let mut clusters = std::mem::take(&mut self.clusters);
         clusters.clear();
         clusters.extend(run.iter().map(|g| g.cluster as usize));
@@ -494,10 +618,11 @@ mod tests {
     fn ligatures_map_back_to_all_their_letters() {
         let files = FontFiles::default();
         let mut fonts = Fonts::new(&files).unwrap();
-        let shaped = fonts.shape("office", Style::Regular);
+        let id = fonts.shape("office", Style::Regular);
+        let shaped = fonts.glyphs(id);
         // o, ffi, c, e: the ligature glyph stands for three letters.
-        assert_eq!(shaped.glyphs.len(), 4, "{shaped:?}");
-        let lig = shaped.glyphs[1];
+        assert_eq!(shaped.len(), 4, "{shaped:?}");
+        let lig = shaped[1];
         assert_eq!(fonts.glyph_text(lig.face, lig.gid), Some("ffi"));
     }
 
@@ -505,15 +630,20 @@ mod tests {
     fn code_is_shaped_without_ligatures() {
         let files = FontFiles::default();
         let mut fonts = Fonts::new(&files).unwrap();
-        assert_eq!(fonts.shape("office", Style::Mono).glyphs.len(), 6);
+        let id = fonts.shape("office", Style::Mono);
+        assert_eq!(fonts.glyphs(id).len(), 6);
     }
 
     #[test]
     fn kerning_tightens_pairs() {
         let files = FontFiles::default();
         let mut fonts = Fonts::new(&files).unwrap();
-        let pair = fonts.shape("AV", Style::Regular).width;
-        let apart = fonts.shape("A", Style::Regular).width + fonts.shape("V", Style::Regular).width;
+        let mut width = |text| {
+            let id = fonts.shape(text, Style::Regular);
+            fonts.word(id).width
+        };
+        let pair = width("AV");
+        let apart = width("A") + width("V");
         assert!(pair < apart, "{pair} vs {apart}");
     }
 
@@ -522,11 +652,11 @@ mod tests {
         let files = FontFiles::default();
         let mut fonts = Fonts::new(&files).unwrap();
         // The bold italic face has no Cyrillic; DejaVu Serif has.
-        let shaped = fonts.shape("Привет", Style::BoldItalic);
-        assert!(shaped.missing.is_empty());
-        assert!(shaped.glyphs.iter().all(|g| g.face == FALLBACK));
+        let id = fonts.shape("Привет", Style::BoldItalic);
+        assert!(fonts.word(id).missing.is_empty());
+        assert!(fonts.glyphs(id).iter().all(|g| g.face == FALLBACK));
         let mixed = fonts.shape("a⌘b", Style::Regular);
-        let faces: Vec<FaceId> = mixed.glyphs.iter().map(|g| g.face).collect();
+        let faces: Vec<FaceId> = fonts.glyphs(mixed).iter().map(|g| g.face).collect();
         assert_eq!(faces, [FaceId(0), FALLBACK, FaceId(0)]);
     }
 
@@ -534,11 +664,11 @@ mod tests {
     fn characters_no_face_has_are_reported() {
         let files = FontFiles::default();
         let mut fonts = Fonts::new(&files).unwrap();
-        let shaped = fonts.shape("a\u{1F600}b", Style::Regular);
-        assert_eq!(shaped.missing, ['\u{1F600}']);
+        let id = fonts.shape("a\u{1F600}b", Style::Regular);
+        assert_eq!(fonts.word(id).missing, ['\u{1F600}']);
         // The character is still set (as the missing-glyph box), never dropped.
-        assert_eq!(shaped.glyphs.len(), 3);
-        assert_eq!(shaped.glyphs[1].gid, 0);
+        assert_eq!(fonts.glyphs(id).len(), 3);
+        assert_eq!(fonts.glyphs(id)[1].gid, 0);
     }
 
     #[test]
@@ -551,7 +681,47 @@ mod tests {
         }
         let files = FontFiles::default();
         let mut fonts = Fonts::new(&files).unwrap();
-        assert!(fonts.shape(&long, Style::Regular).text.matches(&long));
+        let id = fonts.shape(&long, Style::Regular);
+        assert!(fonts.word(id).text.matches(&long));
+    }
+
+    #[test]
+    fn words_put_together_with_their_closing_mark_match_the_whole_word() {
+        let files = FontFiles::default();
+        let mut parts = Fonts::new(&files).unwrap();
+        let mut whole = Fonts::new(&files).unwrap();
+        for style in [Style::Regular, Style::Italic, Style::Mono] {
+            for text in [
+                "word,",
+                "office.",
+                "Wave.",
+                "fly,",
+                "AV.",
+                "Tay.",
+                "staff.",
+                "(if)",
+                "“why?”",
+                "say:",
+                "P.",
+                "f’",
+                "r,",
+                "y.",
+                "!",
+                "..",
+                "a⌘.",
+                "Привет,",
+            ] {
+                let stem = text.trim_end_matches(CLOSING);
+                parts.shape(stem, style);
+                let a = parts.shape(text, style);
+                let b = whole.shape_whole(text, style);
+                assert_eq!(parts.glyphs(a), whole.glyphs(b), "{text} {style:?}");
+                assert_eq!(parts.word(a).width, whole.word(b).width, "{text}");
+                assert_eq!(parts.word(a).missing, whole.word(b).missing, "{text}");
+            }
+        }
+        // Common pairs are put together, not shaped whole.
+        assert!(parts.separable.values().any(Option::is_some));
     }
 
     #[test]
@@ -560,6 +730,7 @@ mod tests {
         let mut fonts = Fonts::new(&files).unwrap();
         let a = fonts.shape("word", Style::Regular);
         let b = fonts.shape("word", Style::Regular);
-        assert!(Rc::ptr_eq(&a, &b));
+        assert_eq!(a, b);
+        assert_eq!(fonts.shaped_count(), 1);
     }
 }

@@ -5,6 +5,7 @@
 //! [`write`] paints the frames with printpdf. Only [`pdf`] ties them together.
 
 pub mod fonts;
+pub mod image;
 pub mod layout;
 pub mod navigate;
 pub mod text;
@@ -12,12 +13,14 @@ pub mod write;
 
 use crate::config::{ParagraphStyle, PdfConfig, Profile, length_points, trim_points};
 use crate::error::{Diagnostic, Error};
+use crate::load::Asset;
 use crate::model::Book;
+use crate::pages::PageStart;
 use crate::toc::Toc;
 use fonts::{FontFiles, Fonts};
-use layout::{Geometry, PageStart, Quality};
+use layout::{Geometry, Quality};
 use navigate::Navigation;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use text::Typesetter;
 use text::breaker::Params;
@@ -39,7 +42,7 @@ pub struct Options {
     /// The book's time in seconds since 1970, for the PDF's dates.
     pub time: u64,
     /// The images the loader read, by the path written in the Markdown.
-    pub images: BTreeSet<String>,
+    pub images: BTreeMap<String, Asset>,
     /// Bleed around the trimmed page, in points, for print.
     pub bleed: f32,
     /// Whether to draw crop marks, for print.
@@ -57,7 +60,7 @@ impl Default for Options {
             source_dir: PathBuf::new(),
             profile: Profile::Screen,
             time: 0,
-            images: BTreeSet::new(),
+            images: BTreeMap::new(),
             bleed: 0.0,
             crop_marks: false,
             recto_chapters: false,
@@ -106,7 +109,7 @@ impl Options {
             source_dir,
             profile: config.profile.unwrap_or_default(),
             time: 0,
-            images: BTreeSet::new(),
+            images: BTreeMap::new(),
             bleed: length(&config.bleed, 0.0),
             crop_marks: config.crop_marks,
             recto_chapters: config.recto_chapters,
@@ -186,7 +189,7 @@ pub fn pdf(book: &Book, toc: &Toc, options: &Options) -> Result<Output, Error> {
         bleed: options.bleed,
         crop_marks: options.crop_marks,
     };
-    let bytes = write::write(&laid.pages, &typesetter.fonts, &nav)?;
+    let bytes = write::write(&laid.pages, &laid.pictures, &typesetter.fonts, &nav)?;
     let mut anchor_pages = BTreeMap::new();
     for (page, start) in laid.pages.iter().zip(&laid.page_map) {
         for item in &page.items {

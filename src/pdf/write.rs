@@ -3,10 +3,13 @@
 //! Fonts are subset here (through allsorts, which printpdf already uses)
 //! to the glyphs the pages use, and embedded with a ToUnicode map built from
 //! what each glyph stood for when it was shaped, so a ligature copies out as
-//! all its letters. Nothing here depends on the clock or on random numbers.
+//! all its letters. Each image is written once, as an image XObject every
+//! page that shows it refers to. Nothing here depends on the clock or on
+//! random numbers.
 
 use crate::error::Error;
 use crate::pdf::fonts::{FaceId, Fonts};
+use crate::pdf::image::{Picture, xobject};
 use crate::pdf::layout::{Item, Page};
 use crate::pdf::navigate::{self, Navigation};
 use allsorts::binary::read::ReadScope;
@@ -25,8 +28,14 @@ struct Embedded {
     remap: Vec<u16>,
 }
 
-/// Paints `pages` into a PDF and adds its navigation and metadata.
-pub fn write(pages: &[Page], fonts: &Fonts<'_>, nav: &Navigation<'_>) -> Result<Vec<u8>, Error> {
+/// Paints `pages`, with the images they show from `pictures`, into a PDF
+/// and adds its navigation and metadata.
+pub fn write(
+    pages: &[Page],
+    pictures: &BTreeMap<String, Picture>,
+    fonts: &Fonts<'_>,
+    nav: &Navigation<'_>,
+) -> Result<Vec<u8>, Error> {
     let mut doc = PdfDocument::new(&nav.metadata.title);
 
     // Which glyphs each face uses: a flag per glyph id, as a book sets
@@ -92,10 +101,17 @@ pub fn write(pages: &[Page], fonts: &Fonts<'_>, nav: &Navigation<'_>) -> Result<
     }
     let mut digest = Fnv::new();
     digest.add(nav.metadata.title.as_bytes());
+    // Images are named in the order of their paths, so the names do not
+    // depend on where they are first shown.
+    let image_names: BTreeMap<&str, String> = pictures
+        .keys()
+        .enumerate()
+        .map(|(n, src)| (src.as_str(), format!("Im{n}")))
+        .collect();
     let mut contents = Vec::with_capacity(pages.len());
     let mut pdf_pages = Vec::with_capacity(pages.len());
     for page in pages {
-        contents.push(paint(page, fonts, &embedded, &mut digest));
+        contents.push(paint(page, fonts, &embedded, &image_names, &mut digest));
         pdf_pages.push(PdfPage::new(
             Mm::from(Pt(page.width)),
             Mm::from(Pt(page.height)),
@@ -131,6 +147,7 @@ pub fn write(pages: &[Page], fonts: &Fonts<'_>, nav: &Navigation<'_>) -> Result<
             );
         }
     }
+    add_images(&mut lo, pictures, &image_names, &mut digest);
     navigate::apply(&mut lo, pages, nav);
     compress(&mut lo);
     // CFF fonts go in as OpenType font programs (/FontFile3 /OpenType),
@@ -150,6 +167,52 @@ pub fn write(pages: &[Page], fonts: &Fonts<'_>, nav: &Navigation<'_>) -> Result<
     lo.save_to(&mut bytes)
         .map_err(|e| Error::new("pdf-write", None, format!("cannot write the PDF: {e}")))?;
     Ok(bytes)
+}
+
+/// Writes each picture once as an image XObject (with its soft mask) and
+/// names it in the XObject dictionary printpdf shares between all pages.
+fn add_images(
+    document: &mut lopdf::Document,
+    pictures: &BTreeMap<String, Picture>,
+    names: &BTreeMap<&str, String>,
+    digest: &mut Fnv,
+) {
+    if pictures.is_empty() {
+        return;
+    }
+    let shared = document.get_pages().values().next().and_then(|page| {
+        let resources = document
+            .get_dictionary(*page)
+            .ok()?
+            .get(b"Resources")
+            .ok()?;
+        let resources = document
+            .get_dictionary(resources.as_reference().ok()?)
+            .ok()?;
+        resources.get(b"XObject").ok()?.as_reference().ok()
+    });
+    let Some(shared) = shared else {
+        return;
+    };
+    let mut entries = Vec::with_capacity(pictures.len());
+    for (src, picture) in pictures {
+        let Some(name) = names.get(src.as_str()) else {
+            continue;
+        };
+        let (mut image, mask) = xobject(picture);
+        digest.add(&image.content);
+        if let Some(mask) = mask {
+            digest.add(&mask.content);
+            let mask = document.add_object(mask);
+            image.dict.set("SMask", mask);
+        }
+        entries.push((name.clone(), document.add_object(image)));
+    }
+    if let Ok(dict) = document.get_dictionary_mut(shared) {
+        for (name, id) in entries {
+            dict.set(name, id);
+        }
+    }
 }
 
 /// Compresses every stream not yet filtered with Flate at a fast level: on
@@ -241,6 +304,7 @@ fn paint(
     page: &Page,
     fonts: &Fonts<'_>,
     embedded: &BTreeMap<FaceId, Embedded>,
+    images: &BTreeMap<&str, String>,
     digest: &mut Fnv,
 ) -> Vec<u8> {
     let mut out = Vec::with_capacity(16 * 1024);
@@ -344,6 +408,43 @@ fn paint(
                 out.push(b' ');
                 number(&mut out, *height);
                 out.extend_from_slice(b" re f Q\n");
+            }
+            Item::Image {
+                x,
+                y,
+                width,
+                height,
+                src,
+                alt,
+            } => {
+                let Some(name) = images.get(src.as_str()) else {
+                    continue;
+                };
+                if in_text {
+                    out.extend_from_slice(b"ET\n");
+                    in_text = false;
+                }
+                // The alternative text goes on a marked-content span, where
+                // PDF lets an untagged document give it (ISO 32000 14.9.3).
+                if !alt.is_empty() {
+                    out.extend_from_slice(b"/Span <</Alt <FEFF");
+                    for unit in alt.encode_utf16() {
+                        out.extend_from_slice(format!("{unit:04X}").as_bytes());
+                    }
+                    out.extend_from_slice(b">>> BDC\n");
+                }
+                out.extend_from_slice(b"q ");
+                number(&mut out, *width);
+                out.extend_from_slice(b" 0 0 ");
+                number(&mut out, *height);
+                out.push(b' ');
+                number(&mut out, *x);
+                out.push(b' ');
+                number(&mut out, page.height - y - height);
+                out.extend_from_slice(format!(" cm /{name} Do Q\n").as_bytes());
+                if !alt.is_empty() {
+                    out.extend_from_slice(b"EMC\n");
+                }
             }
             // Link targets and clickable areas are not painted.
             Item::Anchor { .. } | Item::Link { .. } => {}

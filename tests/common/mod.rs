@@ -93,25 +93,16 @@ impl TempBook {
         outcome.stdout
     }
 
-    /// `bindery check --format json`: every finding.
+    /// `bindery check --format json`: every finding, after checking the
+    /// report's counts and the exit status that follows from them. Each
+    /// finding's file is joined to the manuscript folder, so it compares
+    /// equal to [`TempBook::file`].
     pub fn findings(&self) -> Vec<Finding> {
         let outcome = self.run(&["check", "--format", "json"]);
-        let value: serde_json::Value = serde_json::from_str(&outcome.stdout)
-            .unwrap_or_else(|e| panic!("check printed no JSON ({e}):\n{}", outcome.stdout));
-        let findings: Vec<Finding> = value
-            .as_array()
-            .expect("check prints an array")
-            .iter()
-            .map(Finding::from_json)
-            .collect();
-        let expected = if findings.iter().any(|f| f.severity == "error") {
-            1
-        } else if findings.is_empty() {
-            0
-        } else {
-            2
-        };
-        assert_eq!(outcome.status.code(), Some(expected), "check's exit status");
+        let mut findings = report_findings(&outcome);
+        for finding in &mut findings {
+            finding.file = finding.file.as_ref().map(|file| self.dir().join(file));
+        }
         findings
     }
 
@@ -153,7 +144,7 @@ pub struct Finding {
     pub severity: String,
     /// The finding's stable code, such as `missing-image`.
     pub code: String,
-    /// The file it names, when it has a place.
+    /// The file it names, relative to the manuscript folder, when it has a place.
     pub file: Option<PathBuf>,
     /// Its line, when known.
     pub line: Option<u64>,
@@ -161,19 +152,62 @@ pub struct Finding {
     pub col: Option<u64>,
     /// The sentence saying what is wrong.
     pub message: String,
+    /// Whether the manuscript acknowledges it.
+    pub acknowledged: bool,
+}
+
+/// The findings of a `bindery check --format json` run, after checking that
+/// the report's counts and the exit status agree with them.
+pub fn report_findings(outcome: &Outcome) -> Vec<Finding> {
+    let report: serde_json::Value = serde_json::from_str(&outcome.stdout)
+        .unwrap_or_else(|e| panic!("check printed no JSON ({e}):\n{}", outcome.stdout));
+    assert_eq!(report["version"], 1, "{report:#}");
+    let findings: Vec<Finding> = report["findings"]
+        .as_array()
+        .expect("the report holds an array of findings")
+        .iter()
+        .map(Finding::from_json)
+        .collect();
+    let count = |f: &dyn Fn(&Finding) -> bool| findings.iter().filter(|d| f(d)).count();
+    let errors = count(&|f| f.severity == "error");
+    let warnings = count(&|f| f.severity == "warning" && !f.acknowledged);
+    let acknowledged = count(&|f| f.severity == "warning" && f.acknowledged);
+    let counted = [
+        &report["errors"],
+        &report["warnings"],
+        &report["acknowledged"],
+    ]
+    .map(serde_json::Value::as_u64);
+    assert_eq!(
+        counted,
+        [errors, warnings, acknowledged].map(|n| Some(n as u64)),
+        "the report's counts"
+    );
+    let expected = if errors > 0 {
+        1
+    } else if warnings > 0 {
+        2
+    } else {
+        0
+    };
+    assert_eq!(outcome.status.code(), Some(expected), "check's exit status");
+    findings
 }
 
 impl Finding {
     fn from_json(value: &serde_json::Value) -> Finding {
         let text = |v: &serde_json::Value| v.as_str().map(str::to_string);
-        let place = &value["place"];
+        for field in ["file", "line", "column", "hint"] {
+            assert!(value.get(field).is_some(), "no `{field}` in {value:#}");
+        }
         Finding {
             severity: text(&value["severity"]).expect("a severity"),
             code: text(&value["code"]).expect("a code"),
-            file: text(&place["file"]).map(PathBuf::from),
-            line: place["line"].as_u64(),
-            col: place["col"].as_u64(),
+            file: text(&value["file"]).map(PathBuf::from),
+            line: value["line"].as_u64(),
+            col: value["column"].as_u64(),
             message: text(&value["message"]).expect("a message"),
+            acknowledged: value["acknowledged"].as_bool().expect("acknowledged"),
         }
     }
 

@@ -1,8 +1,7 @@
 //! Laying out chapters and their blocks: headings, paragraphs, quotes,
 //! lists, code, tables, the FAQ and the chapter's notes.
 
-use super::{Flow, Item, Kind, LinkTarget, NOTE_SCALE, Note};
-use crate::error::{Diagnostic, Place};
+use super::{Flow, Item, Keep, Kind, LinkTarget, NOTE_SCALE, Note, counted, figure};
 use crate::model::{
     Alignment, Block, BlockKind, Chapter, ChapterBody, Footnote, Heading, HeadingLevel, Inline,
     List, ListKind, Pos, Table, Target, TaskState,
@@ -24,10 +23,10 @@ struct Grid {
 
 /// Where a block is set: its left edge and width, and its font size.
 #[derive(Debug, Clone, Copy)]
-struct Frame {
-    x: f32,
-    width: f32,
-    size: f32,
+pub(super) struct Frame {
+    pub(super) x: f32,
+    pub(super) width: f32,
+    pub(super) size: f32,
 }
 
 impl Flow<'_, '_> {
@@ -35,9 +34,7 @@ impl Flow<'_, '_> {
     /// go to the foot of the pages that call them.
     pub(super) fn chapter(&mut self, index: usize, chapter: &Chapter) {
         // The last chapter's notes go on its own pages, before its notes are replaced.
-        if !self.carried_notes.is_empty() {
-            self.new_page();
-        }
+        self.finish_notes();
         self.close_page();
         self.file = chapter.file.clone();
         if self.recto_chapters && self.pages.len() % 2 == 1 {
@@ -101,12 +98,23 @@ impl Flow<'_, '_> {
         }
     }
 
-    /// Moves the page map's position on to the next block of the chapter.
+    /// Moves the page map's position on to the next block of the chapter:
+    /// the title is block 0, then each block in reading order.
     fn next_block(&mut self) {
-        if self.y > self.geometry.top || self.offset > 0 {
-            self.block += 1;
-        }
+        self.block += 1;
         self.offset = 0;
+    }
+
+    /// Remembers where a heading or list marker starts, to move it to the
+    /// next page with the lines that must follow it.
+    fn keep_from_here(&mut self) {
+        self.keep = Some(Keep {
+            page: self.pages.len() - 1,
+            item: self.pages.last().map_or(0, |p| p.items.len()),
+            top: self.y,
+            block: self.block,
+            offset: self.offset,
+        });
     }
 
     /// Sets a footnote's text at the note size, its number first.
@@ -122,7 +130,10 @@ impl Flow<'_, '_> {
         let mut paragraphs = Vec::new();
         note_paragraphs(&note.blocks, &mut paragraphs);
         let mut lines = Vec::new();
-        let mut label = Some(Span::new(format!("{}. ", note.number), Style::Regular));
+        let mut label = Some(Span::generated(
+            format!("{}. ", note.number),
+            Style::Regular,
+        ));
         if paragraphs.is_empty() {
             paragraphs.push(Vec::new());
         }
@@ -166,7 +177,7 @@ impl Flow<'_, '_> {
             && let Some(text) = label.take()
         {
             self.text(
-                &[Span::new(text, Style::Regular)],
+                &[Span::generated(text, Style::Regular)],
                 frame,
                 1.0,
                 Align::Left,
@@ -184,12 +195,25 @@ impl Flow<'_, '_> {
         match &block.kind {
             BlockKind::Heading(heading) => self.heading(heading, block.pos, frame, None),
             BlockKind::Paragraph { content } => {
-                self.images(content);
+                let figures = self.figures(content);
+                if !figures.is_empty() && figure::only_images(content) {
+                    // Only images, every one placeable: figures, no text.
+                    let images = content
+                        .iter()
+                        .filter(|i| matches!(i, Inline::Image { .. }))
+                        .count();
+                    if images == figures.len() {
+                        for figure in &figures {
+                            self.figure(figure, frame);
+                        }
+                        return;
+                    }
+                }
                 let mut s: Vec<Span> = label
                     .into_iter()
-                    .map(|l| Span::new(l, Style::Regular))
+                    .map(|l| Span::generated(l, Style::Regular))
                     .collect();
-                let (text, links) = spans_and_links(content, &self.chapter_ids);
+                let (text, links) = spans_and_links(content, Style::Regular, &self.chapter_ids);
                 let label_length: usize = s.iter().map(|l| l.text.len()).sum();
                 s.extend(text);
                 if !self.indent {
@@ -216,8 +240,15 @@ impl Flow<'_, '_> {
                     .map(|(r, t)| (r.start + label_length..r.end + label_length, t))
                     .collect();
                 let areas = link_areas(self.ts, &set.lines, &s, &shifted);
-                self.place(set.lines, frame.x, frame.size, leading, true, &refs, &areas);
+                self.place(
+                    set.lines, &s, frame.x, frame.size, leading, true, &refs, &areas,
+                );
                 self.indent_next = true;
+                // Images in running text follow their paragraph as figures;
+                // the text keeps their alternative text where they stood.
+                for figure in &figures {
+                    self.figure(figure, frame);
+                }
             }
             BlockKind::BlockQuote { blocks } => {
                 self.space(0.5 * leading);
@@ -232,13 +263,14 @@ impl Flow<'_, '_> {
                 self.indent_next = false;
             }
             BlockKind::List(list) => self.list(list, frame, block.pos),
-            BlockKind::CodeBlock { text, .. } => self.code(text, frame, block.pos),
-            BlockKind::Html { html } => self.code(html, frame, block.pos),
+            BlockKind::CodeBlock { text, .. } => self.code(text, true, frame, block.pos),
+            // The EPUB keeps raw HTML as markup, so its text is not counted.
+            BlockKind::Html { html } => self.code(html, false, frame, block.pos),
             BlockKind::Table(table) => self.table(table, frame, block.pos),
             BlockKind::ThematicBreak => {
                 self.space(0.5 * leading);
                 self.text(
-                    &[Span::new("⁂", Style::Regular)],
+                    &[Span::generated("⁂", Style::Regular)],
                     frame,
                     1.0,
                     Align::Center,
@@ -246,31 +278,6 @@ impl Flow<'_, '_> {
                 );
                 self.space(0.5 * leading);
                 self.indent_next = false;
-            }
-        }
-    }
-
-    /// Warns that images are shown by their alternative text.
-    fn images(&mut self, content: &[Inline]) {
-        for inline in content {
-            match inline {
-                // The loader has warned about images it could not read.
-                Inline::Image { src, pos: at, .. } if self.images.contains(src) => {
-                    let place = Place::at(self.source_dir.join(&self.file), at.line, at.col);
-                    self.warnings.push(
-                        Diagnostic::warning(
-                            "pdf-image",
-                            Some(place),
-                            format!("the image {src} is shown by its alternative text in the PDF"),
-                        )
-                        .with_hint("images in the PDF are not supported yet (issue #5)"),
-                    );
-                }
-                Inline::Emphasis { content }
-                | Inline::Strong { content }
-                | Inline::Strikethrough { content }
-                | Inline::Link { content, .. } => self.images(content),
-                _ => {}
             }
         }
     }
@@ -295,7 +302,7 @@ impl Flow<'_, '_> {
             width: frame.width - hang,
             ..frame
         };
-        let s = spans(&heading.content, style);
+        let (s, links) = spans_and_links(&heading.content, style, &self.chapter_ids);
         let size = frame.size * scale;
         let measure = Measure {
             size,
@@ -310,8 +317,7 @@ impl Flow<'_, '_> {
         self.space(g.leading * above);
         // Keep the heading with what follows: its lines and two more.
         self.need(set.lines.len() as f32 * leading + 2.0 * g.leading);
-        let items = self.pages.last().map_or(0, |p| p.items.len());
-        self.keep = Some((self.pages.len() - 1, items, self.y));
+        self.keep_from_here();
         self.push(Item::Anchor {
             id: heading.id.clone(),
             y: self.y,
@@ -321,18 +327,31 @@ impl Flow<'_, '_> {
                 width: hang,
                 ..measure
             };
-            let set = self.ts.set(&[Span::new(format!("{n}."), style)], &mark);
+            let set = self
+                .ts
+                .set(&[Span::generated(format!("{n}."), style)], &mark);
             if let Some(line) = set.lines.first() {
                 let baseline = self.y + size;
                 self.put_line(line, frame.x, baseline);
             }
         }
         self.quality.add(&set.lines);
-        for line in &set.lines {
+        let areas = link_areas(self.ts, &set.lines, &s, &links);
+        for (n, line) in set.lines.iter().enumerate() {
             let baseline = self.y + size;
             self.put_line(line, inner.x, baseline);
+            for (from, to, target) in areas.get(n).into_iter().flatten() {
+                self.push(Item::Link {
+                    x: inner.x + from,
+                    y: self.y,
+                    width: to - from,
+                    height: leading,
+                    target: target.clone(),
+                });
+            }
             self.y += leading;
         }
+        self.offset += counted(&s);
         self.y += 0.4 * g.leading;
         self.indent_next = false;
     }
@@ -353,7 +372,7 @@ impl Flow<'_, '_> {
         }
         self.missing(&set.missing, pos);
         let leading = self.geometry.leading * size / self.geometry.size;
-        self.place(set.lines, frame.x, size, leading, false, &[], &[]);
+        self.place(set.lines, s, frame.x, size, leading, false, &[], &[]);
     }
 
     /// Sets centred text as narrow as it goes without taking more lines,
@@ -409,11 +428,12 @@ impl Flow<'_, '_> {
                 align: Align::Left,
                 verbatim: false,
             };
-            let set = self.ts.set(&[Span::new(marker, Style::Regular)], &measure);
+            let set = self
+                .ts
+                .set(&[Span::generated(marker, Style::Regular)], &measure);
             self.missing(&set.missing, pos);
             // The marker goes with its item's first line if that moves on.
-            let items = self.pages.last().map_or(0, |p| p.items.len());
-            self.keep = Some((self.pages.len() - 1, items, self.y));
+            self.keep_from_here();
             if let Some(line) = set.lines.first() {
                 let baseline = self.y + frame.size;
                 self.put_line(line, frame.x, baseline);
@@ -426,8 +446,9 @@ impl Flow<'_, '_> {
     }
 
     /// Code: monospace on a light frame, each source line set ragged and
-    /// wrapped without hyphens.
-    fn code(&mut self, text: &str, frame: Frame, pos: Pos) {
+    /// wrapped without hyphens. `counted` says whether the page map counts
+    /// its characters.
+    fn code(&mut self, text: &str, counted: bool, frame: Frame, pos: Pos) {
         let g = self.geometry;
         let size = frame.size * 0.85;
         let leading = g.leading * 0.85;
@@ -452,9 +473,13 @@ impl Flow<'_, '_> {
                 self.y += leading;
                 continue;
             }
-            let set = self.ts.set(&[Span::new(source, Style::Mono)], &measure);
+            let s = [Span {
+                counted,
+                ..Span::new(source, Style::Mono)
+            }];
+            let set = self.ts.set(&s, &measure);
             self.missing(&set.missing, line_pos);
-            self.place(set.lines, frame.x + pad, size, leading, false, &[], &[]);
+            self.place(set.lines, &s, frame.x + pad, size, leading, false, &[], &[]);
         }
         self.close_frame();
         self.space(0.8 * g.leading);
@@ -476,20 +501,20 @@ impl Flow<'_, '_> {
         };
         let leading = grid.leading;
         let measure = Measure::ragged(grid.size, grid.width);
-        let head: Vec<_> = table
-            .head
+        let head_spans: Vec<_> = table.head.iter().map(|c| spans(c, Style::Bold)).collect();
+        let head: Vec<_> = head_spans
             .iter()
-            .map(|cell| self.ts.set(&spans(cell, Style::Bold), &measure))
+            .map(|s| self.ts.set(s, &measure))
             .collect();
         self.space(0.5 * g.leading);
         let head_height = row_height(&head) as f32 * leading;
         self.need(head_height + 2.0 * leading);
         self.table_head(&head, table, grid);
+        // The header counts once, where the EPUB has it.
+        self.offset += head_spans.iter().map(|s| counted(s)).sum::<usize>();
         for row in &table.rows {
-            let cells: Vec<_> = row
-                .iter()
-                .map(|cell| self.ts.set(&spans(cell, Style::Regular), &measure))
-                .collect();
+            let row_spans: Vec<_> = row.iter().map(|c| spans(c, Style::Regular)).collect();
+            let cells: Vec<_> = row_spans.iter().map(|s| self.ts.set(s, &measure)).collect();
             let height = row_height(&cells) as f32 * leading;
             let pages = self.pages.len();
             self.need(height);
@@ -501,6 +526,7 @@ impl Flow<'_, '_> {
                 self.quality.add(&cell.lines);
             }
             self.table_row(&cells, table, grid);
+            self.offset += row_spans.iter().map(|s| counted(s)).sum::<usize>();
             self.y += 0.25 * leading;
         }
         self.rule(frame.x, frame.width);
@@ -677,14 +703,18 @@ pub(super) struct Links<'a> {
     found: Vec<LinkSpan>,
 }
 
-/// Turns inlines into styled spans and the links among them.
-fn spans_and_links(inlines: &[Inline], chapter_ids: &[String]) -> (Vec<Span>, Vec<LinkSpan>) {
+/// Turns inlines into spans, starting in `style`, and the links among them.
+fn spans_and_links(
+    inlines: &[Inline],
+    style: Style,
+    chapter_ids: &[String],
+) -> (Vec<Span>, Vec<LinkSpan>) {
     let mut out = Vec::new();
     let mut links = Some(Links {
         chapter_ids,
         found: Vec::new(),
     });
-    push_spans(inlines, Style::Regular, &mut out, &mut links);
+    push_spans(inlines, style, &mut out, &mut links);
     // Span indexes to byte offsets in the spans' texts, one after another.
     let mut offsets = Vec::with_capacity(out.len() + 1);
     let mut at = 0;
@@ -739,20 +769,20 @@ fn push_spans(inlines: &[Inline], style: Style, out: &mut Vec<Span>, links: &mut
                 scale: 0.9,
                 ..Span::new(code.clone(), Style::Mono)
             }),
-            Inline::Html { html } => out.push(Span::new(html.clone(), Style::Mono)),
+            Inline::Html { html } => out.push(Span::generated(html.clone(), Style::Mono)),
             Inline::Image { alt, .. } => {
                 let text = if alt.is_empty() {
                     "[image]".to_string()
                 } else {
                     format!("[{alt}]")
                 };
-                out.push(Span::new(text, style.emphasised()));
+                out.push(Span::generated(text, style.emphasised()));
             }
             Inline::FootnoteRef { number, .. } => out.push(Span {
                 scale: 0.65,
                 rise: 0.35,
                 hyphenate: false,
-                ..Span::new(number.to_string(), Style::Regular)
+                ..Span::generated(number.to_string(), Style::Regular)
             }),
             Inline::SoftBreak => out.push(Span::new(" ", style)),
             Inline::LineBreak => out.push(Span::new("\n", style)),

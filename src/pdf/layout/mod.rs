@@ -12,15 +12,19 @@
 //! writer only paints what this produces.
 
 mod blocks;
+mod figure;
 mod front;
 
 use crate::error::{Diagnostic, Place};
+use crate::load::Asset;
 use crate::model::{Book, Pos};
+use crate::pages::{self, PageStart};
 use crate::pdf::Options;
 use crate::pdf::fonts::Style;
+use crate::pdf::image::Picture;
 use crate::pdf::text::{Line, Measure, Run, Span, Typesetter};
 use crate::toc::Toc;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 
 /// A laid-out page: its size and what is on it.
@@ -70,6 +74,21 @@ pub enum Item {
         height: f32,
         /// The fill's grey level: 0 black, 1 white.
         gray: f32,
+    },
+    /// An image, scaled into its box.
+    Image {
+        /// Left edge.
+        x: f32,
+        /// Top edge.
+        y: f32,
+        /// Width.
+        width: f32,
+        /// Height.
+        height: f32,
+        /// The image's key in [`Laid::pictures`]: its path in the Markdown.
+        src: String,
+        /// Its alternative text, for readers that cannot see it.
+        alt: String,
     },
     /// Where a chapter, heading, FAQ question or footnote starts: a link target.
     /// `id` is the model's id (Chapter::id, Heading::id, Footnote::id, the FootnoteRef's id).
@@ -121,21 +140,6 @@ pub enum LabelStyle {
     LowerRoman,
     /// 1, 2, 3: the body.
     Arabic,
-}
-
-/// Where in the model a page starts.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct PageStart {
-    /// The page's label ("iv", "12").
-    pub label: String,
-    /// The chapter's index in the book; `None` for front matter.
-    pub chapter: Option<usize>,
-    /// The block's index in the chapter, counting in reading order (for a
-    /// FAQ: intro blocks, group headings, group intros, question headings
-    /// and answer blocks, one after another).
-    pub block: usize,
-    /// Characters of that block's text set on earlier pages (0 at a block start).
-    pub offset: usize,
 }
 
 /// How well the paragraphs were set: the quality report.
@@ -283,6 +287,8 @@ pub struct Laid {
     pub labels: Vec<LabelRange>,
     /// For each page, where in the model it starts.
     pub page_map: Vec<PageStart>,
+    /// The images the pages show, by their path in the Markdown.
+    pub pictures: BTreeMap<String, Picture>,
 }
 
 /// What a body page is, for its running head and folio.
@@ -313,9 +319,7 @@ pub fn layout(book: &Book, toc: &Toc, typesetter: &mut Typesetter<'_>, options: 
     for (index, chapter) in book.chapters.iter().enumerate() {
         flow.chapter(index, chapter);
     }
-    if !flow.carried_notes.is_empty() {
-        flow.new_page();
-    }
+    flow.finish_notes();
     flow.close_page();
     let body = std::mem::take(&mut flow.pages);
     let infos = std::mem::take(&mut flow.infos);
@@ -368,8 +372,10 @@ struct Flow<'t, 'f> {
     /// The chapter file being laid out, for warnings.
     file: PathBuf,
     source_dir: PathBuf,
-    /// Images the loader read; only these are worth a word about the PDF.
-    images: BTreeSet<String>,
+    /// Images the loader read, by their path in the Markdown.
+    images: BTreeMap<String, Asset>,
+    /// Each image met so far, decoded for the PDF or refused with a reason.
+    pictures: BTreeMap<String, Result<Picture, String>>,
     /// Whether the next paragraph gets a first-line indent.
     indent_next: bool,
     /// Every chapter's id, for links to a chapter's start.
@@ -389,11 +395,23 @@ struct Flow<'t, 'f> {
     notes_height: f32,
     /// Footnote lines that did not fit on the page before.
     carried_notes: Vec<NoteLine>,
-    /// A heading to carry to the next page with the lines it must keep:
-    /// its page, its first item, its top.
-    keep: Option<(usize, usize, f32)>,
+    /// A heading to carry to the next page with the lines it must keep.
+    keep: Option<Keep>,
     /// An open code frame: its page's item index and top.
     frame: Option<(usize, f32)>,
+}
+
+/// A heading (or a list marker) that must move to the next page with the
+/// lines after it, should they not fit.
+#[derive(Debug, Clone, Copy)]
+struct Keep {
+    /// Its page, its first item there and its top.
+    page: usize,
+    item: usize,
+    top: f32,
+    /// The page map's position where it starts.
+    block: usize,
+    offset: usize,
 }
 
 /// The note size and leading relative to the body's.
@@ -415,6 +433,7 @@ impl<'t, 'f> Flow<'t, 'f> {
             file: PathBuf::new(),
             source_dir: options.source_dir.clone(),
             images: options.images.clone(),
+            pictures: BTreeMap::new(),
             indent_next: false,
             chapter_ids: Vec::new(),
             chapter: None,
@@ -456,9 +475,15 @@ impl<'t, 'f> Flow<'t, 'f> {
             },
         });
         self.y = self.geometry.top;
-        for line in std::mem::take(&mut self.carried_notes) {
-            self.add_note_lines(&[line]);
-        }
+        // Notes carried over take the foot first, but leave the text a few
+        // lines: a note longer than that runs on over more pages.
+        let mut carried = std::mem::take(&mut self.carried_notes);
+        let fit = (0..=carried.len())
+            .take_while(|&n| self.notes_room(n) <= self.notes_limit())
+            .last()
+            .unwrap_or(0);
+        self.carried_notes = carried.split_off(fit);
+        self.add_note_lines(&carried);
         if open_frame {
             self.frame = Some((0, self.y));
         }
@@ -490,6 +515,33 @@ impl<'t, 'f> Flow<'t, 'f> {
             }
             self.put_line(&line, 0.0, y + g.size * NOTE_SCALE);
             y += leading;
+        }
+    }
+
+    /// Starts as many pages as the notes carried over still need.
+    fn finish_notes(&mut self) {
+        while !self.carried_notes.is_empty() {
+            self.new_page();
+        }
+    }
+
+    /// The most height notes may take on a page: the text block less three
+    /// lines of text, so a page never holds notes alone.
+    fn notes_limit(&self) -> f32 {
+        let g = self.geometry;
+        g.height - g.top - g.bottom - 3.0 * g.leading
+    }
+
+    /// How many lines of a note must fit on the page that calls it: all of
+    /// them, unless the note is too long for any page; then two, and the
+    /// rest runs on to the next pages.
+    fn note_need(&self, index: usize) -> usize {
+        let count = self.notes[index].lines.len();
+        let alone = (count as f32 + 0.75) * self.geometry.leading * NOTE_SCALE;
+        if alone <= self.notes_limit() {
+            count
+        } else {
+            count.min(2)
         }
     }
 
@@ -539,13 +591,15 @@ impl<'t, 'f> Flow<'t, 'f> {
     }
 
     /// Places set lines at `x`, `leading` apart, flowing onto new pages.
-    /// Lines of a paragraph (`paragraph`) keep widows and orphans off page
-    /// edges; `refs` are the paragraph's footnote references in order, and
-    /// `links` each line's clickable stretches.
+    /// The lines were set from `spans`. Lines of a paragraph (`paragraph`)
+    /// keep widows and orphans off page edges; `refs` are the paragraph's
+    /// footnote references in order, and `links` each line's clickable
+    /// stretches.
     #[allow(clippy::too_many_arguments)]
     fn place(
         &mut self,
         mut lines: Vec<Line>,
+        spans: &[Span],
         x: f32,
         size: f32,
         leading: f32,
@@ -554,6 +608,7 @@ impl<'t, 'f> Flow<'t, 'f> {
         links: &[Vec<(f32, f32, LinkTarget)>],
     ) {
         self.quality.add(&lines);
+        let counts = counted_per_line(spans, &lines);
         // The references each line carries: its raised runs, in order.
         let mut per_line = Vec::with_capacity(lines.len());
         let mut next = 0;
@@ -598,10 +653,10 @@ impl<'t, 'f> Flow<'t, 'f> {
             }
             for i in at..at + take {
                 let runs = std::mem::take(&mut lines[i].runs);
-                let hyphenated = lines[i].hyphenated;
                 let range = per_line[i].clone();
                 let top = self.y;
-                self.place_line(runs, hyphenated, x, size, leading, &refs[range]);
+                self.place_line(runs, x, size, leading, &refs[range]);
+                self.offset += counts[i];
                 for (from, to, target) in links.get(i).into_iter().flatten() {
                     self.push(Item::Link {
                         x: x + from,
@@ -637,7 +692,7 @@ impl<'t, 'f> Flow<'t, 'f> {
                     && !self.placed_notes.contains(&index)
                     && seen.insert(index)
                 {
-                    extra += self.notes[index].lines.len();
+                    extra += self.note_need(index);
                 }
             }
             y += leading;
@@ -653,9 +708,17 @@ impl<'t, 'f> Flow<'t, 'f> {
         self.note_ids.get(id).copied()
     }
 
-    /// Starts a new page, taking along a heading that must stay with what follows.
+    /// Starts a new page, taking along a heading that must stay with what
+    /// follows; the page then starts where the heading does.
     fn break_keeping(&mut self) {
-        let Some((page, item, top)) = self.keep.take() else {
+        let Some(Keep {
+            page,
+            item,
+            top,
+            block,
+            offset,
+        }) = self.keep.take()
+        else {
             self.new_page();
             return;
         };
@@ -666,6 +729,10 @@ impl<'t, 'f> Flow<'t, 'f> {
         };
         let carried = self.y - top;
         self.new_page();
+        if let Some(info) = self.infos.last_mut() {
+            info.start.block = block;
+            info.start.offset = offset;
+        }
         let shift = self.geometry.top - top;
         for mut item in moved {
             match &mut item {
@@ -673,19 +740,19 @@ impl<'t, 'f> Flow<'t, 'f> {
                 | Item::Rule { y, .. }
                 | Item::Rect { y, .. }
                 | Item::Anchor { y, .. }
-                | Item::Link { y, .. } => *y += shift,
+                | Item::Link { y, .. }
+                | Item::Image { y, .. } => *y += shift,
             }
             self.push(item);
         }
         self.y += carried;
     }
 
-    /// Places one line (its runs, and whether it ends in a hyphen) with its
-    /// footnote marks, their links and their notes.
+    /// Places one line's runs with its footnote marks, their links and
+    /// their notes.
     fn place_line(
         &mut self,
         runs: Vec<Run>,
-        hyphenated: bool,
         x: f32,
         size: f32,
         leading: f32,
@@ -693,7 +760,6 @@ impl<'t, 'f> Flow<'t, 'f> {
     ) {
         let top = self.y;
         let baseline = self.y + size;
-        self.offset += line_chars(self.ts, &runs, hyphenated);
         let marks: Vec<(f32, f32)> = runs
             .iter()
             .filter(|r| r.rise > 0.0)
@@ -736,19 +802,26 @@ impl<'t, 'f> Flow<'t, 'f> {
     }
 
     /// Puts a note's lines at this page's foot, carrying what cannot fit.
+    /// Behind a note still running on from an earlier page, the whole note
+    /// waits its turn, so notes stay in order.
     fn place_note(&mut self, index: usize) {
         let count = self.notes[index].lines.len();
         let mut fit = 0;
         while fit < count
             && self.geometry.height - self.geometry.bottom - self.notes_room(fit + 1)
                 >= self.y + self.geometry.leading - 0.01
+            && self.notes_room(fit + 1) <= self.notes_limit()
         {
             fit += 1;
         }
         let lines: Vec<NoteLine> = (0..count)
             .map(|line| NoteLine { note: index, line })
             .collect();
-        let fit = fit.max(1).min(count);
+        let fit = if self.carried_notes.is_empty() {
+            fit.max(1).min(count)
+        } else {
+            0
+        };
         self.add_note_lines(&lines[..fit]);
         self.carried_notes.extend_from_slice(&lines[fit..]);
     }
@@ -905,17 +978,24 @@ impl<'t, 'f> Flow<'t, 'f> {
                     Item::Text { x, .. }
                     | Item::Rule { x, .. }
                     | Item::Rect { x, .. }
-                    | Item::Link { x, .. } => *x += left,
+                    | Item::Link { x, .. }
+                    | Item::Image { x, .. } => *x += left,
                     Item::Anchor { .. } => {}
                 }
             }
         }
+        let pictures = self
+            .pictures
+            .into_iter()
+            .filter_map(|(src, picture)| Some((src, picture.ok()?)))
+            .collect();
         Laid {
             pages,
             quality: self.quality,
             warnings: self.warnings,
             labels,
             page_map,
+            pictures,
         }
     }
 }
@@ -931,19 +1011,38 @@ fn put(page: &mut Page, line: &Line, x: f32, baseline: f32) {
     }
 }
 
-/// The characters a line stands for (what its glyphs copy out as), plus the
-/// space the break took.
-fn line_chars(ts: &Typesetter<'_>, runs: &[Run], hyphenated: bool) -> usize {
-    let glyphs: usize = runs
+/// The counted characters of `spans` (see [`pages`]).
+fn counted(spans: &[Span]) -> usize {
+    spans
         .iter()
-        .flat_map(|r| r.glyphs.iter().map(move |g| (r.face, g.gid)))
-        .map(|(face, gid)| {
-            ts.fonts
-                .glyph_text(face, gid)
-                .map_or(0, |t| t.chars().count())
-        })
-        .sum();
-    glyphs + usize::from(!hyphenated)
+        .filter(|s| s.counted)
+        .map(|s| pages::count(&s.text))
+        .sum()
+}
+
+/// How many counted characters each line set from `spans` holds: those from
+/// its start to the next line's (the first line also takes any before it).
+fn counted_per_line(spans: &[Span], lines: &[Line]) -> Vec<usize> {
+    let mut out = vec![0; lines.len()];
+    if lines.is_empty() {
+        return out;
+    }
+    let mut line = 0;
+    let mut at = 0;
+    for span in spans {
+        if span.counted {
+            for (i, c) in span.text.char_indices() {
+                while line + 1 < lines.len() && lines[line + 1].start <= at + i {
+                    line += 1;
+                }
+                if pages::counts(c) {
+                    out[line] += 1;
+                }
+            }
+        }
+        at += span.text.len();
+    }
+    out
 }
 
 /// A number in lower-case roman numerals.

@@ -94,6 +94,16 @@ pub fn break_lines(items: &[Item], width: f32, params: &Params) -> Vec<Break> {
     ];
     // The running sums are the same in every pass: compute them once.
     let sums = running_sums(items);
+    // When nothing has a negative width or stretch, the active nodes, kept
+    // in the order of their breaks, have ever larger sums: see `try_break`.
+    let ordered = items.iter().all(|item| match *item {
+        Item::Box { width } => width >= 0.0,
+        Item::Glue { width, stretch, .. } => width >= 0.0 && stretch >= 0.0,
+        Item::Penalty { .. } => true,
+    });
+    // The passes share their lists, so that a paragraph allocates them once.
+    let mut trail = Vec::new();
+    let mut active = Vec::new();
     for (tolerance, hyphens) in passes {
         let breaker = Breaker {
             items,
@@ -102,8 +112,9 @@ pub fn break_lines(items: &[Item], width: f32, params: &Params) -> Vec<Break> {
             tolerance,
             hyphens,
             sums: &sums,
+            ordered,
         };
-        if let Some(breaks) = breaker.run() {
+        if let Some(breaks) = breaker.run(&mut trail, &mut active) {
             return breaks;
         }
     }
@@ -154,6 +165,8 @@ struct Breaker<'a> {
     hyphens: bool,
     /// Running sums up to (not including) each item.
     sums: &'a [(f32, f32, f32)],
+    /// Whether no item has a negative width or stretch.
+    ordered: bool,
 }
 
 /// The sums of width, stretch and shrink up to (not including) each item,
@@ -182,13 +195,15 @@ fn running_sums(items: &[Item]) -> Vec<(f32, f32, f32)> {
 }
 
 impl Breaker<'_> {
-    fn run(&self) -> Option<Vec<Break>> {
-        let mut trail = vec![Trail {
+    fn run(&self, trail: &mut Vec<Trail>, active: &mut Vec<Active>) -> Option<Vec<Break>> {
+        trail.clear();
+        trail.push(Trail {
             at: usize::MAX,
             ratio: 0.0,
             previous: None,
-        }];
-        let mut active = vec![Active {
+        });
+        active.clear();
+        active.push(Active {
             trail: 0,
             fitness: 1,
             hyphens: 0,
@@ -196,7 +211,7 @@ impl Breaker<'_> {
             stretch: 0.0,
             shrink: 0.0,
             demerits: 0.0,
-        }];
+        });
         let mut last = None;
         for (b, item) in self.items.iter().enumerate() {
             let (cost, flagged, extra) = match *item {
@@ -215,7 +230,7 @@ impl Breaker<'_> {
                 }
                 _ => continue,
             };
-            let best = self.try_break(b, cost, flagged, extra, &mut trail, &mut active);
+            let best = self.try_break(b, cost, flagged, extra, trail, active);
             if b == self.items.len() - 1 {
                 last = best;
             }
@@ -277,6 +292,18 @@ impl Breaker<'_> {
                     // tells them apart sooner than a division, with a margin
                     // wide enough that the division would say the same.
                     if f64::from(room) > f64::from(stretch) * too_loose {
+                        if self.ordered {
+                            // Every later node has at least this one's width
+                            // and stretch behind it, so the line from it is
+                            // no longer, stretches no more and is too loose
+                            // as well: keep them all (unless the break is
+                            // forced) without trying them one by one.
+                            if !forced {
+                                active.copy_within(i.., kept);
+                                kept += active.len() - i;
+                            }
+                            break;
+                        }
                         if !forced {
                             active[kept] = a;
                             kept += 1;

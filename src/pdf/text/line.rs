@@ -2,23 +2,27 @@
 //! with each space set to the width the line breaker chose.
 
 use super::{Align, Builder, Draw, Line, Measure, PlacedGlyph, Run};
-use crate::pdf::fonts::FaceId;
+use crate::pdf::fonts::{FaceId, Glyph};
 use crate::pdf::text::breaker::Item;
 
 /// Sets the items from `start` to the break at `end` as one line.
+/// `store` holds the glyphs the items draw ([`crate::pdf::fonts::Fonts::store`]).
 pub(super) fn set_line(
     b: &Builder,
+    store: &[Glyph],
     start: usize,
     end: usize,
     ratio: f32,
     measure: &Measure,
 ) -> Line {
     let mut line = Line {
-        runs: Vec::new(),
+        // Most lines are one run.
+        runs: Vec::with_capacity(1),
         ratio,
         hyphenated: false,
         overfull: false,
         justified: false,
+        start: 0,
     };
     // Glue and penalties at the start of a line are discarded.
     let first = (start..end)
@@ -29,6 +33,16 @@ pub(super) fn set_line(
     let mut gap = 0.0;
     // The line's items, and the penalty it ends at when that draws a hyphen.
     let hyphen = matches!(b.items[end], Item::Penalty { width, .. } if width > 0.0);
+    // How many glyphs the line can have at most (penalties inside it draw
+    // nothing), so that its runs are allocated once, at their size.
+    let room: usize = (first..end)
+        .chain(hyphen.then_some(end))
+        .map(|i| match &b.draws[i] {
+            Draw::Glyphs { range, .. } => range.len(),
+            Draw::Space { count, .. } => (*count).max(1),
+            Draw::Nothing => 0,
+        })
+        .sum();
     for i in (first..end).chain(hyphen.then_some(end)) {
         if i != end && matches!(b.items[i], Item::Penalty { .. }) {
             // Only the penalty a line ends at is drawn (its hyphen).
@@ -63,7 +77,7 @@ pub(super) fn set_line(
                 if gap != 0.0 {
                     match pending_space.take() {
                         Some((face, gid, size, count)) => {
-                            push_spaces(&mut line.runs, x, face, gid, size, count, gap)
+                            push_spaces(&mut line.runs, room, x, face, gid, size, count, gap)
                         }
                         None => extend_last(&mut line.runs, gap),
                     }
@@ -72,18 +86,15 @@ pub(super) fn set_line(
                 }
                 match draw {
                     Draw::Glyphs {
-                        shaped,
-                        range,
-                        size,
-                        rise,
+                        range, size, rise, ..
                     } => {
-                        for g in &shaped.glyphs[range.clone()] {
+                        for g in &store[range.clone()] {
                             let placed = PlacedGlyph {
                                 gid: g.gid,
                                 advance: g.advance * size,
                                 offset: g.offset * size,
                             };
-                            push_glyph(&mut line.runs, x, g.face, *size, *rise, placed);
+                            push_glyph(&mut line.runs, room, x, g.face, *size, *rise, placed);
                             x += placed.advance;
                         }
                     }
@@ -93,7 +104,7 @@ pub(super) fn set_line(
                         size,
                         count,
                     } => {
-                        push_spaces(&mut line.runs, x, *face, *gid, *size, *count, width);
+                        push_spaces(&mut line.runs, room, x, *face, *gid, *size, *count, width);
                         x += width;
                     }
                     Draw::Nothing => x += width,
@@ -112,7 +123,19 @@ pub(super) fn set_line(
 }
 
 /// Appends a glyph at `x`, extending the last run when the glyph continues it.
-fn push_glyph(runs: &mut Vec<Run>, x: f32, face: FaceId, size: f32, rise: f32, glyph: PlacedGlyph) {
+/// `room` is how many glyphs the line can have at most. This runs for every
+/// glyph of the book: it is kept small enough to inline, with the rarer
+/// start of a run in a function of its own.
+#[inline]
+fn push_glyph(
+    runs: &mut Vec<Run>,
+    room: usize,
+    x: f32,
+    face: FaceId,
+    size: f32,
+    rise: f32,
+    glyph: PlacedGlyph,
+) {
     if let Some(run) = runs.last_mut()
         && run.face == face
         && run.size == size
@@ -126,8 +149,23 @@ fn push_glyph(runs: &mut Vec<Run>, x: f32, face: FaceId, size: f32, rise: f32, g
         run.glyphs.push(glyph);
         return;
     }
-    // Most lines are one run: room for a line's glyphs saves regrowing.
-    let mut glyphs = Vec::with_capacity(if runs.is_empty() { 96 } else { 16 });
+    start_run(runs, room, x, face, size, rise, glyph);
+}
+
+/// Starts a run with `glyph`.
+#[inline(never)]
+fn start_run(
+    runs: &mut Vec<Run>,
+    room: usize,
+    x: f32,
+    face: FaceId,
+    size: f32,
+    rise: f32,
+    glyph: PlacedGlyph,
+) {
+    // A new run can take at most the glyphs the line has left.
+    let used: usize = runs.iter().map(|r| r.glyphs.len()).sum();
+    let mut glyphs = Vec::with_capacity(room.saturating_sub(used).max(1));
     glyphs.push(glyph);
     runs.push(Run {
         x,
@@ -141,8 +179,10 @@ fn push_glyph(runs: &mut Vec<Run>, x: f32, face: FaceId, size: f32, rise: f32, g
 
 /// Appends `count` space glyphs sharing `width` between them, so that code
 /// copies out with its spaces.
+#[allow(clippy::too_many_arguments)]
 fn push_spaces(
     runs: &mut Vec<Run>,
+    room: usize,
     x: f32,
     face: FaceId,
     gid: u16,
@@ -158,7 +198,7 @@ fn push_spaces(
             advance,
             offset: 0.0,
         };
-        push_glyph(runs, x + advance * i as f32, face, size, 0.0, glyph);
+        push_glyph(runs, room, x + advance * i as f32, face, size, 0.0, glyph);
     }
 }
 

@@ -9,12 +9,11 @@ pub mod breaker;
 pub mod hyphenate;
 mod line;
 
-use crate::pdf::fonts::{FaceId, Fonts, Shaped, Style};
+use crate::pdf::fonts::{FaceId, Fonts, Style, WordId};
 use breaker::{INFINITY, Item, Params};
 use hyphenate::Hyphenator;
 use std::borrow::Cow;
 use std::ops::Range;
-use std::rc::Rc;
 use unicode_linebreak::{BreakOpportunity, linebreaks};
 
 /// The stretch of the glue that fills a paragraph's last line: large enough
@@ -40,6 +39,9 @@ pub struct Span {
     pub rise: f32,
     /// Whether words of the span may be hyphenated (not in URLs or code).
     pub hyphenate: bool,
+    /// Whether the span is the manuscript's own text, which the page map
+    /// counts; generated numbers, labels and stand-ins are not.
+    pub counted: bool,
 }
 
 impl Span {
@@ -51,6 +53,16 @@ impl Span {
             scale: 1.0,
             rise: 0.0,
             hyphenate: style != Style::Mono,
+            counted: true,
+        }
+    }
+
+    /// Text the layout adds (a number, a label, an ornament), which the page
+    /// map does not count.
+    pub fn generated(text: impl Into<String>, style: Style) -> Span {
+        Span {
+            counted: false,
+            ..Span::new(text, style)
         }
     }
 }
@@ -108,6 +120,10 @@ pub struct Line {
     pub overfull: bool,
     /// Whether this line is justified (not the last of its paragraph, not ragged).
     pub justified: bool,
+    /// Where the line's text starts: a byte offset into the paragraph's
+    /// spans' texts, one after another (their total length for a line
+    /// without text).
+    pub start: usize,
 }
 
 /// Glyphs of one face, size and baseline, placed from a starting point.
@@ -163,8 +179,10 @@ pub struct Paragraph {
 enum Draw {
     Nothing,
     Glyphs {
-        shaped: Rc<Shaped>,
+        /// Where the glyphs are in the fonts' store ([`Fonts::store`]).
         range: Range<usize>,
+        /// The byte offset in the paragraph's text of the first glyph's characters.
+        at: usize,
         size: f32,
         rise: f32,
     },
@@ -194,7 +212,9 @@ impl Typesetter<'_> {
         let mut start = 0;
         let last = breaks.len().saturating_sub(1);
         for (n, brk) in breaks.iter().enumerate() {
-            let mut line = line::set_line(&builder, start, brk.at, brk.ratio, measure);
+            let store = self.fonts.store();
+            let mut line = line::set_line(&builder, store, start, brk.at, brk.ratio, measure);
+            line.start = text_start(&builder, start..brk.at).unwrap_or(length);
             line.hyphenated = brk.hyphenated;
             line.overfull |= brk.overfull;
             line.justified = measure.align == Align::Justify && n < last;
@@ -307,7 +327,7 @@ impl Typesetter<'_> {
             let end = bound.end.min(word.end);
             if start < end {
                 let shaped = self.fonts.shape(&text[start..end], span.style);
-                for c in &shaped.missing {
+                for c in &self.fonts.word(shaped).missing {
                     if !b.missing.contains(c) {
                         b.missing.push(*c);
                     }
@@ -321,21 +341,24 @@ impl Typesetter<'_> {
         let size_of = |span: &Span| measure.size * span.scale;
         let total: f32 = pieces
             .iter()
-            .map(|(s, _, sh)| sh.width * size_of(&spans[*s]))
+            .map(|(s, _, sh)| self.fonts.word(*sh).width * size_of(&spans[*s]))
             .sum();
         let too_long = total > measure.width;
         let mut cuts = std::mem::take(&mut b.cuts);
-        for (index, range, shaped) in pieces.drain(..) {
+        for (index, range, id) in pieces.drain(..) {
             let span = &spans[index];
             let size = size_of(span);
             let rise = span.rise * measure.size;
+            let shaped = self.fonts.word(id);
+            let (first, count, whole) = (shaped.glyphs.start, shaped.glyphs.len(), shaped.width);
+            let glyphs = self.fonts.glyphs(id);
             // Where the word may break: hyphenation points in justified
             // text, or anywhere between glyphs when the word is wider
             // than a line.
             cuts.clear();
             if too_long {
-                for i in 1..shaped.glyphs.len() {
-                    if shaped.glyphs[i].cluster != shaped.glyphs[i - 1].cluster {
+                for i in 1..count {
+                    if glyphs[i].cluster != glyphs[i - 1].cluster {
                         cuts.push((i, false));
                     }
                 }
@@ -347,13 +370,13 @@ impl Typesetter<'_> {
                         .into_iter()
                         .filter_map(|p| {
                             // A point inside a ligature has no glyph boundary: skip it.
-                            shaped.glyphs.iter().position(|g| g.cluster as usize == p)
+                            glyphs.iter().position(|g| g.cluster as usize == p)
                         })
                         .collect()
                 });
                 cuts.extend(points.iter().map(|&i| (i, true)));
             }
-            cuts.push((shaped.glyphs.len(), false));
+            cuts.push((count, false));
             let mut from = 0;
             for &(cut, hyphen) in &cuts {
                 if cut <= from {
@@ -361,24 +384,30 @@ impl Typesetter<'_> {
                 }
                 // A whole word's width was summed when it was shaped, in
                 // the same order: reuse it instead of visiting its glyphs.
-                let ems = if from == 0 && cut == shaped.glyphs.len() {
-                    shaped.width
+                let ems = if from == 0 && cut == count {
+                    whole
                 } else {
-                    shaped.glyphs[from..cut].iter().map(|g| g.advance).sum()
+                    let glyphs = &self.fonts.store()[first + from..first + cut];
+                    glyphs.iter().map(|g| g.advance).sum()
                 };
                 let width = ems * size;
+                let at = range.start
+                    + self.fonts.store()[first..first + count]
+                        .get(from)
+                        .map_or(0, |g| g.cluster as usize);
                 b.push(
                     Item::Box { width },
                     Draw::Glyphs {
-                        shaped: Rc::clone(&shaped),
-                        range: from..cut,
+                        range: first + from..first + cut,
+                        at,
                         size,
                         rise,
                     },
                 );
-                if cut < shaped.glyphs.len() {
+                if cut < count {
                     if hyphen {
                         let mark = self.fonts.hyphen(span.style);
+                        let mark = self.fonts.word(mark);
                         b.push(
                             Item::Penalty {
                                 width: mark.width * size,
@@ -386,8 +415,8 @@ impl Typesetter<'_> {
                                 flagged: true,
                             },
                             Draw::Glyphs {
-                                range: 0..mark.glyphs.len(),
-                                shaped: mark,
+                                range: mark.glyphs.clone(),
+                                at: range.start,
                                 size,
                                 rise,
                             },
@@ -419,10 +448,10 @@ impl Typesetter<'_> {
         b: &mut Builder,
     ) {
         let space = self.fonts.space(style);
-        let Some(glyph) = space.glyphs.first() else {
+        let Some(glyph) = self.fonts.glyphs(space).first() else {
             return;
         };
-        let width = space.width * measure.size * count as f32;
+        let width = self.fonts.word(space).width * measure.size * count as f32;
         let draw = Draw::Space {
             face: glyph.face,
             gid: glyph.gid,
@@ -515,7 +544,11 @@ impl Compounds {
         match self.last {
             Some((start, end, hyphen)) if (start, end) == (self.start, self.end) => hyphen,
             _ => {
-                let hyphen = text[self.start..self.end].contains(['-', '‐']);
+                // '-' is one byte and '‐' starts with the byte 0xE2: a byte
+                // search rules most runs out without decoding characters.
+                let run = &text[self.start..self.end];
+                let bytes = run.as_bytes();
+                let hyphen = bytes.contains(&b'-') || (bytes.contains(&0xE2) && run.contains('‐'));
                 self.last = Some((self.start, self.end, hyphen));
                 hyphen
             }
@@ -528,7 +561,7 @@ struct Builder {
     draws: Vec<Draw>,
     missing: Vec<char>,
     /// Scratch space for the pieces and break points of one word.
-    pieces: Vec<(usize, Range<usize>, Rc<Shaped>)>,
+    pieces: Vec<(usize, Range<usize>, WordId)>,
     cuts: Vec<(usize, bool)>,
     /// The runs of text between whitespace around the words.
     compounds: Compounds,
@@ -539,6 +572,17 @@ impl Builder {
         self.items.push(item);
         self.draws.push(draw);
     }
+}
+
+/// Where the text of the items in `items` starts in the paragraph's text:
+/// at its first box of glyphs.
+fn text_start(b: &Builder, items: Range<usize>) -> Option<usize> {
+    items
+        .into_iter()
+        .find_map(|i| match (&b.items[i], &b.draws[i]) {
+            (Item::Box { .. }, Draw::Glyphs { at, .. }) => Some(*at),
+            _ => None,
+        })
 }
 
 /// Ends a line where it stands: a fill that takes the rest of the measure,
@@ -737,5 +781,34 @@ mod tests {
                 assert!(["pro", "counter", "self"].contains(&stem), "{line}");
             }
         }
+    }
+
+    #[test]
+    fn each_line_knows_where_its_text_starts() {
+        let files = FontFiles::default();
+        let mut ts = typesetter(&files);
+        let spans = [
+            Span::new("Negotiators argued about ", Style::Regular),
+            Span::new("sanctions", Style::Italic),
+            Span::new(
+                " and guarantees across a continent divided by interests.",
+                Style::Regular,
+            ),
+        ];
+        let text: String = spans.iter().map(|s| s.text.as_str()).collect();
+        let set = ts.set(&spans, &body(90.0));
+        let lines = texts(&ts, &set);
+        assert!(set.lines.len() > 3, "{lines:?}");
+        for (line, shown) in set.lines.iter().zip(&lines) {
+            // A line starts with the characters at its start, whether it
+            // begins a word or the rest of a hyphenated one.
+            let head: String = shown.chars().take(3).collect();
+            assert!(
+                text[line.start..].starts_with(&head),
+                "{shown:?} at {}",
+                line.start
+            );
+        }
+        assert!(set.lines.windows(2).all(|w| w[0].start < w[1].start));
     }
 }

@@ -1,0 +1,284 @@
+//! The EPUB knows the print edition's pages: for every page of the PDF's
+//! body there is one page-break marker in the EPUB, in page order, and the
+//! text after the marker is the text the page starts with, as `pdftotext`
+//! reads it from that page.
+
+mod common;
+
+use bindery::pdf::fonts::FontFiles;
+use bindery::pdf::layout::Geometry;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The PDF and the EPUB of a manuscript, made in one run as `bindery build` does.
+fn build(dir: &Path) -> (bindery::pdf::Output, Vec<(String, String)>) {
+    let manuscript = bindery::load(dir).unwrap_or_else(|e| panic!("{e}"));
+    let fonts = FontFiles::default();
+    let pdf = bindery::build_pdf(&manuscript, dir, fonts.clone(), Some("0"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let epub = bindery::build_epub(&manuscript, dir, &fonts, None, Some(&pdf), Some("0"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut archive =
+        zip::ZipArchive::new(std::io::Cursor::new(&epub.bytes)).expect("a zip archive");
+    let mut chapters = Vec::new();
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).expect("an entry");
+        let name = file.name().expect("a UTF-8 name").to_string();
+        if name.starts_with("EPUB/chapter-") {
+            let mut text = String::new();
+            file.read_to_string(&mut text).expect("UTF-8 XHTML");
+            chapters.push((name, text));
+        }
+    }
+    chapters.sort();
+    (pdf, chapters)
+}
+
+/// The text of a page's text block, running head and folio cut off.
+fn page_text(pdf: &Path, page: usize) -> String {
+    let g = Geometry::default();
+    let page = page.to_string();
+    let top = format!("{}", g.top - 4.0);
+    let height = format!("{}", g.height - g.top);
+    let width = format!("{}", g.width);
+    let output = Command::new("pdftotext")
+        .args(["-raw", "-f", &page, "-l", &page, "-x", "0", "-y", &top])
+        .args(["-W", &width, "-H", &height])
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("cannot run pdftotext ({e}); install poppler-utils (.ci/run does)")
+        });
+    assert!(output.status.success(), "pdftotext failed");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// XHTML as its text: tags dropped, the few entities the writer uses decoded.
+fn text_of(xhtml: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in xhtml.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+}
+
+/// Text without its white space, so that line breaks do not matter.
+fn squeezed(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Checks every body page of a manuscript's PDF against its EPUB marker;
+/// returns how many pages had text to compare.
+fn check_pages(dir: &Path) -> usize {
+    let (pdf, chapters) = build(dir);
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("book.pdf");
+    std::fs::write(&path, &pdf.bytes).unwrap();
+    let mut compared = 0;
+    let mut last: Option<(usize, usize)> = None;
+    for (index, start) in pdf.page_map.iter().enumerate() {
+        let Some(chapter) = start.chapter else {
+            continue;
+        };
+        let marker = format!("<span id=\"page-{}\"", start.label);
+        let found: Vec<(usize, usize)> = chapters
+            .iter()
+            .enumerate()
+            .flat_map(|(file, (_, text))| {
+                text.match_indices(&marker).map(move |(at, _)| (file, at))
+            })
+            .collect();
+        assert_eq!(found.len(), 1, "page {}: markers {found:?}", start.label);
+        let (file, at) = found[0];
+        assert_eq!(
+            file, chapter,
+            "page {} is in chapter {chapter}",
+            start.label
+        );
+        assert!(
+            last.is_none_or(|previous| previous < (file, at)),
+            "page {} is marked before the page ahead of it",
+            start.label
+        );
+        last = Some((file, at));
+        // The page's first words, without what the PDF adds before the text
+        // (a question's number, a list marker), up to raw HTML (which the
+        // PDF shows as it is written) and without a hyphen at a line's end.
+        let page = page_text(&path, index + 1);
+        let Some(first_line) = page.lines().find(|l| !l.trim().is_empty()) else {
+            // A blank page: nothing to compare.
+            continue;
+        };
+        let words: Vec<&str> = first_line
+            .split_whitespace()
+            .skip_while(|w| !w.chars().any(char::is_alphabetic))
+            .take_while(|w| !w.contains('<'))
+            .take(6)
+            .collect();
+        let line = squeezed(&words.join(" "));
+        let line = line.strip_suffix('-').unwrap_or(&line);
+        let xhtml = &chapters[file].1[at..];
+        let after = xhtml.find("/>").map_or(xhtml, |end| &xhtml[end + 2..]);
+        let epub = squeezed(&text_of(after));
+        // The marker stands before the word a page starts in; the page may
+        // start inside it, after a hyphenated or broken line.
+        let first_word = text_of(after).split_whitespace().next().map_or(0, str::len);
+        let place = epub.find(line);
+        assert!(
+            place.is_some_and(|p| p <= first_word),
+            "page {} starts with {line:?}, but its EPUB marker is followed by {:?}",
+            start.label,
+            &epub[..epub.len().min(line.len() + 40)]
+        );
+        compared += 1;
+    }
+    compared
+}
+
+#[test]
+fn the_samples_pages_start_where_the_epub_marks_them() {
+    assert!(check_pages(&manifest_dir().join("manuscript")) >= 5);
+}
+
+#[test]
+fn every_constructs_pages_start_where_the_epub_marks_them() {
+    let dir = manifest_dir().join("tests/fixtures/every-construct");
+    assert!(check_pages(&dir) >= 3);
+}
+
+/// A book of some forty pages whose page breaks fall in every kind of block:
+/// long paragraphs with notes, lists, quotes, code, tables, headings and a FAQ.
+fn generate(dir: &Path) {
+    let vocabulary = "the treaty of Europe was signed under pressure while negotiators \
+        argued about sanctions security guarantees reconstruction and the unresolved \
+        question of territorial integrity across a continent divided by interests";
+    let words: Vec<&str> = vocabulary.split_whitespace().collect();
+    let mut state: u32 = 7;
+    let mut pick = move |n: usize| {
+        state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        (state >> 16) as usize % n
+    };
+    let mut sentence = |length: usize| {
+        let mut s: Vec<&str> = (0..length).map(|_| words[pick(words.len())]).collect();
+        s[0] = "Then";
+        s.join(" ") + "."
+    };
+    let mut essay = String::from("# The Long Chapter\n\n");
+    let mut notes = String::new();
+    for p in 0..80 {
+        match p % 10 {
+            3 => essay.push_str(&format!("## Part {p}\n\n")),
+            4 => essay.push_str(&format!(
+                "- {}\n- {}\n- {}\n\n",
+                sentence(12),
+                sentence(30),
+                sentence(8)
+            )),
+            6 => essay.push_str(&format!("> {}\n>\n> {}\n\n", sentence(40), sentence(25))),
+            7 => essay.push_str("```\nfn main() {\n    println!(\"a line of code\");\n}\n```\n\n"),
+            8 => essay.push_str(&format!(
+                "| Term | Meaning |\n|---|---|\n| sanctions | {} |\n| guarantees | {} |\n\n",
+                sentence(6),
+                sentence(5)
+            )),
+            _ => {}
+        }
+        essay.push_str(&sentence(60 + p % 7 * 20));
+        if p % 11 == 2 {
+            essay.push_str(&format!("[^n{p}]"));
+            notes.push_str(&format!("[^n{p}]: {}\n\n", sentence(9)));
+        }
+        essay.push_str("\n\n");
+    }
+    essay.push_str(&notes);
+    let mut faq = String::from("# Questions\n\n## First Group\n\n");
+    for q in 1..=12 {
+        faq.push_str(&format!("### {q}. Why {}?\n\n", sentence(6)));
+        faq.push_str(&format!("{}\n\n{}\n\n", sentence(70), sentence(40)));
+        if q == 6 {
+            faq.push_str("## Second Group\n\n");
+        }
+    }
+    std::fs::write(dir.join("essay.md"), essay).unwrap();
+    std::fs::write(dir.join("faq.md"), faq).unwrap();
+    std::fs::write(
+        dir.join("book.toml"),
+        "title = \"Pages\"\nlanguage = \"en\"\nauthors = []\n\
+         chapters = [\"essay.md\", \"faq.md\"]\nfaq = \"faq.md\"\n\
+         [pdf]\nrecto-chapters = true\n",
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_long_books_pages_start_where_the_epub_marks_them() {
+    let dir = tempfile::tempdir().unwrap();
+    generate(dir.path());
+    let compared = check_pages(dir.path());
+    assert!(compared >= 30, "only {compared} pages compared");
+}
+
+/// Whether the EPUB in `out` has a page list.
+fn has_page_list(out: &Path) -> bool {
+    let path = std::fs::read_dir(out)
+        .expect("an output folder")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "epub"))
+        .expect("an EPUB was written");
+    let bytes = std::fs::read(path).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip archive");
+    let mut nav = String::new();
+    archive
+        .by_name("EPUB/nav.xhtml")
+        .expect("a navigation document")
+        .read_to_string(&mut nav)
+        .unwrap();
+    nav.contains("epub:type=\"page-list\"")
+}
+
+#[test]
+fn the_page_list_comes_with_the_pdf_unless_book_toml_says_otherwise() {
+    let text = "# One\n\nA short chapter.\n";
+    let book = |setting: &str| {
+        common::TempBook::chapter(text).with(
+            "book.toml",
+            format!("{}chapters = [\"a.md\"]\n{setting}", common::BOOK_TOML),
+        )
+    };
+    let epub_alone = |book: &common::TempBook| {
+        let out = book.out();
+        let outcome = book.run(&["epub", "--out", out.to_str().unwrap()]);
+        assert!(outcome.status.success(), "{}", outcome.stderr);
+        has_page_list(&out)
+    };
+    let built = |book: &common::TempBook| {
+        let outcome = book.build();
+        assert!(outcome.status.success(), "{}", outcome.stderr);
+        has_page_list(&book.out())
+    };
+    // By default: with `build`, which makes the PDF, not with `epub` alone.
+    assert!(!epub_alone(&book("")));
+    assert!(built(&book("")));
+    // `true` lays the PDF out for `epub` too; `false` leaves the list out.
+    assert!(epub_alone(&book("[epub]\npage-list = true\n")));
+    assert!(!built(&book("[epub]\npage-list = false\n")));
+}
