@@ -556,11 +556,14 @@ impl Compounds {
         match self.last {
             Some((start, end, hyphen)) if (start, end) == (self.start, self.end) => hyphen,
             _ => {
-                // '-' is one byte and '‐' starts with the byte 0xE2: a byte
-                // search rules most runs out without decoding characters.
+                // '-' is one byte and '‐' starts with the byte 0xE2: one
+                // pass over the bytes (runs are short, shorter than a
+                // library search takes to set up) rules most runs out
+                // without decoding characters.
                 let run = &text[self.start..self.end];
                 let bytes = run.as_bytes();
-                let hyphen = bytes.contains(&b'-') || (bytes.contains(&0xE2) && run.contains('‐'));
+                let hyphen = bytes.iter().any(|&b| b == b'-' || b == 0xE2)
+                    && (bytes.contains(&b'-') || run.contains('‐'));
                 self.last = Some((self.start, self.end, hyphen));
                 hyphen
             }
