@@ -17,7 +17,6 @@
 
 use bindery::pdf::fonts::{FontFiles, Fonts, Style};
 use bindery::pdf::layout::Quality;
-use bindery::pdf::text::breaker::Params;
 use bindery::pdf::text::hyphenate::Hyphenator;
 use bindery::pdf::text::{Align, Measure, Span, Typesetter};
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -207,11 +206,10 @@ fn lines(paragraphs: &[String], runs: usize) {
     let mut distinct = 0;
     for _ in 0..runs {
         let start = Instant::now();
-        let mut ts = Typesetter {
-            fonts: Fonts::new(&files).expect("the built-in fonts load"),
-            hyphenator: Hyphenator::new("en"),
-            params: Params::default(),
-        };
+        let mut ts = Typesetter::new(
+            Fonts::new(&files).expect("the built-in fonts load"),
+            Hyphenator::new("en"),
+        );
         quality = Quality::default();
         for text in paragraphs {
             let set = ts.set(&[Span::new(text.as_str(), Style::Regular)], &measure);
@@ -237,11 +235,10 @@ fn lines(paragraphs: &[String], runs: usize) {
 /// run positions), from one more untimed run: an optimisation must leave it
 /// unchanged, as it must leave the book's PDF unchanged.
 fn digest(paragraphs: &[String], files: &FontFiles, measure: &Measure) -> u64 {
-    let mut ts = Typesetter {
-        fonts: Fonts::new(files).expect("the built-in fonts load"),
-        hyphenator: Hyphenator::new("en"),
-        params: Params::default(),
-    };
+    let mut ts = Typesetter::new(
+        Fonts::new(files).expect("the built-in fonts load"),
+        Hyphenator::new("en"),
+    );
     let mut hasher = DefaultHasher::new();
     for text in paragraphs {
         let set = ts.set(&[Span::new(text.as_str(), Style::Regular)], measure);

@@ -470,17 +470,12 @@ fn laid_out(dir: &Path) -> (Book, bindery::pdf::layout::Laid) {
 fn laid_out_with(dir: &Path, options: &Options) -> (Book, bindery::pdf::layout::Laid) {
     use bindery::pdf::fonts::{FontFiles, Fonts};
     use bindery::pdf::text::Typesetter;
-    use bindery::pdf::text::breaker::Params;
     use bindery::pdf::text::hyphenate::Hyphenator;
     let manuscript = bindery::load(dir).unwrap();
     let book = manuscript.book;
     let toc = bindery::toc::build(&book, 3);
     let files = FontFiles::default();
-    let mut ts = Typesetter {
-        fonts: Fonts::new(&files).unwrap(),
-        hyphenator: Hyphenator::new("en"),
-        params: Params::default(),
-    };
+    let mut ts = Typesetter::new(Fonts::new(&files).unwrap(), Hyphenator::new("en"));
     let laid = bindery::pdf::layout::layout(&book, &toc, &mut ts, options);
     (book, laid)
 }

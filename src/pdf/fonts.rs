@@ -152,34 +152,44 @@ pub struct Glyph {
 pub struct WordId(u32);
 
 /// A word (or any run of text without spaces) shaped once and shared.
+///
+/// The record fills one 64-byte cache line and starts on one: the cache
+/// visits it once per running word, so everything a lookup touches (the
+/// text to check, the glyphs, the width, the hyphenation) comes in with a
+/// single memory access. The rare characters no face has live beside it,
+/// in [`Fonts::missing`].
 #[derive(Debug, Clone, PartialEq, Default)]
+#[repr(align(64))]
 pub struct Shaped {
     /// Where its glyphs, in visual order, are in the store of
     /// [`Fonts::store`].
     pub glyphs: Range<usize>,
     /// The sum of the advances, in ems.
     pub width: f32,
-    /// Characters that no face can draw; they are set as the book face's
-    /// missing-glyph box, and the caller reports them with their place.
-    pub missing: Vec<char>,
+    /// Whether some characters have no face to draw them ([`Fonts::missing`]).
+    has_missing: bool,
     /// The text that was shaped.
     pub text: ShapedText,
     /// Glyph indices (from the word's first glyph) where the word may be
     /// hyphenated. The paragraph setter
     /// fills this in the first time it needs it, so that a word repeated
     /// through the book is hyphenated once, like it is shaped once.
-    pub hyphenation: std::cell::OnceCell<Vec<usize>>,
+    pub hyphenation: std::cell::OnceCell<Box<[usize]>>,
 }
+
+/// How many bytes of a word's text are kept inline: as many as keep a
+/// [`Shaped`] within 64 bytes.
+const INLINE: usize = 22;
 
 /// The text of a shaped word: inline when it is short, as most words are.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ShapedText {
-    /// Up to 30 bytes, stored in place.
+    /// Up to 22 bytes (most words), stored in place.
     Inline {
         /// How many of the bytes are used.
         len: u8,
         /// The UTF-8 bytes.
-        bytes: [u8; 30],
+        bytes: [u8; INLINE],
     },
     /// Longer texts.
     Heap(Box<str>),
@@ -189,7 +199,7 @@ impl Default for ShapedText {
     fn default() -> Self {
         ShapedText::Inline {
             len: 0,
-            bytes: [0; 30],
+            bytes: [0; INLINE],
         }
     }
 }
@@ -197,8 +207,8 @@ impl Default for ShapedText {
 impl ShapedText {
     fn new(text: &str) -> ShapedText {
         match u8::try_from(text.len()) {
-            Ok(len) if text.len() <= 30 => {
-                let mut bytes = [0; 30];
+            Ok(len) if text.len() <= INLINE => {
+                let mut bytes = [0; INLINE];
                 bytes[..text.len()].copy_from_slice(text.as_bytes());
                 ShapedText::Inline { len, bytes }
             }
@@ -234,6 +244,8 @@ pub struct Fonts<'a> {
     buffer: Option<UnicodeBuffer>,
     /// Scratch space for a run's clusters, kept to save an allocation per word shaped.
     clusters: Vec<usize>,
+    /// The characters no face can draw, for the few words that have some.
+    missing: HashMap<u32, Box<[char]>>,
     /// The space and the hyphen of each style, asked for at every word.
     marks: [[Option<WordId>; 2]; 5],
     /// Per style, last letter and closing mark: the letter's glyph when the
@@ -282,6 +294,7 @@ impl<'a> Fonts<'a> {
             texts,
             buffer: None,
             clusters: Vec::new(),
+            missing: HashMap::new(),
             marks: Default::default(),
             separable: HashMap::new(),
         })
@@ -310,6 +323,16 @@ impl<'a> Fonts<'a> {
     /// A shaped word.
     pub fn word(&self, id: WordId) -> &Shaped {
         &self.words[id.0 as usize]
+    }
+
+    /// Characters of a shaped word that no face can draw: they are set as
+    /// the book face's missing-glyph box, and the caller reports them with
+    /// their place.
+    pub fn missing(&self, id: WordId) -> &[char] {
+        if !self.word(id).has_missing {
+            return &[];
+        }
+        self.missing.get(&id.0).map_or(&[], |m| m)
     }
 
     /// A shaped word's glyphs.
@@ -434,7 +457,7 @@ impl<'a> Fonts<'a> {
         self.words.push(Shaped {
             glyphs: start..self.store.len(),
             width,
-            missing: Vec::new(),
+            has_missing: false,
             text: ShapedText::new(text),
             hyphenation: Default::default(),
         });
@@ -480,10 +503,14 @@ impl<'a> Fonts<'a> {
             self.shape_by_face(text, style, &mut missing);
         }
         let width = self.store[start..].iter().map(|g| g.advance).sum();
+        let has_missing = !missing.is_empty();
+        if has_missing {
+            self.missing.insert(id.0, missing.into());
+        }
         self.words.push(Shaped {
             glyphs: start..self.store.len(),
             width,
-            missing,
+            has_missing,
             text: ShapedText::new(text),
             hyphenation: Default::default(),
         });
@@ -653,7 +680,7 @@ mod tests {
         let mut fonts = Fonts::new(&files).unwrap();
         // The bold italic face has no Cyrillic; DejaVu Serif has.
         let id = fonts.shape("Привет", Style::BoldItalic);
-        assert!(fonts.word(id).missing.is_empty());
+        assert!(fonts.missing(id).is_empty());
         assert!(fonts.glyphs(id).iter().all(|g| g.face == FALLBACK));
         let mixed = fonts.shape("a⌘b", Style::Regular);
         let faces: Vec<FaceId> = fonts.glyphs(mixed).iter().map(|g| g.face).collect();
@@ -665,16 +692,28 @@ mod tests {
         let files = FontFiles::default();
         let mut fonts = Fonts::new(&files).unwrap();
         let id = fonts.shape("a\u{1F600}b", Style::Regular);
-        assert_eq!(fonts.word(id).missing, ['\u{1F600}']);
+        assert_eq!(fonts.missing(id), ['\u{1F600}']);
         // The character is still set (as the missing-glyph box), never dropped.
         assert_eq!(fonts.glyphs(id).len(), 3);
         assert_eq!(fonts.glyphs(id)[1].gid, 0);
     }
 
     #[test]
+    fn a_shaped_word_fills_one_cache_line() {
+        assert_eq!(std::mem::size_of::<Shaped>(), 64);
+        assert_eq!(std::mem::align_of::<Shaped>(), 64);
+    }
+
+    #[test]
     fn cached_words_are_checked_against_their_text() {
         let long = "a".repeat(31);
-        for text in ["", "word", "exactly-thirty-bytes-long-word", long.as_str()] {
+        for text in [
+            "",
+            "word",
+            "twenty-two-bytes-words",
+            "twenty-three-bytes-word",
+            long.as_str(),
+        ] {
             let key = ShapedText::new(text);
             assert!(key.matches(text), "{text}");
             assert!(!key.matches(&format!("{text}x")), "{text}");
@@ -717,7 +756,7 @@ mod tests {
                 let b = whole.shape_whole(text, style);
                 assert_eq!(parts.glyphs(a), whole.glyphs(b), "{text} {style:?}");
                 assert_eq!(parts.word(a).width, whole.word(b).width, "{text}");
-                assert_eq!(parts.word(a).missing, whole.word(b).missing, "{text}");
+                assert_eq!(parts.missing(a), whole.missing(b), "{text}");
             }
         }
         // Common pairs are put together, not shaped whole.

@@ -23,7 +23,6 @@ use navigate::Navigation;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use text::Typesetter;
-use text::breaker::Params;
 use text::hyphenate::Hyphenator;
 
 /// Settings of the PDF backend.
@@ -195,11 +194,7 @@ pub fn pdf_in_stages(
         )
         .with_hint("check the files named in book.toml [pdf] fonts")
     })?;
-    let mut typesetter = Typesetter {
-        fonts,
-        hyphenator: Hyphenator::new(&book.metadata.language),
-        params: Params::default(),
-    };
+    let mut typesetter = Typesetter::new(fonts, Hyphenator::new(&book.metadata.language));
     let laid = layout::layout(book, toc, &mut typesetter, options);
     started(Stage::Write);
     let nav = Navigation {

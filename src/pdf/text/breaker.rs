@@ -272,6 +272,9 @@ impl Breaker<'_> {
         // The best way to reach this break for each fitness class and count
         // of hyphenated lines in a row (0, 1, 2 or more).
         let mut best: [[Option<Candidate>; 3]; 4] = [[None; 3]; 4];
+        // Whether any line reaches this break: most breaks tried have none,
+        // and a flag tells so sooner than a look at every slot.
+        let mut found = false;
         let (w, st, sh) = self.sums[b];
         let forced = cost <= -INFINITY;
         // A ratio above this is above the tolerance even after rounding.
@@ -362,10 +365,11 @@ impl Breaker<'_> {
                     ratio,
                     hyphens,
                 });
+                found = true;
             }
         }
         active.truncate(kept);
-        if best.iter().flatten().all(Option::is_none) {
+        if !found {
             return None;
         }
         // New active nodes start after the break: glue and penalties that

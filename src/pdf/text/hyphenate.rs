@@ -67,13 +67,23 @@ impl Hyphenator {
         if !core.chars().all(char::is_alphabetic) || core.chars().count() < WORD_MIN {
             return Vec::new();
         }
-        // "word", "word," and "“word" share their letters' hyphenation.
-        let index = match self.cache.get(core) {
+        // "word", "word," and "“word" share their letters' hyphenation, and
+        // so does "Word" at a sentence's start: the patterns are matched on
+        // lowercase letters, and an ASCII letter's lowercase has its length,
+        // so the points of the lowercase word are the word's.
+        let lower;
+        let key = if core.is_ascii() && core.bytes().any(|b| b.is_ascii_uppercase()) {
+            lower = core.to_ascii_lowercase();
+            lower.as_str()
+        } else {
+            core
+        };
+        let index = match self.cache.get(key) {
             Some(&index) => index,
             None => {
-                let points = self.compute(core);
+                let points = self.compute(key);
                 self.points.push(points);
-                self.cache.insert(core.to_string(), self.points.len() - 1);
+                self.cache.insert(key.to_string(), self.points.len() - 1);
                 self.points.len() - 1
             }
         };
@@ -120,6 +130,21 @@ mod tests {
         assert_eq!(split(&mut h, "hyphenation"), "hy-phen-ation");
         assert_eq!(split(&mut h, "demilitarized"), "de-mil-i-ta-rized");
         assert_eq!(split(&mut h, "“sovereignty,”"), "“sov-er-eignty,”");
+    }
+
+    #[test]
+    fn capitals_hyphenate_as_the_patterns_say() {
+        // The patterns run on the word as written, and the hyphenator asked
+        // after its lowercase twin (which the cache then answers for): the
+        // same points both ways.
+        for word in ["Hyphenation", "DEMILITARIZED", "Sovereignty", "Éducation"] {
+            let mut h = Hyphenator::new("en");
+            let direct = h.compute(word);
+            h.points(&word.to_lowercase());
+            assert_eq!(h.points(word), direct, "{word}");
+        }
+        let mut h = Hyphenator::new("en");
+        assert_eq!(split(&mut h, "Hyphenation"), "Hy-phen-ation");
     }
 
     #[test]

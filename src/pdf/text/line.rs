@@ -88,14 +88,35 @@ pub(super) fn set_line(
                     Draw::Glyphs {
                         range, size, rise, ..
                     } => {
-                        for g in &store[range.clone()] {
-                            let placed = PlacedGlyph {
-                                gid: g.gid,
-                                advance: g.advance * size,
-                                offset: g.offset * size,
-                            };
-                            push_glyph(&mut line.runs, room, x, g.face, *size, *rise, placed);
-                            x += placed.advance;
+                        let mut rest = &store[range.clone()];
+                        while let Some(g) = rest.first() {
+                            // The glyphs that continue the last run (most of a
+                            // word's, often all) are added without asking
+                            // again which run they belong to, each exactly
+                            // as `push_glyph` would add it.
+                            if let Some(run) = line.runs.last_mut()
+                                && run.face == g.face
+                                && run.size == *size
+                                && run.rise == *rise
+                            {
+                                let same = rest.iter().take_while(|h| h.face == g.face).count();
+                                for h in &rest[..same] {
+                                    let placed = place(h, *size);
+                                    let end = run.x + run.width;
+                                    if let Some(last) = run.glyphs.last_mut() {
+                                        last.advance += x - end;
+                                    }
+                                    run.width = x - run.x + placed.advance;
+                                    run.glyphs.push(placed);
+                                    x += placed.advance;
+                                }
+                                rest = &rest[same..];
+                            } else {
+                                let placed = place(g, *size);
+                                push_glyph(&mut line.runs, room, x, g.face, *size, *rise, placed);
+                                x += placed.advance;
+                                rest = &rest[1..];
+                            }
                         }
                     }
                     Draw::Space {
@@ -120,6 +141,16 @@ pub(super) fn set_line(
         }
     }
     line
+}
+
+/// A glyph scaled to `size` points.
+#[inline]
+fn place(g: &Glyph, size: f32) -> PlacedGlyph {
+    PlacedGlyph {
+        gid: g.gid,
+        advance: g.advance * size,
+        offset: g.offset * size,
+    }
 }
 
 /// Appends a glyph at `x`, extending the last run when the glyph continues it.

@@ -12,7 +12,6 @@ mod line;
 use crate::pdf::fonts::{FaceId, Fonts, Style, WordId};
 use breaker::{INFINITY, Item, Params};
 use hyphenate::Hyphenator;
-use std::borrow::Cow;
 use std::ops::Range;
 use unicode_linebreak::{BreakOpportunity, linebreaks};
 
@@ -163,6 +162,9 @@ pub struct Typesetter<'a> {
     pub hyphenator: Hyphenator,
     /// The line breaker's weights.
     pub params: Params,
+    /// The lists one paragraph is built in, kept from one paragraph to the
+    /// next so that a book allocates them a few times, not once a paragraph.
+    scratch: Builder,
 }
 
 /// A set paragraph: its lines and the characters no face could draw.
@@ -194,18 +196,23 @@ enum Draw {
     },
 }
 
-impl Typesetter<'_> {
+impl<'a> Typesetter<'a> {
+    /// A typesetter with the given fonts and hyphenation and TeX's weights
+    /// ([`Params::default`]).
+    pub fn new(fonts: Fonts<'a>, hyphenator: Hyphenator) -> Typesetter<'a> {
+        Typesetter {
+            fonts,
+            hyphenator,
+            params: Params::default(),
+            scratch: Builder::default(),
+        }
+    }
+
     /// Sets `spans` as one paragraph.
     pub fn set(&mut self, spans: &[Span], measure: &Measure) -> Paragraph {
         let length: usize = spans.iter().map(|s| s.text.len()).sum();
-        let mut builder = Builder {
-            items: Vec::with_capacity(length / 2),
-            draws: Vec::with_capacity(length / 2),
-            missing: Vec::new(),
-            pieces: Vec::new(),
-            cuts: Vec::new(),
-            compounds: Compounds::default(),
-        };
+        let mut builder = std::mem::take(&mut self.scratch);
+        builder.clear();
         self.build(spans, measure, &mut builder);
         let breaks = breaker::break_lines(&builder.items, measure.width, &self.params);
         let mut lines = Vec::with_capacity(breaks.len());
@@ -221,20 +228,23 @@ impl Typesetter<'_> {
             lines.push(line);
             start = brk.at + 1;
         }
-        Paragraph {
-            lines,
-            missing: builder.missing,
-        }
+        let missing = std::mem::take(&mut builder.missing);
+        self.scratch = builder;
+        Paragraph { lines, missing }
     }
 
     fn build(&mut self, spans: &[Span], measure: &Measure, b: &mut Builder) {
-        // Most paragraphs are one span: borrow its text rather than copy it.
-        let text: Cow<'_, str> = match spans {
-            [span] => Cow::Borrowed(&span.text),
-            _ => Cow::Owned(spans.iter().map(|s| s.text.as_str()).collect()),
+        // Most paragraphs are one span: borrow its text rather than copy it;
+        // the others are joined in a buffer kept from paragraph to paragraph.
+        let mut joined = std::mem::take(&mut b.text);
+        let text = match spans {
+            [span] => span.text.as_str(),
+            _ => {
+                joined.extend(spans.iter().map(|s| s.text.as_str()));
+                joined.as_str()
+            }
         };
-        let text = &*text;
-        let mut bounds = Vec::with_capacity(spans.len());
+        let mut bounds = std::mem::take(&mut b.bounds);
         let mut at = 0;
         for span in spans {
             bounds.push(at..at + span.text.len());
@@ -305,6 +315,8 @@ impl Typesetter<'_> {
             Draw::Nothing,
         );
         end_line(b);
+        b.text = joined;
+        b.bounds = bounds;
     }
 
     /// Adds a word (text between break opportunities, without its spaces),
@@ -327,7 +339,7 @@ impl Typesetter<'_> {
             let end = bound.end.min(word.end);
             if start < end {
                 let shaped = self.fonts.shape(&text[start..end], span.style);
-                for c in &self.fonts.word(shaped).missing {
+                for c in self.fonts.missing(shaped) {
                     if !b.missing.contains(c) {
                         b.missing.push(*c);
                     }
@@ -372,7 +384,7 @@ impl Typesetter<'_> {
                             // A point inside a ligature has no glyph boundary: skip it.
                             glyphs.iter().position(|g| g.cluster as usize == p)
                         })
-                        .collect()
+                        .collect::<Box<[usize]>>()
                 });
                 cuts.extend(points.iter().map(|&i| (i, true)));
             }
@@ -544,11 +556,14 @@ impl Compounds {
         match self.last {
             Some((start, end, hyphen)) if (start, end) == (self.start, self.end) => hyphen,
             _ => {
-                // '-' is one byte and '‐' starts with the byte 0xE2: a byte
-                // search rules most runs out without decoding characters.
+                // '-' is one byte and '‐' starts with the byte 0xE2: one
+                // pass over the bytes (runs are short, shorter than a
+                // library search takes to set up) rules most runs out
+                // without decoding characters.
                 let run = &text[self.start..self.end];
                 let bytes = run.as_bytes();
-                let hyphen = bytes.contains(&b'-') || (bytes.contains(&0xE2) && run.contains('‐'));
+                let hyphen = bytes.iter().any(|&b| b == b'-' || b == 0xE2)
+                    && (bytes.contains(&b'-') || run.contains('‐'));
                 self.last = Some((self.start, self.end, hyphen));
                 hyphen
             }
@@ -556,10 +571,15 @@ impl Compounds {
     }
 }
 
+#[derive(Default)]
 struct Builder {
     items: Vec<Item>,
     draws: Vec<Draw>,
     missing: Vec<char>,
+    /// The paragraph's text, when it is made of more than one span.
+    text: String,
+    /// Where each span's text is in the paragraph's text.
+    bounds: Vec<Range<usize>>,
     /// Scratch space for the pieces and break points of one word.
     pieces: Vec<(usize, Range<usize>, WordId)>,
     cuts: Vec<(usize, bool)>,
@@ -568,6 +588,16 @@ struct Builder {
 }
 
 impl Builder {
+    /// Empties the lists for a new paragraph, keeping their memory.
+    fn clear(&mut self) {
+        self.items.clear();
+        self.draws.clear();
+        self.missing.clear();
+        self.text.clear();
+        self.bounds.clear();
+        self.compounds = Compounds::default();
+    }
+
     fn push(&mut self, item: Item, draw: Draw) {
         self.items.push(item);
         self.draws.push(draw);
@@ -612,11 +642,7 @@ mod tests {
     use crate::pdf::fonts::FontFiles;
 
     fn typesetter(files: &FontFiles) -> Typesetter<'_> {
-        Typesetter {
-            fonts: Fonts::new(files).unwrap(),
-            hyphenator: Hyphenator::new("en"),
-            params: Params::default(),
-        }
+        Typesetter::new(Fonts::new(files).unwrap(), Hyphenator::new("en"))
     }
 
     fn body(width: f32) -> Measure {
