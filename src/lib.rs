@@ -25,6 +25,7 @@ pub mod pack;
 pub mod pages;
 pub mod pdf;
 pub mod toc;
+pub mod url;
 pub mod zip;
 
 pub use error::{Diagnostic, Error, Result};

@@ -960,3 +960,38 @@ fn a_note_longer_than_a_page_runs_on_over_the_next_pages() {
         .count();
     assert!(pages_with_note >= 4, "{pages_with_note}");
 }
+
+#[test]
+fn links_the_epub_refuses_are_not_links_in_the_pdf_either() {
+    use bindery::pdf::layout::{Item, LinkTarget};
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("book.toml"),
+        "title = \"T\"\nlanguage = \"en\"\nchapters = [\"one.md\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("one.md"),
+        "# One\n\nA [script](javascript:alert(1)), a [file](file:///etc/passwd), \
+         a [spaced page](<https://example.org/a b>) and [a plain one](https://example.org/).\n",
+    )
+    .unwrap();
+    let (_, laid) = laid_out(dir.path());
+    let urls: Vec<&str> = laid
+        .pages
+        .iter()
+        .flat_map(|p| &p.items)
+        .filter_map(|i| match i {
+            Item::Link {
+                target: LinkTarget::External(url),
+                ..
+            } => Some(url.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        urls,
+        ["https://example.org/a%20b", "https://example.org/"],
+        "{urls:?}"
+    );
+}

@@ -12,7 +12,6 @@ mod entities;
 mod html;
 mod nav;
 mod package;
-mod url;
 mod xhtml;
 mod xml;
 

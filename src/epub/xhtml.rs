@@ -516,7 +516,7 @@ impl Writer<'_> {
                 pos,
             } => {
                 let href = match target {
-                    Target::External { url } => match super::url::href(url) {
+                    Target::External { url } => match crate::url::href(url) {
                         Ok(href) => Some(href),
                         Err(refused) => {
                             self.warnings.push(warning(

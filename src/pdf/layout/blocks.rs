@@ -744,7 +744,11 @@ fn push_spans(inlines: &[Inline], style: Style, out: &mut Vec<Span>, links: &mut
                 let end = out.len();
                 if let Some(links) = links {
                     let target = match target {
-                        Target::External { url } => Some(LinkTarget::External(url.clone())),
+                        // An address the EPUB refuses (and warns about) is
+                        // not linked here either.
+                        Target::External { url } => {
+                            crate::url::href(url).ok().map(LinkTarget::External)
+                        }
                         Target::Internal {
                             anchor: Some(anchor),
                             ..

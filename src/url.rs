@@ -1,6 +1,7 @@
-//! Addresses of links that leave the book, written so that reading systems
-//! and EPUBCheck accept them: characters URLs forbid are percent-encoded,
-//! and an address no reader could follow is not made a link at all.
+//! Addresses of links that leave the book, written so that reading systems,
+//! PDF viewers and EPUBCheck accept them: characters URLs forbid are
+//! percent-encoded, and an address no reader could follow (or that would run
+//! code, such as `javascript:`) is not made a link at all, in either backend.
 
 /// The schemes a link out of the book may use: registered with IANA (the
 /// list EPUBCheck knows) and handed by reading systems to another
