@@ -10,7 +10,6 @@ use bindery::epub::Epub;
 use bindery::error::Diagnostic;
 use bindery::pdf::fonts::FontFiles;
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -39,20 +38,6 @@ fn build(dir: &Path) -> Epub {
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// The files of a zip archive by name, in archive order.
-fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip archive");
-    (0..archive.len())
-        .map(|i| {
-            let mut file = archive.by_index(i).expect("an entry");
-            let name = file.name().expect("a UTF-8 entry name").to_string();
-            let mut data = Vec::new();
-            file.read_to_end(&mut data).expect("readable entry");
-            (name, data)
-        })
-        .collect()
-}
-
 /// An unpacked EPUB: its files, and the package folder's paths.
 struct Book {
     files: BTreeMap<String, Vec<u8>>,
@@ -61,7 +46,7 @@ struct Book {
 impl Book {
     fn open(bytes: &[u8]) -> Book {
         Book {
-            files: unzip(bytes).into_iter().collect(),
+            files: common::unzip(bytes).into_iter().collect(),
         }
     }
 
@@ -395,7 +380,7 @@ fn rebuilding_gives_identical_bytes() {
     let first = build(&fixture_dir()).bytes;
     let second = build(&fixture_dir()).bytes;
     assert!(first == second, "two builds differ");
-    let entries = unzip(&first);
+    let entries = common::unzip(&first);
     assert_eq!(entries[0].0, "mimetype");
     assert_eq!(entries[0].1, b"application/epub+zip");
     // The first local header says "stored" and has no extra field.

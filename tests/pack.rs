@@ -1,8 +1,9 @@
 //! The reading pack: what it holds, that its manifest tells the truth, and
 //! that a rebuild gives the same bytes.
 
+mod common;
+
 use sha2::{Digest, Sha256};
-use std::io::Read;
 use std::path::Path;
 use std::process::Command;
 
@@ -20,22 +21,10 @@ fn build_pack(out: &Path) -> Vec<u8> {
     std::fs::read(out.join(name)).expect("the pack is written")
 }
 
-fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip");
-    (0..archive.len())
-        .map(|i| {
-            let mut file = archive.by_index(i).expect("an entry");
-            let mut data = Vec::new();
-            file.read_to_end(&mut data).expect("readable");
-            (file.name().expect("a name").to_string(), data)
-        })
-        .collect()
-}
-
 #[test]
 fn the_manifest_lists_every_file_with_its_true_checksum() {
     let out = tempfile::tempdir().unwrap();
-    let files = unzip(&build_pack(out.path()));
+    let files = common::unzip(&build_pack(out.path()));
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
     let stem = "european-resistance-to-us-russian-plans-for-ukraine";
     assert_eq!(
@@ -82,7 +71,7 @@ fn the_manifest_lists_every_file_with_its_true_checksum() {
 #[test]
 fn the_cover_is_large_enough_for_stores() {
     let out = tempfile::tempdir().unwrap();
-    let files = unzip(&build_pack(out.path()));
+    let files = common::unzip(&build_pack(out.path()));
     let (_, png) = files.iter().find(|(n, _)| n == "cover.png").unwrap();
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     let width = u32::from_be_bytes(png[16..20].try_into().unwrap());

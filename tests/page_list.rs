@@ -7,7 +7,6 @@ mod common;
 
 use bindery::pdf::fonts::FontFiles;
 use bindery::pdf::layout::Geometry;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -23,18 +22,11 @@ fn build(dir: &Path) -> (bindery::pdf::Output, Vec<(String, String)>) {
         .unwrap_or_else(|e| panic!("{e}"));
     let epub = bindery::build_epub(&manuscript, dir, &fonts, None, Some(&pdf), Some("0"))
         .unwrap_or_else(|e| panic!("{e}"));
-    let mut archive =
-        zip::ZipArchive::new(std::io::Cursor::new(&epub.bytes)).expect("a zip archive");
-    let mut chapters = Vec::new();
-    for i in 0..archive.len() {
-        let mut file = archive.by_index(i).expect("an entry");
-        let name = file.name().expect("a UTF-8 name").to_string();
-        if name.starts_with("EPUB/chapter-") {
-            let mut text = String::new();
-            file.read_to_string(&mut text).expect("UTF-8 XHTML");
-            chapters.push((name, text));
-        }
-    }
+    let mut chapters: Vec<(String, String)> = common::unzip(&epub.bytes)
+        .into_iter()
+        .filter(|(name, _)| name.starts_with("EPUB/chapter-"))
+        .map(|(name, bytes)| (name, String::from_utf8(bytes).expect("UTF-8 XHTML")))
+        .collect();
     chapters.sort();
     (pdf, chapters)
 }
@@ -245,13 +237,11 @@ fn has_page_list(out: &Path) -> bool {
         .find(|p| p.extension().is_some_and(|e| e == "epub"))
         .expect("an EPUB was written");
     let bytes = std::fs::read(path).unwrap();
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip archive");
-    let mut nav = String::new();
-    archive
-        .by_name("EPUB/nav.xhtml")
-        .expect("a navigation document")
-        .read_to_string(&mut nav)
-        .unwrap();
+    let (_, nav) = common::unzip(&bytes)
+        .into_iter()
+        .find(|(name, _)| name == "EPUB/nav.xhtml")
+        .expect("a navigation document");
+    let nav = String::from_utf8(nav).expect("UTF-8 XHTML");
     nav.contains("epub:type=\"page-list\"")
 }
 

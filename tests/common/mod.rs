@@ -448,3 +448,18 @@ pub fn pdf_tool(tool: &str, args: &[&OsStr]) -> Outcome {
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
     }
 }
+
+/// The files of a zip archive (an EPUB, a reading pack) with their names,
+/// in archive order.
+pub fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip archive");
+    (0..archive.len())
+        .map(|i| {
+            let mut file = archive.by_index(i).expect("an entry");
+            let name = file.name().expect("a UTF-8 entry name").to_string();
+            let mut data = Vec::new();
+            file.read_to_end(&mut data).expect("readable entry");
+            (name, data)
+        })
+        .collect()
+}
