@@ -361,6 +361,14 @@ fn subset_face(
     Ok((parsed, remap))
 }
 
+/// Closes the text object a content stream is in, if it is in one.
+fn end_text(out: &mut Vec<u8>, in_text: &mut bool) {
+    if *in_text {
+        out.extend_from_slice(b"ET\n");
+        *in_text = false;
+    }
+}
+
 /// The content stream of one page: glyph runs in text sections, rules as
 /// lines, frames as filled rectangles under the text they hold.
 fn paint(
@@ -426,10 +434,7 @@ fn paint(
                 width,
                 thickness,
             } => {
-                if in_text {
-                    out.extend_from_slice(b"ET\n");
-                    in_text = false;
-                }
+                end_text(&mut out, &mut in_text);
                 let y = page.height - y;
                 number(&mut out, *thickness);
                 out.extend_from_slice(b" w ");
@@ -449,10 +454,7 @@ fn paint(
                 height,
                 gray,
             } => {
-                if in_text {
-                    out.extend_from_slice(b"ET\n");
-                    in_text = false;
-                }
+                end_text(&mut out, &mut in_text);
                 // The fill colour is saved and restored, so the text after
                 // the frame is painted black again.
                 out.extend_from_slice(b"q ");
@@ -478,10 +480,7 @@ fn paint(
                 let Some(name) = images.get(src.as_str()) else {
                     continue;
                 };
-                if in_text {
-                    out.extend_from_slice(b"ET\n");
-                    in_text = false;
-                }
+                end_text(&mut out, &mut in_text);
                 // The alternative text goes on a marked-content span, where
                 // PDF lets an untagged document give it (ISO 32000 14.9.3).
                 if !alt.is_empty() {
@@ -508,9 +507,7 @@ fn paint(
             Item::Anchor { .. } | Item::Link { .. } => {}
         }
     }
-    if in_text {
-        out.extend_from_slice(b"ET\n");
-    }
+    end_text(&mut out, &mut in_text);
     out
 }
 
