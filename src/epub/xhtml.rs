@@ -68,7 +68,6 @@ pub fn chapter(
             next: 0,
             block: 0,
             count: 0,
-            counting: true,
         },
     };
     writer.chapter();
@@ -117,8 +116,14 @@ struct Pages<'a> {
     next: usize,
     block: usize,
     count: usize,
-    /// Whether text written now is counted (not in the footnotes).
-    counting: bool,
+}
+
+impl Pages<'_> {
+    /// Whether a page is still to be marked: until then the text written
+    /// is counted (the footnotes, after the last marker, never are).
+    fn pending(&self) -> bool {
+        self.next < self.breaks.len()
+    }
 }
 
 /// The page-break marker of a printed page, and its id (the target of the
@@ -184,7 +189,6 @@ impl Writer<'_> {
         // Pages that start after the last block's text (a blank page
         // before the next chapter) are marked at the end of the text.
         self.mark_pages(usize::MAX);
-        self.pages.counting = false;
         self.footnotes();
         self.push("</section>\n");
     }
@@ -229,8 +233,7 @@ impl Writer<'_> {
     /// hyphenated or broken line) is marked before the word.
     fn counted_text(&mut self, text: &str) {
         let mut rest = text;
-        while self.pages.counting
-            && let Some(start) = self.pages.breaks.get(self.pages.next)
+        while let Some(start) = self.pages.breaks.get(self.pages.next)
             && start.block == self.pages.block
         {
             let wanted = start.offset.saturating_sub(self.pages.count);
@@ -254,7 +257,7 @@ impl Writer<'_> {
             rest = after;
         }
         xml::text(&mut self.out, rest);
-        if self.pages.counting {
+        if self.pages.pending() {
             self.pages.count += pages::count(rest);
         }
     }
@@ -492,7 +495,7 @@ impl Writer<'_> {
         if skipped && !matches!(inline, Inline::Html { .. }) {
             // The print edition sets it: it still counts for page places.
             if let Inline::Text { text } = inline
-                && self.pages.counting
+                && self.pages.pending()
             {
                 self.pages.count += pages::count(text);
             }
