@@ -508,13 +508,19 @@ mod tests {
     /// A paragraph of words whose letters are one point wide, with spaces of
     /// one point that stretch by one and do not shrink.
     fn words(text: &str) -> Vec<Item> {
+        spaced(text, 1.0, 0.0)
+    }
+
+    /// A paragraph of words whose letters are one point wide, with spaces of
+    /// one point that stretch and shrink as given.
+    fn spaced(text: &str, stretch: f32, shrink: f32) -> Vec<Item> {
         let mut items = Vec::new();
         for (i, word) in text.split(' ').enumerate() {
             if i > 0 {
                 items.push(Item::Glue {
                     width: 1.0,
-                    stretch: 1.0,
-                    shrink: 0.0,
+                    stretch,
+                    shrink,
                 });
             }
             items.push(Item::Box {
@@ -577,20 +583,7 @@ mod tests {
     #[test]
     fn shrinking_is_preferred_to_a_loose_line() {
         // Spaces that stretch and shrink by half a point.
-        let mut items = Vec::new();
-        for (i, word) in ["aaa", "bbb", "ccc", "dd"].iter().enumerate() {
-            if i > 0 {
-                items.push(Item::Glue {
-                    width: 1.0,
-                    stretch: 0.5,
-                    shrink: 0.5,
-                });
-            }
-            items.push(Item::Box {
-                width: word.len() as f32,
-            });
-        }
-        finish(&mut items);
+        let items = spaced("aaa bbb ccc dd", 0.5, 0.5);
         let breaks = break_lines(&items, 10.0, &Params::default());
         // "aaa bbb ccc" is 11 points with two spaces of half a point shrink:
         // a ratio of exactly −1, the tightest allowed.
