@@ -337,14 +337,7 @@ fn contents_entries_link_to_their_headings_and_print_their_page_labels() {
         }
         let height = built.output.page_size.1;
         for link in annotations(&built.doc, page_id) {
-            let rect: Vec<f32> = link
-                .get(b"Rect")
-                .unwrap()
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|v| v.as_float().unwrap())
-                .collect();
+            let rect = rect(link);
             let landing = landing(&built.doc, link.get(b"Dest").expect("an internal link"));
             links.push((
                 page,
@@ -384,6 +377,17 @@ fn contents_entries_link_to_their_headings_and_print_their_page_labels() {
 }
 
 /// The link annotations of a page.
+/// A link annotation's rectangle: left, bottom, right, top.
+fn rect(link: &Dictionary) -> Vec<f32> {
+    link.get(b"Rect")
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_float().unwrap())
+        .collect()
+}
+
 fn annotations(doc: &Document, page: ObjectId) -> Vec<&Dictionary> {
     let page = doc.get_dictionary(page).unwrap();
     match page.get(b"Annots") {
@@ -428,14 +432,7 @@ fn text_links_open_their_url_or_jump_to_their_place() {
         let height = built.output.page_size.1;
         let words = words(&built.path, page);
         for link in annotations(&built.doc, page_id) {
-            let rect: Vec<f32> = link
-                .get(b"Rect")
-                .unwrap()
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|v| v.as_float().unwrap())
-                .collect();
+            let rect = rect(link);
             let (top, bottom) = (height - rect[3], height - rect[1]);
             let covered: Vec<&str> = words
                 .iter()
