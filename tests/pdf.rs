@@ -190,16 +190,16 @@ fn rebuilding_gives_the_same_bytes() {
 #[test]
 fn characters_no_font_has_are_reported_with_their_place() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("book.toml"),
+    write(
+        dir.path(),
+        "book.toml",
         "title = \"T\"\nlanguage = \"en\"\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("one.md"),
+    );
+    write(
+        dir.path(),
+        "one.md",
         "# One\n\nPlain text.\n\nA face \u{1F600} here.\n",
-    )
-    .unwrap();
+    );
     let (_, output) = build(dir.path());
     let messages: Vec<String> = output.warnings.iter().map(|w| w.to_string()).collect();
     assert_eq!(messages.len(), 1, "{messages:?}");
@@ -400,14 +400,14 @@ fn generate_book(dir: &Path, chapters: usize, paragraphs: usize) {
         std::fs::write(dir.join(&name), text).unwrap();
         names.push(format!("\"{name}\""));
     }
-    std::fs::write(
-        dir.join("book.toml"),
+    write(
+        dir,
+        "book.toml",
         format!(
             "title = \"Generated\"\nlanguage = \"en\"\nchapters = [{}]\n",
             names.join(", ")
         ),
-    )
-    .unwrap();
+    );
 }
 
 #[test]
@@ -461,6 +461,11 @@ fn a_generated_300_page_book_has_no_widows_or_orphans() {
     }
 }
 
+/// Writes one file of a test manuscript.
+fn write(dir: &Path, name: &str, contents: impl AsRef<[u8]>) {
+    std::fs::write(dir.join(name), contents).unwrap();
+}
+
 /// Lays out the manuscript in `dir` with the default options.
 fn laid_out(dir: &Path) -> (Book, bindery::pdf::layout::Laid) {
     laid_out_with(dir, &Options::default())
@@ -484,22 +489,18 @@ fn laid_out_with(dir: &Path, options: &Options) -> (Book, bindery::pdf::layout::
 fn layout_marks_anchors_links_labels_and_the_page_map() {
     use bindery::pdf::layout::{Item, LabelStyle, LinkTarget};
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("book.toml"),
+    write(
+        dir.path(),
+        "book.toml",
         "title = \"T\"\nlanguage = \"en\"\nchapters = [\"one.md\", \"two.md\"]\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("one.md"),
+    );
+    write(
+        dir.path(),
+        "one.md",
         "# One\n\nRead [the treaty](https://example.org/t) and [chapter two](two.md), \
          then a note.[^a]\n\n[^a]: The note.\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("two.md"),
-        "# Two\n\n## A section\n\nText.\n",
-    )
-    .unwrap();
+    );
+    write(dir.path(), "two.md", "# Two\n\n## A section\n\nText.\n");
     let (book, laid) = laid_out(dir.path());
     let book = &book;
     let toc = bindery::toc::build(book, 3);
@@ -630,7 +631,7 @@ fn image_book(dir: &Path) {
             ]
         },
     );
-    std::fs::write(images.join("wide.png"), rgba).unwrap();
+    write(&images, "wide.png", rgba);
     let deep = png_file(
         200,
         200,
@@ -645,7 +646,7 @@ fn image_book(dir: &Path) {
                 .collect()
         },
     );
-    std::fs::write(images.join("deep.png"), deep).unwrap();
+    write(&images, "deep.png", deep);
     let palette = vec![200, 30, 30, 30, 30, 200];
     let indexed = png_file(
         400,
@@ -655,7 +656,7 @@ fn image_book(dir: &Path) {
         Some(palette),
         |x, y| vec![u8::from((x / 50 + y / 50) % 2 == 1)],
     );
-    std::fs::write(images.join("squares.png"), indexed).unwrap();
+    write(&images, "squares.png", indexed);
     let tall = png_file(
         300,
         3000,
@@ -664,7 +665,7 @@ fn image_book(dir: &Path) {
         None,
         |_, y| vec![(y / 12 % 256) as u8],
     );
-    std::fs::write(images.join("tall.png"), tall).unwrap();
+    write(&images, "tall.png", tall);
     // A PNG whose header is sound (the loader accepts it) but whose data is cut off.
     let mut broken = png_file(
         64,
@@ -675,20 +676,17 @@ fn image_book(dir: &Path) {
         |x, y| vec![x as u8, y as u8, 7],
     );
     broken.truncate(60);
-    std::fs::write(images.join("broken.png"), broken).unwrap();
-    std::fs::write(
-        images.join("anim.gif"),
-        b"GIF89a\x01\x00\x01\x00\x00\x00\x00;",
-    )
-    .unwrap();
+    write(&images, "broken.png", broken);
+    write(&images, "anim.gif", b"GIF89a\x01\x00\x01\x00\x00\x00\x00;");
     let words = "Words of running text that fill the page before the figures come. ".repeat(24);
-    std::fs::write(
-        dir.join("book.toml"),
+    write(
+        dir,
+        "book.toml",
         "title = \"Pictures\"\nlanguage = \"en\"\nchapters = [\"one.md\"]\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.join("one.md"),
+    );
+    write(
+        dir,
+        "one.md",
         format!(
             "# One\n\n{words}\n\n## Figures\n\n![A wide gradient](images/wide.png \"A wide gradient, half see-through\")\n\n\
              ![A rendered page](images/page.jpg)\n\n{words}\n\n\
@@ -698,8 +696,7 @@ fn image_book(dir: &Path) {
              ![An animation](images/anim.gif)\n\n![Remote](https://example.org/a.png)\n\n\
              ![Broken](images/broken.png)\n\nThe end.\n"
         ),
-    )
-    .unwrap();
+    );
 }
 
 #[test]
@@ -886,21 +883,21 @@ fn a_note_longer_than_a_page_runs_on_over_the_next_pages() {
     // short note after it.
     let note: Vec<String> = (0..2500).map(|n| format!("w{n:04}")).collect();
     let text = "Running text of the chapter, long enough to wrap. ".repeat(12);
-    std::fs::write(
-        dir.path().join("book.toml"),
+    write(
+        dir.path(),
+        "book.toml",
         "title = \"Notes\"\nlanguage = \"en\"\nchapters = [\"one.md\", \"two.md\"]\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("one.md"),
+    );
+    write(
+        dir.path(),
+        "one.md",
         format!(
             "# One\n\n{text}\n\nThe long note.[^long]\n\n{text}\n\nA short one.[^short]\n\n{text}\n\n\
              [^long]: {}\n\n[^short]: The short note.\n",
             note.join(" ")
         ),
-    )
-    .unwrap();
-    std::fs::write(dir.path().join("two.md"), "# Two\n\nNext chapter.\n").unwrap();
+    );
+    write(dir.path(), "two.md", "# Two\n\nNext chapter.\n");
     let (_, laid) = laid_out(dir.path());
     let g = Geometry::default();
     for (index, page) in laid.pages.iter().enumerate() {
@@ -965,17 +962,17 @@ fn a_note_longer_than_a_page_runs_on_over_the_next_pages() {
 fn links_the_epub_refuses_are_not_links_in_the_pdf_either() {
     use bindery::pdf::layout::{Item, LinkTarget};
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("book.toml"),
+    write(
+        dir.path(),
+        "book.toml",
         "title = \"T\"\nlanguage = \"en\"\nchapters = [\"one.md\"]\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("one.md"),
+    );
+    write(
+        dir.path(),
+        "one.md",
         "# One\n\nA [script](javascript:alert(1)), a [file](file:///etc/passwd), \
          a [spaced page](<https://example.org/a b>) and [a plain one](https://example.org/).\n",
-    )
-    .unwrap();
+    );
     let (_, laid) = laid_out(dir.path());
     let urls: Vec<&str> = laid
         .pages
