@@ -376,7 +376,6 @@ fn contents_entries_link_to_their_headings_and_print_their_page_labels() {
     }
 }
 
-/// The link annotations of a page.
 /// A link annotation's rectangle: left, bottom, right, top.
 fn rect(link: &Dictionary) -> Vec<f32> {
     link.get(b"Rect")
@@ -388,6 +387,7 @@ fn rect(link: &Dictionary) -> Vec<f32> {
         .collect()
 }
 
+/// The link annotations of a page.
 fn annotations(doc: &Document, page: ObjectId) -> Vec<&Dictionary> {
     let page = doc.get_dictionary(page).unwrap();
     match page.get(b"Annots") {
