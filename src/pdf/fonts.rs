@@ -170,11 +170,13 @@ pub struct Shaped {
     has_missing: bool,
     /// The text that was shaped.
     pub text: ShapedText,
-    /// Glyph indices (from the word's first glyph) where the word may be
-    /// hyphenated. The paragraph setter
-    /// fills this in the first time it needs it, so that a word repeated
-    /// through the book is hyphenated once, like it is shaped once.
-    pub hyphenation: std::cell::OnceCell<Box<[usize]>>,
+    /// Where the word may be hyphenated: bit `i` set when a hyphen may go
+    /// before glyph `i`. The paragraph setter fills this in the first time
+    /// it needs it, so that a word repeated through the book is hyphenated
+    /// once, like it is shaped once; kept in the record, it costs no memory
+    /// access of its own. A word of more than 64 glyphs has no room here
+    /// and is hyphenated each time.
+    pub hyphenation: std::cell::OnceCell<u64>,
 }
 
 /// How many bytes of a word's text are kept inline: as many as keep a
@@ -233,7 +235,7 @@ pub struct Fonts<'a> {
     /// shaping a word, so they are made once.
     plans: HashMap<(FaceId, rustybuzz::Script), ShapePlan>,
     /// Shaped words per style, by the hash of their text.
-    cache: [HashMap<u64, WordId, BuildHasherDefault<WordHasher>>; 5],
+    cache: [WordTable; 5],
     /// Every word shaped, in the order it was first shaped.
     words: Vec<Shaped>,
     /// The glyphs of every word shaped, one word after the other.
@@ -252,6 +254,81 @@ pub struct Fonts<'a> {
     /// two shaped together give the glyphs each gives alone, so that a word
     /// ending in the mark can be put together from the word and the mark.
     separable: HashMap<(Style, char, char), Option<u16>>,
+}
+
+/// Shaped words of one style by the hash of their text: open addressing
+/// over 8-byte slots, probed in order. A slot holds the high half of the
+/// word's hash and its id plus one (0 is an empty slot). The high half
+/// picks the slot, so growing the table needs no other hash, and the bits
+/// it keeps beyond the slot number rule out nearly every other word without
+/// a look at its record. The slots of a long book (some 40,000 words) take
+/// half a megabyte, half what a general map takes: they stay in the
+/// processor's second-level cache, and a look-up reads one cache line.
+#[derive(Default)]
+struct WordTable {
+    slots: Vec<u64>,
+    /// How many slots are used.
+    len: usize,
+    /// log2 of the number of slots (0 before the first insert).
+    bits: u32,
+}
+
+impl WordTable {
+    /// The first id stored under `hash` for which `is` holds.
+    fn find(&self, hash: u64, mut is: impl FnMut(WordId) -> bool) -> Option<WordId> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let tag = hash >> 32;
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(tag);
+        loop {
+            let slot = self.slots[i];
+            if slot == 0 {
+                return None;
+            }
+            if slot >> 32 == tag {
+                let id = WordId((slot as u32).wrapping_sub(1));
+                if is(id) {
+                    return Some(id);
+                }
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Adds `id` under `hash`, growing the table to keep it at most three
+    /// quarters full.
+    fn insert(&mut self, hash: u64, id: WordId) {
+        if (self.len + 1) * 4 > self.slots.len() * 3 {
+            self.grow();
+        }
+        self.place((hash >> 32) << 32 | u64::from(id.0.wrapping_add(1)));
+        self.len += 1;
+    }
+
+    /// The slot a tag's probe starts at: its top `bits` bits.
+    fn home(&self, tag: u64) -> usize {
+        (tag >> (32 - self.bits)) as usize
+    }
+
+    /// Puts a full slot in the first free place from its home.
+    fn place(&mut self, slot: u64) {
+        let mask = self.slots.len() - 1;
+        let mut i = self.home(slot >> 32);
+        while self.slots[i] != 0 {
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = slot;
+    }
+
+    fn grow(&mut self) {
+        self.bits = (self.bits + 1).max(10);
+        let old = std::mem::replace(&mut self.slots, vec![0; 1 << self.bits]);
+        for slot in old.into_iter().filter(|&s| s != 0) {
+            self.place(slot);
+        }
+    }
 }
 
 /// Marks that often close a word ("word," "word." "word”"): a word ending in
@@ -302,18 +379,17 @@ impl<'a> Fonts<'a> {
 
     /// Shapes `text` in `style`, from the cache when it was shaped before.
     pub fn shape(&mut self, text: &str, style: Style) -> WordId {
-        // The cache is keyed by a 64-bit hash of the text; the entry keeps
-        // the text (inline when short, so checking it costs no extra memory
-        // access) and a hit counts only when the text matches. Two texts
-        // with the same hash are rare: the second is shaped every time.
+        // The cache is keyed by a 64-bit hash of the text; the word's record
+        // keeps the text (inline when short, so checking it costs no extra
+        // memory access) and a hit counts only when the text matches.
         let mut hasher = WordHasher::default();
         hasher.write(text.as_bytes());
         let hash = hasher.finish();
-        if let Some(&hit) = self.cache[style as usize].get(&hash) {
-            if self.word(hit).text.matches(text) {
-                return hit;
-            }
-            return self.shape_uncached(text, style);
+        let words = &self.words;
+        let found =
+            self.cache[style as usize].find(hash, |id| words[id.0 as usize].text.matches(text));
+        if let Some(hit) = found {
+            return hit;
         }
         let shaped = self.shape_uncached(text, style);
         self.cache[style as usize].insert(hash, shaped);
@@ -366,7 +442,7 @@ impl<'a> Fonts<'a> {
 
     /// How many distinct (style, text) pairs have been shaped.
     pub fn shaped_count(&self) -> usize {
-        self.cache.iter().map(|c| c.len()).sum()
+        self.cache.iter().map(|c| c.len).sum()
     }
 
     /// The file a face was loaded from.
@@ -454,12 +530,18 @@ impl<'a> Fonts<'a> {
         }
         // The same sum, in the same order, as for the word shaped whole.
         let width = self.store[start..].iter().map(|g| g.advance).sum();
+        // The mark is no letter: the word breaks where its stem does, at
+        // the same glyphs, when the stem's breaks are known and fit.
+        let hyphenation = match self.words[stem_id.0 as usize].hyphenation.get() {
+            Some(&bits) if self.store.len() - start <= 64 => bits.into(),
+            _ => Default::default(),
+        };
         self.words.push(Shaped {
             glyphs: start..self.store.len(),
             width,
             has_missing: false,
             text: ShapedText::new(text),
-            hyphenation: Default::default(),
+            hyphenation,
         });
         Some(id)
     }
@@ -761,6 +843,37 @@ mod tests {
         }
         // Common pairs are put together, not shaped whole.
         assert!(parts.separable.values().any(Option::is_some));
+    }
+
+    #[test]
+    fn the_word_table_tells_words_with_the_same_hash_apart_and_keeps_them_when_it_grows() {
+        let mut table = WordTable::default();
+        assert_eq!(table.find(7, |_| true), None);
+        // Two words under one hash: a look-up finds the one its check accepts.
+        table.insert(0xABCD_0000_0000_0001, WordId(0));
+        table.insert(0xABCD_0000_0000_0001, WordId(1));
+        assert_eq!(
+            table.find(0xABCD_0000_0000_0001, |id| id.0 == 1),
+            Some(WordId(1))
+        );
+        assert_eq!(
+            table.find(0xABCD_0000_0000_0001, |id| id.0 == 0),
+            Some(WordId(0))
+        );
+        assert_eq!(table.find(0xABCD_0000_0000_0001, |id| id.0 == 2), None);
+        // Enough words to grow the table several times, hashes spread or not.
+        for n in 2..5_000u32 {
+            let spread = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            let hash = if n % 2 == 0 { spread } else { u64::from(n) };
+            table.insert(hash, WordId(n));
+        }
+        for n in 2..5_000u32 {
+            let spread = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            let hash = if n % 2 == 0 { spread } else { u64::from(n) };
+            assert_eq!(table.find(hash, |id| id.0 == n), Some(WordId(n)), "{n}");
+        }
+        assert_eq!(table.len, 5_000);
+        assert!(table.slots.len() * 3 >= table.len * 4);
     }
 
     #[test]

@@ -302,7 +302,9 @@ impl Breaker<'_> {
                             // as well: keep them all (unless the break is
                             // forced) without trying them one by one.
                             if !forced {
-                                active.copy_within(i.., kept);
+                                if kept < i {
+                                    active.copy_within(i.., kept);
+                                }
                                 kept += active.len() - i;
                             }
                             break;

@@ -375,18 +375,25 @@ impl<'a> Typesetter<'a> {
                     }
                 }
             } else if span.hyphenate && measure.align == Align::Justify && !compound {
-                let hyphenator = &mut self.hyphenator;
-                let points = shaped.hyphenation.get_or_init(|| {
-                    hyphenator
-                        .points(&text[range.clone()])
+                if let Some(&bits) = shaped.hyphenation.get() {
+                    cuts.extend(
+                        (1..count.min(64))
+                            .filter(|i| bits >> i & 1 == 1)
+                            .map(|i| (i, true)),
+                    );
+                } else {
+                    let points = self.hyphenator.points(&text[range.clone()]);
+                    // A point inside a ligature has no glyph boundary: skip it.
+                    let at = points
                         .into_iter()
-                        .filter_map(|p| {
-                            // A point inside a ligature has no glyph boundary: skip it.
-                            glyphs.iter().position(|g| g.cluster as usize == p)
-                        })
-                        .collect::<Box<[usize]>>()
-                });
-                cuts.extend(points.iter().map(|&i| (i, true)));
+                        .filter_map(|p| glyphs.iter().position(|g| g.cluster as usize == p));
+                    let before = cuts.len();
+                    cuts.extend(at.map(|i| (i, true)));
+                    if count <= 64 {
+                        let bits = cuts[before..].iter().fold(0, |bits, &(i, _)| bits | 1 << i);
+                        shaped.hyphenation.get_or_init(|| bits);
+                    }
+                }
             }
             cuts.push((count, false));
             let mut from = 0;
@@ -793,6 +800,25 @@ mod tests {
             let expected: String = text.chars().filter(|c| !c.is_whitespace()).collect();
             assert_eq!(rejoin(&paragraph, &lines), expected, "{text}");
         }
+    }
+
+    #[test]
+    fn words_of_more_than_64_glyphs_are_hyphenated_every_time_they_come() {
+        // Such a word has no room for its hyphenation in its cache record:
+        // it is hyphenated again each time, and must come out the same.
+        let files = FontFiles::default();
+        let mut ts = typesetter(&files);
+        let long = "pneumonoultramicroscopicsilicovolcanoconiosisantidisestablishmentarianism";
+        let text = format!("Some words come before {long} and after it.");
+        let measure = body(400.0);
+        let first = ts.set(&[Span::new(text.clone(), Style::Regular)], &measure);
+        let again = ts.set(&[Span::new(text, Style::Regular)], &measure);
+        assert_eq!(first, again);
+        let lines = texts(&ts, &first);
+        assert!(
+            first.lines[0].hyphenated && lines[0].ends_with('-'),
+            "{lines:?}"
+        );
     }
 
     #[test]
