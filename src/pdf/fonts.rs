@@ -233,7 +233,7 @@ pub struct Fonts<'a> {
     data: &'a FontFiles,
     /// Shaping plans per face and script; building one costs more than
     /// shaping a word, so they are made once.
-    plans: HashMap<(FaceId, rustybuzz::Script), ShapePlan>,
+    plans: HashMap<(FaceId, rustybuzz::Script), ShapePlan, BuildHasherDefault<WordHasher>>,
     /// Shaped words per style, by the hash of their text.
     cache: [WordTable; 5],
     /// Every word shaped, in the order it was first shaped.
@@ -253,7 +253,7 @@ pub struct Fonts<'a> {
     /// Per style, last letter and closing mark: the letter's glyph when the
     /// two shaped together give the glyphs each gives alone, so that a word
     /// ending in the mark can be put together from the word and the mark.
-    separable: HashMap<(Style, char, char), Option<u16>>,
+    separable: HashMap<(Style, char, char), Option<u16>, BuildHasherDefault<WordHasher>>,
 }
 
 /// Shaped words of one style by the hash of their text: open addressing
@@ -364,7 +364,7 @@ impl<'a> Fonts<'a> {
         Ok(Fonts {
             faces,
             data,
-            plans: HashMap::new(),
+            plans: HashMap::default(),
             cache: Default::default(),
             words: Vec::new(),
             store: Vec::new(),
@@ -373,7 +373,7 @@ impl<'a> Fonts<'a> {
             clusters: Vec::new(),
             missing: HashMap::new(),
             marks: Default::default(),
-            separable: HashMap::new(),
+            separable: HashMap::default(),
         })
     }
 
@@ -674,6 +674,15 @@ impl<'a> Fonts<'a> {
         clusters.sort_unstable();
         clusters.dedup();
         for (i, glyph) in run.iter().enumerate() {
+            // A glyph's text is recorded once: most glyphs of a word have
+            // been seen in earlier words, and are passed over.
+            let Some(slot) = self.texts[usize::from(face_id.0)].get_mut(usize::from(glyph.gid))
+            else {
+                continue;
+            };
+            if slot.is_some() {
+                continue;
+            }
             let start = glyph.cluster as usize;
             let end = clusters
                 .get(clusters.partition_point(|&c| c <= start))
@@ -687,11 +696,7 @@ impl<'a> Fonts<'a> {
             } else {
                 &text[start..end]
             };
-            if let Some(slot) = self.texts[usize::from(face_id.0)].get_mut(usize::from(glyph.gid))
-                && slot.is_none()
-            {
-                *slot = Some(text.into());
-            }
+            *slot = Some(text.into());
         }
         self.clusters = clusters;
         self.buffer = Some(glyphs.clear());
