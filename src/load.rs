@@ -326,26 +326,20 @@ fn chapter_files(
     config_text: &str,
     config_path: &Path,
 ) -> Result<Vec<PathBuf>, Error> {
+    // Where the manuscript folder really is, for telling whether a file
+    // (or the file a link points to) is inside it.
+    let root = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let entry_place = |span: std::ops::Range<usize>| {
+        let (line, col) = LineIndex::new(config_text).line_col(span.start);
+        Some(Place::at(config_path, line, col))
+    };
     let mut files: Vec<PathBuf> = match &config.chapters {
         Some(listed) => {
             let mut files = Vec::new();
             for entry in listed {
                 let file = PathBuf::from(entry.get_ref());
-                let (line, col) = LineIndex::new(config_text).line_col(entry.span().start);
-                let place = Some(Place::at(config_path, line, col));
-                let escapes = file.is_absolute()
-                    || file.components().any(|c| matches!(c, Component::ParentDir));
-                if escapes {
-                    return Err(Error::new(
-                        "chapter-outside",
-                        place,
-                        format!(
-                            "the chapter `{}` is outside the manuscript folder",
-                            file.display()
-                        ),
-                    )
-                    .with_hint("chapters are named relative to the manuscript folder"));
-                }
+                let place = entry_place(entry.span());
+                inside(dir, &root, &file, place.clone(), "chapter")?;
                 if !dir.join(&file).is_file() {
                     return Err(Error::new(
                         "missing-chapter",
@@ -373,17 +367,27 @@ fn chapter_files(
                 .filter(|f| dir.join(f).is_file())
                 .collect();
             files.sort();
+            for file in &files {
+                inside(
+                    dir,
+                    &root,
+                    file,
+                    Some(Place::file(dir.join(file))),
+                    "chapter",
+                )?;
+            }
             files
         }
     };
     if let Some(faq) = &config.faq {
         let file = PathBuf::from(faq.get_ref());
         if !files.contains(&file) {
-            let (line, col) = LineIndex::new(config_text).line_col(faq.span().start);
+            let place = entry_place(faq.span());
+            inside(dir, &root, &file, place.clone(), "FAQ file")?;
             if !dir.join(&file).is_file() {
                 return Err(Error::new(
                     "missing-chapter",
-                    Some(Place::at(config_path, line, col)),
+                    place,
                     format!("the FAQ file `{}` does not exist", file.display()),
                 ));
             }
@@ -399,6 +403,37 @@ fn chapter_files(
         .with_hint("add a Markdown file such as 01-chapter.md, or list files in `chapters`"));
     }
     Ok(files)
+}
+
+/// Refuses a chapter or FAQ `file`, named relative to the manuscript
+/// folder `dir` (`root` is its real path), that is outside the folder: an
+/// absolute path, a path through `..`, or a link to a file elsewhere. A
+/// book is made of its own folder's files, and of nothing else on the
+/// machine it is built on.
+fn inside(
+    dir: &Path,
+    root: &Path,
+    file: &Path,
+    place: Option<Place>,
+    what: &str,
+) -> Result<(), Error> {
+    let escapes = file.is_absolute()
+        || file
+            .components()
+            .any(|c| matches!(c, Component::ParentDir | Component::Prefix(_)))
+        || fs::canonicalize(dir.join(file)).is_ok_and(|real| !real.starts_with(root));
+    if escapes {
+        return Err(Error::new(
+            "chapter-outside",
+            place,
+            format!(
+                "the {what} `{}` is outside the manuscript folder",
+                file.display()
+            ),
+        )
+        .with_hint("copy the file into the manuscript folder and name it relative to the folder"));
+    }
+    Ok(())
 }
 
 /// The FAQ file: the configured one, else `faq.md` or `*-faq.md`.

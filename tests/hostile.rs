@@ -210,6 +210,65 @@ fn listed_chapter_outside_the_manuscript_is_refused() {
     );
 }
 
+/// A chapter or FAQ file that is a link to a file elsewhere on the machine
+/// is refused as surely as one named through `..`, whether `book.toml`
+/// lists it or the folder's listing finds it; a link to a file inside the
+/// manuscript is fine.
+#[cfg(unix)]
+#[test]
+fn chapters_and_faq_files_leading_outside_the_manuscript_are_refused() {
+    use std::os::unix::fs::symlink;
+    let secret = |book: &TempBook| {
+        let path = book.root().join("secret.md");
+        fs::write(&path, "# Secret\n").expect("cannot write");
+        path
+    };
+
+    let toml = format!(
+        "{}chapters = [\"a.md\", \"linked.md\"]\n",
+        common::BOOK_TOML
+    );
+    let book = TempBook::chapter("# A\n").with("book.toml", toml);
+    symlink(secret(&book), book.file("linked.md")).expect("cannot link");
+    let message = "the chapter `linked.md` is outside the manuscript folder";
+    assert_fails(
+        &book,
+        "chapter-outside",
+        &book.file("book.toml"),
+        5,
+        21,
+        message,
+    );
+
+    let book = TempBook::chapter("# A\n");
+    symlink(secret(&book), book.file("b.md")).expect("cannot link");
+    let findings = book.findings();
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0].code, "chapter-outside", "{findings:#?}");
+    assert_eq!(
+        findings[0].file.as_deref(),
+        Some(book.file("b.md").as_path())
+    );
+    book.assert_build_fails("the chapter `b.md` is outside the manuscript folder");
+
+    let toml = format!("{}faq = \"../secret.md\"\n", common::BOOK_TOML);
+    let book = TempBook::chapter("# A\n").with("book.toml", toml);
+    secret(&book);
+    let message = "the FAQ file `../secret.md` is outside the manuscript folder";
+    assert_fails(
+        &book,
+        "chapter-outside",
+        &book.file("book.toml"),
+        5,
+        7,
+        message,
+    );
+
+    let book = TempBook::chapter("# A\n");
+    symlink(book.file("a.md"), book.file("b.md")).expect("cannot link");
+    assert!(book.findings().iter().all(|f| f.severity != "error"));
+}
+
 #[test]
 fn invalid_utf8_is_an_error_at_the_bad_byte() {
     // The bad byte is on line 4, after "bad " and a two-byte "é": column 6.
