@@ -14,21 +14,66 @@ fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The PDF and the EPUB of a manuscript, made in one run as `bindery build` does.
-fn build(dir: &Path) -> (bindery::pdf::Output, Vec<(String, String)>) {
+/// The PDF of a manuscript and the EPUB's chapters (name, XHTML) and
+/// page lists (`Navigation`), made in one run as `bindery build` does.
+fn build(dir: &Path) -> (bindery::pdf::Output, Vec<(String, String)>, Navigation) {
     let manuscript = bindery::load(dir).unwrap_or_else(|e| panic!("{e}"));
     let fonts = FontFiles::default();
     let pdf = bindery::build_pdf(&manuscript, dir, fonts.clone(), Some("0"))
         .unwrap_or_else(|e| panic!("{e}"));
     let epub = bindery::build_epub(&manuscript, dir, &fonts, None, Some(&pdf), Some("0"))
         .unwrap_or_else(|e| panic!("{e}"));
-    let mut chapters: Vec<(String, String)> = common::unzip(&epub.bytes)
+    let files: Vec<(String, String)> = common::unzip(&epub.bytes)
+        .into_iter()
+        .filter(|(name, _)| name.ends_with(".xhtml") || name.ends_with(".ncx"))
+        .map(|(name, bytes)| (name, String::from_utf8(bytes).expect("UTF-8 text")))
+        .collect();
+    let text = |name: &str| {
+        let (_, text) = files.iter().find(|(n, _)| n == name).expect(name);
+        text.clone()
+    };
+    let navigation = Navigation::of(&text("EPUB/nav.xhtml"), &text("EPUB/toc.ncx"));
+    let mut chapters: Vec<(String, String)> = files
         .into_iter()
         .filter(|(name, _)| name.starts_with("EPUB/chapter-"))
-        .map(|(name, bytes)| (name, String::from_utf8(bytes).expect("UTF-8 XHTML")))
         .collect();
     chapters.sort();
-    (pdf, chapters)
+    (pdf, chapters, navigation)
+}
+
+/// The print pages as the EPUB's two navigation files list them.
+#[derive(Debug, PartialEq)]
+struct Navigation {
+    /// The links of the navigation document's page list, in order.
+    nav: Vec<String>,
+    /// The targets of the NCX's page list, in order.
+    ncx: Vec<String>,
+    /// The NCX's `dtb:totalPageCount` and `dtb:maxPageNumber`.
+    counts: (String, String),
+}
+
+impl Navigation {
+    fn of(nav: &str, ncx: &str) -> Navigation {
+        // The values of `attribute="…"` between `from` and `to`.
+        let values = |text: &str, from: &str, to: &str, attribute: &str| -> Vec<String> {
+            let Some(start) = text.find(from) else {
+                return Vec::new();
+            };
+            let end = text[start..].find(to).map_or(text.len(), |e| start + e);
+            let key = format!("{attribute}=\"");
+            text[start..end]
+                .split(&key)
+                .skip(1)
+                .map(|rest| rest.split('"').next().unwrap_or("").to_string())
+                .collect()
+        };
+        let meta = |name: &str| values(ncx, &format!("name=\"{name}\""), "/>", "content").concat();
+        Navigation {
+            nav: values(nav, "<nav id=\"page-list\"", "</nav>", "href"),
+            ncx: values(ncx, "<pageList>", "</pageList>", "src"),
+            counts: (meta("dtb:totalPageCount"), meta("dtb:maxPageNumber")),
+        }
+    }
 }
 
 /// The text of a page's text block, running head and folio cut off.
@@ -80,7 +125,28 @@ fn squeezed(text: &str) -> String {
 /// Checks every body page of a manuscript's PDF against its EPUB marker;
 /// returns how many pages had text to compare.
 fn check_pages(dir: &Path) -> usize {
-    let (pdf, chapters) = build(dir);
+    let (pdf, chapters, navigation) = build(dir);
+    // Both navigation files list every page of the body, in order, at its
+    // marker; the NCX's head counts them.
+    let body: Vec<&bindery::pages::PageStart> = pdf
+        .page_map
+        .iter()
+        .filter(|s| s.chapter.is_some())
+        .collect();
+    let links: Vec<String> = body
+        .iter()
+        .map(|s| {
+            let (name, _) = &chapters[s.chapter.unwrap_or_default()];
+            format!("{}#page-{}", name.trim_start_matches("EPUB/"), s.label)
+        })
+        .collect();
+    let last = body.last().map_or("0".to_string(), |s| s.label.clone());
+    let expected = Navigation {
+        nav: links.clone(),
+        ncx: links,
+        counts: (body.len().to_string(), last),
+    };
+    assert_eq!(navigation, expected);
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("book.pdf");
     std::fs::write(&path, &pdf.bytes).unwrap();
@@ -228,7 +294,8 @@ fn a_long_books_pages_start_where_the_epub_marks_them() {
     assert!(compared >= 30, "only {compared} pages compared");
 }
 
-/// Whether the EPUB in `out` has a page list.
+/// Whether the EPUB in `out` has a page list, in its navigation document
+/// and in its NCX alike.
 fn has_page_list(out: &Path) -> bool {
     let path = std::fs::read_dir(out)
         .expect("an output folder")
@@ -237,12 +304,18 @@ fn has_page_list(out: &Path) -> bool {
         .find(|p| p.extension().is_some_and(|e| e == "epub"))
         .expect("an EPUB was written");
     let bytes = std::fs::read(path).unwrap();
-    let (_, nav) = common::unzip(&bytes)
-        .into_iter()
-        .find(|(name, _)| name == "EPUB/nav.xhtml")
-        .expect("a navigation document");
-    let nav = String::from_utf8(nav).expect("UTF-8 XHTML");
-    nav.contains("epub:type=\"page-list\"")
+    let files = common::unzip(&bytes);
+    let text = |name: &str| {
+        let (_, bytes) = files.iter().find(|(n, _)| n == name).expect(name);
+        String::from_utf8(bytes.clone()).expect("UTF-8 text")
+    };
+    let nav = text("EPUB/nav.xhtml").contains("epub:type=\"page-list\"");
+    let ncx = text("EPUB/toc.ncx").contains("<pageList>");
+    assert_eq!(
+        nav, ncx,
+        "one navigation file has a page list, the other not"
+    );
+    nav
 }
 
 #[test]

@@ -222,7 +222,7 @@ pub fn epub(
         ),
         deflated(
             &format!("{ROOT}/{}", nav::NCX_FILE),
-            nav::ncx(book, toc, &layout, &identifier),
+            nav::ncx(book, toc, &layout, &identifier, options.pages.as_ref()),
         ),
         deflated(&format!("{ROOT}/{STYLE_FILE}"), style_sheet(&options.fonts)),
         deflated(

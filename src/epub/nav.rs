@@ -4,7 +4,7 @@
 //! All three come from the one [`Toc`]. The navigation document also lists
 //! the print edition's pages when the book has them.
 
-use super::{EpubOptions, Layout, xhtml, xml};
+use super::{EpubOptions, Layout, PrintPages, xhtml, xml};
 use crate::model::Book;
 use crate::toc::{Toc, TocEntry, TocKind};
 
@@ -46,20 +46,14 @@ pub fn document(book: &Book, toc: &Toc, layout: &Layout, options: &EpubOptions) 
         ));
     }
     out.push_str("</ol>\n</nav>\n");
-    if let Some(pages) = options
-        .pages
-        .as_ref()
-        .filter(|p| p.starts.iter().any(|s| s.chapter.is_some()))
-    {
+    let pages = marked_pages(options.pages.as_ref());
+    if !pages.is_empty() {
         out.push_str(
             "<nav id=\"page-list\" epub:type=\"page-list\" role=\"doc-pagelist\" \
              hidden=\"hidden\">\n<h2>Pages</h2>\n<ol>\n",
         );
-        for start in &pages.starts {
-            let Some(chapter) = start.chapter else {
-                continue;
-            };
-            let label = xml::escaped(&start.label);
+        for (chapter, label) in pages {
+            let label = xml::escaped(label);
             out.push_str(&format!(
                 "<li><a href=\"{}#{}\">{label}</a></li>\n",
                 layout.chapter_file(chapter),
@@ -70,6 +64,19 @@ pub fn document(book: &Book, toc: &Toc, layout: &Layout, options: &EpubOptions) 
     }
     out.push_str(xml::FOOT);
     out
+}
+
+/// The print pages marked in the chapters, as (chapter, label), in page
+/// order: the pages of the body; the front matter has no counterpart in
+/// the EPUB.
+fn marked_pages(pages: Option<&PrintPages>) -> Vec<(usize, &str)> {
+    pages.map_or_else(Vec::new, |pages| {
+        pages
+            .starts
+            .iter()
+            .filter_map(|s| Some((s.chapter?, s.label.as_str())))
+            .collect()
+    })
 }
 
 /// The contents page in the book's reading order, for readers that show no
@@ -90,25 +97,38 @@ pub fn contents_page(book: &Book, toc: &Toc, layout: &Layout) -> String {
 
 /// The EPUB 2 NCX. Kindle honours two levels only, so chapters are the
 /// first level and everything under a chapter is flattened into the second,
-/// in reading order.
-pub fn ncx(book: &Book, toc: &Toc, layout: &Layout, identifier: &str) -> String {
+/// in reading order. The print pages, when the book has them, are its page
+/// list, as in the navigation document, for readers of EPUB 2.
+pub fn ncx(
+    book: &Book,
+    toc: &Toc,
+    layout: &Layout,
+    identifier: &str,
+    print: Option<&PrintPages>,
+) -> String {
     let depth = if toc.entries.iter().any(|e| !e.children.is_empty()) {
         2
     } else {
         1
     };
+    let pages = marked_pages(print);
+    // Body pages are numbered from 1: the count of pages and the largest
+    // number the NCX's head announces.
+    let numbers: Vec<Option<u32>> = pages.iter().map(|(_, label)| label.parse().ok()).collect();
+    let largest = numbers.iter().flatten().max().copied().unwrap_or(0);
     let mut out = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
          <ncx xmlns=\"http://www.daisy.org/z3986/2005/ncx/\" version=\"2005-1\" xml:lang=\"{}\">\n\
          <head>\n\
          <meta name=\"dtb:uid\" content=\"{}\"/>\n\
          <meta name=\"dtb:depth\" content=\"{depth}\"/>\n\
-         <meta name=\"dtb:totalPageCount\" content=\"0\"/>\n\
-         <meta name=\"dtb:maxPageNumber\" content=\"0\"/>\n\
+         <meta name=\"dtb:totalPageCount\" content=\"{}\"/>\n\
+         <meta name=\"dtb:maxPageNumber\" content=\"{largest}\"/>\n\
          </head>\n\
          <docTitle><text>{}</text></docTitle>\n",
         xml::escaped_attr(&book.metadata.language),
         xml::escaped_attr(identifier),
+        pages.len(),
         xml::escaped(&book.metadata.title),
     );
     for author in &book.metadata.authors {
@@ -132,7 +152,26 @@ pub fn ncx(book: &Book, toc: &Toc, layout: &Layout, identifier: &str) -> String 
         }
         out.push_str("</navPoint>\n");
     }
-    out.push_str("</navMap>\n</ncx>\n");
+    out.push_str("</navMap>\n");
+    if !pages.is_empty() {
+        // The page targets carry no play order: it is optional, and the
+        // readers that use it take the list in its own order, which is
+        // the book's.
+        out.push_str("<pageList>\n<navLabel><text>Pages</text></navLabel>\n");
+        for ((chapter, label), number) in pages.iter().zip(&numbers) {
+            let label = xml::escaped(label);
+            let value = number.map_or_else(String::new, |n| format!(" value=\"{n}\""));
+            let id = xhtml::page_id(&label);
+            out.push_str(&format!(
+                "<pageTarget id=\"target-{id}\" type=\"normal\"{value}>\
+                 <navLabel><text>{label}</text></navLabel>\
+                 <content src=\"{}#{id}\"/></pageTarget>\n",
+                layout.chapter_file(*chapter),
+            ));
+        }
+        out.push_str("</pageList>\n");
+    }
+    out.push_str("</ncx>\n");
     out
 }
 
