@@ -177,13 +177,18 @@ pub fn epub(
     let layout = Layout::new(book, assets);
     let mut warnings = Vec::new();
     let mut facts = xhtml::Facts::default();
-    let starts = options.pages.as_ref().map_or(&[][..], |p| &p.starts[..]);
-    let chapters: Vec<String> = book
-        .chapters
-        .iter()
+    // The printed pages that start in each chapter, in one pass: a long
+    // book has thousands of pages and hundreds of chapters.
+    let mut starts: Vec<Vec<&PageStart>> = vec![Vec::new(); book.chapters.len()];
+    for start in options.pages.iter().flat_map(|p| &p.starts) {
+        if let Some(pages) = start.chapter.and_then(|c| starts.get_mut(c)) {
+            pages.push(start);
+        }
+    }
+    let chapters: Vec<String> = starts
+        .into_iter()
         .enumerate()
-        .map(|(index, _)| {
-            let breaks = starts.iter().filter(|s| s.chapter == Some(index)).collect();
+        .map(|(index, breaks)| {
             xhtml::chapter(
                 book,
                 index,
