@@ -406,8 +406,7 @@ fn check(cli: &Cli, format: Format) -> Result<ExitCode, Error> {
 
 fn dump(cli: &Cli) -> Result<ExitCode, Error> {
     let manuscript = load(cli, &Progress::new(false))?;
-    let toc = bindery::toc::build(&manuscript.book, manuscript.config.toc_depth());
-    print!("{}", bindery::dump(&manuscript.book, &toc));
+    print!("{}", bindery::dump(&manuscript.book, &manuscript.toc));
     Ok(ExitCode::SUCCESS)
 }
 

@@ -3,8 +3,8 @@
 //!
 //! The pipeline, each stage a plain function:
 //! [`load`] reads the manuscript folder into a [`Manuscript`] (the
-//! [`model::Book`] plus settings and images), [`toc::build`] computes the
-//! table of contents once, and the backends turn model and contents into
+//! [`model::Book`] plus settings and images, and [`toc::build`]'s table of
+//! contents, computed once), and the backends turn model and contents into
 //! bytes. Only [`load`], [`output`] and the command line touch the file system.
 
 pub mod check;
@@ -52,7 +52,6 @@ pub fn build_epub(
     source_date_epoch: Option<&str>,
 ) -> Result<epub::Epub> {
     use epub::{EmbeddedFont, FontRole};
-    let toc = toc::build(&manuscript.book, manuscript.config.toc_depth());
     let roles = [
         FontRole::Regular,
         FontRole::Italic,
@@ -82,7 +81,12 @@ pub fn build_epub(
             .filter(|_| manuscript.config.epub.page_list != Some(false))
             .map(|pdf| print_pages(&manuscript.book, pdf)),
     };
-    epub::epub(&manuscript.book, &toc, &manuscript.assets, &options)
+    epub::epub(
+        &manuscript.book,
+        &manuscript.toc,
+        &manuscript.assets,
+        &options,
+    )
 }
 
 /// The print pages of `pdf` for the EPUB, with a name for the edition.
@@ -121,11 +125,10 @@ pub fn build_pdf_in_stages(
     source_date_epoch: Option<&str>,
     started: &dyn Fn(pdf::Stage),
 ) -> Result<pdf::Output> {
-    let toc = toc::build(&manuscript.book, manuscript.config.toc_depth());
     let mut options = pdf::Options::from_config(&manuscript.config.pdf, fonts, dir.to_path_buf());
     options.time = book_time(manuscript, source_date_epoch)?;
     options.images = manuscript.assets.clone();
-    pdf::pdf_in_stages(&manuscript.book, &toc, &options, started)
+    pdf::pdf_in_stages(&manuscript.book, &manuscript.toc, &options, started)
 }
 
 /// Draws the typographic cover in the book's regular and italic faces.
@@ -144,7 +147,6 @@ pub fn build_pack(
     pdf: &pdf::Output,
     cover_png: &[u8],
 ) -> Result<Vec<u8>> {
-    let toc = toc::build(&manuscript.book, manuscript.config.toc_depth());
     let facts = pack::PdfFacts {
         pages: pdf.page_map.len(),
         width_pt: pdf.page_size.0,
@@ -153,7 +155,7 @@ pub fn build_pack(
     };
     pack::pack(&pack::PackInput {
         book: &manuscript.book,
-        toc: &toc,
+        toc: &manuscript.toc,
         stem: &output_stem(&manuscript.book),
         epub: &epub.bytes,
         pdf: &pdf.bytes,

@@ -8,6 +8,7 @@ use crate::markdown::{self, has_scheme};
 use crate::model::{
     Block, BlockKind, Book, Chapter, ChapterBody, Footnote, HeadingLevel, Inline, Metadata, Target,
 };
+use crate::toc::Toc;
 use crate::{check, faq, ids, image};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -24,6 +25,9 @@ pub struct Manuscript {
     pub book: Book,
     /// The parsed `book.toml`, for backend settings.
     pub config: Config,
+    /// The table of contents, to the depth `book.toml` asks for: computed
+    /// once here, and read by every backend.
+    pub toc: Toc,
     /// Images the chapters use, keyed by the path written in the Markdown.
     pub assets: BTreeMap<String, Asset>,
     /// What was noticed while reading, ordered by file and line.
@@ -70,9 +74,11 @@ pub fn load(dir: &Path) -> Result<Manuscript, Error> {
     let assets = reader.read_images(&book, &mut warnings);
     warnings.extend(check::book(&book, dir));
     warnings.sort_by(|a, b| a.place.cmp(&b.place));
+    let toc = crate::toc::build(&book, config.toc_depth());
     Ok(Manuscript {
         book,
         config,
+        toc,
         assets,
         warnings,
         newest_mtime: reader.newest_mtime,

@@ -116,9 +116,11 @@ fn manuscript(data: &[u8]) -> Option<Manuscript> {
             bytes: PNG.to_vec(),
         },
     )]);
+    let toc = bindery::toc::build(&book, config.toc_depth());
     Some(Manuscript {
         book,
         config,
+        toc,
         assets,
         warnings,
         newest_mtime: None,
