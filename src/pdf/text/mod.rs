@@ -803,6 +803,38 @@ mod tests {
     }
 
     #[test]
+    fn a_word_with_a_closing_mark_breaks_where_its_stem_does() {
+        // "unconventional," is put together from "unconventional" and ",", and
+        // takes the stem's hyphenation when the stem's is known: it must be
+        // what hyphenating the whole word gives.
+        let files = FontFiles::default();
+        let text = "It was an unconventional, unforeseen event.";
+        let mut shared = typesetter(&files);
+        let mut alone = typesetter(&files);
+        let mut hyphenated = 0;
+        for width in [70.0, 80.0, 90.0, 100.0, 110.0, 120.0] {
+            let measure = body(width);
+            shared.set(
+                &[Span::new("an unconventional thing", Style::Regular)],
+                &measure,
+            );
+            let with_stem = shared.set(&[Span::new(text, Style::Regular)], &measure);
+            let without = alone.set(&[Span::new(text, Style::Regular)], &measure);
+            assert_eq!(with_stem, without, "width {width}");
+            hyphenated += with_stem.lines.iter().filter(|l| l.hyphenated).count();
+        }
+        assert!(hyphenated > 0);
+        let bits = |ts: &mut Typesetter<'_>, text: &str| {
+            let id = ts.fonts.shape(text, Style::Regular);
+            ts.fonts.word(id).hyphenation.get().copied()
+        };
+        let stem = bits(&mut shared, "unconventional");
+        assert!(stem.is_some_and(|b| b != 0));
+        assert_eq!(bits(&mut shared, "unconventional,"), stem);
+        assert_eq!(bits(&mut alone, "unconventional,"), stem);
+    }
+
+    #[test]
     fn words_of_more_than_64_glyphs_are_hyphenated_every_time_they_come() {
         // Such a word has no room for its hyphenation in its cache record:
         // it is hyphenated again each time, and must come out the same.
