@@ -16,8 +16,7 @@ pub(super) fn set_line(
     measure: &Measure,
 ) -> Line {
     let mut line = Line {
-        // Most lines are one run.
-        runs: Vec::with_capacity(1),
+        runs: Vec::new(),
         ratio,
         hyphenated: false,
         overfull: false,
@@ -43,6 +42,11 @@ pub(super) fn set_line(
             Draw::Nothing => 0,
         })
         .sum();
+    let mut runs = Runs {
+        // Most lines are one run.
+        list: Vec::with_capacity(1),
+        room,
+    };
     for i in (first..end).chain(hyphen.then_some(end)) {
         if i != end && matches!(b.items[i], Item::Penalty { .. }) {
             // Only the penalty a line ends at is drawn (its hyphen).
@@ -77,9 +81,9 @@ pub(super) fn set_line(
                 if gap != 0.0 {
                     match pending_space.take() {
                         Some((face, gid, size, count)) => {
-                            push_spaces(&mut line.runs, room, x, face, gid, size, count, gap)
+                            runs.push_spaces(x, Font::plain(face, size), gid, count, gap)
                         }
-                        None => extend_last(&mut line.runs, gap),
+                        None => runs.extend_last(gap),
                     }
                     x += gap;
                     gap = 0.0;
@@ -90,14 +94,17 @@ pub(super) fn set_line(
                     } => {
                         let mut rest = &store[range.clone()];
                         while let Some(g) = rest.first() {
+                            let font = Font {
+                                face: g.face,
+                                size: *size,
+                                rise: *rise,
+                            };
                             // The glyphs that continue the last run (most of a
                             // word's, often all) are added without asking
                             // again which run they belong to, each exactly
-                            // as `push_glyph` would add it.
-                            if let Some(run) = line.runs.last_mut()
-                                && run.face == g.face
-                                && run.size == *size
-                                && run.rise == *rise
+                            // as `Runs::push` would add it.
+                            if let Some(run) = runs.list.last_mut()
+                                && font.continues(run)
                             {
                                 let same = rest.iter().take_while(|h| h.face == g.face).count();
                                 for h in &rest[..same] {
@@ -113,7 +120,7 @@ pub(super) fn set_line(
                                 rest = &rest[same..];
                             } else {
                                 let placed = place(g, *size);
-                                push_glyph(&mut line.runs, room, x, g.face, *size, *rise, placed);
+                                runs.push(x, font, placed);
                                 x += placed.advance;
                                 rest = &rest[1..];
                             }
@@ -125,7 +132,7 @@ pub(super) fn set_line(
                         size,
                         count,
                     } => {
-                        push_spaces(&mut line.runs, room, x, *face, *gid, *size, *count, width);
+                        runs.push_spaces(x, Font::plain(*face, *size), *gid, *count, width);
                         x += width;
                     }
                     Draw::Nothing => x += width,
@@ -133,6 +140,7 @@ pub(super) fn set_line(
             }
         }
     }
+    line.runs = runs.list;
     line.overfull = x > measure.width + 0.01;
     if measure.align == Align::Center {
         let shift = ((measure.width - x) / 2.0).max(0.0);
@@ -153,92 +161,100 @@ fn place(g: &Glyph, size: f32) -> PlacedGlyph {
     }
 }
 
-/// Appends a glyph at `x`, extending the last run when the glyph continues it.
-/// `room` is how many glyphs the line can have at most. This runs for every
-/// glyph of the book: it is kept small enough to inline, with the rarer
-/// start of a run in a function of its own.
-#[inline]
-fn push_glyph(
-    runs: &mut Vec<Run>,
-    room: usize,
-    x: f32,
+/// What the glyphs of one run share: a face, a size and a baseline.
+#[derive(Debug, Clone, Copy)]
+struct Font {
     face: FaceId,
+    /// The size in points.
     size: f32,
+    /// How far the baseline is raised, in points.
     rise: f32,
-    glyph: PlacedGlyph,
-) {
-    if let Some(run) = runs.last_mut()
-        && run.face == face
-        && run.size == size
-        && run.rise == rise
-    {
-        let end = run.x + run.width;
-        if let Some(last) = run.glyphs.last_mut() {
-            last.advance += x - end;
+}
+
+impl Font {
+    /// A face at a size on the line's baseline, as spaces are set.
+    fn plain(face: FaceId, size: f32) -> Font {
+        Font {
+            face,
+            size,
+            rise: 0.0,
         }
-        run.width = x - run.x + glyph.advance;
-        run.glyphs.push(glyph);
-        return;
     }
-    start_run(runs, room, x, face, size, rise, glyph);
-}
 
-/// Starts a run with `glyph`.
-#[inline(never)]
-fn start_run(
-    runs: &mut Vec<Run>,
-    room: usize,
-    x: f32,
-    face: FaceId,
-    size: f32,
-    rise: f32,
-    glyph: PlacedGlyph,
-) {
-    // A new run can take at most the glyphs the line has left.
-    let used: usize = runs.iter().map(|r| r.glyphs.len()).sum();
-    let mut glyphs = Vec::with_capacity(room.saturating_sub(used).max(1));
-    glyphs.push(glyph);
-    runs.push(Run {
-        x,
-        rise,
-        face,
-        size,
-        width: glyph.advance,
-        glyphs,
-    });
-}
-
-/// Appends `count` space glyphs sharing `width` between them, so that code
-/// copies out with its spaces.
-#[allow(clippy::too_many_arguments)]
-fn push_spaces(
-    runs: &mut Vec<Run>,
-    room: usize,
-    x: f32,
-    face: FaceId,
-    gid: u16,
-    size: f32,
-    count: usize,
-    width: f32,
-) {
-    let count = count.max(1);
-    let advance = width / count as f32;
-    for i in 0..count {
-        let glyph = PlacedGlyph {
-            gid,
-            advance,
-            offset: 0.0,
-        };
-        push_glyph(runs, room, x + advance * i as f32, face, size, 0.0, glyph);
+    /// Whether a glyph in this font belongs to `run`.
+    #[inline]
+    fn continues(&self, run: &Run) -> bool {
+        run.face == self.face && run.size == self.size && run.rise == self.rise
     }
 }
 
-/// Widens the last glyph of the line so far, for a gap with nothing in it.
-fn extend_last(runs: &mut [Run], gap: f32) {
-    if let Some(run) = runs.last_mut()
-        && let Some(last) = run.glyphs.last_mut()
-    {
-        last.advance += gap;
-        run.width += gap;
+/// The runs of a line being set.
+struct Runs {
+    list: Vec<Run>,
+    /// How many glyphs the line can have at most.
+    room: usize,
+}
+
+impl Runs {
+    /// Appends a glyph at `x`, extending the last run when the glyph
+    /// continues it. This runs for every glyph of the book: it is kept
+    /// small enough to inline, with the rarer start of a run in a function
+    /// of its own.
+    #[inline]
+    fn push(&mut self, x: f32, font: Font, glyph: PlacedGlyph) {
+        if let Some(run) = self.list.last_mut()
+            && font.continues(run)
+        {
+            let end = run.x + run.width;
+            if let Some(last) = run.glyphs.last_mut() {
+                last.advance += x - end;
+            }
+            run.width = x - run.x + glyph.advance;
+            run.glyphs.push(glyph);
+            return;
+        }
+        self.start(x, font, glyph);
+    }
+
+    /// Starts a run with `glyph`.
+    #[inline(never)]
+    fn start(&mut self, x: f32, font: Font, glyph: PlacedGlyph) {
+        // A new run can take at most the glyphs the line has left.
+        let used: usize = self.list.iter().map(|r| r.glyphs.len()).sum();
+        let mut glyphs = Vec::with_capacity(self.room.saturating_sub(used).max(1));
+        glyphs.push(glyph);
+        self.list.push(Run {
+            x,
+            rise: font.rise,
+            face: font.face,
+            size: font.size,
+            width: glyph.advance,
+            glyphs,
+        });
+    }
+
+    /// Appends `count` space glyphs (`gid`) sharing `width` between them,
+    /// so that code copies out with its spaces.
+    fn push_spaces(&mut self, x: f32, font: Font, gid: u16, count: usize, width: f32) {
+        let count = count.max(1);
+        let advance = width / count as f32;
+        for i in 0..count {
+            let glyph = PlacedGlyph {
+                gid,
+                advance,
+                offset: 0.0,
+            };
+            self.push(x + advance * i as f32, font, glyph);
+        }
+    }
+
+    /// Widens the last glyph of the line so far, for a gap with nothing in it.
+    fn extend_last(&mut self, gap: f32) {
+        if let Some(run) = self.list.last_mut()
+            && let Some(last) = run.glyphs.last_mut()
+        {
+            last.advance += gap;
+            run.width += gap;
+        }
     }
 }
