@@ -10,7 +10,7 @@
 //! running heads and folios are added and every page gets its mirrored
 //! margins. Items carry anchors and links for the writer's navigation; the
 //! writer only paints what this produces. A long book's chapters are laid
-//! out in two halves on two threads and joined ([`split`]).
+//! out in two halves on two threads and joined (`split.rs`).
 
 mod blocks;
 mod figure;
