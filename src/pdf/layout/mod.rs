@@ -376,7 +376,7 @@ struct Flow<'t, 'f> {
     file: PathBuf,
     source_dir: PathBuf,
     /// Images the loader read, by their path in the Markdown.
-    images: BTreeMap<String, Asset>,
+    images: &'t BTreeMap<String, Asset>,
     /// Each image met so far, decoded for the PDF or refused with a reason.
     pictures: BTreeMap<String, Result<Picture, String>>,
     /// Whether the next paragraph gets a first-line indent.
@@ -421,7 +421,7 @@ struct Keep {
 const NOTE_SCALE: f32 = 0.85;
 
 impl<'t, 'f> Flow<'t, 'f> {
-    fn new(ts: &'t mut Typesetter<'f>, options: &Options) -> Flow<'t, 'f> {
+    fn new(ts: &'t mut Typesetter<'f>, options: &'t Options) -> Flow<'t, 'f> {
         Flow {
             ts,
             geometry: options.geometry,
@@ -437,7 +437,7 @@ impl<'t, 'f> Flow<'t, 'f> {
             reported_at: Vec::new(),
             file: PathBuf::new(),
             source_dir: options.source_dir.clone(),
-            images: options.images.clone(),
+            images: &options.images,
             pictures: BTreeMap::new(),
             indent_next: false,
             chapter_ids: Vec::new(),
