@@ -980,3 +980,83 @@ fn links_the_epub_refuses_are_not_links_in_the_pdf_either() {
         "{urls:?}"
     );
 }
+
+/// A book of `chapters` chapters of uneven length, each ending in a
+/// paragraph whose note runs on over the next pages, with a character no
+/// font has on the same line of two chapters, code running over a page and
+/// a figure in the last chapter.
+fn uneven_book(dir: &Path, chapters: usize) {
+    let sentence = "Then the resistance of Europe to plans is a question of strategic \
+                    autonomy which in negotiations remains uncertain for diplomacy. ";
+    let mut names = Vec::new();
+    for c in 0..chapters {
+        let name = format!("{c:02}.md");
+        let mut text = format!("# Chapter {c}\n\nA face \u{1F600} no font has.\n\n");
+        for p in 0..(4 + 9 * (c % 4)) {
+            if p % 5 == 4 {
+                text.push_str(&format!("## Section {c}.{p}\n\n"));
+            }
+            text.push_str(&sentence.repeat(1 + (p * 7 + c) % 11));
+            text.push_str("\n\n");
+        }
+        if c == 2 {
+            text.push_str("```\n");
+            for n in 0..80 {
+                text.push_str(&format!("let line_{n} = {n};\n"));
+            }
+            text.push_str("```\n\n");
+        }
+        if c + 1 == chapters {
+            text.push_str("![A page](images/page.jpg \"A page\")\n\n");
+        }
+        text.push_str(&format!(
+            "The last paragraph.[^long]\n\n[^long]: {}\n",
+            sentence.repeat(30 + 10 * c)
+        ));
+        write(dir, &name, text);
+        names.push(format!("\"{name}\""));
+    }
+    std::fs::create_dir(dir.join("images")).unwrap();
+    std::fs::copy(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/images/page.jpg"),
+        dir.join("images/page.jpg"),
+    )
+    .unwrap();
+    write(
+        dir,
+        "book.toml",
+        format!(
+            "title = \"Uneven\"\nlanguage = \"en\"\nchapters = [{}]\n",
+            names.join(", ")
+        ),
+    );
+}
+
+#[test]
+fn chapters_laid_out_on_two_threads_give_the_same_pdf_as_on_one() {
+    let generated = tempfile::tempdir().unwrap();
+    uneven_book(generated.path(), 7);
+    let constructs =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/every-construct");
+    for dir in [manuscript_dir(), constructs, generated.path().to_path_buf()] {
+        let manuscript = bindery::load(&dir).expect("the manuscript loads");
+        let toc = bindery::toc::build(&manuscript.book, manuscript.config.toc_depth());
+        for recto_chapters in [false, true] {
+            let options = |split_layout_from| Options {
+                source_dir: dir.clone(),
+                images: manuscript.assets.clone(),
+                recto_chapters,
+                split_layout_from,
+                ..Options::default()
+            };
+            let one = pdf(&manuscript.book, &toc, &options(usize::MAX)).expect("one thread");
+            let two = pdf(&manuscript.book, &toc, &options(0)).expect("two threads");
+            let name = format!("{} with recto chapters {recto_chapters}", dir.display());
+            assert!(one.bytes == two.bytes, "{name}: the PDFs differ");
+            assert_eq!(one.quality, two.quality, "{name}");
+            assert_eq!(one.warnings, two.warnings, "{name}");
+            assert_eq!(one.page_map, two.page_map, "{name}");
+            assert_eq!(one.anchor_pages, two.anchor_pages, "{name}");
+        }
+    }
+}

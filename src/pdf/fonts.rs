@@ -377,6 +377,42 @@ impl<'a> Fonts<'a> {
         })
     }
 
+    /// Fonts with the same faces and nothing shaped yet, for a second
+    /// thread to set part of the book with.
+    pub fn fresh(&self) -> Fonts<'a> {
+        Fonts {
+            faces: self.faces.clone(),
+            data: self.data,
+            plans: HashMap::default(),
+            cache: Default::default(),
+            words: Vec::new(),
+            store: Vec::new(),
+            texts: self.texts.iter().map(|t| vec![None; t.len()]).collect(),
+            buffer: None,
+            clusters: Vec::new(),
+            missing: HashMap::new(),
+            marks: Default::default(),
+            separable: HashMap::default(),
+        }
+    }
+
+    /// Takes from `later` the text of every glyph these fonts have not
+    /// recorded. When these fonts set the start of a book and `later` (made
+    /// by [`Fonts::fresh`]) the rest, each glyph then stands for what one
+    /// pass through the whole book would have recorded: its text from the
+    /// first word that showed it. A word `later` shaped again because it
+    /// did not know the start had been shaped here, so every glyph of it
+    /// is recorded here already.
+    pub fn learn_glyph_texts(&mut self, later: &mut Fonts<'_>) {
+        for (mine, theirs) in self.texts.iter_mut().zip(&mut later.texts) {
+            for (slot, text) in mine.iter_mut().zip(theirs) {
+                if slot.is_none() {
+                    *slot = text.take();
+                }
+            }
+        }
+    }
+
     /// Shapes `text` in `style`, from the cache when it was shaped before.
     pub fn shape(&mut self, text: &str, style: Style) -> WordId {
         // The cache is keyed by a 64-bit hash of the text; the word's record

@@ -48,7 +48,16 @@ pub struct Options {
     pub crop_marks: bool,
     /// Whether chapters open on right-hand pages only.
     pub recto_chapters: bool,
+    /// The least text, in bytes, for which layout sets the chapters in two
+    /// halves on two threads ([`SPLIT_LAYOUT_FROM`] by default; `usize::MAX`
+    /// keeps one thread). The PDF is the same, byte for byte, either way.
+    pub split_layout_from: usize,
 }
+
+/// The text, in bytes, from which a book's chapters are laid out on two
+/// threads: some 30,000 words. Below it a second thread's start and its
+/// word cache filling again cost more than they save.
+pub const SPLIT_LAYOUT_FROM: usize = 200_000;
 
 impl Default for Options {
     fn default() -> Self {
@@ -63,6 +72,7 @@ impl Default for Options {
             bleed: 0.0,
             crop_marks: false,
             recto_chapters: false,
+            split_layout_from: SPLIT_LAYOUT_FROM,
         }
     }
 }
@@ -112,6 +122,7 @@ impl Options {
             bleed: length(&config.bleed, 0.0),
             crop_marks: config.crop_marks,
             recto_chapters: config.recto_chapters,
+            split_layout_from: SPLIT_LAYOUT_FROM,
         }
     }
 }

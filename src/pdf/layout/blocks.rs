@@ -141,7 +141,7 @@ impl Flow<'_, '_> {
             let s: Vec<Span> = label.take().into_iter().chain(paragraph).collect();
             let set = self.ts.set(&s, &measure);
             self.missing(&set.missing, note.pos);
-            self.quality.add(&set.lines);
+            self.count(&set.lines);
             lines.extend(set.lines);
         }
         Note {
@@ -335,7 +335,7 @@ impl Flow<'_, '_> {
                 self.put_line(line, frame.x, baseline);
             }
         }
-        self.quality.add(&set.lines);
+        self.count(&set.lines);
         let areas = link_areas(self.ts, &set.lines, &s, &links);
         for (n, line) in set.lines.iter().enumerate() {
             let baseline = self.y + size;
@@ -523,7 +523,7 @@ impl Flow<'_, '_> {
             }
             for cell in &cells {
                 self.missing(&cell.missing, pos);
-                self.quality.add(&cell.lines);
+                self.count(&cell.lines);
             }
             self.table_row(&cells, table, grid);
             self.offset += row_spans.iter().map(|s| counted(s)).sum::<usize>();

@@ -147,7 +147,7 @@ impl Flow<'_, '_> {
         self.y += height;
         if let Some(caption) = caption {
             self.missing(&caption.missing, figure.pos);
-            self.quality.add(&caption.lines);
+            self.count(&caption.lines);
             self.y += 0.4 * g.leading;
             for line in &caption.lines {
                 let baseline = self.y + size;

@@ -41,7 +41,7 @@ fn centred(flow: &mut Flow<'_, '_>, text: &str, style: Style, scale: f32) {
         ..Measure::ragged(size, g.measure())
     };
     let set = flow.ts.set(&[Span::new(text, style)], &measure);
-    flow.quality.add(&set.lines);
+    flow.count(&set.lines);
     let leading = g.leading * scale;
     for line in &set.lines {
         let baseline = flow.y + size;
@@ -99,7 +99,7 @@ fn copyright_page(flow: &mut Flow<'_, '_>, book: &Book) {
     let count: usize = set.iter().map(Vec::len).sum::<usize>() + set.len();
     flow.y = (g.height - g.bottom - count as f32 * leading).max(g.top);
     for paragraph in set {
-        flow.quality.add(&paragraph);
+        flow.count(&paragraph);
         for line in &paragraph {
             let baseline = flow.y + size;
             flow.put_line(line, 0.0, baseline);
@@ -146,7 +146,7 @@ fn contents(flow: &mut Flow<'_, '_>, toc: &Toc, anchors: &HashMap<String, usize>
             flow.space(0.6 * g.leading);
         }
         flow.need(lines.len() as f32 * leading);
-        flow.quality.add(&lines);
+        flow.count(&lines);
         let top = flow.y;
         if let TocKind::FaqQuestion { number } = entry.kind
             && let Some(mark) = flow.one_line(&format!("{number}."), style, size, hang)

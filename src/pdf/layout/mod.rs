@@ -9,11 +9,13 @@
 //! laid before it, an even number of pages so right-hand pages stay right;
 //! running heads and folios are added and every page gets its mirrored
 //! margins. Items carry anchors and links for the writer's navigation; the
-//! writer only paints what this produces.
+//! writer only paints what this produces. A long book's chapters are laid
+//! out in two halves on two threads and joined (`split.rs`).
 
 mod blocks;
 mod figure;
 mod front;
+mod split;
 
 use crate::error::{Diagnostic, Place};
 use crate::load::Asset;
@@ -316,11 +318,7 @@ struct PageInfo {
 pub fn layout(book: &Book, toc: &Toc, typesetter: &mut Typesetter<'_>, options: &Options) -> Laid {
     let mut flow = Flow::new(typesetter, options);
     flow.chapter_ids = book.chapters.iter().map(|c| c.id.clone()).collect();
-    for (index, chapter) in book.chapters.iter().enumerate() {
-        flow.chapter(index, chapter);
-    }
-    flow.finish_notes();
-    flow.close_page();
+    split::body(&mut flow, book, options);
     let body = std::mem::take(&mut flow.pages);
     let infos = std::mem::take(&mut flow.infos);
     let anchors = anchor_pages(&body);
@@ -366,14 +364,19 @@ struct Flow<'t, 'f> {
     /// The top of the next line, from the page's top edge.
     y: f32,
     quality: Quality,
+    /// The adjustment ratio of every justified line counted in `quality`,
+    /// in order, so that a later part's mean can be joined exactly.
+    ratios: Vec<f32>,
     warnings: Vec<Diagnostic>,
     /// (character, line) pairs already warned about.
     reported: BTreeSet<(char, u32)>,
+    /// Each missing-character warning: its index in `warnings` and its pair.
+    reported_at: Vec<(usize, (char, u32))>,
     /// The chapter file being laid out, for warnings.
     file: PathBuf,
     source_dir: PathBuf,
     /// Images the loader read, by their path in the Markdown.
-    images: BTreeMap<String, Asset>,
+    images: &'t BTreeMap<String, Asset>,
     /// Each image met so far, decoded for the PDF or refused with a reason.
     pictures: BTreeMap<String, Result<Picture, String>>,
     /// Whether the next paragraph gets a first-line indent.
@@ -418,7 +421,7 @@ struct Keep {
 const NOTE_SCALE: f32 = 0.85;
 
 impl<'t, 'f> Flow<'t, 'f> {
-    fn new(ts: &'t mut Typesetter<'f>, options: &Options) -> Flow<'t, 'f> {
+    fn new(ts: &'t mut Typesetter<'f>, options: &'t Options) -> Flow<'t, 'f> {
         Flow {
             ts,
             geometry: options.geometry,
@@ -428,11 +431,13 @@ impl<'t, 'f> Flow<'t, 'f> {
             infos: Vec::new(),
             y: 0.0,
             quality: Quality::default(),
+            ratios: Vec::new(),
             warnings: Vec::new(),
             reported: BTreeSet::new(),
+            reported_at: Vec::new(),
             file: PathBuf::new(),
             source_dir: options.source_dir.clone(),
-            images: options.images.clone(),
+            images: &options.images,
             pictures: BTreeMap::new(),
             indent_next: false,
             chapter_ids: Vec::new(),
@@ -449,6 +454,17 @@ impl<'t, 'f> Flow<'t, 'f> {
             keep: None,
             frame: None,
         }
+    }
+
+    /// Counts the lines of one paragraph in the quality report.
+    fn count(&mut self, lines: &[Line]) {
+        self.quality.add(lines);
+        self.ratios.extend(
+            lines
+                .iter()
+                .filter(|l| l.justified && l.ratio.is_finite())
+                .map(|l| l.ratio),
+        );
     }
 
     /// Starts a page of running text.
@@ -607,7 +623,7 @@ impl<'t, 'f> Flow<'t, 'f> {
         refs: &[(String, String)],
         links: &[Vec<(f32, f32, LinkTarget)>],
     ) {
-        self.quality.add(&lines);
+        self.count(&lines);
         let counts = counted_per_line(spans, &lines);
         // The references each line carries: its raised runs, in order.
         let mut per_line = Vec::with_capacity(lines.len());
@@ -884,6 +900,7 @@ impl<'t, 'f> Flow<'t, 'f> {
     fn missing(&mut self, chars: &[char], pos: Pos) {
         for &c in chars {
             if self.reported.insert((c, pos.line)) {
+                self.reported_at.push((self.warnings.len(), (c, pos.line)));
                 let place = Place::at(self.source_dir.join(&self.file), pos.line, pos.col);
                 self.warnings.push(
                     Diagnostic::warning(

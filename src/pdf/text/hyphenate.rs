@@ -41,6 +41,15 @@ impl Hyphenator {
         }
     }
 
+    /// A hyphenator for the same language that has seen no words yet.
+    pub fn fresh(&self) -> Hyphenator {
+        Hyphenator {
+            lang: self.lang,
+            cache: WordMap::default(),
+            points: Vec::new(),
+        }
+    }
+
     /// Byte offsets in `word` where a hyphen may go. `word` is a run of text
     /// between spaces and may carry punctuation around its letters.
     pub fn points(&mut self, word: &str) -> Vec<usize> {

@@ -208,6 +208,17 @@ impl<'a> Typesetter<'a> {
         }
     }
 
+    /// A typesetter with the same faces, language and weights whose caches
+    /// are empty, for a second thread: what it sets is what this one would.
+    pub fn fresh(&self) -> Typesetter<'a> {
+        Typesetter {
+            fonts: self.fonts.fresh(),
+            hyphenator: self.hyphenator.fresh(),
+            params: self.params,
+            scratch: Builder::default(),
+        }
+    }
+
     /// Sets `spans` as one paragraph.
     pub fn set(&mut self, spans: &[Span], measure: &Measure) -> Paragraph {
         let length: usize = spans.iter().map(|s| s.text.len()).sum();
