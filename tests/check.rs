@@ -165,6 +165,9 @@ fn characters_no_font_can_draw() {
             ("warning", "missing-glyph", "01-chapter.md", 3, 26),
             ("warning", "missing-glyph", "01-chapter.md", 6, 19),
             ("warning", "missing-glyph", "01-chapter.md", 6, 34),
+            // The same character on the same line of another chapter is
+            // another place to mend.
+            ("warning", "missing-glyph", "02-chapter.md", 3, 38),
         ],
     );
 }

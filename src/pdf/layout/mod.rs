@@ -368,10 +368,11 @@ struct Flow<'t, 'f> {
     /// in order, so that a later part's mean can be joined exactly.
     ratios: Vec<f32>,
     warnings: Vec<Diagnostic>,
-    /// (character, line) pairs already warned about.
-    reported: BTreeSet<(char, u32)>,
-    /// Each missing-character warning: its index in `warnings` and its pair.
-    reported_at: Vec<(usize, (char, u32))>,
+    /// (chapter file, character, line) already warned about: a character
+    /// is reported once per line of each file.
+    reported: BTreeSet<Reported>,
+    /// Each missing-character warning: its index in `warnings` and its key.
+    reported_at: Vec<(usize, Reported)>,
     /// The chapter file being laid out, for warnings.
     file: PathBuf,
     source_dir: PathBuf,
@@ -416,6 +417,10 @@ struct Keep {
     block: usize,
     offset: usize,
 }
+
+/// A missing character warned about: the chapter file, the character and
+/// the line.
+type Reported = (PathBuf, char, u32);
 
 /// The note size and leading relative to the body's.
 const NOTE_SCALE: f32 = 0.85;
@@ -899,8 +904,10 @@ impl<'t, 'f> Flow<'t, 'f> {
     /// Warns once per character and line about characters no face has.
     fn missing(&mut self, chars: &[char], pos: Pos) {
         for &c in chars {
-            if self.reported.insert((c, pos.line)) {
-                self.reported_at.push((self.warnings.len(), (c, pos.line)));
+            let key = (self.file.clone(), c, pos.line);
+            if !self.reported.contains(&key) {
+                self.reported_at.push((self.warnings.len(), key.clone()));
+                self.reported.insert(key);
                 let place = Place::at(self.source_dir.join(&self.file), pos.line, pos.col);
                 self.warnings.push(
                     Diagnostic::warning(

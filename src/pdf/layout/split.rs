@@ -18,9 +18,9 @@
 //!   starts only at a chapter whose title has text: the title's first line
 //!   always fits on its opening page (the text block is at least ten lines
 //!   deep), and placing it drops whatever was kept before.
-//! - Warnings about characters no font has are given once per character
-//!   and source line over the whole book: those the earlier half gave are
-//!   dropped from the later half's.
+//! - Warnings about characters no font has are given once per file,
+//!   character and line: those the earlier half gave (when a file is a
+//!   chapter twice) are dropped from the later half's.
 //! - The quality report's mean adjustment ratio is a running mean: the
 //!   later half's ratios are added to the earlier half's one by one.
 //! - Each glyph's text for the PDF's ToUnicode maps is the one recorded
@@ -81,14 +81,14 @@ fn join(flow: &mut Flow<'_, '_>, mut later: Flow<'_, '_>) {
     flow.ratios.append(&mut later.ratios);
     let mut reported_at = later.reported_at.into_iter().peekable();
     for (index, warning) in later.warnings.into_iter().enumerate() {
-        let pair = reported_at
+        let key = reported_at
             .next_if(|(at, _)| *at == index)
-            .map(|(_, pair)| pair);
-        if let Some(pair) = pair {
-            if flow.reported.contains(&pair) {
+            .map(|(_, key)| key);
+        if let Some(key) = key {
+            if flow.reported.contains(&key) {
                 continue;
             }
-            flow.reported_at.push((flow.warnings.len(), pair));
+            flow.reported_at.push((flow.warnings.len(), key));
         }
         flow.warnings.push(warning);
     }
