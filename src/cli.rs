@@ -104,9 +104,28 @@ enum Format {
     Json,
 }
 
+/// The exit status for a command line that cannot be parsed: `EX_USAGE` of
+/// the BSD `sysexits.h`, so that 2 keeps the one meaning `bindery check`
+/// gives it (warnings and no error).
+const USAGE: u8 = 64;
+
 /// Parses the command line, runs it, and maps the outcome to an exit status.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // `--help` and `--version` reach here too: they print to stdout
+            // and succeed; a mistake prints to stderr.
+            let status = if err.use_stderr() {
+                ExitCode::from(USAGE)
+            } else {
+                ExitCode::SUCCESS
+            };
+            // With no terminal left to print to, there is no one to tell.
+            err.print().unwrap_or(());
+            return status;
+        }
+    };
     match run(&cli) {
         Ok(code) => code,
         Err(err) => {

@@ -43,6 +43,11 @@ fn help_describes_every_command() {
     );
     let build = bindery(&["build", "--help"], &root());
     assert!(String::from_utf8_lossy(&build.stdout).contains("--timings"));
+    // A mistake in the command line is told from `check`'s warnings (2).
+    let wrong = bindery(&["build", "--no-such-option"], &root());
+    assert_eq!(wrong.status.code(), Some(64), "{}", stderr(&wrong));
+    assert!(stderr(&wrong).contains("--no-such-option"));
+    assert!(bindery(&["--version"], &root()).status.success());
 }
 
 #[test]
