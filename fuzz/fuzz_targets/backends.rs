@@ -73,7 +73,8 @@ pub fn epub(data: &[u8]) {
 
 /// Typesets the PDF around `data` (up to [`PDF_MAX_LEN`] bytes) with the
 /// built-in fonts, and checks that it parses (lopdf) with as many pages as
-/// the page map and at least one per chapter.
+/// the page map and at least one per chapter, and that laying its chapters
+/// out on two threads gives the same PDF as on one.
 pub fn pdf(data: &[u8]) {
     if data.len() > PDF_MAX_LEN {
         return;
@@ -93,6 +94,26 @@ pub fn pdf(data: &[u8]) {
     };
     assert_eq!(document.get_pages().len(), pdf.page_map.len());
     assert!(pdf.page_map.len() >= manuscript.book.chapters.len());
+    // Laid out in two halves on two threads (the FAQ on the second), the
+    // book must come out exactly as it does on one.
+    let options = |split_layout_from| bindery::pdf::Options {
+        images: manuscript.assets.clone(),
+        split_layout_from,
+        ..bindery::pdf::Options::from_config(
+            &manuscript.config.pdf,
+            FontFiles::default(),
+            PathBuf::from(DIR),
+        )
+    };
+    let laid = |split| match bindery::pdf::pdf(&manuscript.book, &manuscript.toc, &options(split)) {
+        Ok(pdf) => pdf,
+        Err(err) => panic!("the PDF backend failed: {err}"),
+    };
+    let (one, two) = (laid(usize::MAX), laid(0));
+    assert!(one.bytes == two.bytes, "two threads made another PDF");
+    assert_eq!(one.page_map, two.page_map);
+    assert_eq!(one.warnings, two.warnings);
+    assert_eq!(one.quality, two.quality);
 }
 
 /// The book around `data`, or `None` when the bytes are not UTF-8 (the
