@@ -676,6 +676,10 @@ impl<'a> Fonts<'a> {
         let mut buffer = self.buffer.take().unwrap_or_default();
         buffer.push_str(&text[range.clone()]);
         buffer.guess_segment_properties();
+        // Characters that draw nothing (a soft hyphen, a zero-width space or
+        // joiner) still steer the shaping, and are then taken out instead of
+        // left as empty spaces: a space would copy out of the PDF as one.
+        buffer.set_flags(rustybuzz::BufferFlags::REMOVE_DEFAULT_IGNORABLES);
         let script = buffer.script();
         let plan = self.plans.entry((face_id, script)).or_insert_with(|| {
             ShapePlan::new(

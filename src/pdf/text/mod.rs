@@ -22,6 +22,9 @@ const FILL: f32 = 100_000.0;
 const EXPLICIT_BREAK: f32 = 50.0;
 /// The cost of a hyphenation point.
 const HYPHEN_PENALTY: f32 = 50.0;
+/// U+00AD, where the author allows a word to be hyphenated: invisible unless
+/// a line ends there.
+const SOFT_HYPHEN: char = '\u{AD}';
 /// The cost of breaking inside a word too long for any line.
 const EMERGENCY_BREAK: f32 = 5_000.0;
 
@@ -301,6 +304,14 @@ impl<'a> Typesetter<'a> {
                 };
                 self.add_space(span.style, measure, count, word.is_empty(), b);
             } else if !word.is_empty() && pos < text.len() && !mandatory {
+                if text[..word.end].ends_with(SOFT_HYPHEN) && !measure.verbatim {
+                    // The author's own hyphenation point: a line ending
+                    // here shows a hyphen, as at a pattern's point.
+                    let span = &spans[span_at(word.end - 1)];
+                    self.add_hyphen(span, measure, word.end, b);
+                    prev = pos;
+                    continue;
+                }
                 let flagged = text[..word.end].ends_with(['-', '‐', '–']);
                 b.push(
                     Item::Penalty {
@@ -436,21 +447,7 @@ impl<'a> Typesetter<'a> {
                 );
                 if cut < count {
                     if hyphen {
-                        let mark = self.fonts.hyphen(span.style);
-                        let mark = self.fonts.word(mark);
-                        b.push(
-                            Item::Penalty {
-                                width: mark.width * size,
-                                cost: HYPHEN_PENALTY,
-                                flagged: true,
-                            },
-                            Draw::Glyphs {
-                                range: mark.glyphs.clone(),
-                                at: range.start,
-                                size,
-                                rise,
-                            },
-                        );
+                        self.add_hyphen(span, measure, range.start, b);
                     } else {
                         b.push(
                             Item::Penalty {
@@ -467,6 +464,27 @@ impl<'a> Typesetter<'a> {
         }
         b.cuts = cuts;
         b.pieces = pieces;
+    }
+
+    /// Adds a hyphenation point: a break that adds a hyphen in `span`'s
+    /// style. `at` is where the word's text starts.
+    fn add_hyphen(&mut self, span: &Span, measure: &Measure, at: usize, b: &mut Builder) {
+        let size = measure.size * span.scale;
+        let mark = self.fonts.hyphen(span.style);
+        let mark = self.fonts.word(mark);
+        b.push(
+            Item::Penalty {
+                width: mark.width * size,
+                cost: HYPHEN_PENALTY,
+                flagged: true,
+            },
+            Draw::Glyphs {
+                range: mark.glyphs.clone(),
+                at,
+                size,
+                rise: span.rise * measure.size,
+            },
+        );
     }
 
     fn add_space(
@@ -843,6 +861,30 @@ mod tests {
         assert!(stem.is_some_and(|b| b != 0));
         assert_eq!(bits(&mut shared, "unconventional,"), stem);
         assert_eq!(bits(&mut alone, "unconventional,"), stem);
+    }
+
+    #[test]
+    fn a_soft_hyphen_shows_only_where_a_line_ends_at_it() {
+        let files = FontFiles::default();
+        let mut ts = typesetter(&files);
+        // "Khreshchatyk" has no hyphenation point of the patterns' own: the
+        // author's soft hyphens give it two.
+        let text = "But the threat to the main street, Khresh\u{AD}cha\u{AD}tyk, would grow.";
+        let mut broken = 0;
+        for width in [90.0, 100.0, 110.0, 120.0, 130.0] {
+            let set = ts.set(&[Span::new(text, Style::Regular)], &body(width));
+            let lines = texts(&ts, &set);
+            for (line, shown) in set.lines.iter().zip(&lines) {
+                let visible: String = shown.chars().filter(|c| *c != '\u{AD}').collect();
+                if visible.ends_with("Khresh-") || visible.ends_with("Khreshcha-") {
+                    assert!(line.hyphenated, "{lines:?}");
+                    broken += 1;
+                } else {
+                    assert!(!visible.contains('-'), "a hyphen mid-line: {lines:?}");
+                }
+            }
+        }
+        assert!(broken > 0, "no line ended at a soft hyphen");
     }
 
     #[test]
