@@ -201,9 +201,8 @@ pub fn book(book: &Book, dir: &Path) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
     for chapter in &book.chapters {
         let file = dir.join(&chapter.file);
-        let mut chapter = chapter.clone();
         let mut seen: BTreeMap<(u8, String), u32> = BTreeMap::new();
-        chapter.headings_mut(&mut |heading, pos| {
+        chapter.headings(&mut |heading, pos| {
             let place = Place::at(&file, pos.line, pos.col);
             let text = Inline::plain_text(&heading.content).trim().to_string();
             if text.is_empty() {
@@ -227,7 +226,7 @@ pub fn book(book: &Book, dir: &Path) -> Vec<Diagnostic> {
                 seen.insert(key, pos.line);
             }
         });
-        chapter.inlines_mut(&mut |inline| {
+        chapter.inlines(&mut |inline| {
             if let Inline::Image { src, alt, pos, .. } = inline
                 && alt.trim().is_empty()
             {

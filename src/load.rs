@@ -201,8 +201,7 @@ impl Reader {
         let root = fs::canonicalize(&self.dir).unwrap_or_else(|_| self.dir.clone());
         for chapter in &book.chapters {
             let mut images = Vec::new();
-            let mut chapter = chapter.clone();
-            chapter.inlines_mut(&mut |inline| {
+            chapter.inlines(&mut |inline| {
                 if let Inline::Image { src, pos, .. } = inline {
                     images.push((src.clone(), *pos));
                 }
@@ -602,9 +601,9 @@ fn metadata(config: &Config) -> Metadata {
 /// that do not exist become broken links, with a warning.
 fn resolve_links(book: &mut Book, dir: &Path, warnings: &mut Vec<Diagnostic>) {
     let mut owner: BTreeMap<String, usize> = BTreeMap::new();
-    for (index, chapter) in book.chapters.iter_mut().enumerate() {
+    for (index, chapter) in book.chapters.iter().enumerate() {
         owner.insert(chapter.id.clone(), index);
-        chapter.headings_mut(&mut |heading, _| {
+        chapter.headings(&mut |heading, _| {
             owner.insert(heading.id.clone(), index);
         });
         for note in &chapter.footnotes {

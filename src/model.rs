@@ -462,6 +462,103 @@ impl Chapter {
     }
 }
 
+impl Chapter {
+    /// Calls `f` on every heading of the chapter, as [`Chapter::headings_mut`]
+    /// does, for readers that change nothing.
+    pub fn headings(&self, f: &mut dyn FnMut(&Heading, Pos)) {
+        match &self.body {
+            ChapterBody::Prose { blocks } => blocks_headings(blocks, f),
+            ChapterBody::Faq(faq) => {
+                blocks_headings(&faq.intro, f);
+                for group in &faq.groups {
+                    if let Some(heading) = &group.heading {
+                        f(heading, group.pos);
+                    }
+                    blocks_headings(&group.intro, f);
+                    for question in &group.questions {
+                        f(&question.heading, question.pos);
+                        blocks_headings(&question.answer, f);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Calls `f` on every inline of the chapter, as [`Chapter::inlines_mut`]
+    /// does, for readers that change nothing.
+    pub fn inlines(&self, f: &mut dyn FnMut(&Inline)) {
+        inlines(&self.title, f);
+        match &self.body {
+            ChapterBody::Prose { blocks } => blocks_inlines(blocks, f),
+            ChapterBody::Faq(faq) => {
+                blocks_inlines(&faq.intro, f);
+                for group in &faq.groups {
+                    if let Some(heading) = &group.heading {
+                        inlines(&heading.content, f);
+                    }
+                    blocks_inlines(&group.intro, f);
+                    for question in &group.questions {
+                        inlines(&question.heading.content, f);
+                        blocks_inlines(&question.answer, f);
+                    }
+                }
+            }
+        }
+        for note in &self.footnotes {
+            blocks_inlines(&note.blocks, f);
+        }
+    }
+}
+
+fn blocks_headings(blocks: &[Block], f: &mut dyn FnMut(&Heading, Pos)) {
+    for block in blocks {
+        match &block.kind {
+            BlockKind::Heading(heading) => f(heading, block.pos),
+            BlockKind::BlockQuote { blocks } => blocks_headings(blocks, f),
+            BlockKind::List(list) => {
+                for item in &list.items {
+                    blocks_headings(&item.blocks, f);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn blocks_inlines(blocks: &[Block], f: &mut dyn FnMut(&Inline)) {
+    for block in blocks {
+        match &block.kind {
+            BlockKind::Heading(heading) => inlines(&heading.content, f),
+            BlockKind::Paragraph { content } => inlines(content, f),
+            BlockKind::BlockQuote { blocks } => blocks_inlines(blocks, f),
+            BlockKind::List(list) => {
+                for item in &list.items {
+                    blocks_inlines(&item.blocks, f);
+                }
+            }
+            BlockKind::Table(table) => {
+                for cell in table.head.iter().chain(table.rows.iter().flatten()) {
+                    inlines(cell, f);
+                }
+            }
+            BlockKind::CodeBlock { .. } | BlockKind::ThematicBreak | BlockKind::Html { .. } => {}
+        }
+    }
+}
+
+fn inlines(list: &[Inline], f: &mut dyn FnMut(&Inline)) {
+    for inline in list {
+        f(inline);
+        match inline {
+            Inline::Emphasis { content }
+            | Inline::Strong { content }
+            | Inline::Strikethrough { content }
+            | Inline::Link { content, .. } => inlines(content, f),
+            _ => {}
+        }
+    }
+}
+
 fn blocks_headings_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Heading, Pos)) {
     for block in blocks {
         let pos = block.pos;

@@ -183,8 +183,7 @@ pub fn word_count(book: &Book) -> usize {
             .count();
     };
     for chapter in &book.chapters {
-        let mut chapter = chapter.clone();
-        chapter.inlines_mut(&mut |inline| match inline {
+        chapter.inlines(&mut |inline| match inline {
             Inline::Text { text } => add(text),
             Inline::Code { code } => add(code),
             Inline::Image { alt, .. } => add(alt),

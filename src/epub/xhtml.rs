@@ -79,10 +79,7 @@ pub fn chapter(
 /// there.
 fn first_references(chapter: &Chapter) -> BTreeMap<String, String> {
     let mut first = BTreeMap::new();
-    // The model offers a walk over mutable inlines only; a copy keeps the
-    // book untouched.
-    let mut copy = chapter.clone();
-    copy.inlines_mut(&mut |inline| {
+    chapter.inlines(&mut |inline| {
         if let Inline::FootnoteRef { note_id, id, .. } = inline
             && !note_id.is_empty()
         {
