@@ -28,7 +28,7 @@
 //! - Pictures are decoded again by the later half, to the same samples.
 
 use super::{Flow, Kind, Quality};
-use crate::model::{Block, BlockKind, Book, Chapter, ChapterBody, Inline};
+use crate::model::{Book, Chapter, Inline};
 use crate::pdf::Options;
 
 /// Lays out the body's chapters into `flow`, on two threads when the book
@@ -158,75 +158,25 @@ fn split_point(book: &Book, options: &Options) -> Option<usize> {
 }
 
 /// How much text a chapter holds, in bytes: what its layout time follows.
+/// The text of its paragraphs, headings, cells and notes is weighed; code
+/// and HTML blocks, rare in a book of prose, are not.
 fn weight(chapter: &Chapter) -> usize {
-    let body = match &chapter.body {
-        ChapterBody::Prose { blocks } => blocks_weight(blocks),
-        ChapterBody::Faq(faq) => {
-            blocks_weight(&faq.intro)
-                + faq
-                    .groups
-                    .iter()
-                    .map(|group| {
-                        group
-                            .heading
-                            .as_ref()
-                            .map_or(0, |h| inlines_weight(&h.content))
-                            + blocks_weight(&group.intro)
-                            + group
-                                .questions
-                                .iter()
-                                .map(|q| {
-                                    inlines_weight(&q.heading.content) + blocks_weight(&q.answer)
-                                })
-                                .sum::<usize>()
-                    })
-                    .sum::<usize>()
-        }
-    };
-    let notes: usize = chapter
-        .footnotes
-        .iter()
-        .map(|n| blocks_weight(&n.blocks))
-        .sum();
-    inlines_weight(&chapter.title) + body + notes
-}
-
-fn blocks_weight(blocks: &[Block]) -> usize {
-    blocks
-        .iter()
-        .map(|block| match &block.kind {
-            BlockKind::Heading(heading) => inlines_weight(&heading.content),
-            BlockKind::Paragraph { content } => inlines_weight(content),
-            BlockKind::BlockQuote { blocks } => blocks_weight(blocks),
-            BlockKind::List(list) => list.items.iter().map(|i| blocks_weight(&i.blocks)).sum(),
-            BlockKind::CodeBlock { text, .. } => text.len(),
-            BlockKind::Html { html } => html.len(),
-            BlockKind::Table(table) => table
-                .head
-                .iter()
-                .chain(table.rows.iter().flatten())
-                .map(|cell| inlines_weight(cell))
-                .sum(),
-            BlockKind::ThematicBreak => 0,
-        })
-        .sum()
-}
-
-fn inlines_weight(inlines: &[Inline]) -> usize {
-    inlines
-        .iter()
-        .map(|inline| match inline {
+    let mut bytes = 0;
+    chapter.inlines(&mut |inline| {
+        bytes += match inline {
             Inline::Text { text } => text.len(),
             Inline::Code { code } => code.len(),
             Inline::Html { html } => html.len(),
-            Inline::Emphasis { content }
-            | Inline::Strong { content }
-            | Inline::Strikethrough { content }
-            | Inline::Link { content, .. } => inlines_weight(content),
             Inline::Image { alt, .. } => alt.len(),
             Inline::SoftBreak | Inline::LineBreak | Inline::FootnoteRef { .. } => 1,
-        })
-        .sum()
+            // Their content is visited on its own.
+            Inline::Emphasis { .. }
+            | Inline::Strong { .. }
+            | Inline::Strikethrough { .. }
+            | Inline::Link { .. } => 0,
+        }
+    });
+    bytes
 }
 
 #[cfg(test)]
