@@ -407,9 +407,7 @@ fn paint(
                 let origin_x = x + first_offset;
                 let origin_y = page.height - y;
                 out.extend_from_slice(b"1 0 0 1 ");
-                number(&mut out, origin_x);
-                out.push(b' ');
-                number(&mut out, origin_y);
+                numbers(&mut out, &[origin_x, origin_y]);
                 out.extend_from_slice(b" Tm\n[");
                 for (i, g) in run.glyphs.iter().enumerate() {
                     let next_offset = run.glyphs.get(i + 1).map_or(0.0, |n| n.offset);
@@ -438,13 +436,9 @@ fn paint(
                 let y = page.height - y;
                 number(&mut out, *thickness);
                 out.extend_from_slice(b" w ");
-                number(&mut out, *x);
-                out.push(b' ');
-                number(&mut out, y);
+                numbers(&mut out, &[*x, y]);
                 out.extend_from_slice(b" m ");
-                number(&mut out, x + width);
-                out.push(b' ');
-                number(&mut out, y);
+                numbers(&mut out, &[x + width, y]);
                 out.extend_from_slice(b" l S\n");
             }
             Item::Rect {
@@ -460,13 +454,7 @@ fn paint(
                 out.extend_from_slice(b"q ");
                 number(&mut out, *gray);
                 out.extend_from_slice(b" g ");
-                number(&mut out, *x);
-                out.push(b' ');
-                number(&mut out, page.height - y - height);
-                out.push(b' ');
-                number(&mut out, *width);
-                out.push(b' ');
-                number(&mut out, *height);
+                numbers(&mut out, &[*x, page.height - y - height, *width, *height]);
                 out.extend_from_slice(b" re f Q\n");
             }
             Item::Image {
@@ -491,13 +479,9 @@ fn paint(
                     out.extend_from_slice(b">>> BDC\n");
                 }
                 out.extend_from_slice(b"q ");
-                number(&mut out, *width);
-                out.extend_from_slice(b" 0 0 ");
-                number(&mut out, *height);
-                out.push(b' ');
-                number(&mut out, *x);
-                out.push(b' ');
-                number(&mut out, page.height - y - height);
+                // Scaled to its size and moved to its place.
+                let place = [*width, 0.0, 0.0, *height, *x, page.height - y - height];
+                numbers(&mut out, &place);
                 out.extend_from_slice(format!(" cm /{name} Do Q\n").as_bytes());
                 if !alt.is_empty() {
                     out.extend_from_slice(b"EMC\n");
@@ -509,6 +493,16 @@ fn paint(
     }
     end_text(&mut out, &mut in_text);
     out
+}
+
+/// Writes `values` as [`number`]s, a space between each two.
+fn numbers(out: &mut Vec<u8>, values: &[f32]) {
+    for (i, &value) in values.iter().enumerate() {
+        if i > 0 {
+            out.push(b' ');
+        }
+        number(out, value);
+    }
 }
 
 /// Writes a number as PDF wants it: plain decimals, at most three places,
