@@ -169,9 +169,7 @@ pub fn pdf_in_stages(
 ) -> Result<Output, Error> {
     started(Stage::Layout);
     let g = &options.geometry;
-    // A text block narrower than an inch or shorter than ten lines is a
-    // mistake in the margins, not a design.
-    if g.measure() < 72.0 || g.height - g.top - g.bottom < 10.0 * g.leading {
+    if !g.is_usable() {
         return Err(Error::new(
             "bad-geometry",
             None,

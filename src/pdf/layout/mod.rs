@@ -265,6 +265,13 @@ impl Geometry {
         self.width - self.inside - self.outside
     }
 
+    /// Whether the text block is one a book can be set in: an inch wide at
+    /// least, and ten lines deep. Anything less is a mistake in the margins,
+    /// not a design.
+    pub fn is_usable(&self) -> bool {
+        self.measure() >= 72.0 && self.height - self.top - self.bottom >= 10.0 * self.leading
+    }
+
     /// The left margin of the page with 0-based index `page`: pages 0, 2, 4…
     /// are right-hand (recto) pages, with the spine on their left.
     pub fn left(&self, page: usize) -> f32 {

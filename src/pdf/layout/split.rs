@@ -129,12 +129,11 @@ fn add_quality(quality: &mut Quality, later: &Quality, ratios: &[f32]) {
 
 /// The chapter the later half starts with: the one that leaves the two
 /// halves' text closest to even, among chapters after the first whose
-/// title has text. None for a short book, or for a text block too shallow
-/// for a title's first line to be sure to fit on its opening page (the PDF
-/// backend refuses those before layout anyway).
+/// title has text. None for a short book, or for a text block the PDF
+/// backend refuses ([`super::Geometry::is_usable`]): only in a usable one is
+/// a title's first line sure to fit on its opening page.
 fn split_point(book: &Book, options: &Options) -> Option<usize> {
-    let g = options.geometry;
-    if g.height - g.top - g.bottom < 10.0 * g.leading {
+    if !options.geometry.is_usable() {
         return None;
     }
     let weights: Vec<usize> = book.chapters.iter().map(weight).collect();
