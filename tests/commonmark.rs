@@ -314,12 +314,8 @@ fn epub_chapter_texts(epub: &[u8]) -> Vec<String> {
         }
         let mut xhtml = String::new();
         file.read_to_string(&mut xhtml).expect("UTF-8 XHTML");
-        let options = roxmltree::ParsingOptions {
-            allow_dtd: true,
-            ..roxmltree::ParsingOptions::default()
-        };
-        let doc = roxmltree::Document::parse_with_options(&xhtml, options)
-            .unwrap_or_else(|e| panic!("{name} is not well-formed: {e}"));
+        let doc =
+            common::parse_xml(&xhtml).unwrap_or_else(|e| panic!("{name} is not well-formed: {e}"));
         let text: String = doc
             .descendants()
             .filter_map(|node| {

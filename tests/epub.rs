@@ -9,6 +9,7 @@ mod common;
 use bindery::epub::Epub;
 use bindery::error::Diagnostic;
 use bindery::pdf::fonts::FontFiles;
+use common::parse_xml;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -92,15 +93,6 @@ impl Book {
             .collect();
         (items, spine)
     }
-}
-
-/// Parses XML, allowing the `<!DOCTYPE html>` of XHTML files.
-fn parse_xml(text: &str) -> Result<roxmltree::Document<'_>, roxmltree::Error> {
-    let options = roxmltree::ParsingOptions {
-        allow_dtd: true,
-        ..roxmltree::ParsingOptions::default()
-    };
-    roxmltree::Document::parse_with_options(text, options)
 }
 
 /// Resolves `href` against the file `base` (both zip paths).

@@ -54,23 +54,36 @@ struct Navigation {
 
 impl Navigation {
     fn of(nav: &str, ncx: &str) -> Navigation {
-        // The values of `attribute="…"` between `from` and `to`.
-        let values = |text: &str, from: &str, to: &str, attribute: &str| -> Vec<String> {
-            let Some(start) = text.find(from) else {
-                return Vec::new();
-            };
-            let end = text[start..].find(to).map_or(text.len(), |e| start + e);
-            let key = format!("{attribute}=\"");
-            text[start..end]
-                .split(&key)
-                .skip(1)
-                .map(|rest| rest.split('"').next().unwrap_or("").to_string())
-                .collect()
+        let nav = common::parse_xml(nav).expect("a well-formed navigation document");
+        let ncx = common::parse_xml(ncx).expect("a well-formed NCX");
+        // The `attribute` of every `element` inside the element `within`
+        // picks out.
+        let values = |doc: &roxmltree::Document,
+                      within: &dyn Fn(&roxmltree::Node) -> bool,
+                      element: &str,
+                      attribute: &str| {
+            doc.descendants()
+                .filter(|n| within(n))
+                .flat_map(|list| list.descendants())
+                .filter(|n| n.has_tag_name(element))
+                .filter_map(|n| n.attribute(attribute).map(str::to_string))
+                .collect::<Vec<String>>()
         };
-        let meta = |name: &str| values(ncx, &format!("name=\"{name}\""), "/>", "content").concat();
+        let meta = |name: &str| {
+            ncx.descendants()
+                .find(|n| n.has_tag_name("meta") && n.attribute("name") == Some(name))
+                .and_then(|n| n.attribute("content"))
+                .unwrap_or_default()
+                .to_string()
+        };
         Navigation {
-            nav: values(nav, "<nav id=\"page-list\"", "</nav>", "href"),
-            ncx: values(ncx, "<pageList>", "</pageList>", "src"),
+            nav: values(
+                &nav,
+                &|n| n.has_tag_name("nav") && n.attribute("id") == Some("page-list"),
+                "a",
+                "href",
+            ),
+            ncx: values(&ncx, &|n| n.has_tag_name("pageList"), "content", "src"),
             counts: (meta("dtb:totalPageCount"), meta("dtb:maxPageNumber")),
         }
     }
