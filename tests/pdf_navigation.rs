@@ -378,13 +378,7 @@ fn contents_entries_link_to_their_headings_and_print_their_page_labels() {
 
 /// A link annotation's rectangle: left, bottom, right, top.
 fn rect(link: &Dictionary) -> Vec<f32> {
-    link.get(b"Rect")
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_float().unwrap())
-        .collect()
+    page_box(link, b"Rect")
 }
 
 /// The link annotations of a page.
@@ -514,7 +508,8 @@ fn print_book(dir: &Path, pdf: &str) {
     .unwrap();
 }
 
-/// A page box as four numbers.
+/// A rectangle of a dictionary (a page's boxes, a link's `Rect`) as four
+/// numbers.
 fn page_box(page: &Dictionary, name: &[u8]) -> Vec<f32> {
     page.get(name)
         .unwrap_or_else(|_| panic!("no {}", String::from_utf8_lossy(name)))
