@@ -5,7 +5,7 @@ use bindery::error::{Place, Severity};
 use bindery::pdf::Stage;
 use bindery::pdf::fonts::{FontFiles, Fonts};
 use bindery::{Diagnostic, Error, Manuscript};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -83,6 +83,23 @@ enum Command {
     },
     /// Print the document model and the table of contents as JSON.
     Dump,
+    /// Print a shell's completion script for bindery.
+    ///
+    /// For example, for bash: `bindery completions bash >
+    /// ~/.local/share/bash-completion/completions/bindery`; for zsh, into a
+    /// folder of `$fpath` as `_bindery`; for fish,
+    /// `~/.config/fish/completions/bindery.fish`.
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print bindery's manual page (roff), e.g. `bindery man > bindery.1`.
+    Man {
+        /// Write every page into this folder instead: bindery.1 and one
+        /// page per command (bindery-build.1, …).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
     /// Create a new manuscript folder with a book.toml, a chapter and a FAQ.
     Init {
         /// The folder to create; it must not exist or be empty.
@@ -164,6 +181,14 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
         }
         Some(Command::Check { format }) => check(cli, *format),
         Some(Command::Dump) => dump(cli),
+        Some(Command::Completions { shell }) => print_out(|out| {
+            clap_complete::generate(*shell, &mut Cli::command(), "bindery", out);
+            Ok(())
+        }),
+        Some(Command::Man { dir: None }) => {
+            print_out(|out| clap_mangen::Man::new(Cli::command()).render(out))
+        }
+        Some(Command::Man { dir: Some(dir) }) => manual_pages(dir, cli.quiet),
         Some(Command::Init { dir, title }) => init(dir, title, cli.quiet),
     }
 }
@@ -429,6 +454,48 @@ fn dump(cli: &Cli) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Writes the manual's pages into `dir`: `bindery.1`, which lists the
+/// commands, and a page for each of them, named as that list names it.
+fn manual_pages(dir: &Path, quiet: bool) -> Result<ExitCode, Error> {
+    let mut command = Cli::command();
+    // Built, the commands carry the global options too.
+    command.build();
+    let mut pages = vec![("bindery".to_string(), command.clone())];
+    for sub in command
+        .get_subcommands()
+        .filter(|sub| sub.get_name() != "help")
+    {
+        let name = format!("bindery-{}", sub.get_name());
+        pages.push((name.clone(), sub.clone().name(name)));
+    }
+    for (name, page) in pages {
+        let mut roff = Vec::new();
+        let path = dir.join(format!("{name}.1"));
+        clap_mangen::Man::new(page)
+            .render(&mut roff)
+            .map_err(|e| Error::io("write the manual page", &path, &e))?;
+        bindery::output::write_atomic(&path, &roff)?;
+    }
+    if !quiet {
+        eprintln!("bindery: wrote the manual pages into {}", dir.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints what `make` writes on stdout. It is made in memory first, so a
+/// write error is met in one place; a reader that closed the pipe early
+/// (`bindery man | head`) wanted no more, so that is no error.
+fn print_out(make: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> Result<ExitCode, Error> {
+    use std::io::Write;
+    let mut text = Vec::new();
+    let mut stdout = std::io::stdout().lock();
+    match make(&mut text).and_then(|()| stdout.write_all(&text).and_then(|()| stdout.flush())) {
+        Ok(()) => Ok(ExitCode::SUCCESS),
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
+        Err(err) => Err(Error::io("write", Path::new("standard output"), &err)),
+    }
+}
+
 fn init(dir: &Path, title: &str, quiet: bool) -> Result<ExitCode, Error> {
     let occupied = std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some());
     if occupied {
@@ -439,7 +506,13 @@ fn init(dir: &Path, title: &str, quiet: bool) -> Result<ExitCode, Error> {
         )
         .with_hint("choose a new folder name; bindery init never overwrites files"));
     }
-    for (name, contents) in bindery::init::skeleton(title) {
+    // The one place bindery reads the clock: a new book is dated the day it
+    // is begun, and every build of it then takes that date from book.toml.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs());
+    let today = &bindery::date::iso8601(now)[..10];
+    for (name, contents) in bindery::init::skeleton(title, today) {
         bindery::output::write_atomic(&dir.join(name), contents.as_bytes())?;
     }
     if !quiet {

@@ -1,18 +1,16 @@
-//! The book's one clock: a time taken from `SOURCE_DATE_EPOCH`, the
-//! manuscript's date or its files, never from the system clock, so rebuilds
-//! give the same bytes. Dates are proleptic Gregorian, in UTC.
+//! The book's one clock: a time taken from `SOURCE_DATE_EPOCH` or the
+//! manuscript's date, never from the system clock or the files' times, so
+//! rebuilds and fresh clones give the same bytes. Dates are proleptic
+//! Gregorian, in UTC.
 
 use crate::error::Error;
 
 /// The book's time, in seconds since 1970: the EPUB's `dcterms:modified` and
-/// the PDF's dates. It is
-/// `SOURCE_DATE_EPOCH` when set, else the `date` of `book.toml` (at midnight
-/// UTC), else the newest manuscript file's time, else 1970.
-pub fn source_time(
-    source_date_epoch: Option<&str>,
-    date: Option<&str>,
-    newest_mtime: Option<u64>,
-) -> Result<u64, Error> {
+/// the PDF's dates. It is `SOURCE_DATE_EPOCH` when set, else the `date` of
+/// `book.toml` (at midnight UTC), else 1970-01-01. A file's modification
+/// time is never used: a fresh clone or a copy of the manuscript would give
+/// other bytes.
+pub fn source_time(source_date_epoch: Option<&str>, date: Option<&str>) -> Result<u64, Error> {
     if let Some(epoch) = source_date_epoch.map(str::trim).filter(|e| !e.is_empty()) {
         return epoch.parse().map_err(|_| {
             Error::new(
@@ -33,7 +31,7 @@ pub fn source_time(
             return Ok(u64::try_from(days).unwrap_or(0) * 86_400);
         }
     }
-    Ok(newest_mtime.unwrap_or(0))
+    Ok(0)
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (after Howard
@@ -97,12 +95,12 @@ mod tests {
 
     #[test]
     fn source_time_prefers_the_environment_then_the_date() {
-        assert_eq!(source_time(Some("42"), Some("2026"), Some(7)).unwrap(), 42);
+        assert_eq!(source_time(Some("42"), Some("2026")).unwrap(), 42);
         assert_eq!(
-            iso8601(source_time(None, Some("2026-11"), Some(7)).unwrap()),
+            iso8601(source_time(None, Some("2026-11")).unwrap()),
             "2026-11-01T00:00:00Z"
         );
-        assert_eq!(source_time(None, None, Some(7)).unwrap(), 7);
-        assert!(source_time(Some("yesterday"), None, None).is_err());
+        assert_eq!(source_time(None, None).unwrap(), 0);
+        assert!(source_time(Some("yesterday"), None).is_err());
     }
 }

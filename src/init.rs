@@ -1,12 +1,16 @@
 //! The skeleton of a new book, as written by `bindery init`.
 
-/// The files of a new manuscript: `(file name, contents)`.
-pub fn skeleton(title: &str) -> Vec<(&'static str, String)> {
+/// The files of a new manuscript: `(file name, contents)`. `date`
+/// (`YYYY-MM-DD`, the day the book is begun) is the book's date, from which
+/// its outputs take their dates until the author changes it.
+pub fn skeleton(title: &str, date: &str) -> Vec<(&'static str, String)> {
     let book_toml = format!(
         "# The book's metadata; see the README for every key.\n\
          title = \"{}\"\n\
          language = \"en\"\n\
          authors = []\n\
+         # The publication date; the outputs' dates come from it.\n\
+         date = \"{date}\"\n\
          description = \"A sentence or two about the book, for stores and catalogues.\"\n\
          # chapters = [\"01-chapter.md\", \"faq.md\"]  # default: every .md file in name order\n",
         title.replace('\\', "\\\\").replace('"', "\\\"")

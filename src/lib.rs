@@ -166,11 +166,7 @@ pub fn build_pack(
 
 /// The book's one clock (see [`date::source_time`]).
 fn book_time(manuscript: &Manuscript, source_date_epoch: Option<&str>) -> Result<u64> {
-    date::source_time(
-        source_date_epoch,
-        manuscript.book.metadata.date.as_deref(),
-        manuscript.newest_mtime,
-    )
+    date::source_time(source_date_epoch, manuscript.book.metadata.date.as_deref())
 }
 
 /// The model and its contents as pretty JSON, for `bindery dump`.

@@ -13,7 +13,6 @@ use crate::{check, faq, ids, image};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Component, Path, PathBuf};
-use std::time::UNIX_EPOCH;
 
 /// Files in the manuscript folder that are notes about the book, not chapters.
 const NOT_CHAPTERS: [&str; 2] = ["edits.md", "readme.md"];
@@ -32,8 +31,6 @@ pub struct Manuscript {
     pub assets: BTreeMap<String, Asset>,
     /// What was noticed while reading, ordered by file and line.
     pub warnings: Vec<Diagnostic>,
-    /// Modification time of the newest file read, in seconds since 1970.
-    pub newest_mtime: Option<u64>,
 }
 
 /// An image file of the manuscript.
@@ -50,7 +47,6 @@ pub struct Asset {
 pub fn load(dir: &Path) -> Result<Manuscript, Error> {
     let mut reader = Reader {
         dir: dir.to_path_buf(),
-        newest_mtime: None,
     };
     if !dir.is_dir() {
         return Err(Error::new(
@@ -81,7 +77,6 @@ pub fn load(dir: &Path) -> Result<Manuscript, Error> {
         toc,
         assets,
         warnings,
-        newest_mtime: reader.newest_mtime,
     })
 }
 
@@ -138,7 +133,6 @@ pub fn assemble(
 
 struct Reader {
     dir: PathBuf,
-    newest_mtime: Option<u64>,
 }
 
 impl Reader {
@@ -177,16 +171,7 @@ impl Reader {
     }
 
     fn read(&mut self, path: &Path) -> std::io::Result<Vec<u8>> {
-        let bytes = fs::read(path)?;
-        if let Some(secs) = fs::metadata(path)
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-            .map(|d| d.as_secs())
-        {
-            self.newest_mtime = Some(self.newest_mtime.map_or(secs, |n| n.max(secs)));
-        }
-        Ok(bytes)
+        fs::read(path)
     }
 
     /// Reads every local image the book uses. Images outside the manuscript

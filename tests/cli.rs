@@ -1,5 +1,7 @@
 //! The command line: exit codes, messages and the files it writes.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -192,7 +194,105 @@ fn init_creates_a_book_that_checks_clean_and_never_overwrites() {
     let output = bindery(&["dump", "--manuscript", "new-book"], dir.path());
     let dump: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(dump["book"]["metadata"]["title"], "A \"Quoted\" Title");
+    // The new book is dated the day it is begun, so its builds do not
+    // depend on when its files were last touched.
+    let date = dump["book"]["metadata"]["date"].as_str().unwrap();
+    assert!(
+        date.len() == 10 && date.starts_with("20") && date.as_bytes()[4] == b'-',
+        "{date}"
+    );
     let output = bindery(&["init", "new-book"], dir.path());
     assert_eq!(output.status.code(), Some(1));
     assert!(stderr(&output).contains("not empty"));
+}
+
+#[test]
+fn completions_and_the_manual_page_come_from_the_command_definitions() {
+    for (shell, mark) in [
+        ("bash", "_bindery()"),
+        ("zsh", "#compdef bindery"),
+        ("fish", "complete -c bindery"),
+        ("elvish", "edit:completion:arg-completer[bindery]"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let output = bindery(&["completions", shell], &root());
+        assert!(output.status.success(), "{shell}: {}", stderr(&output));
+        let script = String::from_utf8_lossy(&output.stdout);
+        assert!(script.contains(mark), "{shell}:\n{script}");
+        for command in ["build", "check", "init", "manuscript"] {
+            assert!(script.contains(command), "{shell} lacks {command}");
+        }
+    }
+    let wrong = bindery(&["completions", "tcsh"], &root());
+    assert_eq!(wrong.status.code(), Some(64), "{}", stderr(&wrong));
+    let output = bindery(&["man"], &root());
+    assert!(output.status.success(), "{}", stderr(&output));
+    let page = String::from_utf8_lossy(&output.stdout);
+    for text in [
+        ".TH bindery",
+        ".SH NAME",
+        ".SH SYNOPSIS",
+        "\\-\\-manuscript",
+        "completions",
+    ] {
+        assert!(page.contains(text), "the manual page lacks {text}:\n{page}");
+    }
+}
+
+/// Copies the sample manuscript into `dir`, each file's time set to `time`.
+fn copy_sample(dir: &Path, time: std::time::SystemTime) {
+    for entry in std::fs::read_dir(root().join("manuscript")).unwrap() {
+        let path = entry.unwrap().path();
+        let copy = dir.join(path.file_name().unwrap());
+        std::fs::copy(&path, &copy).unwrap();
+        let file = std::fs::File::options().write(true).open(&copy).unwrap();
+        file.set_modified(time).unwrap();
+    }
+}
+
+#[test]
+fn two_copies_of_a_manuscript_touched_at_other_times_give_the_same_bytes() {
+    // A fresh clone's files carry the time of the checkout; the sample's
+    // date in book.toml, not the files, dates the outputs.
+    let day = std::time::Duration::from_secs(86_400);
+    let (one, two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    copy_sample(one.path(), std::time::UNIX_EPOCH + 20_000 * day);
+    copy_sample(two.path(), std::time::UNIX_EPOCH + 20_400 * day);
+    let mut outputs = Vec::new();
+    for dir in [one.path(), two.path()] {
+        let output = Command::new(env!("CARGO_BIN_EXE_bindery"))
+            .args(["build", "--quiet", "--manuscript", ".", "--out", "out"])
+            .current_dir(dir)
+            .env_remove("SOURCE_DATE_EPOCH")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+        let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir.join("out"))
+            .unwrap()
+            .map(|entry| {
+                let entry = entry.unwrap();
+                let name = entry.file_name().into_string().unwrap();
+                (name, std::fs::read(entry.path()).unwrap())
+            })
+            .collect();
+        files.sort();
+        outputs.push(files);
+    }
+    assert_eq!(outputs[0].len(), 3);
+    for ((name, a), (_, b)) in outputs[0].iter().zip(&outputs[1]) {
+        assert!(a == b, "{name} differs between the two copies");
+    }
+    let (_, epub) = outputs[0]
+        .iter()
+        .find(|(name, _)| name.ends_with(".epub"))
+        .unwrap();
+    let (_, package) = common::unzip(epub)
+        .into_iter()
+        .find(|(name, _)| name.ends_with(".opf"))
+        .unwrap();
+    let package = String::from_utf8(package).unwrap();
+    assert!(
+        package.contains(">2025-11-25T00:00:00Z</meta>"),
+        "the package is not dated from book.toml:\n{package}"
+    );
 }

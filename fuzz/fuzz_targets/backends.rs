@@ -144,6 +144,5 @@ fn manuscript(data: &[u8]) -> Option<Manuscript> {
         toc,
         assets,
         warnings,
-        newest_mtime: None,
     })
 }

