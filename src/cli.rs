@@ -83,6 +83,13 @@ enum Command {
     },
     /// Print the document model and the table of contents as JSON.
     Dump,
+    /// Build every output, then build again each time a manuscript file
+    /// changes, until Ctrl-C.
+    ///
+    /// Each rebuild prints one line: what changed and how long it took. A
+    /// manuscript that fails to build prints its error, keeps the last good
+    /// outputs, and is watched on.
+    Watch,
     /// Print a shell's completion script for bindery.
     ///
     /// For example, for bash: `bindery completions bash >
@@ -155,12 +162,31 @@ pub fn main() -> ExitCode {
 fn run(cli: &Cli) -> Result<ExitCode, Error> {
     let builds = matches!(
         cli.command,
-        None | Some(Command::Build { .. } | Command::Epub | Command::Pdf { .. } | Command::Pack)
+        None | Some(
+            Command::Build { .. }
+                | Command::Epub
+                | Command::Pdf { .. }
+                | Command::Pack
+                | Command::Watch
+        )
     );
     let progress = Progress::new(builds && !cli.quiet);
     match &cli.command {
-        None => build(cli, &progress, false),
-        Some(Command::Build { timings }) => build(cli, &progress, *timings),
+        None => build(cli, &progress, false, true),
+        Some(Command::Build { timings }) => build(cli, &progress, *timings, true),
+        Some(Command::Watch) => {
+            // The first build says what it read and wrote, as `build` does;
+            // a rebuild only its warnings, and the watch its one line.
+            let first = std::cell::Cell::new(true);
+            crate::watch::watch(&cli.manuscript, &cli.out, cli.quiet, || {
+                let chatty = first.replace(false);
+                let progress = Progress::new(chatty && !cli.quiet);
+                build(cli, &progress, false, chatty)
+                    .map_err(|err| eprintln!("{err}"))
+                    .is_ok()
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Epub) => {
             let manuscript = load(cli, &progress)?;
             write_epub(cli, &manuscript, &progress)?;
@@ -176,7 +202,7 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
             let outputs = outputs(cli, &manuscript, &progress)?;
             progress.finish();
             report_backends(cli, &outputs);
-            write(cli, &outputs.pack_path, &outputs.pack)?;
+            write(!cli.quiet, &outputs.pack_path, &outputs.pack)?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Check { format }) => check(cli, *format),
@@ -207,10 +233,12 @@ fn report<'a>(diagnostics: impl Iterator<Item = &'a Diagnostic>) {
     }
 }
 
-/// Builds and writes every output; `timings` prints each stage's wall time.
-fn build(cli: &Cli, progress: &Progress, timings: bool) -> Result<ExitCode, Error> {
+/// Builds and writes every output; `timings` prints each stage's wall time,
+/// `chatty` what was read and written.
+fn build(cli: &Cli, progress: &Progress, timings: bool, chatty: bool) -> Result<ExitCode, Error> {
     let manuscript = load(cli, progress)?;
-    if !cli.quiet {
+    let chatty = chatty && !cli.quiet;
+    if chatty {
         let chapters = manuscript.book.chapters.len();
         progress.suspend(|| {
             eprintln!(
@@ -223,9 +251,9 @@ fn build(cli: &Cli, progress: &Progress, timings: bool) -> Result<ExitCode, Erro
     progress.finish();
     report_backends(cli, &outputs);
     progress.stage("save", || -> Result<(), Error> {
-        write(cli, &outputs.epub_path, &outputs.epub.bytes)?;
-        write(cli, &outputs.pdf_path, &outputs.pdf.bytes)?;
-        write(cli, &outputs.pack_path, &outputs.pack)
+        write(chatty, &outputs.epub_path, &outputs.epub.bytes)?;
+        write(chatty, &outputs.pdf_path, &outputs.pdf.bytes)?;
+        write(chatty, &outputs.pack_path, &outputs.pack)
     })?;
     if timings {
         eprint!("{}", progress.timings());
@@ -280,10 +308,10 @@ fn report_backends(cli: &Cli, outputs: &Outputs) {
     }
 }
 
-/// Writes one output safely and says so.
-fn write(cli: &Cli, path: &Path, bytes: &[u8]) -> Result<(), Error> {
+/// Writes one output safely and, when `say`, says so.
+fn write(say: bool, path: &Path, bytes: &[u8]) -> Result<(), Error> {
     bindery::output::write_atomic(path, bytes)?;
-    if !cli.quiet {
+    if say {
         eprintln!("bindery: wrote {}", path.display());
     }
     Ok(())
@@ -361,7 +389,11 @@ fn write_epub(cli: &Cli, manuscript: &Manuscript, progress: &Progress) -> Result
         report(epub.warnings.iter());
     }
     let stem = bindery::output_stem(&manuscript.book);
-    write(cli, &cli.out.join(format!("{stem}.epub")), &epub.bytes)
+    write(
+        !cli.quiet,
+        &cli.out.join(format!("{stem}.epub")),
+        &epub.bytes,
+    )
 }
 
 /// The book's fonts: the built-in faces, replaced by the files book.toml
@@ -398,7 +430,11 @@ fn pdf(cli: &Cli, manuscript: &Manuscript, stats: bool, progress: &Progress) -> 
         report(output.warnings.iter());
     }
     let stem = bindery::output_stem(&manuscript.book);
-    write(cli, &cli.out.join(format!("{stem}.pdf")), &output.bytes)?;
+    write(
+        !cli.quiet,
+        &cli.out.join(format!("{stem}.pdf")),
+        &output.bytes,
+    )?;
     if stats {
         println!("{}", output.quality);
     }

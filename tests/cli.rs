@@ -31,10 +31,14 @@ fn help_describes_every_command() {
     let output = bindery(&["--help"], &root());
     assert!(output.status.success());
     let help = String::from_utf8_lossy(&output.stdout);
-    for command in ["build", "epub", "pdf", "pack", "check", "dump", "init"] {
+    for command in [
+        "build", "epub", "pdf", "pack", "check", "dump", "init", "watch",
+    ] {
         assert!(help.contains(command), "--help lacks {command}:\n{help}");
     }
-    for command in ["build", "epub", "pdf", "pack", "check", "dump", "init"] {
+    for command in [
+        "build", "epub", "pdf", "pack", "check", "dump", "init", "watch",
+    ] {
         let output = bindery(&[command, "--help"], &root());
         assert!(output.status.success(), "{command} --help failed");
         assert!(String::from_utf8_lossy(&output.stdout).contains("--manuscript"));
