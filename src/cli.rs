@@ -159,7 +159,7 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
             let outputs = outputs(cli, &manuscript, &progress)?;
             progress.finish();
             report_backends(cli, &outputs);
-            write(cli, &outputs.pack_path, &outputs.pack)?;
+            write(cli, &[(&outputs.pack_path, &outputs.pack)])?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Check { format }) => check(cli, *format),
@@ -197,10 +197,15 @@ fn build(cli: &Cli, progress: &Progress, timings: bool) -> Result<ExitCode, Erro
     let outputs = outputs(cli, &manuscript, progress)?;
     progress.finish();
     report_backends(cli, &outputs);
-    progress.stage("save", || -> Result<(), Error> {
-        write(cli, &outputs.epub_path, &outputs.epub.bytes)?;
-        write(cli, &outputs.pdf_path, &outputs.pdf.bytes)?;
-        write(cli, &outputs.pack_path, &outputs.pack)
+    progress.stage("save", || {
+        write(
+            cli,
+            &[
+                (&outputs.epub_path, &outputs.epub.bytes),
+                (&outputs.pdf_path, &outputs.pdf.bytes),
+                (&outputs.pack_path, &outputs.pack),
+            ],
+        )
     })?;
     if timings {
         eprint!("{}", progress.timings());
@@ -255,11 +260,14 @@ fn report_backends(cli: &Cli, outputs: &Outputs) {
     }
 }
 
-/// Writes one output safely and says so.
-fn write(cli: &Cli, path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    bindery::output::write_atomic(path, bytes)?;
+/// Writes a command's outputs, all of them or none (see
+/// [`bindery::output::write_all`]), and says so.
+fn write(cli: &Cli, files: &[(&Path, &[u8])]) -> Result<(), Error> {
+    bindery::output::write_all(files)?;
     if !cli.quiet {
-        eprintln!("bindery: wrote {}", path.display());
+        for (path, _) in files {
+            eprintln!("bindery: wrote {}", path.display());
+        }
     }
     Ok(())
 }
@@ -336,7 +344,7 @@ fn write_epub(cli: &Cli, manuscript: &Manuscript, progress: &Progress) -> Result
         report(epub.warnings.iter());
     }
     let stem = bindery::output_stem(&manuscript.book);
-    write(cli, &cli.out.join(format!("{stem}.epub")), &epub.bytes)
+    write(cli, &[(&cli.out.join(format!("{stem}.epub")), &epub.bytes)])
 }
 
 /// The book's fonts: the built-in faces, replaced by the files book.toml
@@ -373,7 +381,10 @@ fn pdf(cli: &Cli, manuscript: &Manuscript, stats: bool, progress: &Progress) -> 
         report(output.warnings.iter());
     }
     let stem = bindery::output_stem(&manuscript.book);
-    write(cli, &cli.out.join(format!("{stem}.pdf")), &output.bytes)?;
+    write(
+        cli,
+        &[(&cli.out.join(format!("{stem}.pdf")), &output.bytes)],
+    )?;
     if stats {
         println!("{}", output.quality);
     }
@@ -439,9 +450,15 @@ fn init(dir: &Path, title: &str, quiet: bool) -> Result<ExitCode, Error> {
         )
         .with_hint("choose a new folder name; bindery init never overwrites files"));
     }
-    for (name, contents) in bindery::init::skeleton(title) {
-        bindery::output::write_atomic(&dir.join(name), contents.as_bytes())?;
-    }
+    let files: Vec<(PathBuf, String)> = bindery::init::skeleton(title)
+        .into_iter()
+        .map(|(name, contents)| (dir.join(name), contents))
+        .collect();
+    let files: Vec<(&Path, &[u8])> = files
+        .iter()
+        .map(|(path, contents)| (path.as_path(), contents.as_bytes()))
+        .collect();
+    bindery::output::write_all(&files)?;
     if !quiet {
         eprintln!(
             "bindery: created {}; build it with `bindery --manuscript {}`",
