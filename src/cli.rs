@@ -1,11 +1,11 @@
 //! The command line: each subcommand is a few lines calling the library.
 
 use crate::progress::Progress;
-use bindery::error::{Place, Severity};
+use bindery::error::Severity;
 use bindery::pdf::Stage;
-use bindery::pdf::fonts::{FontFiles, Fonts};
 use bindery::{Diagnostic, Error, Manuscript};
 use clap::{Parser, Subcommand, ValueEnum};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -226,18 +226,18 @@ struct Outputs {
 /// Builds the EPUB, the PDF, the cover and the pack; writes nothing, so a
 /// failure leaves every earlier output as it was.
 fn outputs(cli: &Cli, manuscript: &Manuscript, progress: &Progress) -> Result<Outputs, Error> {
-    let fonts = font_files(cli, manuscript)?;
+    let fonts = &manuscript.fonts;
     // The EPUB marks the PDF's pages, so it waits for the PDF; the cover
     // needs nothing from either and is drawn on the other thread meanwhile.
     let (cover, pdf) = std::thread::scope(|scope| {
         let cover =
-            scope.spawn(|| progress.stage("cover", || bindery::build_cover(manuscript, &fonts)));
-        let pdf = typeset(cli, manuscript, fonts.clone(), progress);
+            scope.spawn(|| progress.stage("cover", || bindery::build_cover(manuscript, fonts)));
+        let pdf = typeset(cli, manuscript, progress);
         (cover.join(), pdf)
     });
     let pdf = pdf?;
     let cover = cover.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-    let epub = make_epub(cli, manuscript, &fonts, &cover, Some(&pdf), progress)?;
+    let epub = make_epub(cli, manuscript, &cover, Some(&pdf), progress)?;
     let pack = progress.stage("pack", || {
         bindery::build_pack(manuscript, &epub, &pdf, &cover)
     })?;
@@ -277,7 +277,6 @@ fn write(cli: &Cli, files: &[(&Path, &[u8])]) -> Result<(), Error> {
 fn make_epub(
     cli: &Cli,
     manuscript: &Manuscript,
-    fonts: &FontFiles,
     cover: &[u8],
     print: Option<&bindery::pdf::Output>,
     progress: &Progress,
@@ -287,7 +286,7 @@ fn make_epub(
         bindery::build_epub(
             manuscript,
             &cli.manuscript,
-            fonts,
+            &manuscript.fonts,
             Some(cover),
             print,
             epoch.as_deref(),
@@ -301,14 +300,13 @@ fn make_epub(
 fn typeset(
     cli: &Cli,
     manuscript: &Manuscript,
-    fonts: FontFiles,
     progress: &Progress,
 ) -> Result<bindery::pdf::Output, Error> {
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
     let output = bindery::build_pdf_in_stages(
         manuscript,
         &cli.manuscript,
-        fonts,
+        manuscript.fonts.clone(),
         epoch.as_deref(),
         &|stage| match stage {
             Stage::Layout => progress.begin("pdf layout"),
@@ -320,10 +318,17 @@ fn typeset(
     );
     progress.end("pdf write");
     let mut output = output?;
+    // Each file is read again once, however many of its characters no
+    // font has. One that cannot be read again leaves its warnings at the
+    // start of their blocks, which is still true.
+    let mut sources: BTreeMap<PathBuf, Option<String>> = BTreeMap::new();
     for warning in &mut output.warnings {
-        // A file that cannot be read again leaves the warning at the start
-        // of its block, which is still true.
-        bindery::check::pinpoint_glyph(warning, |file| std::fs::read_to_string(file).ok());
+        bindery::check::pinpoint_glyph(warning, |file| {
+            sources
+                .entry(file.to_path_buf())
+                .or_insert_with(|| bindery::load::source(file))
+                .as_deref()
+        });
     }
     Ok(output)
 }
@@ -331,14 +336,15 @@ fn typeset(
 /// Builds the EPUB and writes it to `<out>/<stem>.epub`. The PDF is laid
 /// out too, in memory, when `[epub] page-list = true` asks for its pages.
 fn write_epub(cli: &Cli, manuscript: &Manuscript, progress: &Progress) -> Result<(), Error> {
-    let fonts = font_files(cli, manuscript)?;
     let print = if manuscript.config.epub.page_list == Some(true) {
-        Some(typeset(cli, manuscript, fonts.clone(), progress)?)
+        Some(typeset(cli, manuscript, progress)?)
     } else {
         None
     };
-    let cover = progress.stage("cover", || bindery::build_cover(manuscript, &fonts))?;
-    let epub = make_epub(cli, manuscript, &fonts, &cover, print.as_ref(), progress)?;
+    let cover = progress.stage("cover", || {
+        bindery::build_cover(manuscript, &manuscript.fonts)
+    })?;
+    let epub = make_epub(cli, manuscript, &cover, print.as_ref(), progress)?;
     progress.finish();
     if !cli.quiet {
         report(epub.warnings.iter());
@@ -347,35 +353,9 @@ fn write_epub(cli: &Cli, manuscript: &Manuscript, progress: &Progress) -> Result
     write(cli, &[(&cli.out.join(format!("{stem}.epub")), &epub.bytes)])
 }
 
-/// The book's fonts: the built-in faces, replaced by the files book.toml
-/// names. A file that is not a font is refused here, where its name is
-/// known, before any backend runs.
-fn font_files(cli: &Cli, manuscript: &Manuscript) -> Result<FontFiles, Error> {
-    let mut fonts = FontFiles::default();
-    let paths = manuscript.config.pdf.fonts.in_order();
-    for (slot, path) in fonts.faces.iter_mut().zip(paths) {
-        if let Some(path) = path {
-            let path = cli.manuscript.join(path);
-            let bytes = std::fs::read(&path).map_err(|e| Error::io("read the font", &path, &e))?;
-            *slot = bytes.into();
-        }
-    }
-    if let Err(bad) = Fonts::new(&fonts) {
-        let path = paths[usize::from(bad.face.0)].map(|path| cli.manuscript.join(path));
-        return Err(Error::new(
-            "bad-font",
-            path.as_deref().map(Place::file),
-            "this is not an OpenType or TrueType font",
-        )
-        .with_hint("check the files named in book.toml [pdf] fonts"));
-    }
-    Ok(fonts)
-}
-
 /// Typesets the PDF into `<out>/<stem>.pdf`; `stats` prints the quality report.
 fn pdf(cli: &Cli, manuscript: &Manuscript, stats: bool, progress: &Progress) -> Result<(), Error> {
-    let fonts = font_files(cli, manuscript)?;
-    let output = typeset(cli, manuscript, fonts, progress)?;
+    let output = typeset(cli, manuscript, progress)?;
     progress.finish();
     if !cli.quiet {
         report(output.warnings.iter());
