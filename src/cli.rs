@@ -1,7 +1,8 @@
 //! The command line: each subcommand is a few lines calling the library.
 
 use crate::progress::Progress;
-use bindery::error::Severity;
+use crate::streams::{data, note};
+use bindery::error::{Severity, printable};
 use bindery::pdf::Stage;
 use bindery::{Diagnostic, Error, Manuscript};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -129,7 +130,7 @@ pub fn main() -> ExitCode {
     match run(&cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("{err}");
+            note(err);
             ExitCode::FAILURE
         }
     }
@@ -178,7 +179,7 @@ fn load(cli: &Cli, progress: &Progress) -> Result<Manuscript, Error> {
 
 fn report<'a>(diagnostics: impl Iterator<Item = &'a Diagnostic>) {
     for diagnostic in diagnostics {
-        eprintln!("{diagnostic}");
+        note(diagnostic);
     }
 }
 
@@ -188,10 +189,10 @@ fn build(cli: &Cli, progress: &Progress, timings: bool) -> Result<ExitCode, Erro
     if !cli.quiet {
         let chapters = manuscript.book.chapters.len();
         progress.suspend(|| {
-            eprintln!(
+            note(format_args!(
                 "bindery: read “{}”: {chapters} chapters",
-                manuscript.book.metadata.title
-            );
+                printable(&manuscript.book.metadata.title)
+            ));
         });
     }
     let outputs = outputs(cli, &manuscript, progress)?;
@@ -208,7 +209,7 @@ fn build(cli: &Cli, progress: &Progress, timings: bool) -> Result<ExitCode, Erro
         )
     })?;
     if timings {
-        eprint!("{}", progress.timings());
+        note(progress.timings());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -266,7 +267,7 @@ fn write(cli: &Cli, files: &[(&Path, &[u8])]) -> Result<(), Error> {
     bindery::output::write_all(files)?;
     if !cli.quiet {
         for (path, _) in files {
-            eprintln!("bindery: wrote {}", path.display());
+            note(format_args!("bindery: wrote {}", path.display()));
         }
     }
     Ok(())
@@ -366,7 +367,7 @@ fn pdf(cli: &Cli, manuscript: &Manuscript, stats: bool, progress: &Progress) -> 
         &[(&cli.out.join(format!("{stem}.pdf")), &output.bytes)],
     )?;
     if stats {
-        println!("{}", output.quality);
+        data(&format!("{}\n", output.quality))?;
     }
     Ok(())
 }
@@ -400,23 +401,23 @@ fn check(cli: &Cli, format: Format) -> Result<ExitCode, Error> {
                     .filter(|f| !cli.quiet || f.severity == Severity::Error),
             );
             if !cli.quiet {
-                eprintln!(
+                note(format_args!(
                     "bindery check: {} errors, {} warnings, {} acknowledged",
                     summary.errors, summary.warnings, summary.acknowledged
-                );
+                ));
             }
         }
-        Format::Json => println!(
-            "{}",
+        Format::Json => data(&format!(
+            "{}\n",
             serde_json::to_string_pretty(&summary).unwrap_or_default()
-        ),
+        ))?,
     }
     Ok(ExitCode::from(summary.status()))
 }
 
 fn dump(cli: &Cli) -> Result<ExitCode, Error> {
     let manuscript = load(cli, &Progress::new(false))?;
-    print!("{}", bindery::dump(&manuscript.book, &manuscript.toc));
+    data(&bindery::dump(&manuscript.book, &manuscript.toc))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -440,11 +441,11 @@ fn init(dir: &Path, title: &str, quiet: bool) -> Result<ExitCode, Error> {
         .collect();
     bindery::output::write_all(&files)?;
     if !quiet {
-        eprintln!(
+        note(format_args!(
             "bindery: created {}; build it with `bindery --manuscript {}`",
             dir.display(),
             dir.display()
-        );
+        ));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -2,6 +2,7 @@
 
 mod cli;
 mod progress;
+mod streams;
 
 fn main() -> std::process::ExitCode {
     cli::main()
