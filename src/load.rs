@@ -56,12 +56,15 @@ pub struct Asset {
 /// unfit files (see [`files::read`]) and a bad `book.toml`; everything else
 /// is a warning.
 pub fn load(dir: &Path) -> Result<Manuscript, Error> {
-    if !dir.is_dir() {
-        let message = if dir.exists() {
-            "the manuscript folder is not a folder"
-        } else {
-            "the manuscript folder does not exist"
-        };
+    let message = match fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => None,
+        Ok(_) => Some("the manuscript is not a folder"),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            Some("the manuscript folder does not exist")
+        }
+        Err(err) => return Err(Error::io("read the manuscript folder", dir, &err)),
+    };
+    if let Some(message) = message {
         return Err(Error::new("no-manuscript", Some(Place::file(dir)), message)
             .with_hint("pass --manuscript DIR, or create a new book with `bindery init DIR`"));
     }
