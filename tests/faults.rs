@@ -66,26 +66,7 @@ fn outside_out(book: &TempBook) -> BTreeMap<PathBuf, Entry> {
     all
 }
 
-fn mkfifo(path: &Path) {
-    let made = Command::new("mkfifo")
-        .arg(path)
-        .status()
-        .expect("cannot run mkfifo");
-    assert!(made.success(), "mkfifo {} failed", path.display());
-}
-
-/// A character device inside the manuscript that reads as /dev/zero
-/// (the tests run as root, who may make one).
-fn mknod_zero(path: &Path) {
-    let made = Command::new("mknod")
-        .arg(path)
-        .args(["c", "1", "5"])
-        .status()
-        .expect("cannot run mknod");
-    assert!(made.success(), "mknod {} failed", path.display());
-}
-
-/// The built-in regular face, as a font file a manuscript may name.
+/// A built-in face (DejaVu Serif), as a font file a manuscript may name.
 fn font_bytes() -> Vec<u8> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts/DejaVuSerif.ttf");
     fs::read(path).expect("the DejaVu font")
@@ -151,14 +132,14 @@ fn links_and_fifos_planted_in_the_output_folder_are_replaced_never_followed() {
     fs::write(book.root().join("victim"), "precious").expect("victim");
     symlink(book.root().join("victim"), out.join("hostile.epub")).expect("link");
     symlink(book.root().join("created"), out.join("hostile.pdf")).expect("link");
-    mkfifo(&out.join("hostile-reading-pack.zip"));
+    make_special(FIFO, &out.join("hostile-reading-pack.zip"));
     // The fixed temporary names of earlier versions.
     symlink(
         book.root().join("victim"),
         out.join(".hostile.epub.partial"),
     )
     .expect("link");
-    mkfifo(&out.join(".hostile.pdf.partial"));
+    make_special(FIFO, &out.join(".hostile.pdf.partial"));
     let before = outside_out(&book);
 
     let outcome = book.build();
@@ -396,149 +377,173 @@ fn fonts_outside_the_manuscript_are_refused_at_their_line_saying_nothing_of_what
     );
 }
 
-/// A socket at `path`, listening until dropped.
-fn socket(path: &Path) -> std::os::unix::net::UnixListener {
-    std::os::unix::net::UnixListener::bind(path).expect("cannot make a socket")
+/// The roles a file plays in a manuscript.
+const ROLES: [&str; 6] = [
+    "book.toml",
+    "listed chapter",
+    "found chapter",
+    "FAQ",
+    "image",
+    "font",
+];
+
+/// A manuscript with a file in `role`, which the test then puts in place.
+struct Case {
+    book: TempBook,
+    /// Where the file goes.
+    path: PathBuf,
+    /// What a file of that role starts with.
+    head: Vec<u8>,
+    /// The file an error about it names, and the line and column.
+    file: PathBuf,
+    at: Option<(u64, u64)>,
+    /// How the error's message names it.
+    subject: String,
+    /// Its kind of file, as the size limit names it.
+    kind: &'static str,
+}
+
+impl Case {
+    fn new(role: &str) -> Case {
+        let toml = |extra: &str| format!("{}{extra}", common::BOOK_TOML);
+        let chapter = || TempBook::chapter("# A\n");
+        let (book, name, head, kind) = match role {
+            "book.toml" => (
+                TempBook::bare(),
+                "book.toml",
+                common::BOOK_TOML.as_bytes().to_vec(),
+                "book.toml",
+            ),
+            "listed chapter" => (
+                chapter().with("book.toml", toml("chapters = [\"a.md\", \"b.md\"]\n")),
+                "b.md",
+                b"# B\n".to_vec(),
+                "a chapter",
+            ),
+            "found chapter" => (chapter(), "b.md", b"# B\n".to_vec(), "a chapter"),
+            "FAQ" => (
+                chapter().with("book.toml", toml("faq = \"faq.md\"\n")),
+                "faq.md",
+                b"# FAQ\n".to_vec(),
+                "a chapter",
+            ),
+            "image" => (
+                TempBook::chapter("# A\n\n![x](x.png)\n"),
+                "x.png",
+                PNG.to_vec(),
+                "an image",
+            ),
+            "font" => (
+                with_font(chapter(), "x.ttf").0,
+                "x.ttf",
+                font_bytes(),
+                "a font",
+            ),
+            other => panic!("no role {other}"),
+        };
+        let path = book.file(name);
+        let (file, at, subject) = if role == "image" {
+            (
+                book.file("a.md"),
+                Some((3, 1)),
+                "the image `x.png`".to_string(),
+            )
+        } else {
+            (path.clone(), None, "the file".to_string())
+        };
+        Case {
+            book,
+            path,
+            head,
+            file,
+            at,
+            subject,
+            kind,
+        }
+    }
+}
+
+/// A FIFO, as messages name it.
+const FIFO: &str = "a FIFO (a named pipe)";
+
+/// Puts `special` (a FIFO, a device reading as /dev/zero, a socket or a
+/// folder) at `path`; a socket lives as long as the listener returned.
+fn make_special(special: &str, path: &Path) -> Option<std::os::unix::net::UnixListener> {
+    let tool = |program: &str, args: &[&str]| {
+        let made = Command::new(program)
+            .arg(path)
+            .args(args)
+            .status()
+            .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
+        assert!(made.success(), "{program} {} failed", path.display());
+    };
+    match special {
+        FIFO => tool("mkfifo", &[]),
+        // The tests run as root, who may make devices.
+        "a device" => tool("mknod", &["c", "1", "5"]),
+        "a socket" => {
+            let listener = std::os::unix::net::UnixListener::bind(path);
+            return Some(listener.expect("cannot make a socket"));
+        }
+        "a folder" => fs::create_dir(path).expect("a folder"),
+        other => panic!("no special file {other}"),
+    }
+    None
 }
 
 #[test]
 fn fifos_devices_sockets_and_folders_are_refused_without_blocking() {
-    let listed = |names: &str| format!("{}chapters = [{names}]\n", common::BOOK_TOML);
-
-    // book.toml itself.
-    let book = TempBook::bare();
-    mkfifo(&book.file("book.toml"));
-    let message = "the file is a FIFO (a named pipe), not a regular file";
-    assert_refused(&book, "not-a-file", &book.file("book.toml"), None, message);
-    let book = TempBook::bare();
-    fs::create_dir(book.file("book.toml")).expect("a folder");
-    let message = "the file is a folder, not a regular file";
-    assert_refused(&book, "not-a-file", &book.file("book.toml"), None, message);
-
-    // Chapters, listed or found, and the FAQ.
-    let book = TempBook::chapter("# A\n").with("book.toml", listed("\"a.md\", \"b.md\""));
-    mkfifo(&book.file("b.md"));
-    let message = "the file is a FIFO (a named pipe), not a regular file";
-    assert_refused(&book, "not-a-file", &book.file("b.md"), None, message);
-    let book = TempBook::chapter("# A\n");
-    mkfifo(&book.file("b.md"));
-    assert_refused(&book, "not-a-file", &book.file("b.md"), None, message);
-    let toml = format!("{}faq = \"faq.md\"\n", common::BOOK_TOML);
-    let book = TempBook::chapter("# A\n").with("book.toml", toml);
-    mkfifo(&book.file("faq.md"));
-    assert_refused(&book, "not-a-file", &book.file("faq.md"), None, message);
-    let book = TempBook::chapter("# A\n");
-    mknod_zero(&book.file("zero.md"));
-    let message = "the file is a device, not a regular file";
-    assert_refused(&book, "not-a-file", &book.file("zero.md"), None, message);
-    let book = TempBook::chapter("# A\n");
-    let _socket = socket(&book.file("socket.md"));
-    let message = "the file is a socket, not a regular file";
-    assert_refused(&book, "not-a-file", &book.file("socket.md"), None, message);
-    let book = TempBook::chapter("# A\n").with("book.toml", listed("\"a.md\", \"folder.md\""));
-    fs::create_dir(book.file("folder.md")).expect("a folder");
-    let message = "the file is a folder, not a regular file";
-    assert_refused(&book, "not-a-file", &book.file("folder.md"), None, message);
-    // A folder named like a chapter is not one, unless book.toml lists it.
-    let book = TempBook::chapter("# A\n");
-    fs::create_dir(book.file("folder.md")).expect("a folder");
-    assert_eq!(book.findings(), Vec::<Finding>::new());
+    for role in ROLES {
+        for special in [FIFO, "a device", "a socket", "a folder"] {
+            let case = Case::new(role);
+            let _socket = make_special(special, &case.path);
+            if role == "found chapter" && special == "a folder" {
+                // A folder named like a chapter is not one unless listed.
+                assert_eq!(case.book.findings(), Vec::<Finding>::new());
+                continue;
+            }
+            let message = format!("{} is {special}, not a regular file", case.subject);
+            assert_refused(&case.book, "not-a-file", &case.file, case.at, &message);
+        }
+    }
     // A link to /dev/zero leads out of the manuscript.
     let book = TempBook::chapter("# A\n");
     symlink("/dev/zero", book.file("zero.md")).expect("link");
     let message = "the chapter `zero.md` is outside the manuscript folder";
-    assert_refused(
-        &book,
-        "chapter-outside",
-        &book.file("zero.md"),
-        None,
-        message,
-    );
-
-    // An image: the error is at the image in its chapter.
-    let book = TempBook::chapter("# A\n\n![a pipe](pipe.png)\n");
-    mkfifo(&book.file("pipe.png"));
-    let message = "the image `pipe.png` is a FIFO (a named pipe), not a regular file";
-    assert_refused(
-        &book,
-        "not-a-file",
-        &book.file("a.md"),
-        Some((3, 1)),
-        message,
-    );
-    let book = TempBook::chapter("# A\n\n![zero](zero.png)\n");
-    mknod_zero(&book.file("zero.png"));
-    let message = "the image `zero.png` is a device, not a regular file";
-    assert_refused(
-        &book,
-        "not-a-file",
-        &book.file("a.md"),
-        Some((3, 1)),
-        message,
-    );
-
-    // A font.
-    let (book, _) = with_font(TempBook::chapter("# A\n"), "pipe.ttf");
-    mkfifo(&book.file("pipe.ttf"));
-    let message = "the file is a FIFO (a named pipe), not a regular file";
-    assert_refused(&book, "not-a-file", &book.file("pipe.ttf"), None, message);
-    let (book, _) = with_font(TempBook::chapter("# A\n"), "zero.ttf");
-    mknod_zero(&book.file("zero.ttf"));
-    let message = "the file is a device, not a regular file";
-    assert_refused(&book, "not-a-file", &book.file("zero.ttf"), None, message);
-}
-
-/// A sparse file of 2 GB at `path`, beginning with `head`.
-fn sparse(path: &Path, head: &[u8]) {
-    fs::write(path, head).expect("the file's head");
-    let file = fs::OpenOptions::new()
-        .write(true)
-        .open(path)
-        .expect("the file");
-    file.set_len(2 << 30).expect("a sparse file");
-}
-
-/// Asserts what [`assert_refused`] does for a huge input, and that `check`
-/// and `build` refuse it holding less than [`MEMORY_BOUND`].
-fn assert_too_large(book: &TempBook, file: &Path, at: Option<(u64, u64)>, message: &str) {
-    assert_refused(book, "file-too-large", file, at, message);
-    let outcomes: [Outcome; 2] = [book.run(&["check", "--format", "json"]), book.build()];
-    for outcome in outcomes {
-        let peak = outcome.peak_memory.expect("the peak memory");
-        assert!(peak < MEMORY_BOUND, "{message}: {} MB", peak >> 20);
-    }
+    let file = book.file("zero.md");
+    assert_refused(&book, "chapter-outside", &file, None, message);
 }
 
 #[test]
 fn huge_inputs_are_refused_before_they_are_read() {
-    let book = TempBook::bare();
-    sparse(&book.file("book.toml"), common::BOOK_TOML.as_bytes());
-    let message = "the file is larger than 1 MiB, the most bindery reads for book.toml";
-    assert_too_large(&book, &book.file("book.toml"), None, message);
-
-    let book = TempBook::new();
-    sparse(&book.file("a.md"), b"# A\n");
-    let message = "the file is larger than 64 MiB, the most bindery reads for a chapter";
-    assert_too_large(&book, &book.file("a.md"), None, message);
-
-    let toml = format!("{}faq = \"faq.md\"\n", common::BOOK_TOML);
-    let book = TempBook::chapter("# A\n").with("book.toml", toml);
-    sparse(&book.file("faq.md"), b"# FAQ\n");
-    assert_too_large(&book, &book.file("faq.md"), None, message);
-
-    let book = TempBook::chapter("# A\n\n![huge](huge.png)\n");
-    sparse(&book.file("huge.png"), PNG);
-    let message =
-        "the image `huge.png` is larger than 100 MiB, the most bindery reads for an image";
-    assert_too_large(&book, &book.file("a.md"), Some((3, 1)), message);
-
-    let (book, _) = with_font(TempBook::chapter("# A\n"), "huge.ttf");
-    sparse(&book.file("huge.ttf"), &font_bytes());
-    let message = "the file is larger than 50 MiB, the most bindery reads for a font";
-    assert_too_large(&book, &book.file("huge.ttf"), None, message);
-
-    // A font that is an endless stream: a link to /dev/zero is outside the
-    // manuscript, and the same device inside it is no regular file.
+    for role in ROLES {
+        let case = Case::new(role);
+        // A sparse file of 2 GB.
+        fs::write(&case.path, &case.head).expect("the file's head");
+        let file = fs::OpenOptions::new().write(true).open(&case.path);
+        file.and_then(|file| file.set_len(2 << 30))
+            .expect("a sparse file");
+        let limit = match case.kind {
+            "book.toml" => 1,
+            "a chapter" => 64,
+            "an image" => 100,
+            _ => 50,
+        };
+        let message = format!(
+            "{} is larger than {limit} MiB, the most bindery reads for {}",
+            case.subject, case.kind
+        );
+        assert_refused(&case.book, "file-too-large", &case.file, case.at, &message);
+        let runs = [
+            case.book.run(&["check", "--format", "json"]),
+            case.book.build(),
+        ];
+        for outcome in runs {
+            let peak = outcome.peak_memory.expect("the peak memory");
+            assert!(peak < MEMORY_BOUND, "{role}: {} MB", peak >> 20);
+        }
+    }
+    // A font that is an endless stream: a link to /dev/zero is outside.
     let (book, at) = with_font(TempBook::chapter("# A\n"), "zero.ttf");
     symlink("/dev/zero", book.file("zero.ttf")).expect("link");
     let message = "the font `zero.ttf` is outside the manuscript folder";
