@@ -237,7 +237,7 @@ impl Reader {
                 entry.span().start,
             ));
             match files::locate(&self.dir, &self.root, file) {
-                Whereabouts::Inside(_) => {}
+                Whereabouts::Inside => {}
                 Whereabouts::Outside => {
                     return Err(Error::new(
                         "font-outside",
@@ -339,7 +339,7 @@ impl Reader {
         }
         let relative = PathBuf::from(percent_decode(src));
         match files::locate(&self.dir, &self.root, &relative) {
-            Whereabouts::Inside(_) => {}
+            Whereabouts::Inside => {}
             Whereabouts::Outside => {
                 return Err(Unused::Warning(
                     "image-outside",
@@ -429,7 +429,7 @@ fn refused(
             place,
             format!("{subject} is {what}, not a regular file"),
         )
-        .with_hint("bindery reads only regular files; put a file of that name in its place"),
+        .with_hint("bindery reads only regular files: put a file in its place, or remove it"),
         Refusal::TooLarge => {
             let (what, hint) = match kind {
                 Kind::Config => (
@@ -551,7 +551,7 @@ fn chapter_files(
 /// built on.
 fn inside(reader: &Reader, file: &Path, place: Option<Place>, what: &str) -> Result<(), Error> {
     match files::locate(&reader.dir, &reader.root, file) {
-        Whereabouts::Inside(_) => Ok(()),
+        Whereabouts::Inside => Ok(()),
         Whereabouts::Outside => Err(Error::new(
             "chapter-outside",
             place,
