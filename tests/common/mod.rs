@@ -342,9 +342,9 @@ pub fn run_with(args: &[&str], stdout: Stream, stderr: Stream) -> Outcome {
 
 /// Waits for `child` within the time limits, and returns how it ended and
 /// its peak resident memory. The peak comes from `wait4`, which counts the
-/// process from its start: as the child is started with `vfork`, it
-/// includes the test process's own peak until then, so it is an upper
-/// bound of the binary's.
+/// process from its start, when it was still a copy of the test process
+/// (`posix_spawn` or `fork`, then `exec`): it includes the test process's
+/// resident memory at that moment, so it is an upper bound of the binary's.
 fn wait(child: &mut Child, args: &[&str]) -> (ExitStatus, Option<u64>) {
     let pid = libc::pid_t::try_from(child.id()).expect("a process id");
     let started = Instant::now();
