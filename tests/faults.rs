@@ -271,6 +271,58 @@ fn an_output_that_cannot_be_put_in_place_leaves_every_earlier_output_as_it_was()
 }
 
 #[test]
+fn a_disk_that_fills_up_while_outputs_are_written_leaves_the_earlier_ones_as_they_were() {
+    let book = TempBook::chapter("# A\n\nThe first text.\n");
+    let outcome = book.build();
+    assert!(outcome.status.success(), "{}", outcome.stderr);
+    let out = book.out();
+    let before = tree(&out);
+    let size = |name: &str| match &before[Path::new(name)] {
+        Entry::File(bytes) => bytes.len() as u64,
+        other => panic!("{name} is {other:?}"),
+    };
+    let (epub, pdf, pack) = (
+        size("hostile.epub"),
+        size("hostile.pdf"),
+        size("hostile-reading-pack.zip"),
+    );
+    assert!(pack > epub.max(pdf) * 3 / 2, "the pack holds both");
+    fs::write(book.file("a.md"), "# A\n\nThe second text.\n").expect("a.md");
+    // Files may grow to a size between the largest single output and the
+    // pack, so the disk is full, in effect, when the last output is written;
+    // SIGXFSZ ignored, the write fails with EFBIG instead of ending the run.
+    let limit = (epub.max(pdf) + pack) / 2;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_bindery"));
+    command.args(["build", "--manuscript"]).arg(book.dir());
+    command.arg("--out").arg(&out);
+    // SAFETY: between fork and exec the closure calls only setrlimit and
+    // signal, which are async-signal-safe, and allocates nothing.
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(&mut command, move || {
+            let rlimit = libc::rlimit {
+                rlim_cur: limit,
+                rlim_max: limit,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &rlimit) != 0
+                || libc::signal(libc::SIGXFSZ, libc::SIG_IGN) == libc::SIG_ERR
+            {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let output = command.output().expect("bindery runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let error = format!(
+        "error: {}: cannot write the output: File too large",
+        out.join("hostile-reading-pack.zip").display()
+    );
+    assert!(stderr.lines().any(|line| line == error), "{stderr}");
+    assert!(tree(&out) == before, "the outputs changed");
+}
+
+#[test]
 fn an_output_folder_that_is_a_file_is_an_error_naming_it() {
     let book = TempBook::chapter("# A\n");
     fs::write(book.out(), "not a folder").expect("a file");
