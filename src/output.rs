@@ -10,7 +10,7 @@
 use crate::error::{Error, Place};
 use std::fs::{self, Permissions};
 use std::io::Write;
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::Path;
 use tempfile::{Builder, NamedTempFile, TempPath};
 
@@ -107,7 +107,14 @@ fn keep_aside(path: &Path) -> Result<Option<TempPath>, Error> {
         Err(_) if meta.is_file() => {
             let copy = || -> std::io::Result<TempPath> {
                 let mut copy = temporary(".old").tempfile_in(dir)?;
-                std::io::copy(&mut fs::File::open(path)?, copy.as_file_mut())?;
+                // The file was a regular one a moment ago; should it have
+                // been replaced since, this neither follows a link nor
+                // waits for a FIFO's writer.
+                let mut earlier = fs::OpenOptions::new()
+                    .read(true)
+                    .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+                    .open(path)?;
+                std::io::copy(&mut earlier, copy.as_file_mut())?;
                 copy.as_file().set_permissions(meta.permissions())?;
                 Ok(copy.into_temp_path())
             };
