@@ -130,7 +130,7 @@ impl Report {
 /// whose character is not written literally after its place (an HTML entity,
 /// say), keeps its place. `read` gives the text of a file, as the loader
 /// read it; it is called only for a `missing-glyph` finding.
-pub fn pinpoint_glyph(finding: &mut Diagnostic, read: impl FnOnce(&Path) -> Option<String>) {
+pub fn pinpoint_glyph<'a>(finding: &mut Diagnostic, read: impl FnOnce(&Path) -> Option<&'a str>) {
     let Some(c) = glyph_of(finding) else {
         return;
     };
@@ -144,7 +144,7 @@ pub fn pinpoint_glyph(finding: &mut Diagnostic, read: impl FnOnce(&Path) -> Opti
         return;
     };
     // The loader drops a byte-order mark, and so columns do not count it.
-    let source = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let source = text.strip_prefix('\u{feff}').unwrap_or(text);
     let Some(start) = offset_of(source, line, col) else {
         return;
     };
@@ -289,7 +289,7 @@ mod tests {
     fn a_missing_glyph_is_found_after_the_start_of_its_block() {
         // With a byte-order mark, which columns do not count.
         let source = "\u{feff}# T\n\nA paragraph, é: its second\nline has ☃ and ☃.\n\nThen ☃.\n";
-        let read = |_: &Path| Some(source.to_string());
+        let read = |_: &Path| Some(source);
         let glyph = |line, col| {
             Diagnostic::warning(
                 "missing-glyph",

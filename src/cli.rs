@@ -1,11 +1,12 @@
 //! The command line: each subcommand is a few lines calling the library.
 
 use crate::progress::Progress;
-use bindery::error::{Place, Severity};
+use crate::streams::{data, note};
+use bindery::error::{Severity, printable};
 use bindery::pdf::Stage;
-use bindery::pdf::fonts::{FontFiles, Fonts};
 use bindery::{Diagnostic, Error, Manuscript};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -153,7 +154,7 @@ pub fn main() -> ExitCode {
     match run(&cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("{err}");
+            note(err);
             ExitCode::FAILURE
         }
     }
@@ -181,9 +182,7 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
             crate::watch::watch(&cli.manuscript, &cli.out, cli.quiet, || {
                 let chatty = first.replace(false);
                 let progress = Progress::new(chatty && !cli.quiet);
-                build(cli, &progress, false, chatty)
-                    .map_err(|err| eprintln!("{err}"))
-                    .is_ok()
+                build(cli, &progress, false, chatty).map_err(note).is_ok()
             })?;
             Ok(ExitCode::SUCCESS)
         }
@@ -202,17 +201,20 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
             let outputs = outputs(cli, &manuscript, &progress)?;
             progress.finish();
             report_backends(cli, &outputs);
-            write(!cli.quiet, &outputs.pack_path, &outputs.pack)?;
+            write(!cli.quiet, &[(&outputs.pack_path, &outputs.pack)])?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Check { format }) => check(cli, *format),
         Some(Command::Dump) => dump(cli),
-        Some(Command::Completions { shell }) => print_out(|out| {
-            clap_complete::generate(*shell, &mut Cli::command(), "bindery", out);
-            Ok(())
-        }),
+        Some(Command::Completions { shell }) => {
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "bindery", &mut script);
+            data(&String::from_utf8_lossy(&script))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Man { dir: None }) => {
-            print_out(|out| clap_mangen::Man::new(Cli::command()).render(out))
+            data(&manual_page(Cli::command())?)?;
+            Ok(ExitCode::SUCCESS)
         }
         Some(Command::Man { dir: Some(dir) }) => manual_pages(dir, cli.quiet),
         Some(Command::Init { dir, title }) => init(dir, title, cli.quiet),
@@ -229,7 +231,7 @@ fn load(cli: &Cli, progress: &Progress) -> Result<Manuscript, Error> {
 
 fn report<'a>(diagnostics: impl Iterator<Item = &'a Diagnostic>) {
     for diagnostic in diagnostics {
-        eprintln!("{diagnostic}");
+        note(diagnostic);
     }
 }
 
@@ -241,22 +243,27 @@ fn build(cli: &Cli, progress: &Progress, timings: bool, chatty: bool) -> Result<
     if chatty {
         let chapters = manuscript.book.chapters.len();
         progress.suspend(|| {
-            eprintln!(
+            note(format_args!(
                 "bindery: read “{}”: {chapters} chapters",
-                manuscript.book.metadata.title
-            );
+                printable(&manuscript.book.metadata.title)
+            ));
         });
     }
     let outputs = outputs(cli, &manuscript, progress)?;
     progress.finish();
     report_backends(cli, &outputs);
-    progress.stage("save", || -> Result<(), Error> {
-        write(chatty, &outputs.epub_path, &outputs.epub.bytes)?;
-        write(chatty, &outputs.pdf_path, &outputs.pdf.bytes)?;
-        write(chatty, &outputs.pack_path, &outputs.pack)
+    progress.stage("save", || {
+        write(
+            chatty,
+            &[
+                (&outputs.epub_path, &outputs.epub.bytes),
+                (&outputs.pdf_path, &outputs.pdf.bytes),
+                (&outputs.pack_path, &outputs.pack),
+            ],
+        )
     })?;
     if timings {
-        eprint!("{}", progress.timings());
+        note(progress.timings());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -274,18 +281,18 @@ struct Outputs {
 /// Builds the EPUB, the PDF, the cover and the pack; writes nothing, so a
 /// failure leaves every earlier output as it was.
 fn outputs(cli: &Cli, manuscript: &Manuscript, progress: &Progress) -> Result<Outputs, Error> {
-    let fonts = font_files(cli, manuscript)?;
+    let fonts = &manuscript.fonts;
     // The EPUB marks the PDF's pages, so it waits for the PDF; the cover
     // needs nothing from either and is drawn on the other thread meanwhile.
     let (cover, pdf) = std::thread::scope(|scope| {
         let cover =
-            scope.spawn(|| progress.stage("cover", || bindery::build_cover(manuscript, &fonts)));
-        let pdf = typeset(cli, manuscript, fonts.clone(), progress);
+            scope.spawn(|| progress.stage("cover", || bindery::build_cover(manuscript, fonts)));
+        let pdf = typeset(cli, manuscript, progress);
         (cover.join(), pdf)
     });
     let pdf = pdf?;
     let cover = cover.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-    let epub = make_epub(cli, manuscript, &fonts, &cover, Some(&pdf), progress)?;
+    let epub = make_epub(cli, manuscript, &cover, Some(&pdf), progress)?;
     let pack = progress.stage("pack", || {
         bindery::build_pack(manuscript, &epub, &pdf, &cover)
     })?;
@@ -308,11 +315,14 @@ fn report_backends(cli: &Cli, outputs: &Outputs) {
     }
 }
 
-/// Writes one output safely and, when `say`, says so.
-fn write(say: bool, path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    bindery::output::write_atomic(path, bytes)?;
+/// Writes a command's outputs, all of them or none (see
+/// [`bindery::output::write_all`]), and says so.
+fn write(say: bool, files: &[(&Path, &[u8])]) -> Result<(), Error> {
+    bindery::output::write_all(files)?;
     if say {
-        eprintln!("bindery: wrote {}", path.display());
+        for (path, _) in files {
+            note(format_args!("bindery: wrote {}", path.display()));
+        }
     }
     Ok(())
 }
@@ -322,7 +332,6 @@ fn write(say: bool, path: &Path, bytes: &[u8]) -> Result<(), Error> {
 fn make_epub(
     cli: &Cli,
     manuscript: &Manuscript,
-    fonts: &FontFiles,
     cover: &[u8],
     print: Option<&bindery::pdf::Output>,
     progress: &Progress,
@@ -332,7 +341,7 @@ fn make_epub(
         bindery::build_epub(
             manuscript,
             &cli.manuscript,
-            fonts,
+            &manuscript.fonts,
             Some(cover),
             print,
             epoch.as_deref(),
@@ -346,14 +355,13 @@ fn make_epub(
 fn typeset(
     cli: &Cli,
     manuscript: &Manuscript,
-    fonts: FontFiles,
     progress: &Progress,
 ) -> Result<bindery::pdf::Output, Error> {
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
     let output = bindery::build_pdf_in_stages(
         manuscript,
         &cli.manuscript,
-        fonts,
+        manuscript.fonts.clone(),
         epoch.as_deref(),
         &|stage| match stage {
             Stage::Layout => progress.begin("pdf layout"),
@@ -365,10 +373,17 @@ fn typeset(
     );
     progress.end("pdf write");
     let mut output = output?;
+    // Each file is read again once, however many of its characters no
+    // font has. One that cannot be read again leaves its warnings at the
+    // start of their blocks, which is still true.
+    let mut sources: BTreeMap<PathBuf, Option<String>> = BTreeMap::new();
     for warning in &mut output.warnings {
-        // A file that cannot be read again leaves the warning at the start
-        // of its block, which is still true.
-        bindery::check::pinpoint_glyph(warning, |file| std::fs::read_to_string(file).ok());
+        bindery::check::pinpoint_glyph(warning, |file| {
+            sources
+                .entry(file.to_path_buf())
+                .or_insert_with(|| bindery::load::source(file))
+                .as_deref()
+        });
     }
     Ok(output)
 }
@@ -376,14 +391,15 @@ fn typeset(
 /// Builds the EPUB and writes it to `<out>/<stem>.epub`. The PDF is laid
 /// out too, in memory, when `[epub] page-list = true` asks for its pages.
 fn write_epub(cli: &Cli, manuscript: &Manuscript, progress: &Progress) -> Result<(), Error> {
-    let fonts = font_files(cli, manuscript)?;
     let print = if manuscript.config.epub.page_list == Some(true) {
-        Some(typeset(cli, manuscript, fonts.clone(), progress)?)
+        Some(typeset(cli, manuscript, progress)?)
     } else {
         None
     };
-    let cover = progress.stage("cover", || bindery::build_cover(manuscript, &fonts))?;
-    let epub = make_epub(cli, manuscript, &fonts, &cover, print.as_ref(), progress)?;
+    let cover = progress.stage("cover", || {
+        bindery::build_cover(manuscript, &manuscript.fonts)
+    })?;
+    let epub = make_epub(cli, manuscript, &cover, print.as_ref(), progress)?;
     progress.finish();
     if !cli.quiet {
         report(epub.warnings.iter());
@@ -391,40 +407,13 @@ fn write_epub(cli: &Cli, manuscript: &Manuscript, progress: &Progress) -> Result
     let stem = bindery::output_stem(&manuscript.book);
     write(
         !cli.quiet,
-        &cli.out.join(format!("{stem}.epub")),
-        &epub.bytes,
+        &[(&cli.out.join(format!("{stem}.epub")), &epub.bytes)],
     )
-}
-
-/// The book's fonts: the built-in faces, replaced by the files book.toml
-/// names. A file that is not a font is refused here, where its name is
-/// known, before any backend runs.
-fn font_files(cli: &Cli, manuscript: &Manuscript) -> Result<FontFiles, Error> {
-    let mut fonts = FontFiles::default();
-    let paths = manuscript.config.pdf.fonts.in_order();
-    for (slot, path) in fonts.faces.iter_mut().zip(paths) {
-        if let Some(path) = path {
-            let path = cli.manuscript.join(path);
-            let bytes = std::fs::read(&path).map_err(|e| Error::io("read the font", &path, &e))?;
-            *slot = bytes.into();
-        }
-    }
-    if let Err(bad) = Fonts::new(&fonts) {
-        let path = paths[usize::from(bad.face.0)].map(|path| cli.manuscript.join(path));
-        return Err(Error::new(
-            "bad-font",
-            path.as_deref().map(Place::file),
-            "this is not an OpenType or TrueType font",
-        )
-        .with_hint("check the files named in book.toml [pdf] fonts"));
-    }
-    Ok(fonts)
 }
 
 /// Typesets the PDF into `<out>/<stem>.pdf`; `stats` prints the quality report.
 fn pdf(cli: &Cli, manuscript: &Manuscript, stats: bool, progress: &Progress) -> Result<(), Error> {
-    let fonts = font_files(cli, manuscript)?;
-    let output = typeset(cli, manuscript, fonts, progress)?;
+    let output = typeset(cli, manuscript, progress)?;
     progress.finish();
     if !cli.quiet {
         report(output.warnings.iter());
@@ -432,11 +421,10 @@ fn pdf(cli: &Cli, manuscript: &Manuscript, stats: bool, progress: &Progress) -> 
     let stem = bindery::output_stem(&manuscript.book);
     write(
         !cli.quiet,
-        &cli.out.join(format!("{stem}.pdf")),
-        &output.bytes,
+        &[(&cli.out.join(format!("{stem}.pdf")), &output.bytes)],
     )?;
     if stats {
-        println!("{}", output.quality);
+        data(&format!("{}\n", output.quality))?;
     }
     Ok(())
 }
@@ -470,24 +458,34 @@ fn check(cli: &Cli, format: Format) -> Result<ExitCode, Error> {
                     .filter(|f| !cli.quiet || f.severity == Severity::Error),
             );
             if !cli.quiet {
-                eprintln!(
+                note(format_args!(
                     "bindery check: {} errors, {} warnings, {} acknowledged",
                     summary.errors, summary.warnings, summary.acknowledged
-                );
+                ));
             }
         }
-        Format::Json => println!(
-            "{}",
+        Format::Json => data(&format!(
+            "{}\n",
             serde_json::to_string_pretty(&summary).unwrap_or_default()
-        ),
+        ))?,
     }
     Ok(ExitCode::from(summary.status()))
 }
 
 fn dump(cli: &Cli) -> Result<ExitCode, Error> {
     let manuscript = load(cli, &Progress::new(false))?;
-    print!("{}", bindery::dump(&manuscript.book, &manuscript.toc));
+    data(&bindery::dump(&manuscript.book, &manuscript.toc))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The manual page of `command`, in roff.
+fn manual_page(command: clap::Command) -> Result<String, Error> {
+    let mut roff = Vec::new();
+    let name = format!("{}.1", command.get_name());
+    clap_mangen::Man::new(command)
+        .render(&mut roff)
+        .map_err(|e| Error::io("write the manual page", Path::new(&name), &e))?;
+    Ok(String::from_utf8_lossy(&roff).into_owned())
 }
 
 /// Writes the manual's pages into `dir`: `bindery.1`, which lists the
@@ -496,40 +494,21 @@ fn manual_pages(dir: &Path, quiet: bool) -> Result<ExitCode, Error> {
     let mut command = Cli::command();
     // Built, the commands carry the global options too.
     command.build();
-    let mut pages = vec![("bindery".to_string(), command.clone())];
+    let mut pages = vec![(dir.join("bindery.1"), manual_page(command.clone())?)];
     for sub in command
         .get_subcommands()
         .filter(|sub| sub.get_name() != "help")
     {
         let name = format!("bindery-{}", sub.get_name());
-        pages.push((name.clone(), sub.clone().name(name)));
+        let page = manual_page(sub.clone().name(name.clone()))?;
+        pages.push((dir.join(format!("{name}.1")), page));
     }
-    for (name, page) in pages {
-        let mut roff = Vec::new();
-        let path = dir.join(format!("{name}.1"));
-        clap_mangen::Man::new(page)
-            .render(&mut roff)
-            .map_err(|e| Error::io("write the manual page", &path, &e))?;
-        bindery::output::write_atomic(&path, &roff)?;
-    }
-    if !quiet {
-        eprintln!("bindery: wrote the manual pages into {}", dir.display());
-    }
+    let files: Vec<(&Path, &[u8])> = pages
+        .iter()
+        .map(|(path, page)| (path.as_path(), page.as_bytes()))
+        .collect();
+    write(!quiet, &files)?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Prints what `make` writes on stdout. It is made in memory first, so a
-/// write error is met in one place; a reader that closed the pipe early
-/// (`bindery man | head`) wanted no more, so that is no error.
-fn print_out(make: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> Result<ExitCode, Error> {
-    use std::io::Write;
-    let mut text = Vec::new();
-    let mut stdout = std::io::stdout().lock();
-    match make(&mut text).and_then(|()| stdout.write_all(&text).and_then(|()| stdout.flush())) {
-        Ok(()) => Ok(ExitCode::SUCCESS),
-        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitCode::SUCCESS),
-        Err(err) => Err(Error::io("write", Path::new("standard output"), &err)),
-    }
 }
 
 fn init(dir: &Path, title: &str, quiet: bool) -> Result<ExitCode, Error> {
@@ -548,15 +527,21 @@ fn init(dir: &Path, title: &str, quiet: bool) -> Result<ExitCode, Error> {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |since| since.as_secs());
     let today = &bindery::date::iso8601(now)[..10];
-    for (name, contents) in bindery::init::skeleton(title, today) {
-        bindery::output::write_atomic(&dir.join(name), contents.as_bytes())?;
-    }
+    let files: Vec<(PathBuf, String)> = bindery::init::skeleton(title, today)
+        .into_iter()
+        .map(|(name, contents)| (dir.join(name), contents))
+        .collect();
+    let files: Vec<(&Path, &[u8])> = files
+        .iter()
+        .map(|(path, contents)| (path.as_path(), contents.as_bytes()))
+        .collect();
+    bindery::output::write_all(&files)?;
     if !quiet {
-        eprintln!(
+        note(format_args!(
             "bindery: created {}; build it with `bindery --manuscript {}`",
             dir.display(),
             dir.display()
-        );
+        ));
     }
     Ok(ExitCode::SUCCESS)
 }

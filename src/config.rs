@@ -262,29 +262,30 @@ pub enum ParagraphStyle {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct FontPaths {
     /// The upright book face.
-    pub regular: Option<String>,
+    pub regular: Option<Spanned<String>>,
     /// The italic.
-    pub italic: Option<String>,
+    pub italic: Option<Spanned<String>>,
     /// The bold.
-    pub bold: Option<String>,
+    pub bold: Option<Spanned<String>>,
     /// The bold italic.
-    pub bold_italic: Option<String>,
+    pub bold_italic: Option<Spanned<String>>,
     /// The monospace face for code.
-    pub mono: Option<String>,
+    pub mono: Option<Spanned<String>>,
     /// The face for characters the others lack.
-    pub fallback: Option<String>,
+    pub fallback: Option<Spanned<String>>,
 }
 
 impl FontPaths {
-    /// The paths in face order (regular, italic, bold, bold italic, mono, fallback).
-    pub fn in_order(&self) -> [Option<&str>; 6] {
+    /// The paths in face order (regular, italic, bold, bold italic, mono,
+    /// fallback), each with its place in `book.toml`.
+    pub fn in_order(&self) -> [Option<&Spanned<String>>; 6] {
         [
-            self.regular.as_deref(),
-            self.italic.as_deref(),
-            self.bold.as_deref(),
-            self.bold_italic.as_deref(),
-            self.mono.as_deref(),
-            self.fallback.as_deref(),
+            self.regular.as_ref(),
+            self.italic.as_ref(),
+            self.bold.as_ref(),
+            self.bold_italic.as_ref(),
+            self.mono.as_ref(),
+            self.fallback.as_ref(),
         ]
     }
 }
@@ -405,7 +406,8 @@ fn closest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
         .map(|(_, k)| k)
 }
 
-fn place(text: &str, file: &Path, offset: usize) -> Place {
+/// The line and column of byte `offset` of `text`, the contents of `file`.
+pub(crate) fn place(text: &str, file: &Path, offset: usize) -> Place {
     let (line, col) = LineIndex::new(text).line_col(offset);
     Place::at(file, line, col)
 }

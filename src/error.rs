@@ -5,6 +5,7 @@
 //! followed by a hint saying what to do.
 
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -51,7 +52,7 @@ impl Place {
 
 impl fmt::Display for Place {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file.display())?;
+        write!(f, "{}", printable(&self.file.display().to_string()))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
             if let Some(col) = self.col {
@@ -112,12 +113,35 @@ impl fmt::Display for Diagnostic {
         if let Some(place) = &self.place {
             write!(f, "{place}: ")?;
         }
-        write!(f, "{}", self.message)?;
+        write!(f, "{}", printable(&self.message))?;
         if let Some(hint) = &self.hint {
-            write!(f, "\n  hint: {hint}")?;
+            write!(f, "\n  hint: {}", printable(hint))?;
         }
         Ok(())
     }
+}
+
+/// `text` made safe to print on a terminal: control characters (C0, DEL
+/// and C1, line breaks too) and the bidirectional overrides and isolates
+/// (U+202A–U+202E, U+2066–U+2069), which a title or a file name could use
+/// to rewrite the screen or reorder what it shows, are written as Rust
+/// escapes such as `\u{1b}`. Everything a diagnostic prints goes through
+/// it; JSON output is escaped by its own rules instead.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    let unsafe_char =
+        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut safe = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            safe.extend(c.escape_default());
+        } else {
+            safe.push(c);
+        }
+    }
+    Cow::Owned(safe)
 }
 
 /// An error that stops the build. It carries the same facts as a diagnostic.
@@ -252,6 +276,25 @@ pub fn to_u32(n: usize) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terminal_controls_are_escaped_and_other_text_kept() {
+        assert_eq!(printable("Plain « text » ✓"), "Plain « text » ✓");
+        assert_eq!(
+            printable("a\u{1b}]0;x\u{7}\u{1b}[2J\tb\nc\u{7f}\u{9b}\u{202e}d\u{2066}"),
+            "a\\u{1b}]0;x\\u{7}\\u{1b}[2J\\tb\\nc\\u{7f}\\u{9b}\\u{202e}d\\u{2066}"
+        );
+        let warning = Diagnostic::warning(
+            "empty-heading",
+            Some(Place::file("a\u{1b}[1m.md")),
+            "title \u{1b}[2J",
+        )
+        .with_hint("hint \u{7}");
+        assert_eq!(
+            warning.to_string(),
+            "warning: a\\u{1b}[1m.md: title \\u{1b}[2J\n  hint: hint \\u{7}"
+        );
+    }
 
     #[test]
     fn columns_count_characters_on_short_and_long_lines() {

@@ -31,11 +31,24 @@ pub mod zip;
 pub use error::{Diagnostic, Error, Result};
 pub use load::{Asset, Manuscript, load};
 
+/// The longest stem in bytes: with `-reading-pack.zip` it stays well within
+/// the 255 bytes a file name may have.
+const MAX_STEM: usize = 200;
+
 /// The name outputs are given: the slug of the book's title
 /// (`output/<stem>.epub`, `output/<stem>.pdf`, `output/<stem>-reading-pack.zip`).
+/// A slug is at most 60 letters, but a letter may take four bytes.
 pub fn output_stem(book: &model::Book) -> String {
     let stem = ids::slug(&book.metadata.title);
-    stem.strip_prefix("s-").map(str::to_string).unwrap_or(stem)
+    let mut stem = stem.strip_prefix("s-").map(str::to_string).unwrap_or(stem);
+    if stem.len() > MAX_STEM {
+        let cut = (0..=MAX_STEM)
+            .rev()
+            .find(|&i| stem.is_char_boundary(i))
+            .unwrap_or(0);
+        stem.truncate(cut);
+    }
+    stem
 }
 
 /// Builds the EPUB of a manuscript read from `dir`. `fonts` are embedded when

@@ -1,6 +1,9 @@
-//! Reading a manuscript folder: `book.toml`, the chapter files and the images
-//! they use, into a [`Manuscript`]. This and the CLI are the only places that
-//! read files.
+//! Reading a manuscript folder: `book.toml`, the chapter files, the images
+//! they use and the fonts `book.toml` names, into a [`Manuscript`]. This and
+//! the CLI are the only places that read files, and every file is read
+//! through [`files::read`].
+
+mod files;
 
 use crate::config::Config;
 use crate::error::{Diagnostic, Error, LineIndex, Place};
@@ -8,11 +11,13 @@ use crate::markdown::{self, has_scheme};
 use crate::model::{
     Block, BlockKind, Book, Chapter, ChapterBody, Footnote, HeadingLevel, Inline, Metadata, Target,
 };
+use crate::pdf::fonts::{FontFiles, Fonts};
 use crate::toc::Toc;
 use crate::{check, faq, ids, image};
+use files::{Kind, Refusal, Whereabouts};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// Files in the manuscript folder that are notes about the book, not chapters.
 const NOT_CHAPTERS: [&str; 2] = ["edits.md", "readme.md"];
@@ -29,6 +34,9 @@ pub struct Manuscript {
     pub toc: Toc,
     /// Images the chapters use, keyed by the path written in the Markdown.
     pub assets: BTreeMap<String, Asset>,
+    /// The fonts the book is set in: the built-in faces, replaced by the
+    /// files `[pdf] fonts` names.
+    pub fonts: FontFiles,
     /// What was noticed while reading, ordered by file and line.
     pub warnings: Vec<Diagnostic>,
 }
@@ -42,32 +50,41 @@ pub struct Asset {
     pub bytes: Vec<u8>,
 }
 
-/// Reads the manuscript in `dir`. Fails only on missing or unreadable files
-/// and a bad `book.toml`; everything else is a warning.
+/// Reads the manuscript in `dir`. Fails only on missing, unreadable or
+/// unfit files (see [`files::read`]) and a bad `book.toml`; everything else
+/// is a warning.
 pub fn load(dir: &Path) -> Result<Manuscript, Error> {
+    let message = match fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => None,
+        Ok(_) => Some("the manuscript is not a folder"),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            Some("the manuscript folder does not exist")
+        }
+        Err(err) => return Err(Error::io("read the manuscript folder", dir, &err)),
+    };
+    if let Some(message) = message {
+        return Err(Error::new("no-manuscript", Some(Place::file(dir)), message)
+            .with_hint("pass --manuscript DIR, or create a new book with `bindery init DIR`"));
+    }
     let mut reader = Reader {
         dir: dir.to_path_buf(),
+        // Where the manuscript folder really is, for telling whether a
+        // file (or the file a link points to) is inside it.
+        root: fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf()),
     };
-    if !dir.is_dir() {
-        return Err(Error::new(
-            "no-manuscript",
-            Some(Place::file(dir)),
-            "the manuscript folder does not exist",
-        )
-        .with_hint("pass --manuscript DIR, or create a new book with `bindery init DIR`"));
-    }
     let config_path = dir.join("book.toml");
-    let config_text = reader.read_text(&config_path)?;
+    let config_text = reader.read_text(&config_path, Kind::Config)?;
     let config = Config::parse(&config_text, &config_path)?;
-    let files = chapter_files(dir, &config, &config_text, &config_path)?;
+    let files = chapter_files(&reader, &config, &config_text, &config_path)?;
     let mut texts = Vec::with_capacity(files.len());
     for file in files {
-        let text = reader.read_text(&dir.join(&file))?;
+        let text = reader.read_text(&dir.join(&file), Kind::Chapter)?;
         texts.push((file, text));
     }
+    let fonts = reader.read_fonts(&config, &config_text, &config_path)?;
     let (book, mut warnings) = assemble(&config, dir, &texts);
     warnings.extend(check::metadata(&config, &config_path));
-    let assets = reader.read_images(&book, &mut warnings);
+    let assets = reader.read_images(&book, &mut warnings)?;
     warnings.extend(check::book(&book, dir));
     warnings.sort_by(|a, b| a.place.cmp(&b.place));
     let toc = crate::toc::build(&book, config.toc_depth());
@@ -76,8 +93,15 @@ pub fn load(dir: &Path) -> Result<Manuscript, Error> {
         config,
         toc,
         assets,
+        fonts,
         warnings,
     })
+}
+
+/// The text of a manuscript file read again, after loading, for pointing a
+/// finding at its character; `None` when it can no longer be read whole.
+pub fn source(path: &Path) -> Option<String> {
+    String::from_utf8(files::read(path, Kind::Chapter).ok()?).ok()
 }
 
 /// Builds the book from chapter texts already read: `files` holds each
@@ -132,15 +156,20 @@ pub fn assemble(
 }
 
 struct Reader {
+    /// The manuscript folder, as it was given.
     dir: PathBuf,
+    /// Its real path.
+    root: PathBuf,
 }
 
 impl Reader {
     /// Reads a text file: UTF-8 required, a byte-order mark dropped.
-    fn read_text(&mut self, path: &Path) -> Result<String, Error> {
-        let bytes = self.read(path).map_err(|err| {
-            let error = Error::io("read the file", path, &err);
-            if path.file_name().is_some_and(|n| n == "book.toml") && !path.exists() {
+    fn read_text(&mut self, path: &Path, kind: Kind) -> Result<String, Error> {
+        let bytes = files::read(path, kind).map_err(|refusal| {
+            let missing =
+                matches!(&refusal, Refusal::Io(err) if err.kind() == std::io::ErrorKind::NotFound);
+            let error = refused(refusal, path, "the file", kind, Some(Place::file(path)));
+            if kind == Kind::Config && missing {
                 error.with_hint(
                     "every manuscript needs a book.toml with at least title and language",
                 )
@@ -170,20 +199,88 @@ impl Reader {
         }
     }
 
-    fn read(&mut self, path: &Path) -> std::io::Result<Vec<u8>> {
-        fs::read(path)
+    /// Reads the font files `[pdf] fonts` names, in place of the built-in
+    /// faces. A font must be inside the manuscript folder, as chapters and
+    /// images are; a file that is not a font is refused here, where its
+    /// name is known, before any backend runs.
+    fn read_fonts(
+        &mut self,
+        config: &Config,
+        config_text: &str,
+        config_path: &Path,
+    ) -> Result<FontFiles, Error> {
+        let mut fonts = FontFiles::default();
+        let entries = config.pdf.fonts.in_order();
+        for (slot, entry) in fonts.faces.iter_mut().zip(entries) {
+            let Some(entry) = entry else {
+                continue;
+            };
+            let file = Path::new(entry.get_ref());
+            let place = Some(crate::config::place(
+                config_text,
+                config_path,
+                entry.span().start,
+            ));
+            match files::locate(&self.dir, &self.root, file) {
+                Whereabouts::Inside => {}
+                Whereabouts::Outside => {
+                    return Err(Error::new(
+                        "font-outside",
+                        place,
+                        format!(
+                            "the font `{}` is outside the manuscript folder",
+                            file.display()
+                        ),
+                    )
+                    .with_hint(
+                        "a font kept elsewhere can be copied into the manuscript folder \
+                         (into fonts/, say) and named relative to the folder",
+                    ));
+                }
+                Whereabouts::Missing => {
+                    return Err(Error::new(
+                        "missing-font",
+                        place,
+                        format!("the font file `{}` does not exist", file.display()),
+                    )
+                    .with_hint("check the path; it is relative to the manuscript folder"));
+                }
+            }
+            let path = self.dir.join(file);
+            let bytes = files::read(&path, Kind::Font).map_err(|refusal| {
+                refused(
+                    refusal,
+                    &path,
+                    "the file",
+                    Kind::Font,
+                    Some(Place::file(&path)),
+                )
+            })?;
+            *slot = bytes.into();
+        }
+        if let Err(bad) = Fonts::new(&fonts) {
+            let path = entries[usize::from(bad.face.0)].map(|entry| self.dir.join(entry.get_ref()));
+            return Err(Error::new(
+                "bad-font",
+                path.as_deref().map(Place::file),
+                "this is not an OpenType or TrueType font",
+            )
+            .with_hint("check the files named in book.toml [pdf] fonts"));
+        }
+        Ok(fonts)
     }
 
     /// Reads every local image the book uses. Images outside the manuscript
-    /// folder, remote images and unreadable files are left out with a warning.
+    /// folder, remote images and unreadable files are left out with a
+    /// warning; an image that is not a regular file, or is too large to
+    /// read, is an error.
     fn read_images(
         &mut self,
         book: &Book,
         warnings: &mut Vec<Diagnostic>,
-    ) -> BTreeMap<String, Asset> {
+    ) -> Result<BTreeMap<String, Asset>, Error> {
         let mut assets = BTreeMap::new();
         let mut seen = BTreeSet::new();
-        let root = fs::canonicalize(&self.dir).unwrap_or_else(|_| self.dir.clone());
         for chapter in &book.chapters {
             let mut images = Vec::new();
             chapter.inlines(&mut |inline| {
@@ -197,26 +294,26 @@ impl Reader {
                 }
                 let file = self.dir.join(&chapter.file);
                 let place = Some(Place::at(file, pos.line, pos.col));
-                match self.read_image(&root, &src) {
+                match self.read_image(&src) {
                     Ok(asset) => {
                         assets.insert(src, asset);
                     }
-                    Err((code, message, hint)) => {
+                    Err(Unused::Warning(code, message, hint)) => {
                         warnings.push(Diagnostic::warning(code, place, message).with_hint(hint));
+                    }
+                    Err(Unused::Refused(refusal, path)) => {
+                        let subject = format!("the image `{src}`");
+                        return Err(refused(refusal, &path, &subject, Kind::Image, place));
                     }
                 }
             }
         }
-        assets
+        Ok(assets)
     }
 
-    fn read_image(
-        &mut self,
-        root: &Path,
-        src: &str,
-    ) -> Result<Asset, (&'static str, String, &'static str)> {
+    fn read_image(&mut self, src: &str) -> Result<Asset, Unused> {
         if has_scheme(src) {
-            return Err((
+            return Err(Unused::Warning(
                 "remote-image",
                 format!(
                     "the image `{src}` is a URL, not a file of the manuscript; it is not \
@@ -226,39 +323,37 @@ impl Reader {
             ));
         }
         let relative = PathBuf::from(percent_decode(src));
-        let escapes = relative.is_absolute()
-            || relative
-                .components()
-                .any(|c| matches!(c, Component::ParentDir | Component::Prefix(_)));
-        let outside = (
-            "image-outside",
-            format!("the image `{src}` is outside the manuscript folder and is not used"),
-            "copy the image into the manuscript folder and link it by a relative path",
-        );
-        if escapes {
-            return Err(outside);
-        }
-        let path = self.dir.join(&relative);
-        match fs::canonicalize(&path) {
-            Ok(real) if !real.starts_with(root) => return Err(outside),
-            Ok(_) => {}
-            Err(_) => {
-                return Err((
+        match files::locate(&self.dir, &self.root, &relative) {
+            Whereabouts::Inside => {}
+            Whereabouts::Outside => {
+                return Err(Unused::Warning(
+                    "image-outside",
+                    format!("the image `{src}` is outside the manuscript folder and is not used"),
+                    "copy the image into the manuscript folder and link it by a relative path",
+                ));
+            }
+            Whereabouts::Missing => {
+                return Err(Unused::Warning(
                     "missing-image",
                     format!("the image `{src}` does not exist"),
                     "check the path; it is relative to the manuscript folder",
                 ));
             }
         }
-        let bytes = self.read(&path).map_err(|err| {
-            (
-                "missing-image",
-                format!("cannot read the image `{src}`: {err}"),
-                "check the file's permissions",
-            )
-        })?;
+        let path = self.dir.join(&relative);
+        let bytes = match files::read(&path, Kind::Image) {
+            Ok(bytes) => bytes,
+            Err(Refusal::Io(err)) => {
+                return Err(Unused::Warning(
+                    "missing-image",
+                    format!("cannot read the image `{src}`: {err}"),
+                    "check the file's permissions",
+                ));
+            }
+            Err(refusal) => return Err(Unused::Refused(refusal, path)),
+        };
         let Some(media_type) = media_type(&bytes) else {
-            return Err((
+            return Err(Unused::Warning(
                 "unsupported-image",
                 format!("the image `{src}` is not a PNG, JPEG, GIF, WebP or SVG file"),
                 "convert the image to PNG or JPEG",
@@ -267,14 +362,14 @@ impl Reader {
         if media_type != "image/svg+xml" {
             match image::size(media_type, &bytes) {
                 None => {
-                    return Err((
+                    return Err(Unused::Warning(
                         "damaged-image",
                         format!("the image `{src}` is damaged: its size cannot be read"),
                         "open the image in an image editor and save it again",
                     ));
                 }
                 Some(size) if size.pixels() > image::MAX_PIXELS => {
-                    return Err((
+                    return Err(Unused::Warning(
                         "huge-image",
                         format!(
                             "the image `{src}` is {}×{} pixels, more than the {} megapixels \
@@ -290,6 +385,59 @@ impl Reader {
             }
         }
         Ok(Asset { media_type, bytes })
+    }
+}
+
+/// Why an image is left out of the book.
+enum Unused {
+    /// A warning: its code, message and hint. The image's alt text stands
+    /// in for it.
+    Warning(&'static str, String, &'static str),
+    /// The file at this path is not one bindery reads: an error.
+    Refused(Refusal, PathBuf),
+}
+
+/// The error for a file [`files::read`] refused, at `path`: `subject` names
+/// it in the message ("the file", "the image `map.png`"), `place` is where
+/// the error points.
+fn refused(
+    refusal: Refusal,
+    path: &Path,
+    subject: &str,
+    kind: Kind,
+    place: Option<Place>,
+) -> Error {
+    match refusal {
+        Refusal::Io(err) => Error::io("read the file", path, &err),
+        Refusal::NotAFile(what) => Error::new(
+            "not-a-file",
+            place,
+            format!("{subject} is {what}, not a regular file"),
+        )
+        .with_hint("bindery reads only regular files: put a file in its place, or remove it"),
+        Refusal::TooLarge => {
+            let (what, hint) = match kind {
+                Kind::Config => (
+                    "book.toml",
+                    "book.toml holds settings only; check what was saved under that name",
+                ),
+                Kind::Chapter => ("a chapter", "split the text into several chapter files"),
+                Kind::Image => ("an image", "scale the image down, or save it as a JPEG"),
+                Kind::Font => (
+                    "a font",
+                    "use a font file of one face rather than a collection",
+                ),
+            };
+            Error::new(
+                "file-too-large",
+                place,
+                format!(
+                    "{subject} is larger than {} MiB, the most bindery reads for {what}",
+                    kind.limit() >> 20
+                ),
+            )
+            .with_hint(hint)
+        }
     }
 }
 
@@ -311,76 +459,62 @@ pub fn media_type(bytes: &[u8]) -> Option<&'static str> {
 
 /// The chapter files in reading order, relative to the manuscript folder.
 fn chapter_files(
-    dir: &Path,
+    reader: &Reader,
     config: &Config,
     config_text: &str,
     config_path: &Path,
 ) -> Result<Vec<PathBuf>, Error> {
-    // Where the manuscript folder really is, for telling whether a file
-    // (or the file a link points to) is inside it.
-    let root = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let dir = reader.dir.as_path();
     let entry_place = |span: std::ops::Range<usize>| {
-        let (line, col) = LineIndex::new(config_text).line_col(span.start);
-        Some(Place::at(config_path, line, col))
+        Some(crate::config::place(config_text, config_path, span.start))
     };
     let mut files: Vec<PathBuf> = match &config.chapters {
         Some(listed) => {
             let mut files = Vec::new();
             for entry in listed {
                 let file = PathBuf::from(entry.get_ref());
-                let place = entry_place(entry.span());
-                inside(dir, &root, &file, place.clone(), "chapter")?;
-                if !dir.join(&file).is_file() {
-                    return Err(Error::new(
-                        "missing-chapter",
-                        place,
-                        format!("the chapter file `{}` does not exist", file.display()),
-                    )
-                    .with_hint(format!(
-                        "create {} or remove it from `chapters`",
-                        dir.join(&file).display()
-                    )));
-                }
+                inside(reader, &file, entry_place(entry.span()), "chapter")?;
                 files.push(file);
             }
             files
         }
         None => {
             let entries = fs::read_dir(dir).map_err(|e| Error::io("list the folder", dir, &e))?;
-            let mut files: Vec<PathBuf> = entries
-                .filter_map(|e| e.ok())
-                .map(|e| PathBuf::from(e.file_name()))
-                .filter(|f| {
-                    let name = f.to_string_lossy().to_lowercase();
-                    name.ends_with(".md") && !NOT_CHAPTERS.contains(&name.as_str())
-                })
-                .filter(|f| dir.join(f).is_file())
-                .collect();
-            files.sort();
-            for file in &files {
-                inside(
-                    dir,
-                    &root,
-                    file,
-                    Some(Place::file(dir.join(file))),
-                    "chapter",
-                )?;
+            let mut files = Vec::new();
+            for entry in entries {
+                let entry = entry.map_err(|e| Error::io("list the folder", dir, &e))?;
+                let file = PathBuf::from(entry.file_name());
+                let name = file.to_string_lossy().to_lowercase();
+                // A folder is no chapter, whatever its name; any other
+                // `*.md` is, and is refused later if it is not a file.
+                if !name.ends_with(".md")
+                    || NOT_CHAPTERS.contains(&name.as_str())
+                    || dir.join(&file).is_dir()
+                {
+                    continue;
+                }
+                if file.to_str().is_none() {
+                    return Err(Error::new(
+                        "bad-file-name",
+                        Some(Place::file(dir.join(file.to_string_lossy().as_ref()))),
+                        "the chapter's file name is not valid UTF-8",
+                    )
+                    .with_hint(
+                        "rename the file: links, book.toml and the JSON of `bindery dump` \
+                         and `bindery check` name chapters in UTF-8",
+                    ));
+                }
+                inside(reader, &file, Some(Place::file(dir.join(&file))), "chapter")?;
+                files.push(file);
             }
+            files.sort();
             files
         }
     };
     if let Some(faq) = &config.faq {
         let file = PathBuf::from(faq.get_ref());
         if !files.contains(&file) {
-            let place = entry_place(faq.span());
-            inside(dir, &root, &file, place.clone(), "FAQ file")?;
-            if !dir.join(&file).is_file() {
-                return Err(Error::new(
-                    "missing-chapter",
-                    place,
-                    format!("the FAQ file `{}` does not exist", file.display()),
-                ));
-            }
+            inside(reader, &file, entry_place(faq.span()), "FAQ file")?;
             files.push(file);
         }
     }
@@ -396,24 +530,14 @@ fn chapter_files(
 }
 
 /// Refuses a chapter or FAQ `file`, named relative to the manuscript
-/// folder `dir` (`root` is its real path), that is outside the folder: an
-/// absolute path, a path through `..`, or a link to a file elsewhere. A
-/// book is made of its own folder's files, and of nothing else on the
-/// machine it is built on.
-fn inside(
-    dir: &Path,
-    root: &Path,
-    file: &Path,
-    place: Option<Place>,
-    what: &str,
-) -> Result<(), Error> {
-    let escapes = file.is_absolute()
-        || file
-            .components()
-            .any(|c| matches!(c, Component::ParentDir | Component::Prefix(_)))
-        || fs::canonicalize(dir.join(file)).is_ok_and(|real| !real.starts_with(root));
-    if escapes {
-        return Err(Error::new(
+/// folder, that is outside the folder (an absolute path, a path through
+/// `..`, or a link to a file elsewhere) or does not exist. A book is made
+/// of its own folder's files, and of nothing else on the machine it is
+/// built on.
+fn inside(reader: &Reader, file: &Path, place: Option<Place>, what: &str) -> Result<(), Error> {
+    match files::locate(&reader.dir, &reader.root, file) {
+        Whereabouts::Inside => Ok(()),
+        Whereabouts::Outside => Err(Error::new(
             "chapter-outside",
             place,
             format!(
@@ -421,9 +545,25 @@ fn inside(
                 file.display()
             ),
         )
-        .with_hint("copy the file into the manuscript folder and name it relative to the folder"));
+        .with_hint("copy the file into the manuscript folder and name it relative to the folder")),
+        Whereabouts::Missing => Err(Error::new(
+            "missing-chapter",
+            place,
+            format!(
+                "the {} `{}` does not exist",
+                if what == "chapter" {
+                    "chapter file"
+                } else {
+                    what
+                },
+                file.display()
+            ),
+        )
+        .with_hint(format!(
+            "create {} or remove it from book.toml",
+            reader.dir.join(file).display()
+        ))),
     }
-    Ok(())
 }
 
 /// The FAQ file: the configured one, else `faq.md` or `*-faq.md`.

@@ -2,6 +2,7 @@
 
 mod cli;
 mod progress;
+mod streams;
 mod watch;
 
 fn main() -> std::process::ExitCode {

@@ -8,6 +8,7 @@
 //! error and leaves the last good outputs in place (every output is written
 //! to a temporary file and renamed in), and the watch goes on.
 
+use crate::streams::note;
 use bindery::Error;
 use bindery::error::Place;
 use notify::{EventKind, RecursiveMode, Watcher};
@@ -64,7 +65,7 @@ pub fn watch(
     let out = out.canonicalize().ok();
     let ignored = |path: &Path| ignored(&root, out.as_deref(), path);
     if !quiet {
-        say(&format!(
+        note(format_args!(
             "bindery: watching {} for changes (Ctrl-C to stop)",
             manuscript.display()
         ));
@@ -75,7 +76,7 @@ pub fn watch(
         if !quiet {
             let what = describe(&root, &changed);
             let seconds = started.elapsed().as_secs_f64();
-            say(&if built {
+            note(if built {
                 format!("bindery: {what} changed: rebuilt every output in {seconds:.2} s")
             } else {
                 format!("bindery: {what} changed: the build failed; the outputs are as they were")
@@ -84,7 +85,7 @@ pub fn watch(
     }
     watcher.unwatch(&root).ok();
     if !quiet {
-        say("bindery: stopped watching");
+        note("bindery: stopped watching");
     }
     Ok(())
 }
@@ -163,12 +164,6 @@ fn describe(root: &Path, changed: &BTreeSet<PathBuf>) -> String {
         [first, other] => format!("{first} and {other}"),
         [first, others @ ..] => format!("{first} and {} other files", others.len()),
     }
-}
-
-/// A message on stderr; a closed or full stderr is no reason to stop.
-fn say(line: &str) {
-    use std::io::Write;
-    writeln!(std::io::stderr(), "{line}").ok();
 }
 
 fn watch_error(manuscript: &Path, err: &notify::Error) -> Error {

@@ -143,6 +143,7 @@ fn manuscript(data: &[u8]) -> Option<Manuscript> {
         config,
         toc,
         assets,
+        fonts: FontFiles::default(),
         warnings,
     })
 }

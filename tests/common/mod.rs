@@ -8,8 +8,9 @@
 use std::ffi::OsStr;
 use std::fs;
 use std::io::Read;
+use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -85,11 +86,17 @@ impl TempBook {
 
     /// Runs `bindery <args> --manuscript <dir>`.
     pub fn run(&self, args: &[&str]) -> Outcome {
+        self.run_with(args, Stream::Captured, Stream::Captured)
+    }
+
+    /// Runs `bindery <args> --manuscript <dir>` with its standard output
+    /// and error as given.
+    pub fn run_with(&self, args: &[&str], stdout: Stream, stderr: Stream) -> Outcome {
         let dir = self.dir();
         let mut all: Vec<&str> = args.to_vec();
         all.push("--manuscript");
         all.push(dir.to_str().expect("temporary paths are UTF-8"));
-        run(&all)
+        run_with(&all, stdout, stderr)
     }
 
     /// `bindery dump`: the model as JSON text, after checking it succeeded.
@@ -234,10 +241,42 @@ impl Finding {
 pub struct Outcome {
     /// The exit status.
     pub status: ExitStatus,
-    /// Standard output.
+    /// Standard output (empty when it was not captured).
     pub stdout: String,
-    /// Standard error.
+    /// Standard error (empty when it was not captured).
     pub stderr: String,
+    /// The most memory the process held at once, in bytes, when known.
+    pub peak_memory: Option<u64>,
+}
+
+/// Where a standard stream of the binary goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    /// Into a pipe the test reads.
+    Captured,
+    /// Into a pipe whose reading end is already closed, as `| head -c0`
+    /// leaves it: every write fails with EPIPE.
+    Closed,
+    /// Into `/dev/full`: every write fails with ENOSPC.
+    Full,
+}
+
+impl Stream {
+    fn stdio(self) -> Stdio {
+        match self {
+            Stream::Captured => Stdio::piped(),
+            Stream::Closed => {
+                let (reader, writer) = std::io::pipe().expect("cannot make a pipe");
+                drop(reader);
+                writer.into()
+            }
+            Stream::Full => fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .expect("cannot open /dev/full")
+                .into(),
+        }
+    }
 }
 
 /// The processor time (user and system) a running process has used, from
@@ -258,38 +297,38 @@ fn processor_time(pid: u32) -> Option<Duration> {
 /// test if it uses more than [`TIME_LIMIT`] of processor time (or
 /// [`WALL_LIMIT`] on the clock) or if it panics.
 pub fn run(args: &[&str]) -> Outcome {
+    run_with(args, Stream::Captured, Stream::Captured)
+}
+
+/// [`run`], with standard output and error going where they are told.
+/// A run whose stderr is not captured is held to exit codes other than
+/// 101, Rust's status after a panic.
+pub fn run_with(args: &[&str], stdout: Stream, stderr: Stream) -> Outcome {
     let mut child = Command::new(env!("CARGO_BIN_EXE_bindery"))
         .args(args)
         .env("RUST_BACKTRACE", "1")
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stdout(stdout.stdio())
+        .stderr(stderr.stdio())
         .spawn()
         .expect("cannot start bindery");
     // Read both pipes while waiting, so a large dump cannot fill a pipe and
     // stall the child.
-    let stdout = drain(child.stdout.take().expect("piped stdout"));
-    let stderr = drain(child.stderr.take().expect("piped stderr"));
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("cannot wait for bindery") {
-            break status;
-        }
-        let elapsed = started.elapsed();
-        let used = processor_time(child.id()).unwrap_or(elapsed);
-        if used > TIME_LIMIT || elapsed > WALL_LIMIT {
-            child.kill().expect("cannot stop bindery");
-            panic!("bindery {args:?} ran for {used:?} of processor time, {elapsed:?} in all");
-        }
-        thread::sleep(Duration::from_millis(5));
+    let stdout = child.stdout.take().map(drain);
+    let stderr = child.stderr.take().map(drain);
+    let (status, peak_memory) = wait(&mut child, args);
+    let text = |pipe: Option<thread::JoinHandle<String>>| {
+        pipe.map(|pipe| pipe.join().expect("a pipe reader"))
+            .unwrap_or_default()
     };
     let outcome = Outcome {
         status,
-        stdout: stdout.join().expect("stdout reader"),
-        stderr: stderr.join().expect("stderr reader"),
+        stdout: text(stdout),
+        stderr: text(stderr),
+        peak_memory,
     };
     assert!(
-        !outcome.stderr.contains("panicked"),
+        !outcome.stderr.contains("panicked") && outcome.status.code() != Some(101),
         "bindery {args:?} panicked:\n{}",
         outcome.stderr
     );
@@ -299,6 +338,42 @@ pub fn run(args: &[&str]) -> Outcome {
         outcome.stderr
     );
     outcome
+}
+
+/// Waits for `child` within the time limits, and returns how it ended and
+/// its peak resident memory. The peak comes from `wait4`, which counts the
+/// process from its start, when it was still a copy of the test process
+/// (`posix_spawn` or `fork`, then `exec`): it includes the test process's
+/// resident memory at that moment, so it is an upper bound of the binary's.
+fn wait(child: &mut Child, args: &[&str]) -> (ExitStatus, Option<u64>) {
+    let pid = libc::pid_t::try_from(child.id()).expect("a process id");
+    let started = Instant::now();
+    loop {
+        let mut status = 0;
+        // SAFETY: rusage is plain integers, for which zero is a value.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: wait4 writes an int and a rusage through pointers to live
+        // ones; WNOHANG makes it return at once when the child still runs.
+        let waited = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+        if waited == pid {
+            // Linux counts ru_maxrss in kilobytes.
+            let peak = u64::try_from(usage.ru_maxrss).ok().map(|kb| kb * 1024);
+            return (ExitStatus::from_raw(status), peak);
+        }
+        assert_eq!(
+            waited,
+            0,
+            "cannot wait for bindery: {}",
+            std::io::Error::last_os_error()
+        );
+        let elapsed = started.elapsed();
+        let used = processor_time(child.id()).unwrap_or(elapsed);
+        if used > TIME_LIMIT || elapsed > WALL_LIMIT {
+            child.kill().expect("cannot stop bindery");
+            panic!("bindery {args:?} ran for {used:?} of processor time, {elapsed:?} in all");
+        }
+        thread::sleep(Duration::from_millis(5));
+    }
 }
 
 fn drain(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<String> {
@@ -469,6 +544,7 @@ pub fn pdf_tool(tool: &str, args: &[&OsStr]) -> Outcome {
         status: output.status,
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        peak_memory: None,
     }
 }
 
