@@ -223,16 +223,22 @@ fn assert_build_fails_at(
     outcome.stderr
 }
 
-#[test]
-fn an_output_that_cannot_be_put_in_place_leaves_every_earlier_output_as_it_was() {
+/// A book built once, with the outputs of that build, then changed so that
+/// the next build would make other bytes.
+fn built_then_changed() -> (TempBook, BTreeMap<PathBuf, Entry>) {
     let book = TempBook::chapter("# A\n\nThe first text.\n");
     let outcome = book.build();
     assert!(outcome.status.success(), "{}", outcome.stderr);
-    let out = book.out();
-    let first = tree(&out);
+    let first = tree(&book.out());
     assert_eq!(first.len(), 3, "{:?}", first.keys());
-    // The next build would make other bytes.
     fs::write(book.file("a.md"), "# A\n\nThe second text.\n").expect("a.md");
+    (book, first)
+}
+
+#[test]
+fn an_output_that_cannot_be_put_in_place_leaves_every_earlier_output_as_it_was() {
+    let (book, first) = built_then_changed();
+    let out = book.out();
 
     // A folder where the PDF goes: the EPUB, already renamed in, is put back.
     let pdf = out.join("hostile.pdf");
@@ -272,11 +278,8 @@ fn an_output_that_cannot_be_put_in_place_leaves_every_earlier_output_as_it_was()
 
 #[test]
 fn a_disk_that_fills_up_while_outputs_are_written_leaves_the_earlier_ones_as_they_were() {
-    let book = TempBook::chapter("# A\n\nThe first text.\n");
-    let outcome = book.build();
-    assert!(outcome.status.success(), "{}", outcome.stderr);
+    let (book, before) = built_then_changed();
     let out = book.out();
-    let before = tree(&out);
     let size = |name: &str| match &before[Path::new(name)] {
         Entry::File(bytes) => bytes.len() as u64,
         other => panic!("{name} is {other:?}"),
@@ -287,7 +290,6 @@ fn a_disk_that_fills_up_while_outputs_are_written_leaves_the_earlier_ones_as_the
         size("hostile-reading-pack.zip"),
     );
     assert!(pack > epub.max(pdf) * 3 / 2, "the pack holds both");
-    fs::write(book.file("a.md"), "# A\n\nThe second text.\n").expect("a.md");
     // Files may grow to a size between the largest single output and the
     // pack, so the disk is full, in effect, when the last output is written;
     // SIGXFSZ ignored, the write fails with EFBIG instead of ending the run.
