@@ -30,7 +30,7 @@ impl Kind {
     pub const fn limit(self) -> u64 {
         match self {
             Kind::Config => 1 << 20,
-            Kind::Chapter => 64 << 20,
+            Kind::Chapter => 16 << 20,
             Kind::Image => 100 << 20,
             Kind::Font => 50 << 20,
         }
