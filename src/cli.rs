@@ -4,8 +4,10 @@ use crate::progress::Progress;
 use bindery::error::{Place, Severity};
 use bindery::pdf::Stage;
 use bindery::pdf::fonts::{FontFiles, Fonts};
+use bindery::pdf::layout::Jobs;
 use bindery::{Diagnostic, Error, Manuscript};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -57,17 +59,27 @@ enum Command {
         /// Print how long each stage took (wall and CPU time) on stderr.
         #[arg(long)]
         timings: bool,
+        #[command(flatten)]
+        threads: Threads,
     },
     /// Build the EPUB only: <out>/<title-slug>.epub.
-    Epub,
+    Epub {
+        #[command(flatten)]
+        threads: Threads,
+    },
     /// Build the print-ready PDF only: <out>/<title-slug>.pdf.
     Pdf {
         /// Print the typesetting quality report (lines, hyphens, spacing).
         #[arg(long)]
         stats: bool,
+        #[command(flatten)]
+        threads: Threads,
     },
     /// Build the reading pack (EPUB, PDF, cover and manifest in one zip).
-    Pack,
+    Pack {
+        #[command(flatten)]
+        threads: Threads,
+    },
     /// Check the manuscript and report every problem with its file and line.
     ///
     /// Exit status: 0 when clean (acknowledged warnings do not count),
@@ -91,6 +103,34 @@ enum Command {
         #[arg(long, default_value = "Untitled Book")]
         title: String,
     },
+}
+
+/// How many threads lay out the PDF's pages.
+#[derive(Debug, Clone, Copy, Args)]
+struct Threads {
+    /// Lay the PDF's chapters out on N threads (the output is the same,
+    /// byte for byte, for every N). Default: as many as the machine runs
+    /// at once, but one for a book of under 200,000 bytes of text.
+    #[arg(long, short, value_name = "N")]
+    jobs: Option<NonZeroUsize>,
+}
+
+impl Cli {
+    /// The threads the command line asks layout to use.
+    fn jobs(&self) -> Jobs {
+        let threads = match &self.command {
+            None | Some(Command::Check { .. } | Command::Dump | Command::Init { .. }) => None,
+            Some(
+                Command::Build { threads, .. }
+                | Command::Epub { threads }
+                | Command::Pdf { threads, .. }
+                | Command::Pack { threads },
+            ) => Some(threads),
+        };
+        threads
+            .and_then(|t| t.jobs)
+            .map_or(Jobs::Auto, Jobs::Exactly)
+    }
 }
 
 /// Output formats of `bindery check`.
@@ -138,23 +178,28 @@ pub fn main() -> ExitCode {
 fn run(cli: &Cli) -> Result<ExitCode, Error> {
     let builds = matches!(
         cli.command,
-        None | Some(Command::Build { .. } | Command::Epub | Command::Pdf { .. } | Command::Pack)
+        None | Some(
+            Command::Build { .. }
+                | Command::Epub { .. }
+                | Command::Pdf { .. }
+                | Command::Pack { .. }
+        )
     );
     let progress = Progress::new(builds && !cli.quiet);
     match &cli.command {
         None => build(cli, &progress, false),
-        Some(Command::Build { timings }) => build(cli, &progress, *timings),
-        Some(Command::Epub) => {
+        Some(Command::Build { timings, .. }) => build(cli, &progress, *timings),
+        Some(Command::Epub { .. }) => {
             let manuscript = load(cli, &progress)?;
             write_epub(cli, &manuscript, &progress)?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Pdf { stats }) => {
+        Some(Command::Pdf { stats, .. }) => {
             let manuscript = load(cli, &progress)?;
             pdf(cli, &manuscript, *stats, &progress)?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Pack) => {
+        Some(Command::Pack { .. }) => {
             let manuscript = load(cli, &progress)?;
             let outputs = outputs(cli, &manuscript, &progress)?;
             progress.finish();
@@ -302,6 +347,7 @@ fn typeset(
         &cli.manuscript,
         fonts,
         epoch.as_deref(),
+        cli.jobs(),
         &|stage| match stage {
             Stage::Layout => progress.begin("pdf layout"),
             Stage::Write => {
