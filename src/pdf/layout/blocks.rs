@@ -26,14 +26,6 @@ impl Flow<'_, '_> {
         self.mark.offset = 0;
     }
 
-    /// The blocks of a chapter's body, each a step of the page map.
-    pub(super) fn top_blocks(&mut self, blocks: &[Block], frame: Frame) {
-        for block in blocks {
-            self.next_block();
-            self.block(block, frame, None);
-        }
-    }
-
     fn blocks(&mut self, blocks: &[Block], frame: Frame) {
         for block in blocks {
             self.block(block, frame, None);
@@ -65,7 +57,7 @@ impl Flow<'_, '_> {
         }
     }
 
-    fn block(&mut self, block: &Block, frame: Frame, label: Option<String>) {
+    pub(super) fn block(&mut self, block: &Block, frame: Frame, label: Option<String>) {
         let g = self.settings.geometry;
         let leading = g.leading * frame.size / g.size;
         match &block.kind {

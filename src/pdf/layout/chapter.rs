@@ -7,7 +7,7 @@ use super::blocks::Frame;
 use super::flow::{Flow, Warnings};
 use super::quality::Tally;
 use super::{Item, Kind, Mark, Page, PageInfo, Settings, spans};
-use crate::model::{Chapter, ChapterBody, Pos};
+use crate::model::{Chapter, Pos, ReadingStep};
 use crate::pdf::fonts::{GlyphText, Style};
 use crate::pdf::image::Picture;
 use crate::pdf::text::{Align, Typesetter};
@@ -61,27 +61,24 @@ pub(super) fn lay_chapter(
     flow.text(&title, frame, 1.9, Align::Center, Pos { line: 1, col: 1 });
     flow.y += 2.5 * g.leading;
     flow.indent_next = false;
-    match &chapter.body {
-        ChapterBody::Prose { blocks } => flow.top_blocks(blocks, frame),
-        ChapterBody::Faq(faq) => {
-            flow.top_blocks(&faq.intro, frame);
-            for group in &faq.groups {
+    for step in chapter.reading_order() {
+        if step.is_block() {
+            flow.next_block();
+        }
+        match step {
+            ReadingStep::Block(block) => flow.block(block, frame, None),
+            ReadingStep::Group(group) => {
                 if let Some(heading) = &group.heading {
-                    flow.next_block();
                     flow.heading(heading, group.pos, frame, None);
                 }
-                flow.top_blocks(&group.intro, frame);
-                for question in &group.questions {
-                    flow.next_block();
-                    flow.heading(
-                        &question.heading,
-                        question.pos,
-                        frame,
-                        Some(question.number),
-                    );
-                    flow.top_blocks(&question.answer, frame);
-                }
             }
+            ReadingStep::Question(question) => flow.heading(
+                &question.heading,
+                question.pos,
+                frame,
+                Some(question.number),
+            ),
+            ReadingStep::GroupEnd | ReadingStep::QuestionEnd => {}
         }
     }
     flow.finish_notes();
