@@ -22,19 +22,15 @@ pub(super) fn front_matter(
     anchors: &HashMap<String, usize>,
 ) -> (Vec<Page>, Tally) {
     let mut flow = Flow::new(ts, settings, &[], Path::new(""));
-    let flow = &mut flow;
-    title_page(flow, book);
-    copyright_page(flow, book);
-    contents(flow, toc, anchors);
+    title_page(&mut flow, book);
+    copyright_page(&mut flow, book);
+    contents(&mut flow, toc, anchors);
     flow.close_page();
     if flow.pages.len() % 2 == 1 {
         flow.start_page(Kind::Blank);
         flow.close_page();
     }
-    (
-        std::mem::take(&mut flow.pages),
-        std::mem::take(&mut flow.tally),
-    )
+    (flow.pages, flow.tally)
 }
 
 /// Sets `text` centred at `scale` times the body size, in `style`.
