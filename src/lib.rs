@@ -125,7 +125,7 @@ pub fn build_pdf_in_stages(
     source_date_epoch: Option<&str>,
     started: &dyn Fn(pdf::Stage),
 ) -> Result<pdf::Output> {
-    let mut options = pdf::Options::from_config(&manuscript.config.pdf, fonts, dir.to_path_buf());
+    let mut options = pdf::Options::from_config(&manuscript.config, fonts, dir.to_path_buf())?;
     options.time = book_time(manuscript, source_date_epoch)?;
     options.images = manuscript.assets.clone();
     pdf::pdf_in_stages(&manuscript.book, &manuscript.toc, &options, started)
@@ -168,7 +168,7 @@ pub fn build_pack(
 fn book_time(manuscript: &Manuscript, source_date_epoch: Option<&str>) -> Result<u64> {
     date::source_time(
         source_date_epoch,
-        manuscript.book.metadata.date.as_deref(),
+        manuscript.config.date.as_ref().map(|d| *d.get_ref()),
         manuscript.newest_mtime,
     )
 }

@@ -583,15 +583,17 @@ fn metadata(config: &Config) -> Metadata {
     Metadata {
         title: config.title.get_ref().trim().to_string(),
         subtitle: config.subtitle.clone(),
-        authors: config
-            .authors
-            .as_ref()
-            .map(|a| a.get_ref().clone())
-            .unwrap_or_default(),
+        authors: config.authors.as_ref().map_or_else(Vec::new, |names| {
+            names
+                .get_ref()
+                .iter()
+                .map(|name| name.get_ref().trim().to_string())
+                .collect()
+        }),
         language: config.language.get_ref().clone(),
         identifier: config.identifier.clone(),
         publisher: config.publisher.clone(),
-        date: config.date.as_ref().map(|d| d.get_ref().clone()),
+        date: config.date.as_ref().map(|d| d.get_ref().to_string()),
         description: config.description.clone(),
         rights: config.rights.clone(),
     }

@@ -834,3 +834,119 @@ fn a_failing_rebuild_leaves_the_earlier_outputs_untouched() {
     let place = format!("{}", book.file("EDITS.md").display());
     assert_rebuild_fails_at(&book, &place, &before);
 }
+
+/// The default `book.toml` with `extra` lines after it (a `[pdf]` table, say).
+fn book_toml_with(extra: &str) -> String {
+    format!("{}{extra}", common::BOOK_TOML)
+}
+
+#[test]
+fn settings_that_cannot_be_true_are_errors_at_their_value() {
+    // The default book.toml has four lines; each case's value is on line 5
+    // or, after a `[pdf]` line, on line 6.
+    let cases = [
+        (
+            "date = \"2026-02-30\"\n",
+            "bad-date",
+            5,
+            8,
+            "`2026-02-30` is not a date: February 2026 has 28 days",
+        ),
+        (
+            "date = \"0000-01-01\"\n",
+            "bad-date",
+            5,
+            8,
+            "`0000-01-01` is not a date: years run from 0001 to 9999",
+        ),
+        (
+            "[pdf]\nbleed = \"9in\"\n",
+            "bad-length",
+            6,
+            9,
+            "a bleed of 648.0 pt is more than the 72 pt (1 in) bindery accepts",
+        ),
+        (
+            "[pdf]\ntrim = \"0.5x9in\"\n",
+            "bad-trim",
+            6,
+            8,
+            "the page size `0.5x9in` is 36 × 648 pt",
+        ),
+        (
+            "[pdf]\noutside-margin = \"-3mm\"\n",
+            "bad-length",
+            6,
+            18,
+            "`-3mm` is a negative length",
+        ),
+        // The margins themselves are lengths, but leave no text block: the
+        // widest margin across the page is named.
+        (
+            "[pdf]\ninside-margin = \"0.5in\"\noutside-margin = \"5.5in\"\n",
+            "bad-geometry",
+            7,
+            18,
+            "the margins leave a text block of 0 × 531 pt on a 432 × 648 pt page",
+        ),
+        (
+            "[pdf]\ntrim = \"a5\"\nbottom-margin = \"7in\"\n",
+            "bad-geometry",
+            7,
+            17,
+            "the margins leave a text block of",
+        ),
+        (
+            "[pdf]\nleading = 60\n",
+            "bad-geometry",
+            6,
+            11,
+            "a text block of 324 × 531 pt",
+        ),
+    ];
+    for (extra, code, line, col, message) in cases {
+        let book = TempBook::chapter("# A\n\nText.\n").with("book.toml", book_toml_with(extra));
+        assert_fails(&book, code, &book.file("book.toml"), line, col, message);
+    }
+}
+
+#[test]
+fn a_blank_author_is_an_error_at_the_name() {
+    // A blank entry is a name left out by mistake: a publisher would rather
+    // stop than ship a book with an empty credit (`authors = []` says there
+    // is none on purpose).
+    let toml = "title = \"T\"\nlanguage = \"en\"\ndescription = \"d\"\n\
+                authors = [\"A. Writer\", \"\"]\n";
+    let book = TempBook::chapter("# A\n").with("book.toml", toml);
+    let file = book.file("book.toml");
+    assert_fails(
+        &book,
+        "empty-author",
+        &file,
+        4,
+        25,
+        "an author's name is blank",
+    );
+}
+
+#[test]
+fn an_empty_folder_name_on_the_command_line_is_a_usage_error_saying_so() {
+    for args in [
+        &["check", "--manuscript", ""][..],
+        &["build", "--out", ""],
+        &["init", ""],
+    ] {
+        let outcome = common::run(args);
+        assert_eq!(
+            outcome.status.code(),
+            Some(64),
+            "{args:?}: {}",
+            outcome.stderr
+        );
+        assert!(
+            outcome.stderr.contains("the folder name is empty"),
+            "{args:?}: {}",
+            outcome.stderr
+        );
+    }
+}

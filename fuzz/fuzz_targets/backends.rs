@@ -100,10 +100,11 @@ pub fn pdf(data: &[u8]) {
         images: manuscript.assets.clone(),
         split_layout_from,
         ..bindery::pdf::Options::from_config(
-            &manuscript.config.pdf,
+            &manuscript.config,
             FontFiles::default(),
             PathBuf::from(DIR),
         )
+        .expect("the fuzz book.toml sets a usable page")
     };
     let laid = |split| match bindery::pdf::pdf(&manuscript.book, &manuscript.toc, &options(split)) {
         Ok(pdf) => pdf,

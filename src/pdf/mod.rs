@@ -11,19 +11,20 @@ pub mod navigate;
 pub mod text;
 pub mod write;
 
-use crate::config::{ParagraphStyle, PdfConfig, Profile, length_points, trim_points};
-use crate::error::{Diagnostic, Error};
+use crate::config::{Config, Length, ParagraphStyle, Profile};
+use crate::error::{Diagnostic, Error, Place};
 use crate::load::Asset;
 use crate::model::Book;
 use crate::pages::PageStart;
 use crate::toc::Toc;
 use fonts::{FontFiles, Fonts};
-use layout::{Geometry, Quality};
+use layout::{Geometry, MIN_LINES, MIN_MEASURE, Quality};
 use navigate::Navigation;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use text::Typesetter;
 use text::hyphenate::Hyphenator;
+use toml::Spanned;
 
 /// Settings of the PDF backend.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,53 +79,103 @@ impl Default for Options {
 }
 
 impl Options {
-    /// Options from the `[pdf]` table, with fonts the caller has read.
-    /// The table's values were checked when `book.toml` was read, so a value
-    /// that does not parse here cannot happen; the default stands in for it.
-    pub fn from_config(config: &PdfConfig, fonts: FontFiles, source_dir: PathBuf) -> Options {
+    /// Options from the `[pdf]` table of `config`, with fonts the caller
+    /// has read. Fails, naming the key in `book.toml`, when the margins leave
+    /// no text block a book can be set in.
+    pub fn from_config(
+        config: &Config,
+        fonts: FontFiles,
+        source_dir: PathBuf,
+    ) -> Result<Options, Error> {
+        let pdf = &config.pdf;
         let base = Geometry::default();
-        let length = |value: &Option<toml::Spanned<String>>, default: f32| {
-            value
-                .as_ref()
-                .and_then(|v| length_points(v.get_ref()))
-                .unwrap_or(default)
+        let length = |value: &Option<Spanned<Length>>, default: f32| {
+            value.as_ref().map_or(default, |v| v.get_ref().points())
         };
-        let (width, height) = config
-            .trim
-            .as_ref()
-            .and_then(|t| trim_points(t.get_ref()))
-            .unwrap_or((base.width, base.height));
-        let size = config
-            .font_size
-            .as_ref()
-            .map_or(base.size, |s| *s.get_ref());
+        let (width, height) = pdf.trim.as_ref().map_or((base.width, base.height), |t| {
+            (t.get_ref().width, t.get_ref().height)
+        });
+        let size = pdf.font_size.as_ref().map_or(base.size, |s| *s.get_ref());
         let geometry = Geometry {
             width,
             height,
-            top: length(&config.top_margin, base.top),
-            bottom: length(&config.bottom_margin, base.bottom),
-            inside: length(&config.inside_margin, base.inside),
-            outside: length(&config.outside_margin, base.outside),
+            top: length(&pdf.top_margin, base.top),
+            bottom: length(&pdf.bottom_margin, base.bottom),
+            inside: length(&pdf.inside_margin, base.inside),
+            outside: length(&pdf.outside_margin, base.outside),
             size,
-            leading: config
+            leading: pdf
                 .leading
                 .as_ref()
                 .map_or(size * base.leading / base.size, |l| *l.get_ref()),
         };
-        Options {
+        if !geometry.is_usable() {
+            return Err(unusable(
+                &geometry,
+                Some(geometry_culprit(config, &geometry)),
+            ));
+        }
+        Ok(Options {
             fonts,
             geometry,
-            indent: config.paragraph != Some(ParagraphStyle::Spaced),
+            indent: pdf.paragraph != Some(ParagraphStyle::Spaced),
             source_dir,
-            profile: config.profile.unwrap_or_default(),
+            profile: pdf.profile.unwrap_or_default(),
             time: 0,
             images: BTreeMap::new(),
-            bleed: length(&config.bleed, 0.0),
-            crop_marks: config.crop_marks,
-            recto_chapters: config.recto_chapters,
+            bleed: length(&pdf.bleed, 0.0),
+            crop_marks: pdf.crop_marks,
+            recto_chapters: pdf.recto_chapters,
             split_layout_from: SPLIT_LAYOUT_FROM,
-        }
+        })
     }
+}
+
+/// The place in `book.toml` to blame for a text block too small: the
+/// widest margin across the page when the measure is short, else the
+/// deepest margin (or the leading) down it, else the trim.
+fn geometry_culprit(config: &Config, g: &Geometry) -> Place {
+    let pdf = &config.pdf;
+    let lengths = |keys: &[&Option<Spanned<Length>>]| {
+        keys.iter()
+            .filter_map(|value| value.as_ref())
+            .map(|value| (value.get_ref().points(), value.span()))
+            .collect::<Vec<_>>()
+    };
+    let mut suspects = if g.measure() < MIN_MEASURE {
+        lengths(&[&pdf.inside_margin, &pdf.outside_margin])
+    } else {
+        let mut down = lengths(&[&pdf.top_margin, &pdf.bottom_margin]);
+        if let Some(leading) = &pdf.leading {
+            down.push((*leading.get_ref() * MIN_LINES, leading.span()));
+        }
+        down
+    };
+    suspects.sort_by(|a, b| b.0.total_cmp(&a.0));
+    match (suspects.first(), &pdf.trim) {
+        (Some((_, span)), _) => config.place(span.clone()),
+        (None, Some(trim)) => config.place(trim.span()),
+        (None, None) => config.top(),
+    }
+}
+
+/// The error for a text block no book can be set in.
+fn unusable(g: &Geometry, place: Option<Place>) -> Error {
+    Error::new(
+        "bad-geometry",
+        place,
+        format!(
+            "the margins leave a text block of {:.0} × {:.0} pt on a {:.0} × {:.0} pt page",
+            g.measure(),
+            g.height - g.top - g.bottom,
+            g.width,
+            g.height
+        ),
+    )
+    .with_hint(format!(
+        "the text block needs {MIN_MEASURE:.0} pt across and {MIN_LINES:.0} lines down: make \
+         the margins in book.toml [pdf] smaller, or the trim larger"
+    ))
 }
 
 /// What the backend hands back.
@@ -168,20 +219,8 @@ pub fn pdf_in_stages(
     started: &dyn Fn(Stage),
 ) -> Result<Output, Error> {
     started(Stage::Layout);
-    let g = &options.geometry;
-    if !g.is_usable() {
-        return Err(Error::new(
-            "bad-geometry",
-            None,
-            format!(
-                "the margins leave a text block of {:.0} × {:.0} pt on a {:.0} × {:.0} pt page",
-                g.measure(),
-                g.height - g.top - g.bottom,
-                g.width,
-                g.height
-            ),
-        )
-        .with_hint("make the margins in book.toml [pdf] smaller, or the trim larger"));
+    if !options.geometry.is_usable() {
+        return Err(unusable(&options.geometry, None));
     }
     let fonts = Fonts::new(&options.fonts).map_err(|bad| {
         Error::new(
@@ -248,7 +287,7 @@ mod tests {
                     inside-margin = \"20mm\"\noutside-margin = \"0.5in\"\nfont-size = 11\n\
                     bleed = \"3mm\"\ncrop-marks = true\nprofile = \"print\"\n";
         let config = crate::config::Config::parse(text, Path::new("book.toml")).unwrap();
-        let options = Options::from_config(&config.pdf, FontFiles::default(), PathBuf::new());
+        let options = Options::from_config(&config, FontFiles::default(), PathBuf::new()).unwrap();
         let g = options.geometry;
         assert!((g.width - 419.53).abs() < 0.1 && (g.height - 595.28).abs() < 0.1);
         assert!((g.inside - 56.69).abs() < 0.1 && g.outside == 36.0);
