@@ -950,3 +950,42 @@ fn an_empty_folder_name_on_the_command_line_is_a_usage_error_saying_so() {
         );
     }
 }
+
+/// The EPUB a `build` of `book` wrote, and its path.
+fn built_epub(book: &TempBook) -> (std::path::PathBuf, Vec<(String, Vec<u8>)>) {
+    let outcome = book.build();
+    assert!(outcome.status.success(), "{}", outcome.stderr);
+    let path = fs::read_dir(book.out())
+        .expect("the output folder")
+        .map(|entry| entry.expect("an entry").path())
+        .find(|path| path.extension().is_some_and(|ext| ext == "epub"))
+        .expect("an EPUB");
+    let files = common::unzip(&fs::read(&path).expect("the EPUB"));
+    (path, files)
+}
+
+#[test]
+fn page_break_markers_never_take_an_id_of_the_manuscript() {
+    // Page 2 starts in the long paragraph; the author named a heading
+    // `page-2`, and a heading "Page 3" makes the slug `page-3`.
+    let words = "word ".repeat(1500);
+    let book = TempBook::chapter(format!(
+        "# A\n\n{words}\n\n## Mine {{#page-2}}\n\n{words}\n\n## Page 3\n\n{words}\n\n\
+         [back](#page-2)\n"
+    ));
+    let (path, files) = built_epub(&book);
+    let chapter = files
+        .iter()
+        .find(|(name, _)| name.ends_with("chapter-01.xhtml"))
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+        .expect("the chapter");
+    assert!(chapter.contains("<h2 id=\"page-2\">"), "{chapter}");
+    assert!(chapter.contains("<h2 id=\"page-3\">"), "{chapter}");
+    assert!(chapter.contains("<span id=\"page-2-2\" epub:type=\"pagebreak\""));
+    assert!(chapter.contains("<span id=\"page-3-2\" epub:type=\"pagebreak\""));
+    assert!(
+        chapter.contains("<a href=\"#page-2\">back</a>"),
+        "{chapter}"
+    );
+    common::assert_epubcheck_clean(&[path]);
+}
