@@ -989,3 +989,56 @@ fn page_break_markers_never_take_an_id_of_the_manuscript() {
     );
     common::assert_epubcheck_clean(&[path]);
 }
+
+#[test]
+fn odd_link_addresses_give_valid_hrefs_in_both_backends() {
+    let links = [
+        "<a b>",
+        "%zz",
+        "http://[::1",
+        "http://[::1]/x",
+        "http://[fe80::1%25eth0]/",
+        "foo:bar baz",
+        "https://example.com/a\\b|c^d`e{f}g",
+        "https://example.com/\u{7}bell\u{1b}esc",
+        "<https://example.com/a b>",
+        "https://exämple.com/päth?q=ü#frag#more",
+        "https://example.com/%",
+        "https://example.com/%e",
+        "https://example.com:99999999/",
+        "https://example.com:/",
+        "https://user@/x",
+        "https://example.com/\u{202e}rtl\u{fffe}",
+        "mailto:a b@example.com",
+        "mailto:",
+        "tel:+1 555 0100",
+        "urn:isbn:978-0",
+        "http://-bad-.example/",
+        "http://a..b/",
+        "https://xn--nxasmq6b.example/",
+        "https://example.com/[brackets]",
+        "news:comp.lang.rust",
+        "irc://irc.example.org/#channel",
+        "HTTP://EXAMPLE.COM/",
+        "https://example.com/\"quote\"<lt>",
+        "https://example.com/ü\u{0}",
+    ];
+    let text: String = links
+        .iter()
+        .enumerate()
+        .map(|(i, link)| {
+            let raw = link.trim_matches(['<', '>']).replace('"', "&quot;");
+            format!("Link {i}: [x{i}]({link}), <a href=\"{raw}\">raw {i}</a>.\n\n")
+        })
+        .collect();
+    let book = TempBook::chapter(format!("# A\n\n{text}"));
+    let (path, _) = built_epub(&book);
+    common::assert_epubcheck_clean(&[path]);
+    let pdf = fs::read_dir(book.out())
+        .expect("the output folder")
+        .map(|entry| entry.expect("an entry").path())
+        .find(|path| path.extension().is_some_and(|ext| ext == "pdf"))
+        .expect("a PDF");
+    let check = common::pdf_tool("qpdf", &[std::ffi::OsStr::new("--check"), pdf.as_os_str()]);
+    assert!(check.status.success(), "{}{}", check.stdout, check.stderr);
+}
