@@ -279,12 +279,27 @@ impl Reader {
                 "convert the image to PNG or JPEG",
             ));
         };
-        if media_type != "image/svg+xml" {
+        if media_type == "image/svg+xml" {
+            if let Some(what) = image::svg_active_content(&bytes) {
+                return Err((
+                    "unsupported-image",
+                    format!(
+                        "the SVG image `{src}` holds {what}, which could run in a reader; it \
+                         is not used and its alt text is shown"
+                    ),
+                    "save the SVG without scripts, event handlers or embedded HTML, or \
+                     convert it to PNG",
+                ));
+            }
+        } else {
             match image::size(media_type, &bytes) {
                 None => {
                     return Err((
                         "damaged-image",
-                        format!("the image `{src}` is damaged: its size cannot be read"),
+                        format!(
+                            "the image `{src}` is damaged: it is cut short, or its header \
+                             cannot be read"
+                        ),
                         "open the image in an image editor and save it again",
                     ));
                 }

@@ -955,11 +955,7 @@ fn an_empty_folder_name_on_the_command_line_is_a_usage_error_saying_so() {
 fn built_epub(book: &TempBook) -> (std::path::PathBuf, Vec<(String, Vec<u8>)>) {
     let outcome = book.build();
     assert!(outcome.status.success(), "{}", outcome.stderr);
-    let path = fs::read_dir(book.out())
-        .expect("the output folder")
-        .map(|entry| entry.expect("an entry").path())
-        .find(|path| path.extension().is_some_and(|ext| ext == "epub"))
-        .expect("an EPUB");
+    let path = built(book, "epub");
     let files = common::unzip(&fs::read(&path).expect("the EPUB"));
     (path, files)
 }
@@ -1034,11 +1030,103 @@ fn odd_link_addresses_give_valid_hrefs_in_both_backends() {
     let book = TempBook::chapter(format!("# A\n\n{text}"));
     let (path, _) = built_epub(&book);
     common::assert_epubcheck_clean(&[path]);
-    let pdf = fs::read_dir(book.out())
+    assert_qpdf_clean(&built(&book, "pdf"));
+}
+
+/// The path of the built output of `book` with the extension `ext`.
+fn built(book: &TempBook, ext: &str) -> std::path::PathBuf {
+    fs::read_dir(book.out())
         .expect("the output folder")
         .map(|entry| entry.expect("an entry").path())
-        .find(|path| path.extension().is_some_and(|ext| ext == "pdf"))
-        .expect("a PDF");
-    let check = common::pdf_tool("qpdf", &[std::ffi::OsStr::new("--check"), pdf.as_os_str()]);
+        .find(|path| path.extension().is_some_and(|e| e == ext))
+        .unwrap_or_else(|| panic!("no .{ext} output"))
+}
+
+/// Asserts that `qpdf --check` finds nothing wrong with the PDF at `path`.
+fn assert_qpdf_clean(path: &Path) {
+    let check = common::pdf_tool("qpdf", &[std::ffi::OsStr::new("--check"), path.as_os_str()]);
     assert!(check.status.success(), "{}{}", check.stdout, check.stderr);
+    assert!(!check.stderr.contains("WARNING"), "{}", check.stderr);
+}
+
+#[test]
+fn damaged_jpegs_and_scripted_svgs_are_refused_and_their_alt_text_shown() {
+    let good =
+        fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/images/page.jpg"))
+            .expect("the JPEG fixture");
+    let frame = good
+        .windows(2)
+        .position(|pair| pair == [0xff, 0xc0] || pair == [0xff, 0xc2])
+        .expect("a start of frame");
+    let mut two_components = good.clone();
+    two_components[frame + 9] = 2;
+    let mut no_height = good.clone();
+    no_height[frame + 5..frame + 7].copy_from_slice(&[0, 0]);
+    let svg = |body: &str| format!("<svg xmlns=\"http://www.w3.org/2000/svg\">{body}</svg>");
+    let book = TempBook::chapter(
+        "# A\n\n\
+         ![cut short](cut.jpg)\n\
+         ![two components](two.jpg)\n\
+         ![no height](flat.jpg)\n\
+         ![scripted](script.svg)\n\
+         ![handler](onload.svg)\n\
+         ![html inside](foreign.svg)\n\
+         ![script link](link.svg)\n\
+         ![the good one](good.jpg)\n",
+    )
+    .with("cut.jpg", &good[..good.len() * 2 / 3])
+    .with("two.jpg", two_components)
+    .with("flat.jpg", no_height)
+    .with("script.svg", svg("<script>alert(1)</script>"))
+    .with(
+        "onload.svg",
+        svg("<rect onload=\"alert(1)\" width=\"1\" height=\"1\"/>"),
+    )
+    .with(
+        "foreign.svg",
+        svg("<foreignObject><p>hi</p></foreignObject>"),
+    )
+    .with(
+        "link.svg",
+        svg("<a href=\"javascript:alert(1)\"><text>x</text></a>"),
+    )
+    .with("good.jpg", &good);
+    let findings = assert_builds_with(
+        &book,
+        &[
+            "damaged-image",
+            "damaged-image",
+            "damaged-image",
+            "unsupported-image",
+            "unsupported-image",
+            "unsupported-image",
+            "unsupported-image",
+        ],
+    );
+    let file = book.file("a.md");
+    for (line, finding) in (3..).zip(&findings) {
+        finding.assert_at("warning", &finding.code, &file, line, 1);
+    }
+    assert!(
+        findings[3].message.contains("holds a <script>"),
+        "{findings:#?}"
+    );
+    assert!(
+        findings[4].message.contains("an event handler"),
+        "{findings:#?}"
+    );
+    let manuscript = book.load();
+    assert_eq!(manuscript.assets.keys().collect::<Vec<_>>(), ["good.jpg"]);
+    let (epub, files) = built_epub(&book);
+    assert!(files.iter().all(|(name, _)| !name.ends_with(".svg")));
+    let chapter = files
+        .iter()
+        .find(|(name, _)| name.ends_with("chapter-01.xhtml"))
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+        .expect("the chapter");
+    for alt in ["cut short", "scripted", "html inside"] {
+        assert!(chapter.contains(alt), "{alt}: {chapter}");
+    }
+    common::assert_epubcheck_clean(&[epub]);
+    assert_qpdf_clean(&built(&book, "pdf"));
 }
