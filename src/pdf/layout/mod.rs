@@ -28,6 +28,7 @@ use crate::pdf::text::{Line, Measure, Run, Span, Typesetter};
 use crate::toc::Toc;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// A laid-out page: its size and what is on it.
 #[derive(Debug, Clone, PartialEq)]
@@ -120,8 +121,9 @@ pub enum Item {
 pub enum LinkTarget {
     /// An [`Item::Anchor`]'s id.
     Internal(String),
-    /// A URL.
-    External(String),
+    /// A URL, shared by the areas of every line the link spans: a link
+    /// can be a whole paragraph long.
+    External(Arc<str>),
 }
 
 /// A run of pages numbered in one style, for PDF page labels.
