@@ -43,7 +43,8 @@ pub fn png(metadata: &Metadata, fonts: CoverFonts<'_>) -> Result<Vec<u8>, Error>
 
     let measure = 1160.0;
     let center = WIDTH as f32 / 2.0;
-    let (title_size, title_lines) = fit(&regular, &metadata.title, measure, 150.0, 4);
+    let title = at_most(&metadata.title, 4);
+    let (title_size, title_lines) = fit(&regular, &title, measure, 150.0, 4);
     let leading = title_size * 1.18;
     let subtitle = metadata
         .subtitle
@@ -52,7 +53,7 @@ pub fn png(metadata: &Metadata, fonts: CoverFonts<'_>) -> Result<Vec<u8>, Error>
         .map(|subtitle| {
             fit(
                 &italic,
-                subtitle,
+                &at_most(subtitle, 3),
                 measure,
                 72.0_f32.min(title_size * 0.8),
                 3,
@@ -87,7 +88,7 @@ pub fn png(metadata: &Metadata, fonts: CoverFonts<'_>) -> Result<Vec<u8>, Error>
         }
     }
     if !metadata.authors.is_empty() {
-        let authors = metadata.authors.join(" · ").to_uppercase();
+        let authors = credits(&metadata.authors, 2).to_uppercase();
         let (size, lines) = fit(&regular, &authors, measure, 64.0, 2);
         let mut y = 2080.0 - (lines.len() as f32 - 1.0) * size * 1.4;
         for line in &lines {
@@ -99,6 +100,54 @@ pub fn png(metadata: &Metadata, fonts: CoverFonts<'_>) -> Result<Vec<u8>, Error>
         draw_line(&mut pixmap, &regular, publisher, 44.0, center, 2330.0, INK);
     }
     pixmap.encode_png().map_err(|e| fail(&e.to_string()))
+}
+
+/// About the most characters a line of the cover holds at the smallest
+/// size [`fit`] keeps to (24 pixels), in the narrowest letters. Text longer
+/// than its lines can hold could never fit; setting it would only cost
+/// time for every word (ten thousand authors took seconds), and spill off
+/// the cover.
+const LINE_CHARS: usize = 200;
+
+/// `text`, or as much of it as `lines` lines can hold, cut after a word and
+/// ended with an ellipsis.
+fn at_most(text: &str, lines: usize) -> String {
+    let limit = lines * LINE_CHARS;
+    if text.chars().count() <= limit {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(limit).collect();
+    let words = cut
+        .rfind(char::is_whitespace)
+        .map_or(cut.as_str(), |at| &cut[..at]);
+    format!("{}…", words.trim_end())
+}
+
+/// The authors' names joined by middle dots, or as many of the first names
+/// as `lines` lines can hold, followed by “et al.”.
+fn credits(authors: &[String], lines: usize) -> String {
+    let limit = lines * LINE_CHARS;
+    let all = authors.join(" · ");
+    if all.chars().count() <= limit {
+        return all;
+    }
+    let mut shown = String::new();
+    for name in authors {
+        let longer = if shown.is_empty() {
+            name.clone()
+        } else {
+            format!("{shown} · {name}")
+        };
+        if longer.chars().count() + " et al.".len() > limit {
+            break;
+        }
+        shown = longer;
+    }
+    match authors {
+        [only] => at_most(only, lines),
+        [first, ..] if shown.is_empty() => format!("{} et al.", at_most(first, lines)),
+        _ => format!("{shown} et al."),
+    }
 }
 
 fn color((r, g, b): (u8, u8, u8)) -> Color {
@@ -321,6 +370,31 @@ impl OutlineBuilder for Outline {
 mod tests {
     use super::*;
     use crate::pdf::fonts::FontFiles;
+
+    #[test]
+    fn text_longer_than_the_cover_holds_is_cut_and_marked() {
+        assert_eq!(at_most("A Short Title", 4), "A Short Title");
+        let long = "word ".repeat(1000);
+        let cut = at_most(&long, 4);
+        assert!(
+            cut.ends_with("word…") && cut.chars().count() <= 4 * LINE_CHARS + 1,
+            "{cut}"
+        );
+        let few = ["A. Writer".to_string(), "B. Writer".to_string()];
+        assert_eq!(credits(&few, 2), "A. Writer · B. Writer");
+        let many: Vec<String> = (1..=10_000).map(|i| format!("Author {i}")).collect();
+        let shown = credits(&many, 2);
+        assert!(shown.starts_with("Author 1 · Author 2 · "), "{shown}");
+        assert!(shown.ends_with("Author 33 et al."), "{shown}");
+        assert!(shown.chars().count() <= 2 * LINE_CHARS, "{shown}");
+        let long_name = "x".repeat(1000);
+        assert_eq!(
+            credits(std::slice::from_ref(&long_name), 2).chars().count(),
+            2 * LINE_CHARS + 1
+        );
+        let two = credits(&[long_name.clone(), long_name], 2);
+        assert!(two.ends_with("x… et al."), "{two}");
+    }
 
     #[test]
     fn a_word_too_long_for_the_measure_is_set_smaller_not_cut_off() {
