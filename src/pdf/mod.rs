@@ -31,6 +31,9 @@ use toml::Spanned;
 pub struct Options {
     /// The font files; the built-in faces by default.
     pub fonts: FontFiles,
+    /// Where each face of `fonts` was read from, in [`fonts::FaceId`]
+    /// order, to name the file in errors; `None` for a built-in face.
+    pub font_paths: [Option<PathBuf>; 6],
     /// Page size, margins and body type.
     pub geometry: Geometry,
     /// First-line indents (true) or space between paragraphs (false).
@@ -64,6 +67,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             fonts: FontFiles::default(),
+            font_paths: Default::default(),
             geometry: Geometry::default(),
             indent: true,
             source_dir: PathBuf::new(),
@@ -117,6 +121,7 @@ impl Options {
         }
         Ok(Options {
             fonts,
+            font_paths: pdf.fonts.in_order().map(|p| p.map(|p| source_dir.join(p))),
             geometry,
             indent: pdf.paragraph != Some(ParagraphStyle::Spaced),
             source_dir,
@@ -128,6 +133,18 @@ impl Options {
             recto_chapters: pdf.recto_chapters,
             split_layout_from: SPLIT_LAYOUT_FROM,
         })
+    }
+}
+
+impl Options {
+    /// The file a face was read from, for errors about it; `None` for a
+    /// built-in face.
+    pub fn font_place(&self, face: fonts::FaceId) -> Option<Place> {
+        self.font_paths
+            .get(usize::from(face.0))
+            .cloned()
+            .flatten()
+            .map(Place::file)
     }
 }
 
@@ -225,19 +242,10 @@ pub fn pdf_in_stages(
     let fonts = Fonts::new(&options.fonts).map_err(|bad| {
         Error::new(
             "bad-font",
-            None,
+            options.font_place(bad.face),
             format!(
                 "the {} font is not an OpenType or TrueType font",
-                [
-                    "regular",
-                    "italic",
-                    "bold",
-                    "bold-italic",
-                    "mono",
-                    "fallback"
-                ]
-                .get(usize::from(bad.face.0))
-                .unwrap_or(&"")
+                bad.face.name()
             ),
         )
         .with_hint("check the files named in book.toml [pdf] fonts")
@@ -254,7 +262,8 @@ pub fn pdf_in_stages(
         bleed: options.bleed,
         crop_marks: options.crop_marks,
     };
-    let bytes = write::write(&laid.pages, &laid.pictures, &typesetter.fonts, &nav)?;
+    let bytes = write::write(&laid.pages, &laid.pictures, &typesetter.fonts, &nav)
+        .map_err(|failed| failed.error(options))?;
     let mut anchor_pages = BTreeMap::new();
     for (page, start) in laid.pages.iter().zip(&laid.page_map) {
         for item in &page.items {
@@ -298,5 +307,27 @@ mod tests {
         assert_eq!((g.left(0), g.left(1)), (g.inside, g.outside));
         assert!((options.bleed - 8.5).abs() < 0.1 && options.crop_marks);
         assert_eq!(options.profile, Profile::Print);
+    }
+
+    #[test]
+    fn a_font_that_cannot_be_subset_is_named_by_its_file_and_face() {
+        let text = "title = \"T\"\nlanguage = \"en\"\n[pdf.fonts]\nbold = \"fonts/B.otf\"\n";
+        let config = crate::config::Config::parse(text, Path::new("book.toml")).unwrap();
+        let options =
+            Options::from_config(&config, FontFiles::default(), PathBuf::from("book")).unwrap();
+        let failed = |face| write::Failed::Font {
+            face,
+            what: "subset",
+            name: "Face-Name".to_string(),
+        };
+        let err = failed(fonts::FaceId(2)).error(&options);
+        let d = err.diagnostic();
+        assert_eq!(d.code, "font-subset");
+        assert_eq!(d.place, Some(Place::file("book/fonts/B.otf")));
+        assert_eq!(d.message, "cannot subset the bold font Face-Name");
+        // A built-in face has no file to name.
+        let err = failed(fonts::FaceId(0)).error(&options);
+        assert_eq!(err.diagnostic().place, None);
+        assert!(err.to_string().contains("the regular font"), "{err}");
     }
 }
