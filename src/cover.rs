@@ -11,6 +11,7 @@ use crate::error::Error;
 use crate::model::Metadata;
 use rustybuzz::ttf_parser::{GlyphId, OutlineBuilder};
 use rustybuzz::{Face, UnicodeBuffer};
+use std::collections::HashMap;
 use tiny_skia::{Color, FillRule, Paint, PathBuilder, Pixmap, Rect, Stroke, Transform};
 
 /// Width of the cover in pixels: stores ask for at least 1600 × 2560.
@@ -223,10 +224,14 @@ fn fit(
     size: f32,
     max_lines: usize,
 ) -> (f32, Vec<String>) {
+    let mut widths = Widths {
+        face,
+        known: HashMap::new(),
+    };
     let mut size = size;
     loop {
-        let lines = wrap(face, text, measure, size);
-        let fits = lines.iter().all(|line| width(face, line, size) <= measure);
+        let lines = wrap(&mut widths, text, measure, size);
+        let fits = lines.iter().all(|line| widths.of(line, size) <= measure);
         // The last test ends the loop even for text whose width does not
         // shrink with the size (none that a font can shape).
         if (fits && (lines.len() <= max_lines || size < 24.0)) || size < 1.0 {
@@ -236,16 +241,40 @@ fn fit(
     }
 }
 
+/// The widths of texts in a face, each text shaped once: fitting tries the
+/// same runs of words at every size and every balance of the lines, and
+/// shaping them again each time made a long title take seconds.
+struct Widths<'a, 'f> {
+    face: &'a Face<'f>,
+    /// Advance widths in font units, by text.
+    known: HashMap<String, f32>,
+}
+
+impl Widths<'_, '_> {
+    /// The advance width of `text` at `size`, in pixels, as [`width`] gives it.
+    fn of(&mut self, text: &str, size: f32) -> f32 {
+        let units = match self.known.get(text) {
+            Some(&units) => units,
+            None => {
+                let units = advance(self.face, text);
+                self.known.insert(text.to_string(), units);
+                units
+            }
+        };
+        units * scale(self.face, size)
+    }
+}
+
 /// Breaks text into lines no wider than `measure`, then evens them out so the
 /// last line is not a lonely word: the line count stays, the widest line
 /// becomes as narrow as it can.
-fn wrap(face: &Face<'_>, text: &str, measure: f32, size: f32) -> Vec<String> {
+fn wrap(widths: &mut Widths<'_, '_>, text: &str, measure: f32, size: f32) -> Vec<String> {
     let words: Vec<&str> = text.split_whitespace().collect();
-    let greedy = |limit: f32| -> Vec<String> {
+    let mut greedy = |limit: f32| -> Vec<String> {
         let mut lines: Vec<String> = Vec::new();
         for word in &words {
             match lines.last_mut() {
-                Some(line) if width(face, &format!("{line} {word}"), size) <= limit => {
+                Some(line) if widths.of(&format!("{line} {word}"), size) <= limit => {
                     line.push(' ');
                     line.push_str(word);
                 }
@@ -271,8 +300,17 @@ fn wrap(face: &Face<'_>, text: &str, measure: f32, size: f32) -> Vec<String> {
 
 /// Advance width of a shaped line, in pixels.
 fn width(face: &Face<'_>, text: &str, size: f32) -> f32 {
-    let scale = size / f32::from(face.units_per_em() as u16);
-    shape(face, text).iter().map(|g| g.1 as f32).sum::<f32>() * scale
+    advance(face, text) * scale(face, size)
+}
+
+/// Advance width of a shaped line, in font units.
+fn advance(face: &Face<'_>, text: &str) -> f32 {
+    shape(face, text).iter().map(|g| g.1 as f32).sum::<f32>()
+}
+
+/// Pixels per font unit at `size`.
+fn scale(face: &Face<'_>, size: f32) -> f32 {
+    size / f32::from(face.units_per_em() as u16)
 }
 
 /// Shapes text into (glyph, advance, x offset, y offset) in font units.
@@ -301,7 +339,7 @@ fn draw_line(
     baseline: f32,
     ink: (u8, u8, u8),
 ) {
-    let scale = size / f32::from(face.units_per_em() as u16);
+    let scale = scale(face, size);
     let mut pen = center - width(face, text, size) / 2.0;
     let mut outline = Outline {
         path: PathBuilder::new(),
