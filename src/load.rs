@@ -594,10 +594,20 @@ fn number_footnotes(
     notes
 }
 
+/// The book's metadata from `book.toml`. Text values are trimmed, and one
+/// left blank (`publisher = ""`) counts as not given: an empty `dc:` element
+/// or accessibility claim is invalid in the EPUB.
 fn metadata(config: &Config) -> Metadata {
+    let given = |value: &Option<String>| {
+        value
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
     Metadata {
         title: config.title.get_ref().trim().to_string(),
-        subtitle: config.subtitle.clone(),
+        subtitle: given(&config.subtitle),
         authors: config.authors.as_ref().map_or_else(Vec::new, |names| {
             names
                 .get_ref()
@@ -606,11 +616,11 @@ fn metadata(config: &Config) -> Metadata {
                 .collect()
         }),
         language: config.language.get_ref().clone(),
-        identifier: config.identifier.clone(),
-        publisher: config.publisher.clone(),
+        identifier: given(&config.identifier),
+        publisher: given(&config.publisher),
         date: config.date.as_ref().map(|d| d.get_ref().to_string()),
-        description: config.description.clone(),
-        rights: config.rights.clone(),
+        description: given(&config.description),
+        rights: given(&config.rights),
     }
 }
 

@@ -1196,3 +1196,44 @@ fn ten_thousand_authors_are_all_credited_and_the_cover_names_the_first() {
     // read as XML instead.
     common::parse_xml(&opf).expect("the package document is XML");
 }
+
+#[test]
+fn blank_and_very_long_metadata_give_a_valid_epub() {
+    // A blank value counts as not given (an empty dc: element or
+    // a11y:certifiedBy is invalid); a title of 5,000 words is kept whole in
+    // the book and cut on the cover, whose fitting shapes each run of words
+    // once.
+    let title = "Long ".repeat(1000);
+    let toml = format!(
+        "title = \"{title}\"\nlanguage = \"en\"\nsubtitle = \"  \"\nidentifier = \"my book id\"\n\
+         publisher = \"\"\nrights = \" \"\ndescription = \"\"\nauthors = [\" Spaced Name \"]\n"
+    );
+    let book = TempBook::chapter("# A\n\nText.\n").with("book.toml", toml);
+    let findings = book.findings();
+    let found: Vec<(&str, &str)> = findings
+        .iter()
+        .map(|f| (f.code.as_str(), f.message.as_str()))
+        .collect();
+    assert_eq!(found, [("store-metadata", "the book has no description")]);
+    let (epub, files) = built_epub(&book);
+    let opf = files
+        .iter()
+        .find(|(name, _)| name.ends_with(".opf"))
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+        .expect("the package document");
+    assert!(opf.contains(&format!(
+        "<dc:title id=\"title\">{}</dc:title>",
+        title.trim()
+    )));
+    assert!(opf.contains("<dc:creator id=\"creator-1\">Spaced Name</dc:creator>"));
+    for absent in [
+        "dc:publisher",
+        "dc:rights",
+        "dc:description",
+        "id=\"subtitle\"",
+    ] {
+        assert!(!opf.contains(absent), "{absent}: {opf}");
+    }
+    common::assert_epubcheck_clean(&[epub]);
+    assert_qpdf_clean(&built(&book, "pdf"));
+}
