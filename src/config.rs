@@ -577,15 +577,91 @@ fn place(text: &str, file: &Path, offset: usize) -> Place {
     Place::at(file, line, col)
 }
 
-/// A light check of BCP 47's shape: a 2–3 letter language (or 4–8 for
-/// registered ones), then subtags of 1–8 letters or digits.
+/// RFC 5646's irregular grandfathered tags: well-formed, though they do not
+/// follow the grammar.
+const IRREGULAR_TAGS: [&str; 17] = [
+    "en-GB-oed",
+    "i-ami",
+    "i-bnn",
+    "i-default",
+    "i-enochian",
+    "i-hak",
+    "i-klingon",
+    "i-lux",
+    "i-mingo",
+    "i-navajo",
+    "i-pwn",
+    "i-tao",
+    "i-tay",
+    "i-tsu",
+    "sgn-BE-FR",
+    "sgn-BE-NL",
+    "sgn-CH-DE",
+];
+
+/// Whether `tag` is a well-formed BCP 47 language tag (RFC 5646's
+/// `langtag` or a private-use tag): a language of 2–3 letters (with up to
+/// three 3-letter extended subtags), 4 or 5–8 letters; then an optional
+/// script (4 letters), region (2 letters or 3 digits), variants (5–8
+/// letters or digits, or a digit and 3 more), extensions (a singleton and
+/// subtags of 2–8) and private use (`x` and subtags of 1–8). EPUBCheck
+/// refuses tags that are not (OPF-092), such as `en-a`.
 pub fn is_language_tag(tag: &str) -> bool {
-    let mut parts = tag.split('-');
-    let primary = parts.next().unwrap_or("");
-    let primary_ok =
-        matches!(primary.len(), 2..=3 | 5..=8) && primary.chars().all(|c| c.is_ascii_alphabetic());
-    primary_ok
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+    if IRREGULAR_TAGS.iter().any(|t| t.eq_ignore_ascii_case(tag)) {
+        return true;
+    }
+    let alpha = |s: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphabetic())
+    };
+    let alnum = |s: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric())
+    };
+    let digits = |s: &str| s.len() == 3 && s.bytes().all(|b| b.is_ascii_digit());
+    let variant =
+        |s: &str| alnum(s, 5..=8) || (alnum(s, 4..=4) && s.as_bytes()[0].is_ascii_digit());
+    let parts: Vec<&str> = tag.split('-').collect();
+    let mut rest = parts.as_slice();
+    let private = |rest: &[&str]| !rest.is_empty() && rest.iter().all(|s| alnum(s, 1..=8));
+    if let [x, after @ ..] = rest
+        && x.eq_ignore_ascii_case("x")
+    {
+        return private(after);
+    }
+    let Some((language, after)) = rest.split_first() else {
+        return false;
+    };
+    if !alpha(language, 2..=8) {
+        return false;
+    }
+    rest = after;
+    if language.len() <= 3 {
+        let extlangs = rest.iter().take(3).take_while(|s| alpha(s, 3..=3)).count();
+        rest = &rest[extlangs..];
+    }
+    if rest.first().is_some_and(|s| alpha(s, 4..=4)) {
+        rest = &rest[1..];
+    }
+    if rest.first().is_some_and(|s| alpha(s, 2..=2) || digits(s)) {
+        rest = &rest[1..];
+    }
+    while rest.first().is_some_and(|s| variant(s)) {
+        rest = &rest[1..];
+    }
+    while let [singleton, after @ ..] = rest
+        && alnum(singleton, 1..=1)
+        && !singleton.eq_ignore_ascii_case("x")
+    {
+        let subtags = after.iter().take_while(|s| alnum(s, 2..=8)).count();
+        if subtags == 0 {
+            return false;
+        }
+        rest = &after[subtags..];
+    }
+    match rest {
+        [] => true,
+        [x, after @ ..] if x.eq_ignore_ascii_case("x") => private(after),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -759,10 +835,36 @@ mod tests {
 
     #[test]
     fn language_tags() {
-        for good in ["en", "en-GB", "zh-Hant-TW", "de-CH-1996", "sgn-BE-FR"] {
+        for good in [
+            "en",
+            "en-GB",
+            "zh-Hant-TW",
+            "de-CH-1996",
+            "sgn-BE-FR",
+            "zh-yue-HK",
+            "es-419",
+            "sl-rozaj-biske",
+            "en-a-bbb-x-a-ccc",
+            "x-private",
+            "en-12345",
+        ] {
             assert!(is_language_tag(good), "{good}");
         }
-        for bad in ["", "e", "english language", "en_GB", "en-", "12"] {
+        for bad in [
+            "",
+            "e",
+            "english language",
+            "en_GB",
+            "en-",
+            "12",
+            "en-a",
+            "en-GB-GB",
+            "en-x",
+            "x",
+            "en-a-b",
+            "toolonglang",
+            "en--GB",
+        ] {
             assert!(!is_language_tag(bad), "{bad}");
         }
     }
