@@ -98,6 +98,15 @@ fn assert_builds_with(book: &TempBook, codes: &[&str]) -> Vec<Finding> {
     findings
 }
 
+/// Asserts that `findings` are warnings of `a.md`, one a line from line 3
+/// (after the title and a blank line), each at column 1.
+fn assert_one_warning_a_line(book: &TempBook, findings: &[Finding]) {
+    let file = book.file("a.md");
+    for (line, finding) in (3..).zip(findings) {
+        finding.assert_at("warning", &finding.code, &file, line, 1);
+    }
+}
+
 /// Asserts that `check` reports exactly one error, `code` at `file:line:col`
 /// with `message` in it, and that a build fails writing nothing.
 fn assert_fails(book: &TempBook, code: &str, file: &Path, line: u64, col: u64, message: &str) {
@@ -446,10 +455,7 @@ fn bad_images_are_refused_with_a_warning_and_never_read() {
             "huge-image",
         ],
     );
-    let file = book.file("a.md");
-    for (line, finding) in (3..).zip(&findings) {
-        finding.assert_at("warning", &finding.code, &file, line, 1);
-    }
+    assert_one_warning_a_line(&book, &findings);
     assert!(
         findings[8].message.contains("is 20000×20000 pixels"),
         "{findings:#?}"
@@ -960,6 +966,15 @@ fn built_epub(book: &TempBook) -> (std::path::PathBuf, Vec<(String, Vec<u8>)>) {
     (path, files)
 }
 
+/// The text of the archive entry whose name ends in `suffix`.
+fn entry_text(files: &[(String, Vec<u8>)], suffix: &str) -> String {
+    files
+        .iter()
+        .find(|(name, _)| name.ends_with(suffix))
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+        .unwrap_or_else(|| panic!("no entry ending in {suffix}"))
+}
+
 #[test]
 fn page_break_markers_never_take_an_id_of_the_manuscript() {
     // Page 2 starts in the long paragraph; the author named a heading
@@ -970,11 +985,7 @@ fn page_break_markers_never_take_an_id_of_the_manuscript() {
          [back](#page-2)\n"
     ));
     let (path, files) = built_epub(&book);
-    let chapter = files
-        .iter()
-        .find(|(name, _)| name.ends_with("chapter-01.xhtml"))
-        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
-        .expect("the chapter");
+    let chapter = entry_text(&files, "chapter-01.xhtml");
     assert!(chapter.contains("<h2 id=\"page-2\">"), "{chapter}");
     assert!(chapter.contains("<h2 id=\"page-3\">"), "{chapter}");
     assert!(chapter.contains("<span id=\"page-2-2\" epub:type=\"pagebreak\""));
@@ -1103,10 +1114,7 @@ fn damaged_jpegs_and_scripted_svgs_are_refused_and_their_alt_text_shown() {
             "unsupported-image",
         ],
     );
-    let file = book.file("a.md");
-    for (line, finding) in (3..).zip(&findings) {
-        finding.assert_at("warning", &finding.code, &file, line, 1);
-    }
+    assert_one_warning_a_line(&book, &findings);
     assert!(
         findings[3].message.contains("holds a <script>"),
         "{findings:#?}"
@@ -1119,11 +1127,7 @@ fn damaged_jpegs_and_scripted_svgs_are_refused_and_their_alt_text_shown() {
     assert_eq!(manuscript.assets.keys().collect::<Vec<_>>(), ["good.jpg"]);
     let (epub, files) = built_epub(&book);
     assert!(files.iter().all(|(name, _)| !name.ends_with(".svg")));
-    let chapter = files
-        .iter()
-        .find(|(name, _)| name.ends_with("chapter-01.xhtml"))
-        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
-        .expect("the chapter");
+    let chapter = entry_text(&files, "chapter-01.xhtml");
     for alt in ["cut short", "scripted", "html inside"] {
         assert!(chapter.contains(alt), "{alt}: {chapter}");
     }
@@ -1168,11 +1172,7 @@ fn ten_thousand_authors_are_all_credited_and_the_cover_names_the_first() {
         format!("title = \"Crowd\"\nlanguage = \"en\"\ndescription = \"d\"\nauthors = [{list}]\n");
     let book = TempBook::chapter("# A\n\nText.\n").with("book.toml", toml);
     let (_, files) = built_epub(&book);
-    let opf = files
-        .iter()
-        .find(|(name, _)| name.ends_with(".opf"))
-        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
-        .expect("the package document");
+    let opf = entry_text(&files, ".opf");
     assert_eq!(opf.matches("<dc:creator").count(), 10_000);
     let pdf = built(&book, "pdf");
     assert_qpdf_clean(&pdf);
@@ -1216,11 +1216,7 @@ fn blank_and_very_long_metadata_give_a_valid_epub() {
         .collect();
     assert_eq!(found, [("store-metadata", "the book has no description")]);
     let (epub, files) = built_epub(&book);
-    let opf = files
-        .iter()
-        .find(|(name, _)| name.ends_with(".opf"))
-        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
-        .expect("the package document");
+    let opf = entry_text(&files, ".opf");
     assert!(opf.contains(&format!(
         "<dc:title id=\"title\">{}</dc:title>",
         title.trim()
