@@ -214,7 +214,7 @@ impl TryFrom<String> for Length {
 
 /// The trimmed page size of `book.toml`: a name (`"a4"`, `"a5"`,
 /// `"letter"`) or width × height with a unit (`"6x9in"`, `"150x220mm"`),
-/// each side between 1 and 200 inches (the largest page PDF allows).
+/// each side between 1 and 197 inches (the largest PDF allows, less room for bleed).
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 #[serde(try_from = "String")]
 pub struct PageSize {
@@ -226,8 +226,10 @@ pub struct PageSize {
 
 /// The shortest side of a page, in points: an inch.
 const MIN_SIDE: f32 = 72.0;
-/// The longest side of a page, in points: 200 inches, PDF's limit.
-const MAX_SIDE: f32 = 14_400.0;
+/// The longest side of a page, in points: 197 inches and a little, so
+/// that with the widest bleed ([`MAX_BLEED`]) and the crop marks' room
+/// around it the sheet stays within PDF's limit of 200 inches.
+const MAX_SIDE: f32 = 14_200.0;
 
 impl TryFrom<String> for PageSize {
     type Error = BadValue;
@@ -259,7 +261,7 @@ impl TryFrom<String> for PageSize {
                         ValueKind::PageSize,
                         format!(
                             "the page size `{text}` is {width:.0} × {height:.0} pt; each side \
-                             must be between 1 and 200 inches"
+                             must be between 1 and 197 inches"
                         ),
                     ));
                 }
@@ -742,12 +744,12 @@ mod tests {
         assert_eq!(
             trim("0.1x9in"),
             Err(
-                "the page size `0.1x9in` is 7 × 648 pt; each side must be between 1 and 200 \
+                "the page size `0.1x9in` is 7 × 648 pt; each side must be between 1 and 197 \
                  inches"
                     .into()
             )
         );
-        assert!(trim("6x201in").is_err() && trim("6x200in").is_ok());
+        assert!(trim("6x198in").is_err() && trim("6x197in").is_ok());
     }
 
     /// The code, place and message of the error `book.toml` text gives.
