@@ -260,7 +260,11 @@ pub fn metadata(config: &Config, file: &Path) -> Vec<Diagnostic> {
                 ),
         );
     }
-    if config.description.is_none() {
+    if config
+        .description
+        .as_deref()
+        .is_none_or(|description| description.trim().is_empty())
+    {
         findings.push(
             Diagnostic::warning("store-metadata", Some(top), "the book has no description")
                 .with_hint("stores show it on the book's page: add description = \"…\""),

@@ -36,7 +36,8 @@ struct Cli {
         short,
         global = true,
         value_name = "DIR",
-        default_value = "manuscript"
+        default_value = "manuscript",
+        value_parser = folder
     )]
     manuscript: PathBuf,
     /// Where outputs are written; created when missing.
@@ -45,7 +46,8 @@ struct Cli {
         short,
         global = true,
         value_name = "DIR",
-        default_value = "output"
+        default_value = "output",
+        value_parser = folder
     )]
     out: PathBuf,
     /// Print errors only: no warnings, no progress, no summary.
@@ -126,6 +128,7 @@ enum Command {
     /// Create a new manuscript folder with a book.toml, a chapter and a FAQ.
     Init {
         /// The folder to create; it must not exist or be empty.
+        #[arg(value_parser = folder)]
         dir: PathBuf,
         /// The new book's title.
         #[arg(long, default_value = "Untitled Book")]
@@ -178,6 +181,16 @@ enum Format {
     /// severity, code, file (relative to the manuscript), line, column,
     /// message, hint and acknowledged (the README gives the schema).
     Json,
+}
+
+/// Reads a folder named on the command line; an empty name is a mistake
+/// (a script's unset variable, often), not the current folder.
+fn folder(value: &str) -> Result<PathBuf, String> {
+    if value.is_empty() {
+        Err("the folder name is empty; name a folder, such as `.` for this one".to_string())
+    } else {
+        Ok(PathBuf::from(value))
+    }
 }
 
 /// The exit status for a command line that cannot be parsed: `EX_USAGE` of

@@ -4,10 +4,12 @@
 //! errors that name the key, its line and the closest known key, so a typo
 //! never silently changes a book.
 
+use crate::date::Date;
 use crate::error::{Error, LineIndex, Place};
 use serde::Deserialize;
+use std::fmt;
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use toml::Spanned;
 
 /// The parsed `book.toml`.
@@ -30,15 +32,16 @@ pub struct Config {
     pub subtitle: Option<String>,
     /// Authors in the order they are credited. Default: none.
     /// Write `authors = []` for a work with no named author: `bindery check`
-    /// then knows the omission is meant.
-    pub authors: Option<Spanned<Vec<String>>>,
+    /// then knows the omission is meant. A blank name is an error.
+    pub authors: Option<Spanned<Vec<Spanned<String>>>>,
     /// A unique identifier such as `urn:isbn:9780000000000`. Default: a UUID
     /// derived from the title and authors, stable across rebuilds.
     pub identifier: Option<String>,
     /// The publisher's name.
     pub publisher: Option<String>,
-    /// Publication date, ISO 8601: `2026`, `2026-11` or `2026-11-25`.
-    pub date: Option<Spanned<String>>,
+    /// Publication date, ISO 8601: `2026`, `2026-11` or `2026-11-25`, a
+    /// calendar date of the years 1 to 9999.
+    pub date: Option<Spanned<Date>>,
     /// A short description for catalogues and stores.
     pub description: Option<String>,
     /// The rights statement, e.g. `© 2026 A. Writer` or a licence.
@@ -60,6 +63,17 @@ pub struct Config {
     /// Settings of the PDF backend.
     #[serde(default)]
     pub pdf: PdfConfig,
+    /// The file and its text, to name the place of a value in errors found
+    /// after reading (see [`Config::place`]).
+    #[serde(skip)]
+    source: Source,
+}
+
+/// Where a `book.toml` was read from, and its text.
+#[derive(Debug, Clone, Default)]
+struct Source {
+    file: PathBuf,
+    text: String,
 }
 
 /// The `[epub]` table of `book.toml`.
@@ -109,22 +123,22 @@ pub struct PdfConfig {
     /// The trimmed page size: `"6x9in"` (US trade, the default),
     /// `"5.5x8.5in"`, `"a4"`, `"a5"`, `"letter"`, or width × height with a
     /// unit, such as `"150x220mm"`.
-    pub trim: Option<Spanned<String>>,
+    pub trim: Option<Spanned<PageSize>>,
     /// The margin at the spine (the gutter). Default: 0.875in.
-    pub inside_margin: Option<Spanned<String>>,
+    pub inside_margin: Option<Spanned<Length>>,
     /// The margin at the fore-edge. Default: 0.625in.
-    pub outside_margin: Option<Spanned<String>>,
+    pub outside_margin: Option<Spanned<Length>>,
     /// The margin above the text block; the running head sits in it. Default: 0.75in.
-    pub top_margin: Option<Spanned<String>>,
+    pub top_margin: Option<Spanned<Length>>,
     /// The margin below the text block. Default: 0.875in.
-    pub bottom_margin: Option<Spanned<String>>,
+    pub bottom_margin: Option<Spanned<Length>>,
     /// The body text's size in points. Default: 10.5.
     pub font_size: Option<Spanned<f32>>,
     /// The distance between body baselines in points. Default: 1.3 × font-size.
     pub leading: Option<Spanned<f32>>,
     /// How far the printed area runs past the trim for a print shop, such as
-    /// `"0.125in"`. Default: none.
-    pub bleed: Option<Spanned<String>>,
+    /// `"0.125in"`, at most [`MAX_BLEED`]. Default: none.
+    pub bleed: Option<Spanned<Length>>,
     /// Whether to draw crop marks outside the trim. Default: false.
     #[serde(default)]
     pub crop_marks: bool,
@@ -159,69 +173,124 @@ fn unit_points(unit: &str) -> Option<f32> {
     }
 }
 
-/// Reads a length such as `"0.75in"`, `"18mm"` or `"54pt"` as points; `None`
-/// when it is not one (or is negative).
-pub fn length_points(text: &str) -> Option<f32> {
-    let text = text.trim();
+/// A number and the unit after it (`"0.75in"`, `"6x9in"` gives `"6x9"`, `"in"`).
+fn split_unit(text: &str) -> (&str, &str) {
     let number = text.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-    let unit = &text[number.len()..];
-    let value: f32 = number.trim().parse().ok()?;
-    (value.is_finite() && value >= 0.0).then_some(value * unit_points(unit.trim())?)
+    (number.trim(), &text[number.len()..])
 }
 
-/// Reads a trim size (a name or `WxHunit`) as width and height in points.
-pub fn trim_points(text: &str) -> Option<(f32, f32)> {
-    let mm = 72.0 / 25.4;
-    match text.trim().to_ascii_lowercase().as_str() {
-        "a4" => Some((210.0 * mm, 297.0 * mm)),
-        "a5" => Some((148.0 * mm, 210.0 * mm)),
-        "letter" => Some((612.0, 792.0)),
-        other => {
-            let numbers = other.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-            let unit = &other[numbers.len()..];
-            let (w, h) = numbers.split_once(['x', '×'])?;
-            let scale = unit_points(unit.trim())?;
-            let w: f32 = w.trim().parse().ok()?;
-            let h: f32 = h.trim().parse().ok()?;
-            let ok = |v: f32| v.is_finite() && v * scale >= 72.0 && v * scale <= 14_400.0;
-            (ok(w) && ok(h)).then_some((w * scale, h * scale))
+/// A length of `book.toml`, such as `"0.75in"`, `"18mm"`, `"1.5cm"` or
+/// `"54pt"`: never negative, read once when the file is.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Length(f32);
+
+impl Length {
+    /// The length in points.
+    pub fn points(self) -> f32 {
+        self.0
+    }
+}
+
+impl TryFrom<String> for Length {
+    type Error = BadValue;
+
+    fn try_from(text: String) -> Result<Length, BadValue> {
+        let (number, unit) = split_unit(text.trim());
+        let value = number.parse::<f32>().ok().filter(|v| v.is_finite());
+        match (value, unit_points(unit.trim())) {
+            (Some(value), Some(scale)) if value >= 0.0 => Ok(Length(value * scale)),
+            (Some(_), Some(_)) => Err(BadValue::new(
+                ValueKind::Length,
+                format!("`{text}` is a negative length"),
+            )),
+            _ => Err(BadValue::new(
+                ValueKind::Length,
+                format!("`{text}` is not a length"),
+            )),
         }
     }
 }
 
+/// The trimmed page size of `book.toml`: a name (`"a4"`, `"a5"`,
+/// `"letter"`) or width × height with a unit (`"6x9in"`, `"150x220mm"`),
+/// each side between 1 and 197 inches (the largest PDF allows, less room for bleed).
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct PageSize {
+    /// The width in points.
+    pub width: f32,
+    /// The height in points.
+    pub height: f32,
+}
+
+/// The shortest side of a page, in points: an inch.
+const MIN_SIDE: f32 = 72.0;
+/// The longest side of a page, in points: 197 inches and a little, so
+/// that with the widest bleed ([`MAX_BLEED`]) and the crop marks' room
+/// around it the sheet stays within PDF's limit of 200 inches.
+const MAX_SIDE: f32 = 14_200.0;
+
+impl TryFrom<String> for PageSize {
+    type Error = BadValue;
+
+    fn try_from(text: String) -> Result<PageSize, BadValue> {
+        let mm = 72.0 / 25.4;
+        let named = |width: f32, height: f32| Ok(PageSize { width, height });
+        match text.trim().to_ascii_lowercase().as_str() {
+            "a4" => named(210.0 * mm, 297.0 * mm),
+            "a5" => named(148.0 * mm, 210.0 * mm),
+            "letter" => named(612.0, 792.0),
+            other => {
+                let bad =
+                    || BadValue::new(ValueKind::PageSize, format!("`{text}` is not a page size"));
+                let (numbers, unit) = split_unit(other);
+                let (w, h) = numbers.split_once(['x', '×']).ok_or_else(bad)?;
+                let scale = unit_points(unit.trim()).ok_or_else(bad)?;
+                let side = |v: &str| {
+                    v.trim()
+                        .parse::<f32>()
+                        .ok()
+                        .filter(|v| v.is_finite())
+                        .map(|v| v * scale)
+                };
+                let (width, height) = side(w).zip(side(h)).ok_or_else(bad)?;
+                let fits = |v: f32| (MIN_SIDE..=MAX_SIDE).contains(&v);
+                if !(fits(width) && fits(height)) {
+                    return Err(BadValue::new(
+                        ValueKind::PageSize,
+                        format!(
+                            "the page size `{text}` is {width:.0} × {height:.0} pt; each side \
+                             must be between 1 and 197 inches"
+                        ),
+                    ));
+                }
+                Ok(PageSize { width, height })
+            }
+        }
+    }
+}
+
+/// The largest bleed accepted: an inch. Print shops ask for 3 mm to a
+/// quarter inch; an inch more is a typing mistake, and it keeps the bleed
+/// inside the smallest page.
+pub const MAX_BLEED: f32 = 72.0;
+
 impl PdfConfig {
-    fn check(&self, text: &str, file: &Path) -> Result<(), Error> {
-        let at = |span: Range<usize>| Some(place(text, file, span.start));
-        if let Some(trim) = &self.trim
-            && trim_points(trim.get_ref()).is_none()
+    fn check(&self, source: &Source) -> Result<(), Error> {
+        if let Some(bleed) = &self.bleed
+            && bleed.get_ref().points() > MAX_BLEED
         {
             return Err(Error::new(
-                "bad-trim",
-                at(trim.span()),
-                format!("`{}` is not a page size", trim.get_ref()),
+                "bad-length",
+                Some(source.place(bleed.span())),
+                format!(
+                    "a bleed of {:.1} pt is more than the {MAX_BLEED:.0} pt (1 in) bindery \
+                     accepts",
+                    bleed.get_ref().points()
+                ),
             )
-            .with_hint(
-                "use \"6x9in\", \"5.5x8.5in\", \"a4\", \"a5\", \"letter\" or e.g. \"150x220mm\"",
-            ));
-        }
-        let lengths = [
-            ("inside-margin", &self.inside_margin),
-            ("outside-margin", &self.outside_margin),
-            ("top-margin", &self.top_margin),
-            ("bottom-margin", &self.bottom_margin),
-            ("bleed", &self.bleed),
-        ];
-        for (key, value) in lengths {
-            if let Some(value) = value
-                && length_points(value.get_ref()).is_none()
-            {
-                return Err(Error::new(
-                    "bad-length",
-                    at(value.span()),
-                    format!("{key} `{}` is not a length", value.get_ref()),
-                )
-                .with_hint("write a number and a unit: in, mm, cm or pt, e.g. \"0.75in\""));
-            }
+            .with_hint("print shops ask for 3 mm or 0.125in: write bleed = \"0.125in\""));
         }
         for (key, value, range) in [
             ("font-size", &self.font_size, 5.0..=36.0),
@@ -232,7 +301,7 @@ impl PdfConfig {
             {
                 return Err(Error::new(
                     "bad-size",
-                    at(value.span()),
+                    Some(source.place(value.span())),
                     format!(
                         "{key} must be between {} and {} points, not {}",
                         range.start(),
@@ -243,6 +312,83 @@ impl PdfConfig {
             }
         }
         Ok(())
+    }
+}
+
+/// The kinds of value `book.toml` writes as text and bindery reads into a
+/// type: each has its error code and hint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    /// A [`Length`].
+    Length,
+    /// A [`PageSize`].
+    PageSize,
+    /// A [`Date`].
+    Date,
+}
+
+impl ValueKind {
+    const ALL: [ValueKind; 3] = [ValueKind::Length, ValueKind::PageSize, ValueKind::Date];
+
+    fn code(self) -> &'static str {
+        match self {
+            ValueKind::Length => "bad-length",
+            ValueKind::PageSize => "bad-trim",
+            ValueKind::Date => "bad-date",
+        }
+    }
+
+    fn hint(self) -> &'static str {
+        match self {
+            ValueKind::Length => "write a number and a unit: in, mm, cm or pt, e.g. \"0.75in\"",
+            ValueKind::PageSize => {
+                "use \"6x9in\", \"5.5x8.5in\", \"a4\", \"a5\", \"letter\" or e.g. \"150x220mm\""
+            }
+            ValueKind::Date => "write the date as YYYY, YYYY-MM or YYYY-MM-DD, e.g. \"2026-11-25\"",
+        }
+    }
+}
+
+/// Why the text of a setting is not a value of its type. serde hands an
+/// error on as text only, so this displays as its kind's code, a separator
+/// and the sentence, and [`toml_error`] reads the two back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadValue {
+    kind: ValueKind,
+    message: String,
+}
+
+/// Separates a [`BadValue`]'s code from its sentence in serde's error text.
+const BAD_VALUE_MARK: char = '\u{1f}';
+
+impl BadValue {
+    /// A value of `kind` that cannot be read, with the sentence saying why.
+    pub fn new(kind: ValueKind, message: impl Into<String>) -> BadValue {
+        BadValue {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// The error, at the value's place.
+    fn error(&self, place: Option<Place>) -> Error {
+        Error::new(self.kind.code(), place, self.message.clone()).with_hint(self.kind.hint())
+    }
+
+    /// Reads back what [`BadValue`]'s `Display` wrote.
+    fn from_text(text: &str) -> Option<BadValue> {
+        let (code, message) = text
+            .strip_prefix(BAD_VALUE_MARK)?
+            .split_once(BAD_VALUE_MARK)?;
+        let kind = ValueKind::ALL.into_iter().find(|k| k.code() == code)?;
+        Some(BadValue::new(kind, message))
+    }
+}
+
+impl fmt::Display for BadValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mark = BAD_VALUE_MARK;
+        write!(f, "{mark}{}{mark}{}", self.kind.code(), self.message)
     }
 }
 
@@ -296,9 +442,24 @@ pub const DEFAULT_TOC_DEPTH: u8 = 3;
 impl Config {
     /// Parses and checks the text of a `book.toml`; `file` names it in errors.
     pub fn parse(text: &str, file: &Path) -> Result<Config, Error> {
-        let config: Config = toml::from_str(text).map_err(|err| toml_error(text, file, &err))?;
-        config.check(text, file)?;
+        let mut config: Config =
+            toml::from_str(text).map_err(|err| toml_error(text, file, &err))?;
+        config.source = Source {
+            file: file.to_path_buf(),
+            text: text.to_string(),
+        };
+        config.check()?;
         Ok(config)
+    }
+
+    /// The file, line and column of a value of this `book.toml`, from its span.
+    pub fn place(&self, span: Range<usize>) -> Place {
+        self.source.place(span)
+    }
+
+    /// The place of the file itself, line 1, for what no key holds.
+    pub fn top(&self) -> Place {
+        Place::at(&self.source.file, 1, 1)
     }
 
     /// The table of contents depth, with its default.
@@ -308,44 +469,49 @@ impl Config {
             .map_or(DEFAULT_TOC_DEPTH, |d| *d.get_ref())
     }
 
-    fn check(&self, text: &str, file: &Path) -> Result<(), Error> {
-        let at = |span: Range<usize>| place(text, file, span.start);
+    fn check(&self) -> Result<(), Error> {
+        let at = |span: Range<usize>| Some(self.place(span));
         if self.title.get_ref().trim().is_empty() {
-            return Err(Error::new(
-                "empty-title",
-                Some(at(self.title.span())),
-                "the title is empty",
-            )
-            .with_hint("write the book's title, e.g. title = \"My Book\""));
+            return Err(
+                Error::new("empty-title", at(self.title.span()), "the title is empty")
+                    .with_hint("write the book's title, e.g. title = \"My Book\""),
+            );
         }
         if !is_language_tag(self.language.get_ref()) {
             return Err(Error::new(
                 "bad-language",
-                Some(at(self.language.span())),
+                at(self.language.span()),
                 format!("`{}` is not a language tag", self.language.get_ref()),
             )
             .with_hint("use a BCP 47 tag such as \"en\", \"en-GB\" or \"de\""));
         }
-        if let Some(date) = &self.date
-            && !is_iso_date(date.get_ref())
-        {
+        let names = self.authors.as_ref().map_or(&[][..], |a| a.get_ref());
+        if let Some(blank) = names.iter().find(|name| name.get_ref().trim().is_empty()) {
             return Err(Error::new(
-                "bad-date",
-                Some(at(date.span())),
-                format!("`{}` is not an ISO 8601 date", date.get_ref()),
+                "empty-author",
+                at(blank.span()),
+                "an author's name is blank",
             )
-            .with_hint("write the date as YYYY, YYYY-MM or YYYY-MM-DD, e.g. \"2026-11-25\""));
+            .with_hint(
+                "write the name, or remove the entry; authors = [] says the work names no author",
+            ));
         }
         if let Some(depth) = &self.toc_depth
             && !(1..=6).contains(depth.get_ref())
         {
             return Err(Error::new(
                 "bad-toc-depth",
-                Some(at(depth.span())),
+                at(depth.span()),
                 format!("toc-depth must be between 1 and 6, not {}", depth.get_ref()),
             ));
         }
-        self.pdf.check(text, file)
+        self.pdf.check(&self.source)
+    }
+}
+
+impl Source {
+    fn place(&self, span: Range<usize>) -> Place {
+        place(&self.text, &self.file, span.start)
     }
 }
 
@@ -354,6 +520,9 @@ impl Config {
 fn toml_error(text: &str, file: &Path, err: &toml::de::Error) -> Error {
     let where_ = err.span().map(|span| place(text, file, span.start));
     let message = err.message().trim();
+    if let Some(bad) = BadValue::from_text(message) {
+        return bad.error(where_);
+    }
     if let Some((key, expected)) = unknown_field(message) {
         let hint = match closest(key, &expected) {
             Some(best) => format!("did you mean `{best}`?"),
@@ -412,28 +581,89 @@ pub(crate) fn place(text: &str, file: &Path, offset: usize) -> Place {
     Place::at(file, line, col)
 }
 
-/// A light check of BCP 47's shape: a 2–3 letter language (or 4–8 for
-/// registered ones), then subtags of 1–8 letters or digits.
-pub fn is_language_tag(tag: &str) -> bool {
-    let mut parts = tag.split('-');
-    let primary = parts.next().unwrap_or("");
-    let primary_ok =
-        matches!(primary.len(), 2..=3 | 5..=8) && primary.chars().all(|c| c.is_ascii_alphabetic());
-    primary_ok
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
-}
+/// RFC 5646's irregular grandfathered tags: well-formed, though they do not
+/// follow the grammar.
+const IRREGULAR_TAGS: [&str; 17] = [
+    "en-GB-oed",
+    "i-ami",
+    "i-bnn",
+    "i-default",
+    "i-enochian",
+    "i-hak",
+    "i-klingon",
+    "i-lux",
+    "i-mingo",
+    "i-navajo",
+    "i-pwn",
+    "i-tao",
+    "i-tay",
+    "i-tsu",
+    "sgn-BE-FR",
+    "sgn-BE-NL",
+    "sgn-CH-DE",
+];
 
-/// True for `YYYY`, `YYYY-MM` and `YYYY-MM-DD` with a plausible month and day.
-pub fn is_iso_date(date: &str) -> bool {
-    let parts: Vec<&str> = date.split('-').collect();
-    let digits = |s: &str, n: usize| s.len() == n && s.chars().all(|c| c.is_ascii_digit());
-    let in_range = |s: &str, max: u32| s.parse::<u32>().is_ok_and(|v| (1..=max).contains(&v));
-    match parts.as_slice() {
-        [y] => digits(y, 4),
-        [y, m] => digits(y, 4) && digits(m, 2) && in_range(m, 12),
-        [y, m, d] => {
-            digits(y, 4) && digits(m, 2) && digits(d, 2) && in_range(m, 12) && in_range(d, 31)
+/// Whether `tag` is a well-formed BCP 47 language tag (RFC 5646's
+/// `langtag` or a private-use tag): a language of 2–3 letters (with up to
+/// three 3-letter extended subtags), 4 or 5–8 letters; then an optional
+/// script (4 letters), region (2 letters or 3 digits), variants (5–8
+/// letters or digits, or a digit and 3 more), extensions (a singleton and
+/// subtags of 2–8) and private use (`x` and subtags of 1–8). EPUBCheck
+/// refuses tags that are not (OPF-092), such as `en-a`.
+pub fn is_language_tag(tag: &str) -> bool {
+    if IRREGULAR_TAGS.iter().any(|t| t.eq_ignore_ascii_case(tag)) {
+        return true;
+    }
+    let alpha = |s: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphabetic())
+    };
+    let alnum = |s: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric())
+    };
+    let digits = |s: &str| s.len() == 3 && s.bytes().all(|b| b.is_ascii_digit());
+    let variant =
+        |s: &str| alnum(s, 5..=8) || (alnum(s, 4..=4) && s.as_bytes()[0].is_ascii_digit());
+    let parts: Vec<&str> = tag.split('-').collect();
+    let mut rest = parts.as_slice();
+    let private = |rest: &[&str]| !rest.is_empty() && rest.iter().all(|s| alnum(s, 1..=8));
+    if let [x, after @ ..] = rest
+        && x.eq_ignore_ascii_case("x")
+    {
+        return private(after);
+    }
+    let Some((language, after)) = rest.split_first() else {
+        return false;
+    };
+    if !alpha(language, 2..=8) {
+        return false;
+    }
+    rest = after;
+    if language.len() <= 3 {
+        let extlangs = rest.iter().take(3).take_while(|s| alpha(s, 3..=3)).count();
+        rest = &rest[extlangs..];
+    }
+    if rest.first().is_some_and(|s| alpha(s, 4..=4)) {
+        rest = &rest[1..];
+    }
+    if rest.first().is_some_and(|s| alpha(s, 2..=2) || digits(s)) {
+        rest = &rest[1..];
+    }
+    while rest.first().is_some_and(|s| variant(s)) {
+        rest = &rest[1..];
+    }
+    while let [singleton, after @ ..] = rest
+        && alnum(singleton, 1..=1)
+        && !singleton.eq_ignore_ascii_case("x")
+    {
+        let subtags = after.iter().take_while(|s| alnum(s, 2..=8)).count();
+        if subtags == 0 {
+            return false;
         }
+        rest = &after[subtags..];
+    }
+    match rest {
+        [] => true,
+        [x, after @ ..] if x.eq_ignore_ascii_case("x") => private(after),
         _ => false,
     }
 }
@@ -490,17 +720,99 @@ mod tests {
         assert!(err.to_string().contains("not a length"), "{err}");
     }
 
+    fn length(text: &str) -> Result<f32, String> {
+        Length::try_from(text.to_string())
+            .map(Length::points)
+            .map_err(|bad| bad.message)
+    }
+
+    fn trim(text: &str) -> Result<(f32, f32), String> {
+        PageSize::try_from(text.to_string())
+            .map(|p| (p.width, p.height))
+            .map_err(|bad| bad.message)
+    }
+
     #[test]
     fn lengths_and_trims() {
-        assert_eq!(length_points("0.75in"), Some(54.0));
-        assert_eq!(length_points("10pt"), Some(10.0));
-        assert!((length_points("25.4mm").unwrap() - 72.0).abs() < 1e-3);
-        assert_eq!(length_points("-1in"), None);
-        assert_eq!(length_points("12"), None);
-        assert_eq!(trim_points("6x9in"), Some((432.0, 648.0)));
-        assert_eq!(trim_points("letter"), Some((612.0, 792.0)));
-        assert_eq!(trim_points("6x9"), None);
-        assert_eq!(trim_points("0.1x9in"), None);
+        assert_eq!(length("0.75in"), Ok(54.0));
+        assert_eq!(length(" 10 pt "), Ok(10.0));
+        assert!((length("25.4mm").unwrap() - 72.0).abs() < 1e-3);
+        assert_eq!(length("-1in"), Err("`-1in` is a negative length".into()));
+        assert_eq!(length("12"), Err("`12` is not a length".into()));
+        assert_eq!(length("NaNin"), Err("`NaNin` is not a length".into()));
+        assert_eq!(trim("6x9in"), Ok((432.0, 648.0)));
+        assert_eq!(trim("letter"), Ok((612.0, 792.0)));
+        assert_eq!(trim("6x9"), Err("`6x9` is not a page size".into()));
+        assert_eq!(
+            trim("0.1x9in"),
+            Err(
+                "the page size `0.1x9in` is 7 × 648 pt; each side must be between 1 and 197 \
+                 inches"
+                    .into()
+            )
+        );
+        assert!(trim("6x198in").is_err() && trim("6x197in").is_ok());
+    }
+
+    /// The code, place and message of the error `book.toml` text gives.
+    fn refused(text: &str) -> (String, String) {
+        let err = parse(text).unwrap_err();
+        let d = err.diagnostic();
+        let place = d
+            .place
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        (format!("{} {place}", d.code), d.message.clone())
+    }
+
+    #[test]
+    fn settings_are_read_into_types_and_bad_ones_name_their_value() {
+        let head = "title = \"T\"\nlanguage = \"en\"\n";
+        let config = parse(&format!(
+            "{head}date = \"2024-02-29\"\n[pdf]\nbleed = \"3mm\"\n"
+        ))
+        .unwrap();
+        assert_eq!(config.date.unwrap().get_ref().to_string(), "2024-02-29");
+        assert!((config.pdf.bleed.unwrap().get_ref().points() - 8.5).abs() < 0.01);
+        for (text, code, message) in [
+            (
+                "date = \"2026-02-30\"\n",
+                "bad-date book.toml:3:8",
+                "`2026-02-30` is not a date: February 2026 has 28 days",
+            ),
+            (
+                "date = \"0000\"\n",
+                "bad-date book.toml:3:8",
+                "`0000` is not a date: years run from 0001 to 9999",
+            ),
+            (
+                "[pdf]\ntop-margin = \"-1in\"\n",
+                "bad-length book.toml:4:14",
+                "`-1in` is a negative length",
+            ),
+            (
+                "[pdf]\nbleed = \"10in\"\n",
+                "bad-length book.toml:4:9",
+                "a bleed of 720.0 pt is more than the 72 pt (1 in) bindery accepts",
+            ),
+            (
+                "[pdf]\ntrim = \"7by9\"\n",
+                "bad-trim book.toml:4:8",
+                "`7by9` is not a page size",
+            ),
+            (
+                "authors = [\"A\", \" \"]\n",
+                "empty-author book.toml:3:17",
+                "an author's name is blank",
+            ),
+        ] {
+            assert_eq!(
+                refused(&format!("{head}{text}")),
+                (code.to_string(), message.to_string()),
+                "{text}"
+            );
+        }
     }
 
     #[test]
@@ -527,17 +839,37 @@ mod tests {
 
     #[test]
     fn language_tags() {
-        for good in ["en", "en-GB", "zh-Hant-TW", "de-CH-1996", "sgn-BE-FR"] {
+        for good in [
+            "en",
+            "en-GB",
+            "zh-Hant-TW",
+            "de-CH-1996",
+            "sgn-BE-FR",
+            "zh-yue-HK",
+            "es-419",
+            "sl-rozaj-biske",
+            "en-a-bbb-x-a-ccc",
+            "x-private",
+            "en-12345",
+        ] {
             assert!(is_language_tag(good), "{good}");
         }
-        for bad in ["", "e", "english language", "en_GB", "en-", "12"] {
+        for bad in [
+            "",
+            "e",
+            "english language",
+            "en_GB",
+            "en-",
+            "12",
+            "en-a",
+            "en-GB-GB",
+            "en-x",
+            "x",
+            "en-a-b",
+            "toolonglang",
+            "en--GB",
+        ] {
             assert!(!is_language_tag(bad), "{bad}");
         }
-    }
-
-    #[test]
-    fn iso_dates() {
-        assert!(is_iso_date("2026") && is_iso_date("2026-11") && is_iso_date("2026-11-25"));
-        assert!(!is_iso_date("25/11/2026") && !is_iso_date("2026-13-01") && !is_iso_date("26"));
     }
 }

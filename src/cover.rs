@@ -11,6 +11,7 @@ use crate::error::Error;
 use crate::model::Metadata;
 use rustybuzz::ttf_parser::{GlyphId, OutlineBuilder};
 use rustybuzz::{Face, UnicodeBuffer};
+use std::collections::HashMap;
 use tiny_skia::{Color, FillRule, Paint, PathBuilder, Pixmap, Rect, Stroke, Transform};
 
 /// Width of the cover in pixels: stores ask for at least 1600 × 2560.
@@ -43,7 +44,8 @@ pub fn png(metadata: &Metadata, fonts: CoverFonts<'_>) -> Result<Vec<u8>, Error>
 
     let measure = 1160.0;
     let center = WIDTH as f32 / 2.0;
-    let (title_size, title_lines) = fit(&regular, &metadata.title, measure, 150.0, 4);
+    let title = at_most(&metadata.title, 4);
+    let (title_size, title_lines) = fit(&regular, &title, measure, 150.0, 4);
     let leading = title_size * 1.18;
     let subtitle = metadata
         .subtitle
@@ -52,7 +54,7 @@ pub fn png(metadata: &Metadata, fonts: CoverFonts<'_>) -> Result<Vec<u8>, Error>
         .map(|subtitle| {
             fit(
                 &italic,
-                subtitle,
+                &at_most(subtitle, 3),
                 measure,
                 72.0_f32.min(title_size * 0.8),
                 3,
@@ -87,7 +89,7 @@ pub fn png(metadata: &Metadata, fonts: CoverFonts<'_>) -> Result<Vec<u8>, Error>
         }
     }
     if !metadata.authors.is_empty() {
-        let authors = metadata.authors.join(" · ").to_uppercase();
+        let authors = credits(&metadata.authors, 2).to_uppercase();
         let (size, lines) = fit(&regular, &authors, measure, 64.0, 2);
         let mut y = 2080.0 - (lines.len() as f32 - 1.0) * size * 1.4;
         for line in &lines {
@@ -99,6 +101,54 @@ pub fn png(metadata: &Metadata, fonts: CoverFonts<'_>) -> Result<Vec<u8>, Error>
         draw_line(&mut pixmap, &regular, publisher, 44.0, center, 2330.0, INK);
     }
     pixmap.encode_png().map_err(|e| fail(&e.to_string()))
+}
+
+/// About the most characters a line of the cover holds at the smallest
+/// size [`fit`] keeps to (24 pixels), in the narrowest letters. Text longer
+/// than its lines can hold could never fit; setting it would only cost
+/// time for every word (ten thousand authors took seconds), and spill off
+/// the cover.
+const LINE_CHARS: usize = 200;
+
+/// `text`, or as much of it as `lines` lines can hold, cut after a word and
+/// ended with an ellipsis.
+fn at_most(text: &str, lines: usize) -> String {
+    let limit = lines * LINE_CHARS;
+    if text.chars().count() <= limit {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(limit).collect();
+    let words = cut
+        .rfind(char::is_whitespace)
+        .map_or(cut.as_str(), |at| &cut[..at]);
+    format!("{}…", words.trim_end())
+}
+
+/// The authors' names joined by middle dots, or as many of the first names
+/// as `lines` lines can hold, followed by “et al.”.
+fn credits(authors: &[String], lines: usize) -> String {
+    let limit = lines * LINE_CHARS;
+    let all = authors.join(" · ");
+    if all.chars().count() <= limit {
+        return all;
+    }
+    let mut shown = String::new();
+    for name in authors {
+        let longer = if shown.is_empty() {
+            name.clone()
+        } else {
+            format!("{shown} · {name}")
+        };
+        if longer.chars().count() + " et al.".len() > limit {
+            break;
+        }
+        shown = longer;
+    }
+    match authors {
+        [only] => at_most(only, lines),
+        [first, ..] if shown.is_empty() => format!("{} et al.", at_most(first, lines)),
+        _ => format!("{shown} et al."),
+    }
 }
 
 fn color((r, g, b): (u8, u8, u8)) -> Color {
@@ -174,10 +224,14 @@ fn fit(
     size: f32,
     max_lines: usize,
 ) -> (f32, Vec<String>) {
+    let mut widths = Widths {
+        face,
+        known: HashMap::new(),
+    };
     let mut size = size;
     loop {
-        let lines = wrap(face, text, measure, size);
-        let fits = lines.iter().all(|line| width(face, line, size) <= measure);
+        let lines = wrap(&mut widths, text, measure, size);
+        let fits = lines.iter().all(|line| widths.of(line, size) <= measure);
         // The last test ends the loop even for text whose width does not
         // shrink with the size (none that a font can shape).
         if (fits && (lines.len() <= max_lines || size < 24.0)) || size < 1.0 {
@@ -187,16 +241,40 @@ fn fit(
     }
 }
 
+/// The widths of texts in a face, each text shaped once: fitting tries the
+/// same runs of words at every size and every balance of the lines, and
+/// shaping them again each time made a long title take seconds.
+struct Widths<'a, 'f> {
+    face: &'a Face<'f>,
+    /// Advance widths in font units, by text.
+    known: HashMap<String, f32>,
+}
+
+impl Widths<'_, '_> {
+    /// The advance width of `text` at `size`, in pixels, as [`width`] gives it.
+    fn of(&mut self, text: &str, size: f32) -> f32 {
+        let units = match self.known.get(text) {
+            Some(&units) => units,
+            None => {
+                let units = advance(self.face, text);
+                self.known.insert(text.to_string(), units);
+                units
+            }
+        };
+        units * scale(self.face, size)
+    }
+}
+
 /// Breaks text into lines no wider than `measure`, then evens them out so the
 /// last line is not a lonely word: the line count stays, the widest line
 /// becomes as narrow as it can.
-fn wrap(face: &Face<'_>, text: &str, measure: f32, size: f32) -> Vec<String> {
+fn wrap(widths: &mut Widths<'_, '_>, text: &str, measure: f32, size: f32) -> Vec<String> {
     let words: Vec<&str> = text.split_whitespace().collect();
-    let greedy = |limit: f32| -> Vec<String> {
+    let mut greedy = |limit: f32| -> Vec<String> {
         let mut lines: Vec<String> = Vec::new();
         for word in &words {
             match lines.last_mut() {
-                Some(line) if width(face, &format!("{line} {word}"), size) <= limit => {
+                Some(line) if widths.of(&format!("{line} {word}"), size) <= limit => {
                     line.push(' ');
                     line.push_str(word);
                 }
@@ -222,8 +300,17 @@ fn wrap(face: &Face<'_>, text: &str, measure: f32, size: f32) -> Vec<String> {
 
 /// Advance width of a shaped line, in pixels.
 fn width(face: &Face<'_>, text: &str, size: f32) -> f32 {
-    let scale = size / f32::from(face.units_per_em() as u16);
-    shape(face, text).iter().map(|g| g.1 as f32).sum::<f32>() * scale
+    advance(face, text) * scale(face, size)
+}
+
+/// Advance width of a shaped line, in font units.
+fn advance(face: &Face<'_>, text: &str) -> f32 {
+    shape(face, text).iter().map(|g| g.1 as f32).sum::<f32>()
+}
+
+/// Pixels per font unit at `size`.
+fn scale(face: &Face<'_>, size: f32) -> f32 {
+    size / f32::from(face.units_per_em() as u16)
 }
 
 /// Shapes text into (glyph, advance, x offset, y offset) in font units.
@@ -252,7 +339,7 @@ fn draw_line(
     baseline: f32,
     ink: (u8, u8, u8),
 ) {
-    let scale = size / f32::from(face.units_per_em() as u16);
+    let scale = scale(face, size);
     let mut pen = center - width(face, text, size) / 2.0;
     let mut outline = Outline {
         path: PathBuilder::new(),
@@ -321,6 +408,31 @@ impl OutlineBuilder for Outline {
 mod tests {
     use super::*;
     use crate::pdf::fonts::FontFiles;
+
+    #[test]
+    fn text_longer_than_the_cover_holds_is_cut_and_marked() {
+        assert_eq!(at_most("A Short Title", 4), "A Short Title");
+        let long = "word ".repeat(1000);
+        let cut = at_most(&long, 4);
+        assert!(
+            cut.ends_with("word…") && cut.chars().count() <= 4 * LINE_CHARS + 1,
+            "{cut}"
+        );
+        let few = ["A. Writer".to_string(), "B. Writer".to_string()];
+        assert_eq!(credits(&few, 2), "A. Writer · B. Writer");
+        let many: Vec<String> = (1..=10_000).map(|i| format!("Author {i}")).collect();
+        let shown = credits(&many, 2);
+        assert!(shown.starts_with("Author 1 · Author 2 · "), "{shown}");
+        assert!(shown.ends_with("Author 33 et al."), "{shown}");
+        assert!(shown.chars().count() <= 2 * LINE_CHARS, "{shown}");
+        let long_name = "x".repeat(1000);
+        assert_eq!(
+            credits(std::slice::from_ref(&long_name), 2).chars().count(),
+            2 * LINE_CHARS + 1
+        );
+        let two = credits(&[long_name.clone(), long_name], 2);
+        assert!(two.ends_with("x… et al."), "{two}");
+    }
 
     #[test]
     fn a_word_too_long_for_the_measure_is_set_smaller_not_cut_off() {

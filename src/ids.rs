@@ -75,6 +75,28 @@ impl Ids {
     }
 }
 
+/// Every id the book's chapters hold (chapters, headings, footnotes and
+/// their references), taken: what a backend adds ids for, such as the
+/// EPUB's page-break markers, asks this for ids of its own.
+pub fn taken(book: &Book) -> Ids {
+    let mut ids = Ids::default();
+    for chapter in &book.chapters {
+        ids.taken.insert(chapter.id.clone());
+        chapter.headings(&mut |heading, _| {
+            ids.taken.insert(heading.id.clone());
+        });
+        for note in &chapter.footnotes {
+            ids.taken.insert(note.id.clone());
+        }
+        chapter.inlines(&mut |inline| {
+            if let Inline::FootnoteRef { id, .. } = inline {
+                ids.taken.insert(id.clone());
+            }
+        });
+    }
+    ids
+}
+
 /// Gives every chapter, heading and footnote of the book its id. Ids written
 /// in the manuscript (`## Title {#my-id}`) are kept and reserved first; a
 /// duplicate one gets a suffix and a warning.

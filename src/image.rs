@@ -96,9 +96,19 @@ pub struct JpegFrame {
     pub adobe: bool,
 }
 
-/// Walks a JPEG's marker segments to the first start-of-frame.
+/// Walks a JPEG's marker segments and returns its first start-of-frame,
+/// when the file's structure is whole: the start-of-image marker, segments
+/// that end inside the file, a frame of a non-zero size with 1, 3 or 4
+/// components before the first scan, entropy-coded data after the scan's
+/// header and the end-of-image marker after it (anything may follow that).
+/// Without a decoder this cannot find damage inside the coded data, but it
+/// does find the truncated and mangled files that make PDF readers fail.
 pub fn jpeg_frame(bytes: &[u8]) -> Option<JpegFrame> {
+    if bytes.get(..2)? != [0xff, 0xd8] {
+        return None;
+    }
     let mut adobe = false;
+    let mut frame = None;
     let mut at = 2;
     loop {
         if *bytes.get(at)? != 0xff {
@@ -112,32 +122,89 @@ pub fn jpeg_frame(bytes: &[u8]) -> Option<JpegFrame> {
         match marker {
             // Markers without a segment: TEM and the restart markers.
             0x01 | 0xd0..=0xd7 => at += 2,
-            // Start of scan or end of image before any frame: damaged.
-            0xd9 | 0xda => return None,
-            // Start of frame, except DHT (C4), JPG (C8) and DAC (CC).
-            0xc0..=0xcf if !matches!(marker, 0xc4 | 0xc8 | 0xcc) => {
-                return Some(JpegFrame {
-                    size: Size {
-                        width: be16(bytes, at + 7)?,
-                        height: be16(bytes, at + 5)?,
-                    },
-                    precision: *bytes.get(at + 4)?,
-                    components: *bytes.get(at + 9)?,
-                    adobe,
-                });
-            }
+            // A second start of image, or the end before any scan: damaged.
+            0xd8 | 0xd9 => return None,
             _ => {
                 let length = usize::try_from(be16(bytes, at + 2)?).ok()?;
-                if length < 2 {
+                let end = at + 2 + length;
+                if length < 2 || end > bytes.len() {
                     return None;
                 }
-                if marker == 0xee && bytes.get(at + 4..at + 9) == Some(b"Adobe") {
-                    adobe = true;
+                let segment = &bytes[at + 4..end];
+                match marker {
+                    // Start of frame, except DHT (C4), JPG (C8) and DAC (CC).
+                    0xc0..=0xcf if !matches!(marker, 0xc4 | 0xc8 | 0xcc) => {
+                        frame = frame.or(Some(start_of_frame(segment, adobe)?));
+                    }
+                    // Start of scan: the coded data follows, then the end.
+                    0xda => {
+                        let data = &bytes[end..];
+                        let eoi = data.windows(2).rposition(|pair| pair == [0xff, 0xd9])?;
+                        return frame.filter(|_| eoi > 0);
+                    }
+                    0xee if segment.starts_with(b"Adobe") => adobe = true,
+                    _ => {}
                 }
-                at += 2 + length;
+                at = end;
             }
         }
     }
+}
+
+/// Reads a start-of-frame segment (after its length): precision, height,
+/// width, then three bytes for each component.
+fn start_of_frame(segment: &[u8], adobe: bool) -> Option<JpegFrame> {
+    let precision = *segment.first()?;
+    let components = *segment.get(5)?;
+    let size = Size {
+        width: be16(segment, 3)?,
+        height: be16(segment, 1)?,
+    };
+    let whole = matches!(precision, 8 | 12)
+        && matches!(components, 1 | 3 | 4)
+        && size.width > 0
+        && size.height > 0
+        && segment.len() >= 6 + 3 * usize::from(components);
+    whole.then_some(JpegFrame {
+        size,
+        precision,
+        components,
+        adobe,
+    })
+}
+
+/// What in an SVG image could run or fetch something: a script, an event
+/// handler attribute (`onload=`), embedded HTML (`<foreignObject>`), a
+/// `javascript:` address, or an entity declaration (which can expand
+/// without end). `None` when there is none of them. SVG is text, so this
+/// is a search of it, case-insensitive, over the whole file.
+pub fn svg_active_content(bytes: &[u8]) -> Option<&'static str> {
+    let text = String::from_utf8_lossy(bytes).to_ascii_lowercase();
+    let found = [
+        ("<script", "a <script>"),
+        ("<foreignobject", "a <foreignObject>"),
+        ("javascript:", "a javascript: address"),
+        ("<!entity", "an entity declaration"),
+    ]
+    .into_iter()
+    .find(|(needle, _)| text.contains(needle))
+    .map(|(_, what)| what);
+    found.or_else(|| has_event_handler(&text).then_some("an event handler (on…=)"))
+}
+
+/// Whether lower-cased SVG text has an attribute named `on…` (`onload`,
+/// `onclick`): after a space, `on`, letters, then `=` (spaces allowed).
+fn has_event_handler(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    text.match_indices("on").any(|(at, _)| {
+        let after_space = at > 0 && bytes[at - 1].is_ascii_whitespace();
+        let name_end = bytes[at + 2..]
+            .iter()
+            .position(|b| !b.is_ascii_alphabetic())
+            .map_or(bytes.len(), |n| at + 2 + n);
+        let rest = text[name_end..].trim_start();
+        after_space && name_end > at + 2 && rest.starts_with('=')
+    })
 }
 
 /// WebP: a RIFF container whose first chunk is lossy (`VP8 `), lossless
@@ -193,25 +260,111 @@ mod tests {
         assert_eq!(super::size("image/png", b"\x89PNG\r\n\x1a\ngarbage"), None);
     }
 
+    /// A JPEG's structure, without real coded data: SOI, an APP0 segment
+    /// of length 4, fill bytes, a SOF0 of 600 × 300 with `components`, a
+    /// scan header, two bytes of coded data and EOI.
+    fn jpeg_with(components: u8) -> Vec<u8> {
+        let mut jpeg = b"\xff\xd8\xff\xe0\x00\x04JF\xff\xff\xc0".to_vec();
+        jpeg.extend(u16::from(8 + 3 * components).to_be_bytes());
+        jpeg.extend(b"\x08\x01\x2c\x02\x58");
+        jpeg.push(components);
+        for id in 1..=components {
+            jpeg.extend([id, 0x11, 0]);
+        }
+        jpeg.extend(b"\xff\xda\x00\x08\x01\x01\x00\x00\x3f\x00\x12\x34\xff\xd9");
+        jpeg
+    }
+
     #[test]
     fn jpeg_sizes_come_from_the_first_frame() {
-        // SOI, an APP0 segment of length 4, fill bytes, then SOF0.
-        let jpeg = b"\xff\xd8\xff\xe0\x00\x04JF\xff\xff\xc0\x00\x11\x08\x01\x2c\x02\x58\x03";
+        let jpeg = jpeg_with(3);
         assert_eq!(
-            size("image/jpeg", jpeg),
+            size("image/jpeg", &jpeg),
             Some(Size {
                 width: 600,
                 height: 300
             })
         );
-        let frame = jpeg_frame(jpeg).unwrap();
+        let frame = jpeg_frame(&jpeg).unwrap();
         assert_eq!(
             (frame.precision, frame.components, frame.adobe),
             (8, 3, false)
         );
-        assert_eq!(size("image/jpeg", b"\xff\xd8\xff\xda\x00\x02"), None);
-        assert_eq!(size("image/jpeg", b"\xff\xd8\xff\xe0\x00\x00"), None);
-        assert_eq!(size("image/jpeg", b"\xff\xd8\xff"), None);
+        // Bytes after the end of the image are allowed.
+        assert!(jpeg_frame(&[&jpeg[..], b"trailing"].concat()).is_some());
+        assert!(jpeg_frame(&jpeg_with(1)).is_some() && jpeg_frame(&jpeg_with(4)).is_some());
+    }
+
+    #[test]
+    fn damaged_jpeg_structures_are_refused() {
+        let jpeg = jpeg_with(3);
+        let end = jpeg.len();
+        // The start of frame's length field: the precision, the height and
+        // the width follow it.
+        let sof = 11;
+        let mut zero_width = jpeg.clone();
+        zero_width[sof + 5..sof + 7].copy_from_slice(&[0, 0]);
+        let mut bad_precision = jpeg.clone();
+        bad_precision[sof + 2] = 7;
+        let mut long_segment = jpeg.clone();
+        long_segment[sof..sof + 2].copy_from_slice(&[0x7f, 0xff]);
+        let scan_only = [&jpeg[..sof - 3], &jpeg[end - 14..]].concat();
+        let no_coded_data = [&jpeg[..end - 4], &b"\xff\xd9"[..]].concat();
+        for (name, bytes) in [
+            ("two components", jpeg_with(2)),
+            ("no end of image (truncated)", jpeg[..end - 2].to_vec()),
+            ("cut inside the scan header", jpeg[..end - 8].to_vec()),
+            ("cut inside the frame", jpeg[..sof + 5].to_vec()),
+            ("zero width", zero_width),
+            ("precision 7", bad_precision),
+            ("a segment longer than the file", long_segment),
+            ("a scan before any frame", scan_only),
+            ("no coded data", no_coded_data),
+            (
+                "a scan header and nothing else",
+                b"\xff\xd8\xff\xda\x00\x02".to_vec(),
+            ),
+            (
+                "a zero-length segment",
+                b"\xff\xd8\xff\xe0\x00\x00".to_vec(),
+            ),
+            ("only the start", b"\xff\xd8\xff".to_vec()),
+        ] {
+            assert_eq!(jpeg_frame(&bytes), None, "{name}");
+        }
+    }
+
+    #[test]
+    fn svg_with_anything_that_runs_is_found() {
+        let clean = b"<svg xmlns=\"http://www.w3.org/2000/svg\"><text x=\"1\" font=\"a\">Click on = here</text></svg>";
+        assert_eq!(svg_active_content(clean), None);
+        for (svg, what) in [
+            (&b"<svg><SCRIPT>alert(1)</SCRIPT></svg>"[..], "a <script>"),
+            (b"<svg onload=\"alert(1)\"/>", "an event handler (on…=)"),
+            (
+                b"<svg>\n<rect\n  onClick = 'x'/></svg>",
+                "an event handler (on…=)",
+            ),
+            (
+                b"<svg><foreignObject><p>x</p></foreignObject></svg>",
+                "a <foreignObject>",
+            ),
+            (
+                b"<svg><a href=\"JavaScript:alert(1)\">x</a></svg>",
+                "a javascript: address",
+            ),
+            (
+                b"<!DOCTYPE svg [<!ENTITY a \"aaaa\">]><svg>&a;</svg>",
+                "an entity declaration",
+            ),
+        ] {
+            assert_eq!(
+                svg_active_content(svg),
+                Some(what),
+                "{}",
+                String::from_utf8_lossy(svg)
+            );
+        }
     }
 
     #[test]

@@ -141,7 +141,7 @@ pub fn build_pdf_in_stages(
     jobs: pdf::layout::Jobs,
     started: &dyn Fn(pdf::Stage),
 ) -> Result<pdf::Output> {
-    let mut options = pdf::Options::from_config(&manuscript.config.pdf, fonts, dir.to_path_buf());
+    let mut options = pdf::Options::from_config(&manuscript.config, fonts, dir.to_path_buf())?;
     options.time = book_time(manuscript, source_date_epoch)?;
     options.jobs = jobs;
     options.images = manuscript.assets.clone();
@@ -183,7 +183,10 @@ pub fn build_pack(
 
 /// The book's one clock (see [`date::source_time`]).
 fn book_time(manuscript: &Manuscript, source_date_epoch: Option<&str>) -> Result<u64> {
-    date::source_time(source_date_epoch, manuscript.book.metadata.date.as_deref())
+    date::source_time(
+        source_date_epoch,
+        manuscript.config.date.as_ref().map(|d| *d.get_ref()),
+    )
 }
 
 /// The model and its contents as pretty JSON, for `bindery dump`.

@@ -359,12 +359,27 @@ impl Reader {
                 "convert the image to PNG or JPEG",
             ));
         };
-        if media_type != "image/svg+xml" {
+        if media_type == "image/svg+xml" {
+            if let Some(what) = image::svg_active_content(&bytes) {
+                return Err(Unused::Warning(
+                    "unsupported-image",
+                    format!(
+                        "the SVG image `{src}` holds {what}, which could run in a reader; it \
+                         is not used and its alt text is shown"
+                    ),
+                    "save the SVG without scripts, event handlers or embedded HTML, or \
+                     convert it to PNG",
+                ));
+            }
+        } else {
             match image::size(media_type, &bytes) {
                 None => {
                     return Err(Unused::Warning(
                         "damaged-image",
-                        format!("the image `{src}` is damaged: its size cannot be read"),
+                        format!(
+                            "the image `{src}` is damaged: it is cut short, or its header \
+                             cannot be read"
+                        ),
                         "open the image in an image editor and save it again",
                     ));
                 }
@@ -704,21 +719,33 @@ fn number_footnotes(
     notes
 }
 
+/// The book's metadata from `book.toml`. Text values are trimmed, and one
+/// left blank (`publisher = ""`) counts as not given: an empty `dc:` element
+/// or accessibility claim is invalid in the EPUB.
 fn metadata(config: &Config) -> Metadata {
+    let given = |value: &Option<String>| {
+        value
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
     Metadata {
         title: config.title.get_ref().trim().to_string(),
-        subtitle: config.subtitle.clone(),
-        authors: config
-            .authors
-            .as_ref()
-            .map(|a| a.get_ref().clone())
-            .unwrap_or_default(),
+        subtitle: given(&config.subtitle),
+        authors: config.authors.as_ref().map_or_else(Vec::new, |names| {
+            names
+                .get_ref()
+                .iter()
+                .map(|name| name.get_ref().trim().to_string())
+                .collect()
+        }),
         language: config.language.get_ref().clone(),
-        identifier: config.identifier.clone(),
-        publisher: config.publisher.clone(),
-        date: config.date.as_ref().map(|d| d.get_ref().clone()),
-        description: config.description.clone(),
-        rights: config.rights.clone(),
+        identifier: given(&config.identifier),
+        publisher: given(&config.publisher),
+        date: config.date.as_ref().map(|d| d.get_ref().to_string()),
+        description: given(&config.description),
+        rights: given(&config.rights),
     }
 }
 

@@ -21,6 +21,10 @@ pub enum Refused {
     Scheme(String),
     /// The host is empty or not a host name (`https://../`).
     Host(String),
+    /// The port is not a number from 0 to 65535.
+    Port(String),
+    /// Nothing follows the scheme (`mailto:`).
+    Empty,
 }
 
 impl Refused {
@@ -36,6 +40,13 @@ impl Refused {
             ),
             Refused::Host(host) => {
                 format!("the link to `{url}` names no valid host (`{host}`), so it is not linked")
+            }
+            Refused::Port(port) => format!(
+                "the link to `{url}` names the port `{port}`, which is not one from 0 to 65535, \
+                 so it is not linked"
+            ),
+            Refused::Empty => {
+                format!("the link to `{url}` has no address after its scheme, so it is not linked")
             }
         }
     }
@@ -53,6 +64,9 @@ pub fn href(url: &str) -> Result<String, Refused> {
     if !SCHEMES.contains(&scheme.as_str()) {
         return Err(Refused::Scheme(scheme));
     }
+    if url[scheme.len() + 1..].trim().is_empty() {
+        return Err(Refused::Empty);
+    }
     let encoded = encode(url);
     if WITH_HOST.contains(&scheme.as_str()) {
         let rest = &encoded[scheme.len() + 1..];
@@ -60,22 +74,27 @@ pub fn href(url: &str) -> Result<String, Refused> {
             .strip_prefix("//")
             .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(""))
             .unwrap_or("");
-        let host = host(authority);
+        let (host, port) = host_and_port(authority);
         if !is_host_name(host) {
             return Err(Refused::Host(host.to_string()));
+        }
+        if port.is_some_and(|port| !port.is_empty() && port.parse::<u16>().is_err()) {
+            return Err(Refused::Port(port.unwrap_or_default().to_string()));
         }
     }
     Ok(encoded)
 }
 
-/// The host of an authority: without the user before `@` and the port.
-fn host(authority: &str) -> &str {
+/// The host of an authority and its port, when it names one: without the
+/// user before `@`. A port is the digits after the last `:` (outside an
+/// IPv6 address's brackets).
+fn host_and_port(authority: &str) -> (&str, Option<&str>) {
     let host = authority
         .rsplit_once('@')
         .map_or(authority, |(_, host)| host);
     match host.rsplit_once(':') {
-        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
-        _ => host,
+        Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => (name, Some(port)),
+        _ => (host, None),
     }
 }
 
@@ -177,6 +196,13 @@ mod tests {
             ("https:///path", Refused::Host(String::new())),
             ("http://a\\b/", Refused::Host("a%5Cb".into())),
             ("http://[::1]:80/", Refused::Host("%5B::1%5D".into())),
+            (
+                "https://example.com:99999999/",
+                Refused::Port("99999999".into()),
+            ),
+            ("https://example.com:65536/", Refused::Port("65536".into())),
+            ("mailto:", Refused::Empty),
+            ("tel: ", Refused::Empty),
         ] {
             assert_eq!(href(url), Err(refused), "{url}");
         }
@@ -187,6 +213,8 @@ mod tests {
         for url in [
             "https://user:pw@example.com:8080/x",
             "https://example.com./",
+            "https://example.com:/",
+            "https://example.com:65535/",
             "ftp://files.example.org",
         ] {
             assert!(href(url).is_ok(), "{url}");

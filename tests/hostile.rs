@@ -98,6 +98,15 @@ fn assert_builds_with(book: &TempBook, codes: &[&str]) -> Vec<Finding> {
     findings
 }
 
+/// Asserts that `findings` are warnings of `a.md`, one a line from line 3
+/// (after the title and a blank line), each at column 1.
+fn assert_one_warning_a_line(book: &TempBook, findings: &[Finding]) {
+    let file = book.file("a.md");
+    for (line, finding) in (3..).zip(findings) {
+        finding.assert_at("warning", &finding.code, &file, line, 1);
+    }
+}
+
 /// Asserts that `check` reports exactly one error, `code` at `file:line:col`
 /// with `message` in it, and that a build fails writing nothing.
 fn assert_fails(book: &TempBook, code: &str, file: &Path, line: u64, col: u64, message: &str) {
@@ -446,10 +455,7 @@ fn bad_images_are_refused_with_a_warning_and_never_read() {
             "huge-image",
         ],
     );
-    let file = book.file("a.md");
-    for (line, finding) in (3..).zip(&findings) {
-        finding.assert_at("warning", &finding.code, &file, line, 1);
-    }
+    assert_one_warning_a_line(&book, &findings);
     assert!(
         findings[8].message.contains("is 20000×20000 pixels"),
         "{findings:#?}"
@@ -833,4 +839,397 @@ fn a_failing_rebuild_leaves_the_earlier_outputs_untouched() {
     .expect("book.toml written");
     let place = format!("{}", book.file("EDITS.md").display());
     assert_rebuild_fails_at(&book, &place, &before);
+}
+
+/// The default `book.toml` with `extra` lines after it (a `[pdf]` table, say).
+fn book_toml_with(extra: &str) -> String {
+    format!("{}{extra}", common::BOOK_TOML)
+}
+
+#[test]
+fn settings_that_cannot_be_true_are_errors_at_their_value() {
+    // The default book.toml has four lines; each case's value is on line 5
+    // or, after a `[pdf]` line, on line 6.
+    let cases = [
+        (
+            "date = \"2026-02-30\"\n",
+            "bad-date",
+            5,
+            8,
+            "`2026-02-30` is not a date: February 2026 has 28 days",
+        ),
+        (
+            "date = \"0000-01-01\"\n",
+            "bad-date",
+            5,
+            8,
+            "`0000-01-01` is not a date: years run from 0001 to 9999",
+        ),
+        (
+            "[pdf]\nbleed = \"9in\"\n",
+            "bad-length",
+            6,
+            9,
+            "a bleed of 648.0 pt is more than the 72 pt (1 in) bindery accepts",
+        ),
+        (
+            "[pdf]\ntrim = \"0.5x9in\"\n",
+            "bad-trim",
+            6,
+            8,
+            "the page size `0.5x9in` is 36 × 648 pt",
+        ),
+        (
+            "[pdf]\noutside-margin = \"-3mm\"\n",
+            "bad-length",
+            6,
+            18,
+            "`-3mm` is a negative length",
+        ),
+        // The margins themselves are lengths, but leave no text block: the
+        // widest margin across the page is named.
+        (
+            "[pdf]\ninside-margin = \"0.5in\"\noutside-margin = \"5.5in\"\n",
+            "bad-geometry",
+            7,
+            18,
+            "the margins leave a text block of 0 × 531 pt on a 432 × 648 pt page",
+        ),
+        (
+            "[pdf]\ntrim = \"a5\"\nbottom-margin = \"7in\"\n",
+            "bad-geometry",
+            7,
+            17,
+            "the margins leave a text block of",
+        ),
+        (
+            "[pdf]\nleading = 60\n",
+            "bad-geometry",
+            6,
+            11,
+            "a text block of 324 × 531 pt",
+        ),
+    ];
+    for (extra, code, line, col, message) in cases {
+        let book = TempBook::chapter("# A\n\nText.\n").with("book.toml", book_toml_with(extra));
+        assert_fails(&book, code, &book.file("book.toml"), line, col, message);
+    }
+}
+
+#[test]
+fn a_blank_author_is_an_error_at_the_name() {
+    // A blank entry is a name left out by mistake: a publisher would rather
+    // stop than ship a book with an empty credit (`authors = []` says there
+    // is none on purpose).
+    let toml = "title = \"T\"\nlanguage = \"en\"\ndescription = \"d\"\n\
+                authors = [\"A. Writer\", \"\"]\n";
+    let book = TempBook::chapter("# A\n").with("book.toml", toml);
+    let file = book.file("book.toml");
+    assert_fails(
+        &book,
+        "empty-author",
+        &file,
+        4,
+        25,
+        "an author's name is blank",
+    );
+}
+
+#[test]
+fn an_empty_folder_name_on_the_command_line_is_a_usage_error_saying_so() {
+    for args in [
+        &["check", "--manuscript", ""][..],
+        &["build", "--out", ""],
+        &["init", ""],
+    ] {
+        let outcome = common::run(args);
+        assert_eq!(
+            outcome.status.code(),
+            Some(64),
+            "{args:?}: {}",
+            outcome.stderr
+        );
+        assert!(
+            outcome.stderr.contains("the folder name is empty"),
+            "{args:?}: {}",
+            outcome.stderr
+        );
+    }
+}
+
+/// The EPUB a `build` of `book` wrote, and its path.
+fn built_epub(book: &TempBook) -> (std::path::PathBuf, Vec<(String, Vec<u8>)>) {
+    let outcome = book.build();
+    assert!(outcome.status.success(), "{}", outcome.stderr);
+    let path = built(book, "epub");
+    let files = common::unzip(&fs::read(&path).expect("the EPUB"));
+    (path, files)
+}
+
+/// The text of the archive entry whose name ends in `suffix`.
+fn entry_text(files: &[(String, Vec<u8>)], suffix: &str) -> String {
+    files
+        .iter()
+        .find(|(name, _)| name.ends_with(suffix))
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+        .unwrap_or_else(|| panic!("no entry ending in {suffix}"))
+}
+
+#[test]
+fn page_break_markers_never_take_an_id_of_the_manuscript() {
+    // Page 2 starts in the long paragraph; the author named a heading
+    // `page-2`, and a heading "Page 3" makes the slug `page-3`.
+    let words = "word ".repeat(1500);
+    let book = TempBook::chapter(format!(
+        "# A\n\n{words}\n\n## Mine {{#page-2}}\n\n{words}\n\n## Page 3\n\n{words}\n\n\
+         [back](#page-2)\n"
+    ));
+    let (path, files) = built_epub(&book);
+    let chapter = entry_text(&files, "chapter-01.xhtml");
+    assert!(chapter.contains("<h2 id=\"page-2\">"), "{chapter}");
+    assert!(chapter.contains("<h2 id=\"page-3\">"), "{chapter}");
+    assert!(chapter.contains("<span id=\"page-2-2\" epub:type=\"pagebreak\""));
+    assert!(chapter.contains("<span id=\"page-3-2\" epub:type=\"pagebreak\""));
+    assert!(
+        chapter.contains("<a href=\"#page-2\">back</a>"),
+        "{chapter}"
+    );
+    common::assert_epubcheck_clean(&[path]);
+}
+
+#[test]
+fn odd_link_addresses_give_valid_hrefs_in_both_backends() {
+    let links = [
+        "<a b>",
+        "%zz",
+        "http://[::1",
+        "http://[::1]/x",
+        "http://[fe80::1%25eth0]/",
+        "foo:bar baz",
+        "https://example.com/a\\b|c^d`e{f}g",
+        "https://example.com/\u{7}bell\u{1b}esc",
+        "<https://example.com/a b>",
+        "https://exämple.com/päth?q=ü#frag#more",
+        "https://example.com/%",
+        "https://example.com/%e",
+        "https://example.com:99999999/",
+        "https://example.com:/",
+        "https://user@/x",
+        "https://example.com/\u{202e}rtl\u{fffe}",
+        "mailto:a b@example.com",
+        "mailto:",
+        "tel:+1 555 0100",
+        "urn:isbn:978-0",
+        "http://-bad-.example/",
+        "http://a..b/",
+        "https://xn--nxasmq6b.example/",
+        "https://example.com/[brackets]",
+        "news:comp.lang.rust",
+        "irc://irc.example.org/#channel",
+        "HTTP://EXAMPLE.COM/",
+        "https://example.com/\"quote\"<lt>",
+        "https://example.com/ü\u{0}",
+    ];
+    let text: String = links
+        .iter()
+        .enumerate()
+        .map(|(i, link)| {
+            let raw = link.trim_matches(['<', '>']).replace('"', "&quot;");
+            format!("Link {i}: [x{i}]({link}), <a href=\"{raw}\">raw {i}</a>.\n\n")
+        })
+        .collect();
+    let book = TempBook::chapter(format!("# A\n\n{text}"));
+    let (path, _) = built_epub(&book);
+    common::assert_epubcheck_clean(&[path]);
+    assert_qpdf_clean(&built(&book, "pdf"));
+}
+
+/// The path of the built output of `book` with the extension `ext`.
+fn built(book: &TempBook, ext: &str) -> std::path::PathBuf {
+    fs::read_dir(book.out())
+        .expect("the output folder")
+        .map(|entry| entry.expect("an entry").path())
+        .find(|path| path.extension().is_some_and(|e| e == ext))
+        .unwrap_or_else(|| panic!("no .{ext} output"))
+}
+
+/// Asserts that `qpdf --check` finds nothing wrong with the PDF at `path`.
+fn assert_qpdf_clean(path: &Path) {
+    let check = common::pdf_tool("qpdf", &[std::ffi::OsStr::new("--check"), path.as_os_str()]);
+    assert!(check.status.success(), "{}{}", check.stdout, check.stderr);
+    assert!(!check.stderr.contains("WARNING"), "{}", check.stderr);
+}
+
+#[test]
+fn damaged_jpegs_and_scripted_svgs_are_refused_and_their_alt_text_shown() {
+    let good =
+        fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/images/page.jpg"))
+            .expect("the JPEG fixture");
+    let frame = good
+        .windows(2)
+        .position(|pair| pair == [0xff, 0xc0] || pair == [0xff, 0xc2])
+        .expect("a start of frame");
+    let mut two_components = good.clone();
+    two_components[frame + 9] = 2;
+    let mut no_height = good.clone();
+    no_height[frame + 5..frame + 7].copy_from_slice(&[0, 0]);
+    let svg = |body: &str| format!("<svg xmlns=\"http://www.w3.org/2000/svg\">{body}</svg>");
+    let book = TempBook::chapter(
+        "# A\n\n\
+         ![cut short](cut.jpg)\n\
+         ![two components](two.jpg)\n\
+         ![no height](flat.jpg)\n\
+         ![scripted](script.svg)\n\
+         ![handler](onload.svg)\n\
+         ![html inside](foreign.svg)\n\
+         ![script link](link.svg)\n\
+         ![the good one](good.jpg)\n",
+    )
+    .with("cut.jpg", &good[..good.len() * 2 / 3])
+    .with("two.jpg", two_components)
+    .with("flat.jpg", no_height)
+    .with("script.svg", svg("<script>alert(1)</script>"))
+    .with(
+        "onload.svg",
+        svg("<rect onload=\"alert(1)\" width=\"1\" height=\"1\"/>"),
+    )
+    .with(
+        "foreign.svg",
+        svg("<foreignObject><p>hi</p></foreignObject>"),
+    )
+    .with(
+        "link.svg",
+        svg("<a href=\"javascript:alert(1)\"><text>x</text></a>"),
+    )
+    .with("good.jpg", &good);
+    let findings = assert_builds_with(
+        &book,
+        &[
+            "damaged-image",
+            "damaged-image",
+            "damaged-image",
+            "unsupported-image",
+            "unsupported-image",
+            "unsupported-image",
+            "unsupported-image",
+        ],
+    );
+    assert_one_warning_a_line(&book, &findings);
+    assert!(
+        findings[3].message.contains("holds a <script>"),
+        "{findings:#?}"
+    );
+    assert!(
+        findings[4].message.contains("an event handler"),
+        "{findings:#?}"
+    );
+    let manuscript = book.load();
+    assert_eq!(manuscript.assets.keys().collect::<Vec<_>>(), ["good.jpg"]);
+    let (epub, files) = built_epub(&book);
+    assert!(files.iter().all(|(name, _)| !name.ends_with(".svg")));
+    let chapter = entry_text(&files, "chapter-01.xhtml");
+    for alt in ["cut short", "scripted", "html inside"] {
+        assert!(chapter.contains(alt), "{alt}: {chapter}");
+    }
+    common::assert_epubcheck_clean(&[epub]);
+    assert_qpdf_clean(&built(&book, "pdf"));
+}
+
+#[test]
+fn a_200000_character_autolink_is_set_whole_in_bounded_memory() {
+    // Each line of the link is a clickable area; they once each held a copy
+    // of the address, in the layout and again in the PDF: 2.4 GB.
+    let url = format!("http://x/{}", "a".repeat(200_000));
+    let book = TempBook::chapter(format!("# A\n\n<{url}>\n"));
+    let out = book.out();
+    let outcome = book.run(&["pdf", "--out", out.to_str().expect("a UTF-8 path")]);
+    assert!(outcome.status.success(), "{}", outcome.stderr);
+    let peak = outcome.peak_memory.expect("the peak memory of the run");
+    assert!(peak < 300 << 20, "the build took {} MB", peak >> 20);
+    let pdf = built(&book, "pdf");
+    assert_qpdf_clean(&pdf);
+    let text = common::pdf_tool("pdftotext", &[pdf.as_os_str(), std::ffi::OsStr::new("-")]);
+    // Running heads and folios come between the pages' lines; no other
+    // text of the book has a small a.
+    let letters: String = text.stdout.split_whitespace().collect();
+    assert!(letters.contains("http://x/aaaa"), "{}", &text.stdout[..200]);
+    assert_eq!(letters.matches('a').count(), 200_000);
+    assert!(fs::metadata(&pdf).expect("the PDF").len() < 2 << 20);
+}
+
+#[test]
+fn ten_thousand_authors_are_all_credited_and_the_cover_names_the_first() {
+    // The cover once shaped every name for every size and line it tried:
+    // seconds of work, and names spilling over the title. It now sets the
+    // first names and "et al."; the title page runs on over more pages.
+    let names: Vec<String> = (1..=10_000).map(|i| format!("Writer Number {i}")).collect();
+    let list = names
+        .iter()
+        .map(|name| format!("\"{name}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let toml =
+        format!("title = \"Crowd\"\nlanguage = \"en\"\ndescription = \"d\"\nauthors = [{list}]\n");
+    let book = TempBook::chapter("# A\n\nText.\n").with("book.toml", toml);
+    let (_, files) = built_epub(&book);
+    let opf = entry_text(&files, ".opf");
+    assert_eq!(opf.matches("<dc:creator").count(), 10_000);
+    let pdf = built(&book, "pdf");
+    assert_qpdf_clean(&pdf);
+    let text = common::pdf_tool("pdftotext", &[pdf.as_os_str(), std::ffi::OsStr::new("-")]);
+    // A page's first line follows a form feed.
+    let lines: std::collections::BTreeSet<&str> = text
+        .stdout
+        .lines()
+        .map(|line| line.trim_start_matches('\u{c}'))
+        .collect();
+    let missing: Vec<&String> = names
+        .iter()
+        .filter(|n| !lines.contains(n.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "not on the title page: {:?}",
+        &missing[..missing.len().min(5)]
+    );
+    // EPUBCheck takes minutes over ten thousand creators; the package is
+    // read as XML instead.
+    common::parse_xml(&opf).expect("the package document is XML");
+}
+
+#[test]
+fn blank_and_very_long_metadata_give_a_valid_epub() {
+    // A blank value counts as not given (an empty dc: element or
+    // a11y:certifiedBy is invalid); a title of 5,000 words is kept whole in
+    // the book and cut on the cover, whose fitting shapes each run of words
+    // once.
+    let title = "Long ".repeat(1000);
+    let toml = format!(
+        "title = \"{title}\"\nlanguage = \"en\"\nsubtitle = \"  \"\nidentifier = \"my book id\"\n\
+         publisher = \"\"\nrights = \" \"\ndescription = \"\"\nauthors = [\" Spaced Name \"]\n"
+    );
+    let book = TempBook::chapter("# A\n\nText.\n").with("book.toml", toml);
+    let findings = book.findings();
+    let found: Vec<(&str, &str)> = findings
+        .iter()
+        .map(|f| (f.code.as_str(), f.message.as_str()))
+        .collect();
+    assert_eq!(found, [("store-metadata", "the book has no description")]);
+    let (epub, files) = built_epub(&book);
+    let opf = entry_text(&files, ".opf");
+    assert!(opf.contains(&format!(
+        "<dc:title id=\"title\">{}</dc:title>",
+        title.trim()
+    )));
+    assert!(opf.contains("<dc:creator id=\"creator-1\">Spaced Name</dc:creator>"));
+    for absent in [
+        "dc:publisher",
+        "dc:rights",
+        "dc:description",
+        "id=\"subtitle\"",
+    ] {
+        assert!(!opf.contains(absent), "{absent}: {opf}");
+    }
+    common::assert_epubcheck_clean(&[epub]);
+    assert_qpdf_clean(&built(&book, "pdf"));
 }

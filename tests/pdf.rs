@@ -970,7 +970,7 @@ fn links_the_epub_refuses_are_not_links_in_the_pdf_either() {
             Item::Link {
                 target: LinkTarget::External(url),
                 ..
-            } => Some(url.as_str()),
+            } => Some(&**url),
             _ => None,
         })
         .collect();

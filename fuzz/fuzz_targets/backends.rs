@@ -102,10 +102,11 @@ pub fn pdf(data: &[u8]) {
         images: manuscript.assets.clone(),
         jobs: Jobs::Exactly(threads),
         ..bindery::pdf::Options::from_config(
-            &manuscript.config.pdf,
+            &manuscript.config,
             FontFiles::default(),
             PathBuf::from(DIR),
         )
+        .expect("the fuzz book.toml sets a usable page")
     };
     let laid =
         |threads| match bindery::pdf::pdf(&manuscript.book, &manuscript.toc, &options(threads)) {

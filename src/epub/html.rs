@@ -282,14 +282,15 @@ fn close(out: &mut String, name: &str) {
     out.push('>');
 }
 
-/// A link target raw HTML may keep: web and mail addresses only.
+/// A link target raw HTML may keep: web and mail addresses only, written
+/// as Markdown links' are ([`crate::url::href`]).
 fn safe_url(url: &str) -> Option<String> {
     let url = url.trim();
     let lower = url.to_ascii_lowercase();
     let web = ["http://", "https://", "mailto:"]
         .iter()
         .any(|scheme| lower.starts_with(scheme));
-    (web && !url.chars().any(|c| c.is_control())).then(|| url.replace(' ', "%20"))
+    web.then(|| crate::url::href(url).ok()).flatten()
 }
 
 fn is_count(value: &str) -> bool {

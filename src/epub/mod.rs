@@ -174,7 +174,7 @@ pub fn epub(
     assets: &BTreeMap<String, Asset>,
     options: &EpubOptions,
 ) -> Result<Epub, Error> {
-    let layout = Layout::new(book, assets);
+    let layout = Layout::new(book, assets, options.pages.as_ref());
     let mut warnings = Vec::new();
     let mut facts = xhtml::Facts::default();
     // The printed pages that start in each chapter, in one pass: a long
@@ -303,6 +303,8 @@ struct Layout {
     images: BTreeMap<String, Image>,
     /// How many chapters there are, for the width of file numbers.
     chapters: usize,
+    /// The id of each print page's page-break marker, by the page's label.
+    page_ids: BTreeMap<String, String>,
 }
 
 /// An image copied into the package.
@@ -318,7 +320,7 @@ struct Image {
 }
 
 impl Layout {
-    fn new(book: &Book, assets: &BTreeMap<String, Asset>) -> Layout {
+    fn new(book: &Book, assets: &BTreeMap<String, Asset>, pages: Option<&PrintPages>) -> Layout {
         let images = assets
             .iter()
             .enumerate()
@@ -340,10 +342,30 @@ impl Layout {
                 (src.clone(), image)
             })
             .collect();
+        // `page-12`, unless the manuscript has that id already (`## Page 12`
+        // or `{#page-12}`): then the first free `page-12-2`, `page-12-3`, ….
+        let mut ids = crate::ids::taken(book);
+        let page_ids = pages
+            .iter()
+            .flat_map(|pages| &pages.starts)
+            .filter(|start| start.chapter.is_some())
+            .map(|start| {
+                (
+                    start.label.clone(),
+                    ids.unique(&format!("page-{}", start.label)),
+                )
+            })
+            .collect();
         Layout {
             images,
             chapters: book.chapters.len(),
+            page_ids,
         }
+    }
+
+    /// The id of the page-break marker of the print page labelled `label`.
+    fn page_id(&self, label: &str) -> &str {
+        self.page_ids.get(label).map_or("", String::as_str)
     }
 
     /// The file of chapter `index`: ASCII-only names, so every reading

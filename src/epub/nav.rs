@@ -4,7 +4,7 @@
 //! All three come from the one [`Toc`]. The navigation document also lists
 //! the print edition's pages when the book has them.
 
-use super::{EpubOptions, Layout, PrintPages, xhtml, xml};
+use super::{EpubOptions, Layout, PrintPages, xml};
 use crate::model::Book;
 use crate::toc::{Toc, TocEntry, TocKind};
 
@@ -53,11 +53,11 @@ pub fn document(book: &Book, toc: &Toc, layout: &Layout, options: &EpubOptions) 
              hidden=\"hidden\">\n<h2>Pages</h2>\n<ol>\n",
         );
         for (chapter, label) in pages {
+            let id = layout.page_id(label);
             let label = xml::escaped(label);
             out.push_str(&format!(
-                "<li><a href=\"{}#{}\">{label}</a></li>\n",
+                "<li><a href=\"{}#{id}\">{label}</a></li>\n",
                 layout.chapter_file(chapter),
-                xhtml::page_id(&label)
             ));
         }
         out.push_str("</ol>\n</nav>\n");
@@ -159,9 +159,9 @@ pub fn ncx(
         // the book's.
         out.push_str("<pageList>\n<navLabel><text>Pages</text></navLabel>\n");
         for ((chapter, label), number) in pages.iter().zip(&numbers) {
+            let id = layout.page_id(label);
             let label = xml::escaped(label);
             let value = number.map_or_else(String::new, |n| format!(" value=\"{n}\""));
-            let id = xhtml::page_id(&label);
             out.push_str(&format!(
                 "<pageTarget id=\"target-{id}\" type=\"normal\"{value}>\
                  <navLabel><text>{label}</text></navLabel>\

@@ -123,12 +123,6 @@ impl Pages<'_> {
     }
 }
 
-/// The page-break marker of a printed page, and its id (the target of the
-/// page list).
-pub fn page_id(label: &str) -> String {
-    format!("page-{label}")
-}
-
 impl Writer<'_> {
     fn push(&mut self, s: &str) {
         self.out.push_str(s);
@@ -211,10 +205,10 @@ impl Writer<'_> {
     fn page_marker(&mut self, label: &str) {
         self.pages.next += 1;
         self.facts.page_breaks += 1;
+        let id = self.layout.page_id(label);
         let label = xml::escaped_attr(label);
         self.push(&format!(
-            "<span id=\"{}\" epub:type=\"pagebreak\" role=\"doc-pagebreak\" aria-label=\"{label}\"/>",
-            page_id(&label)
+            "<span id=\"{id}\" epub:type=\"pagebreak\" role=\"doc-pagebreak\" aria-label=\"{label}\"/>"
         ));
     }
 

@@ -115,6 +115,24 @@ pub struct FaceId(pub u8);
 /// The fallback face, used for characters the style's face lacks.
 pub const FALLBACK: FaceId = FaceId(5);
 
+impl FaceId {
+    /// The face's key in `book.toml`'s `[pdf] fonts`: `regular`, `italic`,
+    /// `bold`, `bold-italic`, `mono` or `fallback`.
+    pub fn name(self) -> &'static str {
+        [
+            "regular",
+            "italic",
+            "bold",
+            "bold-italic",
+            "mono",
+            "fallback",
+        ]
+        .get(usize::from(self.0))
+        .copied()
+        .unwrap_or("")
+    }
+}
+
 /// The font files a book is set with: one per style plus the fallback.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FontFiles {

@@ -55,17 +55,13 @@ pub fn picture(asset: &Asset) -> Result<Picture, String> {
 }
 
 fn jpeg(bytes: &[u8]) -> Result<Picture, String> {
-    let frame = jpeg_frame(bytes).ok_or("the JPEG's header is damaged")?;
+    // The loader refuses damaged JPEGs, and `jpeg_frame` sees to it that
+    // the frame has 1, 3 or 4 components.
+    let frame = jpeg_frame(bytes).ok_or("the JPEG is damaged")?;
     if frame.precision != 8 {
         return Err(format!(
             "the JPEG has {}-bit samples; PDF readers take 8-bit ones",
             frame.precision
-        ));
-    }
-    if !matches!(frame.components, 1 | 3 | 4) {
-        return Err(format!(
-            "the JPEG has {} colour components, not 1, 3 or 4",
-            frame.components
         ));
     }
     Ok(Picture {
@@ -301,8 +297,12 @@ mod tests {
 
     #[test]
     fn jpegs_pass_through_and_other_files_are_refused_with_a_reason() {
-        let jpeg =
-            b"\xff\xd8\xff\xee\x00\x07Adobe\xff\xc0\x00\x11\x08\x00\x02\x00\x03\x04".to_vec();
+        // An Adobe CMYK JPEG's structure: APP14, a frame of four
+        // components, a scan with two bytes of coded data, the end.
+        let jpeg = b"\xff\xd8\xff\xee\x00\x07Adobe\xff\xc0\x00\x14\x08\x00\x02\x00\x03\x04\
+                     \x01\x11\x00\x02\x11\x00\x03\x11\x00\x04\x11\x00\
+                     \xff\xda\x00\x08\x01\x01\x00\x00\x3f\x00\x12\x34\xff\xd9"
+            .to_vec();
         let picture = super::picture(&asset("image/jpeg", jpeg.clone())).unwrap();
         assert_eq!(
             picture.samples,
@@ -318,7 +318,9 @@ mod tests {
             b"DCTDecode"
         );
         assert!(image.dict.get(b"Decode").is_ok() && mask.is_none());
-        let twelve = b"\xff\xd8\xff\xc0\x00\x11\x0c\x00\x02\x00\x03\x01".to_vec();
+        let twelve = b"\xff\xd8\xff\xc0\x00\x0b\x0c\x00\x02\x00\x03\x01\x01\x11\x00\
+                       \xff\xda\x00\x08\x01\x01\x00\x00\x3f\x00\x12\x34\xff\xd9"
+            .to_vec();
         assert!(
             super::picture(&asset("image/jpeg", twelve))
                 .unwrap_err()

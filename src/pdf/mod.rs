@@ -11,25 +11,29 @@ pub mod navigate;
 pub mod text;
 pub mod write;
 
-use crate::config::{ParagraphStyle, PdfConfig, Profile, length_points, trim_points};
-use crate::error::{Diagnostic, Error};
+use crate::config::{Config, Length, ParagraphStyle, Profile};
+use crate::error::{Diagnostic, Error, Place};
 use crate::load::Asset;
 use crate::model::Book;
 use crate::pages::PageStart;
 use crate::toc::Toc;
 use fonts::{FontFiles, Fonts};
-use layout::{Geometry, Jobs, Quality};
+use layout::{Geometry, Jobs, MIN_LINES, MIN_MEASURE, Quality};
 use navigate::Navigation;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use text::Typesetter;
 use text::hyphenate::Hyphenator;
+use toml::Spanned;
 
 /// Settings of the PDF backend.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Options {
     /// The font files; the built-in faces by default.
     pub fonts: FontFiles,
+    /// Where each face of `fonts` was read from, in [`fonts::FaceId`]
+    /// order, to name the file in errors; `None` for a built-in face.
+    pub font_paths: [Option<PathBuf>; 6],
     /// Page size, margins and body type.
     pub geometry: Geometry,
     /// First-line indents (true) or space between paragraphs (false).
@@ -57,6 +61,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             fonts: FontFiles::default(),
+            font_paths: Default::default(),
             geometry: Geometry::default(),
             indent: true,
             source_dir: PathBuf::new(),
@@ -72,52 +77,59 @@ impl Default for Options {
 }
 
 impl Options {
-    /// Options from the `[pdf]` table, with fonts the caller has read.
-    /// The table's values were checked when `book.toml` was read, so a value
-    /// that does not parse here cannot happen; the default stands in for it.
-    pub fn from_config(config: &PdfConfig, fonts: FontFiles, source_dir: PathBuf) -> Options {
+    /// Options from the `[pdf]` table of `config`, with fonts the caller
+    /// has read. Fails, naming the key in `book.toml`, when the margins leave
+    /// no text block a book can be set in.
+    pub fn from_config(
+        config: &Config,
+        fonts: FontFiles,
+        source_dir: PathBuf,
+    ) -> Result<Options, Error> {
+        let pdf = &config.pdf;
         let base = Geometry::default();
-        let length = |value: &Option<toml::Spanned<String>>, default: f32| {
-            value
-                .as_ref()
-                .and_then(|v| length_points(v.get_ref()))
-                .unwrap_or(default)
+        let length = |value: &Option<Spanned<Length>>, default: f32| {
+            value.as_ref().map_or(default, |v| v.get_ref().points())
         };
-        let (width, height) = config
-            .trim
-            .as_ref()
-            .and_then(|t| trim_points(t.get_ref()))
-            .unwrap_or((base.width, base.height));
-        let size = config
-            .font_size
-            .as_ref()
-            .map_or(base.size, |s| *s.get_ref());
+        let (width, height) = pdf.trim.as_ref().map_or((base.width, base.height), |t| {
+            (t.get_ref().width, t.get_ref().height)
+        });
+        let size = pdf.font_size.as_ref().map_or(base.size, |s| *s.get_ref());
         let geometry = Geometry {
             width,
             height,
-            top: length(&config.top_margin, base.top),
-            bottom: length(&config.bottom_margin, base.bottom),
-            inside: length(&config.inside_margin, base.inside),
-            outside: length(&config.outside_margin, base.outside),
+            top: length(&pdf.top_margin, base.top),
+            bottom: length(&pdf.bottom_margin, base.bottom),
+            inside: length(&pdf.inside_margin, base.inside),
+            outside: length(&pdf.outside_margin, base.outside),
             size,
-            leading: config
+            leading: pdf
                 .leading
                 .as_ref()
                 .map_or(size * base.leading / base.size, |l| *l.get_ref()),
         };
-        Options {
+        if !geometry.is_usable() {
+            return Err(unusable(
+                &geometry,
+                Some(geometry_culprit(config, &geometry)),
+            ));
+        }
+        Ok(Options {
             fonts,
+            font_paths: pdf
+                .fonts
+                .in_order()
+                .map(|p| p.map(|p| source_dir.join(p.get_ref()))),
             geometry,
-            indent: config.paragraph != Some(ParagraphStyle::Spaced),
+            indent: pdf.paragraph != Some(ParagraphStyle::Spaced),
             source_dir,
-            profile: config.profile.unwrap_or_default(),
+            profile: pdf.profile.unwrap_or_default(),
             time: 0,
             images: BTreeMap::new(),
-            bleed: length(&config.bleed, 0.0),
-            crop_marks: config.crop_marks,
-            recto_chapters: config.recto_chapters,
+            bleed: length(&pdf.bleed, 0.0),
+            crop_marks: pdf.crop_marks,
+            recto_chapters: pdf.recto_chapters,
             jobs: Jobs::Auto,
-        }
+        })
     }
 
     /// What layout is told: the page, the type, the images, the threads.
@@ -131,6 +143,65 @@ impl Options {
             jobs: self.jobs,
         }
     }
+}
+
+impl Options {
+    /// The file a face was read from, for errors about it; `None` for a
+    /// built-in face.
+    pub fn font_place(&self, face: fonts::FaceId) -> Option<Place> {
+        self.font_paths
+            .get(usize::from(face.0))
+            .cloned()
+            .flatten()
+            .map(Place::file)
+    }
+}
+
+/// The place in `book.toml` to blame for a text block too small: the
+/// widest margin across the page when the measure is short, else the
+/// deepest margin (or the leading) down it, else the trim.
+fn geometry_culprit(config: &Config, g: &Geometry) -> Place {
+    let pdf = &config.pdf;
+    let lengths = |keys: &[&Option<Spanned<Length>>]| {
+        keys.iter()
+            .filter_map(|value| value.as_ref())
+            .map(|value| (value.get_ref().points(), value.span()))
+            .collect::<Vec<_>>()
+    };
+    let mut suspects = if g.measure() < MIN_MEASURE {
+        lengths(&[&pdf.inside_margin, &pdf.outside_margin])
+    } else {
+        let mut down = lengths(&[&pdf.top_margin, &pdf.bottom_margin]);
+        if let Some(leading) = &pdf.leading {
+            down.push((*leading.get_ref() * MIN_LINES, leading.span()));
+        }
+        down
+    };
+    suspects.sort_by(|a, b| b.0.total_cmp(&a.0));
+    match (suspects.first(), &pdf.trim) {
+        (Some((_, span)), _) => config.place(span.clone()),
+        (None, Some(trim)) => config.place(trim.span()),
+        (None, None) => config.top(),
+    }
+}
+
+/// The error for a text block no book can be set in.
+fn unusable(g: &Geometry, place: Option<Place>) -> Error {
+    Error::new(
+        "bad-geometry",
+        place,
+        format!(
+            "the margins leave a text block of {:.0} × {:.0} pt on a {:.0} × {:.0} pt page",
+            g.measure(),
+            g.height - g.top - g.bottom,
+            g.width,
+            g.height
+        ),
+    )
+    .with_hint(format!(
+        "the text block needs {MIN_MEASURE:.0} pt across and {MIN_LINES:.0} lines down: make \
+         the margins in book.toml [pdf] smaller, or the trim larger"
+    ))
 }
 
 /// What the backend hands back.
@@ -174,37 +245,16 @@ pub fn pdf_in_stages(
     started: &dyn Fn(Stage),
 ) -> Result<Output, Error> {
     started(Stage::Layout);
-    let g = &options.geometry;
-    if !g.is_usable() {
-        return Err(Error::new(
-            "bad-geometry",
-            None,
-            format!(
-                "the margins leave a text block of {:.0} × {:.0} pt on a {:.0} × {:.0} pt page",
-                g.measure(),
-                g.height - g.top - g.bottom,
-                g.width,
-                g.height
-            ),
-        )
-        .with_hint("make the margins in book.toml [pdf] smaller, or the trim larger"));
+    if !options.geometry.is_usable() {
+        return Err(unusable(&options.geometry, None));
     }
     let fonts = Fonts::new(&options.fonts).map_err(|bad| {
         Error::new(
             "bad-font",
-            None,
+            options.font_place(bad.face),
             format!(
                 "the {} font is not an OpenType or TrueType font",
-                [
-                    "regular",
-                    "italic",
-                    "bold",
-                    "bold-italic",
-                    "mono",
-                    "fallback"
-                ]
-                .get(usize::from(bad.face.0))
-                .unwrap_or(&"")
+                bad.face.name()
             ),
         )
         .with_hint("check the files named in book.toml [pdf] fonts")
@@ -221,7 +271,8 @@ pub fn pdf_in_stages(
         bleed: options.bleed,
         crop_marks: options.crop_marks,
     };
-    let bytes = write::write(&laid.pages, &laid.pictures, &typesetter.fonts, &nav)?;
+    let bytes = write::write(&laid.pages, &laid.pictures, &typesetter.fonts, &nav)
+        .map_err(|failed| failed.error(options))?;
     let mut anchor_pages = BTreeMap::new();
     for (page, start) in laid.pages.iter().zip(&laid.page_map) {
         for item in &page.items {
@@ -254,7 +305,7 @@ mod tests {
                     inside-margin = \"20mm\"\noutside-margin = \"0.5in\"\nfont-size = 11\n\
                     bleed = \"3mm\"\ncrop-marks = true\nprofile = \"print\"\n";
         let config = crate::config::Config::parse(text, Path::new("book.toml")).unwrap();
-        let options = Options::from_config(&config.pdf, FontFiles::default(), PathBuf::new());
+        let options = Options::from_config(&config, FontFiles::default(), PathBuf::new()).unwrap();
         let g = options.geometry;
         assert!((g.width - 419.53).abs() < 0.1 && (g.height - 595.28).abs() < 0.1);
         assert!((g.inside - 56.69).abs() < 0.1 && g.outside == 36.0);
@@ -265,5 +316,27 @@ mod tests {
         assert_eq!((g.left(0), g.left(1)), (g.inside, g.outside));
         assert!((options.bleed - 8.5).abs() < 0.1 && options.crop_marks);
         assert_eq!(options.profile, Profile::Print);
+    }
+
+    #[test]
+    fn a_font_that_cannot_be_subset_is_named_by_its_file_and_face() {
+        let text = "title = \"T\"\nlanguage = \"en\"\n[pdf.fonts]\nbold = \"fonts/B.otf\"\n";
+        let config = crate::config::Config::parse(text, Path::new("book.toml")).unwrap();
+        let options =
+            Options::from_config(&config, FontFiles::default(), PathBuf::from("book")).unwrap();
+        let failed = |face| write::Failed::Font {
+            face,
+            what: "subset",
+            name: "Face-Name".to_string(),
+        };
+        let err = failed(fonts::FaceId(2)).error(&options);
+        let d = err.diagnostic();
+        assert_eq!(d.code, "font-subset");
+        assert_eq!(d.place, Some(Place::file("book/fonts/B.otf")));
+        assert_eq!(d.message, "cannot subset the bold font Face-Name");
+        // A built-in face has no file to name.
+        let err = failed(fonts::FaceId(0)).error(&options);
+        assert_eq!(err.diagnostic().place, None);
+        assert!(err.to_string().contains("the regular font"), "{err}");
     }
 }

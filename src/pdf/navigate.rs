@@ -122,6 +122,9 @@ fn add_links(
     page_ids: &[ObjectId],
     anchors: &BTreeMap<String, Dest>,
 ) {
+    // One URI action for each address, however many lines and pages show
+    // it: a long address set over a thousand lines is written once.
+    let mut actions: BTreeMap<&str, ObjectId> = BTreeMap::new();
     for (page, page_id) in pages.iter().zip(page_ids) {
         let mut annots = Vec::new();
         for item in &page.items {
@@ -156,14 +159,16 @@ fn add_links(
                     None => continue,
                 },
                 LinkTarget::External(url) => {
-                    let action = Dictionary::from_iter([
-                        ("S", Object::Name(b"URI".to_vec())),
-                        (
-                            "URI",
-                            Object::String(url.as_bytes().to_vec(), StringFormat::Literal),
-                        ),
-                    ]);
-                    link.set("A", action);
+                    let action = *actions.entry(url).or_insert_with(|| {
+                        doc.add_object(Dictionary::from_iter([
+                            ("S", Object::Name(b"URI".to_vec())),
+                            (
+                                "URI",
+                                Object::String(url.as_bytes().to_vec(), StringFormat::Literal),
+                            ),
+                        ]))
+                    });
+                    link.set("A", Object::Reference(action));
                 }
             }
             annots.push(Object::Reference(doc.add_object(link)));
@@ -478,7 +483,7 @@ mod tests {
                     y: 500.0,
                     width: 100.0,
                     height: 12.0,
-                    target: LinkTarget::External("https://example.org/".to_string()),
+                    target: LinkTarget::External("https://example.org/".into()),
                 },
             ]),
         ];

@@ -39,7 +39,7 @@ pub fn write(
     pictures: &BTreeMap<String, Picture>,
     fonts: &Fonts<'_>,
     nav: &Navigation<'_>,
-) -> Result<Vec<u8>, Error> {
+) -> Result<Vec<u8>, Failed> {
     let mut doc = PdfDocument::new(&nav.metadata.title);
 
     // Which glyphs each face uses: a flag per glyph id, as a book sets
@@ -167,9 +167,50 @@ pub fn write(
         ]),
     );
     let mut bytes = Vec::new();
-    lo.save_to(&mut bytes)
-        .map_err(|e| Error::new("pdf-write", None, format!("cannot write the PDF: {e}")))?;
+    lo.save_to(&mut bytes).map_err(|e| {
+        Failed::Other(Error::new(
+            "pdf-write",
+            None,
+            format!("cannot write the PDF: {e}"),
+        ))
+    })?;
     Ok(bytes)
+}
+
+/// Why [`write`] failed. A face is known here by its id only; the caller
+/// knows which file it came from.
+#[derive(Debug)]
+pub enum Failed {
+    /// A face could not be read, subset or embedded.
+    Font {
+        /// The face.
+        face: FaceId,
+        /// What could not be done: `read`, `subset` or `embed`.
+        what: &'static str,
+        /// The face's PostScript name.
+        name: String,
+    },
+    /// Anything else.
+    Other(Error),
+}
+
+impl Failed {
+    /// The error, naming the font's file from `options` when it has one.
+    pub fn error(self, options: &super::Options) -> Error {
+        match self {
+            Failed::Font { face, what, name } => Error::new(
+                "font-subset",
+                options.font_place(face),
+                format!("cannot {what} the {} font {name}", face.name()),
+            )
+            .with_hint(format!(
+                "use another OpenType (.otf) or TrueType (.ttf) file for `{}` in book.toml \
+                 [pdf] fonts",
+                face.name()
+            )),
+            Failed::Other(error) => error,
+        }
+    }
 }
 
 /// Writes each picture once as an image XObject (with its soft mask) and
@@ -319,14 +360,11 @@ fn subset_face(
     fonts: &Fonts<'_>,
     face: FaceId,
     gids: &BTreeSet<u16>,
-) -> Result<(ParsedFont, Vec<u16>), Error> {
-    let failed = |what: &str| {
-        Error::new(
-            "font-subset",
-            None,
-            format!("cannot {what} the font {}", fonts.postscript_name(face)),
-        )
-        .with_hint("use an OpenType (.otf) or TrueType (.ttf) font file")
+) -> Result<(ParsedFont, Vec<u16>), Failed> {
+    let failed = |what: &'static str| Failed::Font {
+        face,
+        what,
+        name: fonts.postscript_name(face).to_string(),
     };
     let bytes = fonts.bytes(face);
     let data = ReadScope::new(bytes)

@@ -45,10 +45,21 @@ fn centred(flow: &mut Flow<'_, '_>, text: &str, style: Style, scale: f32) {
     flow.count(&set.lines);
     let leading = g.leading * scale;
     for line in &set.lines {
-        let baseline = flow.y + size;
-        flow.put_line(line, 0.0, baseline);
-        flow.y += leading;
+        front_line(flow, line, size, leading);
     }
+}
+
+/// Puts a line of the front matter at `flow.y`, on a new page when it
+/// would reach below the text block: ten thousand authors or a title a
+/// page long run on instead of off the page.
+fn front_line(flow: &mut Flow<'_, '_>, line: &Line, size: f32, leading: f32) {
+    let g = flow.settings.geometry;
+    if flow.y + size > g.height - g.bottom {
+        flow.start_page(Kind::Blank);
+    }
+    let baseline = flow.y + size;
+    flow.put_line(line, 0.0, baseline);
+    flow.y += leading;
 }
 
 fn title_page(flow: &mut Flow<'_, '_>, book: &Book) {
@@ -102,9 +113,7 @@ fn copyright_page(flow: &mut Flow<'_, '_>, book: &Book) {
     for paragraph in set {
         flow.count(&paragraph);
         for line in &paragraph {
-            let baseline = flow.y + size;
-            flow.put_line(line, 0.0, baseline);
-            flow.y += leading;
+            front_line(flow, line, size, leading);
         }
         flow.y += leading;
     }

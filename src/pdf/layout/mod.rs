@@ -41,6 +41,7 @@ use crate::toc::Toc;
 use std::collections::{BTreeMap, HashMap};
 use std::num::NonZeroUsize;
 use std::path::Path;
+use std::sync::Arc;
 
 /// A laid-out page: its size and what is on it.
 #[derive(Debug, Clone, PartialEq)]
@@ -133,8 +134,9 @@ pub enum Item {
 pub enum LinkTarget {
     /// An [`Item::Anchor`]'s id.
     Internal(String),
-    /// A URL.
-    External(String),
+    /// A URL, shared by the areas of every line the link spans: a link
+    /// can be a whole paragraph long.
+    External(Arc<str>),
 }
 
 /// A run of pages numbered in one style, for PDF page labels.
@@ -194,17 +196,23 @@ impl Default for Geometry {
     }
 }
 
+/// The narrowest text block a book is set in, in points: an inch.
+pub const MIN_MEASURE: f32 = 72.0;
+/// The fewest body lines a text block must hold.
+pub const MIN_LINES: f32 = 10.0;
+
 impl Geometry {
     /// The width of the text block.
     pub fn measure(&self) -> f32 {
         self.width - self.inside - self.outside
     }
 
-    /// Whether the text block is one a book can be set in: an inch wide at
-    /// least, and ten lines deep. Anything less is a mistake in the margins,
-    /// not a design.
+    /// Whether the text block is one a book can be set in: [`MIN_MEASURE`]
+    /// wide at least, and [`MIN_LINES`] deep. Anything less is a mistake in
+    /// the margins, not a design.
     pub fn is_usable(&self) -> bool {
-        self.measure() >= 72.0 && self.height - self.top - self.bottom >= 10.0 * self.leading
+        self.measure() >= MIN_MEASURE
+            && self.height - self.top - self.bottom >= MIN_LINES * self.leading
     }
 
     /// The left margin of the page with 0-based index `page`: pages 0, 2, 4…

@@ -69,9 +69,9 @@ fn push_spans(inlines: &[Inline], style: Style, out: &mut Vec<Span>, links: &mut
                     let target = match target {
                         // An address the EPUB refuses (and warns about) is
                         // not linked here either.
-                        Target::External { url } => {
-                            crate::url::href(url).ok().map(LinkTarget::External)
-                        }
+                        Target::External { url } => crate::url::href(url)
+                            .ok()
+                            .map(|href| LinkTarget::External(href.into())),
                         Target::Internal {
                             anchor: Some(anchor),
                             ..
