@@ -203,12 +203,12 @@ impl Builder<'_> {
                 pos,
             ),
             Event::Html(html) => self.html_block_text(&html, pos),
-            Event::InlineHtml(html) => self.inline(
-                Inline::Html {
-                    html: html.into_string(),
-                },
-                pos,
-            ),
+            Event::InlineHtml(html) => {
+                let html = without_comments(&html);
+                if !html.is_empty() {
+                    self.inline(Inline::Html { html }, pos);
+                }
+            }
             Event::FootnoteReference(label) => self.footnote_ref(label.into_string(), pos),
             Event::SoftBreak => self.inline(Inline::SoftBreak, pos),
             Event::HardBreak => self.inline(Inline::LineBreak, pos),
@@ -439,10 +439,19 @@ impl Builder<'_> {
                 pos,
                 kind: BlockKind::CodeBlock { language, text },
             }),
-            Frame::Html { pos, html } => self.block(Block {
+            Frame::Html { pos, html } => self.html_block(pos, &html),
+        }
+    }
+
+    /// Adds a block of raw HTML without its comments; a block that held
+    /// nothing else is left out.
+    fn html_block(&mut self, pos: Pos, html: &str) {
+        let html = without_comments(html);
+        if !html.trim().is_empty() {
+            self.block(Block {
                 pos,
                 kind: BlockKind::Html { html },
-            }),
+            });
         }
     }
 
@@ -629,12 +638,7 @@ impl Builder<'_> {
     fn html_block_text(&mut self, html: &str, pos: Pos) {
         match self.stack.last_mut() {
             Some(Frame::Html { html: buf, .. }) => buf.push_str(html),
-            _ => self.block(Block {
-                pos,
-                kind: BlockKind::Html {
-                    html: html.to_string(),
-                },
-            }),
+            _ => self.html_block(pos, html),
         }
     }
 
@@ -720,6 +724,33 @@ impl Builder<'_> {
 }
 
 /// The label of the `[^label]` that `source` starts with, if it starts with one.
+/// Raw HTML without its comments (`<!-- … -->`), which neither backend
+/// shows: the EPUB would keep them as markup and the PDF, which sets raw
+/// HTML as text, would print them. A comment left open runs to the end, as
+/// CommonMark's HTML blocks and browsers read it.
+fn without_comments(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<!--") {
+        out.push_str(&rest[..start]);
+        let body = &rest[start + 4..];
+        // `<!-->` and `<!--->` are whole (empty) comments.
+        let end = if body.starts_with('>') {
+            Some(1)
+        } else if body.starts_with("->") {
+            Some(2)
+        } else {
+            body.find("-->").map(|i| i + 3)
+        };
+        match end {
+            Some(end) => rest = &body[end..],
+            None => return out,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 fn bracketed_caret(source: &str) -> Option<&str> {
     let rest = source.strip_prefix("[^")?;
     let label = &rest[..rest.find(']')?];
