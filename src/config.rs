@@ -301,6 +301,21 @@ impl Config {
         Ok(config)
     }
 
+    /// Reads and checks settings from a table of a TOML document already
+    /// parsed, such as an mdBook's `[output.bindery]`: the spans in `table`
+    /// are offsets into `text`, the contents of `file`, so errors name the
+    /// document's own lines.
+    pub fn from_table(
+        table: Spanned<toml::de::DeTable<'_>>,
+        text: &str,
+        file: &Path,
+    ) -> Result<Config, Error> {
+        let config = Config::deserialize(toml::de::Deserializer::from(table))
+            .map_err(|err| toml_error(text, file, &err))?;
+        config.check(text, file)?;
+        Ok(config)
+    }
+
     /// The table of contents depth, with its default.
     pub fn toc_depth(&self) -> u8 {
         self.toc_depth
@@ -351,7 +366,7 @@ impl Config {
 
 /// Turns a TOML or serde error into one that names the line and, for an
 /// unknown key, the closest known key.
-fn toml_error(text: &str, file: &Path, err: &toml::de::Error) -> Error {
+pub(crate) fn toml_error(text: &str, file: &Path, err: &toml::de::Error) -> Error {
     let where_ = err.span().map(|span| place(text, file, span.start));
     let message = err.message().trim();
     if let Some((key, expected)) = unknown_field(message) {

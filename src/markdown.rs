@@ -6,6 +6,7 @@
 //! other files are resolved by the loader, which knows every chapter.
 
 use crate::error::{Diagnostic, LineIndex, Place};
+use crate::mdbook;
 use crate::model::{
     Alignment, Block, BlockKind, Cell, Heading, HeadingLevel, Inline, List, ListItem, ListKind,
     Pos, Table, Target, TaskState,
@@ -54,10 +55,32 @@ pub struct FootnoteDef {
     pub blocks: Vec<Block>,
 }
 
+/// How a chapter's text is read beyond CommonMark: what an mdBook chapter
+/// needs. The default reads a bindery chapter.
+#[derive(Clone, Copy, Default)]
+pub struct Reading<'a> {
+    /// The file's line for each line of the text (counted from 1), when
+    /// directives were expanded into it, so positions name the file's lines.
+    pub origin: Option<&'a dyn Fn(u32) -> u32>,
+    /// Leaves out the hidden lines of Rust code blocks, as mdBook does
+    /// (see [`crate::mdbook::without_hidden_lines`]).
+    pub hide_rust_lines: bool,
+}
+
 /// Parses one chapter's Markdown. `file` names it in diagnostics; `chapter_of`
 /// maps a link's file part (as written, e.g. `faq.md`, or empty for a bare
 /// `#id`) to a chapter index.
 pub fn parse(text: &str, file: &Path, chapter_of: &dyn Fn(&str) -> Option<usize>) -> Parsed {
+    parse_with(text, file, chapter_of, Reading::default())
+}
+
+/// [`parse`], with what [`Reading`] asks for.
+pub fn parse_with(
+    text: &str,
+    file: &Path,
+    chapter_of: &dyn Fn(&str) -> Option<usize>,
+    reading: Reading<'_>,
+) -> Parsed {
     // CommonMark (section 2.3) requires NUL to become U+FFFD for security;
     // pulldown-cmark leaves it. One character for one keeps every column.
     let text = if text.contains('\0') {
@@ -81,6 +104,7 @@ pub fn parse(text: &str, file: &Path, chapter_of: &dyn Fn(&str) -> Option<usize>
         file,
         chapter_of,
         deep_warned: false,
+        hide_rust_lines: reading.hide_rust_lines,
     };
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         // An end's range starts back at its element's start; nothing needs
@@ -90,6 +114,7 @@ pub fn parse(text: &str, file: &Path, chapter_of: &dyn Fn(&str) -> Option<usize>
             continue;
         }
         let (line, col) = lines.line_col(range.start);
+        let line = reading.origin.map_or(line, |origin| origin(line));
         let pos = Pos { line, col };
         // pulldown-cmark leaves a reference to an undefined footnote as the
         // text events `[`, `^label`, `]`; the source after the `[` tells it
@@ -188,6 +213,7 @@ struct Builder<'a> {
     file: &'a Path,
     chapter_of: &'a dyn Fn(&str) -> Option<usize>,
     deep_warned: bool,
+    hide_rust_lines: bool,
 }
 
 impl Builder<'_> {
@@ -434,11 +460,16 @@ impl Builder<'_> {
             Frame::Code {
                 pos,
                 language,
-                text,
-            } => self.block(Block {
-                pos,
-                kind: BlockKind::CodeBlock { language, text },
-            }),
+                mut text,
+            } => {
+                if self.hide_rust_lines && language.as_deref().is_some_and(mdbook::is_rust) {
+                    text = mdbook::without_hidden_lines(&text);
+                }
+                self.block(Block {
+                    pos,
+                    kind: BlockKind::CodeBlock { language, text },
+                });
+            }
             Frame::Html { pos, html } => self.html_block(pos, &html),
         }
     }
