@@ -830,6 +830,23 @@ fn resolve_links(book: &mut Book, dir: &Path, warnings: &mut Vec<Diagnostic>) {
             owner.insert(note.id.clone(), index);
         }
     }
+    // Each chapter's headings by the ids a link may know them by when the
+    // book's ids were made unique: the heading's text as bindery and as
+    // mdBook (and GitHub) make ids of it.
+    let aliases: Vec<BTreeMap<String, String>> = book
+        .chapters
+        .iter()
+        .map(|chapter| {
+            let mut aliases = BTreeMap::new();
+            chapter.headings(&mut |heading, _| {
+                let text = Inline::plain_text(&heading.content);
+                for alias in [ids::slug(&text), crate::mdbook::heading_id(&text)] {
+                    aliases.entry(alias).or_insert_with(|| heading.id.clone());
+                }
+            });
+            aliases
+        })
+        .collect();
     for chapter in &mut book.chapters {
         let path = dir.join(&chapter.file);
         chapter.inlines_mut(&mut |inline| {
@@ -842,11 +859,20 @@ fn resolve_links(book: &mut Book, dir: &Path, warnings: &mut Vec<Diagnostic>) {
                     chapter,
                     anchor: Some(anchor),
                 } => match owner.get(anchor.as_str()) {
-                    Some(&index) => {
-                        *chapter = index;
-                        None
-                    }
-                    None => Some(format!("#{anchor}")),
+                    Some(&index) if index == *chapter => None,
+                    found => match aliases.get(*chapter).and_then(|a| a.get(anchor.as_str())) {
+                        Some(id) => {
+                            *anchor = id.clone();
+                            None
+                        }
+                        None => match found {
+                            Some(&index) => {
+                                *chapter = index;
+                                None
+                            }
+                            None => Some(format!("#{anchor}")),
+                        },
+                    },
                 },
                 Target::Broken { dest } => Some(dest.clone()),
                 _ => None,

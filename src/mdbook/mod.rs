@@ -48,6 +48,19 @@ pub fn chapter_names(path: &str) -> Vec<String> {
     names
 }
 
+/// The id mdBook (like GitHub) gives a heading: its text in lower case,
+/// spaces as `-`, only letters, digits, `_` and `-` kept.
+pub fn heading_id(text: &str) -> String {
+    text.trim()
+        .chars()
+        .filter_map(|c| match c {
+            c if c.is_alphanumeric() || c == '_' || c == '-' => Some(c.to_lowercase().collect()),
+            c if c.is_whitespace() => Some("-".to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Whether a code block's language (the first word of its info string,
 /// such as `rust,no_run`) is Rust, whose hidden lines mdBook hides.
 pub fn is_rust(language: &str) -> bool {
@@ -94,6 +107,12 @@ mod tests {
         assert_eq!(at("src", "./a/./b.md"), Some("src/a/b.md".into()));
         assert_eq!(at("src/a", "../../../x"), None);
         assert_eq!(at("src", "/etc/passwd"), None);
+    }
+
+    #[test]
+    fn heading_ids_as_mdbook_makes_them() {
+        assert_eq!(heading_id("The SUMMARY.md file"), "the-summarymd-file");
+        assert_eq!(heading_id("Rust options"), "rust-options");
     }
 
     #[test]
