@@ -18,6 +18,11 @@ use std::path::{Path, PathBuf};
 /// How deep includes may nest, as in mdBook.
 pub const MAX_DEPTH: usize = 10;
 
+/// The most text the includes of one chapter may add, in bytes: a
+/// chapter's own limit. Ten levels of files that each include the next
+/// twice would otherwise multiply a small text a thousandfold.
+pub const MAX_INCLUDED: usize = 16 << 20;
+
 /// Why a file named by a directive was not read.
 #[derive(Debug)]
 pub enum Unread {
@@ -74,6 +79,7 @@ pub fn expand(
         place_of,
         warnings: Vec::new(),
         stack: vec![file.to_path_buf()],
+        included: 0,
     };
     let pieces = expander.pieces(text, file)?;
     // The result, and where each piece of it came from.
@@ -121,6 +127,8 @@ struct Expander<'a> {
     warnings: Vec<Diagnostic>,
     /// The files being expanded, outermost first, to catch a cycle.
     stack: Vec<PathBuf>,
+    /// How many bytes the includes have added so far.
+    included: usize,
 }
 
 impl Expander<'_> {
@@ -262,6 +270,18 @@ impl Expander<'_> {
             (_, Some(range)) => range.take(&content),
             (_, None) => content,
         };
+        self.included = self.included.saturating_add(taken.len());
+        if self.included > MAX_INCLUDED {
+            self.warnings.push(warn(
+                "include-too-large",
+                format!(
+                    "`{target}` is not included: the chapter's includes would add more than {} MiB",
+                    MAX_INCLUDED >> 20
+                ),
+                "include less, or split the chapter",
+            ));
+            return Ok(None);
+        }
         self.stack.push(path.clone());
         let expanded = self.expanded(&taken, &path);
         self.stack.pop();
@@ -581,6 +601,28 @@ mod tests {
             out.warnings[0].place.as_ref().unwrap().file,
             Path::new("src/sub/c.md")
         );
+    }
+
+    #[test]
+    fn includes_that_multiply_stop_at_the_limit() {
+        let line = "x".repeat(1 << 20);
+        let mut files = vec![("src/f0.md".to_string(), line)];
+        for level in 1..MAX_DEPTH {
+            let below = format!("{{{{#include f{}.md}}}}", level - 1);
+            files.push((format!("src/f{level}.md"), format!("{below}\n{below}\n")));
+        }
+        let files: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect();
+        let top = format!("{{{{#include f{}.md}}}}", MAX_DEPTH - 1);
+        let out = expand_in(&top, &files);
+        assert!(
+            out.text.len() <= MAX_INCLUDED + top.len() * 4096,
+            "{}",
+            out.text.len()
+        );
+        assert!(out.warnings.iter().any(|w| w.code == "include-too-large"));
     }
 
     #[test]
