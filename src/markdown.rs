@@ -759,7 +759,7 @@ impl Builder<'_> {
 /// shows: the EPUB would keep them as markup and the PDF, which sets raw
 /// HTML as text, would print them. A comment left open runs to the end, as
 /// CommonMark's HTML blocks and browsers read it.
-fn without_comments(html: &str) -> String {
+pub fn without_comments(html: &str) -> String {
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
     while let Some(start) = rest.find("<!--") {

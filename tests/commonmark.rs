@@ -69,10 +69,14 @@ fn reference_text(markdown: &str) -> String {
             // A block's comment may run over several of its events.
             Event::Html(html) => block_html.push_str(&html),
             Event::End(TagEnd::HtmlBlock) => {
-                out.push_str(&without_comments(&std::mem::take(&mut block_html)));
+                out.push_str(&bindery::markdown::without_comments(&std::mem::take(
+                    &mut block_html,
+                )));
                 out.push(' ');
             }
-            Event::InlineHtml(html) if in_image == 0 => out.push_str(&without_comments(&html)),
+            Event::InlineHtml(html) if in_image == 0 => {
+                out.push_str(&bindery::markdown::without_comments(&html));
+            }
             Event::SoftBreak | Event::HardBreak | Event::Rule => out.push(' '),
             Event::Start(Tag::Image { .. }) => in_image += 1,
             Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),
@@ -82,29 +86,6 @@ fn reference_text(markdown: &str) -> String {
         }
     }
     out
-}
-
-/// Raw HTML without its comments, which bindery leaves out of the model (a
-/// comment left open runs to the end).
-fn without_comments(html: &str) -> String {
-    let mut out = String::new();
-    let mut rest = html;
-    while let Some(start) = rest.find("<!--") {
-        out.push_str(&rest[..start]);
-        let body = &rest[start + 4..];
-        let end = if body.starts_with('>') {
-            Some(1)
-        } else if body.starts_with("->") {
-            Some(2)
-        } else {
-            body.find("-->").map(|i| i + 3)
-        };
-        match end {
-            Some(end) => rest = &body[end..],
-            None => return out,
-        }
-    }
-    out + rest
 }
 
 fn is_inline(tag: &Tag<'_>) -> bool {

@@ -213,32 +213,32 @@ impl Expander<'_> {
         let warn = |code: &'static str, message: String, hint: &str| {
             Diagnostic::warning(code, Some(place.clone()), message).with_hint(hint)
         };
-        let Some(path) = inside(folder, target) else {
-            self.warnings.push(warn(
-                "include-outside",
-                format!("`{target}` is outside the book's folder and is not included"),
-                "copy the file into the book's folder; includes are relative to the file that includes them",
-            ));
-            return Ok(None);
+        let read = match inside(folder, target) {
+            None => Err(Unread::Outside),
+            Some(path) => {
+                if self.stack.contains(&path) {
+                    self.warnings.push(warn(
+                        "include-cycle",
+                        format!("`{target}` includes itself, through the files it includes"),
+                        "remove one of the includes that lead back to this file",
+                    ));
+                    return Ok(None);
+                }
+                if self.stack.len() > MAX_DEPTH {
+                    self.warnings.push(warn(
+                        "include-too-deep",
+                        format!(
+                            "`{target}` is more than {MAX_DEPTH} includes deep and is not included"
+                        ),
+                        "include the files' text more directly",
+                    ));
+                    return Ok(None);
+                }
+                self.files.text(&path).map(|content| (path, content))
+            }
         };
-        if self.stack.contains(&path) {
-            self.warnings.push(warn(
-                "include-cycle",
-                format!("`{target}` includes itself, through the files it includes"),
-                "remove one of the includes that lead back to this file",
-            ));
-            return Ok(None);
-        }
-        if self.stack.len() > MAX_DEPTH {
-            self.warnings.push(warn(
-                "include-too-deep",
-                format!("`{target}` is more than {MAX_DEPTH} includes deep and is not included"),
-                "include the files' text more directly",
-            ));
-            return Ok(None);
-        }
-        let content = match self.files.text(&path) {
-            Ok(content) => content,
+        let (path, content) = match read {
+            Ok(found) => found,
             Err(Unread::Missing) => {
                 self.warnings.push(warn(
                     "missing-include",
