@@ -473,3 +473,27 @@ fn an_mdbook_without_a_summary_is_an_error() {
     let book = TempBook::bare().with("book.toml", mdbook_toml(""));
     book.assert_build_fails("SUMMARY.md");
 }
+
+#[test]
+fn an_included_fifo_or_huge_file_is_an_error_that_names_it_and_never_waits() {
+    let book = TempBook::bare()
+        .with("book.toml", mdbook_toml(""))
+        .with("src/SUMMARY.md", "- [A](a.md)\n")
+        .with("src/a.md", "# A\n\n{{#include pipe.md}}\n");
+    let made = std::process::Command::new("mkfifo")
+        .arg(book.file("src/pipe.md"))
+        .status()
+        .expect("cannot run mkfifo");
+    assert!(made.success(), "mkfifo failed");
+    book.assert_build_fails("pipe.md");
+    book.assert_build_fails("not a regular file");
+
+    let huge = TempBook::bare()
+        .with("book.toml", mdbook_toml(""))
+        .with("src/SUMMARY.md", "- [A](a.md)\n")
+        .with("src/a.md", "# A\n\n{{#include big.txt}}\n");
+    fs::File::create(huge.file("src/big.txt"))
+        .and_then(|file| file.set_len(17 << 20))
+        .expect("cannot make a large file");
+    huge.assert_build_fails("big.txt: the file is larger than 16 MiB");
+}
