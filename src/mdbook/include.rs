@@ -53,18 +53,6 @@ pub struct Expanded {
     pub warnings: Vec<Diagnostic>,
 }
 
-impl Expanded {
-    /// The chapter's line for line `line` of the expanded text.
-    pub fn line(&self, line: u32) -> u32 {
-        let index = usize::try_from(line.saturating_sub(1)).unwrap_or(usize::MAX);
-        self.origin
-            .get(index)
-            .or(self.origin.last())
-            .copied()
-            .unwrap_or(line)
-    }
-}
-
 /// Expands the directives of `text`, the chapter `file` (relative to the
 /// book's folder, as `files` names files). `place_of` gives the path
 /// diagnostics name for a file.
@@ -483,7 +471,6 @@ fn anchored(content: &str, name: &str) -> Vec<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::to_u32;
     use std::collections::BTreeMap;
 
     struct Memory(BTreeMap<PathBuf, String>);
@@ -632,7 +619,7 @@ mod tests {
             &[("src/code.rs", CODE)],
         );
         let three = out.text.lines().position(|l| l == "three").unwrap();
-        assert_eq!(out.line(to_u32(three + 1)), 3);
-        assert_eq!(out.line(3), 2, "an included line is at its directive");
+        assert_eq!(out.origin[three], 3);
+        assert_eq!(out.origin[2], 2, "an included line is at its directive");
     }
 }
