@@ -133,21 +133,6 @@ pub fn assemble(
     assemble_shaped(config, dir, files, &[])
 }
 
-/// How an entry of an mdBook's reading order is placed in the book, beyond
-/// its file and text: what `SUMMARY.md` says of it.
-#[derive(Debug, Clone, Default)]
-struct Shape {
-    /// The summary's link text: the chapter's title in the contents.
-    title: Option<String>,
-    /// The entry it is nested under, an index into the reading order.
-    parent: Option<usize>,
-    /// Whether it is a part title, with no text of its own.
-    part: bool,
-    /// The chapter file's line for each line of its text, whose
-    /// directives were expanded.
-    origin: Vec<u32>,
-}
-
 /// [`assemble`] for an mdBook when `shapes` (one for each file) is not
 /// empty: links and images are relative to each chapter's folder, Rust
 /// code hides its hidden lines, and the summary gives titles and nesting.
@@ -155,7 +140,7 @@ fn assemble_shaped(
     config: &Config,
     dir: &Path,
     files: &[(PathBuf, String)],
-    shapes: &[Shape],
+    shapes: &[mdbook::Shape],
 ) -> (Book, Vec<Diagnostic>) {
     let names: Vec<PathBuf> = files.iter().map(|(file, _)| file.clone()).collect();
     let faq_file = faq_file(config, &names);
@@ -210,7 +195,7 @@ fn assemble_shaped(
         if let Some(shape) = shape {
             chapter.parent = shape.parent;
             chapter.part = shape.part;
-            relative_images(&mut chapter, folder);
+            mdbook::relative_images(&mut chapter, folder);
         }
         chapters.push(chapter);
     }
@@ -892,20 +877,6 @@ fn resolve_links(book: &mut Book, dir: &Path, warnings: &mut Vec<Diagnostic>) {
             }
         });
     }
-}
-
-/// Makes the paths of an mdBook chapter's images, written relative to its
-/// `folder`, relative to the book's folder, as the loader reads them. A
-/// path that climbs out stays as written, to be refused as outside.
-fn relative_images(chapter: &mut Chapter, folder: &Path) {
-    chapter.inlines_mut(&mut |inline| {
-        if let Inline::Image { src, .. } = inline
-            && !has_scheme(src)
-            && let Some(file) = crate::mdbook::inside(folder, &percent_decode(src))
-        {
-            *src = file.to_string_lossy().into_owned();
-        }
-    });
 }
 
 /// Decodes `%20`-style escapes in a link's path.

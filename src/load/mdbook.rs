@@ -2,12 +2,14 @@
 //! the directives expanded, into the reading order [`super::assemble_shaped`]
 //! builds the book from.
 
+use super::Reader;
 use super::files::{self, Kind, Whereabouts};
-use super::{Reader, Shape};
 use crate::error::{Diagnostic, Error, Place};
+use crate::markdown::has_scheme;
 use crate::mdbook::config::Settings;
 use crate::mdbook::include::{self, Files, Unread};
 use crate::mdbook::summary::{self, Entry};
+use crate::model::{Chapter, Inline};
 use std::path::{Path, PathBuf};
 
 /// The reading order of an mdBook: each entry's file (relative to the
@@ -124,6 +126,35 @@ pub(super) fn read(
     outline.warnings.extend(warnings);
     outline.warnings.extend(settings.notes.iter().cloned());
     Ok(outline)
+}
+
+/// How an entry of an mdBook's reading order is placed in the book, beyond
+/// its file and text: what `SUMMARY.md` says of it.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Shape {
+    /// The summary's link text: the chapter's title in the contents.
+    pub title: Option<String>,
+    /// The entry it is nested under, an index into the reading order.
+    pub parent: Option<usize>,
+    /// Whether it is a part title, with no text of its own.
+    pub part: bool,
+    /// The chapter file's line for each line of its text, whose
+    /// directives were expanded.
+    pub origin: Vec<u32>,
+}
+
+/// Makes the paths of an mdBook chapter's images, written relative to its
+/// `folder`, relative to the book's folder, as the loader reads them. A
+/// path that climbs out stays as written, to be refused as outside.
+pub(super) fn relative_images(chapter: &mut Chapter, folder: &Path) {
+    chapter.inlines_mut(&mut |inline| {
+        if let Inline::Image { src, .. } = inline
+            && !has_scheme(src)
+            && let Some(file) = crate::mdbook::inside(folder, &super::percent_decode(src))
+        {
+            *src = file.to_string_lossy().into_owned();
+        }
+    });
 }
 
 /// Included files are read as chapters are: inside the book's folder,
