@@ -452,6 +452,25 @@ impl Config {
         Ok(config)
     }
 
+    /// Reads and checks settings from a table of a TOML document already
+    /// parsed, such as an mdBook's `[output.bindery]`: the spans in `table`
+    /// are offsets into `text`, the contents of `file`, so errors name the
+    /// document's own lines.
+    pub fn from_table(
+        table: Spanned<toml::de::DeTable<'_>>,
+        text: &str,
+        file: &Path,
+    ) -> Result<Config, Error> {
+        let mut config = Config::deserialize(toml::de::Deserializer::from(table))
+            .map_err(|err| toml_error(text, file, &err))?;
+        config.source = Source {
+            file: file.to_path_buf(),
+            text: text.to_string(),
+        };
+        config.check()?;
+        Ok(config)
+    }
+
     /// The file, line and column of a value of this `book.toml`, from its span.
     pub fn place(&self, span: Range<usize>) -> Place {
         self.source.place(span)
@@ -517,7 +536,7 @@ impl Source {
 
 /// Turns a TOML or serde error into one that names the line and, for an
 /// unknown key, the closest known key.
-fn toml_error(text: &str, file: &Path, err: &toml::de::Error) -> Error {
+pub(crate) fn toml_error(text: &str, file: &Path, err: &toml::de::Error) -> Error {
     let where_ = err.span().map(|span| place(text, file, span.start));
     let message = err.message().trim();
     if let Some(bad) = BadValue::from_text(message) {

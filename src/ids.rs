@@ -133,7 +133,12 @@ pub fn assign(book: &mut Book, warnings: &mut Vec<Diagnostic>) {
             .unwrap_or_default();
         // `01-essay.md` becomes `essay`: the ordering prefix is not a name.
         let name = stem.trim_start_matches(|c: char| c.is_ascii_digit() || "-_. ".contains(c));
-        chapter.id = ids.unique(&slug(if name.is_empty() { "chapter" } else { name }));
+        // A part has no file of its own: its title names it.
+        chapter.id = if chapter.part {
+            ids.unique(&format!("part-{}", slug(&chapter.title_text())))
+        } else {
+            ids.unique(&slug(if name.is_empty() { "chapter" } else { name }))
+        };
         chapter.headings_mut(&mut |heading, _| {
             if heading.id.is_empty() {
                 heading.id = ids.unique(&slug(&Inline::plain_text(&heading.content)));

@@ -19,6 +19,7 @@ pub mod image;
 pub mod init;
 pub mod load;
 pub mod markdown;
+pub mod mdbook;
 pub mod model;
 pub mod output;
 pub mod pack;

@@ -4,6 +4,7 @@
 //! through [`files::read`].
 
 mod files;
+mod mdbook;
 
 use crate::config::Config;
 use crate::error::{Diagnostic, Error, LineIndex, Place};
@@ -74,15 +75,31 @@ pub fn load(dir: &Path) -> Result<Manuscript, Error> {
     };
     let config_path = dir.join("book.toml");
     let config_text = reader.read_text(&config_path, Kind::Config)?;
-    let config = Config::parse(&config_text, &config_path)?;
-    let files = chapter_files(&reader, &config, &config_text, &config_path)?;
-    let mut texts = Vec::with_capacity(files.len());
-    for file in files {
-        let text = reader.read_text(&dir.join(&file), Kind::Chapter)?;
-        texts.push((file, text));
-    }
+    let (config, texts, shapes, mut warnings) =
+        match crate::mdbook::config::settings(&config_text, &config_path)? {
+            Some(settings) => {
+                let outline = mdbook::read(&mut reader, &settings, &config_path)?;
+                (
+                    settings.config,
+                    outline.files,
+                    outline.shapes,
+                    outline.warnings,
+                )
+            }
+            None => {
+                let config = Config::parse(&config_text, &config_path)?;
+                let files = chapter_files(&reader, &config, &config_text, &config_path)?;
+                let mut texts = Vec::with_capacity(files.len());
+                for file in files {
+                    let text = reader.read_text(&dir.join(&file), Kind::Chapter)?;
+                    texts.push((file, text));
+                }
+                (config, texts, Vec::new(), Vec::new())
+            }
+        };
     let fonts = reader.read_fonts(&config, &config_text, &config_path)?;
-    let (book, mut warnings) = assemble(&config, dir, &texts);
+    let (book, assembled) = assemble_shaped(&config, dir, &texts, &shapes);
+    warnings.extend(assembled);
     warnings.extend(check::metadata(&config, &config_path));
     let assets = reader.read_images(&book, &mut warnings)?;
     warnings.extend(check::book(&book, dir));
@@ -113,11 +130,25 @@ pub fn assemble(
     dir: &Path,
     files: &[(PathBuf, String)],
 ) -> (Book, Vec<Diagnostic>) {
+    assemble_shaped(config, dir, files, &[])
+}
+
+/// [`assemble`] for an mdBook when `shapes` (one for each file) is not
+/// empty: links and images are relative to each chapter's folder, Rust
+/// code hides its hidden lines, and the summary gives titles and nesting.
+fn assemble_shaped(
+    config: &Config,
+    dir: &Path,
+    files: &[(PathBuf, String)],
+    shapes: &[mdbook::Shape],
+) -> (Book, Vec<Diagnostic>) {
     let names: Vec<PathBuf> = files.iter().map(|(file, _)| file.clone()).collect();
     let faq_file = faq_file(config, &names);
+    let shape_of = |index: usize| shapes.get(index);
     let index_of: BTreeMap<String, usize> = names
         .iter()
         .enumerate()
+        .filter(|(i, _)| !shape_of(*i).is_some_and(|shape| shape.part))
         .map(|(i, f)| (f.to_string_lossy().into_owned(), i))
         .collect();
 
@@ -125,26 +156,48 @@ pub fn assemble(
     let mut chapters = Vec::new();
     for (index, (file, text)) in files.iter().enumerate() {
         let path = dir.join(file);
+        let shape = shape_of(index);
+        let folder = file.parent().unwrap_or(Path::new(""));
         let chapter_of = |dest: &str| -> Option<usize> {
             if dest.is_empty() {
                 return Some(index);
             }
             let dest = percent_decode(dest);
+            let relative = shape.and_then(|_| {
+                crate::mdbook::chapter_names(&dest)
+                    .iter()
+                    .filter_map(|name| crate::mdbook::inside(folder, name))
+                    .find_map(|file| index_of.get(file.to_string_lossy().as_ref()))
+            });
             let dest = dest.strip_prefix("./").unwrap_or(&dest);
-            index_of.get(dest).copied()
+            relative.or_else(|| index_of.get(dest)).copied()
         };
-        let parsed = markdown::parse(text, &path, &chapter_of);
-        warnings.extend(parsed.warnings);
+        let origin = |line: u32| {
+            let lines = shape.map_or(&[][..], |shape| &shape.origin);
+            let at = usize::try_from(line).unwrap_or(usize::MAX);
+            lines.get(at.saturating_sub(1)).copied().unwrap_or(line)
+        };
+        let reading = markdown::Reading {
+            origin: Some(&origin),
+            hide_rust_lines: shape.is_some(),
+        };
+        let mut parsed = markdown::parse_with(text, &path, &chapter_of, reading);
+        warnings.append(&mut parsed.warnings);
         let is_faq = faq_file.as_deref() == Some(file.as_path());
-        chapters.push(chapter(
+        let mut chapter = chapter(
             file,
             &path,
-            parsed.blocks,
-            parsed.footnotes,
-            &parsed.referenced,
+            parsed,
             is_faq,
+            shape.and_then(|shape| shape.title.as_deref()),
             &mut warnings,
-        ));
+        );
+        if let Some(shape) = shape {
+            chapter.parent = shape.parent;
+            chapter.part = shape.part;
+            mdbook::relative_images(&mut chapter, folder);
+        }
+        chapters.push(chapter);
     }
     let mut book = Book {
         metadata: metadata(config),
@@ -600,52 +653,77 @@ fn faq_file(config: &Config, files: &[PathBuf]) -> Option<PathBuf> {
 fn chapter(
     file: &Path,
     path: &Path,
-    mut blocks: Vec<Block>,
-    definitions: Vec<markdown::FootnoteDef>,
-    referenced: &[String],
+    parsed: markdown::Parsed,
     is_faq: bool,
+    summary_title: Option<&str>,
     warnings: &mut Vec<Diagnostic>,
 ) -> Chapter {
+    let markdown::Parsed {
+        mut blocks,
+        footnotes: definitions,
+        referenced,
+        ..
+    } = parsed;
     let name = file
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let title = match blocks.first() {
-        Some(Block {
-            kind: BlockKind::Heading(h),
-            ..
-        }) if h.level == HeadingLevel::H1 => {
-            let title = blocks.remove(0);
-            match title.kind {
-                BlockKind::Heading(h) if Inline::plain_text(&h.content).trim().is_empty() => {
-                    // The contents and the running heads need a text.
-                    warnings.push(
-                        Diagnostic::warning(
-                            "empty-heading",
-                            Some(Place::at(path, title.pos.line, title.pos.col)),
-                            format!("the chapter's title is empty; “{name}” is used"),
-                        )
-                        .with_hint("give the chapter a title: # Chapter Title"),
-                    );
-                    vec![Inline::Text { text: name }]
+    // mdBook's rule: the summary names the chapter, and the file's own
+    // heading stays in the text, unless it says the same.
+    let title = match summary_title {
+        Some(title) => match blocks.first() {
+            Some(Block {
+                kind: BlockKind::Heading(h),
+                ..
+            }) if h.level == HeadingLevel::H1
+                && Inline::plain_text(&h.content).trim() == title.trim() =>
+            {
+                match blocks.remove(0).kind {
+                    BlockKind::Heading(h) => h.content,
+                    _ => Vec::new(),
                 }
-                BlockKind::Heading(h) => h.content,
-                _ => Vec::new(),
             }
-        }
-        _ => {
-            warnings.push(
-                Diagnostic::warning(
-                    "no-title",
-                    Some(Place::at(path, 1, 1)),
-                    format!("the chapter has no title; “{name}” is used"),
-                )
-                .with_hint("start the file with a level-one heading: # Chapter Title"),
-            );
-            vec![Inline::Text { text: name }]
-        }
+            _ => vec![Inline::Text {
+                text: title.to_string(),
+            }],
+        },
+        None => match blocks.first() {
+            Some(Block {
+                kind: BlockKind::Heading(h),
+                ..
+            }) if h.level == HeadingLevel::H1 => {
+                let title = blocks.remove(0);
+                match title.kind {
+                    BlockKind::Heading(h) if Inline::plain_text(&h.content).trim().is_empty() => {
+                        // The contents and the running heads need a text.
+                        warnings.push(
+                            Diagnostic::warning(
+                                "empty-heading",
+                                Some(Place::at(path, title.pos.line, title.pos.col)),
+                                format!("the chapter's title is empty; “{name}” is used"),
+                            )
+                            .with_hint("give the chapter a title: # Chapter Title"),
+                        );
+                        vec![Inline::Text { text: name }]
+                    }
+                    BlockKind::Heading(h) => h.content,
+                    _ => Vec::new(),
+                }
+            }
+            _ => {
+                warnings.push(
+                    Diagnostic::warning(
+                        "no-title",
+                        Some(Place::at(path, 1, 1)),
+                        format!("the chapter has no title; “{name}” is used"),
+                    )
+                    .with_hint("start the file with a level-one heading: # Chapter Title"),
+                );
+                vec![Inline::Text { text: name }]
+            }
+        },
     };
-    let footnotes = number_footnotes(definitions, referenced, path, warnings);
+    let footnotes = number_footnotes(definitions, &referenced, path, warnings);
     let body = if is_faq {
         ChapterBody::Faq(faq::build(blocks, path, warnings))
     } else {
@@ -657,6 +735,8 @@ fn chapter(
         title,
         body,
         footnotes,
+        parent: None,
+        part: false,
     }
 }
 
@@ -762,6 +842,23 @@ fn resolve_links(book: &mut Book, dir: &Path, warnings: &mut Vec<Diagnostic>) {
             owner.insert(note.id.clone(), index);
         }
     }
+    // Each chapter's headings by the ids a link may know them by when the
+    // book's ids were made unique: the heading's text as bindery and as
+    // mdBook (and GitHub) make ids of it.
+    let aliases: Vec<BTreeMap<String, String>> = book
+        .chapters
+        .iter()
+        .map(|chapter| {
+            let mut aliases = BTreeMap::new();
+            chapter.headings(&mut |heading, _| {
+                let text = Inline::plain_text(&heading.content);
+                for alias in [ids::slug(&text), crate::mdbook::heading_id(&text)] {
+                    aliases.entry(alias).or_insert_with(|| heading.id.clone());
+                }
+            });
+            aliases
+        })
+        .collect();
     for chapter in &mut book.chapters {
         let path = dir.join(&chapter.file);
         chapter.inlines_mut(&mut |inline| {
@@ -774,11 +871,20 @@ fn resolve_links(book: &mut Book, dir: &Path, warnings: &mut Vec<Diagnostic>) {
                     chapter,
                     anchor: Some(anchor),
                 } => match owner.get(anchor.as_str()) {
-                    Some(&index) => {
-                        *chapter = index;
-                        None
-                    }
-                    None => Some(format!("#{anchor}")),
+                    Some(&index) if index == *chapter => None,
+                    found => match aliases.get(*chapter).and_then(|a| a.get(anchor.as_str())) {
+                        Some(id) => {
+                            *anchor = id.clone();
+                            None
+                        }
+                        None => match found {
+                            Some(&index) => {
+                                *chapter = index;
+                                None
+                            }
+                            None => Some(format!("#{anchor}")),
+                        },
+                    },
                 },
                 Target::Broken { dest } => Some(dest.clone()),
                 _ => None,

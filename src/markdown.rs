@@ -6,6 +6,7 @@
 //! other files are resolved by the loader, which knows every chapter.
 
 use crate::error::{Diagnostic, LineIndex, Place};
+use crate::mdbook;
 use crate::model::{
     Alignment, Block, BlockKind, Cell, Heading, HeadingLevel, Inline, List, ListItem, ListKind,
     Pos, Table, Target, TaskState,
@@ -54,10 +55,32 @@ pub struct FootnoteDef {
     pub blocks: Vec<Block>,
 }
 
+/// How a chapter's text is read beyond CommonMark: what an mdBook chapter
+/// needs. The default reads a bindery chapter.
+#[derive(Clone, Copy, Default)]
+pub struct Reading<'a> {
+    /// The file's line for each line of the text (counted from 1), when
+    /// directives were expanded into it, so positions name the file's lines.
+    pub origin: Option<&'a dyn Fn(u32) -> u32>,
+    /// Leaves out the hidden lines of Rust code blocks, as mdBook does
+    /// (see [`crate::mdbook::without_hidden_lines`]).
+    pub hide_rust_lines: bool,
+}
+
 /// Parses one chapter's Markdown. `file` names it in diagnostics; `chapter_of`
 /// maps a link's file part (as written, e.g. `faq.md`, or empty for a bare
 /// `#id`) to a chapter index.
 pub fn parse(text: &str, file: &Path, chapter_of: &dyn Fn(&str) -> Option<usize>) -> Parsed {
+    parse_with(text, file, chapter_of, Reading::default())
+}
+
+/// [`parse`], with what [`Reading`] asks for.
+pub fn parse_with(
+    text: &str,
+    file: &Path,
+    chapter_of: &dyn Fn(&str) -> Option<usize>,
+    reading: Reading<'_>,
+) -> Parsed {
     // CommonMark (section 2.3) requires NUL to become U+FFFD for security;
     // pulldown-cmark leaves it. One character for one keeps every column.
     let text = if text.contains('\0') {
@@ -81,6 +104,7 @@ pub fn parse(text: &str, file: &Path, chapter_of: &dyn Fn(&str) -> Option<usize>
         file,
         chapter_of,
         deep_warned: false,
+        hide_rust_lines: reading.hide_rust_lines,
     };
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         // An end's range starts back at its element's start; nothing needs
@@ -90,6 +114,7 @@ pub fn parse(text: &str, file: &Path, chapter_of: &dyn Fn(&str) -> Option<usize>
             continue;
         }
         let (line, col) = lines.line_col(range.start);
+        let line = reading.origin.map_or(line, |origin| origin(line));
         let pos = Pos { line, col };
         // pulldown-cmark leaves a reference to an undefined footnote as the
         // text events `[`, `^label`, `]`; the source after the `[` tells it
@@ -188,6 +213,7 @@ struct Builder<'a> {
     file: &'a Path,
     chapter_of: &'a dyn Fn(&str) -> Option<usize>,
     deep_warned: bool,
+    hide_rust_lines: bool,
 }
 
 impl Builder<'_> {
@@ -203,12 +229,12 @@ impl Builder<'_> {
                 pos,
             ),
             Event::Html(html) => self.html_block_text(&html, pos),
-            Event::InlineHtml(html) => self.inline(
-                Inline::Html {
-                    html: html.into_string(),
-                },
-                pos,
-            ),
+            Event::InlineHtml(html) => {
+                let html = without_comments(&html);
+                if !html.is_empty() {
+                    self.inline(Inline::Html { html }, pos);
+                }
+            }
             Event::FootnoteReference(label) => self.footnote_ref(label.into_string(), pos),
             Event::SoftBreak => self.inline(Inline::SoftBreak, pos),
             Event::HardBreak => self.inline(Inline::LineBreak, pos),
@@ -434,15 +460,29 @@ impl Builder<'_> {
             Frame::Code {
                 pos,
                 language,
-                text,
-            } => self.block(Block {
-                pos,
-                kind: BlockKind::CodeBlock { language, text },
-            }),
-            Frame::Html { pos, html } => self.block(Block {
+                mut text,
+            } => {
+                if self.hide_rust_lines && language.as_deref().is_some_and(mdbook::is_rust) {
+                    text = mdbook::without_hidden_lines(&text);
+                }
+                self.block(Block {
+                    pos,
+                    kind: BlockKind::CodeBlock { language, text },
+                });
+            }
+            Frame::Html { pos, html } => self.html_block(pos, &html),
+        }
+    }
+
+    /// Adds a block of raw HTML without its comments; a block that held
+    /// nothing else is left out.
+    fn html_block(&mut self, pos: Pos, html: &str) {
+        let html = without_comments(html);
+        if !html.trim().is_empty() {
+            self.block(Block {
                 pos,
                 kind: BlockKind::Html { html },
-            }),
+            });
         }
     }
 
@@ -629,12 +669,7 @@ impl Builder<'_> {
     fn html_block_text(&mut self, html: &str, pos: Pos) {
         match self.stack.last_mut() {
             Some(Frame::Html { html: buf, .. }) => buf.push_str(html),
-            _ => self.block(Block {
-                pos,
-                kind: BlockKind::Html {
-                    html: html.to_string(),
-                },
-            }),
+            _ => self.html_block(pos, html),
         }
     }
 
@@ -720,6 +755,33 @@ impl Builder<'_> {
 }
 
 /// The label of the `[^label]` that `source` starts with, if it starts with one.
+/// Raw HTML without its comments (`<!-- … -->`), which neither backend
+/// shows: the EPUB would keep them as markup and the PDF, which sets raw
+/// HTML as text, would print them. A comment left open runs to the end, as
+/// CommonMark's HTML blocks and browsers read it.
+pub fn without_comments(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<!--") {
+        out.push_str(&rest[..start]);
+        let body = &rest[start + 4..];
+        // `<!-->` and `<!--->` are whole (empty) comments.
+        let end = if body.starts_with('>') {
+            Some(1)
+        } else if body.starts_with("->") {
+            Some(2)
+        } else {
+            body.find("-->").map(|i| i + 3)
+        };
+        match end {
+            Some(end) => rest = &body[end..],
+            None => return out,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 fn bracketed_caret(source: &str) -> Option<&str> {
     let rest = source.strip_prefix("[^")?;
     let label = &rest[..rest.find(']')?];

@@ -53,6 +53,15 @@ pub struct Chapter {
     pub body: ChapterBody,
     /// Footnote definitions of this chapter, in the order they are first referenced.
     pub footnotes: Vec<Footnote>,
+    /// The entry this chapter is nested under in the contents, as an index
+    /// into [`Book::chapters`] (always an earlier one): a part, or the
+    /// chapter an mdBook `SUMMARY.md` nests it in. `None` at the top.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<usize>,
+    /// Whether this entry is a part title: a title page with no text of
+    /// its own, above the chapters whose `parent` it is.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub part: bool,
 }
 
 /// The content of a chapter: running prose or a FAQ.

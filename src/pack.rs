@@ -7,7 +7,7 @@
 
 use crate::error::Error;
 use crate::model::{Book, Inline, Metadata};
-use crate::toc::{Toc, TocEntry, TocKind};
+use crate::toc::{Toc, TocEntry};
 use crate::zip::{self, Compression, Entry};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -215,12 +215,7 @@ fn readme(input: &PackInput<'_>) -> String {
     if !meta.authors.is_empty() {
         text.push_str(&format!("by {}\n", meta.authors.join(", ")));
     }
-    let chapters = input
-        .toc
-        .entries
-        .iter()
-        .filter(|e| e.kind == TocKind::Chapter)
-        .count();
+    let chapters = input.book.chapters.iter().filter(|c| !c.part).count();
     let minutes = word_count(input.book).div_ceil(WORDS_PER_MINUTE);
     let stem = input.stem;
     text.push_str(&format!(

@@ -32,6 +32,8 @@ pub struct TocEntry {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum TocKind {
+    /// A part title, above the chapters that belong to it.
+    Part,
     /// A chapter.
     Chapter,
     /// A section heading inside a chapter.
@@ -70,9 +72,10 @@ impl Toc {
 }
 
 /// Builds the contents; `depth` is how many heading levels to list (1 lists
-/// chapters only). FAQ groups and questions are listed at any depth.
+/// chapters only). FAQ groups and questions are listed at any depth. A
+/// chapter with a `parent` is listed under it, after the parent's sections.
 pub fn build(book: &Book, depth: u8) -> Toc {
-    let entries = book
+    let entries: Vec<TocEntry> = book
         .chapters
         .iter()
         .enumerate()
@@ -108,7 +111,11 @@ pub fn build(book: &Book, depth: u8) -> Toc {
                     .collect(),
             };
             TocEntry {
-                kind: TocKind::Chapter,
+                kind: if chapter.part {
+                    TocKind::Part
+                } else {
+                    TocKind::Chapter
+                },
                 title: chapter.title_text(),
                 chapter: index,
                 id: chapter.id.clone(),
@@ -116,7 +123,26 @@ pub fn build(book: &Book, depth: u8) -> Toc {
             }
         })
         .collect();
-    Toc { entries }
+    Toc {
+        entries: nest(entries, book),
+    }
+}
+
+/// Moves each chapter's entry under its parent's. A parent always comes
+/// earlier, so going backwards every entry has its own children by the time
+/// it is moved; one naming itself or a later entry stays at the top.
+fn nest(entries: Vec<TocEntry>, book: &Book) -> Vec<TocEntry> {
+    let mut nested: Vec<Vec<TocEntry>> = vec![Vec::new(); entries.len()];
+    let mut roots = Vec::new();
+    for (index, mut entry) in entries.into_iter().enumerate().rev() {
+        entry.children.extend(nested[index].drain(..).rev());
+        match book.chapters.get(index).and_then(|c| c.parent) {
+            Some(parent) if parent < index => nested[parent].push(entry),
+            _ => roots.push(entry),
+        }
+    }
+    roots.reverse();
+    roots
 }
 
 /// Section entries of a prose chapter, nested by heading level. Only

@@ -61,11 +61,22 @@ fn reference_text(markdown: &str) -> String {
     let mut out = String::new();
     // Inside an image only its text counts: that is its alt text.
     let mut in_image = 0usize;
+    let mut block_html = String::new();
     for event in Parser::new_ext(&markdown, bindery::markdown::options()) {
         match event {
             Event::Text(text) | Event::Code(text) => out.push_str(&text),
             Event::InlineMath(text) | Event::DisplayMath(text) => out.push_str(&text),
-            Event::Html(html) | Event::InlineHtml(html) if in_image == 0 => out.push_str(&html),
+            // A block's comment may run over several of its events.
+            Event::Html(html) => block_html.push_str(&html),
+            Event::End(TagEnd::HtmlBlock) => {
+                out.push_str(&bindery::markdown::without_comments(&std::mem::take(
+                    &mut block_html,
+                )));
+                out.push(' ');
+            }
+            Event::InlineHtml(html) if in_image == 0 => {
+                out.push_str(&bindery::markdown::without_comments(&html));
+            }
             Event::SoftBreak | Event::HardBreak | Event::Rule => out.push(' '),
             Event::Start(Tag::Image { .. }) => in_image += 1,
             Event::End(TagEnd::Image) => in_image = in_image.saturating_sub(1),

@@ -234,7 +234,7 @@ fn shows_any(entries: &[TocEntry]) -> bool {
 fn href(entry: &TocEntry, layout: &Layout) -> String {
     let file = layout.chapter_file(entry.chapter);
     match entry.kind {
-        TocKind::Chapter => file,
+        TocKind::Part | TocKind::Chapter => file,
         _ => format!("{file}#{}", entry.id),
     }
 }

@@ -130,12 +130,14 @@ impl Writer<'_> {
 
     fn chapter(&mut self) {
         let chapter = self.chapter;
-        let class = match chapter.body {
-            ChapterBody::Prose { .. } => "chapter",
-            ChapterBody::Faq(_) => "chapter faq",
+        // A part is a title page: its section holds the part's title only.
+        let (class, role) = match chapter.body {
+            _ if chapter.part => ("part", "part"),
+            ChapterBody::Prose { .. } => ("chapter", "chapter"),
+            ChapterBody::Faq(_) => ("chapter faq", "chapter"),
         };
         self.push(&format!(
-            "<section id=\"{}\" class=\"{class}\" epub:type=\"chapter\" role=\"doc-chapter\">\n<h1>",
+            "<section id=\"{}\" class=\"{class}\" epub:type=\"{role}\" role=\"doc-{role}\">\n<h1>",
             xml::escaped_attr(&chapter.id)
         ));
         self.inlines(&chapter.title, false);
