@@ -60,6 +60,25 @@ pub struct Config {
     /// Settings of the PDF backend.
     #[serde(default)]
     pub pdf: PdfConfig,
+    /// How the text is set in the book's language.
+    #[serde(default)]
+    pub typography: TypographyConfig,
+}
+
+/// The `[typography]` table of `book.toml`.
+///
+/// ```toml
+/// [typography]
+/// quotes = "»«›‹"   # primary open, close, nested open, close
+/// ```
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TypographyConfig {
+    /// The quotation marks that `"` and `'` become in the book's language,
+    /// four characters: the primary opening and closing marks, then the
+    /// nested ones. Default: the language's own (CLDR), English's for a
+    /// language bindery does not know.
+    pub quotes: Option<Spanned<String>>,
 }
 
 /// The `[epub]` table of `book.toml`.
@@ -345,7 +364,29 @@ impl Config {
                 format!("toc-depth must be between 1 and 6, not {}", depth.get_ref()),
             ));
         }
+        if let Some(quotes) = &self.typography.quotes
+            && crate::lang::quotes::Marks::parse(quotes.get_ref()).is_none()
+        {
+            return Err(Error::new(
+                "bad-quotes",
+                Some(at(quotes.span())),
+                format!("`{}` is not four quotation marks", quotes.get_ref()),
+            )
+            .with_hint("write the opening and closing marks, then the nested ones: \"„“‚‘\""));
+        }
         self.pdf.check(text, file)
+    }
+
+    /// How the book's text is set: its language and `[typography]`.
+    pub fn typography(&self) -> crate::lang::quotes::Typography {
+        crate::lang::quotes::Typography {
+            language: self.language.get_ref().clone(),
+            quotes: self
+                .typography
+                .quotes
+                .as_ref()
+                .and_then(|q| crate::lang::quotes::Marks::parse(q.get_ref())),
+        }
     }
 }
 

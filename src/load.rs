@@ -123,6 +123,7 @@ pub fn assemble(
 
     let mut warnings = Vec::new();
     let mut chapters = Vec::new();
+    let typography = config.typography();
     for (index, (file, text)) in files.iter().enumerate() {
         let path = dir.join(file);
         let chapter_of = |dest: &str| -> Option<usize> {
@@ -133,7 +134,7 @@ pub fn assemble(
             let dest = dest.strip_prefix("./").unwrap_or(&dest);
             index_of.get(dest).copied()
         };
-        let parsed = markdown::parse(text, &path, &chapter_of);
+        let parsed = markdown::parse(text, &path, &chapter_of, &typography);
         warnings.extend(parsed.warnings);
         let is_faq = faq_file.as_deref() == Some(file.as_path());
         chapters.push(chapter(

@@ -357,6 +357,14 @@ pub enum Inline {
         /// The HTML source.
         html: String,
     },
+    /// A passage in another language than the book's: `[Bonjour]{lang=fr}`
+    /// or `<span lang="fr">Bonjour</span>`.
+    Span {
+        /// The passage's language as a BCP 47 tag.
+        lang: String,
+        /// The passage.
+        content: Vec<Inline>,
+    },
 }
 
 /// Where a link points.
@@ -399,6 +407,7 @@ fn push_plain(inlines: &[Inline], out: &mut String) {
             Inline::Emphasis { content }
             | Inline::Strong { content }
             | Inline::Strikethrough { content }
+            | Inline::Span { content, .. }
             | Inline::Link { content, .. } => push_plain(content, out),
             Inline::Image { alt, .. } => out.push_str(alt),
             Inline::SoftBreak | Inline::LineBreak => out.push(' '),
@@ -553,6 +562,7 @@ fn inlines(list: &[Inline], f: &mut dyn FnMut(&Inline)) {
             Inline::Emphasis { content }
             | Inline::Strong { content }
             | Inline::Strikethrough { content }
+            | Inline::Span { content, .. }
             | Inline::Link { content, .. } => inlines(content, f),
             _ => {}
         }
@@ -603,6 +613,7 @@ fn inlines_mut(inlines: &mut [Inline], f: &mut dyn FnMut(&mut Inline)) {
             Inline::Emphasis { content }
             | Inline::Strong { content }
             | Inline::Strikethrough { content }
+            | Inline::Span { content, .. }
             | Inline::Link { content, .. } => inlines_mut(content, f),
             _ => {}
         }

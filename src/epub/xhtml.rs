@@ -504,6 +504,12 @@ impl Writer<'_> {
             Inline::Emphasis { content } => self.wrap("em", content, in_link),
             Inline::Strong { content } => self.wrap("strong", content, in_link),
             Inline::Strikethrough { content } => self.wrap("del", content, in_link),
+            Inline::Span { lang, content } => {
+                let lang = xml::escaped_attr(lang);
+                self.push(&format!("<span xml:lang=\"{lang}\" lang=\"{lang}\">"));
+                self.inlines(content, in_link);
+                self.push("</span>");
+            }
             Inline::Code { code } => {
                 self.push("<code>");
                 self.counted_text(code);
