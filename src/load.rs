@@ -84,6 +84,7 @@ pub fn load(dir: &Path) -> Result<Manuscript, Error> {
     let fonts = reader.read_fonts(&config, &config_text, &config_path)?;
     let (book, mut warnings) = assemble(&config, dir, &texts);
     warnings.extend(check::metadata(&config, &config_path));
+    warnings.extend(check::labels(&config, &config_text, &config_path));
     let assets = reader.read_images(&book, &mut warnings)?;
     warnings.extend(check::book(&book, dir));
     warnings.sort_by(|a, b| a.place.cmp(&b.place));
@@ -720,6 +721,7 @@ fn metadata(config: &Config) -> Metadata {
         date: config.date.as_ref().map(|d| d.get_ref().clone()),
         description: config.description.clone(),
         rights: config.rights.clone(),
+        labels: crate::lang::labels::Labels::new(config.language.get_ref(), &config.labels),
     }
 }
 

@@ -37,6 +37,10 @@ pub struct Metadata {
     pub description: Option<String>,
     /// The rights statement, e.g. a copyright line or a licence.
     pub rights: Option<String>,
+    /// The words bindery writes itself, in the book's language. Derived from
+    /// the language and `[labels]`, so not part of the model's dump.
+    #[serde(skip)]
+    pub labels: crate::lang::labels::Labels,
 }
 
 /// One chapter: a Markdown file of the manuscript.

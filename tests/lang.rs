@@ -54,9 +54,20 @@ fn book(language: &str, chapter: &str) -> TempBook {
         .with("a.md", chapter)
 }
 
-/// Builds the book and gives the EPUB's path, its chapter's XHTML and the
-/// PDF's text as `pdftotext` reads it.
-fn built(book: &TempBook) -> (PathBuf, String, String) {
+/// What a build of a sample gives.
+struct Built {
+    /// The EPUB's path.
+    epub: PathBuf,
+    /// The chapter's XHTML.
+    chapter: String,
+    /// The navigation document, the contents page and the package
+    /// document, one after another.
+    navigation: String,
+    /// The PDF's text as `pdftotext` reads it.
+    pdf: String,
+}
+
+fn built(book: &TempBook) -> Built {
     let outcome = book.build();
     assert!(
         outcome.status.success(),
@@ -66,13 +77,25 @@ fn built(book: &TempBook) -> (PathBuf, String, String) {
     let out = book.out();
     let epub = out.join("probe.epub");
     let files = common::unzip(&std::fs::read(&epub).expect("the EPUB"));
-    let chapter = files
-        .iter()
-        .find(|(name, _)| name.starts_with("EPUB/chapter-"))
-        .map(|(_, bytes)| String::from_utf8(bytes.clone()).expect("UTF-8"))
-        .expect("a chapter");
+    let text = |wanted: &dyn Fn(&str) -> bool| -> String {
+        files
+            .iter()
+            .filter(|(name, _)| wanted(name))
+            .map(|(_, bytes)| String::from_utf8(bytes.clone()).expect("UTF-8"))
+            .collect()
+    };
+    let chapter = text(&|name| name.starts_with("EPUB/chapter-"));
+    let navigation = text(&|name| {
+        [
+            "EPUB/nav.xhtml",
+            "EPUB/contents.xhtml",
+            "EPUB/package.opf",
+            "EPUB/cover.xhtml",
+        ]
+        .contains(&name)
+    });
     let pdf = out.join("probe.pdf");
-    let text = common::pdf_tool(
+    let pdf = common::pdf_tool(
         "pdftotext",
         &[
             pdf.as_os_str(),
@@ -81,8 +104,13 @@ fn built(book: &TempBook) -> (PathBuf, String, String) {
             OsStr::new("-"),
         ],
     );
-    assert!(text.status.success(), "pdftotext failed: {}", text.stderr);
-    (epub, chapter, text.stdout)
+    assert!(pdf.status.success(), "pdftotext failed: {}", pdf.stderr);
+    Built {
+        epub,
+        chapter,
+        navigation,
+        pdf: pdf.stdout,
+    }
 }
 
 /// No line of the PDF starts with a mark French keeps on the line before.
@@ -99,7 +127,9 @@ fn assert_no_line_starts_with_a_high_mark(pdf_text: &str) {
 #[test]
 fn german_quotes_are_german_in_both_outputs() {
     let book = book("de", GERMAN);
-    let (epub, chapter, pdf) = built(&book);
+    let Built {
+        epub, chapter, pdf, ..
+    } = built(&book);
     for expected in [
         "„Was ist mit mir\ngeschehen?“",
         "„Gregor“",
@@ -123,7 +153,9 @@ fn german_quotes_are_german_in_both_outputs() {
 #[test]
 fn french_quotes_and_spaces_follow_french_rules() {
     let book = book("fr", FRENCH);
-    let (epub, chapter, pdf) = built(&book);
+    let Built {
+        epub, chapter, pdf, ..
+    } = built(&book);
     for expected in [
         format!("«{N}Vous êtes Français{N}?{N}»"),
         format!("«{N}Oui{N}! Et je m’appelle «{N}Passepartout{N}»{N};"),
@@ -161,21 +193,21 @@ fn french_marks_never_start_a_line_in_any_column() {
                  description = \"D.\"\n[pdf]\ntrim = \"{trim}\"\n"
             ),
         );
-        let (_, _, pdf) = built(&book);
+        let pdf = built(&book).pdf;
         assert_no_line_starts_with_a_high_mark(&pdf);
     }
 }
 
 #[test]
 fn a_language_span_is_tagged_in_the_epub_with_its_own_quotes() {
-    let (_, chapter, _) = built(&book("de", GERMAN));
+    let chapter = built(&book("de", GERMAN)).chapter;
     assert!(
         chapter.contains(&format!(
             "<span xml:lang=\"fr\" lang=\"fr\">Mon Dieu{N}!</span>"
         )),
         "{chapter}"
     );
-    let (_, chapter, _) = built(&book("fr", FRENCH));
+    let chapter = built(&book("fr", FRENCH)).chapter;
     assert!(
         chapter.contains("<span xml:lang=\"en\" lang=\"en\">Good heavens</span>"),
         "{chapter}"
@@ -193,7 +225,7 @@ fn quotes_in_book_toml_override_the_language_s() {
         "title = \"Probe\"\nlanguage = \"de\"\nauthors = []\ndescription = \"D.\"\n\
          [typography]\nquotes = \"»«›‹\"\n",
     );
-    let (_, chapter, _) = built(&book);
+    let chapter = built(&book).chapter;
     assert!(chapter.contains("»Ja, ›so‹ ist es.«"), "{chapter}");
 }
 
@@ -211,4 +243,99 @@ fn bad_quotes_in_book_toml_are_an_error_at_their_line() {
         "{}",
         outcome.stderr
     );
+}
+
+#[test]
+fn every_word_bindery_writes_is_in_the_book_s_language() {
+    let (de, fr) = (book("de", GERMAN), book("fr", FRENCH));
+    let german = built(&de);
+    for word in [
+        "<h1>Inhalt</h1>",
+        "<h2>Orientierungspunkte</h2>",
+        ">Umschlag</a>",
+        "alt=\"Umschlag: Probe\"",
+        "title=\"Inhalt\"",
+    ] {
+        assert!(
+            german.navigation.contains(word),
+            "{word} not in:\n{}",
+            german.navigation
+        );
+    }
+    for word in ["Inhalt", "von A. Autor", "Gesetzt mit bindery"] {
+        assert!(german.pdf.contains(word), "{word} not in:\n{}", german.pdf);
+    }
+    for english in [">Contents<", "Landmarks", "Cover", "Typeset", "by A. Autor"] {
+        assert!(!german.navigation.contains(english), "{english}");
+        assert!(
+            !german.pdf.contains(english.trim_matches(['>', '<'])),
+            "{english}"
+        );
+    }
+    // bindery's accessibility summary is English, and says so.
+    assert!(
+        german
+            .navigation
+            .contains("accessibilitySummary\" xml:lang=\"en\"")
+    );
+    let french = built(&fr);
+    assert!(french.navigation.contains("<h1>Table des matières</h1>"));
+    for word in ["Table des matières", "par A. Autor", "Composé avec bindery"] {
+        assert!(french.pdf.contains(word), "{word} not in:\n{}", french.pdf);
+    }
+    common::assert_epubcheck_clean(&[german.epub, french.epub]);
+}
+
+#[test]
+fn a_language_without_labels_is_noted_and_its_english_words_are_marked() {
+    let turkish = book("tr", "# Başlık\n\n\"Merhaba\", dedi.\n");
+    let findings = turkish.findings();
+    let note = findings
+        .iter()
+        .find(|f| f.code == "no-labels")
+        .unwrap_or_else(|| panic!("no no-labels finding: {findings:?}"));
+    note.assert_at("warning", "no-labels", &turkish.file("book.toml"), 2, 12);
+    let built = built(&turkish);
+    assert!(
+        built
+            .navigation
+            .contains("<h1><span xml:lang=\"en\" lang=\"en\">Contents</span></h1>"),
+        "{}",
+        built.navigation
+    );
+    assert!(
+        built.chapter.contains("“Merhaba”, dedi."),
+        "{}",
+        built.chapter
+    );
+    common::assert_epubcheck_clean(&[built.epub]);
+}
+
+#[test]
+fn labels_in_book_toml_override_the_table() {
+    let book = book("fr", "# T\n\nTexte.\n").with(
+        "book.toml",
+        "title = \"Probe\"\nlanguage = \"fr\"\nauthors = [\"J. Verne\"]\ndescription = \"D.\"\n\
+         [labels]\ncontents = \"Sommaire\"\nby = \"d’après {authors}\"\n",
+    );
+    let built = built(&book);
+    assert!(
+        built.navigation.contains("<h1>Sommaire</h1>"),
+        "{}",
+        built.navigation
+    );
+    assert!(built.pdf.contains("Sommaire"), "{}", built.pdf);
+    assert!(built.pdf.contains("d’après J. Verne"), "{}", built.pdf);
+}
+
+#[test]
+fn an_unknown_label_is_an_error_naming_the_closest_key() {
+    let book = TempBook::new().with("a.md", "# T\n").with(
+        "book.toml",
+        "title = \"Probe\"\nlanguage = \"de\"\n[labels]\ncontent = \"Inhalt\"\n",
+    );
+    let outcome = book.run(&["check"]);
+    assert!(!outcome.status.success());
+    assert!(outcome.stderr.contains("book.toml:4"), "{}", outcome.stderr);
+    assert!(outcome.stderr.contains("`contents`"), "{}", outcome.stderr);
 }
