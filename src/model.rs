@@ -590,24 +590,7 @@ fn blocks_headings_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Heading, Pos
 }
 
 fn blocks_inlines_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Inline)) {
-    for block in blocks {
-        match &mut block.kind {
-            BlockKind::Heading(heading) => inlines_mut(&mut heading.content, f),
-            BlockKind::Paragraph { content } => inlines_mut(content, f),
-            BlockKind::BlockQuote { blocks } => blocks_inlines_mut(blocks, f),
-            BlockKind::List(list) => {
-                for item in &mut list.items {
-                    blocks_inlines_mut(&mut item.blocks, f);
-                }
-            }
-            BlockKind::Table(table) => {
-                for cell in table.head.iter_mut().chain(table.rows.iter_mut().flatten()) {
-                    inlines_mut(cell, f);
-                }
-            }
-            BlockKind::CodeBlock { .. } | BlockKind::ThematicBreak | BlockKind::Html { .. } => {}
-        }
-    }
+    inline_runs_mut(blocks, &mut |run| inlines_mut(run, f));
 }
 
 fn inlines_mut(inlines: &mut [Inline], f: &mut dyn FnMut(&mut Inline)) {
@@ -620,6 +603,29 @@ fn inlines_mut(inlines: &mut [Inline], f: &mut dyn FnMut(&mut Inline)) {
             | Inline::Span { content, .. }
             | Inline::Link { content, .. } => inlines_mut(content, f),
             _ => {}
+        }
+    }
+}
+
+/// Calls `f` on each run of inlines in `blocks` (a heading's or a
+/// paragraph's text, a table cell), nested blocks included, in reading order.
+pub fn inline_runs_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Vec<Inline>)) {
+    for block in blocks {
+        match &mut block.kind {
+            BlockKind::Heading(heading) => f(&mut heading.content),
+            BlockKind::Paragraph { content } => f(content),
+            BlockKind::BlockQuote { blocks } => inline_runs_mut(blocks, f),
+            BlockKind::List(list) => {
+                for item in &mut list.items {
+                    inline_runs_mut(&mut item.blocks, f);
+                }
+            }
+            BlockKind::Table(table) => {
+                for cell in table.head.iter_mut().chain(table.rows.iter_mut().flatten()) {
+                    f(cell);
+                }
+            }
+            BlockKind::CodeBlock { .. } | BlockKind::ThematicBreak | BlockKind::Html { .. } => {}
         }
     }
 }

@@ -12,7 +12,7 @@
 //! The quote data are CLDR's `delimiters` (quotationStart, quotationEnd,
 //! alternateQuotationStart, alternateQuotationEnd).
 
-use crate::model::{Block, BlockKind, Inline};
+use crate::model::{Block, Inline, inline_runs_mut};
 
 /// Where pulldown-cmark opened a double quote. The four placeholders are
 /// Unicode noncharacters, kept for a program's own use; the parser turns any
@@ -143,25 +143,9 @@ pub fn french_spacing(tag: &str) -> bool {
 /// passages in other languages (language spans) as theirs, and adds French
 /// spacing where the language asks for it. Quotes nest within a block.
 pub fn apply(blocks: &mut [Block], typography: &Typography) {
-    let language = typography.language.clone();
-    for block in blocks {
-        match &mut block.kind {
-            BlockKind::Heading(heading) => setter(typography, &language).run(&mut heading.content),
-            BlockKind::Paragraph { content } => setter(typography, &language).run(content),
-            BlockKind::BlockQuote { blocks } => apply(blocks, typography),
-            BlockKind::List(list) => {
-                for item in &mut list.items {
-                    apply(&mut item.blocks, typography);
-                }
-            }
-            BlockKind::Table(table) => {
-                for cell in table.head.iter_mut().chain(table.rows.iter_mut().flatten()) {
-                    setter(typography, &language).run(cell);
-                }
-            }
-            BlockKind::CodeBlock { .. } | BlockKind::ThematicBreak | BlockKind::Html { .. } => {}
-        }
-    }
+    inline_runs_mut(blocks, &mut |run| {
+        setter(typography, &typography.language).run(run);
+    });
 }
 
 /// Sets a run of text outside the model (a title from a file name, a label)

@@ -8,28 +8,11 @@
 
 use super::MAX_NESTING;
 use crate::config::is_language_tag;
-use crate::model::{Block, BlockKind, Inline};
+use crate::model::{Block, Inline, inline_runs_mut};
 
 /// Finds the language spans in every block's inlines, nested blocks included.
 pub fn find(blocks: &mut [Block]) {
-    for block in blocks {
-        match &mut block.kind {
-            BlockKind::Heading(heading) => inlines(&mut heading.content, 0),
-            BlockKind::Paragraph { content } => inlines(content, 0),
-            BlockKind::BlockQuote { blocks } => find(blocks),
-            BlockKind::List(list) => {
-                for item in &mut list.items {
-                    find(&mut item.blocks);
-                }
-            }
-            BlockKind::Table(table) => {
-                for cell in table.head.iter_mut().chain(table.rows.iter_mut().flatten()) {
-                    inlines(cell, 0);
-                }
-            }
-            BlockKind::CodeBlock { .. } | BlockKind::ThematicBreak | BlockKind::Html { .. } => {}
-        }
-    }
+    inline_runs_mut(blocks, &mut |run| inlines(run, 0));
 }
 
 /// An element opened in a list of inlines and not yet closed.
