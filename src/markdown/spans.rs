@@ -261,6 +261,16 @@ mod tests {
     }
 
     #[test]
+    fn a_paragraph_of_many_spans_is_read_in_one_pass() {
+        let list = found(vec![text(&"[oui]{lang=fr} ".repeat(100_000))]);
+        let spans = list
+            .iter()
+            .filter(|i| matches!(i, Inline::Span { .. }))
+            .count();
+        assert_eq!((spans, list.len()), (100_000, 200_000));
+    }
+
+    #[test]
     fn deep_brackets_stop_nesting_at_the_limit() {
         let source = format!("{}x{}", "[".repeat(200), "]{lang=fr}".repeat(200));
         let list = found(vec![text(&source)]);
