@@ -16,7 +16,7 @@
 //! mixed from the sample manuscript's vocabulary and made-up words.
 
 use bindery::pdf::fonts::{FontFiles, Fonts, Style};
-use bindery::pdf::layout::Quality;
+use bindery::pdf::layout::{Quality, Tally};
 use bindery::pdf::text::hyphenate::Hyphenator;
 use bindery::pdf::text::{Align, Measure, Span, Typesetter};
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -210,11 +210,12 @@ fn lines(paragraphs: &[String], runs: usize) {
             Fonts::new(&files).expect("the built-in fonts load"),
             Hyphenator::new("en"),
         );
-        quality = Quality::default();
+        let mut tally = Tally::default();
         for text in paragraphs {
             let set = ts.set(&[Span::new(text.as_str(), Style::Regular)], &measure);
-            quality.add(&set.lines);
+            tally.add(&set.lines);
         }
+        quality = tally.quality();
         times.push(start.elapsed().as_secs_f64() * 1000.0);
         distinct = ts.fonts.shaped_count();
     }

@@ -2,7 +2,8 @@
 # The whole-process scaling benchmark: generates manuscripts of 10k, 100k,
 # 500k and 1M words (the generator of benches/typeset.rs: paragraphs,
 # sections, subsections, footnotes, lists, emphasis and a FAQ), builds each
-# to EPUB, PDF and reading pack with the release binary, and prints a
+# to EPUB, PDF and reading pack with the dist binary (the one handed out:
+# cargo build --profile dist), and prints a
 # Markdown table of medians over RUNS runs (5 by default): each stage's wall
 # and CPU time from `bindery build --timings`, the EPUB (cover and EPUB) and
 # the PDF (layout and write) by wall time, the CPU time of the longest chain
@@ -24,7 +25,7 @@ if [ ! -x /usr/bin/time ]; then
     echo "bench-scale: /usr/bin/time is missing (apt-get install time)" >&2
     exit 1
 fi
-cargo build --release --quiet
+cargo build --profile dist --quiet
 mkdir -p "$work"
 stages="load cover epub pdf_layout pdf_write pack save"
 header=$(echo "$stages" | sed 's/_/ /g; s/ \([a-z]\)/ | \1/g; s/pdf | /pdf /g')
@@ -42,7 +43,7 @@ for words in $sizes; do
     run=1
     while [ "$run" -le "$runs" ]; do
         /usr/bin/time -f 'wall %e\nuser %U\nrss %M' -o "$dir/time" \
-            target/release/bindery build --timings --quiet \
+            target/dist/bindery build --timings --quiet \
             --manuscript "$dir" --out "$dir/out" 2>"$dir/timings"
         # "  pdf layout   540.0 ms  cpu   480.0 ms" becomes "pdf_layout 540.0 480.0".
         echo "run $run" >>"$samples"

@@ -4,9 +4,11 @@ use crate::progress::Progress;
 use crate::streams::{data, note};
 use bindery::error::{Severity, printable};
 use bindery::pdf::Stage;
+use bindery::pdf::layout::Jobs;
 use bindery::{Diagnostic, Error, Manuscript};
-use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use std::collections::BTreeMap;
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -58,17 +60,27 @@ enum Command {
         /// Print how long each stage took (wall and CPU time) on stderr.
         #[arg(long)]
         timings: bool,
+        #[command(flatten)]
+        threads: Threads,
     },
     /// Build the EPUB only: <out>/<title-slug>.epub.
-    Epub,
+    Epub {
+        #[command(flatten)]
+        threads: Threads,
+    },
     /// Build the print-ready PDF only: <out>/<title-slug>.pdf.
     Pdf {
         /// Print the typesetting quality report (lines, hyphens, spacing).
         #[arg(long)]
         stats: bool,
+        #[command(flatten)]
+        threads: Threads,
     },
     /// Build the reading pack (EPUB, PDF, cover and manifest in one zip).
-    Pack,
+    Pack {
+        #[command(flatten)]
+        threads: Threads,
+    },
     /// Check the manuscript and report every problem with its file and line.
     ///
     /// Exit status: 0 when clean (acknowledged warnings do not count),
@@ -90,7 +102,10 @@ enum Command {
     /// Each rebuild prints one line: what changed and how long it took. A
     /// manuscript that fails to build prints its error, keeps the last good
     /// outputs, and is watched on.
-    Watch,
+    Watch {
+        #[command(flatten)]
+        threads: Threads,
+    },
     /// Print a shell's completion script for bindery.
     ///
     /// For example, for bash: `bindery completions bash >
@@ -116,6 +131,42 @@ enum Command {
         #[arg(long, default_value = "Untitled Book")]
         title: String,
     },
+}
+
+/// How many threads lay out the PDF's pages.
+#[derive(Debug, Clone, Copy, Args)]
+struct Threads {
+    /// Lay the PDF's chapters out on N threads (the output is the same,
+    /// byte for byte, for every N). Default: as many as the machine runs
+    /// at once, but one for a book of under 200,000 bytes of text.
+    #[arg(long, short, value_name = "N")]
+    jobs: Option<NonZeroUsize>,
+}
+
+impl Cli {
+    /// The threads the command line asks layout to use.
+    fn jobs(&self) -> Jobs {
+        let threads = match &self.command {
+            None
+            | Some(
+                Command::Check { .. }
+                | Command::Dump
+                | Command::Completions { .. }
+                | Command::Man { .. }
+                | Command::Init { .. },
+            ) => None,
+            Some(
+                Command::Build { threads, .. }
+                | Command::Epub { threads }
+                | Command::Pdf { threads, .. }
+                | Command::Pack { threads }
+                | Command::Watch { threads },
+            ) => Some(threads),
+        };
+        threads
+            .and_then(|t| t.jobs)
+            .map_or(Jobs::Auto, Jobs::Exactly)
+    }
 }
 
 /// Output formats of `bindery check`.
@@ -165,17 +216,17 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
         cli.command,
         None | Some(
             Command::Build { .. }
-                | Command::Epub
+                | Command::Epub { .. }
                 | Command::Pdf { .. }
-                | Command::Pack
-                | Command::Watch
+                | Command::Pack { .. }
+                | Command::Watch { .. }
         )
     );
     let progress = Progress::new(builds && !cli.quiet);
     match &cli.command {
         None => build(cli, &progress, false, true),
-        Some(Command::Build { timings }) => build(cli, &progress, *timings, true),
-        Some(Command::Watch) => {
+        Some(Command::Build { timings, .. }) => build(cli, &progress, *timings, true),
+        Some(Command::Watch { .. }) => {
             // The first build says what it read and wrote, as `build` does;
             // a rebuild only its warnings, and the watch its one line.
             let first = std::cell::Cell::new(true);
@@ -186,17 +237,17 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
             })?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Epub) => {
+        Some(Command::Epub { .. }) => {
             let manuscript = load(cli, &progress)?;
             write_epub(cli, &manuscript, &progress)?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Pdf { stats }) => {
+        Some(Command::Pdf { stats, .. }) => {
             let manuscript = load(cli, &progress)?;
             pdf(cli, &manuscript, *stats, &progress)?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Pack) => {
+        Some(Command::Pack { .. }) => {
             let manuscript = load(cli, &progress)?;
             let outputs = outputs(cli, &manuscript, &progress)?;
             progress.finish();
@@ -363,6 +414,7 @@ fn typeset(
         &cli.manuscript,
         manuscript.fonts.clone(),
         epoch.as_deref(),
+        cli.jobs(),
         &|stage| match stage {
             Stage::Layout => progress.begin("pdf layout"),
             Stage::Write => {

@@ -127,20 +127,24 @@ pub fn build_pdf(
     fonts: pdf::fonts::FontFiles,
     source_date_epoch: Option<&str>,
 ) -> Result<pdf::Output> {
-    build_pdf_in_stages(manuscript, dir, fonts, source_date_epoch, &|_| {})
+    let jobs = pdf::layout::Jobs::Auto;
+    build_pdf_in_stages(manuscript, dir, fonts, source_date_epoch, jobs, &|_| {})
 }
 
-/// [`build_pdf`], calling `started` as each stage begins (see
+/// [`build_pdf`] with its chapters laid out on as many threads as `jobs`
+/// says, calling `started` as each stage begins (see
 /// [`pdf::pdf_in_stages`]), for progress reports.
 pub fn build_pdf_in_stages(
     manuscript: &Manuscript,
     dir: &std::path::Path,
     fonts: pdf::fonts::FontFiles,
     source_date_epoch: Option<&str>,
+    jobs: pdf::layout::Jobs,
     started: &dyn Fn(pdf::Stage),
 ) -> Result<pdf::Output> {
     let mut options = pdf::Options::from_config(&manuscript.config.pdf, fonts, dir.to_path_buf());
     options.time = book_time(manuscript, source_date_epoch)?;
+    options.jobs = jobs;
     options.images = manuscript.assets.clone();
     pdf::pdf_in_stages(&manuscript.book, &manuscript.toc, &options, started)
 }

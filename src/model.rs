@@ -5,6 +5,7 @@
 //! chapter's file, so diagnostics can point at the manuscript.
 
 use serde::Serialize;
+use std::iter::once;
 use std::path::PathBuf;
 
 /// A whole book: its metadata and its chapters in reading order.
@@ -475,24 +476,85 @@ impl Chapter {
     }
 }
 
+/// One step through a chapter's body in reading order
+/// ([`Chapter::reading_order`]): a block, or a FAQ group or question
+/// opening or closing. The steps that [`ReadingStep::is_block`] are the
+/// blocks of the print page map ([`crate::pages`]), numbered from 1 (0 is
+/// the chapter's title).
+#[derive(Debug, Clone, Copy)]
+pub enum ReadingStep<'a> {
+    /// A block of the prose, of the FAQ's or a group's introduction, or of an answer.
+    Block(&'a Block),
+    /// A FAQ group opens: its heading, when it has one, is a block.
+    Group(&'a FaqGroup),
+    /// The group opened last closes.
+    GroupEnd,
+    /// A question opens: its heading is a block; its answer's blocks follow.
+    Question(&'a Question),
+    /// The question opened last closes.
+    QuestionEnd,
+}
+
+impl ReadingStep<'_> {
+    /// Whether the step is a block of the print page map.
+    pub fn is_block(&self) -> bool {
+        match self {
+            ReadingStep::Block(_) | ReadingStep::Question(_) => true,
+            ReadingStep::Group(group) => group.heading.is_some(),
+            ReadingStep::GroupEnd | ReadingStep::QuestionEnd => false,
+        }
+    }
+}
+
+impl Chapter {
+    /// The chapter's body in reading order, after its title: the one walk
+    /// by which both backends place print pages. A FAQ gives its
+    /// introduction's blocks, then for each group its opening, its
+    /// introduction's blocks, for each question its opening and its
+    /// answer's blocks and its end, and the group's end.
+    pub fn reading_order(&self) -> Box<dyn Iterator<Item = ReadingStep<'_>> + '_> {
+        match &self.body {
+            ChapterBody::Prose { blocks } => Box::new(blocks.iter().map(ReadingStep::Block)),
+            ChapterBody::Faq(faq) => Box::new(
+                faq.intro
+                    .iter()
+                    .map(ReadingStep::Block)
+                    .chain(faq.groups.iter().flat_map(group_steps)),
+            ),
+        }
+    }
+}
+
+/// A FAQ group in reading order: its opening, its introduction, its
+/// questions, its end.
+fn group_steps(group: &FaqGroup) -> impl Iterator<Item = ReadingStep<'_>> {
+    once(ReadingStep::Group(group))
+        .chain(group.intro.iter().map(ReadingStep::Block))
+        .chain(group.questions.iter().flat_map(question_steps))
+        .chain(once(ReadingStep::GroupEnd))
+}
+
+/// A FAQ question in reading order: its opening, its answer, its end.
+fn question_steps(question: &Question) -> impl Iterator<Item = ReadingStep<'_>> {
+    once(ReadingStep::Question(question))
+        .chain(question.answer.iter().map(ReadingStep::Block))
+        .chain(once(ReadingStep::QuestionEnd))
+}
+
 impl Chapter {
     /// Calls `f` on every heading of the chapter, as [`Chapter::headings_mut`]
     /// does, for readers that change nothing.
     pub fn headings(&self, f: &mut dyn FnMut(&Heading, Pos)) {
-        match &self.body {
-            ChapterBody::Prose { blocks } => blocks_headings(blocks, f),
-            ChapterBody::Faq(faq) => {
-                blocks_headings(&faq.intro, f);
-                for group in &faq.groups {
-                    if let Some(heading) = &group.heading {
-                        f(heading, group.pos);
-                    }
-                    blocks_headings(&group.intro, f);
-                    for question in &group.questions {
-                        f(&question.heading, question.pos);
-                        blocks_headings(&question.answer, f);
-                    }
-                }
+        for step in self.reading_order() {
+            match step {
+                ReadingStep::Block(block) => blocks_headings(std::slice::from_ref(block), f),
+                ReadingStep::Group(FaqGroup {
+                    heading: Some(heading),
+                    pos,
+                    ..
+                }) => f(heading, *pos),
+                ReadingStep::Question(question) => f(&question.heading, question.pos),
+                ReadingStep::Group(_) | ReadingStep::GroupEnd | ReadingStep::QuestionEnd => {}
             }
         }
     }
@@ -501,20 +563,15 @@ impl Chapter {
     /// does, for readers that change nothing.
     pub fn inlines(&self, f: &mut dyn FnMut(&Inline)) {
         inlines(&self.title, f);
-        match &self.body {
-            ChapterBody::Prose { blocks } => blocks_inlines(blocks, f),
-            ChapterBody::Faq(faq) => {
-                blocks_inlines(&faq.intro, f);
-                for group in &faq.groups {
-                    if let Some(heading) = &group.heading {
-                        inlines(&heading.content, f);
-                    }
-                    blocks_inlines(&group.intro, f);
-                    for question in &group.questions {
-                        inlines(&question.heading.content, f);
-                        blocks_inlines(&question.answer, f);
-                    }
-                }
+        for step in self.reading_order() {
+            match step {
+                ReadingStep::Block(block) => blocks_inlines(std::slice::from_ref(block), f),
+                ReadingStep::Group(FaqGroup {
+                    heading: Some(heading),
+                    ..
+                }) => inlines(&heading.content, f),
+                ReadingStep::Question(question) => inlines(&question.heading.content, f),
+                ReadingStep::Group(_) | ReadingStep::GroupEnd | ReadingStep::QuestionEnd => {}
             }
         }
         for note in &self.footnotes {

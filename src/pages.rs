@@ -18,9 +18,10 @@ pub struct PageStart {
     /// The chapter's index in the book; `None` for front matter.
     pub chapter: Option<usize>,
     /// The block's index in the chapter: 0 is the chapter's title, then the
-    /// blocks in reading order (for a FAQ: intro blocks, then for each group
-    /// its heading and intro blocks, then for each question its heading and
-    /// answer blocks, one after another).
+    /// blocks in reading order, as [`crate::model::Chapter::reading_order`]
+    /// gives them (for a FAQ: intro blocks, then for each group its heading
+    /// and intro blocks, then for each question its heading and answer
+    /// blocks, one after another).
     pub block: usize,
     /// How many of the block's counted characters come before the page.
     pub offset: usize,

@@ -579,7 +579,7 @@ fn huge_inputs_are_refused_before_they_are_read() {
             .expect("a sparse file");
         let limit = match case.kind {
             "book.toml" => 1,
-            "a chapter" => 64,
+            "a chapter" => 16,
             "an image" => 100,
             _ => 50,
         };

@@ -488,7 +488,7 @@ fn laid_out_with(dir: &Path, options: &Options) -> (Book, bindery::pdf::layout::
     let toc = bindery::toc::build(&book, 3);
     let files = FontFiles::default();
     let mut ts = Typesetter::new(Fonts::new(&files).unwrap(), Hyphenator::new("en"));
-    let laid = bindery::pdf::layout::layout(&book, &toc, &mut ts, options);
+    let laid = bindery::pdf::layout::layout(&book, &toc, &mut ts, &options.layout());
     (book, laid)
 }
 
@@ -983,8 +983,9 @@ fn links_the_epub_refuses_are_not_links_in_the_pdf_either() {
 
 /// A book of `chapters` chapters of uneven length, each ending in a
 /// paragraph whose note runs on over the next pages, with a character no
-/// font has on the same line of two chapters, code running over a page and
-/// a figure in the last chapter.
+/// font has on the same line of every chapter, code running over a page, a
+/// figure in the last chapter, and the first file a chapter again at the
+/// end.
 fn uneven_book(dir: &Path, chapters: usize) {
     let sentence = "Then the resistance of Europe to plans is a question of strategic \
                     autonomy which in negotiations remains uncertain for diplomacy. ";
@@ -1016,6 +1017,8 @@ fn uneven_book(dir: &Path, chapters: usize) {
         write(dir, &name, text);
         names.push(format!("\"{name}\""));
     }
+    // A file twice: its missing character is reported once.
+    names.push(names[0].clone());
     std::fs::create_dir(dir.join("images")).unwrap();
     std::fs::copy(
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/images/page.jpg"),
@@ -1032,31 +1035,95 @@ fn uneven_book(dir: &Path, chapters: usize) {
     );
 }
 
+/// The PDF of `manuscript` laid out on `threads` threads, and the EPUB
+/// with its pages.
+fn on_threads(
+    manuscript: &bindery::Manuscript,
+    dir: &Path,
+    recto_chapters: bool,
+    threads: usize,
+) -> (Output, Vec<u8>) {
+    use bindery::pdf::layout::Jobs;
+    let options = Options {
+        source_dir: dir.to_path_buf(),
+        images: manuscript.assets.clone(),
+        recto_chapters,
+        jobs: Jobs::Exactly(std::num::NonZeroUsize::new(threads).unwrap()),
+        ..Options::default()
+    };
+    let pdf = pdf(&manuscript.book, &manuscript.toc, &options).expect("the PDF is written");
+    let fonts = bindery::pdf::fonts::FontFiles::default();
+    let epub = bindery::build_epub(manuscript, dir, &fonts, None, Some(&pdf), Some("0"))
+        .expect("the EPUB is written");
+    (pdf, epub.bytes)
+}
+
 #[test]
-fn chapters_laid_out_on_two_threads_give_the_same_pdf_as_on_one() {
+fn chapters_laid_out_on_any_number_of_threads_give_the_same_pdf_and_epub() {
     let generated = tempfile::tempdir().unwrap();
     uneven_book(generated.path(), 7);
     let constructs =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/every-construct");
     for dir in [manuscript_dir(), constructs, generated.path().to_path_buf()] {
         let manuscript = bindery::load(&dir).expect("the manuscript loads");
-        let toc = bindery::toc::build(&manuscript.book, manuscript.config.toc_depth());
         for recto_chapters in [false, true] {
-            let options = |split_layout_from| Options {
-                source_dir: dir.clone(),
-                images: manuscript.assets.clone(),
-                recto_chapters,
-                split_layout_from,
-                ..Options::default()
-            };
-            let one = pdf(&manuscript.book, &toc, &options(usize::MAX)).expect("one thread");
-            let two = pdf(&manuscript.book, &toc, &options(0)).expect("two threads");
-            let name = format!("{} with recto chapters {recto_chapters}", dir.display());
-            assert!(one.bytes == two.bytes, "{name}: the PDFs differ");
-            assert_eq!(one.quality, two.quality, "{name}");
-            assert_eq!(one.warnings, two.warnings, "{name}");
-            assert_eq!(one.page_map, two.page_map, "{name}");
-            assert_eq!(one.anchor_pages, two.anchor_pages, "{name}");
+            let (one, one_epub) = on_threads(&manuscript, &dir, recto_chapters, 1);
+            if dir == generated.path() {
+                // Eight chapters from seven files: the first file's missing
+                // character is reported once, however its chapters are set.
+                let missing = one.warnings.iter().filter(|w| w.code == "missing-glyph");
+                assert_eq!(missing.count(), 7, "{:?}", one.warnings);
+            }
+            for threads in [2, 8] {
+                let (many, many_epub) = on_threads(&manuscript, &dir, recto_chapters, threads);
+                let name = format!(
+                    "{} on {threads} threads, recto chapters {recto_chapters}",
+                    dir.display()
+                );
+                assert!(one.bytes == many.bytes, "{name}: the PDFs differ");
+                assert!(one_epub == many_epub, "{name}: the EPUBs differ");
+                assert_eq!(one.quality, many.quality, "{name}");
+                assert_eq!(one.warnings, many.warnings, "{name}");
+                assert_eq!(one.page_map, many.page_map, "{name}");
+                assert_eq!(one.anchor_pages, many.anchor_pages, "{name}");
+            }
         }
     }
+}
+
+#[test]
+fn the_jobs_option_lays_out_on_that_many_threads_with_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    uneven_book(dir.path(), 5);
+    let manuscript = dir.path().to_str().unwrap();
+    let mut outputs = Vec::new();
+    for (command, jobs) in [("build", "1"), ("build", "3"), ("pack", "2"), ("pdf", "2")] {
+        let out = dir.path().join(format!("out-{command}-{jobs}"));
+        let status = Command::new(env!("CARGO_BIN_EXE_bindery"))
+            .args([
+                command,
+                "--quiet",
+                "-j",
+                jobs,
+                "--manuscript",
+                manuscript,
+                "--out",
+            ])
+            .arg(&out)
+            .status()
+            .expect("bindery runs");
+        assert!(status.success(), "{command} -j {jobs}");
+        let read = |name: &str| std::fs::read(out.join(name)).ok();
+        outputs.push((read("uneven.pdf"), read("uneven-reading-pack.zip")));
+    }
+    let (pdf, pack) = &outputs[0];
+    assert!(pdf.is_some() && pack.is_some());
+    assert!(outputs[1] == outputs[0], "build -j 3 differs from -j 1");
+    assert!(outputs[2].1 == *pack, "pack -j 2 differs from build -j 1");
+    assert!(outputs[3].0 == *pdf, "pdf -j 2 differs from build -j 1");
+    let zero = Command::new(env!("CARGO_BIN_EXE_bindery"))
+        .args(["pdf", "-j", "0", "--manuscript", manuscript])
+        .output()
+        .expect("bindery runs");
+    assert_eq!(zero.status.code(), Some(64), "no threads is a mistake");
 }

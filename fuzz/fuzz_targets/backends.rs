@@ -9,8 +9,10 @@ use bindery::Manuscript;
 use bindery::config::Config;
 use bindery::load::{Asset, assemble, media_type};
 use bindery::pdf::fonts::FontFiles;
+use bindery::pdf::layout::Jobs;
 use std::collections::BTreeMap;
 use std::io::Read;
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 
 /// The configuration every run uses: the second chapter is the FAQ, and the
@@ -94,22 +96,26 @@ pub fn pdf(data: &[u8]) {
     };
     assert_eq!(document.get_pages().len(), pdf.page_map.len());
     assert!(pdf.page_map.len() >= manuscript.book.chapters.len());
-    // Laid out in two halves on two threads (the FAQ on the second), the
-    // book must come out exactly as it does on one.
-    let options = |split_layout_from| bindery::pdf::Options {
+    // Its two chapters laid out on two threads, the book must come out
+    // exactly as it does on one.
+    let options = |threads| bindery::pdf::Options {
         images: manuscript.assets.clone(),
-        split_layout_from,
+        jobs: Jobs::Exactly(threads),
         ..bindery::pdf::Options::from_config(
             &manuscript.config.pdf,
             FontFiles::default(),
             PathBuf::from(DIR),
         )
     };
-    let laid = |split| match bindery::pdf::pdf(&manuscript.book, &manuscript.toc, &options(split)) {
-        Ok(pdf) => pdf,
-        Err(err) => panic!("the PDF backend failed: {err}"),
-    };
-    let (one, two) = (laid(usize::MAX), laid(0));
+    let laid =
+        |threads| match bindery::pdf::pdf(&manuscript.book, &manuscript.toc, &options(threads)) {
+            Ok(pdf) => pdf,
+            Err(err) => panic!("the PDF backend failed: {err}"),
+        };
+    let (one, two) = (
+        laid(NonZeroUsize::MIN),
+        laid(NonZeroUsize::MIN.saturating_add(1)),
+    );
     assert!(one.bytes == two.bytes, "two threads made another PDF");
     assert_eq!(one.page_map, two.page_map);
     assert_eq!(one.warnings, two.warnings);

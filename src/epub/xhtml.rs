@@ -13,7 +13,7 @@ use crate::error::Diagnostic;
 use crate::lang::labels::Labels;
 use crate::model::{
     Alignment, Block, BlockKind, Book, Chapter, ChapterBody, Heading, Inline, List, ListKind, Pos,
-    Table, Target, TaskState,
+    ReadingStep, Table, Target, TaskState,
 };
 use crate::pages::{self, PageStart};
 use std::collections::BTreeMap;
@@ -149,15 +149,18 @@ impl Writer<'_> {
         ));
         self.inlines(&chapter.title, false);
         self.push("</h1>\n");
-        match &chapter.body {
-            ChapterBody::Prose { blocks } => self.top_blocks(blocks),
-            ChapterBody::Faq(faq) => {
-                self.top_blocks(&faq.intro);
-                for group in &faq.groups {
+        // Headings of questions in a group with a heading are a level lower.
+        let mut level = 2;
+        for step in chapter.reading_order() {
+            // The markers of pages that start after the block before go
+            // before anything this step writes.
+            if step.is_block() {
+                self.next_block();
+            }
+            match step {
+                ReadingStep::Block(block) => self.block(block),
+                ReadingStep::Group(group) => {
                     self.pos = group.pos;
-                    if group.heading.is_some() {
-                        self.next_block();
-                    }
                     self.push("<section class=\"faq-group\"");
                     if let Some(heading) = &group.heading {
                         self.push(&format!(
@@ -165,25 +168,23 @@ impl Writer<'_> {
                             xml::escaped_attr(&heading.id)
                         ));
                         self.heading(heading, 2, None);
+                        level = 3;
                     } else {
                         self.push(">\n");
+                        level = 2;
                     }
-                    self.top_blocks(&group.intro);
-                    let level = if group.heading.is_some() { 3 } else { 2 };
-                    for question in &group.questions {
-                        self.pos = question.pos;
-                        self.next_block();
-                        self.push(&format!(
-                            "<section class=\"faq-question\" aria-labelledby=\"{}\">\n",
-                            xml::escaped_attr(&question.heading.id)
-                        ));
-                        self.heading(&question.heading, level, Some(question.number));
-                        self.push("<div class=\"answer\">\n");
-                        self.top_blocks(&question.answer);
-                        self.push("</div>\n</section>\n");
-                    }
-                    self.push("</section>\n");
                 }
+                ReadingStep::Question(question) => {
+                    self.pos = question.pos;
+                    self.push(&format!(
+                        "<section class=\"faq-question\" aria-labelledby=\"{}\">\n",
+                        xml::escaped_attr(&question.heading.id)
+                    ));
+                    self.heading(&question.heading, level, Some(question.number));
+                    self.push("<div class=\"answer\">\n");
+                }
+                ReadingStep::QuestionEnd => self.push("</div>\n</section>\n"),
+                ReadingStep::GroupEnd => self.push("</section>\n"),
             }
         }
         // Pages that start after the last block's text (a blank page
@@ -191,14 +192,6 @@ impl Writer<'_> {
         self.mark_pages(usize::MAX);
         self.footnotes();
         self.push("</section>\n");
-    }
-
-    /// The blocks of a chapter's body, each a step of the page map.
-    fn top_blocks(&mut self, blocks: &[Block]) {
-        for block in blocks {
-            self.next_block();
-            self.block(block);
-        }
     }
 
     /// Moves on to the next block of the page map, first marking the pages

@@ -243,6 +243,8 @@ pub struct Fonts<'a> {
     /// The text each glyph stands for, for the PDF's ToUnicode maps: a
     /// ligature maps back to all its letters.
     texts: Vec<Vec<Option<Box<str>>>>,
+    /// The glyphs whose text was recorded since [`Fonts::take_glyph_texts`].
+    recorded: Vec<(FaceId, u16)>,
     buffer: Option<UnicodeBuffer>,
     /// Scratch space for a run's clusters, kept to save an allocation per word shaped.
     clusters: Vec<usize>,
@@ -254,6 +256,17 @@ pub struct Fonts<'a> {
     /// two shaped together give the glyphs each gives alone, so that a word
     /// ending in the mark can be put together from the word and the mark.
     separable: HashMap<(Style, char, char), Option<u16>, BuildHasherDefault<WordHasher>>,
+}
+
+/// The text a glyph stands for, as recorded by the fonts that shaped it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GlyphText {
+    /// The glyph's face.
+    pub face: FaceId,
+    /// The glyph's id in it.
+    pub gid: u16,
+    /// The characters it stands for.
+    pub text: Box<str>,
 }
 
 /// Shaped words of one style by the hash of their text: open addressing
@@ -369,6 +382,7 @@ impl<'a> Fonts<'a> {
             words: Vec::new(),
             store: Vec::new(),
             texts,
+            recorded: Vec::new(),
             buffer: None,
             clusters: Vec::new(),
             missing: HashMap::new(),
@@ -377,7 +391,7 @@ impl<'a> Fonts<'a> {
         })
     }
 
-    /// Fonts with the same faces and nothing shaped yet, for a second
+    /// Fonts with the same faces and nothing shaped yet, for another
     /// thread to set part of the book with.
     pub fn fresh(&self) -> Fonts<'a> {
         Fonts {
@@ -388,6 +402,7 @@ impl<'a> Fonts<'a> {
             words: Vec::new(),
             store: Vec::new(),
             texts: self.texts.iter().map(|t| vec![None; t.len()]).collect(),
+            recorded: Vec::new(),
             buffer: None,
             clusters: Vec::new(),
             missing: HashMap::new(),
@@ -396,19 +411,32 @@ impl<'a> Fonts<'a> {
         }
     }
 
-    /// Takes from `later` the text of every glyph these fonts have not
-    /// recorded. When these fonts set the start of a book and `later` (made
-    /// by [`Fonts::fresh`]) the rest, each glyph then stands for what one
-    /// pass through the whole book would have recorded: its text from the
-    /// first word that showed it. A word `later` shaped again because it
-    /// did not know the start had been shaped here, so every glyph of it
-    /// is recorded here already.
-    pub fn learn_glyph_texts(&mut self, later: &mut Fonts<'_>) {
-        for (mine, theirs) in self.texts.iter_mut().zip(&mut later.texts) {
-            for (slot, text) in mine.iter_mut().zip(theirs) {
-                if slot.is_none() {
-                    *slot = text.take();
-                }
+    /// The texts of the glyphs recorded since the last call, in the order
+    /// they were recorded: what laying out one chapter taught these fonts.
+    pub fn take_glyph_texts(&mut self) -> Vec<GlyphText> {
+        let texts = &self.texts;
+        self.recorded
+            .drain(..)
+            .filter_map(|(face, gid)| {
+                let text = texts[usize::from(face.0)][usize::from(gid)].clone()?;
+                Some(GlyphText { face, gid, text })
+            })
+            .collect()
+    }
+
+    /// Records each of `texts` for a glyph that has none yet. Fonts that
+    /// learn every chapter's [`Fonts::take_glyph_texts`] in book order know
+    /// what one pass through the whole book would have recorded, each
+    /// glyph's text from the first word in the book that showed it, as long
+    /// as the fonts that set a chapter had set only chapters before it. A
+    /// word they shaped again, not knowing the chapter where it first came,
+    /// shows only glyphs that chapter recorded.
+    pub fn learn_glyph_texts(&mut self, texts: Vec<GlyphText>) {
+        for GlyphText { face, gid, text } in texts {
+            if let Some(slot) = self.texts[usize::from(face.0)].get_mut(usize::from(gid))
+                && slot.is_none()
+            {
+                *slot = Some(text);
             }
         }
     }
@@ -516,6 +544,11 @@ impl<'a> Fonts<'a> {
     pub fn ascender(&self, face: FaceId) -> f32 {
         let f = &self.faces[face.0 as usize];
         f32::from(f.ascender()) / f.units_per_em() as f32
+    }
+
+    /// Whether `gid` is the glyph a face has for `c`.
+    pub fn draws(&self, face: FaceId, gid: u16, c: char) -> bool {
+        self.faces[face.0 as usize].glyph_index(c) == Some(GlyphId(gid))
     }
 
     /// Whether a face has a glyph for `c`.
@@ -737,6 +770,7 @@ impl<'a> Fonts<'a> {
                 &text[start..end]
             };
             *slot = Some(text.into());
+            self.recorded.push((face_id, glyph.gid));
         }
         self.clusters = clusters;
         self.buffer = Some(glyphs.clear());

@@ -18,7 +18,7 @@ use crate::model::Book;
 use crate::pages::PageStart;
 use crate::toc::Toc;
 use fonts::{FontFiles, Fonts};
-use layout::{Geometry, Quality};
+use layout::{Geometry, Jobs, Quality};
 use navigate::Navigation;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -48,16 +48,10 @@ pub struct Options {
     pub crop_marks: bool,
     /// Whether chapters open on right-hand pages only.
     pub recto_chapters: bool,
-    /// The least text, in bytes, for which layout sets the chapters in two
-    /// halves on two threads ([`SPLIT_LAYOUT_FROM`] by default; `usize::MAX`
-    /// keeps one thread). The PDF is the same, byte for byte, either way.
-    pub split_layout_from: usize,
+    /// How many threads lay the chapters out. The PDF is the same, byte
+    /// for byte, however many.
+    pub jobs: Jobs,
 }
-
-/// The text, in bytes, from which a book's chapters are laid out on two
-/// threads: some 30,000 words. Below it a second thread's start and its
-/// word cache filling again cost more than they save.
-pub const SPLIT_LAYOUT_FROM: usize = 200_000;
 
 impl Default for Options {
     fn default() -> Self {
@@ -72,7 +66,7 @@ impl Default for Options {
             bleed: 0.0,
             crop_marks: false,
             recto_chapters: false,
-            split_layout_from: SPLIT_LAYOUT_FROM,
+            jobs: Jobs::Auto,
         }
     }
 }
@@ -122,7 +116,19 @@ impl Options {
             bleed: length(&config.bleed, 0.0),
             crop_marks: config.crop_marks,
             recto_chapters: config.recto_chapters,
-            split_layout_from: SPLIT_LAYOUT_FROM,
+            jobs: Jobs::Auto,
+        }
+    }
+
+    /// What layout is told: the page, the type, the images, the threads.
+    pub fn layout(&self) -> layout::Settings<'_> {
+        layout::Settings {
+            geometry: self.geometry,
+            indent: self.indent,
+            recto_chapters: self.recto_chapters,
+            source_dir: &self.source_dir,
+            images: &self.images,
+            jobs: self.jobs,
         }
     }
 }
@@ -204,7 +210,7 @@ pub fn pdf_in_stages(
         .with_hint("check the files named in book.toml [pdf] fonts")
     })?;
     let mut typesetter = Typesetter::new(fonts, Hyphenator::new(&book.metadata.language));
-    let laid = layout::layout(book, toc, &mut typesetter, options);
+    let laid = layout::layout(book, toc, &mut typesetter, &options.layout());
     started(Stage::Write);
     let nav = Navigation {
         toc,

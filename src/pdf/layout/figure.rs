@@ -3,9 +3,9 @@
 //! 150 pixels an inch, with its title as a caption underneath. A figure
 //! that does not fit below the text moves, whole, to the next page.
 
+use super::Item;
 use super::blocks::Frame;
-use super::{Flow, Item};
-use crate::error::{Diagnostic, Place};
+use super::flow::Flow;
 use crate::model::{Inline, Pos};
 use crate::pdf::fonts::Style;
 use crate::pdf::image::picture;
@@ -69,7 +69,7 @@ impl Flow<'_, '_> {
     /// Decodes an image the first time it is used and gives its size in
     /// pixels; warns where it is used when it cannot be placed.
     fn picture_size(&mut self, src: &str, pos: Pos) -> Option<(f32, f32)> {
-        let asset = self.images.get(src)?;
+        let asset = self.settings.images.get(src)?;
         let media_type = asset.media_type;
         if !self.pictures.contains_key(src) {
             let prepared = picture(asset);
@@ -78,7 +78,6 @@ impl Flow<'_, '_> {
         match self.pictures.get(src)? {
             Ok(picture) => Some((picture.size.width as f32, picture.size.height as f32)),
             Err(reason) => {
-                let place = Place::at(self.source_dir.join(&self.file), pos.line, pos.col);
                 let message = format!(
                     "the image {src} is shown by its alternative text in the PDF: {reason}"
                 );
@@ -88,8 +87,7 @@ impl Flow<'_, '_> {
                     }
                     _ => "convert the image to PNG or JPEG",
                 };
-                self.warnings
-                    .push(Diagnostic::warning("pdf-image", Some(place), message).with_hint(hint));
+                self.warn("pdf-image", pos, message, hint);
                 None
             }
         }
@@ -98,7 +96,7 @@ impl Flow<'_, '_> {
     /// Places a figure: space above, the image centred in `frame`, its
     /// caption, space below.
     pub(super) fn figure(&mut self, figure: &Figure, frame: Frame) {
-        let g = self.geometry;
+        let g = self.settings.geometry;
         let size = frame.size * 0.9;
         let leading = g.leading * 0.9;
         let caption = figure.title.as_ref().map(|title| {

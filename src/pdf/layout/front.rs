@@ -1,40 +1,41 @@
 //! The front matter: the title page, the copyright page and the contents,
 //! laid out after the body so that the contents give real page numbers.
 
-use super::{Flow, Item, Kind, LinkTarget, Page};
+use super::flow::Flow;
+use super::quality::Tally;
+use super::{Item, Kind, LinkTarget, Page, Settings};
 use crate::model::Book;
 use crate::pdf::fonts::Style;
-use crate::pdf::text::{Align, Line, Measure, PlacedGlyph, Run, Span};
+use crate::pdf::text::{Align, Line, Measure, PlacedGlyph, Run, Span, Typesetter};
 use crate::toc::{Toc, TocKind};
 use std::collections::HashMap;
+use std::path::Path;
 
-/// Lays out the front matter; `anchors` gives each id's body page (0-based).
-/// The count of pages is made even, so the body's first page stays a
-/// right-hand one.
+/// Lays out the front matter, its pages and the counts of its lines;
+/// `anchors` gives each id's body page (0-based). The count of pages is
+/// made even, so the body's first page stays a right-hand one.
 pub(super) fn front_matter(
-    flow: &mut Flow<'_, '_>,
+    ts: &mut Typesetter<'_>,
+    settings: &Settings<'_>,
     book: &Book,
     toc: &Toc,
     anchors: &HashMap<String, usize>,
-) -> Vec<Page> {
-    flow.chapter = None;
-    flow.chapter_title.clear();
-    flow.keep = None;
-    title_page(flow, book);
-    copyright_page(flow, book);
-    contents(flow, &book.metadata.labels.contents.text, toc, anchors);
+) -> (Vec<Page>, Tally) {
+    let mut flow = Flow::new(ts, settings, &[], Path::new(""));
+    title_page(&mut flow, book);
+    copyright_page(&mut flow, book);
+    contents(&mut flow, &book.metadata.labels.contents.text, toc, anchors);
     flow.close_page();
     if flow.pages.len() % 2 == 1 {
         flow.start_page(Kind::Blank);
         flow.close_page();
     }
-    flow.infos.clear();
-    std::mem::take(&mut flow.pages)
+    (flow.pages, flow.tally)
 }
 
 /// Sets `text` centred at `scale` times the body size, in `style`.
 fn centred(flow: &mut Flow<'_, '_>, text: &str, style: Style, scale: f32) {
-    let g = flow.geometry;
+    let g = flow.settings.geometry;
     let size = g.size * scale;
     let measure = Measure {
         align: Align::Center,
@@ -51,7 +52,7 @@ fn centred(flow: &mut Flow<'_, '_>, text: &str, style: Style, scale: f32) {
 }
 
 fn title_page(flow: &mut Flow<'_, '_>, book: &Book) {
-    let g = flow.geometry;
+    let g = flow.settings.geometry;
     let meta = &book.metadata;
     flow.start_page(Kind::Blank);
     flow.y += (g.height - g.top - g.bottom) * 0.2;
@@ -72,7 +73,7 @@ fn title_page(flow: &mut Flow<'_, '_>, book: &Book) {
 
 /// The copyright page: the book's facts at the foot of the title's verso.
 fn copyright_page(flow: &mut Flow<'_, '_>, book: &Book) {
-    let g = flow.geometry;
+    let g = flow.settings.geometry;
     let meta = &book.metadata;
     flow.start_page(Kind::Blank);
     let mut lines = vec![meta.title.clone()];
@@ -116,7 +117,7 @@ fn copyright_page(flow: &mut Flow<'_, '_>, book: &Book) {
 /// The contents: every entry with dot leaders and its page number, a link
 /// to where it starts.
 fn contents(flow: &mut Flow<'_, '_>, title: &str, toc: &Toc, anchors: &HashMap<String, usize>) {
-    let g = flow.geometry;
+    let g = flow.settings.geometry;
     flow.start_page(Kind::Blank);
     if flow.pages.len().is_multiple_of(2) {
         // The contents open on a right-hand page.

@@ -220,7 +220,7 @@ impl<'a> Typesetter<'a> {
     }
 
     /// A typesetter with the same faces, language and weights whose caches
-    /// are empty, for a second thread: what it sets is what this one would.
+    /// are empty, for another thread: what it sets is what this one would.
     pub fn fresh(&self) -> Typesetter<'a> {
         Typesetter {
             fonts: self.fonts.fresh(),

@@ -1,0 +1,100 @@
+//! A chapter laid out into a value of its own ([`ChapterLayout`]): a pure
+//! function of the chapter, the book's settings and the fonts. It reads
+//! and writes no other chapter's state, so chapters can be laid out in any
+//! order, on any thread, and joined (`join.rs`).
+
+use super::blocks::Frame;
+use super::flow::{Flow, Warnings};
+use super::quality::Tally;
+use super::{Item, Kind, Mark, Page, PageInfo, Settings, spans};
+use crate::model::{Chapter, Pos, ReadingStep};
+use crate::pdf::fonts::{GlyphText, Style};
+use crate::pdf::image::Picture;
+use crate::pdf::text::{Align, Typesetter};
+use std::collections::BTreeMap;
+
+/// One chapter's pages and everything learnt laying them out. Page indexes
+/// are the chapter's own: its opening page is page 0.
+#[derive(Debug)]
+pub(super) struct ChapterLayout {
+    /// Its pages: the opening page, the running text, and pages its notes
+    /// run on to. Items are placed from the text block's left edge.
+    pub(super) pages: Vec<Page>,
+    /// What each page is and where in the chapter it starts.
+    pub(super) infos: Vec<PageInfo>,
+    /// Where the chapter ends, for a blank page after it.
+    pub(super) end: Mark,
+    pub(super) warnings: Warnings,
+    pub(super) tally: Tally,
+    /// The images its pages show, decoded.
+    pub(super) pictures: BTreeMap<String, Picture>,
+    /// The text of each glyph first shaped while it was laid out, in the
+    /// order shaped (see [`crate::pdf::fonts::Fonts::take_glyph_texts`]).
+    pub(super) glyph_texts: Vec<GlyphText>,
+}
+
+/// Lays out a chapter: an opening page with its sunk title, its body, and
+/// its notes at the foot of the pages that call them, all placed before it
+/// ends. `chapter_ids` resolve links to a chapter's start.
+pub(super) fn lay_chapter(
+    ts: &mut Typesetter<'_>,
+    settings: &Settings<'_>,
+    chapter_ids: &[String],
+    chapter: &Chapter,
+) -> ChapterLayout {
+    let mut flow = Flow::new(ts, settings, chapter_ids, &chapter.file);
+    flow.set_notes(&chapter.footnotes);
+    flow.start_page(Kind::Opening);
+    let g = settings.geometry;
+    let frame = Frame {
+        x: 0.0,
+        width: g.measure(),
+        size: g.size,
+    };
+    flow.push(Item::Anchor {
+        id: chapter.id.clone(),
+        y: flow.y,
+    });
+    // A sunk title: the chapter starts a third of the way down the text block.
+    flow.y += (g.height - g.top - g.bottom) * 0.25;
+    let title = spans::spans(&chapter.title, Style::Regular);
+    flow.text(&title, frame, 1.9, Align::Center, Pos { line: 1, col: 1 });
+    flow.y += 2.5 * g.leading;
+    flow.indent_next = false;
+    for step in chapter.reading_order() {
+        if step.is_block() {
+            flow.next_block();
+        }
+        match step {
+            ReadingStep::Block(block) => flow.block(block, frame, None),
+            ReadingStep::Group(group) => {
+                if let Some(heading) = &group.heading {
+                    flow.heading(heading, group.pos, frame, None);
+                }
+            }
+            ReadingStep::Question(question) => flow.heading(
+                &question.heading,
+                question.pos,
+                frame,
+                Some(question.number),
+            ),
+            ReadingStep::GroupEnd | ReadingStep::QuestionEnd => {}
+        }
+    }
+    flow.finish_notes();
+    flow.close_page();
+    let pictures = flow
+        .pictures
+        .into_iter()
+        .filter_map(|(src, picture)| Some((src, picture.ok()?)))
+        .collect();
+    ChapterLayout {
+        pages: flow.pages,
+        infos: flow.infos,
+        end: flow.mark,
+        warnings: flow.warnings,
+        tally: flow.tally,
+        pictures,
+        glyph_texts: ts.fonts.take_glyph_texts(),
+    }
+}

@@ -1,0 +1,188 @@
+//! The join: the chapters' values put together in book order, and the
+//! front matter before them. Everything that crosses a chapter boundary is
+//! settled here, and only here:
+//! - the blank page before a chapter that opens on the right, when the
+//!   chapters before it end on one;
+//! - page numbers: a chapter's pages count from its opening page, the
+//!   book's from its first body page, and the page map's places get their
+//!   chapter and label;
+//! - running heads and folios, and each page's mirrored margin, by the
+//!   page's place in the book (a chapter places its items from the text
+//!   block's edge and never knows its pages' parity);
+//! - warnings about a missing character, given once per file, character
+//!   and line even when a file is a chapter twice;
+//! - the quality report, whose mean adjustment ratio is a running mean
+//!   over every chapter's lines in book order;
+//! - each glyph's ToUnicode text, the one recorded where the book first
+//!   showed it ([`crate::pdf::fonts::Fonts::learn_glyph_texts`]);
+//! - the images, decoded by each chapter that shows them, kept once.
+
+use super::chapter::ChapterLayout;
+use super::flow::{Warnings, one_line, put};
+use super::quality::Tally;
+use super::{Item, Kind, LabelRange, LabelStyle, Laid, Mark, Page, PageStart, Settings, roman};
+use crate::model::{Book, Inline};
+use crate::pdf::fonts::Style;
+use crate::pdf::image::Picture;
+use crate::pdf::text::Typesetter;
+use std::collections::BTreeMap;
+
+/// The body: every chapter's pages in book order, with what is known of
+/// each page, and what laying them out gathered.
+#[derive(Default)]
+pub(super) struct Body {
+    pub(super) pages: Vec<Page>,
+    infos: Vec<BodyPage>,
+    tally: Tally,
+    warnings: Warnings,
+    pictures: BTreeMap<String, Picture>,
+}
+
+/// What the join knows about a body page.
+#[derive(Debug, Clone, Copy)]
+struct BodyPage {
+    kind: Kind,
+    /// The chapter it belongs to (a blank page: the chapter before it).
+    chapter: usize,
+    start: Mark,
+}
+
+impl Body {
+    /// Joins the chapters, in book order; `ts` learns their glyph texts.
+    pub(super) fn join(
+        chapters: Vec<ChapterLayout>,
+        ts: &mut Typesetter<'_>,
+        settings: &Settings<'_>,
+    ) -> Body {
+        let g = settings.geometry;
+        let mut body = Body::default();
+        let mut end = None;
+        for (index, chapter) in chapters.into_iter().enumerate() {
+            if let Some((before, start)) = end
+                && settings.recto_chapters
+                && body.pages.len() % 2 == 1
+            {
+                // It starts where the chapter before it ended.
+                body.pages.push(Page {
+                    width: g.width,
+                    height: g.height,
+                    items: Vec::new(),
+                });
+                body.infos.push(BodyPage {
+                    kind: Kind::Blank,
+                    chapter: before,
+                    start,
+                });
+            }
+            end = Some((index, chapter.end));
+            body.pages.extend(chapter.pages);
+            body.infos
+                .extend(chapter.infos.into_iter().map(|info| BodyPage {
+                    kind: info.kind,
+                    chapter: index,
+                    start: info.start,
+                }));
+            body.tally.append(chapter.tally);
+            body.warnings.append(chapter.warnings);
+            for (src, picture) in chapter.pictures {
+                body.pictures.entry(src).or_insert(picture);
+            }
+            ts.fonts.learn_glyph_texts(chapter.glyph_texts);
+        }
+        body
+    }
+}
+
+/// Puts the front matter (its pages and counts) before the body, adds
+/// running heads and folios, moves every page's items to its left margin
+/// and labels pages.
+pub(super) fn finish(
+    ts: &mut Typesetter<'_>,
+    settings: &Settings<'_>,
+    book: &Book,
+    (front, front_tally): (Vec<Page>, Tally),
+    body: Body,
+) -> Laid {
+    let g = settings.geometry;
+    let front_count = front.len();
+    let mut labels = vec![LabelRange {
+        first_page: 0,
+        style: LabelStyle::LowerRoman,
+        start: 1,
+    }];
+    if !body.pages.is_empty() {
+        labels.push(LabelRange {
+            first_page: front_count,
+            style: LabelStyle::Arabic,
+            start: 1,
+        });
+    }
+    let mut page_map = Vec::with_capacity(front_count + body.pages.len());
+    for index in 0..front_count {
+        page_map.push(PageStart {
+            label: roman(index + 1),
+            chapter: None,
+            block: 0,
+            offset: 0,
+        });
+    }
+    let titles: Vec<String> = book
+        .chapters
+        .iter()
+        .map(|c| Inline::plain_text(&c.title))
+        .collect();
+    let mut pages = front;
+    for (n, (mut page, info)) in body.pages.into_iter().zip(body.infos).enumerate() {
+        let index = front_count + n;
+        let label = (n + 1).to_string();
+        if info.kind == Kind::Text {
+            let verso = index % 2 == 1;
+            let head = if verso {
+                &book.metadata.title
+            } else {
+                &titles[info.chapter]
+            };
+            let size = g.size * 0.85;
+            let baseline = g.top - 1.5 * g.leading;
+            if let Some(line) = one_line(ts, head, Style::Italic, size, g.measure() * 0.75) {
+                let width: f32 = line.runs.iter().map(|r| r.x + r.width).fold(0.0, f32::max);
+                put(&mut page, &line, (g.measure() - width) / 2.0, baseline);
+            }
+            if let Some(line) = one_line(ts, &label, Style::Regular, size, g.measure()) {
+                let width: f32 = line.runs.iter().map(|r| r.x + r.width).fold(0.0, f32::max);
+                let x = if verso { 0.0 } else { g.measure() - width };
+                put(&mut page, &line, x, baseline);
+            }
+        }
+        page_map.push(PageStart {
+            label,
+            chapter: Some(info.chapter),
+            block: info.start.block,
+            offset: info.start.offset,
+        });
+        pages.push(page);
+    }
+    for (index, page) in pages.iter_mut().enumerate() {
+        let left = g.left(index);
+        for item in &mut page.items {
+            match item {
+                Item::Text { x, .. }
+                | Item::Rule { x, .. }
+                | Item::Rect { x, .. }
+                | Item::Link { x, .. }
+                | Item::Image { x, .. } => *x += left,
+                Item::Anchor { .. } => {}
+            }
+        }
+    }
+    let mut tally = body.tally;
+    tally.append(front_tally);
+    Laid {
+        pages,
+        quality: tally.quality(),
+        warnings: body.warnings.list,
+        labels,
+        page_map,
+        pictures: body.pictures,
+    }
+}

@@ -1,0 +1,133 @@
+//! The quality report: counts of the lines set, gathered per chapter as a
+//! [`Tally`] and made into the book's [`Quality`] once, in book order.
+
+use crate::pdf::text::Line;
+
+/// How well the paragraphs were set: the quality report.
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
+pub struct Quality {
+    /// Lines set, of every kind.
+    pub lines: usize,
+    /// Lines ending in a hyphen.
+    pub hyphenated: usize,
+    /// The most hyphenated lines in a row.
+    pub longest_hyphen_run: usize,
+    /// Lines wider than their measure.
+    pub overfull: usize,
+    /// Justified lines with nothing that could stretch to fill the measure
+    /// (a single long word), left short.
+    pub underfull: usize,
+    /// Justified lines (the ones whose spaces were adjusted).
+    pub justified: usize,
+    /// Mean adjustment ratio of justified lines: 0 natural, 1 full stretch, −1 full shrink.
+    pub mean_ratio: f32,
+    /// The adjustment ratio furthest from 0 among justified lines.
+    pub worst_ratio: f32,
+    /// Last lines of paragraphs left alone at the top of a page.
+    pub widows: usize,
+    /// First lines of paragraphs left alone at the foot of a page.
+    pub orphans: usize,
+}
+
+impl std::fmt::Display for Quality {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "lines: {}\nhyphenated lines: {}\nlongest run of hyphenated lines: {}\n\
+             overfull lines: {}\nunderfull lines: {}\njustified lines: {}\n\
+             mean adjustment ratio: {:.3}\nworst adjustment ratio: {:.3}\n\
+             widows: {}\norphans: {}",
+            self.lines,
+            self.hyphenated,
+            self.longest_hyphen_run,
+            self.overfull,
+            self.underfull,
+            self.justified,
+            self.mean_ratio,
+            self.worst_ratio,
+            self.widows,
+            self.orphans
+        )
+    }
+}
+
+/// The counts of part of the book (a chapter, the front matter), with the
+/// adjustment ratio of each justified line in order. The mean and the worst
+/// ratio are running values, so they are made once, from every part's
+/// ratios in book order ([`Tally::quality`]): the same sums in the same
+/// order whichever thread set which chapter.
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    lines: usize,
+    hyphenated: usize,
+    longest_hyphen_run: usize,
+    overfull: usize,
+    underfull: usize,
+    pub(super) widows: usize,
+    pub(super) orphans: usize,
+    /// The adjustment ratio of every justified line, in order.
+    ratios: Vec<f32>,
+}
+
+impl Tally {
+    /// Counts the lines of one paragraph.
+    pub fn add(&mut self, lines: &[Line]) {
+        let mut run = 0;
+        for line in lines {
+            self.lines += 1;
+            if line.hyphenated {
+                self.hyphenated += 1;
+                run += 1;
+                self.longest_hyphen_run = self.longest_hyphen_run.max(run);
+            } else {
+                run = 0;
+            }
+            if line.overfull {
+                self.overfull += 1;
+            }
+            if line.justified && !line.ratio.is_finite() {
+                self.underfull += 1;
+            } else if line.justified {
+                self.ratios.push(line.ratio);
+            }
+        }
+    }
+
+    /// Adds a later part's counts and ratios.
+    pub(super) fn append(&mut self, mut later: Tally) {
+        self.lines += later.lines;
+        self.hyphenated += later.hyphenated;
+        self.longest_hyphen_run = self.longest_hyphen_run.max(later.longest_hyphen_run);
+        self.overfull += later.overfull;
+        self.underfull += later.underfull;
+        self.widows += later.widows;
+        self.orphans += later.orphans;
+        self.ratios.append(&mut later.ratios);
+    }
+
+    /// The report: the counts, and the mean and worst ratio taken over the
+    /// ratios in order.
+    pub fn quality(&self) -> Quality {
+        let mut mean_ratio = 0.0;
+        let mut worst_ratio: f32 = 0.0;
+        for (n, &ratio) in self.ratios.iter().enumerate() {
+            let n = n as f32;
+            mean_ratio = (mean_ratio * n + ratio) / (n + 1.0);
+            if ratio.abs() > worst_ratio.abs() {
+                worst_ratio = ratio;
+            }
+        }
+        Quality {
+            lines: self.lines,
+            hyphenated: self.hyphenated,
+            longest_hyphen_run: self.longest_hyphen_run,
+            overfull: self.overfull,
+            underfull: self.underfull,
+            justified: self.ratios.len(),
+            mean_ratio,
+            worst_ratio,
+            widows: self.widows,
+            orphans: self.orphans,
+        }
+    }
+}

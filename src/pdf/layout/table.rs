@@ -1,0 +1,124 @@
+//! Tables: equal columns of ragged cells, the header in bold between rules
+//! and repeated on each page the table runs on to.
+
+use super::blocks::Frame;
+use super::flow::Flow;
+use super::{counted, spans};
+use crate::model::{Alignment, Pos, Table};
+use crate::pdf::fonts::Style;
+use crate::pdf::text::{Measure, Paragraph};
+
+/// A table's columns as set: where the table stands, each column's width,
+/// the gap between columns, and the cells' size and leading.
+#[derive(Debug, Clone, Copy)]
+struct Grid {
+    frame: Frame,
+    width: f32,
+    gap: f32,
+    size: f32,
+    leading: f32,
+}
+
+impl Flow<'_, '_> {
+    /// A table: equal columns, ragged cells, the header in bold between
+    /// rules, repeated at the top of each page the table runs on to.
+    pub(super) fn table(&mut self, table: &Table, frame: Frame, pos: Pos) {
+        let g = self.settings.geometry;
+        let columns = table.head.len().max(1);
+        let gap = frame.size;
+        let grid = Grid {
+            frame,
+            width: (frame.width - gap * (columns - 1) as f32) / columns as f32,
+            gap,
+            size: frame.size * 0.9,
+            leading: g.leading * 0.9,
+        };
+        let leading = grid.leading;
+        let measure = Measure::ragged(grid.size, grid.width);
+        let head_spans: Vec<_> = table
+            .head
+            .iter()
+            .map(|c| spans::spans(c, Style::Bold))
+            .collect();
+        let head: Vec<_> = head_spans
+            .iter()
+            .map(|s| self.ts.set(s, &measure))
+            .collect();
+        self.space(0.5 * g.leading);
+        let head_height = row_height(&head) as f32 * leading;
+        self.need(head_height + 2.0 * leading);
+        self.table_head(&head, table, grid);
+        // The header counts once, where the EPUB has it.
+        self.mark.offset += head_spans.iter().map(|s| counted(s)).sum::<usize>();
+        for row in &table.rows {
+            let row_spans: Vec<_> = row
+                .iter()
+                .map(|c| spans::spans(c, Style::Regular))
+                .collect();
+            let cells: Vec<_> = row_spans.iter().map(|s| self.ts.set(s, &measure)).collect();
+            let height = row_height(&cells) as f32 * leading;
+            let pages = self.pages.len();
+            self.need(height);
+            if self.pages.len() != pages {
+                self.table_head(&head, table, grid);
+            }
+            for cell in &cells {
+                self.missing(&cell.missing, pos);
+                self.count(&cell.lines);
+            }
+            self.table_row(&cells, table, grid);
+            self.mark.offset += row_spans.iter().map(|s| counted(s)).sum::<usize>();
+            self.y += 0.25 * leading;
+        }
+        self.rule(frame.x, frame.width);
+        self.space(0.5 * g.leading);
+        self.indent_next = false;
+    }
+
+    /// The header row between two rules.
+    fn table_head(&mut self, head: &[Paragraph], table: &Table, grid: Grid) {
+        let Grid { frame, leading, .. } = grid;
+        self.rule(frame.x, frame.width);
+        self.y += 0.3 * leading;
+        self.table_row(head, table, grid);
+        self.y += 0.2 * leading;
+        self.rule(frame.x, frame.width);
+        self.y += 0.3 * leading;
+    }
+
+    /// One row of set cells, each aligned as its column asks.
+    fn table_row(&mut self, cells: &[Paragraph], table: &Table, grid: Grid) {
+        let Grid {
+            frame,
+            width,
+            gap,
+            size,
+            leading,
+        } = grid;
+        let top = self.y;
+        for (column, cell) in cells.iter().enumerate() {
+            let left = frame.x + column as f32 * (width + gap);
+            for (n, line) in cell.lines.iter().enumerate() {
+                let used = line.runs.iter().map(|r| r.x + r.width).fold(0.0, f32::max);
+                let shift = match table.alignments.get(column) {
+                    Some(Alignment::Right) => width - used,
+                    Some(Alignment::Center) => (width - used) / 2.0,
+                    _ => 0.0,
+                };
+                let baseline = top + size + n as f32 * leading;
+                self.put_line(line, left + shift.max(0.0), baseline);
+            }
+        }
+        self.y = top + row_height(cells) as f32 * leading;
+    }
+}
+
+/// The most lines any cell of a row has (at least one).
+fn row_height(cells: &[Paragraph]) -> usize {
+    cells
+        .iter()
+        .map(|c| c.lines.len())
+        .max()
+        .unwrap_or(1)
+        .max(1)
+}

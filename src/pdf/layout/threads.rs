@@ -1,0 +1,138 @@
+//! Chapters laid out side by side: a queue of chapter indexes, taken in
+//! book order by as many threads as [`Jobs`] says, each with a typesetter
+//! of its own ([`Typesetter::fresh`]: its own word cache and hyphenation).
+//!
+//! A chapter's layout is a function of the chapter, the settings and the
+//! fonts only, so which thread laid out which chapter changes nothing but
+//! what each word cache holds. A cache only saves shaping a word again: a
+//! word is shaped to the same glyphs on every thread. The one thing a
+//! cache's history could show is the text each glyph was first recorded
+//! with, and each thread takes its chapters in book order, so the join
+//! gets every glyph's text from the first chapter that showed it
+//! ([`crate::pdf::fonts::Fonts::learn_glyph_texts`]).
+
+use super::chapter::{ChapterLayout, lay_chapter};
+use super::{Jobs, Settings};
+use crate::model::{Book, Chapter, Inline};
+use crate::pdf::text::Typesetter;
+use std::num::NonZeroUsize;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The text, in bytes, that pays for a thread of its own when the number
+/// of threads is left to bindery ([`Jobs::Auto`]): some 15,000 words. A
+/// book under twice this stays on one thread, where a second thread's
+/// start and its word cache filling again cost more than they save.
+pub const TEXT_PER_THREAD: usize = 100_000;
+
+/// Lays out every chapter of the book, each into its own value, in book
+/// order. `ts` lends its faces, language and weights to each thread's
+/// typesetter.
+pub(super) fn lay_chapters(
+    book: &Book,
+    ts: &Typesetter<'_>,
+    settings: &Settings<'_>,
+) -> Vec<ChapterLayout> {
+    let chapter_ids: Vec<String> = book.chapters.iter().map(|c| c.id.clone()).collect();
+    let next = AtomicUsize::new(0);
+    // Each thread takes the next chapter not yet taken, so it lays out its
+    // chapters in book order.
+    let work = |ts: &mut Typesetter<'_>| {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(chapter) = book.chapters.get(index) else {
+                return done;
+            };
+            done.push((index, lay_chapter(ts, settings, &chapter_ids, chapter)));
+        }
+    };
+    let mut typesetters: Vec<Typesetter<'_>> = (0..threads(book, settings.jobs))
+        .map(|_| ts.fresh())
+        .collect();
+    let mut laid = std::thread::scope(|scope| {
+        let work = &work;
+        let Some((here, others)) = typesetters.split_first_mut() else {
+            return Vec::new();
+        };
+        let workers: Vec<_> = others
+            .iter_mut()
+            .map(|ts| scope.spawn(move || work(ts)))
+            .collect();
+        let mut laid = work(here);
+        for worker in workers {
+            match worker.join() {
+                Ok(done) => laid.extend(done),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        laid
+    });
+    laid.sort_unstable_by_key(|(index, _)| *index);
+    laid.into_iter().map(|(_, chapter)| chapter).collect()
+}
+
+/// How many threads lay out `book`'s chapters: as `jobs` says, at least
+/// one and never more than there are chapters.
+fn threads(book: &Book, jobs: Jobs) -> usize {
+    let wanted = match jobs {
+        Jobs::Exactly(n) => n.get(),
+        Jobs::Auto => {
+            let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+            let text: usize = book.chapters.iter().map(weight).sum();
+            cores.min(text / TEXT_PER_THREAD)
+        }
+    };
+    wanted.min(book.chapters.len()).max(1)
+}
+
+/// How much text a chapter holds, in bytes: what its layout time follows.
+/// The text of its paragraphs, headings, cells and notes is weighed; code
+/// and HTML blocks, rare in a book of prose, are not.
+fn weight(chapter: &Chapter) -> usize {
+    let mut bytes = 0;
+    chapter.inlines(&mut |inline| {
+        bytes += match inline {
+            Inline::Text { text } => text.len(),
+            Inline::Code { code } => code.len(),
+            Inline::Html { html } => html.len(),
+            Inline::Image { alt, .. } => alt.len(),
+            Inline::SoftBreak | Inline::LineBreak | Inline::FootnoteRef { .. } => 1,
+            // Their content is visited on its own.
+            Inline::Emphasis { .. }
+            | Inline::Strong { .. }
+            | Inline::Strikethrough { .. }
+            | Inline::Span { .. }
+            | Inline::Link { .. } => 0,
+        }
+    });
+    bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_short_book_stays_on_one_thread_unless_told_otherwise() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut names = Vec::new();
+        for n in 0..4 {
+            let text = format!("# Chapter {n}\n\n{}\n", "word ".repeat(2000));
+            std::fs::write(dir.path().join(format!("{n}.md")), text).unwrap();
+            names.push(format!("\"{n}.md\""));
+        }
+        let toml = format!(
+            "title = \"T\"\nlanguage = \"en\"\nchapters = [{}]\n",
+            names.join(", ")
+        );
+        std::fs::write(dir.path().join("book.toml"), toml).unwrap();
+        let book = crate::load(dir.path()).unwrap().book;
+        let total: usize = book.chapters.iter().map(weight).sum();
+        assert!(total > 40_000 && total < TEXT_PER_THREAD, "{total}");
+        assert_eq!(threads(&book, Jobs::Auto), 1);
+        let exactly = |n| Jobs::Exactly(NonZeroUsize::new(n).unwrap());
+        assert_eq!(threads(&book, exactly(3)), 3);
+        // Never more threads than chapters.
+        assert_eq!(threads(&book, exactly(8)), 4);
+    }
+}
