@@ -409,33 +409,29 @@ impl<'a> Typesetter<'a> {
                 // A shaped word keeps the book language's points; a passage
                 // in another language asks its own hyphenator each time
                 // (which remembers its words).
-                if let Some(lang) = &span.lang {
-                    let hyphenator = self
-                        .others
-                        .entry(lang.clone())
-                        .or_insert_with(|| Hyphenator::new(lang));
-                    let points = hyphenator.points(&text[range.clone()]);
-                    cuts.extend(
-                        points
-                            .into_iter()
-                            .filter_map(|p| glyphs.iter().position(|g| g.cluster as usize == p))
-                            .map(|i| (i, true)),
-                    );
-                } else if let Some(&bits) = shaped.hyphenation.get() {
+                let cached = shaped.hyphenation.get().filter(|_| span.lang.is_none());
+                if let Some(&bits) = cached {
                     cuts.extend(
                         (1..count.min(64))
                             .filter(|i| bits >> i & 1 == 1)
                             .map(|i| (i, true)),
                     );
                 } else {
-                    let points = self.hyphenator.points(&text[range.clone()]);
+                    let hyphenator = match &span.lang {
+                        Some(lang) => self
+                            .others
+                            .entry(lang.clone())
+                            .or_insert_with(|| Hyphenator::new(lang)),
+                        None => &mut self.hyphenator,
+                    };
+                    let points = hyphenator.points(&text[range.clone()]);
                     // A point inside a ligature has no glyph boundary: skip it.
                     let at = points
                         .into_iter()
                         .filter_map(|p| glyphs.iter().position(|g| g.cluster as usize == p));
                     let before = cuts.len();
                     cuts.extend(at.map(|i| (i, true)));
-                    if count <= 64 {
+                    if count <= 64 && span.lang.is_none() {
                         let bits = cuts[before..].iter().fold(0, |bits, &(i, _)| bits | 1 << i);
                         shaped.hyphenation.get_or_init(|| bits);
                     }
