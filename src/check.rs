@@ -273,6 +273,32 @@ pub fn metadata(config: &Config, file: &Path) -> Vec<Diagnostic> {
     findings
 }
 
+/// Notes a book language bindery has no labels for (its contents' title,
+/// credit lines and the like then stay English), at the `language` line of
+/// `book.toml`, whose text is `text`.
+pub fn labels(config: &Config, text: &str, file: &Path) -> Option<Diagnostic> {
+    let language = config.language.get_ref();
+    let all_given = config.labels.in_order().iter().all(Option::is_some);
+    if crate::lang::labels::has_table(language) || all_given {
+        return None;
+    }
+    let place = crate::config::place(text, file, config.language.span().start);
+    Some(
+        Diagnostic::warning(
+            "no-labels",
+            Some(place),
+            format!(
+                "bindery has no words of its own in `{language}`: the contents' title, \
+                 credit lines and landmarks are set in English"
+            ),
+        )
+        .with_hint(format!(
+            "give them in a [labels] table (see the README), or use one of: {}",
+            crate::lang::labels::LANGUAGES.join(", ")
+        )),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

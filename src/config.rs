@@ -63,10 +63,87 @@ pub struct Config {
     /// Settings of the PDF backend.
     #[serde(default)]
     pub pdf: PdfConfig,
+    /// How the text is set in the book's language.
+    #[serde(default)]
+    pub typography: TypographyConfig,
+    /// The words bindery writes itself, instead of its own for the language.
+    #[serde(default)]
+    pub labels: LabelsConfig,
     /// The file and its text, to name the place of a value in errors found
     /// after reading (see [`Config::place`]).
     #[serde(skip)]
     source: Source,
+}
+
+/// The `[labels]` table of `book.toml`: any of the words bindery writes,
+/// in place of its table for the book's language (English for a language
+/// it has none for). `{authors}`, `{publisher}` and `{title}` stand for
+/// what a line introduces.
+///
+/// ```toml
+/// [labels]
+/// contents = "Sommaire"
+/// by = "d’après {authors}"
+/// ```
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LabelsConfig {
+    /// The contents' title. English: "Contents".
+    pub contents: Option<String>,
+    /// The EPUB's landmarks heading. English: "Landmarks".
+    pub landmarks: Option<String>,
+    /// The EPUB's print page list heading. English: "Pages".
+    pub pages: Option<String>,
+    /// The cover among the landmarks. English: "Cover".
+    pub cover: Option<String>,
+    /// The cover image's text alternative. English: "Cover: {title}".
+    pub cover_alt: Option<String>,
+    /// The authors' credit line. English: "by {authors}".
+    pub by: Option<String>,
+    /// The publisher's line on the copyright page. English: "Published by {publisher}".
+    pub published_by: Option<String>,
+    /// The colophon line. English: "Typeset with bindery".
+    pub typeset_with: Option<String>,
+    /// A done task's check box, for screen readers. English: "done".
+    pub task_done: Option<String>,
+    /// An open task's check box. English: "not done".
+    pub task_open: Option<String>,
+    /// The EPUB's accessibility summary. Default: bindery's, in English.
+    pub accessibility_summary: Option<String>,
+}
+
+impl LabelsConfig {
+    /// The labels that have a word in every language's table, in table order.
+    pub fn in_order(&self) -> [Option<&String>; 10] {
+        [
+            self.contents.as_ref(),
+            self.landmarks.as_ref(),
+            self.pages.as_ref(),
+            self.cover.as_ref(),
+            self.cover_alt.as_ref(),
+            self.by.as_ref(),
+            self.published_by.as_ref(),
+            self.typeset_with.as_ref(),
+            self.task_done.as_ref(),
+            self.task_open.as_ref(),
+        ]
+    }
+}
+
+/// The `[typography]` table of `book.toml`.
+///
+/// ```toml
+/// [typography]
+/// quotes = "»«›‹"   # primary open, close, nested open, close
+/// ```
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TypographyConfig {
+    /// The quotation marks that `"` and `'` become in the book's language,
+    /// four characters: the primary opening and closing marks, then the
+    /// nested ones. Default: the language's own (CLDR), English's for a
+    /// language bindery does not know.
+    pub quotes: Option<Spanned<String>>,
 }
 
 /// Where a `book.toml` was read from, and its text.
@@ -524,7 +601,31 @@ impl Config {
                 format!("toc-depth must be between 1 and 6, not {}", depth.get_ref()),
             ));
         }
+        if let Some(quotes) = &self.typography.quotes
+            && crate::lang::quotes::Marks::parse(quotes.get_ref()).is_none()
+        {
+            return Err(Error::new(
+                "bad-quotes",
+                at(quotes.span()),
+                format!("`{}` is not four quotation marks", quotes.get_ref()),
+            )
+            .with_hint("write the opening and closing marks, then the nested ones: \"„“‚‘\""));
+        }
         self.pdf.check(&self.source)
+    }
+}
+
+impl Config {
+    /// How the book's text is set: its language and `[typography]`.
+    pub fn typography(&self) -> crate::lang::quotes::Typography {
+        crate::lang::quotes::Typography {
+            language: self.language.get_ref().clone(),
+            quotes: self
+                .typography
+                .quotes
+                .as_ref()
+                .and_then(|q| crate::lang::quotes::Marks::parse(q.get_ref())),
+        }
     }
 }
 

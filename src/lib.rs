@@ -17,6 +17,7 @@ pub mod faq;
 pub mod ids;
 pub mod image;
 pub mod init;
+pub mod lang;
 pub mod load;
 pub mod markdown;
 pub mod mdbook;

@@ -101,6 +101,7 @@ pub fn load(dir: &Path) -> Result<Manuscript, Error> {
     let (book, assembled) = assemble_shaped(&config, dir, &texts, &shapes);
     warnings.extend(assembled);
     warnings.extend(check::metadata(&config, &config_path));
+    warnings.extend(check::labels(&config, &config_text, &config_path));
     let assets = reader.read_images(&book, &mut warnings)?;
     warnings.extend(check::book(&book, dir));
     warnings.sort_by(|a, b| a.place.cmp(&b.place));
@@ -154,6 +155,7 @@ fn assemble_shaped(
 
     let mut warnings = Vec::new();
     let mut chapters = Vec::new();
+    let typography = config.typography();
     for (index, (file, text)) in files.iter().enumerate() {
         let path = dir.join(file);
         let shape = shape_of(index);
@@ -181,7 +183,7 @@ fn assemble_shaped(
             origin: Some(&origin),
             hide_rust_lines: shape.is_some(),
         };
-        let mut parsed = markdown::parse_with(text, &path, &chapter_of, reading);
+        let mut parsed = markdown::parse_with(text, &path, &chapter_of, &typography, reading);
         warnings.append(&mut parsed.warnings);
         let is_faq = faq_file.as_deref() == Some(file.as_path());
         let mut chapter = chapter(
@@ -826,6 +828,7 @@ fn metadata(config: &Config) -> Metadata {
         date: config.date.as_ref().map(|d| d.get_ref().to_string()),
         description: given(&config.description),
         rights: given(&config.rights),
+        labels: crate::lang::labels::Labels::new(config.language.get_ref(), &config.labels),
     }
 }
 

@@ -6,6 +6,7 @@
 //! other files are resolved by the loader, which knows every chapter.
 
 use crate::error::{Diagnostic, LineIndex, Place};
+use crate::lang::quotes::{self, Typography};
 use crate::mdbook;
 use crate::model::{
     Alignment, Block, BlockKind, Cell, Heading, HeadingLevel, Inline, List, ListItem, ListKind,
@@ -20,6 +21,8 @@ use std::path::Path;
 /// strikethrough) that would open deeper than this many open elements are
 /// flattened into their parent, so no later stage recurses without bound.
 pub const MAX_NESTING: usize = 64;
+
+mod spans;
 
 /// The Markdown extensions bindery reads, in one place for everyone.
 pub fn options() -> Options {
@@ -69,9 +72,14 @@ pub struct Reading<'a> {
 
 /// Parses one chapter's Markdown. `file` names it in diagnostics; `chapter_of`
 /// maps a link's file part (as written, e.g. `faq.md`, or empty for a bare
-/// `#id`) to a chapter index.
-pub fn parse(text: &str, file: &Path, chapter_of: &dyn Fn(&str) -> Option<usize>) -> Parsed {
-    parse_with(text, file, chapter_of, Reading::default())
+/// `#id`) to a chapter index; `typography` sets the quotation marks.
+pub fn parse(
+    text: &str,
+    file: &Path,
+    chapter_of: &dyn Fn(&str) -> Option<usize>,
+    typography: &Typography,
+) -> Parsed {
+    parse_with(text, file, chapter_of, typography, Reading::default())
 }
 
 /// [`parse`], with what [`Reading`] asks for.
@@ -79,12 +87,16 @@ pub fn parse_with(
     text: &str,
     file: &Path,
     chapter_of: &dyn Fn(&str) -> Option<usize>,
+    typography: &Typography,
     reading: Reading<'_>,
 ) -> Parsed {
     // CommonMark (section 2.3) requires NUL to become U+FFFD for security;
-    // pulldown-cmark leaves it. One character for one keeps every column.
-    let text = if text.contains('\0') {
-        Cow::Owned(text.replace('\0', "\u{fffd}"))
+    // pulldown-cmark leaves it. The noncharacters that stand for quotes
+    // until they are set (see `lang::quotes`) go the same way, so that each
+    // one left is the parser's. One character for one keeps every column.
+    let unsafe_char = |c: char| c == '\0' || quotes::is_placeholder(c);
+    let text = if text.contains(unsafe_char) {
+        Cow::Owned(text.replace(unsafe_char, "\u{fffd}"))
     } else {
         Cow::Borrowed(text)
     };
@@ -122,9 +134,45 @@ pub fn parse_with(
         if matches!(&event, Event::Text(t) if t.as_ref() == "[") {
             builder.bracket(&text[range.start..], pos);
         }
+        if let Event::Text(t) = &event
+            && let Some(quote) = smart_quote(t, text, range.clone())
+        {
+            builder.text(quote.encode_utf8(&mut [0; 4]), pos);
+            continue;
+        }
         builder.event(event, pos);
     }
-    builder.finish()
+    let mut parsed = builder.finish();
+    spans::find(&mut parsed.blocks);
+    quotes::apply(&mut parsed.blocks, typography);
+    for note in &mut parsed.footnotes {
+        spans::find(&mut note.blocks);
+        quotes::apply(&mut note.blocks, typography);
+    }
+    parsed
+}
+
+/// The placeholder for a quote pulldown-cmark's smart punctuation made of a
+/// straight quote (`event` is its text, `range` its place in `source`), to
+/// be set in the passage's language by [`quotes::apply`]; `None` for any
+/// other text. A `'` between two letters or digits is an apostrophe, the
+/// same in every language, and is set at once.
+fn smart_quote(event: &str, source: &str, range: std::ops::Range<usize>) -> Option<char> {
+    let straight = source.get(range.clone())?;
+    if !matches!(straight, "\"" | "'") {
+        return None;
+    }
+    let word = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    let inside_word =
+        word(source[..range.start].chars().next_back()) && word(source[range.end..].chars().next());
+    Some(match event {
+        "“" => quotes::OPEN_DOUBLE,
+        "”" => quotes::CLOSE_DOUBLE,
+        "‘" => quotes::OPEN_SINGLE,
+        "’" if inside_word => '’',
+        "’" => quotes::CLOSE_SINGLE,
+        _ => return None,
+    })
 }
 
 /// What a block-collecting frame will become when it closes.

@@ -38,6 +38,10 @@ pub struct Metadata {
     pub description: Option<String>,
     /// The rights statement, e.g. a copyright line or a licence.
     pub rights: Option<String>,
+    /// The words bindery writes itself, in the book's language. Derived from
+    /// the language and `[labels]`, so not part of the model's dump.
+    #[serde(skip)]
+    pub labels: crate::lang::labels::Labels,
 }
 
 /// One chapter: a Markdown file of the manuscript.
@@ -367,6 +371,14 @@ pub enum Inline {
         /// The HTML source.
         html: String,
     },
+    /// A passage in another language than the book's: `[Bonjour]{lang=fr}`
+    /// or `<span lang="fr">Bonjour</span>`.
+    Span {
+        /// The passage's language as a BCP 47 tag.
+        lang: String,
+        /// The passage.
+        content: Vec<Inline>,
+    },
 }
 
 /// Where a link points.
@@ -409,6 +421,7 @@ fn push_plain(inlines: &[Inline], out: &mut String) {
             Inline::Emphasis { content }
             | Inline::Strong { content }
             | Inline::Strikethrough { content }
+            | Inline::Span { content, .. }
             | Inline::Link { content, .. } => push_plain(content, out),
             Inline::Image { alt, .. } => out.push_str(alt),
             Inline::SoftBreak | Inline::LineBreak => out.push(' '),
@@ -619,6 +632,7 @@ fn inlines(list: &[Inline], f: &mut dyn FnMut(&Inline)) {
             Inline::Emphasis { content }
             | Inline::Strong { content }
             | Inline::Strikethrough { content }
+            | Inline::Span { content, .. }
             | Inline::Link { content, .. } => inlines(content, f),
             _ => {}
         }
@@ -642,24 +656,7 @@ fn blocks_headings_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Heading, Pos
 }
 
 fn blocks_inlines_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Inline)) {
-    for block in blocks {
-        match &mut block.kind {
-            BlockKind::Heading(heading) => inlines_mut(&mut heading.content, f),
-            BlockKind::Paragraph { content } => inlines_mut(content, f),
-            BlockKind::BlockQuote { blocks } => blocks_inlines_mut(blocks, f),
-            BlockKind::List(list) => {
-                for item in &mut list.items {
-                    blocks_inlines_mut(&mut item.blocks, f);
-                }
-            }
-            BlockKind::Table(table) => {
-                for cell in table.head.iter_mut().chain(table.rows.iter_mut().flatten()) {
-                    inlines_mut(cell, f);
-                }
-            }
-            BlockKind::CodeBlock { .. } | BlockKind::ThematicBreak | BlockKind::Html { .. } => {}
-        }
-    }
+    inline_runs_mut(blocks, &mut |run| inlines_mut(run, f));
 }
 
 fn inlines_mut(inlines: &mut [Inline], f: &mut dyn FnMut(&mut Inline)) {
@@ -669,8 +666,32 @@ fn inlines_mut(inlines: &mut [Inline], f: &mut dyn FnMut(&mut Inline)) {
             Inline::Emphasis { content }
             | Inline::Strong { content }
             | Inline::Strikethrough { content }
+            | Inline::Span { content, .. }
             | Inline::Link { content, .. } => inlines_mut(content, f),
             _ => {}
+        }
+    }
+}
+
+/// Calls `f` on each run of inlines in `blocks` (a heading's or a
+/// paragraph's text, a table cell), nested blocks included, in reading order.
+pub fn inline_runs_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Vec<Inline>)) {
+    for block in blocks {
+        match &mut block.kind {
+            BlockKind::Heading(heading) => f(&mut heading.content),
+            BlockKind::Paragraph { content } => f(content),
+            BlockKind::BlockQuote { blocks } => inline_runs_mut(blocks, f),
+            BlockKind::List(list) => {
+                for item in &mut list.items {
+                    inline_runs_mut(&mut item.blocks, f);
+                }
+            }
+            BlockKind::Table(table) => {
+                for cell in table.head.iter_mut().chain(table.rows.iter_mut().flatten()) {
+                    f(cell);
+                }
+            }
+            BlockKind::CodeBlock { .. } | BlockKind::ThematicBreak | BlockKind::Html { .. } => {}
         }
     }
 }

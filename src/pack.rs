@@ -213,7 +213,8 @@ fn readme(input: &PackInput<'_>) -> String {
         text.push_str(&format!("{subtitle}\n"));
     }
     if !meta.authors.is_empty() {
-        text.push_str(&format!("by {}\n", meta.authors.join(", ")));
+        text.push_str(&meta.labels.by.fill(&meta.authors.join(", ")));
+        text.push('\n');
     }
     let chapters = input.book.chapters.iter().filter(|c| !c.part).count();
     let minutes = word_count(input.book).div_ceil(WORDS_PER_MINUTE);

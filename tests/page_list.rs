@@ -358,3 +358,25 @@ fn the_page_list_comes_with_the_pdf_unless_book_toml_says_otherwise() {
     assert!(epub_alone(&book("[epub]\npage-list = true\n")));
     assert!(!built(&book("[epub]\npage-list = false\n")));
 }
+
+#[test]
+fn a_french_books_pages_start_where_the_epub_marks_them() {
+    // Quotes set as guillemets and the narrow spaces French adds are the
+    // model's characters: both backends count the same ones.
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path();
+    std::fs::write(
+        book.join("book.toml"),
+        "title = \"Voyage\"\nlanguage = \"fr\"\nauthors = []\ndescription = \"Essai.\"\n",
+    )
+    .unwrap();
+    let paragraph = "\"Vous êtes Français?\" demanda-t-il. \"Oui! Et je m'appelle \
+                     'Passepartout'; c'est un surnom.\" Phileas Fogg répondit: « Très \
+                     bien » et se tut, puis dit [Good heavens]{lang=en} à voix basse.\n\n";
+    std::fs::write(
+        book.join("01-voyage.md"),
+        format!("# Le Voyage\n\n{}", paragraph.repeat(60)),
+    )
+    .unwrap();
+    assert!(check_pages(book) >= 3);
+}

@@ -21,7 +21,8 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let parsed = markdown::parse(text, Path::new("fuzz.md"), &|_| Some(0));
+    let typography = bindery::lang::quotes::Typography::new("fr");
+    let parsed = markdown::parse(text, Path::new("fuzz.md"), &|_| Some(0), &typography);
     // The cap counts open containers while parsing; a paragraph, a link and
     // the like may still sit inside the deepest one, so allow a small margin.
     for block in &parsed.blocks {
@@ -73,6 +74,7 @@ fn inline_depth(inlines: &[Inline]) -> usize {
             Inline::Emphasis { content }
             | Inline::Strong { content }
             | Inline::Strikethrough { content }
+            | Inline::Span { content, .. }
             | Inline::Link { content, .. } => inline_depth(content) + 1,
             _ => 0,
         })

@@ -66,7 +66,7 @@ fn cover_page(book: &Book) -> String {
     );
     out.push_str(&format!(
         "<img role=\"doc-cover\" src=\"{COVER_IMAGE}\" alt=\"{}\"/>\n",
-        xml::escaped_attr(&format!("Cover: {title}"))
+        xml::escaped_attr(&book.metadata.labels.cover_alt.fill(title))
     ));
     out.push_str(xml::FOOT);
     out

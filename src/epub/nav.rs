@@ -14,29 +14,33 @@ pub const FILE: &str = "nav.xhtml";
 pub const NCX_FILE: &str = "toc.ncx";
 /// The contents page's file name in the package.
 pub const CONTENTS_FILE: &str = "contents.xhtml";
-/// The heading of the contents, in the nav document and on the page.
-pub const CONTENTS_TITLE: &str = "Contents";
 
 /// The EPUB 3 navigation document: the contents nested as in the [`Toc`],
 /// the landmarks (contents page, start of the text) and the print pages.
 /// It is not in the spine; the contents page is.
 pub fn document(book: &Book, toc: &Toc, layout: &Layout, options: &EpubOptions) -> String {
     let cover = options.cover.is_some();
-    let mut out = xml::head(&book.metadata.language, CONTENTS_TITLE, "");
+    let labels = &book.metadata.labels;
+    let contents = xml::label(&labels.contents.text, &labels.contents);
+    let mut out = xml::head(&book.metadata.language, &labels.contents.text, "");
     out.push_str("<nav id=\"toc\" epub:type=\"toc\" role=\"doc-toc\">\n<h1>");
-    out.push_str(CONTENTS_TITLE);
+    out.push_str(&contents);
     out.push_str("</h1>\n");
     list(&mut out, &toc.entries, layout);
     out.push_str("</nav>\n");
-    out.push_str("<nav id=\"landmarks\" epub:type=\"landmarks\" hidden=\"hidden\">\n<h2>Landmarks</h2>\n<ol>\n");
+    out.push_str(&format!(
+        "<nav id=\"landmarks\" epub:type=\"landmarks\" hidden=\"hidden\">\n<h2>{}</h2>\n<ol>\n",
+        xml::label(&labels.landmarks.text, &labels.landmarks)
+    ));
     if cover {
         out.push_str(&format!(
-            "<li><a epub:type=\"cover\" href=\"{}\">Cover</a></li>\n",
-            super::COVER_PAGE
+            "<li><a epub:type=\"cover\" href=\"{}\">{}</a></li>\n",
+            super::COVER_PAGE,
+            xml::label(&labels.cover.text, &labels.cover)
         ));
     }
     out.push_str(&format!(
-        "<li><a epub:type=\"toc\" href=\"{CONTENTS_FILE}\">{CONTENTS_TITLE}</a></li>\n"
+        "<li><a epub:type=\"toc\" href=\"{CONTENTS_FILE}\">{contents}</a></li>\n"
     ));
     if let Some(first) = book.chapters.first() {
         out.push_str(&format!(
@@ -48,10 +52,11 @@ pub fn document(book: &Book, toc: &Toc, layout: &Layout, options: &EpubOptions) 
     out.push_str("</ol>\n</nav>\n");
     let pages = marked_pages(options.pages.as_ref());
     if !pages.is_empty() {
-        out.push_str(
+        out.push_str(&format!(
             "<nav id=\"page-list\" epub:type=\"page-list\" role=\"doc-pagelist\" \
-             hidden=\"hidden\">\n<h2>Pages</h2>\n<ol>\n",
-        );
+             hidden=\"hidden\">\n<h2>{}</h2>\n<ol>\n",
+            xml::label(&labels.pages.text, &labels.pages)
+        ));
         for (chapter, label) in pages {
             let id = layout.page_id(label);
             let label = xml::escaped(label);
@@ -82,12 +87,13 @@ fn marked_pages(pages: Option<&PrintPages>) -> Vec<(usize, &str)> {
 /// The contents page in the book's reading order, for readers that show no
 /// navigation of their own and for people who page through.
 pub fn contents_page(book: &Book, toc: &Toc, layout: &Layout) -> String {
-    let mut out = xml::head(&book.metadata.language, CONTENTS_TITLE, "");
+    let contents = &book.metadata.labels.contents;
+    let mut out = xml::head(&book.metadata.language, &contents.text, "");
     out.push_str(
         "<nav id=\"contents\" class=\"contents\" epub:type=\"toc\" role=\"doc-toc\" \
          aria-labelledby=\"contents-title\">\n<h1 id=\"contents-title\">",
     );
-    out.push_str(CONTENTS_TITLE);
+    out.push_str(&xml::label(&contents.text, contents));
     out.push_str("</h1>\n");
     list(&mut out, &toc.entries, layout);
     out.push_str("</nav>\n");
@@ -157,7 +163,12 @@ pub fn ncx(
         // The page targets carry no play order: it is optional, and the
         // readers that use it take the list in its own order, which is
         // the book's.
-        out.push_str("<pageList>\n<navLabel><text>Pages</text></navLabel>\n");
+        let pages_label = &book.metadata.labels.pages;
+        out.push_str(&format!(
+            "<pageList>\n<navLabel{}><text>{}</text></navLabel>\n",
+            xml::label_lang(pages_label),
+            xml::escaped(&pages_label.text)
+        ));
         for ((chapter, label), number) in pages.iter().zip(&numbers) {
             let id = layout.page_id(label);
             let label = xml::escaped(label);

@@ -42,8 +42,10 @@ pub struct Accessibility {
     sufficient: Vec<&'static str>,
     /// `schema:accessibilityFeature` values.
     features: Vec<&'static str>,
-    /// `schema:accessibilitySummary`.
+    /// `schema:accessibilitySummary`, and its language when it is not the
+    /// book's (bindery writes it in English unless `[labels]` gives one).
     summary: String,
+    summary_lang: Option<&'static str>,
     /// Whether the WCAG 2.2 AA conformance claim holds.
     conforms: bool,
     /// The print edition whose pages are marked, if they are.
@@ -118,7 +120,14 @@ impl Accessibility {
             modes,
             sufficient,
             features,
-            summary: summary(book, facts, reasons.is_empty()),
+            summary: match &book.metadata.labels.accessibility_summary {
+                Some(given) => given.text.clone(),
+                None => summary(book, facts, reasons.is_empty()),
+            },
+            summary_lang: match &book.metadata.labels.accessibility_summary {
+                Some(given) => given.lang,
+                None => (crate::lang::primary(&book.metadata.language) != "en").then_some("en"),
+            },
             conforms: reasons.is_empty(),
             page_source: page_source.map(str::to_string),
         }
@@ -297,9 +306,12 @@ pub fn document(
     if let Some(source) = &a11y.page_source {
         element("meta", " property=\"pageBreakSource\"", source);
     }
+    let summary_lang = a11y
+        .summary_lang
+        .map_or_else(String::new, |lang| format!(" xml:lang=\"{lang}\""));
     element(
         "meta",
-        " property=\"schema:accessibilitySummary\"",
+        &format!(" property=\"schema:accessibilitySummary\"{summary_lang}"),
         &a11y.summary,
     );
     if a11y.conforms {
@@ -373,13 +385,14 @@ pub fn document(
     out.push_str("</spine>\n<guide>\n");
     if options.cover.is_some() {
         out.push_str(&format!(
-            "<reference type=\"cover\" title=\"Cover\" href=\"{}\"/>\n",
+            "<reference type=\"cover\" title=\"{}\" href=\"{}\"/>\n",
+            xml::escaped_attr(&book.metadata.labels.cover.text),
             super::COVER_PAGE
         ));
     }
     out.push_str(&format!(
         "<reference type=\"toc\" title=\"{}\" href=\"{}\"/>\n",
-        nav::CONTENTS_TITLE,
+        xml::escaped_attr(&book.metadata.labels.contents.text),
         nav::CONTENTS_FILE
     ));
     if let Some(first) = book.chapters.first() {

@@ -10,6 +10,7 @@
 use super::html::{Context, Sanitizer};
 use super::{Layout, warning, xml};
 use crate::error::Diagnostic;
+use crate::lang::labels::Labels;
 use crate::model::{
     Alignment, Block, BlockKind, Book, Chapter, ChapterBody, Heading, Inline, List, ListKind, Pos,
     ReadingStep, Table, Target, TaskState,
@@ -54,6 +55,7 @@ pub fn chapter(
     let chapter = &book.chapters[index];
     let mut writer = Writer {
         chapter,
+        labels: &book.metadata.labels,
         index,
         layout,
         manuscript,
@@ -91,6 +93,7 @@ fn first_references(chapter: &Chapter) -> BTreeMap<String, String> {
 
 struct Writer<'a> {
     chapter: &'a Chapter,
+    labels: &'a Labels,
     index: usize,
     layout: &'a Layout,
     manuscript: &'a Path,
@@ -387,9 +390,10 @@ impl Writer<'_> {
             self.push("<li>");
             // The check box goes at the start of the item's first paragraph,
             // so it stays on the same line as the text.
+            let labels = self.labels;
             let mut task = item.task.map(|state| match state {
-                TaskState::Done => ("☑", "done"),
-                TaskState::Open => ("☐", "not done"),
+                TaskState::Done => ("☑", labels.task_done.text.as_str()),
+                TaskState::Open => ("☐", labels.task_open.text.as_str()),
             });
             for (i, block) in item.blocks.iter().enumerate() {
                 let mark = task.take();
@@ -493,6 +497,12 @@ impl Writer<'_> {
             Inline::Emphasis { content } => self.wrap("em", content, in_link),
             Inline::Strong { content } => self.wrap("strong", content, in_link),
             Inline::Strikethrough { content } => self.wrap("del", content, in_link),
+            Inline::Span { lang, content } => {
+                let lang = xml::escaped_attr(lang);
+                self.push(&format!("<span xml:lang=\"{lang}\" lang=\"{lang}\">"));
+                self.inlines(content, in_link);
+                self.push("</span>");
+            }
             Inline::Code { code } => {
                 self.push("<code>");
                 self.counted_text(code);

@@ -46,6 +46,27 @@ pub fn escaped_attr(value: &str) -> String {
     out
 }
 
+/// A word bindery writes (`text`, made from `label`) for a text node:
+/// escaped, and inside a span naming its language when that is not the
+/// book's, as for the English that stands in for a language without labels.
+pub fn label(text: &str, label: &crate::lang::labels::Label) -> String {
+    match label.lang {
+        Some(lang) => format!(
+            "<span xml:lang=\"{lang}\" lang=\"{lang}\">{}</span>",
+            escaped(text)
+        ),
+        None => escaped(text),
+    }
+}
+
+/// The `xml:lang` attribute, with a space before it, of an element holding
+/// only a word bindery writes; empty when the word is in the book's language.
+pub fn label_lang(label: &crate::lang::labels::Label) -> String {
+    label
+        .lang
+        .map_or_else(String::new, |lang| format!(" xml:lang=\"{lang}\""))
+}
+
 /// Whether XML 1.0 allows the character in a document.
 fn allowed(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')

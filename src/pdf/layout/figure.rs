@@ -59,6 +59,7 @@ impl Flow<'_, '_> {
                 Inline::Emphasis { content }
                 | Inline::Strong { content }
                 | Inline::Strikethrough { content }
+                | Inline::Span { content, .. }
                 | Inline::Link { content, .. } => self.collect_figures(content, out),
                 _ => {}
             }

@@ -24,7 +24,7 @@ pub(super) fn front_matter(
     let mut flow = Flow::new(ts, settings, &[], Path::new(""));
     title_page(&mut flow, book);
     copyright_page(&mut flow, book);
-    contents(&mut flow, toc, anchors);
+    contents(&mut flow, &book.metadata.labels.contents.text, toc, anchors);
     flow.close_page();
     if flow.pages.len() % 2 == 1 {
         flow.start_page(Kind::Blank);
@@ -89,13 +89,17 @@ fn copyright_page(flow: &mut Flow<'_, '_>, book: &Book) {
     flow.start_page(Kind::Blank);
     let mut lines = vec![meta.title.clone()];
     if !meta.authors.is_empty() {
-        lines.push(format!("by {}", meta.authors.join(", ")));
+        lines.push(meta.labels.by.fill(&meta.authors.join(", ")));
     }
     lines.extend(meta.rights.clone());
-    lines.extend(meta.publisher.as_ref().map(|p| format!("Published by {p}")));
+    lines.extend(
+        meta.publisher
+            .as_ref()
+            .map(|p| meta.labels.published_by.fill(p)),
+    );
     lines.extend(meta.identifier.clone());
     lines.extend(meta.date.clone());
-    lines.push("Typeset with bindery".to_string());
+    lines.push(meta.labels.typeset_with.text.clone());
     let scale = 0.85;
     let size = g.size * scale;
     let leading = g.leading * scale;
@@ -121,7 +125,7 @@ fn copyright_page(flow: &mut Flow<'_, '_>, book: &Book) {
 
 /// The contents: every entry with dot leaders and its page number, a link
 /// to where it starts.
-fn contents(flow: &mut Flow<'_, '_>, toc: &Toc, anchors: &HashMap<String, usize>) {
+fn contents(flow: &mut Flow<'_, '_>, title: &str, toc: &Toc, anchors: &HashMap<String, usize>) {
     let g = flow.settings.geometry;
     flow.start_page(Kind::Blank);
     if flow.pages.len().is_multiple_of(2) {
@@ -129,7 +133,7 @@ fn contents(flow: &mut Flow<'_, '_>, toc: &Toc, anchors: &HashMap<String, usize>
         flow.start_page(Kind::Blank);
     }
     flow.y += (g.height - g.top - g.bottom) * 0.1;
-    centred(flow, "Contents", Style::Regular, 1.6);
+    centred(flow, title, Style::Regular, 1.6);
     flow.y += 1.5 * g.leading;
     let number_width = 2.5 * g.size;
     for (depth, entry) in toc.flatten() {

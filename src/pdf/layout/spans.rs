@@ -92,6 +92,13 @@ fn push_spans(inlines: &[Inline], style: Style, out: &mut Vec<Span>, links: &mut
             Inline::Emphasis { content } => push_spans(content, style.emphasised(), out, links),
             Inline::Strong { content } => push_spans(content, style.strong(), out, links),
             Inline::Strikethrough { content } => push_spans(content, style, out, links),
+            Inline::Span { lang, content } => {
+                let start = out.len();
+                push_spans(content, style, out, links);
+                for span in &mut out[start..] {
+                    span.lang.get_or_insert_with(|| lang.clone());
+                }
+            }
             Inline::Code { code } => out.push(Span {
                 scale: 0.9,
                 ..Span::new(code.clone(), Style::Mono)
@@ -125,6 +132,7 @@ pub(super) fn footnote_refs(inlines: &[Inline], out: &mut Vec<(String, String)>)
             Inline::Emphasis { content }
             | Inline::Strong { content }
             | Inline::Strikethrough { content }
+            | Inline::Span { content, .. }
             | Inline::Link { content, .. } => footnote_refs(content, out),
             _ => {}
         }

@@ -101,6 +101,7 @@ fn weight(chapter: &Chapter) -> usize {
             Inline::Emphasis { .. }
             | Inline::Strong { .. }
             | Inline::Strikethrough { .. }
+            | Inline::Span { .. }
             | Inline::Link { .. } => 0,
         }
     });

@@ -44,6 +44,9 @@ pub struct Span {
     /// Whether the span is the manuscript's own text, which the page map
     /// counts; generated numbers, labels and stand-ins are not.
     pub counted: bool,
+    /// The language of a passage in another language than the book's (a
+    /// BCP 47 tag), whose words are hyphenated with its patterns.
+    pub lang: Option<String>,
 }
 
 impl Span {
@@ -56,6 +59,7 @@ impl Span {
             rise: 0.0,
             hyphenate: style != Style::Mono,
             counted: true,
+            lang: None,
         }
     }
 
@@ -163,6 +167,9 @@ pub struct Typesetter<'a> {
     pub fonts: Fonts<'a>,
     /// Hyphenation for the book's language.
     pub hyphenator: Hyphenator,
+    /// Hyphenation for passages in other languages, by tag, made when
+    /// first needed.
+    others: std::collections::BTreeMap<String, Hyphenator>,
     /// The line breaker's weights.
     pub params: Params,
     /// The lists one paragraph is built in, kept from one paragraph to the
@@ -206,6 +213,7 @@ impl<'a> Typesetter<'a> {
         Typesetter {
             fonts,
             hyphenator,
+            others: Default::default(),
             params: Params::default(),
             scratch: Builder::default(),
         }
@@ -217,6 +225,7 @@ impl<'a> Typesetter<'a> {
         Typesetter {
             fonts: self.fonts.fresh(),
             hyphenator: self.hyphenator.fresh(),
+            others: Default::default(),
             params: self.params,
             scratch: Builder::default(),
         }
@@ -397,21 +406,32 @@ impl<'a> Typesetter<'a> {
                     }
                 }
             } else if span.hyphenate && measure.align == Align::Justify && !compound {
-                if let Some(&bits) = shaped.hyphenation.get() {
+                // A shaped word keeps the book language's points; a passage
+                // in another language asks its own hyphenator each time
+                // (which remembers its words).
+                let cached = shaped.hyphenation.get().filter(|_| span.lang.is_none());
+                if let Some(&bits) = cached {
                     cuts.extend(
                         (1..count.min(64))
                             .filter(|i| bits >> i & 1 == 1)
                             .map(|i| (i, true)),
                     );
                 } else {
-                    let points = self.hyphenator.points(&text[range.clone()]);
+                    let hyphenator = match &span.lang {
+                        Some(lang) => self
+                            .others
+                            .entry(lang.clone())
+                            .or_insert_with(|| Hyphenator::new(lang)),
+                        None => &mut self.hyphenator,
+                    };
+                    let points = hyphenator.points(&text[range.clone()]);
                     // A point inside a ligature has no glyph boundary: skip it.
                     let at = points
                         .into_iter()
                         .filter_map(|p| glyphs.iter().position(|g| g.cluster as usize == p));
                     let before = cuts.len();
                     cuts.extend(at.map(|i| (i, true)));
-                    if count <= 64 {
+                    if count <= 64 && span.lang.is_none() {
                         let bits = cuts[before..].iter().fold(0, |bits, &(i, _)| bits | 1 << i);
                         shaped.hyphenation.get_or_init(|| bits);
                     }
@@ -947,5 +967,82 @@ mod tests {
             );
         }
         assert!(set.lines.windows(2).all(|w| w[0].start < w[1].start));
+    }
+}
+
+#[cfg(test)]
+mod language_tests {
+    use super::*;
+    use crate::pdf::fonts::FontFiles;
+
+    /// The pieces of `word` that hyphenated lines end with, in narrow
+    /// justified columns of the word repeated, set as `lang`.
+    fn line_ends(word: &str, lang: Option<&str>) -> Vec<String> {
+        [100.0, 130.0, 160.0, 190.0]
+            .into_iter()
+            .flat_map(|width| column_ends(word, lang, width))
+            .collect()
+    }
+
+    fn column_ends(word: &str, lang: Option<&str>, width: f32) -> Vec<String> {
+        let files = FontFiles::default();
+        let mut ts = Typesetter::new(Fonts::new(&files).unwrap(), Hyphenator::new("en"));
+        let span = Span {
+            lang: lang.map(str::to_string),
+            ..Span::new(format!("{word} ").repeat(12), Style::Regular)
+        };
+        let measure = Measure {
+            size: 10.5,
+            width,
+            indent: 0.0,
+            align: Align::Justify,
+            verbatim: false,
+        };
+        let paragraph = ts.set(&[span], &measure);
+        paragraph
+            .lines
+            .iter()
+            .filter(|line| line.hyphenated)
+            .map(|line| {
+                let glyphs: String = line
+                    .runs
+                    .iter()
+                    .flat_map(|r| r.glyphs.iter().map(move |g| (r.face, g.gid)))
+                    .map(|(face, gid)| ts.fonts.glyph_text(face, gid).unwrap_or(""))
+                    .collect();
+                let last = glyphs.rsplit(' ').next().unwrap_or("").to_string();
+                last.trim_end_matches('-').to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_passage_is_hyphenated_with_its_own_language_s_patterns() {
+        let word = "Lebensversicherung";
+        let allowed = |tag: &str| -> Vec<String> {
+            Hyphenator::new(tag)
+                .points(word)
+                .into_iter()
+                .map(|p| word[..p].to_string())
+                .collect()
+        };
+        let (german, english) = (allowed("de"), allowed("en"));
+        assert_ne!(german, english, "the word must split differently");
+        let ends = line_ends(word, Some("de"));
+        assert!(!ends.is_empty(), "no line was hyphenated");
+        for end in &ends {
+            assert!(
+                german.contains(end),
+                "{end} is not a German point: {german:?}"
+            );
+        }
+        assert!(
+            ends.iter().any(|e| !english.contains(e)),
+            "{ends:?} {english:?}"
+        );
+        // Without the span, the book's (English) patterns apply.
+        for end in line_ends(word, None) {
+            assert!(english.contains(&end), "{end} is not an English point");
+        }
     }
 }

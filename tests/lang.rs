@@ -1,0 +1,347 @@
+//! Books in other languages than English (issue 19): quotation marks and
+//! French spacing by language, the words bindery writes itself, and
+//! passages marked as another language. Each sample is built by the binary
+//! into an EPUB (checked by EPUBCheck) and a PDF (read back by `pdftotext`).
+
+mod common;
+
+use common::TempBook;
+use std::ffi::OsStr;
+use std::path::PathBuf;
+
+/// U+202F, French's space before `? ! ; :` and inside guillemets.
+const N: char = '\u{202F}';
+
+/// A German sample after Kafka's *Die Verwandlung* (public domain).
+const GERMAN: &str = "\
+# Die Verwandlung
+
+Als Gregor Samsa eines Morgens aus unruhigen Träumen erwachte, fand er sich
+in seinem Bett zu einem ungeheueren Ungeziefer verwandelt. \"Was ist mit mir
+geschehen?\", dachte er. Es war kein Traum.
+
+\"Gregor\", rief die Mutter, \"der Vater sagt: 'Es ist schon spät', und du
+schläfst noch?\" Er hörte es, aber er konnte nicht antworten, denn die
+Lebensversicherungsgesellschaft des Vaters hatte ihm nie gesagt, was er in
+einem solchen Falle zu tun habe.
+
+Die Schwester sagte nur [Mon Dieu !]{lang=fr} und ging. Der Code `\"x\"` und
+<https://example.org/a?b=\"c\"> bleiben, wie sie sind.
+";
+
+/// A French sample after Jules Verne (public domain), with the author's own
+/// spaces before some marks and none before others.
+const FRENCH: &str = "\
+# Le Tour du monde
+
+\"Vous êtes Français?\" demanda-t-il. \"Oui! Et je m'appelle 'Passepartout' ;
+c'est un surnom.\" Phileas Fogg répondit: « Très bien » et se tut.
+
+Combien de jours? Quatre-vingts; pas un de plus! L'heure du départ est
+12:30, et le registre est à https://example.org/voyage?jour=1 : on verra.
+Il murmura [Good heavens]{lang=en}, puis <span lang=\"de\">Donnerwetter</span>.
+";
+
+fn book(language: &str, chapter: &str) -> TempBook {
+    TempBook::new()
+        .with(
+            "book.toml",
+            format!(
+                "title = \"Probe\"\nlanguage = \"{language}\"\nauthors = [\"A. Autor\"]\n\
+                 description = \"Ein Test.\"\n"
+            ),
+        )
+        .with("a.md", chapter)
+}
+
+/// What a build of a sample gives.
+struct Built {
+    /// The EPUB's path.
+    epub: PathBuf,
+    /// The chapter's XHTML.
+    chapter: String,
+    /// The navigation document, the contents page and the package
+    /// document, one after another.
+    navigation: String,
+    /// The PDF's text as `pdftotext` reads it.
+    pdf: String,
+}
+
+fn built(book: &TempBook) -> Built {
+    let outcome = book.build();
+    assert!(
+        outcome.status.success(),
+        "build failed:\n{}",
+        outcome.stderr
+    );
+    let out = book.out();
+    let epub = out.join("probe.epub");
+    let files = common::unzip(&std::fs::read(&epub).expect("the EPUB"));
+    let text = |wanted: &dyn Fn(&str) -> bool| -> String {
+        files
+            .iter()
+            .filter(|(name, _)| wanted(name))
+            .map(|(_, bytes)| String::from_utf8(bytes.clone()).expect("UTF-8"))
+            .collect()
+    };
+    let chapter = text(&|name| name.starts_with("EPUB/chapter-"));
+    let navigation = text(&|name| {
+        [
+            "EPUB/nav.xhtml",
+            "EPUB/contents.xhtml",
+            "EPUB/package.opf",
+            "EPUB/cover.xhtml",
+        ]
+        .contains(&name)
+    });
+    let pdf = out.join("probe.pdf");
+    let pdf = common::pdf_tool(
+        "pdftotext",
+        &[
+            pdf.as_os_str(),
+            OsStr::new("-enc"),
+            OsStr::new("UTF-8"),
+            OsStr::new("-"),
+        ],
+    );
+    assert!(pdf.status.success(), "pdftotext failed: {}", pdf.stderr);
+    Built {
+        epub,
+        chapter,
+        navigation,
+        pdf: pdf.stdout,
+    }
+}
+
+/// No line of the PDF starts with a mark French keeps on the line before.
+fn assert_no_line_starts_with_a_high_mark(pdf_text: &str) {
+    for line in pdf_text.lines() {
+        let line = line.trim_start();
+        assert!(
+            !line.starts_with(['?', '!', ';', ':', '»']),
+            "a line starts with a mark: {line:?}"
+        );
+    }
+}
+
+#[test]
+fn german_quotes_are_german_in_both_outputs() {
+    let book = book("de", GERMAN);
+    let Built {
+        epub, chapter, pdf, ..
+    } = built(&book);
+    for expected in [
+        "„Was ist mit mir\ngeschehen?“",
+        "„Gregor“",
+        "„der Vater sagt: ‚Es ist schon spät‘, und du\nschläfst noch?“",
+    ] {
+        assert!(chapter.contains(expected), "{expected} not in:\n{chapter}");
+    }
+    // English's closing mark is no German mark.
+    assert!(!chapter.contains('”'), "{chapter}");
+    // Code and addresses keep their straight quotes.
+    assert!(chapter.contains("<code>\"x\"</code>"), "{chapter}");
+    assert!(
+        chapter.contains("a?b=%22c%22") || chapter.contains("a?b=\"c\""),
+        "{chapter}"
+    );
+    let flat = pdf.replace('\n', " ");
+    assert!(flat.contains("„Gregor“"), "{pdf}");
+    assert!(flat.contains("‚Es ist schon spät‘"), "{pdf}");
+    common::assert_epubcheck_clean(&[epub]);
+}
+
+#[test]
+fn french_quotes_and_spaces_follow_french_rules() {
+    let book = book("fr", FRENCH);
+    let Built {
+        epub, chapter, pdf, ..
+    } = built(&book);
+    for expected in [
+        format!("«{N}Vous êtes Français{N}?{N}»"),
+        format!("«{N}Oui{N}! Et je m’appelle «{N}Passepartout{N}»{N};"),
+        format!("répondit{N}: «{N}Très bien{N}»"),
+        format!("Combien de jours{N}? Quatre-vingts{N}; pas un de plus{N}!"),
+        "12:30".to_string(),
+        "https://example.org/voyage?jour=1".to_string(),
+    ] {
+        assert!(
+            chapter.contains(&expected),
+            "{expected:?} not in:\n{chapter}"
+        );
+    }
+    // A space the author typed is replaced, never doubled.
+    assert!(!chapter.contains(format!(" {N}").as_str()));
+    assert!(!chapter.contains(format!("{N} ").as_str()));
+    // The face has no glyph of its own for U+202F: the shaper sets a narrow
+    // space glyph, which copies out of the PDF as a space.
+    let flat = pdf.replace(N, " ");
+    assert!(flat.contains("« Vous êtes Français ? »"), "{pdf}");
+    assert_no_line_starts_with_a_high_mark(&pdf);
+    common::assert_epubcheck_clean(&[epub]);
+}
+
+#[test]
+fn french_marks_never_start_a_line_in_any_column() {
+    // The same short text in every line length from narrow to wide: the
+    // narrow no-break space holds each mark to its word.
+    let text = "« Vraiment ? » dit-il ; « oui ! » répondit-elle : « bien » ; ".repeat(40);
+    for trim in ["4x7in", "5x8in", "6x9in"] {
+        let book = book("fr", &format!("# Essai\n\n{text}\n")).with(
+            "book.toml",
+            format!(
+                "title = \"Probe\"\nlanguage = \"fr\"\nauthors = [\"A\"]\n\
+                 description = \"D.\"\n[pdf]\ntrim = \"{trim}\"\n"
+            ),
+        );
+        let pdf = built(&book).pdf;
+        assert_no_line_starts_with_a_high_mark(&pdf);
+    }
+}
+
+#[test]
+fn a_language_span_is_tagged_in_the_epub_with_its_own_quotes() {
+    let chapter = built(&book("de", GERMAN)).chapter;
+    assert!(
+        chapter.contains(&format!(
+            "<span xml:lang=\"fr\" lang=\"fr\">Mon Dieu{N}!</span>"
+        )),
+        "{chapter}"
+    );
+    let chapter = built(&book("fr", FRENCH)).chapter;
+    assert!(
+        chapter.contains("<span xml:lang=\"en\" lang=\"en\">Good heavens</span>"),
+        "{chapter}"
+    );
+    assert!(
+        chapter.contains("<span xml:lang=\"de\" lang=\"de\">Donnerwetter</span>"),
+        "{chapter}"
+    );
+}
+
+#[test]
+fn quotes_in_book_toml_override_the_language_s() {
+    let book = book("de", "# T\n\n\"Ja, 'so' ist es.\"\n").with(
+        "book.toml",
+        "title = \"Probe\"\nlanguage = \"de\"\nauthors = []\ndescription = \"D.\"\n\
+         [typography]\nquotes = \"»«›‹\"\n",
+    );
+    let chapter = built(&book).chapter;
+    assert!(chapter.contains("»Ja, ›so‹ ist es.«"), "{chapter}");
+}
+
+/// Asserts that `bindery check` refuses a `book.toml` at `line`, saying `words`.
+fn assert_refused(book_toml: &str, line: u32, words: &str) {
+    let book = TempBook::new()
+        .with("a.md", "# T\n")
+        .with("book.toml", book_toml);
+    let outcome = book.run(&["check"]);
+    assert!(!outcome.status.success());
+    assert!(
+        outcome.stderr.contains(&format!("book.toml:{line}")),
+        "{}",
+        outcome.stderr
+    );
+    assert!(outcome.stderr.contains(words), "{}", outcome.stderr);
+}
+
+#[test]
+fn bad_quotes_in_book_toml_are_an_error_at_their_line() {
+    assert_refused(
+        "title = \"Probe\"\nlanguage = \"de\"\n[typography]\nquotes = \"„“\"\n",
+        4,
+        "four quotation marks",
+    );
+}
+
+#[test]
+fn every_word_bindery_writes_is_in_the_book_s_language() {
+    let (de, fr) = (book("de", GERMAN), book("fr", FRENCH));
+    let german = built(&de);
+    for word in [
+        "<h1>Inhalt</h1>",
+        "<h2>Orientierungspunkte</h2>",
+        ">Umschlag</a>",
+        "alt=\"Umschlag: Probe\"",
+        "title=\"Inhalt\"",
+    ] {
+        assert!(
+            german.navigation.contains(word),
+            "{word} not in:\n{}",
+            german.navigation
+        );
+    }
+    for word in ["Inhalt", "von A. Autor", "Gesetzt mit bindery"] {
+        assert!(german.pdf.contains(word), "{word} not in:\n{}", german.pdf);
+    }
+    for english in [">Contents<", "Landmarks", "Cover", "Typeset", "by A. Autor"] {
+        assert!(!german.navigation.contains(english), "{english}");
+        assert!(
+            !german.pdf.contains(english.trim_matches(['>', '<'])),
+            "{english}"
+        );
+    }
+    // bindery's accessibility summary is English, and says so.
+    assert!(
+        german
+            .navigation
+            .contains("accessibilitySummary\" xml:lang=\"en\"")
+    );
+    let french = built(&fr);
+    assert!(french.navigation.contains("<h1>Table des matières</h1>"));
+    for word in ["Table des matières", "par A. Autor", "Composé avec bindery"] {
+        assert!(french.pdf.contains(word), "{word} not in:\n{}", french.pdf);
+    }
+    common::assert_epubcheck_clean(&[german.epub, french.epub]);
+}
+
+#[test]
+fn a_language_without_labels_is_noted_and_its_english_words_are_marked() {
+    let turkish = book("tr", "# Başlık\n\n\"Merhaba\", dedi.\n");
+    let findings = turkish.findings();
+    let note = findings
+        .iter()
+        .find(|f| f.code == "no-labels")
+        .unwrap_or_else(|| panic!("no no-labels finding: {findings:?}"));
+    note.assert_at("warning", "no-labels", &turkish.file("book.toml"), 2, 12);
+    let built = built(&turkish);
+    assert!(
+        built
+            .navigation
+            .contains("<h1><span xml:lang=\"en\" lang=\"en\">Contents</span></h1>"),
+        "{}",
+        built.navigation
+    );
+    assert!(
+        built.chapter.contains("“Merhaba”, dedi."),
+        "{}",
+        built.chapter
+    );
+    common::assert_epubcheck_clean(&[built.epub]);
+}
+
+#[test]
+fn labels_in_book_toml_override_the_table() {
+    let book = book("fr", "# T\n\nTexte.\n").with(
+        "book.toml",
+        "title = \"Probe\"\nlanguage = \"fr\"\nauthors = [\"J. Verne\"]\ndescription = \"D.\"\n\
+         [labels]\ncontents = \"Sommaire\"\nby = \"d’après {authors}\"\n",
+    );
+    let built = built(&book);
+    assert!(
+        built.navigation.contains("<h1>Sommaire</h1>"),
+        "{}",
+        built.navigation
+    );
+    assert!(built.pdf.contains("Sommaire"), "{}", built.pdf);
+    assert!(built.pdf.contains("d’après J. Verne"), "{}", built.pdf);
+}
+
+#[test]
+fn an_unknown_label_is_an_error_naming_the_closest_key() {
+    assert_refused(
+        "title = \"Probe\"\nlanguage = \"de\"\n[labels]\ncontent = \"Inhalt\"\n",
+        4,
+        "`contents`",
+    );
+}
