@@ -79,9 +79,11 @@ fn html_comments_appear_in_neither_output() {
     }
 }
 
-/// The mdBook guide in the shared corpus: a real mdBook project.
+/// mdBook's own user guide, a real mdBook project, kept in
+/// `tests/mdbook-guide/` as published with mdBook (MPL-2.0, its `LICENSE`
+/// beside it), so that a fresh clone tests it too.
 fn corpus() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/mdbook-guide")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mdbook-guide")
 }
 
 /// Copies the folder `from` into `to`, files and folders.
