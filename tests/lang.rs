@@ -6,7 +6,6 @@
 mod common;
 
 use common::TempBook;
-use std::ffi::OsStr;
 use std::path::PathBuf;
 
 /// U+202F, French's space before `? ! ; :` and inside guillemets.
@@ -94,22 +93,11 @@ fn built(book: &TempBook) -> Built {
         ]
         .contains(&name)
     });
-    let pdf = out.join("probe.pdf");
-    let pdf = common::pdf_tool(
-        "pdftotext",
-        &[
-            pdf.as_os_str(),
-            OsStr::new("-enc"),
-            OsStr::new("UTF-8"),
-            OsStr::new("-"),
-        ],
-    );
-    assert!(pdf.status.success(), "pdftotext failed: {}", pdf.stderr);
     Built {
         epub,
         chapter,
         navigation,
-        pdf: pdf.stdout,
+        pdf: common::pdf_text(&out.join("probe.pdf")),
     }
 }
 

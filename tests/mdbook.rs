@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{TempBook, pdf_tool, unzip};
+use common::{TempBook, pdf_text, pdf_tool, unzip};
 use std::ffi::OsStr;
 use std::fs;
 use std::path::Path;
@@ -17,21 +17,6 @@ fn epub_text(epub: &Path) -> String {
         .map(|(_, data)| String::from_utf8(data).expect("UTF-8 XHTML"))
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// The PDF's text as `pdftotext` reads it.
-fn pdf_text(pdf: &Path) -> String {
-    let outcome = pdf_tool(
-        "pdftotext",
-        &[
-            pdf.as_os_str(),
-            OsStr::new("-enc"),
-            OsStr::new("UTF-8"),
-            OsStr::new("-"),
-        ],
-    );
-    assert!(outcome.status.success(), "pdftotext: {}", outcome.stderr);
-    outcome.stdout
 }
 
 /// Builds the book into its `out` folder and returns the EPUB's and the

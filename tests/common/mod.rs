@@ -548,6 +548,21 @@ pub fn pdf_tool(tool: &str, args: &[&OsStr]) -> Outcome {
     }
 }
 
+/// The text of the PDF at `pdf`, as `pdftotext` reads it (UTF-8).
+pub fn pdf_text(pdf: &Path) -> String {
+    let outcome = pdf_tool(
+        "pdftotext",
+        &[
+            pdf.as_os_str(),
+            OsStr::new("-enc"),
+            OsStr::new("UTF-8"),
+            OsStr::new("-"),
+        ],
+    );
+    assert!(outcome.status.success(), "pdftotext: {}", outcome.stderr);
+    outcome.stdout
+}
+
 /// The files of a zip archive (an EPUB, a reading pack) with their names,
 /// in archive order.
 pub fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
