@@ -67,12 +67,7 @@ struct Built {
 }
 
 fn built(book: &TempBook) -> Built {
-    let outcome = book.build();
-    assert!(
-        outcome.status.success(),
-        "build failed:\n{}",
-        outcome.stderr
-    );
+    book.assert_builds();
     let out = book.out();
     let epub = out.join("probe.epub");
     let files = common::unzip(&std::fs::read(&epub).expect("the EPUB"));

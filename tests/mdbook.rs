@@ -22,12 +22,7 @@ fn epub_text(epub: &Path) -> String {
 /// Builds the book into its `out` folder and returns the EPUB's and the
 /// PDF's text.
 fn built_texts(book: &TempBook, slug: &str) -> (String, String) {
-    let outcome = book.build();
-    assert!(
-        outcome.status.success(),
-        "build failed:\n{}",
-        outcome.stderr
-    );
+    book.assert_builds();
     let out = book.out();
     (
         epub_text(&out.join(format!("{slug}.epub"))),

@@ -135,6 +135,17 @@ impl TempBook {
         ])
     }
 
+    /// `bindery build`, which must succeed.
+    pub fn assert_builds(&self) -> Outcome {
+        let outcome = self.build();
+        assert!(
+            outcome.status.success(),
+            "build failed:\n{}",
+            outcome.stderr
+        );
+        outcome
+    }
+
     /// Asserts that a build fails with `message` on stderr and writes nothing.
     pub fn assert_build_fails(&self, message: &str) {
         let outcome = self.build();
