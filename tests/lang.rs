@@ -167,8 +167,12 @@ fn french_quotes_and_spaces_follow_french_rules() {
 #[test]
 fn french_marks_never_start_a_line_in_any_column() {
     // The same short text in every line length from narrow to wide: the
-    // narrow no-break space holds each mark to its word.
-    let text = "« Vraiment ? » dit-il ; « oui ! » répondit-elle : « bien » ; ".repeat(40);
+    // narrow no-break space holds each mark to its word, also where the
+    // author's line ends before the mark; a spaced dash holds to the word
+    // before it.
+    let text = "« Vraiment ? » dit-il ; « oui ! » répondit-elle : « bien » ; ".repeat(40)
+        + &"« Vraiment\n? » dit-il\n; «\noui !\n» répondit-elle\n: « bien » -- puis\n-- rien ; "
+            .repeat(40);
     for trim in ["4x7in", "5x8in", "6x9in"] {
         let book = book("fr", &format!("# Essai\n\n{text}\n")).with(
             "book.toml",
@@ -179,6 +183,13 @@ fn french_marks_never_start_a_line_in_any_column() {
         );
         let pdf = built(&book).pdf;
         assert_no_line_starts_with_a_high_mark(&pdf);
+        for line in pdf.lines() {
+            assert!(
+                !line.trim_start().starts_with(['–', '—']),
+                "{line:?} in\n{pdf}"
+            );
+        }
+        assert!(pdf.contains("bien » – puis – rien"), "{pdf}");
     }
 }
 

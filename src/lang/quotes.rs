@@ -1,4 +1,4 @@
-//! Quotation marks by language, and French spacing.
+//! Quotation marks, dashes and French spacing by language.
 //!
 //! pulldown-cmark's smart punctuation decides where a straight quote opens
 //! and where it closes, and gives English marks. The parser hands the model
@@ -8,6 +8,15 @@
 //! `'` is a closing mark only while a `'` is open, else an apostrophe. In
 //! French, a narrow no-break space (U+202F) goes before `? ! ; :` and inside
 //! guillemets, replacing a space the author typed there.
+//!
+//! A dash with a space on each side is a parenthetical dash: it is set as the
+//! language sets one (a spaced en dash in German, French and most European
+//! languages, a spaced em dash in Russian and Ukrainian; English keeps the
+//! dash the author typed), and the space before it becomes a no-break space,
+//! so that no line begins with the dash. A source line that begins with such
+//! a dash, or in French with `? ! ; : »`, is joined to the line before by
+//! the same no-break space. Every language here sets the ellipsis as U+2026,
+//! which the parser already makes of `...`.
 //!
 //! The quote data are CLDR's `delimiters` (quotationStart, quotationEnd,
 //! alternateQuotationStart, alternateQuotationEnd).
@@ -32,6 +41,9 @@ pub fn is_placeholder(c: char) -> bool {
 
 /// U+202F NARROW NO-BREAK SPACE, French's space before `? ! ; :` and inside « ».
 pub const NARROW_NBSP: char = '\u{202F}';
+
+/// U+00A0 NO-BREAK SPACE, the space before a parenthetical dash.
+const NBSP: char = '\u{a0}';
 
 /// The apostrophe, the same in every language bindery knows.
 const APOSTROPHE: char = '’';
@@ -139,6 +151,25 @@ pub fn french_spacing(tag: &str) -> bool {
     super::primary(tag) == "fr"
 }
 
+/// The dash a language sets between spaces, `None` for a language that
+/// keeps the one the author typed (English allows both).
+pub fn spaced_dash(tag: &str) -> Option<char> {
+    match super::primary(tag).as_str() {
+        "de" | "fr" | "it" | "nl" | "sv" | "da" | "nb" | "nn" | "no" | "fi" | "pl" | "cs"
+        | "sk" | "hu" | "ro" | "hr" | "sl" | "et" | "is" | "lt" | "ca" => Some(EN_DASH),
+        "ru" | "uk" | "be" | "bg" => Some(EM_DASH),
+        _ => None,
+    }
+}
+
+const EN_DASH: char = '–';
+const EM_DASH: char = '—';
+
+/// Whether `c` is a dash that is parenthetical when spaced.
+fn is_dash(c: char) -> bool {
+    matches!(c, EN_DASH | EM_DASH)
+}
+
 /// Sets the placeholders of `blocks` as marks of `typography`'s language,
 /// passages in other languages (language spans) as theirs, and adds French
 /// spacing where the language asks for it. Quotes nest within a block.
@@ -159,6 +190,7 @@ fn setter<'a>(typography: &'a Typography, tag: &str) -> Setter<'a> {
         typography,
         marks: typography.marks(tag),
         french: french_spacing(tag),
+        dash: spaced_dash(tag),
         open: Vec::new(),
         prev: None,
         after_guillemet: false,
@@ -178,6 +210,8 @@ struct Setter<'a> {
     typography: &'a Typography,
     marks: Marks,
     french: bool,
+    /// The dash set between spaces, if the language has its own.
+    dash: Option<char>,
     /// The quotations open, innermost last.
     open: Vec<Quote>,
     /// The last character set, across inlines.
@@ -190,10 +224,19 @@ struct Setter<'a> {
 
 impl Setter<'_> {
     fn run(&mut self, inlines: &mut [Inline]) {
-        for inline in inlines {
-            match inline {
+        for at in 0..inlines.len() {
+            if let Some(space) = self.glue(&inlines[at], inlines.get(at + 1)) {
+                inlines[at] = Inline::Text {
+                    text: space.to_string(),
+                };
+                self.prev = Some(space);
+                self.after_guillemet = false;
+                continue;
+            }
+            match &mut inlines[at] {
                 Inline::Text { text } => {
-                    let needed = self.french || text.chars().any(is_placeholder);
+                    let needed =
+                        self.french || text.chars().any(|c| is_placeholder(c) || is_dash(c));
                     if needed {
                         *text = self.text(text);
                     } else {
@@ -243,12 +286,52 @@ impl Setter<'_> {
         }
     }
 
-    /// Sets one text: placeholders become marks, French spaces are added.
+    /// The no-break space a source line break stands for, when `inline` is
+    /// a soft break that must not break: before a spaced dash, and in French
+    /// after `«` or before `? ! ; : »`. `next` is the inline after it.
+    fn glue(&self, inline: &Inline, next: Option<&Inline>) -> Option<char> {
+        if !matches!(inline, Inline::SoftBreak) || self.verbatim {
+            return None;
+        }
+        if self.french && self.after_guillemet {
+            return Some(NARROW_NBSP);
+        }
+        let Some(Inline::Text { text }) = next else {
+            return None;
+        };
+        let mut chars = text.chars().map(|c| self.peek_mark(c));
+        let first = chars.next()?;
+        let second = chars.next();
+        if is_dash(first) && second.is_none_or(char::is_whitespace) {
+            Some(NBSP)
+        } else if self.french
+            && (matches!(first, '»' | '›')
+                || matches!(first, '?' | '!' | ';' | ':') && ends_a_word(second))
+        {
+            Some(NARROW_NBSP)
+        } else {
+            None
+        }
+    }
+
+    /// Sets one text: placeholders become marks, dashes are set, French
+    /// spaces are added.
     fn text(&mut self, text: &str) -> String {
         let mut out = String::with_capacity(text.len() + 8);
         let mut chars = text.chars().peekable();
         while let Some(c) = chars.next() {
-            let c = self.mark(c);
+            let mut c = self.mark(c);
+            if is_dash(c)
+                && !self.verbatim
+                && self.prev.is_some_and(char::is_whitespace)
+                && chars.peek().is_none_or(|n| n.is_whitespace())
+            {
+                c = self.dash.unwrap_or(c);
+                if out.ends_with(' ') {
+                    out.pop();
+                    out.push(NBSP);
+                }
+            }
             if self.french && !self.verbatim {
                 let next = chars.peek().map(|&n| self.peek_mark(n));
                 self.french_char(c, next, &mut out);
@@ -350,6 +433,7 @@ fn opens(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::BlockKind;
 
     fn set(tag: &str, text: &str) -> String {
         apply_text(text, &Typography::new(tag))
@@ -452,6 +536,60 @@ mod tests {
             format!("À 12:30, voir https://ex.fr/a?b=1 Quoi{n}?!")
         );
         assert_eq!(set("en", "Really ? Yes!"), "Really ? Yes!");
+    }
+
+    #[test]
+    fn a_spaced_dash_is_set_as_the_language_sets_it_and_never_begins_a_line() {
+        let s = NBSP;
+        assert_eq!(
+            set("de", "Er kam — spät — und ging."),
+            format!("Er kam{s}– spät{s}– und ging.")
+        );
+        assert_eq!(set("ru", "Он – там"), format!("Он{s}— там"));
+        // English keeps the dash typed; ranges and closed dashes stay.
+        assert_eq!(set("en", "He came — late"), format!("He came{s}— late"));
+        assert_eq!(set("de", "1914–1918, Hin—und"), "1914–1918, Hin—und");
+    }
+
+    #[test]
+    fn a_source_line_break_before_a_mark_that_cannot_begin_a_line_is_a_no_break_space() {
+        let para = |content: Vec<Inline>| {
+            vec![Block {
+                pos: Default::default(),
+                kind: BlockKind::Paragraph { content },
+            }]
+        };
+        let text = |t: &str| Inline::Text {
+            text: t.to_string(),
+        };
+        let mut blocks = para(vec![
+            text("Vraiment"),
+            Inline::SoftBreak,
+            text("? Oui, «"),
+            Inline::SoftBreak,
+            text("bien"),
+            Inline::SoftBreak,
+            text("» — et"),
+            Inline::SoftBreak,
+            text("– voilà."),
+        ]);
+        apply(&mut blocks, &Typography::new("fr"));
+        let n = NARROW_NBSP;
+        let s = NBSP;
+        let [
+            Block {
+                kind: BlockKind::Paragraph { content },
+                ..
+            },
+        ] = &blocks[..]
+        else {
+            panic!("{blocks:?}")
+        };
+        assert_eq!(
+            Inline::plain_text(content),
+            format!("Vraiment{n}? Oui, «{n}bien{n}»{s}– et{s}– voilà.")
+        );
+        assert!(!content.iter().any(|i| matches!(i, Inline::SoftBreak)));
     }
 
     #[test]
