@@ -156,6 +156,9 @@ fn assemble_shaped(
     let mut warnings = Vec::new();
     let mut chapters = Vec::new();
     let typography = config.typography();
+    // The one chapter of a book without a level-one heading is the book.
+    let only_chapter =
+        Some(config.title.get_ref().trim()).filter(|t| files.len() == 1 && !t.is_empty());
     for (index, (file, text)) in files.iter().enumerate() {
         let path = dir.join(file);
         let shape = shape_of(index);
@@ -192,6 +195,7 @@ fn assemble_shaped(
             parsed,
             is_faq,
             shape.and_then(|shape| shape.title.as_deref()),
+            only_chapter,
             &mut warnings,
         );
         if let Some(shape) = shape {
@@ -658,6 +662,7 @@ fn chapter(
     parsed: markdown::Parsed,
     is_faq: bool,
     summary_title: Option<&str>,
+    book_title: Option<&str>,
     warnings: &mut Vec<Diagnostic>,
 ) -> Chapter {
     let markdown::Parsed {
@@ -713,15 +718,19 @@ fn chapter(
                 }
             }
             _ => {
+                let title = untitled(&mut blocks, book_title, name);
                 warnings.push(
                     Diagnostic::warning(
                         "no-title",
                         Some(Place::at(path, 1, 1)),
-                        format!("the chapter has no title; “{name}” is used"),
+                        format!(
+                            "the chapter has no level-one heading; “{}” is used as its title",
+                            Inline::plain_text(&title)
+                        ),
                     )
                     .with_hint("start the file with a level-one heading: # Chapter Title"),
                 );
-                vec![Inline::Text { text: name }]
+                title
             }
         },
     };
@@ -741,6 +750,48 @@ fn chapter(
         part: false,
     }
 }
+
+/// The title of a chapter without a level-one heading: the book's title
+/// when it is the only chapter, else its first heading of any level (taken
+/// out of the text when the text opens with it), else its first words. Only
+/// a file with no words at all is named by its file name.
+fn untitled(blocks: &mut Vec<Block>, book_title: Option<&str>, name: String) -> Vec<Inline> {
+    if let Some(title) = book_title {
+        return vec![Inline::Text {
+            text: title.to_string(),
+        }];
+    }
+    let heading = |block: &Block| match &block.kind {
+        BlockKind::Heading(h) if !Inline::plain_text(&h.content).trim().is_empty() => {
+            Some(h.content.clone())
+        }
+        _ => None,
+    };
+    if let Some(title) = blocks.first().and_then(heading) {
+        blocks.remove(0);
+        return title;
+    }
+    if let Some(title) = blocks.iter().find_map(heading) {
+        return title;
+    }
+    let text = blocks
+        .iter()
+        .find_map(|block| match &block.kind {
+            BlockKind::Paragraph { content } => Some(Inline::plain_text(content)),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let text = match words.len() {
+        0 => name,
+        n if n <= TITLE_WORDS => words.join(" "),
+        _ => format!("{}…", words[..TITLE_WORDS].join(" ")),
+    };
+    vec![Inline::Text { text }]
+}
+
+/// How many of its first words name a chapter that has no heading.
+const TITLE_WORDS: usize = 8;
 
 /// Orders footnote definitions by first reference and numbers them from 1;
 /// definitions never referenced come last, with a warning.

@@ -268,6 +268,16 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
 }
 
+impl Table {
+    /// Whether the header row names any column: Markdown requires a header
+    /// row, and one left empty is no header.
+    pub fn has_header(&self) -> bool {
+        self.head
+            .iter()
+            .any(|cell| !Inline::plain_text(cell).trim().is_empty())
+    }
+}
+
 /// A table cell's inline content.
 pub type Cell = Vec<Inline>;
 

@@ -462,7 +462,7 @@ fn the_sample_claims_accessibility_and_carries_its_metadata() {
         "property=\"schema:accessModeSufficient\">textual<",
         "property=\"schema:accessibilityHazard\">none<",
         "FAQ of 7 numbered questions in 2 groups",
-        "It contains no images.",
+        "Its cover is an image whose text alternative is the title. It contains no other images.",
     ] {
         assert!(package.contains(expected), "{expected} missing:\n{package}");
     }

@@ -205,6 +205,7 @@ pub fn epub(
     let a11y = package::Accessibility::assess(
         book,
         &facts,
+        options.cover.is_some(),
         page_source,
         &options.manuscript,
         &mut warnings,

@@ -59,11 +59,13 @@ impl Accessibility {
     pub fn assess(
         book: &Book,
         facts: &Facts,
+        cover: bool,
         page_source: Option<&str>,
         manuscript: &Path,
         warnings: &mut Vec<Diagnostic>,
     ) -> Accessibility {
-        let images = facts.images > 0;
+        // The cover is an image too, with the title as its text.
+        let images = facts.images > 0 || cover;
         let all_alt = facts.images_without_alt == 0;
         let modes = if images {
             vec!["textual", "visual"]
@@ -122,7 +124,7 @@ impl Accessibility {
             features,
             summary: match &book.metadata.labels.accessibility_summary {
                 Some(given) => given.text.clone(),
-                None => summary(book, facts, reasons.is_empty()),
+                None => summary(book, facts, cover, reasons.is_empty()),
             },
             summary_lang: match &book.metadata.labels.accessibility_summary {
                 Some(given) => given.lang,
@@ -135,7 +137,7 @@ impl Accessibility {
 }
 
 /// A plain-language account of what the book contains and how it can be read.
-fn summary(book: &Book, facts: &Facts, conforms: bool) -> String {
+fn summary(book: &Book, facts: &Facts, cover: bool, conforms: bool) -> String {
     let mut sentences = Vec::new();
     let chapters = book.chapters.len();
     let mut questions = 0;
@@ -168,22 +170,38 @@ fn summary(book: &Book, facts: &Facts, conforms: bool) -> String {
     );
     sentences.push(opening);
     let images = facts.images;
+    if cover {
+        sentences.push("Its cover is an image whose text alternative is the title.".to_string());
+    }
+    let other = if cover { " other" } else { "" };
     sentences.push(match (images, facts.images_without_alt) {
-        (0, _) => "It contains no images.".to_string(),
-        (1, 0) => "Its one image has a text alternative.".to_string(),
-        (_, 0) => format!("Each of its {images} images has a text alternative."),
+        (0, _) => format!("It contains no{other} images."),
+        (1, 0) => format!("Its one{other} image has a text alternative."),
+        (_, 0) => format!("Each of its {images}{other} images has a text alternative."),
         (_, lacking) => format!(
-            "It contains {images} {}, and {lacking} of them {} no text alternative.",
+            "It contains {images}{other} {}, and {lacking} of them {} no text alternative.",
             plural(images, "image", "images"),
             plural(lacking, "has", "have")
         ),
     });
-    if facts.tables > 0 {
-        sentences.push(format!(
-            "Its {} {} header cells.",
-            facts.tables,
-            plural(facts.tables, "table has", "tables have")
-        ));
+    let (tables, headed) = (facts.tables, facts.tables_with_header);
+    if tables > 0 {
+        sentences.push(if headed == tables {
+            format!(
+                "Its {tables} {} header cells.",
+                plural(tables, "table has", "tables have")
+            )
+        } else if headed == 0 {
+            format!(
+                "Its {tables} {} no header cells.",
+                plural(tables, "table has", "tables have")
+            )
+        } else {
+            format!(
+                "Of its {tables} tables, {headed} {} header cells.",
+                plural(headed, "has", "have")
+            )
+        });
     }
     if facts.footnotes > 0 {
         sentences.push(format!(

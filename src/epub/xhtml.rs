@@ -30,6 +30,8 @@ pub struct Facts {
     pub missing_images: usize,
     /// Tables.
     pub tables: usize,
+    /// Tables with a header row that names their columns.
+    pub tables_with_header: usize,
     /// Footnotes.
     pub footnotes: usize,
     /// Code blocks.
@@ -75,6 +77,24 @@ pub fn chapter(
     writer.chapter();
     writer.out.push_str(xml::FOOT);
     writer.out
+}
+
+/// The characters of `inlines` that count for print pages: the
+/// manuscript's own text and code.
+fn counted(inlines: &[Inline]) -> usize {
+    inlines
+        .iter()
+        .map(|inline| match inline {
+            Inline::Text { text } => pages::count(text),
+            Inline::Code { code } => pages::count(code),
+            Inline::Emphasis { content }
+            | Inline::Strong { content }
+            | Inline::Strikethrough { content }
+            | Inline::Span { content, .. }
+            | Inline::Link { content, .. } => counted(content),
+            _ => 0,
+        })
+        .sum()
 }
 
 /// For each footnote id, the id of its first reference: the note links back
@@ -140,9 +160,11 @@ impl Writer<'_> {
             ChapterBody::Faq(_) => ("chapter faq", "chapter"),
         };
         self.push(&format!(
-            "<section id=\"{}\" class=\"{class}\" epub:type=\"{role}\" role=\"doc-{role}\">\n<h1>",
+            "<section id=\"{}\" class=\"{class}\" epub:type=\"{role}\" role=\"doc-{role}\">\n",
             xml::escaped_attr(&chapter.id)
         ));
+        self.mark_before(&chapter.title);
+        self.push("<h1>");
         self.inlines(&chapter.title, false);
         self.push("</h1>\n");
         // Headings of questions in a group with a heading are a level lower.
@@ -202,6 +224,18 @@ impl Writer<'_> {
     fn mark_pages(&mut self, block: usize) {
         while let Some(start) = self.pages.breaks.get(self.pages.next)
             && start.block <= block
+        {
+            self.page_marker(&start.label);
+        }
+    }
+
+    /// Marks, before a heading, the pages that start in its text `title`:
+    /// a marker inside a heading would become part of its name.
+    fn mark_before(&mut self, title: &[Inline]) {
+        let end = self.pages.count + counted(title);
+        while let Some(start) = self.pages.breaks.get(self.pages.next)
+            && start.block == self.pages.block
+            && start.offset <= end
         {
             self.page_marker(&start.label);
         }
@@ -359,6 +393,7 @@ impl Writer<'_> {
             self.warn("heading-skip", message, hint);
         }
         self.level = level;
+        self.mark_before(&heading.content);
         self.push(&format!(
             "<h{level} id=\"{}\">",
             xml::escaped_attr(&heading.id)
@@ -446,13 +481,19 @@ impl Writer<'_> {
             Some(Alignment::Right) => " class=\"right\"",
             _ => "",
         };
-        self.push("<div class=\"table\">\n<table>\n<thead>\n<tr>");
-        for (i, cell) in table.head.iter().enumerate() {
-            self.push(&format!("<th scope=\"col\"{}>", class(i)));
-            self.inlines(cell, false);
-            self.push("</th>");
+        self.push("<div class=\"table\">\n<table>\n");
+        // A header row with nothing in it names no column: it is left out.
+        if table.has_header() {
+            self.facts.tables_with_header += 1;
+            self.push("<thead>\n<tr>");
+            for (i, cell) in table.head.iter().enumerate() {
+                self.push(&format!("<th scope=\"col\"{}>", class(i)));
+                self.inlines(cell, false);
+                self.push("</th>");
+            }
+            self.push("</tr>\n</thead>\n");
         }
-        self.push("</tr>\n</thead>\n<tbody>\n");
+        self.push("<tbody>\n");
         for row in &table.rows {
             self.push("<tr>");
             for (i, cell) in row.iter().enumerate() {

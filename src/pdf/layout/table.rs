@@ -47,7 +47,14 @@ impl Flow<'_, '_> {
         self.space(0.5 * g.leading);
         let head_height = row_height(&head) as f32 * leading;
         self.need(head_height + 2.0 * leading);
-        self.table_head(&head, table, grid);
+        // A header row with nothing in it is no header: a rule opens the table.
+        let header = table.has_header();
+        if header {
+            self.table_head(&head, table, grid);
+        } else {
+            self.rule(frame.x, frame.width);
+            self.y += 0.3 * leading;
+        }
         // The header counts once, where the EPUB has it.
         self.mark.offset += head_spans.iter().map(|s| counted(s)).sum::<usize>();
         for row in &table.rows {
@@ -59,7 +66,7 @@ impl Flow<'_, '_> {
             let height = row_height(&cells) as f32 * leading;
             let pages = self.pages.len();
             self.need(height);
-            if self.pages.len() != pages {
+            if header && self.pages.len() != pages {
                 self.table_head(&head, table, grid);
             }
             for cell in &cells {
