@@ -754,6 +754,7 @@ fn images_are_placed_scaled_centred_whole_and_written_once() {
                 height,
                 src,
                 alt,
+                ..
             } = item
             else {
                 continue;
