@@ -6,7 +6,7 @@
 
 use crate::config::Config;
 use crate::error::{Diagnostic, Place, Severity};
-use crate::model::{Block, BlockKind, Book, Inline, ReadingStep};
+use crate::model::{Block, BlockKind, Book, ChapterBody, Inline, ReadingStep};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Component, Path};
@@ -207,7 +207,9 @@ pub fn book(book: &Book, dir: &Path) -> Vec<Diagnostic> {
         chapter.headings(&mut |heading, pos| {
             let place = Place::at(&file, pos.line, pos.col);
             let number = heading.level.number();
-            if number > level + 1 {
+            // A FAQ's questions sit at level 3 with or without groups.
+            let faq = matches!(chapter.body, ChapterBody::Faq(_));
+            if number > level + 1 && !faq {
                 findings.push(
                     Diagnostic::warning(
                         "heading-skips-level",
