@@ -6,7 +6,7 @@
 
 use crate::config::Config;
 use crate::error::{Diagnostic, Place, Severity};
-use crate::model::{Book, Inline};
+use crate::model::{Block, BlockKind, Book, ChapterBody, Inline, ReadingStep};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Component, Path};
@@ -202,8 +202,24 @@ pub fn book(book: &Book, dir: &Path) -> Vec<Diagnostic> {
     for chapter in &book.chapters {
         let file = dir.join(&chapter.file);
         let mut seen: BTreeMap<(u8, String), u32> = BTreeMap::new();
+        // The chapter's title is its first heading, at level 1.
+        let mut level = 1;
         chapter.headings(&mut |heading, pos| {
             let place = Place::at(&file, pos.line, pos.col);
+            let number = heading.level.number();
+            // A FAQ's questions sit at level 3 with or without groups.
+            let faq = matches!(chapter.body, ChapterBody::Faq(_));
+            if number > level + 1 && !faq {
+                findings.push(
+                    Diagnostic::warning(
+                        "heading-skips-level",
+                        Some(place.clone()),
+                        format!("the heading goes from level {level} to level {number}; {PDF_UA}"),
+                    )
+                    .with_hint(format!("make it a level {} heading", level + 1)),
+                );
+            }
+            level = number;
             let text = Inline::plain_text(&heading.content).trim().to_string();
             if text.is_empty() {
                 findings.push(
@@ -234,7 +250,7 @@ pub fn book(book: &Book, dir: &Path) -> Vec<Diagnostic> {
                     Diagnostic::warning(
                         "image-no-alt",
                         Some(Place::at(&file, pos.line, pos.col)),
-                        format!("the image `{src}` has no alt text"),
+                        format!("the image `{src}` has no alt text; {PDF_UA}"),
                     )
                     .with_hint(
                         "describe the image for readers who cannot see it: ![what it shows](path)",
@@ -242,8 +258,55 @@ pub fn book(book: &Book, dir: &Path) -> Vec<Diagnostic> {
                 );
             }
         });
+        for step in chapter.reading_order() {
+            if let ReadingStep::Block(block) = step {
+                headless_tables(std::slice::from_ref(block), &file, &mut findings);
+            }
+        }
     }
     findings
+}
+
+/// What a finding that blocks the PDF's accessibility claim adds.
+const PDF_UA: &str = "the PDF is tagged but cannot claim PDF/UA-1";
+
+/// The codes of findings that keep the PDF from claiming PDF/UA-1: it is
+/// tagged all the same, but a reader would miss what they point at.
+pub const BLOCKS_PDF_UA: [&str; 3] = ["image-no-alt", "heading-skips-level", "table-no-header"];
+
+/// Whether `finding` keeps the PDF from claiming PDF/UA-1.
+pub fn blocks_pdf_ua(finding: &Diagnostic) -> bool {
+    BLOCKS_PDF_UA.contains(&finding.code)
+}
+
+/// Tables whose header row is empty, in `blocks` and the blocks inside them.
+fn headless_tables(blocks: &[Block], file: &Path, findings: &mut Vec<Diagnostic>) {
+    for block in blocks {
+        match &block.kind {
+            BlockKind::Table(table)
+                if table
+                    .head
+                    .iter()
+                    .all(|cell| Inline::plain_text(cell).trim().is_empty()) =>
+            {
+                findings.push(
+                    Diagnostic::warning(
+                        "table-no-header",
+                        Some(Place::at(file, block.pos.line, block.pos.col)),
+                        format!("the table has no header row; {PDF_UA}"),
+                    )
+                    .with_hint("name each column in the table's first row"),
+                );
+            }
+            BlockKind::BlockQuote { blocks } => headless_tables(blocks, file, findings),
+            BlockKind::List(list) => {
+                for item in &list.items {
+                    headless_tables(&item.blocks, file, findings);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Metadata that e-book stores ask for at upload: an author (`authors = []`

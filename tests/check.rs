@@ -76,12 +76,13 @@ fn missing_images() {
 
 #[test]
 fn images_without_alt_text() {
-    // The EPUB then claims no WCAG conformance and says so about the whole
-    // book (no line).
+    // The EPUB then claims no WCAG conformance and the PDF no PDF/UA-1,
+    // and each says so about the whole book (no line).
     assert_finds(
         "image-no-alt",
         2,
         &[
+            ("warning", "pdf-ua-withheld", "", 0, 0),
             ("warning", "not-accessible", ".", 0, 0),
             ("warning", "image-no-alt", "01-chapter.md", 5, 1),
         ],

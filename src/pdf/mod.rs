@@ -8,6 +8,7 @@ pub mod fonts;
 pub mod image;
 pub mod layout;
 pub mod navigate;
+pub mod tags;
 pub mod text;
 pub mod write;
 
@@ -55,6 +56,8 @@ pub struct Options {
     /// How many threads lay the chapters out. The PDF is the same, byte
     /// for byte, however many.
     pub jobs: Jobs,
+    /// Whether the PDF claims PDF/UA-1 (it is tagged either way).
+    pub pdf_ua: bool,
 }
 
 impl Default for Options {
@@ -72,6 +75,7 @@ impl Default for Options {
             crop_marks: false,
             recto_chapters: false,
             jobs: Jobs::Auto,
+            pdf_ua: true,
         }
     }
 }
@@ -129,6 +133,7 @@ impl Options {
             crop_marks: pdf.crop_marks,
             recto_chapters: pdf.recto_chapters,
             jobs: Jobs::Auto,
+            pdf_ua: true,
         })
     }
 
@@ -270,9 +275,16 @@ pub fn pdf_in_stages(
         time: options.time,
         bleed: options.bleed,
         crop_marks: options.crop_marks,
+        pdf_ua: options.pdf_ua,
     };
-    let bytes = write::write(&laid.pages, &laid.pictures, &typesetter.fonts, &nav)
-        .map_err(|failed| failed.error(options))?;
+    let bytes = write::write(
+        &laid.pages,
+        &laid.structure,
+        &laid.pictures,
+        &typesetter.fonts,
+        &nav,
+    )
+    .map_err(|failed| failed.error(options))?;
     let mut anchor_pages = BTreeMap::new();
     for (page, start) in laid.pages.iter().zip(&laid.page_map) {
         for item in &page.items {
@@ -284,10 +296,21 @@ pub fn pdf_in_stages(
         }
     }
     let page_size = (options.geometry.width, options.geometry.height);
+    let mut warnings = laid.warnings;
+    if !options.pdf_ua {
+        warnings.push(
+            Diagnostic::warning(
+                "pdf-ua-withheld",
+                None,
+                "the PDF is tagged but does not claim PDF/UA-1",
+            )
+            .with_hint("fix the findings that say the PDF cannot claim PDF/UA-1"),
+        );
+    }
     Ok(Output {
         bytes,
         quality: laid.quality,
-        warnings: laid.warnings,
+        warnings,
         page_map: laid.page_map,
         page_size,
         anchor_pages,

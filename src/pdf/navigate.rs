@@ -10,6 +10,7 @@
 use crate::config::Profile;
 use crate::model::Metadata;
 use crate::pdf::layout::{Item, LabelRange, LabelStyle, LinkTarget, Page};
+use crate::pdf::tags::Annotation;
 use crate::toc::{Toc, TocEntry};
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
 use std::collections::BTreeMap;
@@ -31,13 +32,17 @@ pub struct Navigation<'a> {
     pub bleed: f32,
     /// Whether to draw crop marks outside the bleed (print only).
     pub crop_marks: bool,
+    /// Whether the file claims PDF/UA-1 in its XMP: only when nothing in
+    /// the book stands in the way (see [`crate::check::blocks_pdf_ua`]).
+    pub pdf_ua: bool,
 }
 
 /// Room outside the bleed for crop marks, in points.
 const SLUG: f32 = 24.0;
 
-/// Adds navigation and metadata to `doc`, whose pages are `pages` in order.
-pub fn apply(doc: &mut Document, pages: &[Page], nav: &Navigation<'_>) {
+/// Adds navigation and metadata to `doc`, whose pages are `pages` in order;
+/// returns the link annotations made, for the structure tree.
+pub fn apply(doc: &mut Document, pages: &[Page], nav: &Navigation<'_>) -> Vec<Annotation> {
     let page_ids: Vec<ObjectId> = doc.get_pages().into_values().collect();
     let mut catalog = Dictionary::new();
     catalog.set("Lang", text(&nav.metadata.language));
@@ -52,10 +57,11 @@ pub fn apply(doc: &mut Document, pages: &[Page], nav: &Navigation<'_>) {
         xmp(nav).into_bytes(),
     ));
     catalog.set("Metadata", metadata);
+    let mut annotations = Vec::new();
     match nav.profile {
         Profile::Screen => {
             let anchors = anchors(pages, &page_ids);
-            add_links(doc, pages, &page_ids, &anchors);
+            annotations = add_links(doc, pages, &page_ids, &anchors, nav.toc);
             let dests: Dictionary = anchors
                 .iter()
                 .map(|(id, dest)| (id.as_bytes().to_vec(), dest.array()))
@@ -76,6 +82,7 @@ pub fn apply(doc: &mut Document, pages: &[Page], nav: &Navigation<'_>) {
         root.extend(&catalog);
     }
     set_info(doc, nav);
+    annotations
 }
 
 /// A place on a page that links and bookmarks jump to.
@@ -115,17 +122,26 @@ fn anchors(pages: &[Page], page_ids: &[ObjectId]) -> BTreeMap<String, Dest> {
     anchors
 }
 
-/// Turns link items into link annotations on their pages.
+/// Turns link items into link annotations on their pages, each with a
+/// description (`/Contents`) for readers that cannot see where it goes,
+/// and has the pages with annotations tab through them in structure order.
 fn add_links(
     doc: &mut Document,
     pages: &[Page],
     page_ids: &[ObjectId],
     anchors: &BTreeMap<String, Dest>,
-) {
+    toc: &Toc,
+) -> Vec<Annotation> {
+    let titles: BTreeMap<&str, &str> = toc
+        .flatten()
+        .into_iter()
+        .map(|(_, entry)| (entry.id.as_str(), entry.title.as_str()))
+        .collect();
+    let mut made = Vec::new();
     // One URI action for each address, however many lines and pages show
     // it: a long address set over a thousand lines is written once.
     let mut actions: BTreeMap<&str, ObjectId> = BTreeMap::new();
-    for (page, page_id) in pages.iter().zip(page_ids) {
+    for (index, (page, page_id)) in pages.iter().zip(page_ids).enumerate() {
         let mut annots = Vec::new();
         for item in &page.items {
             let Item::Link {
@@ -134,6 +150,7 @@ fn add_links(
                 width,
                 height,
                 target,
+                tag,
             } = item
             else {
                 continue;
@@ -155,7 +172,14 @@ fn add_links(
             ]);
             match target {
                 LinkTarget::Internal(id) => match anchors.get(id) {
-                    Some(dest) => link.set("Dest", dest.array()),
+                    Some(dest) => {
+                        link.set("Dest", dest.array());
+                        let about = match titles.get(id.as_str()) {
+                            Some(title) => format!("Go to {title}"),
+                            None => "Go to a place in this book".to_string(),
+                        };
+                        link.set("Contents", text(&about));
+                    }
                     None => continue,
                 },
                 LinkTarget::External(url) => {
@@ -169,16 +193,25 @@ fn add_links(
                         ]))
                     });
                     link.set("A", Object::Reference(action));
+                    link.set("Contents", text(url));
                 }
             }
-            annots.push(Object::Reference(doc.add_object(link)));
+            let object = doc.add_object(link);
+            annots.push(Object::Reference(object));
+            made.push(Annotation {
+                page: index,
+                object,
+                tag: *tag,
+            });
         }
         if !annots.is_empty()
             && let Ok(dict) = doc.get_dictionary_mut(*page_id)
         {
             dict.set("Annots", annots);
+            dict.set("Tabs", Object::Name(b"S".to_vec()));
         }
     }
+    made
 }
 
 /// Builds the outline tree from the contents; entries whose anchor was not
@@ -305,7 +338,8 @@ fn print_boxes(doc: &mut Document, page_id: ObjectId, page: &Page, bleed: f32, c
 fn crop_mark_ops(w: f32, h: f32, bleed: f32, offset: f32) -> String {
     let gap = bleed + 3.0;
     let len = SLUG - 6.0;
-    let mut ops = String::from("q 0.25 w 1 1 1 1 K\n");
+    // Crop marks are not content: an artifact of the page's production.
+    let mut ops = String::from("/Artifact BMC q 0.25 w 1 1 1 1 K\n");
     for (cx, sx) in [(offset, -1.0), (offset + w, 1.0)] {
         for (cy, sy) in [(offset, -1.0), (offset + h, 1.0)] {
             // Horizontal mark beside the corner, vertical mark above or below it.
@@ -315,7 +349,7 @@ fn crop_mark_ops(w: f32, h: f32, bleed: f32, offset: f32) -> String {
             ops.push_str(&format!("{cx} {y0} m {cx} {y1} l S\n"));
         }
     }
-    ops.push_str("Q\n");
+    ops.push_str("Q EMC\n");
     ops
 }
 
@@ -348,7 +382,7 @@ fn producer() -> String {
 }
 
 /// A PDF text string: ASCII as is, anything else as UTF-16BE with a BOM.
-fn text(value: &str) -> Object {
+pub(crate) fn text(value: &str) -> Object {
     if value.is_ascii() {
         return Object::String(value.as_bytes().to_vec(), StringFormat::Literal);
     }
@@ -415,24 +449,32 @@ fn xmp(nav: &Navigation<'_>) -> String {
          <rdf:Description rdf:about=\"\" \
          xmlns:dc=\"http://purl.org/dc/elements/1.1/\" \
          xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" \
-         xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n\
+         xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\" \
+         xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\n\
          {dc}\
          <xmp:CreateDate>{date}</xmp:CreateDate>\n\
          <xmp:ModifyDate>{date}</xmp:ModifyDate>\n\
          <xmp:MetadataDate>{date}</xmp:MetadataDate>\n\
          <xmp:CreatorTool>bindery</xmp:CreatorTool>\n\
          <pdf:Producer>{}</pdf:Producer>\n\
+         {}\
          </rdf:Description>\n\
          </rdf:RDF>\n\
          </x:xmpmeta>\n\
          <?xpacket end=\"w\"?>",
-        producer()
+        producer(),
+        if nav.pdf_ua {
+            "<pdfuaid:part>1</pdfuaid:part>\n"
+        } else {
+            ""
+        }
     )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pdf::tags::Tag;
     use crate::toc::TocKind;
     use printpdf::{Mm, PdfDocument, PdfPage, PdfSaveOptions, Pt};
 
@@ -464,6 +506,7 @@ mod tests {
                 width: 300.0,
                 height: 12.0,
                 target: LinkTarget::Internal("two".to_string()),
+                tag: Tag::Artifact,
             }]),
             page(vec![Item::Anchor {
                 id: "one".to_string(),
@@ -484,6 +527,7 @@ mod tests {
                     width: 100.0,
                     height: 12.0,
                     target: LinkTarget::External("https://example.org/".into()),
+                    tag: Tag::Artifact,
                 },
             ]),
         ];
@@ -524,6 +568,7 @@ mod tests {
             time: 1_764_028_800,
             bleed: 9.0,
             crop_marks: true,
+            pdf_ua: true,
         };
         let mut doc = PdfDocument::new("T");
         doc.pages = pages

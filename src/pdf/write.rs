@@ -12,6 +12,7 @@ use crate::pdf::fonts::{FaceId, Fonts};
 use crate::pdf::image::{Picture, xobject};
 use crate::pdf::layout::{Item, Page};
 use crate::pdf::navigate::{self, Navigation};
+use crate::pdf::tags::{self, Part, Tag};
 use allsorts::binary::read::ReadScope;
 use allsorts::font_data::FontData;
 use allsorts::subset::{CmapTarget, SubsetProfile, subset};
@@ -33,9 +34,10 @@ struct Embedded {
 }
 
 /// Paints `pages`, with the images they show from `pictures`, into a PDF
-/// and adds its navigation and metadata.
+/// and adds its structure tree (from `structure`), navigation and metadata.
 pub fn write(
     pages: &[Page],
+    structure: &[Part],
     pictures: &BTreeMap<String, Picture>,
     fonts: &Fonts<'_>,
     nav: &Navigation<'_>,
@@ -140,7 +142,10 @@ pub fn write(
     };
     let mut warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&options, &mut warnings);
-    for ((_, page_id), content) in lo.get_pages().into_iter().zip(contents) {
+    let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
+    let mut marks = Vec::with_capacity(pages.len());
+    for (page_id, (content, slots)) in page_ids.iter().copied().zip(contents) {
+        marks.push(slots);
         let stream = lo
             .get_dictionary(page_id)
             .and_then(|page| page.get(b"Contents"))
@@ -151,7 +156,8 @@ pub fn write(
     }
     let mut hash = digest(&nav.metadata.title, pages, &embedded);
     add_images(&mut lo, pictures, &image_names, &mut hash);
-    navigate::apply(&mut lo, pages, nav);
+    let annotations = navigate::apply(&mut lo, pages, nav);
+    tags::write(&mut lo, &page_ids, structure, &marks, &annotations);
     compress(&mut lo);
     // CFF fonts go in as OpenType font programs (/FontFile3 /OpenType),
     // which PDF 1.6 introduced; printpdf's header says 1.3.
@@ -300,7 +306,8 @@ fn deflate(stream: &mut lopdf::Stream) {
     }
 }
 
-/// Every page's content stream, painted and compressed. Painting and
+/// Every page's content stream, painted and compressed, with the slots of
+/// its marked content (see [`paint`]). Painting and
 /// compressing the pages is most of the writer's work and each page is done
 /// alone, so the pages are shared out between two threads; the bytes do not
 /// depend on the threads.
@@ -308,15 +315,15 @@ fn paint_all(
     pages: &[Page],
     embedded: &BTreeMap<FaceId, Embedded>,
     images: &BTreeMap<&str, String>,
-) -> Vec<lopdf::Stream> {
-    let streams = |pages: &[Page]| -> Vec<lopdf::Stream> {
+) -> Vec<(lopdf::Stream, Vec<u32>)> {
+    let streams = |pages: &[Page]| -> Vec<(lopdf::Stream, Vec<u32>)> {
         pages
             .iter()
             .map(|page| {
-                let content = paint(page, embedded, images);
+                let (content, slots) = paint(page, embedded, images);
                 let mut stream = lopdf::Stream::new(lopdf::Dictionary::new(), content);
                 deflate(&mut stream);
-                stream
+                (stream, slots)
             })
             .collect()
     };
@@ -339,7 +346,7 @@ fn digest(title: &str, pages: &[Page], embedded: &BTreeMap<FaceId, Embedded>) ->
     digest.add(title.as_bytes());
     for page in pages {
         for item in &page.items {
-            if let Item::Text { x, y, run } = item
+            if let Item::Text { x, y, run, .. } = item
                 && let Some(font) = embedded.get(&run.face)
             {
                 for g in &run.glyphs {
@@ -407,19 +414,57 @@ fn end_text(out: &mut Vec<u8>, in_text: &mut bool) {
     }
 }
 
+/// Ends the marked-content sequence a content stream is in, if any.
+fn end_marked(out: &mut Vec<u8>, marked: &mut Option<Tag>) {
+    if marked.take().is_some() {
+        out.extend_from_slice(b"EMC\n");
+    }
+}
+
 /// The content stream of one page: glyph runs in text sections, rules as
-/// lines, frames as filled rectangles under the text they hold.
+/// lines, frames as filled rectangles under the text they hold; and the
+/// slot of each of its marked-content sequences, by MCID. Each stretch of
+/// items with one tag on one line is one marked-content sequence (outside
+/// text objects, so the two nest): `/Artifact` for what is not read,
+/// numbered from 0 on each page for content. A line is a sequence of its
+/// own as the space a line break stands for is not painted: readers put
+/// it back between sequences, not inside one.
 fn paint(
     page: &Page,
     embedded: &BTreeMap<FaceId, Embedded>,
     images: &BTreeMap<&str, String>,
-) -> Vec<u8> {
+) -> (Vec<u8>, Vec<u32>) {
     let mut out = Vec::with_capacity(16 * 1024);
     let mut in_text = false;
     let mut current: Option<(FaceId, f32)> = None;
+    let mut marked: Option<Tag> = None;
+    let mut line = f32::NAN;
+    let mut slots = Vec::new();
     for item in &page.items {
+        let (tag, kind, baseline) = match item {
+            Item::Text { tag, y, run, .. } => (*tag, "Span", y + run.rise),
+            Item::Image { tag, y, .. } => (*tag, "Figure", *y),
+            Item::Rule { .. } | Item::Rect { .. } => (Tag::Artifact, "Artifact", line),
+            Item::Anchor { .. } | Item::Link { .. } => continue,
+        };
+        let new_line = tag != Tag::Artifact && baseline != line;
+        line = baseline;
+        if marked != Some(tag) || new_line {
+            end_text(&mut out, &mut in_text);
+            end_marked(&mut out, &mut marked);
+            match tag {
+                Tag::Artifact => out.extend_from_slice(b"/Artifact BMC\n"),
+                Tag::Content(slot) => {
+                    out.extend_from_slice(
+                        format!("/{kind} <</MCID {}>> BDC\n", slots.len()).as_bytes(),
+                    );
+                    slots.push(slot);
+                }
+            }
+            marked = Some(tag);
+        }
         match item {
-            Item::Text { x, y, run } => {
+            Item::Text { x, y, run, .. } => {
                 let Some(font) = embedded.get(&run.face) else {
                     continue;
                 };
@@ -501,36 +546,25 @@ fn paint(
                 width,
                 height,
                 src,
-                alt,
+                ..
             } => {
                 let Some(name) = images.get(src.as_str()) else {
                     continue;
                 };
                 end_text(&mut out, &mut in_text);
-                // The alternative text goes on a marked-content span, where
-                // PDF lets an untagged document give it (ISO 32000 14.9.3).
-                if !alt.is_empty() {
-                    out.extend_from_slice(b"/Span <</Alt <FEFF");
-                    for unit in alt.encode_utf16() {
-                        out.extend_from_slice(format!("{unit:04X}").as_bytes());
-                    }
-                    out.extend_from_slice(b">>> BDC\n");
-                }
                 out.extend_from_slice(b"q ");
                 // Scaled to its size and moved to its place.
                 let place = [*width, 0.0, 0.0, *height, *x, page.height - y - height];
                 numbers(&mut out, &place);
                 out.extend_from_slice(format!(" cm /{name} Do Q\n").as_bytes());
-                if !alt.is_empty() {
-                    out.extend_from_slice(b"EMC\n");
-                }
             }
             // Link targets and clickable areas are not painted.
             Item::Anchor { .. } | Item::Link { .. } => {}
         }
     }
     end_text(&mut out, &mut in_text);
-    out
+    end_marked(&mut out, &mut marked);
+    (out, slots)
 }
 
 /// Writes `values` as [`number`]s, a space between each two.

@@ -8,6 +8,7 @@ use crate::model::{
     Block, BlockKind, Heading, HeadingLevel, Inline, List, ListKind, Pos, TaskState,
 };
 use crate::pdf::fonts::Style;
+use crate::pdf::tags::Role;
 use crate::pdf::text::{Align, Measure, Paragraph, Span};
 
 /// Where a block is set: its left edge and width, and its font size.
@@ -101,6 +102,7 @@ impl Flow<'_, '_> {
                 };
                 let set = self.ts.set(&s, &measure);
                 self.missing(&set.missing, block.pos);
+                let paragraph = self.structure.open(Role::P);
                 let mut refs = Vec::new();
                 footnote_refs(content, &mut refs);
                 let shifted: Vec<LinkSpan> = links
@@ -111,6 +113,7 @@ impl Flow<'_, '_> {
                 self.place(
                     set.lines, &s, frame.x, frame.size, leading, true, &refs, &areas,
                 );
+                self.structure.close_to(paragraph);
                 self.indent_next = true;
                 // Images in running text follow their paragraph as figures;
                 // the text keeps their alternative text where they stood.
@@ -126,16 +129,28 @@ impl Flow<'_, '_> {
                     size: frame.size * 0.95,
                 };
                 self.indent_next = false;
+                let quote = self.structure.open(Role::BlockQuote);
                 self.blocks_with_label(blocks, inner, label, block.pos);
+                self.structure.close_to(quote);
                 self.space(0.5 * leading);
                 self.indent_next = false;
             }
             BlockKind::List(list) => self.list(list, frame, block.pos),
-            BlockKind::CodeBlock { text, .. } => self.code(text, true, frame, block.pos),
+            BlockKind::CodeBlock { text, .. } => {
+                let code = self.structure.open(Role::CodeBlock);
+                self.code(text, true, frame, block.pos);
+                self.structure.close_to(code);
+            }
             // The EPUB keeps raw HTML as markup, so its text is not counted.
-            BlockKind::Html { html } => self.code(html, false, frame, block.pos),
+            BlockKind::Html { html } => {
+                let code = self.structure.open(Role::CodeBlock);
+                self.code(html, false, frame, block.pos);
+                self.structure.close_to(code);
+            }
             BlockKind::Table(table) => self.table(table, frame, block.pos),
+            // An ornament, not read.
             BlockKind::ThematicBreak => {
+                self.structure.artifacts(true);
                 self.space(0.5 * leading);
                 self.text(
                     &[Span::generated("⁂", Style::Regular)],
@@ -146,6 +161,7 @@ impl Flow<'_, '_> {
                 );
                 self.space(0.5 * leading);
                 self.indent_next = false;
+                self.structure.artifacts(false);
             }
         }
     }
@@ -196,6 +212,7 @@ impl Flow<'_, '_> {
             id: heading.id.clone(),
             y: self.y,
         });
+        let element = self.structure.open(Role::Heading(heading.level));
         if let Some(n) = number {
             let mark = Measure {
                 width: hang,
@@ -214,17 +231,11 @@ impl Flow<'_, '_> {
         for (n, line) in set.lines.iter().enumerate() {
             let baseline = self.y + size;
             self.put_line(line, inner.x, baseline);
-            for (from, to, target) in areas.get(n).into_iter().flatten() {
-                self.push(Item::Link {
-                    x: inner.x + from,
-                    y: self.y,
-                    width: to - from,
-                    height: leading,
-                    target: target.clone(),
-                });
-            }
+            let top = self.y;
+            self.link_areas(areas.get(n), inner.x, top, leading);
             self.y += leading;
         }
+        self.structure.close_to(element);
         self.mark.offset += counted(&s);
         self.y += 0.4 * g.leading;
         self.indent_next = false;
@@ -282,6 +293,7 @@ impl Flow<'_, '_> {
             ..frame
         };
         self.space(0.4 * g.leading);
+        let element = self.structure.open(Role::L);
         for (i, item) in list.items.iter().enumerate() {
             // Squares the book face has: ballot boxes (U+2610…) are in none
             // of the built-in fonts.
@@ -308,13 +320,19 @@ impl Flow<'_, '_> {
             self.missing(&set.missing, pos);
             // The marker goes with its item's first line if that moves on.
             self.keep_from_here();
+            let list_item = self.structure.open(Role::LI);
+            self.structure.open(Role::Lbl);
             if let Some(line) = set.lines.first() {
                 let baseline = self.y + frame.size;
                 self.put_line(line, frame.x, baseline);
             }
+            self.structure.close();
+            self.structure.open(Role::LBody);
             self.indent_next = false;
             self.blocks(&item.blocks, inner);
+            self.structure.close_to(list_item);
         }
+        self.structure.close_to(element);
         self.space(0.4 * g.leading);
         self.indent_next = false;
     }

@@ -7,9 +7,10 @@ use super::blocks::Frame;
 use super::flow::{Flow, Warnings};
 use super::quality::Tally;
 use super::{Item, Kind, Mark, Page, PageInfo, Settings, spans};
-use crate::model::{Chapter, Pos, ReadingStep};
+use crate::model::{Chapter, HeadingLevel, Pos, ReadingStep};
 use crate::pdf::fonts::{GlyphText, Style};
 use crate::pdf::image::Picture;
+use crate::pdf::tags::{Role, Structure};
 use crate::pdf::text::{Align, Typesetter};
 use std::collections::BTreeMap;
 
@@ -31,6 +32,8 @@ pub(super) struct ChapterLayout {
     /// The text of each glyph first shaped while it was laid out, in the
     /// order shaped (see [`crate::pdf::fonts::Fonts::take_glyph_texts`]).
     pub(super) glyph_texts: Vec<GlyphText>,
+    /// Its structure, for the tagged PDF.
+    pub(super) structure: Structure,
 }
 
 /// Lays out a chapter: an opening page with its sunk title, its body, and
@@ -55,10 +58,13 @@ pub(super) fn lay_chapter(
         id: chapter.id.clone(),
         y: flow.y,
     });
+    let section = flow.structure.open(Role::Sect);
     // A sunk title: the chapter starts a third of the way down the text block.
     flow.y += (g.height - g.top - g.bottom) * 0.25;
     let title = spans::spans(&chapter.title, Style::Regular);
+    flow.structure.open(Role::Heading(HeadingLevel::H1));
     flow.text(&title, frame, 1.9, Align::Center, Pos { line: 1, col: 1 });
+    flow.structure.close();
     flow.y += 2.5 * g.leading;
     flow.indent_next = false;
     for step in chapter.reading_order() {
@@ -67,22 +73,28 @@ pub(super) fn lay_chapter(
         }
         match step {
             ReadingStep::Block(block) => flow.block(block, frame, None),
+            // A FAQ group and a question are sections of their own.
             ReadingStep::Group(group) => {
+                flow.structure.open(Role::Sect);
                 if let Some(heading) = &group.heading {
                     flow.heading(heading, group.pos, frame, None);
                 }
             }
-            ReadingStep::Question(question) => flow.heading(
-                &question.heading,
-                question.pos,
-                frame,
-                Some(question.number),
-            ),
-            ReadingStep::GroupEnd | ReadingStep::QuestionEnd => {}
+            ReadingStep::Question(question) => {
+                flow.structure.open(Role::Sect);
+                flow.heading(
+                    &question.heading,
+                    question.pos,
+                    frame,
+                    Some(question.number),
+                );
+            }
+            ReadingStep::GroupEnd | ReadingStep::QuestionEnd => flow.structure.close(),
         }
     }
     flow.finish_notes();
     flow.close_page();
+    flow.structure.close_to(section);
     let pictures = flow
         .pictures
         .into_iter()
@@ -95,6 +107,7 @@ pub(super) fn lay_chapter(
         warnings: flow.warnings,
         tally: flow.tally,
         pictures,
+        structure: flow.structure,
         glyph_texts: ts.fonts.take_glyph_texts(),
     }
 }

@@ -9,6 +9,7 @@ use super::flow::Flow;
 use crate::model::{Inline, Pos};
 use crate::pdf::fonts::Style;
 use crate::pdf::image::picture;
+use crate::pdf::tags::{Element, Role};
 use crate::pdf::text::{Align, Measure, Span};
 
 /// Pixels an inch at which an image is shown at its natural size: a figure
@@ -135,6 +136,13 @@ impl Flow<'_, '_> {
             width *= room / height;
             height = room;
         }
+        let element = self.structure.open_element(Element {
+            role: Role::Figure,
+            alt: (!figure.alt.is_empty()).then(|| figure.alt.clone()),
+            id: None,
+            kids: Vec::new(),
+        });
+        let tag = self.structure.tag();
         self.push(Item::Image {
             x: frame.x + (frame.width - width) / 2.0,
             y: self.y,
@@ -142,18 +150,21 @@ impl Flow<'_, '_> {
             height,
             src: figure.src.clone(),
             alt: figure.alt.clone(),
+            tag,
         });
         self.y += height;
         if let Some(caption) = caption {
             self.missing(&caption.missing, figure.pos);
             self.count(&caption.lines);
             self.y += 0.4 * g.leading;
+            self.structure.open(Role::Caption);
             for line in &caption.lines {
                 let baseline = self.y + size;
                 self.put_line(line, frame.x, baseline);
                 self.y += leading;
             }
         }
+        self.structure.close_to(element);
         self.keep = None;
         self.space(0.5 * g.leading);
         self.indent_next = false;

@@ -11,6 +11,7 @@ use crate::error::{Diagnostic, Place};
 use crate::model::Pos;
 use crate::pdf::fonts::Style;
 use crate::pdf::image::Picture;
+use crate::pdf::tags::{Element, Role, Structure, Tag};
 use crate::pdf::text::{Line, Measure, Run, Span, Typesetter};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -41,6 +42,8 @@ pub(super) struct Flow<'t, 'f> {
     pub(super) keep: Option<Keep>,
     /// An open code frame: its page's item index and top.
     pub(super) frame: Option<(usize, f32)>,
+    /// The structure of what is laid out, for the tagged PDF.
+    pub(super) structure: Structure,
 }
 
 /// A heading (or a list marker) that must move to the next page with the
@@ -137,6 +140,7 @@ impl<'t, 'f> Flow<'t, 'f> {
             notes: Notes::default(),
             keep: None,
             frame: None,
+            structure: Structure::default(),
         }
     }
 
@@ -274,21 +278,35 @@ impl<'t, 'f> Flow<'t, 'f> {
                 let top = self.y;
                 self.place_line(runs, x, size, leading, &refs[range]);
                 self.mark.offset += counts[i];
-                for (from, to, target) in links.get(i).into_iter().flatten() {
-                    self.push(Item::Link {
-                        x: x + from,
-                        y: top,
-                        width: to - from,
-                        height: leading,
-                        target: target.clone(),
-                    });
-                }
+                self.link_areas(links.get(i), x, top, leading);
             }
             self.keep = None;
             at += take;
             if at < lines.len() {
                 self.new_page();
             }
+        }
+    }
+
+    /// Makes a line's clickable stretches (from `x`), each a `Link`
+    /// element of the structure open now.
+    pub(super) fn link_areas(
+        &mut self,
+        areas: Option<&Vec<(f32, f32, LinkTarget)>>,
+        x: f32,
+        top: f32,
+        leading: f32,
+    ) {
+        for (from, to, target) in areas.into_iter().flatten() {
+            let tag = self.structure.leaf(Role::Link);
+            self.push(Item::Link {
+                x: x + from,
+                y: top,
+                width: to - from,
+                height: leading,
+                target: target.clone(),
+                tag,
+            });
         }
     }
 
@@ -383,13 +401,30 @@ impl<'t, 'f> Flow<'t, 'f> {
     ) {
         let top = self.y;
         let baseline = self.y + size;
-        let marks: Vec<(f32, f32)> = runs
-            .iter()
-            .filter(|r| r.rise > 0.0)
-            .map(|r| (r.x, r.width))
-            .collect();
-        self.put_runs(runs, x, baseline);
-        for ((note_id, ref_id), (mark_x, width)) in refs.iter().zip(marks) {
+        let mut marks = Vec::new();
+        let mut refs_left = refs.iter();
+        for run in runs {
+            // A footnote's mark is a `Reference` (a link to the note when it
+            // has one) and its `Note` follows it in the reading order.
+            let reference = (run.rise > 0.0).then(|| refs_left.next()).flatten();
+            let tag = match reference {
+                Some((note_id, _)) => {
+                    let tag = self.reference(note_id);
+                    marks.push((run.x, run.width, tag));
+                    tag
+                }
+                None => self.structure.tag(),
+            };
+            if let Some(page) = self.pages.last_mut() {
+                page.items.push(Item::Text {
+                    x: x + run.x,
+                    y: baseline - run.rise,
+                    run,
+                    tag,
+                });
+            }
+        }
+        for ((note_id, ref_id), (mark_x, width, tag)) in refs.iter().zip(marks) {
             self.push(Item::Anchor {
                 id: ref_id.clone(),
                 y: top,
@@ -403,6 +438,7 @@ impl<'t, 'f> Flow<'t, 'f> {
                 width,
                 height: leading,
                 target: LinkTarget::Internal(note_id.clone()),
+                tag,
             });
             if let Some(index) = self.notes.index(note_id)
                 && self.notes.placed.insert(index)
@@ -413,20 +449,43 @@ impl<'t, 'f> Flow<'t, 'f> {
         self.y += leading;
     }
 
-    /// Moves runs onto the page with their baseline at `baseline`.
-    fn put_runs(&mut self, runs: Vec<Run>, x: f32, baseline: f32) {
-        if let Some(page) = self.pages.last_mut() {
-            page.items.extend(runs.into_iter().map(|run| Item::Text {
-                x: x + run.x,
-                y: baseline - run.rise,
-                run,
-            }));
+    /// A footnote mark's `Reference` element and, the first time the note
+    /// is referred to, the note's `Note` after it; the mark's tag.
+    fn reference(&mut self, note_id: &str) -> Tag {
+        let reference = self.structure.open(Role::Reference);
+        let tag = if note_id.is_empty() {
+            self.structure.slot_in(reference)
+        } else {
+            self.structure.leaf(Role::Link)
+        };
+        self.structure.close();
+        if let Some(index) = self.notes.index(note_id)
+            && self.notes.tag(index) == Tag::Artifact
+        {
+            let note = self.structure.open_element(Element {
+                role: Role::Note,
+                alt: None,
+                id: Some(note_id.to_string()),
+                kids: Vec::new(),
+            });
+            self.structure.close();
+            let note_tag = self.structure.slot_in(note);
+            self.notes.set_tag(index, note_tag);
         }
+        tag
     }
 
+    /// Puts a line's runs on the page, tagged as content of the structure
+    /// open now.
     pub(super) fn put_line(&mut self, line: &Line, x: f32, baseline: f32) {
+        let tag = self.structure.tag();
+        self.put_tagged(line, x, baseline, tag);
+    }
+
+    /// Puts a line's runs on the page with `tag`.
+    pub(super) fn put_tagged(&mut self, line: &Line, x: f32, baseline: f32, tag: Tag) {
         if let Some(page) = self.pages.last_mut() {
-            put(page, line, x, baseline);
+            put(page, line, x, baseline, tag);
         }
     }
 
@@ -516,13 +575,14 @@ pub(super) fn one_line(
         .next()
 }
 
-/// Puts a line's runs on a page with its baseline at `baseline`.
-pub(super) fn put(page: &mut Page, line: &Line, x: f32, baseline: f32) {
+/// Puts a line's runs on a page with its baseline at `baseline`, tagged `tag`.
+pub(super) fn put(page: &mut Page, line: &Line, x: f32, baseline: f32, tag: Tag) {
     for run in &line.runs {
         page.items.push(Item::Text {
             x: x + run.x,
             y: baseline - run.rise,
             run: run.clone(),
+            tag,
         });
     }
 }

@@ -6,6 +6,7 @@ use super::quality::Tally;
 use super::{Item, Kind, LinkTarget, Page, Settings};
 use crate::model::Book;
 use crate::pdf::fonts::Style;
+use crate::pdf::tags::{Role, Structure, Tag};
 use crate::pdf::text::{Align, Line, Measure, PlacedGlyph, Run, Span, Typesetter};
 use crate::toc::{Toc, TocKind};
 use std::collections::HashMap;
@@ -20,7 +21,7 @@ pub(super) fn front_matter(
     book: &Book,
     toc: &Toc,
     anchors: &HashMap<String, usize>,
-) -> (Vec<Page>, Tally) {
+) -> (Vec<Page>, Tally, Structure) {
     let mut flow = Flow::new(ts, settings, &[], Path::new(""));
     title_page(&mut flow, book);
     copyright_page(&mut flow, book);
@@ -30,12 +31,13 @@ pub(super) fn front_matter(
         flow.start_page(Kind::Blank);
         flow.close_page();
     }
-    (flow.pages, flow.tally)
+    (flow.pages, flow.tally, flow.structure)
 }
 
 /// Sets `text` centred at `scale` times the body size, in `style`.
 fn centred(flow: &mut Flow<'_, '_>, text: &str, style: Style, scale: f32) {
     let g = flow.settings.geometry;
+    let paragraph = flow.structure.open(Role::P);
     let size = g.size * scale;
     let measure = Measure {
         align: Align::Center,
@@ -47,6 +49,7 @@ fn centred(flow: &mut Flow<'_, '_>, text: &str, style: Style, scale: f32) {
     for line in &set.lines {
         front_line(flow, line, size, leading);
     }
+    flow.structure.close_to(paragraph);
 }
 
 /// Puts a line of the front matter at `flow.y`, on a new page when it
@@ -116,9 +119,11 @@ fn copyright_page(flow: &mut Flow<'_, '_>, book: &Book) {
     flow.y = (g.height - g.bottom - count as f32 * leading).max(g.top);
     for paragraph in set {
         flow.count(&paragraph);
+        let element = flow.structure.open(Role::P);
         for line in &paragraph {
             front_line(flow, line, size, leading);
         }
+        flow.structure.close_to(element);
         flow.y += leading;
     }
 }
@@ -136,6 +141,7 @@ fn contents(flow: &mut Flow<'_, '_>, title: &str, toc: &Toc, anchors: &HashMap<S
     centred(flow, title, Style::Regular, 1.6);
     flow.y += 1.5 * g.leading;
     let number_width = 2.5 * g.size;
+    let list = flow.structure.open(Role::Toc);
     for (depth, entry) in toc.flatten() {
         let chapter = entry.kind == TocKind::Chapter;
         let (style, scale) = if chapter {
@@ -162,6 +168,9 @@ fn contents(flow: &mut Flow<'_, '_>, title: &str, toc: &Toc, anchors: &HashMap<S
         flow.need(lines.len() as f32 * leading);
         flow.count(&lines);
         let top = flow.y;
+        // An entry is read as a link: its number, title and page.
+        let item = flow.structure.open(Role::Toci);
+        let link = flow.structure.open(Role::Link);
         if let TocKind::FaqQuestion { number } = entry.kind
             && let Some(mark) = flow.one_line(&format!("{number}."), style, size, hang)
         {
@@ -187,14 +196,18 @@ fn contents(flow: &mut Flow<'_, '_>, title: &str, toc: &Toc, anchors: &HashMap<S
             leaders(flow, end, g.measure() - used, size, baseline);
             flow.put_line(&number, g.measure() - used, baseline);
         }
+        let tag = flow.structure.slot_in(link);
         flow.push(Item::Link {
             x: indent,
             y: top,
             width: g.measure() - indent,
             height: flow.y - top,
             target: LinkTarget::Internal(entry.id.clone()),
+            tag,
         });
+        flow.structure.close_to(item);
     }
+    flow.structure.close_to(list);
 }
 
 /// Dots from `from` to `to` on a grid, so the leaders of all entries line up.
@@ -227,9 +240,11 @@ fn leaders(flow: &mut Flow<'_, '_>, from: f32, to: f32, size: f32, baseline: f32
         width: step * count as f32,
         ..run.clone()
     };
+    // Dot leaders are not read.
     flow.push(Item::Text {
         x: leader.x,
         y: baseline,
         run: leader,
+        tag: Tag::Artifact,
     });
 }

@@ -24,6 +24,7 @@ use super::{Item, Kind, LabelRange, LabelStyle, Laid, Mark, Page, PageStart, Set
 use crate::model::{Book, Inline};
 use crate::pdf::fonts::Style;
 use crate::pdf::image::Picture;
+use crate::pdf::tags::{Part, Structure, Tag};
 use crate::pdf::text::Typesetter;
 use std::collections::BTreeMap;
 
@@ -36,6 +37,8 @@ pub(super) struct Body {
     tally: Tally,
     warnings: Warnings,
     pictures: BTreeMap<String, Picture>,
+    /// Each chapter's structure, its first page counted from the body's.
+    parts: Vec<Part>,
 }
 
 /// What the join knows about a body page.
@@ -75,6 +78,11 @@ impl Body {
                 });
             }
             end = Some((index, chapter.end));
+            body.parts.push(Part {
+                first_page: body.pages.len(),
+                pages: chapter.pages.len(),
+                structure: chapter.structure,
+            });
             body.pages.extend(chapter.pages);
             body.infos
                 .extend(chapter.infos.into_iter().map(|info| BodyPage {
@@ -100,7 +108,7 @@ pub(super) fn finish(
     ts: &mut Typesetter<'_>,
     settings: &Settings<'_>,
     book: &Book,
-    (front, front_tally): (Vec<Page>, Tally),
+    (front, front_tally, front_structure): (Vec<Page>, Tally, Structure),
     body: Body,
 ) -> Laid {
     let g = settings.geometry;
@@ -146,12 +154,18 @@ pub(super) fn finish(
             let baseline = g.top - 1.5 * g.leading;
             if let Some(line) = one_line(ts, head, Style::Italic, size, g.measure() * 0.75) {
                 let width: f32 = line.runs.iter().map(|r| r.x + r.width).fold(0.0, f32::max);
-                put(&mut page, &line, (g.measure() - width) / 2.0, baseline);
+                put(
+                    &mut page,
+                    &line,
+                    (g.measure() - width) / 2.0,
+                    baseline,
+                    Tag::Artifact,
+                );
             }
             if let Some(line) = one_line(ts, &label, Style::Regular, size, g.measure()) {
                 let width: f32 = line.runs.iter().map(|r| r.x + r.width).fold(0.0, f32::max);
                 let x = if verso { 0.0 } else { g.measure() - width };
-                put(&mut page, &line, x, baseline);
+                put(&mut page, &line, x, baseline, Tag::Artifact);
             }
         }
         page_map.push(PageStart {
@@ -175,6 +189,15 @@ pub(super) fn finish(
             }
         }
     }
+    let mut structure = vec![Part {
+        first_page: 0,
+        pages: front_count,
+        structure: front_structure,
+    }];
+    structure.extend(body.parts.into_iter().map(|part| Part {
+        first_page: front_count + part.first_page,
+        ..part
+    }));
     let mut tally = body.tally;
     tally.append(front_tally);
     Laid {
@@ -184,5 +207,6 @@ pub(super) fn finish(
         labels,
         page_map,
         pictures: body.pictures,
+        structure,
     }
 }

@@ -36,6 +36,7 @@ use crate::load::Asset;
 use crate::model::Book;
 use crate::pages::{self, PageStart};
 use crate::pdf::image::Picture;
+use crate::pdf::tags::{Part, Tag};
 use crate::pdf::text::{Line, Run, Span, Typesetter};
 use crate::toc::Toc;
 use std::collections::{BTreeMap, HashMap};
@@ -66,6 +67,8 @@ pub enum Item {
         y: f32,
         /// The glyphs.
         run: Run,
+        /// What the run is, for the structure tree.
+        tag: Tag,
     },
     /// A horizontal rule.
     Rule {
@@ -103,8 +106,11 @@ pub enum Item {
         height: f32,
         /// The image's key in [`Laid::pictures`]: its path in the Markdown.
         src: String,
-        /// Its alternative text, for readers that cannot see it.
+        /// Its alternative text, for readers that cannot see it (the
+        /// structure tree's `Figure` has it too).
         alt: String,
+        /// Its figure's slot in the structure tree.
+        tag: Tag,
     },
     /// Where a chapter, heading, FAQ question or footnote starts: a link target.
     /// `id` is the model's id (Chapter::id, Heading::id, Footnote::id, the FootnoteRef's id).
@@ -126,6 +132,8 @@ pub enum Item {
         height: f32,
         /// Where it goes.
         target: LinkTarget,
+        /// The slot of its `Link` element in the structure tree.
+        tag: Tag,
     },
 }
 
@@ -241,6 +249,9 @@ pub struct Laid {
     pub page_map: Vec<PageStart>,
     /// The images the pages show, by their path in the Markdown.
     pub pictures: BTreeMap<String, Picture>,
+    /// The structure of each part (the front matter, then each chapter),
+    /// with the pages it is on, in page order.
+    pub structure: Vec<Part>,
 }
 
 /// What layout is told besides the book and the fonts: the page and the

@@ -7,6 +7,7 @@ use super::flow::Flow;
 use super::{Item, spans};
 use crate::model::{Block, BlockKind, Footnote, Heading};
 use crate::pdf::fonts::Style;
+use crate::pdf::tags::Tag;
 use crate::pdf::text::{Align, Line, Measure, Span};
 use std::collections::{BTreeSet, HashMap};
 
@@ -17,6 +18,8 @@ pub(super) const NOTE_SCALE: f32 = 0.85;
 struct Note {
     id: String,
     lines: Vec<Line>,
+    /// The slot of its `Note` element, once it is referred to.
+    tag: Tag,
 }
 
 /// A line of a footnote waiting for its page's foot.
@@ -44,6 +47,18 @@ impl Notes {
     /// The index of the note with `id`.
     pub(super) fn index(&self, id: &str) -> Option<usize> {
         self.ids.get(id).copied()
+    }
+
+    /// The tag of note `index`'s text: an artifact until it is referred to.
+    pub(super) fn tag(&self, index: usize) -> Tag {
+        self.notes.get(index).map_or(Tag::Artifact, |n| n.tag)
+    }
+
+    /// Sets the tag of note `index`'s text.
+    pub(super) fn set_tag(&mut self, index: usize, tag: Tag) {
+        if let Some(note) = self.notes.get_mut(index) {
+            note.tag = tag;
+        }
     }
 }
 
@@ -89,6 +104,7 @@ impl Flow<'_, '_> {
         Note {
             id: note.id.clone(),
             lines,
+            tag: Tag::Artifact,
         }
     }
 
@@ -146,13 +162,14 @@ impl Flow<'_, '_> {
                 continue;
             };
             let anchor = (nl.line == 0).then(|| note.id.clone());
+            let tag = note.tag;
             let Some(line) = note.lines.get(nl.line).cloned() else {
                 continue;
             };
             if let Some(id) = anchor {
                 self.push(Item::Anchor { id, y });
             }
-            self.put_line(&line, 0.0, y + g.size * NOTE_SCALE);
+            self.put_tagged(&line, 0.0, y + g.size * NOTE_SCALE, tag);
             y += leading;
         }
     }

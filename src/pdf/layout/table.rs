@@ -6,6 +6,7 @@ use super::flow::Flow;
 use super::{counted, spans};
 use crate::model::{Alignment, Pos, Table};
 use crate::pdf::fonts::Style;
+use crate::pdf::tags::Role;
 use crate::pdf::text::{Measure, Paragraph};
 
 /// A table's columns as set: where the table stands, each column's width,
@@ -47,14 +48,18 @@ impl Flow<'_, '_> {
         self.space(0.5 * g.leading);
         let head_height = row_height(&head) as f32 * leading;
         self.need(head_height + 2.0 * leading);
+        let element = self.structure.open(Role::Table);
         // A header row with nothing in it is no header: a rule opens the table.
         let header = table.has_header();
         if header {
-            self.table_head(&head, table, grid);
+            self.structure.open(Role::THead);
+            self.table_head(&head, table, grid, Some(Role::TH));
+            self.structure.close();
         } else {
             self.rule(frame.x, frame.width);
             self.y += 0.3 * leading;
         }
+        self.structure.open(Role::TBody);
         // The header counts once, where the EPUB has it.
         self.mark.offset += head_spans.iter().map(|s| counted(s)).sum::<usize>();
         for row in &table.rows {
@@ -67,34 +72,38 @@ impl Flow<'_, '_> {
             let pages = self.pages.len();
             self.need(height);
             if header && self.pages.len() != pages {
-                self.table_head(&head, table, grid);
+                // The header repeated on a new page is not read again.
+                self.table_head(&head, table, grid, None);
             }
             for cell in &cells {
                 self.missing(&cell.missing, pos);
                 self.count(&cell.lines);
             }
-            self.table_row(&cells, table, grid);
+            self.table_row(&cells, table, grid, Some(Role::TD));
             self.mark.offset += row_spans.iter().map(|s| counted(s)).sum::<usize>();
             self.y += 0.25 * leading;
         }
+        self.structure.close_to(element);
         self.rule(frame.x, frame.width);
         self.space(0.5 * g.leading);
         self.indent_next = false;
     }
 
-    /// The header row between two rules.
-    fn table_head(&mut self, head: &[Paragraph], table: &Table, grid: Grid) {
+    /// The header row between two rules, its cells of type `cell` (none:
+    /// artifacts).
+    fn table_head(&mut self, head: &[Paragraph], table: &Table, grid: Grid, cell: Option<Role>) {
         let Grid { frame, leading, .. } = grid;
         self.rule(frame.x, frame.width);
         self.y += 0.3 * leading;
-        self.table_row(head, table, grid);
+        self.table_row(head, table, grid, cell);
         self.y += 0.2 * leading;
         self.rule(frame.x, frame.width);
         self.y += 0.3 * leading;
     }
 
-    /// One row of set cells, each aligned as its column asks.
-    fn table_row(&mut self, cells: &[Paragraph], table: &Table, grid: Grid) {
+    /// One row of set cells, each aligned as its column asks, a `TR` of
+    /// cells of type `cell` (none: artifacts).
+    fn table_row(&mut self, cells: &[Paragraph], table: &Table, grid: Grid, cell: Option<Role>) {
         let Grid {
             frame,
             width,
@@ -103,9 +112,16 @@ impl Flow<'_, '_> {
             leading,
         } = grid;
         let top = self.y;
-        for (column, cell) in cells.iter().enumerate() {
+        let row = cell.map(|_| self.structure.open(Role::TR));
+        if cell.is_none() {
+            self.structure.artifacts(true);
+        }
+        for (column, set) in cells.iter().enumerate() {
             let left = frame.x + column as f32 * (width + gap);
-            for (n, line) in cell.lines.iter().enumerate() {
+            if let Some(role) = cell {
+                self.structure.open(role);
+            }
+            for (n, line) in set.lines.iter().enumerate() {
                 let used = line.runs.iter().map(|r| r.x + r.width).fold(0.0, f32::max);
                 let shift = match table.alignments.get(column) {
                     Some(Alignment::Right) => width - used,
@@ -115,6 +131,13 @@ impl Flow<'_, '_> {
                 let baseline = top + size + n as f32 * leading;
                 self.put_line(line, left + shift.max(0.0), baseline);
             }
+            if cell.is_some() {
+                self.structure.close();
+            }
+        }
+        match row {
+            Some(row) => self.structure.close_to(row),
+            None => self.structure.artifacts(false),
         }
         self.y = top + row_height(cells) as f32 * leading;
     }
