@@ -693,11 +693,11 @@ fn terminal_controls_from_the_manuscript_are_printed_escaped() {
         printed.contains("bindery: read “Evil\\u{1b}]0;pwned\\u{7}\\u{1b}[2J\\u{202e}”"),
         "{printed}"
     );
-    // The file name, in the place and in the message.
+    // The file name in the place, the title from the first words in the message.
     let escaped = "b\\u{1b}[1m\\u{9b}31m";
     assert!(
         printed.contains(&format!(
-            "{escaped}.md:1:1: the chapter has no title; “{escaped}” is used"
+            "{escaped}.md:1:1: the chapter has no level-one heading; “No title, \\u{{1b}}[5m.” is used"
         )),
         "{printed}"
     );
