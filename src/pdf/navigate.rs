@@ -140,7 +140,7 @@ fn add_links(
     let mut made = Vec::new();
     // One URI action for each address, however many lines and pages show
     // it: a long address set over a thousand lines is written once.
-    let mut actions: BTreeMap<&str, ObjectId> = BTreeMap::new();
+    let mut actions: BTreeMap<&str, (ObjectId, ObjectId)> = BTreeMap::new();
     for (index, (page, page_id)) in pages.iter().zip(page_ids).enumerate() {
         let mut annots = Vec::new();
         for item in &page.items {
@@ -183,17 +183,20 @@ fn add_links(
                     None => continue,
                 },
                 LinkTarget::External(url) => {
-                    let action = *actions.entry(url).or_insert_with(|| {
-                        doc.add_object(Dictionary::from_iter([
+                    // One action and one description per address, however
+                    // many lines its link takes.
+                    let (action, about) = *actions.entry(url).or_insert_with(|| {
+                        let action = doc.add_object(Dictionary::from_iter([
                             ("S", Object::Name(b"URI".to_vec())),
                             (
                                 "URI",
                                 Object::String(url.as_bytes().to_vec(), StringFormat::Literal),
                             ),
-                        ]))
+                        ]));
+                        (action, doc.add_object(text(url)))
                     });
                     link.set("A", Object::Reference(action));
-                    link.set("Contents", text(url));
+                    link.set("Contents", Object::Reference(about));
                 }
             }
             let object = doc.add_object(link);
