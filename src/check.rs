@@ -204,11 +204,11 @@ pub fn book(book: &Book, dir: &Path) -> Vec<Diagnostic> {
         let mut seen: BTreeMap<(u8, String), u32> = BTreeMap::new();
         // The chapter's title is its first heading, at level 1.
         let mut level = 1;
+        // A FAQ's questions sit at level 3 with or without groups.
+        let faq = matches!(chapter.body, ChapterBody::Faq(_));
         chapter.headings(&mut |heading, pos| {
             let place = Place::at(&file, pos.line, pos.col);
             let number = heading.level.number();
-            // A FAQ's questions sit at level 3 with or without groups.
-            let faq = matches!(chapter.body, ChapterBody::Faq(_));
             if number > level + 1 && !faq {
                 findings.push(
                     Diagnostic::warning(
@@ -283,12 +283,7 @@ pub fn blocks_pdf_ua(finding: &Diagnostic) -> bool {
 fn headless_tables(blocks: &[Block], file: &Path, findings: &mut Vec<Diagnostic>) {
     for block in blocks {
         match &block.kind {
-            BlockKind::Table(table)
-                if table
-                    .head
-                    .iter()
-                    .all(|cell| Inline::plain_text(cell).trim().is_empty()) =>
-            {
+            BlockKind::Table(table) if !table.has_header() => {
                 findings.push(
                     Diagnostic::warning(
                         "table-no-header",

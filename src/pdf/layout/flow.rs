@@ -416,12 +416,7 @@ impl<'t, 'f> Flow<'t, 'f> {
                 None => self.structure.tag(),
             };
             if let Some(page) = self.pages.last_mut() {
-                page.items.push(Item::Text {
-                    x: x + run.x,
-                    y: baseline - run.rise,
-                    run,
-                    tag,
-                });
+                page.items.push(text_item(run, x, baseline, tag));
             }
         }
         for ((note_id, ref_id), (mark_x, width, tag)) in refs.iter().zip(marks) {
@@ -578,11 +573,16 @@ pub(super) fn one_line(
 /// Puts a line's runs on a page with its baseline at `baseline`, tagged `tag`.
 pub(super) fn put(page: &mut Page, line: &Line, x: f32, baseline: f32, tag: Tag) {
     for run in &line.runs {
-        page.items.push(Item::Text {
-            x: x + run.x,
-            y: baseline - run.rise,
-            run: run.clone(),
-            tag,
-        });
+        page.items.push(text_item(run.clone(), x, baseline, tag));
+    }
+}
+
+/// A run placed on a line that starts at `x` with its baseline at `baseline`.
+fn text_item(run: Run, x: f32, baseline: f32, tag: Tag) -> Item {
+    Item::Text {
+        x: x + run.x,
+        y: baseline - run.rise,
+        run,
+        tag,
     }
 }

@@ -45,7 +45,14 @@ pub fn write(
     let mut document_kids = Vec::new();
     // The parent tree's entries for annotations come after the pages'.
     let mut annotation_parents: Vec<(ObjectId, ObjectId)> = Vec::new();
-    for (index, part) in parts.iter().enumerate() {
+    // Each part's annotations, found once.
+    let mut part_annotations: Vec<Vec<&Annotation>> = vec![Vec::new(); parts.len()];
+    for annotation in annotations {
+        if let Some(index) = part_of(parts, annotation.page) {
+            part_annotations[index].push(annotation);
+        }
+    }
+    for (part, part_annotations) in parts.iter().zip(&part_annotations) {
         let s = &part.structure;
         let ids: Vec<ObjectId> = s.elements.iter().map(|_| doc.new_object_id()).collect();
         let mut slots: Vec<Vec<Content>> = vec![Vec::new(); s.slots as usize];
@@ -57,9 +64,8 @@ pub fn write(
                 }
             }
         }
-        for annotation in annotations {
+        for annotation in part_annotations {
             if let Tag::Content(slot) = annotation.tag
-                && part_of(parts, annotation.page) == Some(index)
                 && let Some(list) = slots.get_mut(slot as usize)
             {
                 list.push(Content::Annotation {
