@@ -424,11 +424,10 @@ fn end_marked(out: &mut Vec<u8>, marked: &mut Option<Tag>) {
 /// The content stream of one page: glyph runs in text sections, rules as
 /// lines, frames as filled rectangles under the text they hold; and the
 /// slot of each of its marked-content sequences, by MCID. Each stretch of
-/// items with one tag on one line is one marked-content sequence (outside
-/// text objects, so the two nest): `/Artifact` for what is not read,
-/// numbered from 0 on each page for content. A line is a sequence of its
-/// own as the space a line break stands for is not painted: readers put
-/// it back between sequences, not inside one.
+/// items with one tag is one marked-content sequence (outside text
+/// objects, so the two nest): `/Artifact` for what is not read, numbered
+/// from 0 on each page for content. It may run over several lines, as each
+/// line that a word space ends carries that space (a glyph of no width).
 fn paint(
     page: &Page,
     embedded: &BTreeMap<FaceId, Embedded>,
@@ -438,18 +437,15 @@ fn paint(
     let mut in_text = false;
     let mut current: Option<(FaceId, f32)> = None;
     let mut marked: Option<Tag> = None;
-    let mut line = f32::NAN;
     let mut slots = Vec::new();
     for item in &page.items {
-        let (tag, kind, baseline) = match item {
-            Item::Text { tag, y, run, .. } => (*tag, "Span", y + run.rise),
-            Item::Image { tag, y, .. } => (*tag, "Figure", *y),
-            Item::Rule { .. } | Item::Rect { .. } => (Tag::Artifact, "Artifact", line),
+        let (tag, kind) = match item {
+            Item::Text { tag, .. } => (*tag, "Span"),
+            Item::Image { tag, .. } => (*tag, "Figure"),
+            Item::Rule { .. } | Item::Rect { .. } => (Tag::Artifact, "Artifact"),
             Item::Anchor { .. } | Item::Link { .. } => continue,
         };
-        let new_line = tag != Tag::Artifact && baseline != line;
-        line = baseline;
-        if marked != Some(tag) || new_line {
+        if marked != Some(tag) {
             end_text(&mut out, &mut in_text);
             end_marked(&mut out, &mut marked);
             match tag {

@@ -2,7 +2,8 @@
 //! code (tables are in `table.rs`, figures in `figure.rs`).
 
 use super::flow::Flow;
-use super::spans::{LinkSpan, footnote_refs, link_areas, spans_and_links};
+use super::flow::Within;
+use super::spans::{LinkSpan, footnote_refs, pieces, spans_and_links};
 use super::{Item, counted, figure};
 use crate::model::{
     Block, BlockKind, Heading, HeadingLevel, Inline, List, ListKind, Pos, TaskState,
@@ -109,9 +110,8 @@ impl Flow<'_, '_> {
                     .into_iter()
                     .map(|(r, t)| (r.start + label_length..r.end + label_length, t))
                     .collect();
-                let areas = link_areas(self.ts, &set.lines, &s, &shifted);
                 self.place(
-                    set.lines, &s, frame.x, frame.size, leading, true, &refs, &areas,
+                    set.lines, &s, frame.x, frame.size, leading, true, &refs, &shifted,
                 );
                 self.structure.close_to(paragraph);
                 self.indent_next = true;
@@ -221,18 +221,22 @@ impl Flow<'_, '_> {
             let set = self
                 .ts
                 .set(&[Span::generated(format!("{n}."), style)], &mark);
-            if let Some(line) = set.lines.first() {
+            if let Some(mut line) = set.lines.into_iter().next() {
                 let baseline = self.y + size;
-                self.put_line(line, frame.x, baseline);
+                self.ts.end_with_space(&mut line, style, size);
+                self.put_line(&line, frame.x, baseline);
             }
         }
         self.count(&set.lines);
-        let areas = link_areas(self.ts, &set.lines, &s, &links);
-        for (n, line) in set.lines.iter().enumerate() {
+        let mut lines = set.lines;
+        let pieces = pieces(self.ts, &mut lines, &s, &links);
+        for line in pieces.lines {
             let baseline = self.y + size;
-            self.put_line(line, inner.x, baseline);
-            let top = self.y;
-            self.link_areas(areas.get(n), inner.x, top, leading);
+            let inline = Within {
+                links: &links,
+                langs: &pieces.langs,
+            };
+            self.put_pieces(line, (inner.x, baseline, leading), inline, |_, _| None);
             self.y += leading;
         }
         self.structure.close_to(element);

@@ -137,10 +137,8 @@ impl Flow<'_, '_> {
             height = room;
         }
         let element = self.structure.open_element(Element {
-            role: Role::Figure,
             alt: (!figure.alt.is_empty()).then(|| figure.alt.clone()),
-            id: None,
-            kids: Vec::new(),
+            ..Element::new(Role::Figure)
         });
         let tag = self.structure.tag();
         self.push(Item::Image {

@@ -6,6 +6,7 @@
 
 use super::notes::Notes;
 use super::quality::Tally;
+use super::spans::{Inside, LinePieces, LinkSpan, pieces};
 use super::{Item, Kind, LinkTarget, Mark, Page, PageInfo, Settings, counted_per_line};
 use crate::error::{Diagnostic, Place};
 use crate::model::Pos;
@@ -44,6 +45,14 @@ pub(super) struct Flow<'t, 'f> {
     pub(super) frame: Option<(usize, f32)>,
     /// The structure of what is laid out, for the tagged PDF.
     pub(super) structure: Structure,
+}
+
+/// The links and passages in other languages of the paragraph whose
+/// pieces are placed.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Within<'a> {
+    pub(super) links: &'a [LinkSpan],
+    pub(super) langs: &'a [String],
 }
 
 /// A heading (or a list marker) that must move to the next page with the
@@ -214,8 +223,7 @@ impl<'t, 'f> Flow<'t, 'f> {
     /// Places set lines at `x`, `leading` apart, flowing onto new pages.
     /// The lines were set from `spans`. Lines of a paragraph (`paragraph`)
     /// keep widows and orphans off page edges; `refs` are the paragraph's
-    /// footnote references in order, and `links` each line's clickable
-    /// stretches.
+    /// footnote references in order, and `links` its links.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn place(
         &mut self,
@@ -226,7 +234,7 @@ impl<'t, 'f> Flow<'t, 'f> {
         leading: f32,
         paragraph: bool,
         refs: &[(String, String)],
-        links: &[Vec<(f32, f32, LinkTarget)>],
+        links: &[LinkSpan],
     ) {
         self.count(&lines);
         let counts = counted_per_line(spans, &lines);
@@ -239,6 +247,7 @@ impl<'t, 'f> Flow<'t, 'f> {
             per_line.push(next..end);
             next = end;
         }
+        let mut pieces = pieces(self.ts, &mut lines, spans, links);
         let mut at = 0;
         while at < lines.len() {
             if self.pages.is_empty() {
@@ -273,12 +282,14 @@ impl<'t, 'f> Flow<'t, 'f> {
                 self.tally.widows += 1;
             }
             for i in at..at + take {
-                let runs = std::mem::take(&mut lines[i].runs);
+                let line = std::mem::take(&mut pieces.lines[i]);
                 let range = per_line[i].clone();
-                let top = self.y;
-                self.place_line(runs, x, size, leading, &refs[range]);
+                let inline = Within {
+                    links,
+                    langs: &pieces.langs,
+                };
+                self.place_line(line, x, size, leading, &refs[range], inline);
                 self.mark.offset += counts[i];
-                self.link_areas(links.get(i), x, top, leading);
             }
             self.keep = None;
             at += take;
@@ -288,17 +299,42 @@ impl<'t, 'f> Flow<'t, 'f> {
         }
     }
 
-    /// Makes a line's clickable stretches (from `x`), each a `Link`
-    /// element of the structure open now.
-    pub(super) fn link_areas(
+    /// Puts a line's pieces on the page at `x`, with its baseline at
+    /// `baseline` (its links `leading` high), tagged as content of the structure open now or of the
+    /// links and passages in `inline` they belong to, and makes each link's
+    /// clickable stretch. A raised run is a footnote mark when `refs` has
+    /// one left: its tag comes from `reference`.
+    pub(super) fn put_pieces(
         &mut self,
-        areas: Option<&Vec<(f32, f32, LinkTarget)>>,
-        x: f32,
-        top: f32,
-        leading: f32,
+        line: LinePieces,
+        (x, baseline, leading): (f32, f32, f32),
+        inline: Within<'_>,
+        mut reference: impl FnMut(&mut Self, &Run) -> Option<Tag>,
     ) {
-        for (from, to, target) in areas.into_iter().flatten() {
-            let tag = self.structure.leaf(Role::Link);
+        let top = self.y;
+        // Each link's stretch on this line so far: from, to, link, tag.
+        let mut areas: Vec<(f32, f32, u32, Tag)> = Vec::new();
+        for (run, inside) in line.runs {
+            let tag = match reference(self, &run) {
+                Some(tag) => tag,
+                None if inside.is_plain() => self.structure.tag(),
+                None => self.inline_tag(inside, &inline),
+            };
+            if let Some(link) = inside.link {
+                match areas.last_mut() {
+                    Some(area) if area.2 == link && area.3 == tag => area.1 = run.x + run.width,
+                    _ => areas.push((run.x, run.x + run.width, link, tag)),
+                }
+            }
+            self.push(text_item(run, x, baseline, tag));
+        }
+        if let Some(hyphen) = line.hyphen {
+            self.push(text_item(hyphen, x, baseline, Tag::Artifact));
+        }
+        for (from, to, link, tag) in areas {
+            let Some((_, target)) = inline.links.get(link as usize) else {
+                continue;
+            };
             self.push(Item::Link {
                 x: x + from,
                 y: top,
@@ -308,6 +344,27 @@ impl<'t, 'f> Flow<'t, 'f> {
                 tag,
             });
         }
+    }
+
+    /// The tag of text inside a link or a passage in another language: a
+    /// `Link` (with the passage's language, if in one) or a `Span` with its
+    /// language, continued while nothing else comes between.
+    fn inline_tag(&mut self, inside: Inside, inline: &Within<'_>) -> Tag {
+        let key = (u64::from(inside.link.map_or(0, |l| l + 1)) << 32)
+            | u64::from(inside.lang.map_or(0, |l| l + 1));
+        let lang = inside
+            .lang
+            .and_then(|l| inline.langs.get(l as usize))
+            .cloned();
+        let role = if inside.link.is_some() {
+            Role::Link
+        } else {
+            Role::Span
+        };
+        self.structure.inline(key, || Element {
+            lang,
+            ..Element::new(role)
+        })
     }
 
     /// How many of `lines` fit on this page, with the notes they call.
@@ -389,36 +446,29 @@ impl<'t, 'f> Flow<'t, 'f> {
         self.y += carried;
     }
 
-    /// Places one line's runs with its footnote marks, their links and
+    /// Places one line's pieces with its footnote marks, their links and
     /// their notes.
     fn place_line(
         &mut self,
-        runs: Vec<Run>,
+        line: LinePieces,
         x: f32,
         size: f32,
         leading: f32,
         refs: &[(String, String)],
+        inline: Within<'_>,
     ) {
         let top = self.y;
         let baseline = self.y + size;
         let mut marks = Vec::new();
         let mut refs_left = refs.iter();
-        for run in runs {
-            // A footnote's mark is a `Reference` (a link to the note when it
-            // has one) and its `Note` follows it in the reading order.
-            let reference = (run.rise > 0.0).then(|| refs_left.next()).flatten();
-            let tag = match reference {
-                Some((note_id, _)) => {
-                    let tag = self.reference(note_id);
-                    marks.push((run.x, run.width, tag));
-                    tag
-                }
-                None => self.structure.tag(),
-            };
-            if let Some(page) = self.pages.last_mut() {
-                page.items.push(text_item(run, x, baseline, tag));
-            }
-        }
+        // A footnote's mark is a `Reference` (a link to the note when it
+        // has one) and its `Note` follows it in the reading order.
+        self.put_pieces(line, (x, baseline, leading), inline, |flow, run| {
+            let (note_id, _) = (run.rise > 0.0).then(|| refs_left.next()).flatten()?;
+            let tag = flow.reference(note_id);
+            marks.push((run.x, run.width, tag));
+            Some(tag)
+        });
         for ((note_id, ref_id), (mark_x, width, tag)) in refs.iter().zip(marks) {
             self.push(Item::Anchor {
                 id: ref_id.clone(),
@@ -458,10 +508,8 @@ impl<'t, 'f> Flow<'t, 'f> {
             && self.notes.tag(index) == Tag::Artifact
         {
             let note = self.structure.open_element(Element {
-                role: Role::Note,
-                alt: None,
                 id: Some(note_id.to_string()),
-                kids: Vec::new(),
+                ..Element::new(Role::Note)
             });
             self.structure.close();
             let note_tag = self.structure.slot_in(note);
@@ -570,10 +618,16 @@ pub(super) fn one_line(
         .next()
 }
 
-/// Puts a line's runs on a page with its baseline at `baseline`, tagged `tag`.
+/// Puts a line's runs on a page with its baseline at `baseline`, tagged
+/// `tag`, and the hyphen added at its break as an artifact.
 pub(super) fn put(page: &mut Page, line: &Line, x: f32, baseline: f32, tag: Tag) {
-    for run in &line.runs {
-        page.items.push(text_item(run.clone(), x, baseline, tag));
+    let (runs, hyphen) = line.clone().take_runs();
+    for run in runs {
+        page.items.push(text_item(run, x, baseline, tag));
+    }
+    if let Some(hyphen) = hyphen {
+        page.items
+            .push(text_item(hyphen, x, baseline, Tag::Artifact));
     }
 }
 

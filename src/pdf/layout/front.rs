@@ -172,14 +172,20 @@ fn contents(flow: &mut Flow<'_, '_>, title: &str, toc: &Toc, anchors: &HashMap<S
         let item = flow.structure.open(Role::Toci);
         let link = flow.structure.open(Role::Link);
         if let TocKind::FaqQuestion { number } = entry.kind
-            && let Some(mark) = flow.one_line(&format!("{number}."), style, size, hang)
+            && let Some(mut mark) = flow.one_line(&format!("{number}."), style, size, hang)
         {
+            flow.ts.end_with_space(&mut mark, style, size);
             flow.put_line(&mark, indent, flow.y + size);
         }
         let mut end = indent + hang;
-        for line in &lines {
+        let last = lines.len().saturating_sub(1);
+        for (n, mut line) in lines.into_iter().enumerate() {
             let baseline = flow.y + size;
-            flow.put_line(line, indent + hang, baseline);
+            if n == last {
+                // The page number follows, past the leaders.
+                flow.ts.end_with_space(&mut line, style, size);
+            }
+            flow.put_line(&line, indent + hang, baseline);
             end = indent + hang + line.runs.iter().map(|r| r.x + r.width).fold(0.0, f32::max);
             flow.y += leading;
         }

@@ -1,11 +1,11 @@
 //! Inlines as the typesetter's spans: styles, footnote marks, the
-//! alternative text of images; the links among them, and where on each set
-//! line a link can be clicked.
+//! alternative text of images; the links and passages in other languages
+//! among them, and which glyphs of each set line belong to which.
 
 use super::LinkTarget;
 use crate::model::{Inline, Target};
 use crate::pdf::fonts::Style;
-use crate::pdf::text::{Line, Span, Typesetter};
+use crate::pdf::text::{Line, Run, Span, Typesetter};
 use std::ops::Range;
 
 /// Turns inlines into styled spans, starting in `style`.
@@ -139,30 +139,91 @@ pub(super) fn footnote_refs(inlines: &[Inline], out: &mut Vec<(String, String)>)
     }
 }
 
-/// The clickable stretches of each line: from where a link's first glyph
-/// on the line starts to where its last one ends. Glyphs are matched to the
-/// paragraph's text by their non-space characters, in order; a hyphen added
-/// at a break matches nothing.
-pub(super) fn link_areas(
+/// What a stretch of a line's text belongs to besides its block: a link
+/// (by its index in the paragraph's [`LinkSpan`]s) and a passage in another
+/// language (by its index in [`Pieces::langs`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub(super) struct Inside {
+    pub(super) link: Option<u32>,
+    pub(super) lang: Option<u32>,
+}
+
+impl Inside {
+    /// Whether the stretch belongs to its block alone.
+    pub(super) fn is_plain(self) -> bool {
+        self == Inside::default()
+    }
+}
+
+/// One set line's runs, cut where the text enters or leaves a link or a
+/// passage in another language, and the hyphen added at its break apart.
+#[derive(Debug, Default)]
+pub(super) struct LinePieces {
+    pub(super) runs: Vec<(Run, Inside)>,
+    pub(super) hyphen: Option<Run>,
+}
+
+/// A paragraph's lines as pieces, and the languages of its passages.
+#[derive(Debug, Default)]
+pub(super) struct Pieces {
+    pub(super) lines: Vec<LinePieces>,
+    pub(super) langs: Vec<String>,
+}
+
+/// Takes the runs of `lines` and cuts them into [`LinePieces`]. Glyphs are
+/// matched to the paragraph's text by their non-space characters, in
+/// order, to find the links and passages each belongs to.
+pub(super) fn pieces(
     ts: &Typesetter<'_>,
-    lines: &[Line],
+    lines: &mut [Line],
     spans: &[Span],
     links: &[LinkSpan],
-) -> Vec<Vec<(f32, f32, LinkTarget)>> {
-    if links.is_empty() {
-        return Vec::new();
+) -> Pieces {
+    // The passages in another language: byte ranges of the text.
+    let mut langs: Vec<String> = Vec::new();
+    let mut passages: Vec<(Range<usize>, u32)> = Vec::new();
+    let mut at = 0;
+    for span in spans {
+        let end = at + span.text.len();
+        if let Some(lang) = &span.lang {
+            match passages.last_mut() {
+                Some((range, index)) if range.end == at && langs[*index as usize] == *lang => {
+                    range.end = end;
+                }
+                _ => {
+                    langs.push(lang.clone());
+                    passages.push((at..end, langs.len() as u32 - 1));
+                }
+            }
+        }
+        at = end;
     }
-    let text: String = spans.iter().map(|s| s.text.as_str()).collect();
+    let plain = links.is_empty() && passages.is_empty();
+    let text: String = if plain {
+        String::new()
+    } else {
+        spans.iter().map(|s| s.text.as_str()).collect()
+    };
     let mut chars = text
         .char_indices()
         .filter(|(_, c)| !c.is_whitespace())
         .peekable();
+    let (mut next_link, mut next_passage) = (0, 0);
     let mut out = Vec::with_capacity(lines.len());
-    let mut next = 0;
     for line in lines {
-        let mut areas: Vec<(f32, f32, LinkTarget)> = Vec::new();
-        for run in &line.runs {
-            let mut x = run.x;
+        let (runs, hyphen) = line.take_runs();
+        if plain {
+            out.push(LinePieces {
+                runs: runs.into_iter().map(|r| (r, Inside::default())).collect(),
+                hyphen,
+            });
+            continue;
+        }
+        let mut cut = Vec::with_capacity(runs.len());
+        for run in runs {
+            // Where the run is cut, and what each piece belongs to.
+            let mut starts: Vec<(usize, Inside)> = Vec::new();
+            let mut inside = Inside::default();
             for (n, glyph) in run.glyphs.iter().enumerate() {
                 let stands_for = ts
                     .fonts
@@ -171,7 +232,7 @@ pub(super) fn link_areas(
                 // A glyph a face draws for more than one character (one
                 // hyphen for U+002D and U+2010) stands for whichever its
                 // fonts met first: it matches every character it draws,
-                // so that the areas do not depend on which chapters those
+                // so that the pieces do not depend on which chapters those
                 // fonts set before this one.
                 let mut letters = stands_for.chars();
                 let drawn = match (letters.next(), letters.next()) {
@@ -179,38 +240,73 @@ pub(super) fn link_areas(
                     _ => false,
                 };
                 let draws = |c: char| drawn && ts.fonts.draws(run.face, glyph.gid, c);
-                let added_hyphen = line.hyphenated
-                    && n + 1 == run.glyphs.len()
-                    && (stands_for == "-" || draws('-'))
-                    && chars.peek().is_some_and(|(_, c)| *c != '-' && !draws(*c));
+                let mut first = None;
                 for c in stands_for.chars().filter(|c| !c.is_whitespace()) {
-                    if added_hyphen {
-                        break;
-                    }
                     if chars
                         .peek()
                         .is_some_and(|(_, next)| *next == c || draws(*next))
                         || c == '\u{FFFD}'
                     {
                         let Some((at, _)) = chars.next() else { break };
-                        // Links come in text order and characters too, so
-                        // the link to look at only moves forward.
-                        while links.get(next).is_some_and(|(r, _)| r.end <= at) {
-                            next += 1;
-                        }
-                        if let Some((_, target)) = links.get(next).filter(|(r, _)| r.contains(&at))
-                        {
-                            match areas.last_mut() {
-                                Some(area) if area.2 == *target => area.1 = x + glyph.advance,
-                                _ => areas.push((x, x + glyph.advance, target.clone())),
-                            }
-                        }
+                        first.get_or_insert(at);
                     }
                 }
-                x += glyph.advance;
+                if let Some(at) = first {
+                    // Links, passages and characters all come in text
+                    // order, so the ones to look at only move forward.
+                    while links.get(next_link).is_some_and(|(r, _)| r.end <= at) {
+                        next_link += 1;
+                    }
+                    while passages.get(next_passage).is_some_and(|(r, _)| r.end <= at) {
+                        next_passage += 1;
+                    }
+                    inside = Inside {
+                        link: links
+                            .get(next_link)
+                            .filter(|(r, _)| r.contains(&at))
+                            .map(|_| next_link as u32),
+                        lang: passages
+                            .get(next_passage)
+                            .filter(|(r, _)| r.contains(&at))
+                            .map(|(_, index)| *index),
+                    };
+                }
+                // A space goes with what it follows.
+                if starts.last().is_none_or(|(_, last)| *last != inside) {
+                    starts.push((n, inside));
+                }
             }
+            cut_run(run, &starts, &mut cut);
         }
-        out.push(areas);
+        out.push(LinePieces { runs: cut, hyphen });
     }
-    out
+    Pieces { lines: out, langs }
+}
+
+/// Cuts `run` at the glyphs `starts` gives, each piece with what it
+/// belongs to.
+fn cut_run(run: Run, starts: &[(usize, Inside)], out: &mut Vec<(Run, Inside)>) {
+    if starts.len() <= 1 {
+        let inside = starts.first().map_or_else(Inside::default, |s| s.1);
+        out.push((run, inside));
+        return;
+    }
+    let mut x = run.x;
+    for (k, &(from, inside)) in starts.iter().enumerate() {
+        let to = starts.get(k + 1).map_or(run.glyphs.len(), |s| s.0);
+        let glyphs = run.glyphs[from..to].to_vec();
+        let width = glyphs.iter().map(|g| g.advance).sum();
+        out.push((
+            Run {
+                x,
+                rise: run.rise,
+                face: run.face,
+                size: run.size,
+                width,
+                glyphs,
+            },
+            inside,
+        ));
+        x += width;
+    }
 }

@@ -66,6 +66,8 @@ pub enum Role {
     CodeBlock,
     /// A link: its text and the annotation that makes it clickable.
     Link,
+    /// A passage in another language than the book's.
+    Span,
     /// A footnote.
     Note,
     /// A footnote's mark in the text.
@@ -105,6 +107,7 @@ impl Role {
             Role::Caption => "Caption",
             Role::CodeBlock => "CodeBlock",
             Role::Link => "Link",
+            Role::Span => "Span",
             Role::Note => "Note",
             Role::Reference => "Reference",
             Role::Toc => "TOC",
@@ -123,8 +126,23 @@ pub struct Element {
     pub alt: Option<String>,
     /// The element's id (a note's, for the references that point to it).
     pub id: Option<String>,
+    /// The language of its text, when not the book's (a BCP 47 tag).
+    pub lang: Option<String>,
     /// Its kids in reading order.
     pub kids: Vec<Kid>,
+}
+
+impl Element {
+    /// An element of type `role` with nothing in it yet.
+    pub fn new(role: Role) -> Element {
+        Element {
+            role,
+            alt: None,
+            id: None,
+            lang: None,
+            kids: Vec::new(),
+        }
+    }
 }
 
 /// A kid of a structure element.
@@ -151,21 +169,20 @@ pub struct Structure {
     open: Vec<u32>,
     /// How deep inside artifacts the layout is.
     artifact: u32,
+    /// The inline element (a link, a passage) content went into last, by
+    /// the key its placer gave it, while nothing else has come since.
+    inline: Option<(u64, u32)>,
 }
 
 impl Structure {
     /// Opens an element of type `role` inside the one open now.
     pub fn open(&mut self, role: Role) -> u32 {
-        self.open_element(Element {
-            role,
-            alt: None,
-            id: None,
-            kids: Vec::new(),
-        })
+        self.open_element(Element::new(role))
     }
 
     /// Opens `element` inside the one open now.
     pub fn open_element(&mut self, element: Element) -> u32 {
+        self.inline = None;
         let index = self.elements.len() as u32;
         self.elements.push(element);
         match self.open.last() {
@@ -180,11 +197,13 @@ impl Structure {
 
     /// Closes the innermost open element.
     pub fn close(&mut self) {
+        self.inline = None;
         self.open.pop();
     }
 
     /// Closes elements until `element` is closed too.
     pub fn close_to(&mut self, element: u32) {
+        self.inline = None;
         while let Some(open) = self.open.pop() {
             if open == element {
                 break;
@@ -212,7 +231,29 @@ impl Structure {
         let Some(&element) = self.open.last() else {
             return Tag::Artifact;
         };
+        self.inline = None;
         self.slot_in(element)
+    }
+
+    /// The tag for content of an inline element (a link, a passage in
+    /// another language) inside the open one: the element content with the
+    /// same `key` went into, if nothing came between, else a new one made
+    /// by `element`. Keys are the placer's own, unique within the element
+    /// open now.
+    pub fn inline(&mut self, key: u64, element: impl FnOnce() -> Element) -> Tag {
+        if self.artifact > 0 || self.open.is_empty() {
+            return Tag::Artifact;
+        }
+        let index = match self.inline {
+            Some((open, index)) if open == key => index,
+            _ => {
+                let index = self.open_element(element());
+                self.open.pop();
+                index
+            }
+        };
+        self.inline = Some((key, index));
+        self.slot_in(index)
     }
 
     /// The tag for content of `element`, open or not.

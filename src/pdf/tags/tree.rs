@@ -229,6 +229,9 @@ fn element_dict(
     if let Some(alt) = &element.alt {
         dict.set("Alt", text(alt));
     }
+    if let Some(lang) = &element.lang {
+        dict.set("Lang", text(lang));
+    }
     if let Some(id) = &element.id {
         dict.set(
             "ID",

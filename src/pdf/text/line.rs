@@ -19,6 +19,7 @@ pub(super) fn set_line(
         runs: Vec::new(),
         ratio,
         hyphenated: false,
+        added_hyphen: 0,
         overfull: false,
         justified: false,
         start: 0,
@@ -139,6 +140,9 @@ pub(super) fn set_line(
                 }
             }
         }
+    }
+    if hyphen && let Draw::Glyphs { range, .. } = &b.draws[end] {
+        line.added_hyphen = range.len();
     }
     line.runs = runs.list;
     line.overfull = x > measure.width + 0.01;

@@ -122,6 +122,9 @@ pub struct Line {
     pub ratio: f32,
     /// Whether the line ends with a hyphen (added or explicit).
     pub hyphenated: bool,
+    /// How many glyphs at the line's end are a hyphen added at the break,
+    /// which the text does not have (0 for none).
+    pub added_hyphen: usize,
     /// Whether the line sticks out past the measure.
     pub overfull: bool,
     /// Whether this line is justified (not the last of its paragraph, not ragged).
@@ -130,6 +133,62 @@ pub struct Line {
     /// spans' texts, one after another (their total length for a line
     /// without text).
     pub start: usize,
+}
+
+impl Line {
+    /// Adds a space glyph of no width after the line's last glyph.
+    fn end_with_space(&mut self, face: FaceId, gid: u16, size: f32) {
+        let space = PlacedGlyph {
+            gid,
+            advance: 0.0,
+            offset: 0.0,
+        };
+        match self.runs.last_mut() {
+            Some(run) if run.face == face && run.size == size && run.rise == 0.0 => {
+                run.glyphs.push(space)
+            }
+            last => {
+                let x = last.map_or(0.0, |r| r.x + r.width);
+                self.runs.push(Run {
+                    x,
+                    rise: 0.0,
+                    face,
+                    size,
+                    width: 0.0,
+                    glyphs: vec![space],
+                });
+            }
+        }
+    }
+
+    /// The line's runs, with the hyphen added at its break, if any, apart:
+    /// it is not part of the text, so it is painted as an artifact.
+    pub fn take_runs(&mut self) -> (Vec<Run>, Option<Run>) {
+        let mut runs = std::mem::take(&mut self.runs);
+        let mut count = self.added_hyphen;
+        if count == 0 {
+            return (runs, None);
+        }
+        let Some(mut last) = runs.pop() else {
+            return (runs, None);
+        };
+        count = count.min(last.glyphs.len());
+        let at = last.glyphs.len() - count;
+        let before: f32 = last.glyphs[..at].iter().map(|g| g.advance).sum();
+        let hyphen = Run {
+            x: last.x + before,
+            rise: last.rise,
+            face: last.face,
+            size: last.size,
+            width: last.width - before,
+            glyphs: last.glyphs.split_off(at),
+        };
+        if !last.glyphs.is_empty() {
+            last.width = before;
+            runs.push(last);
+        }
+        (runs, Some(hyphen))
+    }
 }
 
 /// Glyphs of one face, size and baseline, placed from a starting point.
@@ -251,9 +310,68 @@ impl<'a> Typesetter<'a> {
             lines.push(line);
             start = brk.at + 1;
         }
+        self.mark_word_breaks(&builder, &breaks, spans, measure, &mut lines);
         let missing = std::mem::take(&mut builder.missing);
         self.scratch = builder;
         Paragraph { lines, missing }
+    }
+
+    /// Ends each line that a word space (or a line break, or the end of a
+    /// line of code) follows with a space glyph that takes no room, so
+    /// that text read out of the page has the space between the last word
+    /// of a line and the first of the next, and a word hyphenated over two
+    /// lines reads as one.
+    fn mark_word_breaks(
+        &mut self,
+        b: &Builder,
+        breaks: &[breaker::Break],
+        spans: &[Span],
+        measure: &Measure,
+        lines: &mut [Line],
+    ) {
+        let last = lines.len().saturating_sub(1);
+        for (n, (line, brk)) in lines.iter_mut().zip(breaks).enumerate() {
+            let next_box = (brk.at + 1..b.items.len())
+                .find(|&i| matches!(b.items[i], Item::Box { .. }))
+                .unwrap_or(b.items.len());
+            let swallowed = (brk.at..next_box).find_map(|i| match b.draws[i] {
+                Draw::Space {
+                    face, gid, size, ..
+                } => Some((face, gid, size)),
+                _ => None,
+            });
+            let forced = matches!(b.items[brk.at], Item::Penalty { cost, .. } if cost <= -INFINITY);
+            let space = match swallowed {
+                Some(space) => Some(space),
+                None if (forced && n < last) || (measure.verbatim && n == last) => {
+                    let style = spans.last().map_or(Style::Regular, |s| s.style);
+                    self.space_glyph(style, measure.size)
+                }
+                None => None,
+            };
+            if let Some((face, gid, size)) = space
+                && line.added_hyphen == 0
+            {
+                line.end_with_space(face, gid, size);
+            }
+        }
+    }
+
+    /// Ends `line` with a space glyph of no width in `style` at `size`, for
+    /// the text read out of the page: a number set apart from its heading.
+    pub fn end_with_space(&mut self, line: &mut Line, style: Style, size: f32) {
+        if let Some((face, gid, size)) = self.space_glyph(style, size) {
+            line.end_with_space(face, gid, size);
+        }
+    }
+
+    /// The face and glyph of a space in `style`, at `size`.
+    fn space_glyph(&mut self, style: Style, size: f32) -> Option<(FaceId, u16, f32)> {
+        let word = self.fonts.space(style);
+        self.fonts
+            .glyphs(word)
+            .first()
+            .map(|g| (g.face, g.gid, size))
     }
 
     fn build(&mut self, spans: &[Span], measure: &Measure, b: &mut Builder) {
