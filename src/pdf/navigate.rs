@@ -207,11 +207,14 @@ fn add_links(
                 tag: *tag,
             });
         }
-        if !annots.is_empty()
-            && let Ok(dict) = doc.get_dictionary_mut(*page_id)
-        {
-            dict.set("Annots", annots);
-            dict.set("Tabs", Object::Name(b"S".to_vec()));
+        if let Ok(dict) = doc.get_dictionary_mut(*page_id) {
+            if annots.is_empty() {
+                // printpdf leaves an empty list on every page.
+                dict.remove(b"Annots");
+            } else {
+                dict.set("Annots", annots);
+                dict.set("Tabs", Object::Name(b"S".to_vec()));
+            }
         }
     }
     made

@@ -54,7 +54,6 @@ pub fn write(
     }
     for (part, part_annotations) in parts.iter().zip(&part_annotations) {
         let s = &part.structure;
-        let ids: Vec<ObjectId> = s.elements.iter().map(|_| doc.new_object_id()).collect();
         let mut slots: Vec<Vec<Content>> = vec![Vec::new(); s.slots as usize];
         let end = (part.first_page + part.pages).min(page_ids.len());
         for page in part.first_page..end {
@@ -74,22 +73,43 @@ pub fn write(
                 });
             }
         }
+        // An element with nothing on any page (an empty heading) is left
+        // out. Kids come after their parents, so one pass from the end
+        // finds them.
+        let mut empty = vec![true; s.elements.len()];
+        for (e, element) in s.elements.iter().enumerate().rev() {
+            empty[e] = element.kids.iter().all(|kid| match *kid {
+                Kid::Element(child) => empty[child as usize],
+                Kid::Content(slot) => slots[slot as usize].is_empty(),
+            });
+        }
+        let ids: Vec<Option<ObjectId>> = empty
+            .iter()
+            .map(|&empty| (!empty).then(|| doc.new_object_id()))
+            .collect();
         // Each slot's element, for the parent tree.
         let mut owner = vec![document; s.slots as usize];
         let mut parents = vec![document; s.elements.len()];
         for (e, element) in s.elements.iter().enumerate() {
+            let Some(id) = ids[e] else { continue };
             for kid in &element.kids {
                 match *kid {
-                    Kid::Element(child) => parents[child as usize] = ids[e],
-                    Kid::Content(slot) => owner[slot as usize] = ids[e],
+                    Kid::Element(child) => parents[child as usize] = id,
+                    Kid::Content(slot) => owner[slot as usize] = id,
                 }
             }
         }
         for (e, element) in s.elements.iter().enumerate() {
+            let Some(id) = ids[e] else { continue };
             let dict = element_dict(element, parents[e], page_ids, &ids, &slots);
-            doc.objects.insert(ids[e], Object::Dictionary(dict));
+            doc.objects.insert(id, Object::Dictionary(dict));
         }
-        document_kids.extend(s.roots.iter().map(|&r| Object::Reference(ids[r as usize])));
+        document_kids.extend(
+            s.roots
+                .iter()
+                .filter_map(|&r| ids[r as usize])
+                .map(Object::Reference),
+        );
         for (slot, list) in slots.iter().enumerate() {
             for content in list {
                 if let Content::Annotation { object, .. } = content {
@@ -173,7 +193,7 @@ fn element_dict(
     element: &Element,
     parent: ObjectId,
     page_ids: &[ObjectId],
-    ids: &[ObjectId],
+    ids: &[Option<ObjectId>],
     slots: &[Vec<Content>],
 ) -> Dictionary {
     let first_page = element.kids.iter().find_map(|kid| match kid {
@@ -186,7 +206,7 @@ fn element_dict(
     let mut kids = Vec::new();
     for kid in &element.kids {
         match *kid {
-            Kid::Element(child) => kids.push(Object::Reference(ids[child as usize])),
+            Kid::Element(child) => kids.extend(ids[child as usize].map(Object::Reference)),
             Kid::Content(slot) => {
                 for content in &slots[slot as usize] {
                     kids.push(match *content {
