@@ -53,6 +53,10 @@ pub struct Config {
     /// The file holding the FAQ. Default: `faq.md` or a file whose name ends
     /// in `-faq.md`, when there is one.
     pub faq: Option<Spanned<String>>,
+    /// Chapters after the parts that belong to none of them (an epilogue,
+    /// an afterword, an appendix): each ends the part before it, and the
+    /// chapters after it stay outside parts until the next part title.
+    pub back_matter: Option<Vec<Spanned<String>>>,
     /// How many heading levels the table of contents lists: 1 lists chapters
     /// only, 2 adds `##` sections, 3 adds `###` subsections. Default: 3. FAQ
     /// groups and questions are always listed.

@@ -205,6 +205,15 @@ fn assemble_shaped(
         }
         chapters.push(chapter);
     }
+    if shapes.is_empty() {
+        let back_matter: Vec<PathBuf> = config
+            .back_matter
+            .iter()
+            .flatten()
+            .map(|entry| PathBuf::from(entry.get_ref()))
+            .collect();
+        nest_in_parts(&mut chapters, &back_matter);
+    }
     let mut book = Book {
         metadata: metadata(config),
         chapters,
@@ -592,6 +601,19 @@ fn chapter_files(
             files.push(file);
         }
     }
+    for entry in config.back_matter.iter().flatten() {
+        if !files.contains(&PathBuf::from(entry.get_ref())) {
+            return Err(Error::new(
+                "not-a-chapter",
+                entry_place(entry.span()),
+                format!(
+                    "back-matter names “{}”, which is not a chapter of the book",
+                    entry.get_ref()
+                ),
+            )
+            .with_hint("list chapter files of the book, as they are named in `chapters`"));
+        }
+    }
     if files.is_empty() {
         return Err(Error::new(
             "no-chapters",
@@ -675,6 +697,9 @@ fn chapter(
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let titled = summary_title.is_none()
+        && matches!(blocks.first(), Some(Block { kind: BlockKind::Heading(h), .. })
+            if h.level == HeadingLevel::H1 && !Inline::plain_text(&h.content).trim().is_empty());
     // mdBook's rule: the summary names the chapter, and the file's own
     // heading stays in the text, unless it says the same.
     let title = match summary_title {
@@ -735,6 +760,17 @@ fn chapter(
         },
     };
     let footnotes = number_footnotes(definitions, &referenced, path, warnings);
+    // A level-one heading with at most an epigraph after it is a part's
+    // title page, when the book has other chapters to put in it.
+    let part = titled
+        && book_title.is_none()
+        && !is_faq
+        && footnotes.is_empty()
+        && match blocks.as_slice() {
+            [] => true,
+            [epigraph] => is_epigraph(epigraph),
+            _ => false,
+        };
     let body = if is_faq {
         ChapterBody::Faq(faq::build(blocks, path, warnings))
     } else {
@@ -747,7 +783,43 @@ fn chapter(
         body,
         footnotes,
         parent: None,
-        part: false,
+        part,
+    }
+}
+
+/// The most words an epigraph has.
+const EPIGRAPH_WORDS: usize = 100;
+
+/// Whether a block is an epigraph: a short block quote of paragraphs.
+fn is_epigraph(block: &Block) -> bool {
+    let BlockKind::BlockQuote { blocks } = &block.kind else {
+        return false;
+    };
+    let mut words = 0;
+    for block in blocks {
+        let BlockKind::Paragraph { content } = &block.kind else {
+            return false;
+        };
+        words += Inline::plain_text(content).split_whitespace().count();
+    }
+    words <= EPIGRAPH_WORDS
+}
+
+/// The parts of a plain manuscript: each chapter after a part title (a
+/// chapter that holds only its title, and perhaps an epigraph) belongs to
+/// it, up to the next part title or a chapter of `back_matter`, which ends
+/// the part.
+fn nest_in_parts(chapters: &mut [Chapter], back_matter: &[PathBuf]) {
+    let mut part = None;
+    for (index, chapter) in chapters.iter_mut().enumerate() {
+        if chapter.part {
+            part = Some(index);
+        } else {
+            if back_matter.contains(&chapter.file) {
+                part = None;
+            }
+            chapter.parent = part;
+        }
     }
 }
 

@@ -101,9 +101,10 @@ pub fn contents_page(book: &Book, toc: &Toc, layout: &Layout) -> String {
     out
 }
 
-/// The EPUB 2 NCX. Kindle honours two levels only, so chapters are the
-/// first level and everything under a chapter is flattened into the second,
-/// in reading order. The print pages, when the book has them, are its page
+/// The EPUB 2 NCX. Kindle honours two levels only, so parts and the
+/// chapters outside them are the first level; a part's chapters are the
+/// second, and everything under a chapter outside a part is flattened into
+/// the second, in reading order. The print pages, when the book has them, are its page
 /// list, as in the navigation document, for readers of EPUB 2.
 pub fn ncx(
     book: &Book,
@@ -148,8 +149,13 @@ pub fn ncx(
     for chapter in &toc.entries {
         order += 1;
         nav_point(&mut out, chapter, layout, order);
+        // Under a part, its chapters; under a chapter, all it holds.
         let mut below = Vec::new();
-        descendants(chapter, &mut below);
+        if chapter.kind == TocKind::Part {
+            below.extend(&chapter.children);
+        } else {
+            descendants(chapter, &mut below);
+        }
         for entry in below {
             order += 1;
             out.push_str("  ");
