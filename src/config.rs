@@ -112,13 +112,17 @@ pub struct LabelsConfig {
     pub task_done: Option<String>,
     /// An open task's check box. English: "not done".
     pub task_open: Option<String>,
+    /// A PDF link's description for screen readers. English: "Go to {title}".
+    pub go_to: Option<String>,
+    /// The same, for a target without a title. English: "Go to a place in this book".
+    pub go_to_place: Option<String>,
     /// The EPUB's accessibility summary. Default: bindery's, in English.
     pub accessibility_summary: Option<String>,
 }
 
 impl LabelsConfig {
     /// The labels that have a word in every language's table, in table order.
-    pub fn in_order(&self) -> [Option<&String>; 10] {
+    pub fn in_order(&self) -> [Option<&String>; 12] {
         [
             self.contents.as_ref(),
             self.landmarks.as_ref(),
@@ -130,6 +134,8 @@ impl LabelsConfig {
             self.typeset_with.as_ref(),
             self.task_done.as_ref(),
             self.task_open.as_ref(),
+            self.go_to.as_ref(),
+            self.go_to_place.as_ref(),
         ]
     }
 }

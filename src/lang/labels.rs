@@ -48,6 +48,11 @@ pub struct Labels {
     pub task_done: Label,
     /// What an open task's check box says (`task-open`).
     pub task_open: Label,
+    /// A link's description for screen readers, with `{title}`: where in
+    /// the book it leads (`go-to`).
+    pub go_to: Label,
+    /// A link's description when its target has no title (`go-to-place`).
+    pub go_to_place: Label,
     /// The EPUB's accessibility summary, when `[labels]` gives one
     /// (`accessibility-summary`); else bindery writes it in English.
     pub accessibility_summary: Option<Label>,
@@ -60,7 +65,7 @@ impl Default for Labels {
 }
 
 /// How many labels a language's table has.
-const COUNT: usize = 10;
+const COUNT: usize = 12;
 
 impl Labels {
     /// The labels of a book in `language` with the overrides of `[labels]`.
@@ -91,6 +96,8 @@ impl Labels {
             typeset_with: label(7),
             task_done: label(8),
             task_open: label(9),
+            go_to: label(10),
+            go_to_place: label(11),
             accessibility_summary: overrides.accessibility_summary.as_ref().map(|text| Label {
                 text: text.clone(),
                 lang: None,
@@ -120,6 +127,8 @@ const ENGLISH: [&str; COUNT] = [
     "Typeset with bindery",
     "done",
     "not done",
+    "Go to {title}",
+    "Go to a place in this book",
 ];
 
 /// A language's labels in the order of [`LabelsConfig::in_order`].
@@ -137,6 +146,8 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "Gesetzt mit bindery",
             "erledigt",
             "offen",
+            "Gehe zu {title}",
+            "Gehe zu einer Stelle im Buch",
         ],
         "fr" => [
             "Table des matières",
@@ -149,6 +160,8 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "Composé avec bindery",
             "fait",
             "à faire",
+            "Aller à {title}",
+            "Aller à un endroit du livre",
         ],
         "es" => [
             "Índice",
@@ -161,6 +174,8 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "Compuesto con bindery",
             "hecho",
             "pendiente",
+            "Ir a {title}",
+            "Ir a un lugar del libro",
         ],
         "it" => [
             "Indice",
@@ -173,6 +188,8 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "Composto con bindery",
             "fatto",
             "da fare",
+            "Vai a {title}",
+            "Vai a un punto del libro",
         ],
         "nl" => [
             "Inhoud",
@@ -185,6 +202,8 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "Gezet met bindery",
             "gedaan",
             "open",
+            "Ga naar {title}",
+            "Ga naar een plek in het boek",
         ],
         "pt" => [
             "Índice",
@@ -197,6 +216,8 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "Composto com bindery",
             "feito",
             "por fazer",
+            "Ir para {title}",
+            "Ir para um ponto do livro",
         ],
         "sv" => [
             "Innehåll",
@@ -209,6 +230,8 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "Satt med bindery",
             "klar",
             "inte klar",
+            "Gå till {title}",
+            "Gå till ett ställe i boken",
         ],
         "da" => [
             "Indhold",
@@ -221,6 +244,8 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "Sat med bindery",
             "færdig",
             "ikke færdig",
+            "Gå til {title}",
+            "Gå til et sted i bogen",
         ],
         "nb" | "no" | "nn" => [
             "Innhold",
@@ -233,6 +258,8 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "Satt med bindery",
             "ferdig",
             "ikke ferdig",
+            "Gå til {title}",
+            "Gå til et sted i boken",
         ],
         "fi" => [
             "Sisällys",
@@ -245,6 +272,8 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "Ladottu bindery-ohjelmalla",
             "tehty",
             "tekemättä",
+            "Siirry: {title}",
+            "Siirry kohtaan kirjassa",
         ],
         "pl" => [
             "Spis treści",
@@ -257,6 +286,8 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "Złożono programem bindery",
             "zrobione",
             "do zrobienia",
+            "Przejdź do: {title}",
+            "Przejdź do miejsca w książce",
         ],
         "cs" => [
             "Obsah",
@@ -269,6 +300,8 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "Vysázeno programem bindery",
             "hotovo",
             "nehotovo",
+            "Přejít na {title}",
+            "Přejít na místo v knize",
         ],
         _ => return None,
     })
@@ -307,6 +340,8 @@ mod tests {
         let labels = Labels::new("fr", &overrides);
         assert_eq!(labels.contents.text, "Sommaire");
         assert_eq!(labels.by.fill("Jules Verne"), "par Jules Verne");
+        let labels = Labels::new("de", &LabelsConfig::default());
+        assert_eq!(labels.go_to.fill("Kapitel 3"), "Gehe zu Kapitel 3");
         let labels = Labels::new("tlh", &overrides);
         assert_eq!(labels.contents.lang, None);
         assert_eq!(labels.pages.lang, Some("en"));

@@ -61,7 +61,7 @@ pub fn apply(doc: &mut Document, pages: &[Page], nav: &Navigation<'_>) -> Vec<An
     match nav.profile {
         Profile::Screen => {
             let anchors = anchors(pages, &page_ids);
-            annotations = add_links(doc, pages, &page_ids, &anchors, nav.toc);
+            annotations = add_links(doc, pages, &page_ids, &anchors, nav);
             let dests: Dictionary = anchors
                 .iter()
                 .map(|(id, dest)| (id.as_bytes().to_vec(), dest.array()))
@@ -130,9 +130,10 @@ fn add_links(
     pages: &[Page],
     page_ids: &[ObjectId],
     anchors: &BTreeMap<String, Dest>,
-    toc: &Toc,
+    nav: &Navigation<'_>,
 ) -> Vec<Annotation> {
-    let titles: BTreeMap<&str, &str> = toc
+    let titles: BTreeMap<&str, &str> = nav
+        .toc
         .flatten()
         .into_iter()
         .map(|(_, entry)| (entry.id.as_str(), entry.title.as_str()))
@@ -174,9 +175,10 @@ fn add_links(
                 LinkTarget::Internal(id) => match anchors.get(id) {
                     Some(dest) => {
                         link.set("Dest", dest.array());
+                        let labels = &nav.metadata.labels;
                         let about = match titles.get(id.as_str()) {
-                            Some(title) => format!("Go to {title}"),
-                            None => "Go to a place in this book".to_string(),
+                            Some(title) => labels.go_to.fill(title),
+                            None => labels.go_to_place.text.clone(),
                         };
                         link.set("Contents", text(&about));
                     }
