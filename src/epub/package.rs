@@ -139,7 +139,8 @@ impl Accessibility {
 /// A plain-language account of what the book contains and how it can be read.
 fn summary(book: &Book, facts: &Facts, cover: bool, conforms: bool) -> String {
     let mut sentences = Vec::new();
-    let chapters = book.chapters.len();
+    let parts = book.chapters.iter().filter(|c| c.part).count();
+    let chapters = book.chapters.len() - parts;
     let mut questions = 0;
     let mut groups = 0;
     for chapter in &book.chapters {
@@ -152,6 +153,9 @@ fn summary(book: &Book, facts: &Facts, cover: bool, conforms: bool) -> String {
         "This publication has {chapters} {}",
         plural(chapters, "chapter", "chapters")
     );
+    if parts > 0 {
+        opening.push_str(&format!(" in {parts} {}", plural(parts, "part", "parts")));
+    }
     if questions > 0 {
         opening.push_str(&format!(
             ", including a FAQ of {questions} numbered {}",
