@@ -173,7 +173,17 @@ pub fn write(
         ]),
     );
     let mut bytes = Vec::new();
-    lo.save_to(&mut bytes).map_err(|e| {
+    // The dictionaries (structure elements, annotations, outline entries)
+    // go compressed in object streams, found through a cross-reference
+    // stream: the structure tree of a long book would otherwise weigh as
+    // much as its text.
+    let options = lopdf::SaveOptions::builder()
+        .use_object_streams(true)
+        .use_xref_streams(true)
+        .max_objects_per_stream(500)
+        .compression_level(6)
+        .build();
+    lo.save_with_options(&mut bytes, options).map_err(|e| {
         Failed::Other(Error::new(
             "pdf-write",
             None,
