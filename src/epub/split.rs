@@ -48,7 +48,7 @@ pub struct Draft {
 
 /// A place where a file may start: before a top-level step of the
 /// chapter's reading order.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Cut {
     /// The offset in the draft's text.
     pub at: usize,
@@ -57,6 +57,9 @@ pub struct Cut {
     pub level: Option<u8>,
     /// The step's place in the manuscript.
     pub pos: Pos,
+    /// The text of the heading that starts here, if one does: the title of
+    /// a file that starts with it.
+    pub title: String,
 }
 
 /// A note of the draft.
@@ -118,6 +121,17 @@ impl Plan {
             .zip(&self.notes)
             .find(|(note, _)| note.range.contains(&at))
             .map_or(self.starts.len() - 1, |(_, &file)| file)
+    }
+
+    /// The title of heading that starts file `file`, if one does.
+    pub fn title<'a>(&self, file: usize, draft: &'a Draft) -> Option<&'a str> {
+        let start = self.starts[file];
+        let at = draft.cuts.partition_point(|cut| cut.at < start);
+        draft
+            .cuts
+            .get(at)
+            .filter(|cut| cut.at == start && !cut.title.trim().is_empty())
+            .map(|cut| cut.title.as_str())
     }
 
     /// The body range of file `file`.
@@ -339,6 +353,7 @@ mod tests {
                     at,
                     level,
                     pos: Pos { line: 1, col: 1 },
+                    title: String::new(),
                 })
                 .collect(),
             ..Draft::default()

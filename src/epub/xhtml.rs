@@ -113,10 +113,15 @@ pub fn files(
 ) -> Vec<String> {
     let chapter = &book.chapters[index];
     let (class, role) = section_kind(chapter);
-    let title = chapter.title_text();
+    let chapter_title = chapter.title_text();
     (0..plan.starts.len())
         .map(|file| {
-            let mut out = xml::head(&book.metadata.language, &title, "");
+            // A file that starts with a heading is named by it.
+            let title = match file {
+                0 => &chapter_title,
+                _ => plan.title(file, draft).unwrap_or(&chapter_title),
+            };
+            let mut out = xml::head(&book.metadata.language, title, "");
             // The chapter's id is its first file's section; the others
             // go on with the chapter.
             if file == 0 {
@@ -335,17 +340,27 @@ impl Writer<'_> {
 
     /// Notes that a file may start before `step`, and at what heading level.
     fn cut(&mut self, step: &ReadingStep) {
-        let (level, pos) = match step {
+        let (heading, level, pos) = match step {
             ReadingStep::Block(block) => match &block.kind {
-                BlockKind::Heading(heading) => (Some(heading.level.number().max(2)), block.pos),
-                _ => (None, block.pos),
+                BlockKind::Heading(heading) => (
+                    Some(heading),
+                    Some(heading.level.number().max(2)),
+                    block.pos,
+                ),
+                _ => (None, None, block.pos),
             },
-            ReadingStep::Group(group) => (group.heading.as_ref().map(|_| 2), group.pos),
-            ReadingStep::Question(question) => (None, question.pos),
+            ReadingStep::Group(group) => (group.heading.as_ref(), Some(2), group.pos),
+            ReadingStep::Question(question) => (None, None, question.pos),
             ReadingStep::GroupEnd | ReadingStep::QuestionEnd => return,
         };
         let at = self.draft.text.len();
-        self.draft.cuts.push(Cut { at, level, pos });
+        let title = heading.map_or_else(String::new, |h| Inline::plain_text(&h.content));
+        self.draft.cuts.push(Cut {
+            at,
+            level: heading.and(level),
+            pos,
+            title,
+        });
     }
 
     /// Records that `id` is written here, for the file that holds it.
