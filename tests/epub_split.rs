@@ -325,10 +325,20 @@ fn small_book(split_level: u8) -> TempBook {
             "[^n{s}]: Note {s}, see [the first](a.md#later).\n\n"
         ));
     }
+    // A FAQ of one group: split inside it, between its questions.
+    let mut faq = String::from("# Questions\n\n## The Group\n\n");
+    for q in 1..=2 {
+        faq.push_str(&format!(
+            "### {q}. Question {q}?\n\n{}[^q{q}].\n\n",
+            words(&mut seed, 300)
+        ));
+        faq.push_str(&format!("[^q{q}]: On question {q}.\n\n"));
+    }
     TempBook::new()
         .with("book.toml", toml)
         .with("a.md", a)
         .with("b.md", b)
+        .with("faq.md", faq)
 }
 
 #[test]
@@ -336,8 +346,9 @@ fn split_files_keep_links_notes_page_list_and_text() {
     let split = small_book(3);
     let epub = build(&split, true);
     let unpacked = Unpacked::new(&epub);
-    // a.md: the opening, 3 sections with 2 parts each, "Later"; b.md: 2 sections.
-    assert_eq!(unpacked.chapter_files().len(), 1 + 9 + 1 + 2);
+    // a.md: the opening, 3 sections with 2 parts each, "Later"; b.md: 2
+    // sections; the FAQ: its group's heading, 2 questions.
+    assert_eq!(unpacked.chapter_files().len(), 1 + 9 + 1 + 2 + 3);
     assert!(unpacked.assert_links_land() > 20);
     let refs = unpacked.assert_notes_beside_references();
     let (note, twice) = refs
@@ -384,7 +395,7 @@ fn split_files_keep_links_notes_page_list_and_text() {
     );
     // The same text as one file per chapter, and as many notes.
     let whole = Unpacked::new(&build(&small_book(1), true));
-    assert_eq!(whole.chapter_files().len(), 2);
+    assert_eq!(whole.chapter_files().len(), 3);
     assert!(
         whole.body_words() == unpacked.body_words(),
         "the words differ"

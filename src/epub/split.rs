@@ -60,6 +60,9 @@ pub struct Cut {
     /// The text of the heading that starts here, if one does: the title of
     /// a file that starts with it.
     pub title: String,
+    /// Whether the place is inside a FAQ group, which a file that starts
+    /// here opens again.
+    pub inside: bool,
 }
 
 /// A note of the draft.
@@ -123,15 +126,18 @@ impl Plan {
             .map_or(self.starts.len() - 1, |(_, &file)| file)
     }
 
-    /// The title of heading that starts file `file`, if one does.
-    pub fn title<'a>(&self, file: usize, draft: &'a Draft) -> Option<&'a str> {
+    /// The place file `file` starts at, unless it is the first.
+    pub fn cut<'a>(&self, file: usize, draft: &'a Draft) -> Option<&'a Cut> {
         let start = self.starts[file];
         let at = draft.cuts.partition_point(|cut| cut.at < start);
-        draft
-            .cuts
-            .get(at)
-            .filter(|cut| cut.at == start && !cut.title.trim().is_empty())
+        draft.cuts.get(at).filter(|cut| file > 0 && cut.at == start)
+    }
+
+    /// The text of the heading that starts file `file`, if one does.
+    pub fn title<'a>(&self, file: usize, draft: &'a Draft) -> Option<&'a str> {
+        self.cut(file, draft)
             .map(|cut| cut.title.as_str())
+            .filter(|title| !title.trim().is_empty())
     }
 
     /// The body range of file `file`.
@@ -354,6 +360,7 @@ mod tests {
                     level,
                     pos: Pos { line: 1, col: 1 },
                     title: String::new(),
+                    inside: false,
                 })
                 .collect(),
             ..Draft::default()

@@ -134,8 +134,18 @@ pub fn files(
                     "<section class=\"{class} continued\" epub:type=\"{role}\" role=\"doc-{role}\">\n"
                 ));
             }
+            // A file that starts inside a FAQ group opens it again, and the
+            // file before closes it.
+            if plan.cut(file, draft).is_some_and(|cut| cut.inside) {
+                out.push_str("<section class=\"faq-group continued\">\n");
+            }
             let filled = Filler { index, file, draft, layout };
             filled.copy(&mut out, plan.body(file, draft));
+            if file + 1 < plan.starts.len()
+                && plan.cut(file + 1, draft).is_some_and(|cut| cut.inside)
+            {
+                out.push_str("</section>\n");
+            }
             let notes: Vec<&NoteDraft> = draft
                 .notes
                 .iter()
@@ -285,16 +295,17 @@ impl Writer<'_> {
         self.push("</h1>\n");
         // Headings of questions in a group with a heading are a level lower.
         let mut level = 2;
-        // How many FAQ sections are open: a file starts only between them.
+        // How many FAQ sections are open: a file starts between groups,
+        // or inside a group between its questions, never inside a question.
         let mut open = 0;
         for step in chapter.reading_order() {
-            if open == 0 {
-                self.cut(&step);
+            if open < 2 {
+                self.cut(&step, open == 1, level);
             }
             match step {
-                ReadingStep::Group(_) => open += 1,
-                ReadingStep::GroupEnd => open -= 1,
-                _ => {}
+                ReadingStep::Group(_) | ReadingStep::Question(_) => open += 1,
+                ReadingStep::GroupEnd | ReadingStep::QuestionEnd => open -= 1,
+                ReadingStep::Block(_) => {}
             }
             // The markers of pages that start after the block before go
             // before anything this step writes.
@@ -338,8 +349,10 @@ impl Writer<'_> {
         self.footnotes();
     }
 
-    /// Notes that a file may start before `step`, and at what heading level.
-    fn cut(&mut self, step: &ReadingStep) {
+    /// Notes that a file may start before `step`, and at what heading
+    /// level; `inside` a FAQ group, whose questions' headings are of
+    /// `question_level`.
+    fn cut(&mut self, step: &ReadingStep, inside: bool, question_level: u8) {
         let (heading, level, pos) = match step {
             ReadingStep::Block(block) => match &block.kind {
                 BlockKind::Heading(heading) => (
@@ -350,7 +363,9 @@ impl Writer<'_> {
                 _ => (None, None, block.pos),
             },
             ReadingStep::Group(group) => (group.heading.as_ref(), Some(2), group.pos),
-            ReadingStep::Question(question) => (None, None, question.pos),
+            ReadingStep::Question(question) => {
+                (Some(&question.heading), Some(question_level), question.pos)
+            }
             ReadingStep::GroupEnd | ReadingStep::QuestionEnd => return,
         };
         let at = self.draft.text.len();
@@ -360,6 +375,7 @@ impl Writer<'_> {
             level: heading.and(level),
             pos,
             title,
+            inside,
         });
     }
 
