@@ -325,6 +325,9 @@ fn small_book(split_level: u8) -> TempBook {
             "[^n{s}]: Note {s}, see [the first](a.md#later).\n\n"
         ));
     }
+    // A note referred to only from the second section's note goes with it.
+    b = b.replace("[^n2]: Note 2,", "[^n2]: Note 2[^deep],");
+    b.push_str("[^deep]: A note on a note.\n\n");
     // A FAQ of one group: split inside it, between its questions.
     let mut faq = String::from("# Questions\n\n## The Group\n\n");
     for q in 1..=2 {

@@ -46,6 +46,18 @@ pub struct Draft {
     pub places: Vec<(String, usize)>,
 }
 
+impl Draft {
+    /// The index of the note whose `aside` holds offset `at` of the text:
+    /// the notes follow one another after the body.
+    fn note_at(&self, at: usize) -> Option<usize> {
+        let index = self.notes.partition_point(|note| note.range.end <= at);
+        self.notes
+            .get(index)
+            .filter(|note| note.range.contains(&at))
+            .map(|_| index)
+    }
+}
+
 /// A place where a file may start: before a top-level step of the
 /// chapter's reading order.
 #[derive(Debug, Clone)]
@@ -119,11 +131,9 @@ impl Plan {
             return self.file_at(at);
         }
         draft
-            .notes
-            .iter()
-            .zip(&self.notes)
-            .find(|(note, _)| note.range.contains(&at))
-            .map_or(self.starts.len() - 1, |(_, &file)| file)
+            .note_at(at)
+            .and_then(|index| self.notes.get(index).copied())
+            .unwrap_or(self.starts.len() - 1)
     }
 
     /// The place file `file` starts at, unless it is the first.
@@ -313,10 +323,8 @@ fn body_offset(draft: &Draft, at: usize) -> usize {
         return at;
     }
     draft
-        .notes
-        .iter()
-        .find(|note| note.range.contains(&at))
-        .and_then(|note| resolve(draft, note))
+        .note_at(at)
+        .and_then(|index| resolve(draft, &draft.notes[index]))
         .unwrap_or(draft.body_end)
 }
 
