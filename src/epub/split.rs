@@ -197,8 +197,8 @@ pub fn plan(
                 pos,
                 "large-file",
                 format!(
-                    "this block makes a file of the EPUB {} KB, more than the {} KB some \
-                     reading systems open, and it cannot be split",
+                    "this block alone makes its file of the EPUB {} KB, more than the {} KB \
+                     some reading systems open: a file cannot end inside a block",
                     size / 1000,
                     LIMIT / 1000
                 ),
