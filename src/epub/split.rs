@@ -197,8 +197,9 @@ pub fn plan(
                 pos,
                 "large-file",
                 format!(
-                    "this block alone makes its file of the EPUB {} KB, more than the {} KB \
-                     some reading systems open: a file cannot end inside a block",
+                    "this block, with the notes it is the first to refer to, makes its file \
+                     of the EPUB {} KB, more than the {} KB some reading systems open: a file \
+                     cannot end inside a block",
                     size / 1000,
                     LIMIT / 1000
                 ),
