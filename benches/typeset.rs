@@ -11,7 +11,9 @@
 //! (`-- lines runs=1`). `cargo bench --bench typeset -- manuscript WORDS DIR`
 //! writes no timings: it writes a manuscript of WORDS words into DIR, with
 //! lists, emphasis and a FAQ besides, for `scripts/bench-scale.sh` to build
-//! with the real binary.
+//! with the real binary; `chapters=N` after DIR makes N chapters instead of
+//! one per 8,000 words (`chapters=1`, one file and no FAQ: a novel kept in
+//! one Markdown file).
 //! The text has some 20,000 distinct words drawn with a Zipf distribution, as the words of a real book are,
 //! mixed from the sample manuscript's vocabulary and made-up words.
 
@@ -31,13 +33,17 @@ fn main() {
     if let Some(at) = args.iter().position(|a| a == "manuscript") {
         let words = args.get(at + 1).and_then(|w| w.parse::<usize>().ok());
         let (Some(words), Some(dir)) = (words, args.get(at + 2)) else {
-            eprintln!("usage: cargo bench --bench typeset -- manuscript WORDS DIR");
+            eprintln!("usage: cargo bench --bench typeset -- manuscript WORDS DIR [chapters=N]");
             std::process::exit(2);
         };
         let dir = std::path::Path::new(dir);
         std::fs::create_dir_all(dir).expect("the manuscript folder is made");
-        // About 8,000 words a chapter, as in the 60 chapters of the book below.
-        let chapters = words.div_ceil(8_000);
+        // About 8,000 words a chapter, as in the 60 chapters of the book
+        // below, unless `chapters=N` says (`chapters=1`: a book in one file).
+        let chapters = args
+            .iter()
+            .find_map(|a| a.strip_prefix("chapters=")?.parse::<usize>().ok())
+            .unwrap_or(words.div_ceil(8_000));
         write_manuscript(dir, &generate(words), chapters, Extras::Varied);
         return;
     }

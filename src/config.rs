@@ -179,6 +179,12 @@ pub struct EpubConfig {
     /// them out.
     #[serde(default)]
     pub page_list: Option<bool>,
+    /// The heading level chapters are split at into files of their own:
+    /// 1 keeps a chapter in one file, 2 starts a file at each `##`, 3 at
+    /// each `##` and `###`. Default: 1. A file that would still be larger
+    /// than about 250 KB is split at the next levels down, then between
+    /// blocks, whatever the setting.
+    pub split_level: Option<Spanned<u8>>,
 }
 
 /// The `[pdf]` table of `book.toml`.
@@ -575,6 +581,11 @@ impl Config {
             .map_or(DEFAULT_TOC_DEPTH, |d| *d.get_ref())
     }
 
+    /// The heading level chapters are split at in the EPUB, with its default.
+    pub fn split_level(&self) -> u8 {
+        self.epub.split_level.as_ref().map_or(1, |l| *l.get_ref())
+    }
+
     fn check(&self) -> Result<(), Error> {
         let at = |span: Range<usize>| Some(self.place(span));
         if self.title.get_ref().trim().is_empty() {
@@ -610,6 +621,16 @@ impl Config {
                 at(depth.span()),
                 format!("toc-depth must be between 1 and 6, not {}", depth.get_ref()),
             ));
+        }
+        if let Some(level) = &self.epub.split_level
+            && !(1..=3).contains(level.get_ref())
+        {
+            return Err(Error::new(
+                "bad-split-level",
+                at(level.span()),
+                format!("split-level must be 1, 2 or 3, not {}", level.get_ref()),
+            )
+            .with_hint("1 keeps each chapter in one file, 2 splits at ## headings, 3 at ### too"));
         }
         if let Some(quotes) = &self.typography.quotes
             && crate::lang::quotes::Marks::parse(quotes.get_ref()).is_none()
@@ -930,6 +951,11 @@ mod tests {
                 "[pdf]\ntrim = \"7by9\"\n",
                 "bad-trim book.toml:4:8",
                 "`7by9` is not a page size",
+            ),
+            (
+                "[epub]\nsplit-level = 4\n",
+                "bad-split-level book.toml:4:15",
+                "split-level must be 1, 2 or 3, not 4",
             ),
             (
                 "authors = [\"A\", \" \"]\n",

@@ -95,6 +95,8 @@ pub fn build_epub(
         pages: print
             .filter(|_| manuscript.config.epub.page_list != Some(false))
             .map(|pdf| print_pages(&manuscript.book, pdf)),
+        split_level: manuscript.config.split_level(),
+        nav_depth: toc::nav_depth(&manuscript.book, manuscript.config.toc_depth()),
     };
     epub::epub(
         &manuscript.book,

@@ -128,6 +128,44 @@ pub fn build(book: &Book, depth: u8) -> Toc {
     }
 }
 
+/// The most entries the EPUB's navigation document lists when it goes
+/// deeper than the contents: about as many as a reader can scroll through.
+pub const NAV_ENTRIES: usize = 1_000;
+
+/// How many heading levels the EPUB's navigation document lists: the
+/// contents' `depth`, and each level below it while the whole list stays
+/// within [`NAV_ENTRIES`], so a long book's chapter headings (a `####`
+/// under its books and parts) can still be reached from the navigation.
+pub fn nav_depth(book: &Book, depth: u8) -> u8 {
+    let mut counts = [0usize; 7];
+    for chapter in &book.chapters {
+        counts[1] += 1;
+        match &chapter.body {
+            ChapterBody::Prose { blocks } => {
+                for block in blocks {
+                    if let BlockKind::Heading(heading) = &block.kind {
+                        counts[usize::from(heading.level.number().max(2))] += 1;
+                    }
+                }
+            }
+            // Groups and questions are listed at any depth.
+            ChapterBody::Faq(faq) => {
+                counts[1] += faq
+                    .groups
+                    .iter()
+                    .map(|g| g.questions.len() + 1)
+                    .sum::<usize>();
+            }
+        }
+    }
+    let within = |level: u8| counts[..=usize::from(level)].iter().sum::<usize>() <= NAV_ENTRIES;
+    let mut level = depth.clamp(1, 6);
+    while level < 6 && within(level + 1) {
+        level += 1;
+    }
+    level
+}
+
 /// Moves each chapter's entry under its parent's. A parent always comes
 /// earlier, so going backwards every entry has its own children by the time
 /// it is moved; one naming itself or a later entry stays at the top.

@@ -1,8 +1,9 @@
 //! The EPUB backend: the model and its contents in, the bytes of an EPUB 3.3
 //! (with an EPUB 2 `toc.ncx` for older readers) out.
 //!
-//! Every file of the book is written here from the model: one XHTML file per
-//! chapter ([`xhtml`]), the navigation document, the NCX and the in-book
+//! Every file of the book is written here from the model: the XHTML files
+//! of each chapter ([`xhtml`]), cut at its headings into files of reading
+//! size ([`split`]), the navigation document, the NCX and the in-book
 //! contents page ([`nav`]), and the package document with its accessibility
 //! metadata ([`package`]). The files are then zipped in a fixed order with
 //! fixed times by [`crate::zip`], so the same manuscript always gives the same
@@ -12,6 +13,7 @@ mod entities;
 mod html;
 mod nav;
 mod package;
+mod split;
 mod xhtml;
 mod xml;
 
@@ -21,7 +23,7 @@ use crate::model::{Book, Pos};
 use crate::pages::PageStart;
 use crate::toc::Toc;
 use crate::zip::{self, Compression, Entry};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 /// Settings of one EPUB build.
@@ -40,6 +42,12 @@ pub struct EpubOptions {
     /// The print edition's pages, marked in the text and listed in a
     /// `page-list`; `None` leaves them out.
     pub pages: Option<PrintPages>,
+    /// The heading level chapters are split into files at (1 to 3; see
+    /// [`crate::config::EpubConfig::split_level`]).
+    pub split_level: u8,
+    /// How many heading levels the navigation document lists
+    /// ([`crate::toc::nav_depth`]).
+    pub nav_depth: u8,
 }
 
 /// The pages of the print edition built from the same model.
@@ -174,7 +182,7 @@ pub fn epub(
     assets: &BTreeMap<String, Asset>,
     options: &EpubOptions,
 ) -> Result<Epub, Error> {
-    let layout = Layout::new(book, assets, options.pages.as_ref());
+    let mut layout = Layout::new(book, assets, options.pages.as_ref());
     let mut warnings = Vec::new();
     let mut facts = xhtml::Facts::default();
     // The printed pages that start in each chapter, in one pass: a long
@@ -185,11 +193,11 @@ pub fn epub(
             pages.push(start);
         }
     }
-    let chapters: Vec<String> = starts
+    let drafts: Vec<split::Draft> = starts
         .into_iter()
         .enumerate()
         .map(|(index, breaks)| {
-            xhtml::chapter(
+            xhtml::draft(
                 book,
                 index,
                 breaks,
@@ -200,6 +208,27 @@ pub fn epub(
             )
         })
         .collect();
+    let plans: Vec<split::Plan> = drafts
+        .iter()
+        .zip(&book.chapters)
+        .map(|(draft, chapter)| {
+            split::plan(
+                draft,
+                options.split_level,
+                chapter,
+                &options.manuscript,
+                &mut warnings,
+            )
+        })
+        .collect();
+    layout.place(&drafts, &plans);
+    let chapters: Vec<Vec<String>> = drafts
+        .iter()
+        .zip(&plans)
+        .enumerate()
+        .map(|(index, (draft, plan))| xhtml::files(book, index, draft, plan, &layout))
+        .collect();
+    drop(drafts);
     let identifier = package::identifier(&book.metadata);
     let page_source = options.pages.as_ref().map(|p| p.source.as_str());
     let a11y = package::Accessibility::assess(
@@ -224,7 +253,12 @@ pub fn epub(
         ),
         deflated(
             &format!("{ROOT}/{}", nav::FILE),
-            nav::document(book, toc, &layout, options),
+            nav::document(
+                book,
+                &crate::toc::build(book, options.nav_depth),
+                &layout,
+                options,
+            ),
         ),
         deflated(
             &format!("{ROOT}/{}", nav::NCX_FILE),
@@ -236,11 +270,13 @@ pub fn epub(
             nav::contents_page(book, toc, &layout),
         ),
     ];
-    for (index, text) in chapters.into_iter().enumerate() {
-        entries.push(deflated(
-            &format!("{ROOT}/{}", layout.chapter_file(index)),
-            text,
-        ));
+    for (index, files) in chapters.into_iter().enumerate() {
+        for (file, text) in files.into_iter().enumerate() {
+            entries.push(deflated(
+                &format!("{ROOT}/{}", layout.file(index, file)),
+                text,
+            ));
+        }
     }
     if let Some(cover) = &options.cover {
         entries.push(deflated(&format!("{ROOT}/{COVER_PAGE}"), cover_page(book)));
@@ -306,6 +342,11 @@ struct Layout {
     chapters: usize,
     /// The id of each print page's page-break marker, by the page's label.
     page_ids: BTreeMap<String, String>,
+    /// How many files each chapter is written as, once they are planned.
+    files: Vec<usize>,
+    /// The file of its chapter each heading, page marker and note is in,
+    /// by its id (ids are unique in the book), when it is not the first.
+    places: HashMap<String, usize>,
 }
 
 /// An image copied into the package.
@@ -361,6 +402,56 @@ impl Layout {
             images,
             chapters: book.chapters.len(),
             page_ids,
+            files: Vec::new(),
+            places: HashMap::new(),
+        }
+    }
+
+    /// Takes the chapters' files from their plans, and the file each id
+    /// is in.
+    fn place(&mut self, drafts: &[split::Draft], plans: &[split::Plan]) {
+        self.files = plans.iter().map(|plan| plan.starts.len()).collect();
+        for (draft, plan) in drafts.iter().zip(plans) {
+            if plan.starts.len() == 1 {
+                continue;
+            }
+            for (id, at) in &draft.places {
+                let file = plan.file_of(*at, draft);
+                if file > 0 {
+                    self.places.insert(id.clone(), file);
+                }
+            }
+            for (note, &file) in draft.notes.iter().zip(&plan.notes) {
+                if file > 0 {
+                    self.places.insert(note.id.clone(), file);
+                }
+            }
+        }
+    }
+
+    /// How many files chapter `index` is written as.
+    fn file_count(&self, index: usize) -> usize {
+        self.files.get(index).copied().unwrap_or(1)
+    }
+
+    /// The file of chapter `chapter` that holds `id`.
+    fn file_of(&self, chapter: usize, id: &str) -> String {
+        self.file(chapter, self.places.get(id).copied().unwrap_or(0))
+    }
+
+    /// The address of `anchor` in chapter `chapter` (of its start when
+    /// `None`), from file `file` of chapter `from`.
+    fn href(&self, from: (usize, usize), chapter: usize, anchor: Option<&str>) -> String {
+        match anchor {
+            Some(anchor) => {
+                let file = self.places.get(anchor).copied().unwrap_or(0);
+                if (chapter, file) == from {
+                    format!("#{anchor}")
+                } else {
+                    format!("{}#{anchor}", self.file(chapter, file))
+                }
+            }
+            None => self.chapter_file(chapter),
         }
     }
 
@@ -369,18 +460,25 @@ impl Layout {
         self.page_ids.get(label).map_or("", String::as_str)
     }
 
-    /// The file of chapter `index`: ASCII-only names, so every reading
-    /// system and zip tool copes with them.
+    /// The first file of chapter `index`.
     fn chapter_file(&self, index: usize) -> String {
-        let width = self.chapters.to_string().len().max(2);
-        format!("chapter-{:0width$}.xhtml", index + 1)
+        self.file(index, 0)
     }
 
-    /// The manifest id of chapter `index`.
-    fn chapter_item(&self, index: usize) -> String {
-        self.chapter_file(index)
-            .trim_end_matches(".xhtml")
-            .to_string()
+    /// File `file` of chapter `index`: `chapter-03.xhtml`, then
+    /// `chapter-03-2.xhtml`, …; ASCII-only names, so every reading system
+    /// and zip tool copes with them.
+    fn file(&self, index: usize, file: usize) -> String {
+        format!("{}.xhtml", self.item(index, file))
+    }
+
+    /// The manifest id of file `file` of chapter `index`.
+    fn item(&self, index: usize, file: usize) -> String {
+        let width = self.chapters.to_string().len().max(2);
+        match file {
+            0 => format!("chapter-{:0width$}", index + 1),
+            _ => format!("chapter-{:0width$}-{}", index + 1, file + 1),
+        }
     }
 }
 

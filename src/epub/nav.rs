@@ -62,7 +62,7 @@ pub fn document(book: &Book, toc: &Toc, layout: &Layout, options: &EpubOptions) 
             let label = xml::escaped(label);
             out.push_str(&format!(
                 "<li><a href=\"{}#{id}\">{label}</a></li>\n",
-                layout.chapter_file(chapter),
+                layout.file_of(chapter, id),
             ));
         }
         out.push_str("</ol>\n</nav>\n");
@@ -183,7 +183,7 @@ pub fn ncx(
                 "<pageTarget id=\"target-{id}\" type=\"normal\"{value}>\
                  <navLabel><text>{label}</text></navLabel>\
                  <content src=\"{}#{id}\"/></pageTarget>\n",
-                layout.chapter_file(*chapter),
+                layout.file_of(*chapter, id),
             ));
         }
         out.push_str("</pageList>\n");
@@ -247,11 +247,11 @@ fn shows_any(entries: &[TocEntry]) -> bool {
         .any(|entry| !entry.label().trim().is_empty() || shows_any(&entry.children))
 }
 
-/// Where an entry points: a chapter's file, or a heading inside it.
+/// Where an entry points: a chapter's first file, or a heading inside the
+/// file that holds it.
 fn href(entry: &TocEntry, layout: &Layout) -> String {
-    let file = layout.chapter_file(entry.chapter);
     match entry.kind {
-        TocKind::Part | TocKind::Chapter => file,
-        _ => format!("{file}#{}", entry.id),
+        TocKind::Part | TocKind::Chapter => layout.chapter_file(entry.chapter),
+        _ => format!("{}#{}", layout.file_of(entry.chapter, &entry.id), entry.id),
     }
 }

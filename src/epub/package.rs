@@ -366,12 +366,14 @@ pub fn document(
     item("style", super::STYLE_FILE, "text/css", "");
     item("contents", nav::CONTENTS_FILE, "application/xhtml+xml", "");
     for index in 0..book.chapters.len() {
-        item(
-            &layout.chapter_item(index),
-            &layout.chapter_file(index),
-            "application/xhtml+xml",
-            "",
-        );
+        for file in 0..layout.file_count(index) {
+            item(
+                &layout.item(index, file),
+                &layout.file(index, file),
+                "application/xhtml+xml",
+                "",
+            );
+        }
     }
     if options.cover.is_some() {
         item("cover", super::COVER_PAGE, "application/xhtml+xml", "");
@@ -399,10 +401,12 @@ pub fn document(
     }
     out.push_str("<itemref idref=\"contents\"/>\n");
     for index in 0..book.chapters.len() {
-        out.push_str(&format!(
-            "<itemref idref=\"{}\"/>\n",
-            layout.chapter_item(index)
-        ));
+        for file in 0..layout.file_count(index) {
+            out.push_str(&format!(
+                "<itemref idref=\"{}\"/>\n",
+                layout.item(index, file)
+            ));
+        }
     }
     out.push_str("</spine>\n<guide>\n");
     if options.cover.is_some() {

@@ -1,13 +1,18 @@
-//! One chapter of the model as an XHTML content document.
+//! One chapter of the model as XHTML content documents.
 //!
 //! Every block and inline of the model has one arm here. Structure is marked
 //! both ways, with `epub:type` for reading systems and the matching DPUB-ARIA
 //! role for assistive technology. Footnotes become EPUB 3 pop-up notes: a
-//! `noteref` link in the text and an `aside` at the end of the chapter whose
-//! first child is the link back, which is what Kindle needs to show it as a
-//! pop-up too.
+//! `noteref` link in the text and an `aside` at the end of the file that
+//! holds the first reference, whose first child is the link back, which is
+//! what Kindle needs to show it as a pop-up too.
+//!
+//! A chapter is written once into a [`Draft`] ([`draft`]); once every
+//! chapter's files are planned ([`super::split`]), [`files`] cuts it into
+//! its files and fills in the addresses of its internal links.
 
 use super::html::{Context, Sanitizer};
+use super::split::{Cut, Draft, Link, NoteDraft, Plan, Spot};
 use super::{Layout, warning, xml};
 use crate::error::Diagnostic;
 use crate::lang::labels::Labels;
@@ -42,10 +47,10 @@ pub struct Facts {
     pub page_breaks: usize,
 }
 
-/// The XHTML document of chapter `index`, with a marker where each of the
-/// printed pages in `breaks` starts. Warnings name places in the chapter's
-/// file inside `manuscript`.
-pub fn chapter(
+/// The draft of chapter `index`, with a marker where each of the printed
+/// pages in `breaks` starts. Warnings name places in the chapter's file
+/// inside `manuscript`.
+pub fn draft(
     book: &Book,
     index: usize,
     breaks: Vec<&PageStart>,
@@ -53,8 +58,17 @@ pub fn chapter(
     manuscript: &Path,
     facts: &mut Facts,
     warnings: &mut Vec<Diagnostic>,
-) -> String {
+) -> Draft {
     let chapter = &book.chapters[index];
+    let notes = chapter
+        .footnotes
+        .iter()
+        .map(|note| NoteDraft {
+            id: note.id.clone(),
+            range: 0..0,
+            first_ref: None,
+        })
+        .collect();
     let mut writer = Writer {
         chapter,
         labels: &book.metadata.labels,
@@ -63,9 +77,19 @@ pub fn chapter(
         manuscript,
         facts,
         warnings,
-        out: xml::head(&book.metadata.language, &chapter.title_text(), ""),
+        draft: Draft {
+            notes,
+            ..Draft::default()
+        },
+        note_index: chapter
+            .footnotes
+            .iter()
+            .enumerate()
+            .map(|(i, note)| (note.id.as_str(), i))
+            .collect(),
         pos: Pos { line: 1, col: 1 },
         first_refs: first_references(chapter),
+        note: None,
         level: 1,
         pages: Pages {
             breaks,
@@ -75,8 +99,110 @@ pub fn chapter(
         },
     };
     writer.chapter();
-    writer.out.push_str(xml::FOOT);
-    writer.out
+    writer.draft
+}
+
+/// The XHTML documents of chapter `index`, cut from its draft as `plan`
+/// says, each with its section and the notes first referred to in it.
+pub fn files(
+    book: &Book,
+    index: usize,
+    draft: &Draft,
+    plan: &Plan,
+    layout: &Layout,
+) -> Vec<String> {
+    let chapter = &book.chapters[index];
+    let (class, role) = section_kind(chapter);
+    let chapter_title = chapter.title_text();
+    (0..plan.starts.len())
+        .map(|file| {
+            // A file that starts with a heading is named by it.
+            let title = match file {
+                0 => &chapter_title,
+                _ => plan.title(file, draft).unwrap_or(&chapter_title),
+            };
+            let mut out = xml::head(&book.metadata.language, title, "");
+            // The chapter's id is its first file's section; the others
+            // go on with the chapter.
+            if file == 0 {
+                out.push_str(&format!(
+                    "<section id=\"{}\" class=\"{class}\" epub:type=\"{role}\" role=\"doc-{role}\">\n",
+                    xml::escaped_attr(&chapter.id)
+                ));
+            } else {
+                out.push_str(&format!(
+                    "<section class=\"{class} continued\" epub:type=\"{role}\" role=\"doc-{role}\">\n"
+                ));
+            }
+            // A file that starts inside a FAQ group opens it again, and the
+            // file before closes it.
+            if plan.cut(file, draft).is_some_and(|cut| cut.inside) {
+                out.push_str("<section class=\"faq-group continued\">\n");
+            }
+            let filled = Filler { index, file, draft, layout };
+            filled.copy(&mut out, plan.body(file, draft));
+            if file + 1 < plan.starts.len()
+                && plan.cut(file + 1, draft).is_some_and(|cut| cut.inside)
+            {
+                out.push_str("</section>\n");
+            }
+            let notes: Vec<&NoteDraft> = draft
+                .notes
+                .iter()
+                .zip(&plan.notes)
+                .filter(|&(_, &at)| at == file)
+                .map(|(note, _)| note)
+                .collect();
+            if !notes.is_empty() {
+                out.push_str("<div class=\"footnotes\">\n");
+                for note in notes {
+                    filled.copy(&mut out, note.range.clone());
+                }
+                out.push_str("</div>\n");
+            }
+            out.push_str("</section>\n");
+            out.push_str(xml::FOOT);
+            out
+        })
+        .collect()
+}
+
+/// The class and the `epub:type` of a chapter's section. A part is a title
+/// page: its section holds the part's title only.
+fn section_kind(chapter: &Chapter) -> (&'static str, &'static str) {
+    match chapter.body {
+        _ if chapter.part => ("part", "part"),
+        ChapterBody::Prose { .. } => ("chapter", "chapter"),
+        ChapterBody::Faq(_) => ("chapter faq", "chapter"),
+    }
+}
+
+/// Copies ranges of a draft into file `file` of chapter `index`, with the
+/// addresses of the internal links in them.
+struct Filler<'a> {
+    index: usize,
+    file: usize,
+    draft: &'a Draft,
+    layout: &'a Layout,
+}
+
+impl Filler<'_> {
+    fn copy(&self, out: &mut String, range: std::ops::Range<usize>) {
+        let links = &self.draft.links;
+        let first = links.partition_point(|link| link.at < range.start);
+        let mut from = range.start;
+        for link in links[first..].iter().take_while(|link| link.at < range.end) {
+            out.push_str(&self.draft.text[from..link.at]);
+            let href = self.layout.href(
+                (self.index, self.file),
+                link.chapter,
+                link.anchor.as_deref(),
+            );
+            out.push_str(&xml::escaped_attr(&href));
+            from = link.at;
+        }
+        out.push_str(&self.draft.text[from..range.end]);
+    }
 }
 
 /// The characters of `inlines` that count for print pages: the
@@ -111,6 +237,12 @@ fn first_references(chapter: &Chapter) -> BTreeMap<String, String> {
     first
 }
 
+/// A link's address: written as it is, or filled in when the files are known.
+enum Href<'a> {
+    Outside(String),
+    Inside(usize, &'a Option<String>),
+}
+
 struct Writer<'a> {
     chapter: &'a Chapter,
     labels: &'a Labels,
@@ -119,10 +251,14 @@ struct Writer<'a> {
     manuscript: &'a Path,
     facts: &'a mut Facts,
     warnings: &'a mut Vec<Diagnostic>,
-    out: String,
+    draft: Draft,
     /// The block being written, for warnings about what is inside it.
     pos: Pos,
     first_refs: BTreeMap<String, String>,
+    /// The note being written, when it is one.
+    note: Option<usize>,
+    /// Each note's index by its id.
+    note_index: BTreeMap<&'a str, usize>,
     /// The level of the last heading written, to notice skipped levels.
     level: u8,
     pages: Pages<'a>,
@@ -148,28 +284,29 @@ impl Pages<'_> {
 
 impl Writer<'_> {
     fn push(&mut self, s: &str) {
-        self.out.push_str(s);
+        self.draft.text.push_str(s);
     }
 
     fn chapter(&mut self) {
         let chapter = self.chapter;
-        // A part is a title page: its section holds the part's title only.
-        let (class, role) = match chapter.body {
-            _ if chapter.part => ("part", "part"),
-            ChapterBody::Prose { .. } => ("chapter", "chapter"),
-            ChapterBody::Faq(_) => ("chapter faq", "chapter"),
-        };
-        self.push(&format!(
-            "<section id=\"{}\" class=\"{class}\" epub:type=\"{role}\" role=\"doc-{role}\">\n",
-            xml::escaped_attr(&chapter.id)
-        ));
         self.mark_before(&chapter.title);
         self.push("<h1>");
         self.inlines(&chapter.title, false);
         self.push("</h1>\n");
         // Headings of questions in a group with a heading are a level lower.
         let mut level = 2;
+        // How many FAQ sections are open: a file starts between groups,
+        // or inside a group between its questions, never inside a question.
+        let mut open = 0;
         for step in chapter.reading_order() {
+            if open < 2 {
+                self.cut(&step, open == 1, level);
+            }
+            match step {
+                ReadingStep::Group(_) | ReadingStep::Question(_) => open += 1,
+                ReadingStep::GroupEnd | ReadingStep::QuestionEnd => open -= 1,
+                ReadingStep::Block(_) => {}
+            }
             // The markers of pages that start after the block before go
             // before anything this step writes.
             if step.is_block() {
@@ -208,8 +345,66 @@ impl Writer<'_> {
         // Pages that start after the last block's text (a blank page
         // before the next chapter) are marked at the end of the text.
         self.mark_pages(usize::MAX);
+        self.draft.body_end = self.draft.text.len();
         self.footnotes();
-        self.push("</section>\n");
+    }
+
+    /// Notes that a file may start before `step`, and at what heading
+    /// level; `inside` a FAQ group, whose questions' headings are of
+    /// `question_level`.
+    fn cut(&mut self, step: &ReadingStep, inside: bool, question_level: u8) {
+        let (heading, level, pos) = match step {
+            ReadingStep::Block(block) => match &block.kind {
+                BlockKind::Heading(heading) => (
+                    Some(heading),
+                    Some(heading.level.number().max(2)),
+                    block.pos,
+                ),
+                _ => (None, None, block.pos),
+            },
+            ReadingStep::Group(group) => (group.heading.as_ref(), Some(2), group.pos),
+            ReadingStep::Question(question) => {
+                (Some(&question.heading), Some(question_level), question.pos)
+            }
+            ReadingStep::GroupEnd | ReadingStep::QuestionEnd => return,
+        };
+        let at = self.draft.text.len();
+        let title = heading.map_or_else(String::new, |h| Inline::plain_text(&h.content));
+        self.draft.cuts.push(Cut {
+            at,
+            level: heading.and(level),
+            pos,
+            title,
+            inside,
+        });
+    }
+
+    /// Records that `id` is written here, for the file that holds it.
+    fn place(&mut self, id: &str) {
+        let at = self.draft.text.len();
+        self.draft.places.push((id.to_string(), at));
+    }
+
+    /// Records where note `note_id` is first referred to, if this is it.
+    fn reference(&mut self, note_id: &str) {
+        let spot = match self.note {
+            Some(note) => Spot::Note(note),
+            None => Spot::Body(self.draft.text.len()),
+        };
+        if let Some(&index) = self.note_index.get(note_id) {
+            self.draft.notes[index].first_ref.get_or_insert(spot);
+        }
+    }
+
+    /// Writes the address of an internal link, filled in when the files
+    /// are known.
+    fn link(&mut self, chapter: usize, anchor: Option<&str>) {
+        let at = self.draft.text.len();
+        self.draft.links.push(Link {
+            at,
+            chapter,
+            anchor: anchor.map(str::to_string),
+        });
     }
 
     /// Moves on to the next block of the page map, first marking the pages
@@ -245,6 +440,7 @@ impl Writer<'_> {
         self.pages.next += 1;
         self.facts.page_breaks += 1;
         let id = self.layout.page_id(label);
+        self.place(id);
         let label = xml::escaped_attr(label);
         self.push(&format!(
             "<span id=\"{id}\" epub:type=\"pagebreak\" role=\"doc-pagebreak\" aria-label=\"{label}\"/>"
@@ -273,27 +469,27 @@ impl Writer<'_> {
                 .find(|&(_, c)| c.is_whitespace())
                 .map_or(0, |(i, c)| i + c.len_utf8());
             let (before, after) = rest.split_at(word);
-            xml::text(&mut self.out, before);
+            xml::text(&mut self.draft.text, before);
             self.pages.count += pages::count(before);
             let label = start.label.clone();
             self.page_marker(&label);
             rest = after;
         }
-        xml::text(&mut self.out, rest);
+        xml::text(&mut self.draft.text, rest);
         if self.pages.pending() {
             self.pages.count += pages::count(rest);
         }
     }
 
+    /// Writes each note's `aside` after the body, recording where it is:
+    /// a note goes to the file of its first reference.
     fn footnotes(&mut self) {
         let chapter = self.chapter;
-        if chapter.footnotes.is_empty() {
-            return;
-        }
-        self.push("<div class=\"footnotes\">\n");
-        for note in &chapter.footnotes {
+        for (index, note) in chapter.footnotes.iter().enumerate() {
             self.facts.footnotes += 1;
             self.pos = note.pos;
+            self.note = Some(index);
+            let start = self.draft.text.len();
             self.push(&format!(
                 "<aside id=\"{}\" class=\"footnote\" epub:type=\"footnote\" role=\"doc-footnote\">\n<p>",
                 xml::escaped_attr(&note.id)
@@ -327,8 +523,10 @@ impl Writer<'_> {
             self.push("</p>\n");
             self.blocks(rest);
             self.push("</aside>\n");
+            let end = self.draft.text.len();
+            self.draft.notes[index].range = start..end;
         }
-        self.push("</div>\n");
+        self.note = None;
     }
 
     fn blocks(&mut self, blocks: &[Block]) {
@@ -374,8 +572,8 @@ impl Writer<'_> {
             BlockKind::ThematicBreak => self.push("<hr/>\n"),
             BlockKind::Html { html } => {
                 let mut sanitizer = Sanitizer::new(Context::Block, false);
-                sanitizer.feed(html, &mut self.out);
-                let changes = sanitizer.finish(&mut self.out);
+                sanitizer.feed(html, &mut self.draft.text);
+                let changes = sanitizer.finish(&mut self.draft.text);
                 self.push("\n");
                 self.report_html(changes);
             }
@@ -394,6 +592,7 @@ impl Writer<'_> {
         }
         self.level = level;
         self.mark_before(&heading.content);
+        self.place(&heading.id);
         self.push(&format!(
             "<h{level} id=\"{}\">",
             xml::escaped_attr(&heading.id)
@@ -514,7 +713,7 @@ impl Writer<'_> {
             self.inline(inline, in_link, &mut html);
         }
         if let Some(sanitizer) = html {
-            let changes = sanitizer.finish(&mut self.out);
+            let changes = sanitizer.finish(&mut self.draft.text);
             self.report_html(changes);
         }
     }
@@ -557,7 +756,7 @@ impl Writer<'_> {
             } => {
                 let href = match target {
                     Target::External { url } => match crate::url::href(url) {
-                        Ok(href) => Some(href),
+                        Ok(href) => Some(Href::Outside(href)),
                         Err(refused) => {
                             self.warnings.push(warning(
                                 self.manuscript,
@@ -571,14 +770,17 @@ impl Writer<'_> {
                             None
                         }
                     },
-                    Target::Internal { chapter, anchor } => {
-                        Some(self.href(*chapter, anchor.as_deref()))
-                    }
+                    Target::Internal { chapter, anchor } => Some(Href::Inside(*chapter, anchor)),
                     Target::Broken { .. } => None,
                 };
                 match href {
                     Some(href) if !in_link => {
-                        self.push(&format!("<a href=\"{}\"", xml::escaped_attr(&href)));
+                        self.push("<a href=\"");
+                        match href {
+                            Href::Outside(href) => self.push(&xml::escaped_attr(&href)),
+                            Href::Inside(chapter, anchor) => self.link(chapter, anchor.as_deref()),
+                        }
+                        self.push("\"");
                         if let Some(title) = title.as_deref().filter(|t| !t.is_empty()) {
                             self.push(&format!(" title=\"{}\"", xml::escaped_attr(title)));
                         }
@@ -598,14 +800,16 @@ impl Writer<'_> {
                 id,
                 ..
             } => {
+                self.reference(note_id);
                 let id = xml::escaped_attr(id);
                 if note_id.is_empty() || in_link {
                     self.push(&format!("<sup id=\"{id}\">{number}</sup>"));
                 } else {
+                    self.push(&format!("<sup><a id=\"{id}\" href=\""));
+                    self.link(self.index, Some(note_id));
                     self.push(&format!(
-                        "<sup><a id=\"{id}\" href=\"#{}\" class=\"noteref\" \
-                         epub:type=\"noteref\" role=\"doc-noteref\">{number}</a></sup>",
-                        xml::escaped_attr(note_id)
+                        "\" class=\"noteref\" epub:type=\"noteref\" \
+                         role=\"doc-noteref\">{number}</a></sup>"
                     ));
                 }
             }
@@ -613,7 +817,7 @@ impl Writer<'_> {
             Inline::LineBreak => self.push("<br/>\n"),
             Inline::Html { html: text } => html
                 .get_or_insert_with(|| Sanitizer::new(Context::Inline, in_link))
-                .feed(text, &mut self.out),
+                .feed(text, &mut self.draft.text),
         }
     }
 
@@ -630,7 +834,7 @@ impl Writer<'_> {
             self.facts.missing_images += 1;
             if !alt.is_empty() {
                 self.push("<span class=\"image-missing\">");
-                xml::text(&mut self.out, alt);
+                xml::text(&mut self.draft.text, alt);
                 self.push("</span>");
             }
             return;
@@ -650,20 +854,6 @@ impl Writer<'_> {
             self.push(&format!(" title=\"{}\"", xml::escaped_attr(title)));
         }
         self.push("/>");
-    }
-
-    /// The link to chapter `chapter`, at `anchor` when given.
-    fn href(&self, chapter: usize, anchor: Option<&str>) -> String {
-        let file = if chapter == self.index {
-            String::new()
-        } else {
-            self.layout.chapter_file(chapter)
-        };
-        match anchor {
-            Some(anchor) => format!("{file}#{anchor}"),
-            None if file.is_empty() => self.layout.chapter_file(chapter),
-            None => file,
-        }
     }
 
     fn report_html(&mut self, changes: Vec<String>) {
