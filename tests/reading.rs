@@ -1,0 +1,224 @@
+//! The EPUB in real reading software: opened in epub.js in headless Chromium
+//! (`tests/reading/read.mjs`), where every contents and page-list entry must
+//! display its target and a footnote's link and back-link must round trip,
+//! and checked by Ace by DAISY, whose report must hold no violation.
+//! `scripts/test` installs Chromium and the npm packages (pinned in
+//! `tests/reading/package-lock.json`); without them these tests fail.
+
+mod common;
+
+use common::generate::{Extras, generate, write_manuscript};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// What the reading tests need, and how to get it, for the failure message.
+const READING_INSTALL: &str = "the reading-system tests need node, Chromium and the npm \
+    packages of tests/reading/: run them with `scripts/test`, which installs Debian's chromium \
+    and runs `npm ci` in tests/reading/ (or set CHROMIUM to a Chromium binary)";
+
+/// The folder of the npm project.
+fn reading_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reading")
+}
+
+/// Chromium: `CHROMIUM`, else Debian's `/usr/bin/chromium`.
+fn chromium() -> PathBuf {
+    let path =
+        std::env::var_os("CHROMIUM").map_or_else(|| "/usr/bin/chromium".into(), PathBuf::from);
+    assert!(
+        path.is_file(),
+        "no Chromium at {}: {READING_INSTALL}",
+        path.display()
+    );
+    path
+}
+
+/// Asserts that node and the npm packages are installed.
+fn assert_installed() {
+    let node = Command::new("node").arg("--version").output();
+    assert!(
+        node.is_ok_and(|out| out.status.success()),
+        "node does not run: {READING_INSTALL}"
+    );
+    for package in ["puppeteer-core", "epubjs", "jszip", "@daisy/ace-cli"] {
+        let manifest = reading_dir()
+            .join("node_modules")
+            .join(package)
+            .join("package.json");
+        assert!(
+            manifest.is_file(),
+            "{package} is not installed: {READING_INSTALL}"
+        );
+    }
+}
+
+/// Where a test keeps its screenshots: `target/reading/<name>/`.
+fn artefacts(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target/reading")
+        .join(name);
+    std::fs::create_dir_all(&dir).expect("cannot create target/reading/");
+    dir
+}
+
+/// The contents and page-list entries of the EPUB's navigation document:
+/// what epub.js must have shown.
+fn nav_entries(epub: &Path) -> (usize, usize) {
+    let files = common::unzip(&std::fs::read(epub).expect("the EPUB"));
+    let (_, nav) = files
+        .iter()
+        .find(|(name, _)| name.ends_with("/nav.xhtml"))
+        .expect("the EPUB has a nav.xhtml");
+    let text = std::str::from_utf8(nav).expect("nav.xhtml is UTF-8");
+    let doc = common::parse_xml(text).expect("nav.xhtml parses");
+    let count = |kind: &str| {
+        doc.descendants()
+            .filter(|n| n.has_tag_name("nav"))
+            .filter(|n| {
+                n.attributes()
+                    .any(|a| a.name() == "type" && a.value().split(' ').any(|t| t == kind))
+            })
+            .flat_map(|n| n.descendants())
+            .filter(|n| n.has_tag_name("a"))
+            .count()
+    };
+    (count("toc"), count("page-list"))
+}
+
+/// What `read.mjs` found in a book.
+struct Reading {
+    /// Milliseconds from opening the book to its first page of text, per run.
+    first_page_ms: Vec<u64>,
+    /// The JSON report.
+    report: serde_json::Value,
+}
+
+impl Reading {
+    /// The median of the first-page times.
+    fn median_ms(&self) -> u64 {
+        let mut times = self.first_page_ms.clone();
+        times.sort_unstable();
+        times[times.len() / 2]
+    }
+}
+
+/// Opens `epub` in epub.js `runs` times for the timing, then walks its
+/// contents, page list and first footnote; screenshots go to
+/// `target/reading/<name>/`. Asserts that nothing failed and that every
+/// entry of nav.xhtml was shown.
+fn read(epub: &Path, name: &str, runs: usize) -> Reading {
+    assert_installed();
+    let shots = artefacts(name);
+    let output = Command::new("node")
+        .arg(reading_dir().join("read.mjs"))
+        .arg(epub)
+        .arg(&shots)
+        .arg(runs.to_string())
+        .env("CHROMIUM", chromium())
+        .output()
+        .expect("cannot run node");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "read.mjs failed on {name}:\n{stderr}"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("read.mjs printed no JSON ({e}):\n{stderr}"));
+    let failures = report["failures"].as_array().expect("a list of failures");
+    assert!(
+        failures.is_empty(),
+        "epub.js did not show every target of {name}:\n{report:#}"
+    );
+    let (toc, pages) = nav_entries(epub);
+    assert_eq!(report["toc"], toc, "contents entries shown in {name}");
+    assert_eq!(report["pages"], pages, "page-list entries shown in {name}");
+    let first_page_ms = report["first_page_ms"]
+        .as_array()
+        .expect("the times")
+        .iter()
+        .map(|t| t.as_u64().expect("a time in ms"))
+        .collect();
+    Reading {
+        first_page_ms,
+        report,
+    }
+}
+
+/// The sample manuscript built into `out`; the EPUB's path.
+fn build_sample(out: &Path) -> PathBuf {
+    let manuscript = Path::new(env!("CARGO_MANIFEST_DIR")).join("manuscript");
+    let outcome = common::run(&[
+        "build",
+        "--quiet",
+        "--manuscript",
+        manuscript.to_str().expect("a UTF-8 path"),
+        "--out",
+        out.to_str().expect("a UTF-8 path"),
+    ]);
+    assert!(outcome.status.success(), "{}", outcome.stderr);
+    only_epub(out)
+}
+
+/// The one EPUB in a build's output folder.
+fn only_epub(out: &Path) -> PathBuf {
+    let epubs: Vec<PathBuf> = std::fs::read_dir(out)
+        .expect("the output folder")
+        .map(|entry| entry.expect("an entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "epub"))
+        .collect();
+    assert_eq!(epubs.len(), 1, "{epubs:?}");
+    epubs.into_iter().next().expect("one EPUB")
+}
+
+#[test]
+fn every_entry_of_the_sample_s_contents_and_page_list_shows_its_target() {
+    let out = tempfile::tempdir().expect("a temporary folder");
+    let epub = build_sample(out.path());
+    let reading = read(&epub, "sample", 3);
+    assert!(
+        reading.report["pages"].as_u64() > Some(0),
+        "{:#}",
+        reading.report
+    );
+    println!(
+        "sample: first page in {} ms (median of {:?})",
+        reading.median_ms(),
+        reading.first_page_ms
+    );
+}
+
+/// How many words the long book holds: about a long novel's.
+const LONG_WORDS: usize = 500_000;
+
+#[test]
+fn a_500000_word_book_in_one_file_reads_in_epubjs() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let manuscript = dir.path().join("manuscript");
+    std::fs::create_dir(&manuscript).expect("the manuscript folder");
+    write_manuscript(&manuscript, &generate(LONG_WORDS), 1, Extras::Varied);
+    let out = dir.path().join("out");
+    let started = std::time::Instant::now();
+    let outcome = common::run(&[
+        "epub",
+        "--quiet",
+        "--manuscript",
+        manuscript.to_str().expect("a UTF-8 path"),
+        "--out",
+        out.to_str().expect("a UTF-8 path"),
+    ]);
+    assert!(outcome.status.success(), "{}", outcome.stderr);
+    println!("long book: EPUB built in {:?}", started.elapsed());
+    let epub = only_epub(&out);
+    let reading = read(&epub, "long", 3);
+    assert!(
+        reading.report["footnote"]["back"].is_string(),
+        "no footnote round trip: {:#}",
+        reading.report
+    );
+    println!(
+        "long book: first page in {} ms (median of {:?}), {} contents entries",
+        reading.median_ms(),
+        reading.first_page_ms,
+        reading.report["toc"]
+    );
+}
