@@ -7,6 +7,7 @@
 
 mod common;
 
+use common::TempBook;
 use common::generate::{Extras, generate, write_manuscript};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -221,4 +222,95 @@ fn a_500000_word_book_in_one_file_reads_in_epubjs() {
         reading.first_page_ms,
         reading.report["toc"]
     );
+}
+
+/// Runs Ace by DAISY on `epub` and asserts that its report holds no
+/// violation, listing each one's rule, file and element when it does.
+fn assert_ace_clean(epub: &Path, name: &str) {
+    assert_installed();
+    let reports = tempfile::tempdir().expect("a temporary folder");
+    let ace = reading_dir().join("node_modules/.bin/ace-cli");
+    let output = Command::new(&ace)
+        .args(["--silent", "--force", "--outdir"])
+        .arg(reports.path())
+        .arg(epub)
+        .env("PUPPETEER_EXECUTABLE_PATH", chromium())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}: {READING_INSTALL}", ace.display()));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "Ace failed on {name}:\n{stderr}");
+    let json = std::fs::read(reports.path().join("report.json"))
+        .unwrap_or_else(|e| panic!("Ace wrote no report.json for {name} ({e}):\n{stderr}"));
+    let report: serde_json::Value = serde_json::from_slice(&json).expect("Ace's report is JSON");
+    let violations: Vec<String> = report["assertions"]
+        .as_array()
+        .expect("the report's assertions")
+        .iter()
+        .flat_map(|file| {
+            let url = file["earl:testSubject"]["url"].as_str().unwrap_or("?");
+            let found = file["assertions"].as_array().into_iter().flatten();
+            found.map(move |a| {
+                let test = &a["earl:test"];
+                let result = &a["earl:result"];
+                format!(
+                    "{} ({}) in {url} at {}: {}",
+                    test["dct:title"].as_str().unwrap_or("?"),
+                    test["earl:impact"].as_str().unwrap_or("?"),
+                    result["earl:pointer"]["css"],
+                    result["html"].as_str().unwrap_or(""),
+                )
+            })
+        })
+        .collect();
+    assert!(
+        violations.is_empty(),
+        "Ace by DAISY finds {} violation(s) in {name}:\n{}",
+        violations.len(),
+        violations.join("\n")
+    );
+    assert_eq!(report["earl:result"]["earl:outcome"], "pass", "{name}");
+}
+
+#[test]
+fn ace_by_daisy_finds_no_violation_in_the_sample() {
+    let out = tempfile::tempdir().expect("a temporary folder");
+    let epub = build_sample(out.path());
+    assert_ace_clean(&epub, "the sample");
+}
+
+/// A French book with what the sample lacks: footnotes, one referred to
+/// twice, a table with a header row, a list and a passage in English.
+const FRENCH: &str = "\
+# Le Voyage
+
+Le train quitta la gare à l'aube[^aube] ; personne ne parlait. « Nous
+arriverons ce soir », dit enfin le contrôleur, et l'on se remit à lire.
+
+| Ville | Heure |
+|-------|-------|
+| Lyon  | 9 h   |
+| Nice  | 18 h  |
+
+- une valise ;
+- deux billets ;
+- [a good book]{lang=en}.
+
+## L'arrivée
+
+Le soir tomba sur la mer[^aube], et la ville s'alluma.
+
+[^aube]: Vers six heures, en été.
+";
+
+#[test]
+fn ace_by_daisy_finds_no_violation_in_a_french_book() {
+    let book = TempBook::new()
+        .with(
+            "book.toml",
+            "title = \"Le Voyage\"\nlanguage = \"fr\"\nauthors = [\"A. Auteur\"]\n\
+             description = \"Un essai.\"\n",
+        )
+        .with("a.md", FRENCH);
+    book.assert_builds();
+    assert_ace_clean(&only_epub(&book.out()), "the French book");
 }

@@ -14,7 +14,7 @@
 // - `failures`: every entry that did not, with why.
 //
 // Screenshots of the first page, of a page in the middle of the contents
-// and of the footnote go into SHOTS-DIR. The book is served over HTTP from
+// and of the first footnote go into SHOTS-DIR. The book is served over HTTP from
 // this process; Chromium is `CHROMIUM` or /usr/bin/chromium.
 
 import http from "node:http";
@@ -210,27 +210,31 @@ if (noteref) {
         const [file, id] = ref.split("#");
         await rendition.display(ref);
         const there = await follow(file, id);
-        if (there.error) {
-            return { ref, error: there.error };
-        }
-        const atNote = shown(there.target);
-        // The note's back-link is its first link back to the reference.
-        const [noteFile, noteId] = there.target.split("#");
-        const content = rendition
-            .getContents()
-            .find((c) => book.spine.get(c.sectionIndex).href === noteFile);
-        const note = content && content.document.getElementById(noteId);
-        const back = note && [...note.querySelectorAll("a[href]")].find((a) => a.getAttribute("href").endsWith(`#${id}`));
-        if (!back) {
-            return { ref, note: there.target, error: atNote || `note #${noteId} has no link back to #${id}` };
-        }
-        if (!back.id) {
-            back.id = "bindery-test-back-link";
-        }
-        const returned = await follow(noteFile, back.id);
-        return { ref, note: there.target, back: returned.target, error: atNote || returned.error || shown(ref) };
+        return there.error ? { ref, error: there.error } : { ref, note: there.target, error: shown(there.target) };
     }, noteref);
-    await tab.screenshot({ path: path.join(shots, "footnote-back.png") });
+    await tab.screenshot({ path: path.join(shots, "footnote.png") });
+    if (!footnote.error) {
+        footnote = await tab.evaluate(async (footnote) => {
+            const { ref, note } = footnote;
+            const id = ref.split("#")[1];
+            const [noteFile, noteId] = note.split("#");
+            const content = rendition
+                .getContents()
+                .find((c) => book.spine.get(c.sectionIndex).href === noteFile);
+            // The back-link: the note's link to its reference.
+            const back = [...content.document.getElementById(noteId).querySelectorAll("a[href]")].find((a) =>
+                a.getAttribute("href").endsWith(`#${id}`),
+            );
+            if (!back) {
+                return { ...footnote, error: `note #${noteId} has no link back to #${id}` };
+            }
+            if (!back.id) {
+                back.id = "bindery-test-back-link";
+            }
+            const returned = await follow(noteFile, back.id);
+            return { ...footnote, back: returned.target, error: returned.error || shown(ref) };
+        }, footnote);
+    }
     if (footnote.error) {
         failures.push(`footnote ${footnote.ref}: ${footnote.error}`);
     }
