@@ -224,9 +224,9 @@ fn a_500000_word_book_in_one_file_reads_in_epubjs() {
     );
 }
 
-/// Runs Ace by DAISY on `epub` and asserts that its report holds no
-/// violation, listing each one's rule, file and element when it does.
-fn assert_ace_clean(epub: &Path, name: &str) {
+/// Runs Ace by DAISY on `epub` and returns its report's violations, each
+/// as its rule, impact, file and element.
+fn ace_violations(epub: &Path, name: &str) -> (Vec<String>, serde_json::Value) {
     assert_installed();
     let reports = tempfile::tempdir().expect("a temporary folder");
     let ace = reading_dir().join("node_modules/.bin/ace-cli");
@@ -262,6 +262,13 @@ fn assert_ace_clean(epub: &Path, name: &str) {
             })
         })
         .collect();
+    (violations, report)
+}
+
+/// Asserts that Ace by DAISY finds no violation in `epub`, listing each
+/// one's rule, file and element when it does.
+fn assert_ace_clean(epub: &Path, name: &str) {
+    let (violations, report) = ace_violations(epub, name);
     assert!(
         violations.is_empty(),
         "Ace by DAISY finds {} violation(s) in {name}:\n{}",
@@ -269,6 +276,41 @@ fn assert_ace_clean(epub: &Path, name: &str) {
         violations.join("\n")
     );
     assert_eq!(report["earl:result"]["earl:outcome"], "pass", "{name}");
+}
+
+#[test]
+fn ace_by_daisy_s_report_is_read_an_image_without_alt_text_is_its_one_violation() {
+    let out = tempfile::tempdir().expect("a temporary folder");
+    let epub = build_sample(out.path());
+    // The sample's EPUB with an image without alt text before its first
+    // heading, zipped again as an EPUB is: the mimetype first, stored.
+    let doctored = out.path().join("doctored.epub");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&doctored).expect("a file"));
+    for (name, bytes) in common::unzip(&std::fs::read(&epub).expect("the EPUB")) {
+        let method = if name == "mimetype" {
+            zip::CompressionMethod::Stored
+        } else {
+            zip::CompressionMethod::Deflated
+        };
+        let options = zip::write::SimpleFileOptions::default().compression_method(method);
+        zip.start_file(name.as_str(), options).expect("an entry");
+        let bytes = if name == "EPUB/chapter-01.xhtml" {
+            let text = String::from_utf8(bytes).expect("UTF-8");
+            assert!(text.contains("<h1"), "{text}");
+            text.replacen("<h1", "<img src=\"cover.png\"/><h1", 1)
+                .into_bytes()
+        } else {
+            bytes
+        };
+        std::io::Write::write_all(&mut zip, &bytes).expect("the entry's bytes");
+    }
+    zip.finish().expect("the zip is written");
+    let (violations, _) = ace_violations(&doctored, "the doctored sample");
+    assert!(
+        violations.len() == 1
+            && violations[0].starts_with("image-alt (critical) in chapter-01.xhtml"),
+        "{violations:#?}"
+    );
 }
 
 #[test]
