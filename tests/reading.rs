@@ -53,13 +53,21 @@ fn assert_installed() {
     }
 }
 
-/// Where a test keeps its screenshots: `target/reading/<name>/`.
+/// Where a test keeps its screenshots and timings: `target/reading/<name>/`.
 fn artefacts(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+    Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("target/reading")
-        .join(name);
+        .join(name)
+}
+
+/// Empties a test's folder of artefacts, so that none is left from an
+/// earlier run.
+fn fresh_artefacts(name: &str) {
+    let dir = artefacts(name);
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).expect("cannot empty target/reading/");
+    }
     std::fs::create_dir_all(&dir).expect("cannot create target/reading/");
-    dir
 }
 
 /// The contents and page-list entries of the EPUB's navigation document:
@@ -145,6 +153,24 @@ fn read(epub: &Path, name: &str, runs: usize) -> Reading {
     }
 }
 
+/// Prints a timing where `cargo test` shows it even for a passing test (it
+/// captures `println!`, not the standard error written directly), and
+/// keeps it beside the screenshots in `target/reading/<name>/timings.txt`.
+fn report_time(name: &str, line: &str) {
+    use std::io::Write;
+    let line = format!("reading: {name}: {line}\n");
+    // The report is informative: a closed stderr must not fail the test.
+    let _ = std::io::stderr().write_all(line.as_bytes());
+    let path = artefacts(name).join("timings.txt");
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .unwrap_or_else(|e| panic!("cannot open {}: {e}", path.display()));
+    file.write_all(line.as_bytes())
+        .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+}
+
 /// The sample manuscript built into `out`; the EPUB's path.
 fn build_sample(out: &Path) -> PathBuf {
     let manuscript = Path::new(env!("CARGO_MANIFEST_DIR")).join("manuscript");
@@ -173,6 +199,7 @@ fn only_epub(out: &Path) -> PathBuf {
 
 #[test]
 fn every_entry_of_the_sample_s_contents_and_page_list_shows_its_target() {
+    fresh_artefacts("sample");
     let out = tempfile::tempdir().expect("a temporary folder");
     let epub = build_sample(out.path());
     let reading = read(&epub, "sample", 3);
@@ -181,10 +208,13 @@ fn every_entry_of_the_sample_s_contents_and_page_list_shows_its_target() {
         "{:#}",
         reading.report
     );
-    println!(
-        "sample: first page in {} ms (median of {:?})",
-        reading.median_ms(),
-        reading.first_page_ms
+    report_time(
+        "sample",
+        &format!(
+            "first page in {} ms (median of {:?})",
+            reading.median_ms(),
+            reading.first_page_ms
+        ),
     );
 }
 
@@ -193,6 +223,7 @@ const LONG_WORDS: usize = 500_000;
 
 #[test]
 fn a_500000_word_book_in_one_file_reads_in_epubjs() {
+    fresh_artefacts("long");
     let dir = tempfile::tempdir().expect("a temporary folder");
     let manuscript = dir.path().join("manuscript");
     std::fs::create_dir(&manuscript).expect("the manuscript folder");
@@ -209,7 +240,7 @@ fn a_500000_word_book_in_one_file_reads_in_epubjs() {
         out.to_str().expect("a UTF-8 path"),
     ]);
     assert!(outcome.status.success(), "{}", outcome.stderr);
-    println!("long book: built in {:.1?}", started.elapsed());
+    report_time("long", &format!("built in {:.1?}", started.elapsed()));
     let epub = only_epub(&out);
     let started = std::time::Instant::now();
     let reading = read(&epub, "long", 3);
@@ -223,14 +254,17 @@ fn a_500000_word_book_in_one_file_reads_in_epubjs() {
         "no footnote round trip: {:#}",
         reading.report
     );
-    println!(
-        "long book: first page in {} ms (median of {:?}); {} contents and {} page-list \
+    report_time(
+        "long",
+        &format!(
+            "first page in {} ms (median of {:?}); {} contents and {} page-list \
          entries shown in {:.1?} in all",
-        reading.median_ms(),
-        reading.first_page_ms,
-        reading.report["toc"],
-        reading.report["pages"],
-        started.elapsed()
+            reading.median_ms(),
+            reading.first_page_ms,
+            reading.report["toc"],
+            reading.report["pages"],
+            started.elapsed()
+        ),
     );
 }
 
