@@ -5,6 +5,8 @@
 // Each integration test is its own crate and uses only some of these helpers.
 #![allow(dead_code)]
 
+pub mod generate;
+
 use std::ffi::OsStr;
 use std::fs;
 use std::io::Read;
