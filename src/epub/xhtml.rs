@@ -10,6 +10,7 @@
 use super::html::{Context, Sanitizer};
 use super::{Layout, warning, xml};
 use crate::error::Diagnostic;
+use crate::highlight;
 use crate::lang::labels::Labels;
 use crate::model::{
     Alignment, Block, BlockKind, Book, Chapter, ChapterBody, Heading, Inline, List, ListKind, Pos,
@@ -254,6 +255,21 @@ impl Writer<'_> {
     /// Writes the manuscript's own text, with the markers of the pages
     /// that start in it. A page that starts inside a word (after a
     /// hyphenated or broken line) is marked before the word.
+    /// Code as its tokens, each of a kind in a `<span class="hl-KIND">`.
+    fn highlighted(&mut self, text: &str, tokens: &[highlight::Token]) {
+        for token in tokens {
+            let part = &text[token.range.clone()];
+            match token.kind {
+                Some(kind) => {
+                    self.push(&format!("<span class=\"hl-{}\">", kind.name()));
+                    self.counted_text(part);
+                    self.push("</span>");
+                }
+                None => self.counted_text(part),
+            }
+        }
+    }
+
     fn counted_text(&mut self, text: &str) {
         let mut rest = text;
         while let Some(start) = self.pages.breaks.get(self.pages.next)
@@ -354,7 +370,7 @@ impl Writer<'_> {
                 self.push("</blockquote>\n");
             }
             BlockKind::List(list) => self.list(list),
-            BlockKind::CodeBlock { language, text } => {
+            BlockKind::CodeBlock { language, text, .. } => {
                 self.facts.code_blocks += 1;
                 self.push("<pre class=\"code\"><code");
                 if let Some(language) = language {
@@ -367,7 +383,14 @@ impl Writer<'_> {
                     }
                 }
                 self.push(">");
-                self.counted_text(text.strip_suffix('\n').unwrap_or(text));
+                let text = text.strip_suffix('\n').unwrap_or(text);
+                match language
+                    .as_deref()
+                    .and_then(|l| highlight::highlight(l, text))
+                {
+                    Some(tokens) => self.highlighted(text, &tokens),
+                    None => self.counted_text(text),
+                }
                 self.push("</code></pre>\n");
             }
             BlockKind::Table(table) => self.table(table),
