@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::{TempBook, assert_epubcheck_clean, parse_xml, unzip};
+use common::{TempBook, assert_epubcheck_clean, parse_xml, pdf_tool, unzip};
+use std::ffi::OsStr;
 use std::fs;
 use std::path::Path;
 
@@ -140,4 +141,180 @@ fn an_unknown_language_gets_one_note_however_many_blocks() {
         outcome.stderr
     );
     assert!(!outcome.stderr.contains("text"), "{}", outcome.stderr);
+}
+
+/// The PDF's pages as `pdftotext -layout` reads them.
+fn pdf_pages(pdf: &Path) -> Vec<String> {
+    let outcome = pdf_tool(
+        "pdftotext",
+        &[
+            OsStr::new("-layout"),
+            OsStr::new("-enc"),
+            OsStr::new("UTF-8"),
+            pdf.as_os_str(),
+            OsStr::new("-"),
+        ],
+    );
+    assert!(outcome.status.success(), "pdftotext: {}", outcome.stderr);
+    outcome.stdout.split('\u{c}').map(str::to_string).collect()
+}
+
+#[test]
+fn a_long_code_line_wraps_with_a_mark_at_its_indent() {
+    let long = "        let total = first_argument + second_argument + third_argument + fourth_argument + fifth;";
+    let book = TempBook::chapter(format!(
+        "# Wrap\n\n```rust\nfn main() {{\n{long}\n}}\n```\n"
+    ));
+    book.assert_builds();
+    let pages = pdf_pages(&book.out().join("hostile.pdf"));
+    let text = pages.join("\n");
+    let lines: Vec<&str> = text.lines().collect();
+    let first = lines
+        .iter()
+        .position(|l| l.contains("let total"))
+        .expect("the long line is printed");
+    let indent = lines[first].find("let").unwrap();
+    let fn_column = lines
+        .iter()
+        .find(|l| l.contains("fn main"))
+        .unwrap()
+        .find("fn")
+        .unwrap();
+    assert!(
+        indent > fn_column,
+        "the first line lost its indent:\n{text}"
+    );
+    let continued: Vec<&&str> = lines[first + 1..]
+        .iter()
+        .take_while(|l| l.trim_start().starts_with('↪'))
+        .collect();
+    assert!(!continued.is_empty(), "no continuation mark:\n{text}");
+    for line in &continued {
+        let at = line.find('↪').unwrap();
+        assert_eq!(
+            line[..at].chars().count(),
+            lines[first][..indent].chars().count(),
+            "a continuation is not at the line's indent:\n{text}"
+        );
+    }
+    // Nothing is cut or lost: every word of the line is there, in order.
+    let printed: String = std::iter::once(lines[first])
+        .chain(continued.iter().map(|l| **l))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('↪', " ");
+    let words: Vec<&str> = printed.split_whitespace().collect();
+    assert_eq!(words, long.split_whitespace().collect::<Vec<_>>());
+}
+
+#[test]
+fn a_code_block_across_a_page_break_never_leaves_one_line_alone() {
+    // Chapters whose filler pushes a ten-line block to every place on the
+    // page, so that some block is broken at each of its lines.
+    let mut book = TempBook::new();
+    let filler = "Words that fill a line of the page, over and over again, for the test.";
+    let code: String = (0..10).map(|i| format!("let line_{i} = {i};\n")).collect();
+    for chapter in 0..24 {
+        let mut text = format!("# Chapter {chapter}\n\n");
+        for _ in 0..(18 + chapter) {
+            text.push_str(filler);
+            text.push_str("\n\n");
+        }
+        text.push_str(&format!("```rust\n{code}```\n\nAfter.\n"));
+        book = book.with(&format!("{chapter:02}.md"), text);
+    }
+    book.assert_builds();
+    let pages = pdf_pages(&book.out().join("hostile.pdf"));
+    let mut broken = 0;
+    for (n, page) in pages.iter().enumerate() {
+        let code_lines = page.lines().filter(|l| l.contains("let line_")).count();
+        assert_ne!(
+            code_lines,
+            1,
+            "page {} holds one line of a block:\n{page}",
+            n + 1
+        );
+        if (2..10).contains(&code_lines) {
+            broken += 1;
+        }
+    }
+    assert!(broken >= 2, "no block was broken across pages");
+}
+
+/// The fonts of a PDF as `pdffonts` lists them, subset tags left off.
+fn pdf_fonts(pdf: &Path) -> Vec<String> {
+    let outcome = pdf_tool("pdffonts", &[pdf.as_os_str()]);
+    assert!(outcome.status.success(), "pdffonts: {}", outcome.stderr);
+    outcome
+        .stdout
+        .lines()
+        .skip(2)
+        .filter_map(|l| l.split_whitespace().next())
+        .map(|name| name.split_once('+').map_or(name, |(_, n)| n).to_string())
+        .collect()
+}
+
+/// The PDF's content streams, uncompressed by qpdf.
+fn pdf_contents(pdf: &Path, dir: &Path) -> String {
+    let plain = dir.join("plain.pdf");
+    let outcome = pdf_tool(
+        "qpdf",
+        &[
+            OsStr::new("--qdf"),
+            OsStr::new("--object-streams=disable"),
+            pdf.as_os_str(),
+            plain.as_os_str(),
+        ],
+    );
+    assert!(outcome.status.success(), "qpdf: {}", outcome.stderr);
+    String::from_utf8_lossy(&fs::read(plain).unwrap()).into_owned()
+}
+
+const HIGHLIGHTED: &str =
+    "# Code\n\n```rust\n// A comment.\nfn main() {\n    let s = \"text\";\n}\n```\n";
+
+#[test]
+fn the_pdf_prints_highlighted_code_in_grey_bold_and_oblique_by_default() {
+    let book = TempBook::chapter(HIGHLIGHTED);
+    book.assert_builds();
+    let pdf = book.out().join("hostile.pdf");
+    let fonts = pdf_fonts(&pdf);
+    for face in [
+        "DejaVuSansMono",
+        "DejaVuSansMono-Bold",
+        "DejaVuSansMono-Oblique",
+    ] {
+        assert!(
+            fonts.iter().any(|f| f == face),
+            "{face} is not used: {fonts:?}"
+        );
+    }
+    let contents = pdf_contents(&pdf, book.root());
+    assert!(contents.lines().any(|l| l.ends_with(" g") && l != "0 g"));
+    assert!(
+        !contents.lines().any(|l| l.ends_with(" rg")),
+        "colour in print"
+    );
+}
+
+#[test]
+fn code_theme_colour_prints_colours_and_an_unknown_theme_is_an_error() {
+    let toml =
+        "title = \"Hostile\"\nlanguage = \"en\"\nauthors = []\n[pdf]\ncode-theme = \"colour\"\n";
+    let book = TempBook::chapter(HIGHLIGHTED).with("book.toml", toml);
+    book.assert_builds();
+    let contents = pdf_contents(&book.out().join("hostile.pdf"), book.root());
+    assert!(contents.lines().any(|l| l.ends_with(" rg")), "no colour");
+    let book = TempBook::chapter(HIGHLIGHTED).with("book.toml", toml.replace("colour", "sepia"));
+    book.assert_build_fails("book.toml:5:14: unknown variant `sepia`");
+}
+
+#[test]
+fn characters_the_code_face_lacks_come_from_the_fallbacks() {
+    // Characters DejaVu Sans Mono lacks are set from Noto Mono or DejaVu Serif.
+    let book = TempBook::chapter("# Odd\n\n```\na ≧ b ↪ c\n```\n");
+    let outcome = book.assert_builds();
+    assert!(!outcome.stderr.contains("missing"), "{}", outcome.stderr);
+    let text = common::pdf_text(&book.out().join("hostile.pdf"));
+    assert!(text.contains("a ≧ b ↪ c"), "{text}");
 }

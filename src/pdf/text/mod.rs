@@ -47,6 +47,20 @@ pub struct Span {
     /// The language of a passage in another language than the book's (a
     /// BCP 47 tag), whose words are hyphenated with its patterns.
     pub lang: Option<String>,
+    /// The colour its glyphs are painted in.
+    pub ink: Ink,
+}
+
+/// The colour glyphs are painted in, as red, green and blue from 0 to 255;
+/// black unless highlighted code asks for another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct Ink(pub [u8; 3]);
+
+impl Ink {
+    /// A grey, from 0 (black) to 255 (white).
+    pub const fn gray(level: u8) -> Ink {
+        Ink([level; 3])
+    }
 }
 
 impl Span {
@@ -57,9 +71,10 @@ impl Span {
             style,
             scale: 1.0,
             rise: 0.0,
-            hyphenate: style != Style::Mono,
+            hyphenate: !style.is_mono(),
             counted: true,
             lang: None,
+            ink: Ink::default(),
         }
     }
 
@@ -145,6 +160,8 @@ pub struct Run {
     pub size: f32,
     /// The sum of the glyphs' advances, in points.
     pub width: f32,
+    /// The colour they are painted in.
+    pub ink: Ink,
     /// The glyphs.
     pub glyphs: Vec<PlacedGlyph>,
 }
@@ -197,6 +214,7 @@ enum Draw {
         at: usize,
         size: f32,
         rise: f32,
+        ink: Ink,
     },
     Space {
         face: FaceId,
@@ -463,6 +481,7 @@ impl<'a> Typesetter<'a> {
                         at,
                         size,
                         rise,
+                        ink: span.ink,
                     },
                 );
                 if cut < count {
@@ -503,6 +522,7 @@ impl<'a> Typesetter<'a> {
                 at,
                 size,
                 rise: span.rise * measure.size,
+                ink: span.ink,
             },
         );
     }
@@ -537,6 +557,16 @@ impl<'a> Typesetter<'a> {
             return;
         }
         match measure.align {
+            // A space inside inline code keeps its width: code is never
+            // spaced out, though a line may still break there.
+            Align::Justify if style.is_mono() => b.push(
+                Item::Glue {
+                    width,
+                    stretch: 0.0,
+                    shrink: 0.0,
+                },
+                draw,
+            ),
             Align::Justify => b.push(
                 Item::Glue {
                     width,
@@ -803,6 +833,44 @@ mod tests {
         assert!(paragraph.lines.iter().all(|l| !l.hyphenated && !l.overfull));
         let lines = texts(&ts, &paragraph);
         assert!(lines[0].starts_with("    let"), "{lines:?}");
+    }
+
+    #[test]
+    fn spaces_in_inline_code_never_stretch_in_justified_text() {
+        let files = FontFiles::default();
+        let mut ts = typesetter(&files);
+        let words = "Some words of running text around code that is set in monospace ";
+        let spans: Vec<Span> = (0..6)
+            .flat_map(|_| {
+                [
+                    Span::new(words, Style::Regular),
+                    Span::new("let x = a + b;", Style::Mono),
+                    Span::new(" and more. ", Style::Regular),
+                ]
+            })
+            .collect();
+        let paragraph = ts.set(&spans, &body(200.0));
+        let space = ts.fonts.space(Style::Mono);
+        let column = ts.fonts.word(space).width * 10.5;
+        let mut checked = 0;
+        for line in paragraph
+            .lines
+            .iter()
+            .filter(|l| l.justified && l.ratio > 0.0)
+        {
+            for run in line.runs.iter().filter(|r| r.face == Style::Mono.face()) {
+                // Every glyph of monospace but the run's last (whose advance
+                // takes the gap to the next run) is one column wide.
+                for glyph in &run.glyphs[..run.glyphs.len().saturating_sub(1)] {
+                    assert!((glyph.advance - column).abs() < 0.01, "{glyph:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(
+            checked > 20,
+            "too few code glyphs on stretched lines: {checked}"
+        );
     }
 
     #[test]
