@@ -255,10 +255,15 @@ impl Writer<'_> {
     /// Writes the manuscript's own text, with the markers of the pages
     /// that start in it. A page that starts inside a word (after a
     /// hyphenated or broken line) is marked before the word.
-    /// Code as its tokens, each of a kind in a `<span class="hl-KIND">`.
+    /// Code as its tokens, each of a kind in a `<span class="hl-KIND">`;
+    /// what the tokens hold past the end of `text` is left out.
     fn highlighted(&mut self, text: &str, tokens: &[highlight::Token]) {
         for token in tokens {
-            let part = &text[token.range.clone()];
+            let end = token.range.end.min(text.len());
+            let part = &text[token.range.start.min(end)..end];
+            if part.is_empty() {
+                continue;
+            }
             match token.kind {
                 Some(kind) => {
                     self.push(&format!("<span class=\"hl-{}\">", kind.name()));
@@ -383,11 +388,12 @@ impl Writer<'_> {
                     }
                 }
                 self.push(">");
-                let text = text.strip_suffix('\n').unwrap_or(text);
-                match language
+                // Highlighted as the PDF highlights it, which finds these tokens kept.
+                let tokens = language
                     .as_deref()
-                    .and_then(|l| highlight::highlight(l, text))
-                {
+                    .and_then(|l| highlight::highlight(l, text));
+                let text = text.strip_suffix('\n').unwrap_or(text);
+                match tokens {
                     Some(tokens) => self.highlighted(text, &tokens),
                     None => self.counted_text(text),
                 }

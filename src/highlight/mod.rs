@@ -11,7 +11,7 @@ mod toml;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
 
 /// What a stretch of code is, as far as its colour or face goes.
@@ -162,8 +162,33 @@ pub fn is_known(language: &str) -> bool {
 }
 
 /// The tokens of `code` in `language`, covering all of it in order; `None`
-/// when the language is not one bindery highlights.
-pub fn highlight(language: &str, code: &str) -> Option<Vec<Token>> {
+/// when the language is not one bindery highlights. Both backends ask for
+/// every block: the second finds the first's tokens kept.
+pub fn highlight(language: &str, code: &str) -> Option<Arc<Vec<Token>>> {
+    /// Tokens found, by language and code, with the bytes of code they hold.
+    type Seen = (HashMap<(String, String), Option<Arc<Vec<Token>>>>, usize);
+    /// How much code is kept at most before the store is emptied, so that
+    /// a long `bindery watch` session does not grow without end.
+    const KEPT: usize = 64 << 20;
+    static SEEN: OnceLock<Mutex<Seen>> = OnceLock::new();
+    let seen = SEEN.get_or_init(Mutex::default);
+    let key = (language.to_string(), code.to_string());
+    if let Some(found) = seen.lock().ok().and_then(|s| s.0.get(&key).cloned()) {
+        return found;
+    }
+    let tokens = tokens(language, code).map(Arc::new);
+    if let Ok(mut seen) = seen.lock() {
+        if seen.1 > KEPT {
+            *seen = Seen::default();
+        }
+        seen.1 += code.len();
+        seen.0.insert(key, tokens.clone());
+    }
+    tokens
+}
+
+/// The tokens of `code` in `language`, found afresh.
+fn tokens(language: &str, code: &str) -> Option<Vec<Token>> {
     let mut out = Tokens::default();
     match grammar(language)? {
         Grammar::Toml => toml::lex(code, &mut out),
@@ -222,8 +247,14 @@ impl Tokens {
     }
 }
 
+/// The longest line a grammar is run over: past it (minified code, data)
+/// the regular expressions could take long, and the rest of the block is
+/// set plain.
+const LONGEST_LINE: usize = 4096;
+
 /// Parses `code` with `syntax`, its tokens placed from byte `base`. A line
-/// the grammar fails on is set plain, and the lines after it too.
+/// the grammar fails on, or one longer than [`LONGEST_LINE`], is set plain,
+/// and the lines after it too.
 fn parse(syntax: &SyntaxReference, code: &str, base: usize, out: &mut Tokens) {
     let set = syntaxes();
     let mut state = ParseState::new(syntax);
@@ -231,7 +262,7 @@ fn parse(syntax: &SyntaxReference, code: &str, base: usize, out: &mut Tokens) {
     let mut at = base;
     let mut failed = false;
     for line in code.split_inclusive('\n') {
-        let ops = if failed {
+        let ops = if failed || line.len() > LONGEST_LINE {
             None
         } else {
             state.parse_line(line, set).ok()
@@ -239,6 +270,7 @@ fn parse(syntax: &SyntaxReference, code: &str, base: usize, out: &mut Tokens) {
         let Some(ops) = ops else {
             failed = true;
             out.push(None, at..at + line.len());
+            out.end_line();
             at += line.len();
             continue;
         };
@@ -361,8 +393,8 @@ mod tests {
     fn kinds(language: &str, code: &str) -> Vec<(Option<Kind>, String)> {
         highlight(language, code)
             .unwrap()
-            .into_iter()
-            .map(|t| (t.kind, code[t.range].to_string()))
+            .iter()
+            .map(|t| (t.kind, code[t.range.clone()].to_string()))
             .collect()
     }
 
@@ -371,7 +403,7 @@ mod tests {
         let code = "fn main() {\n    let s = \"a b\"; // note\n}\n";
         let tokens = highlight("rust", code).unwrap();
         let mut at = 0;
-        for t in &tokens {
+        for t in tokens.iter() {
             assert_eq!(t.range.start, at);
             assert!(!code[t.range.start..t.range.end - 1].contains('\n'));
             at = t.range.end;
@@ -405,6 +437,18 @@ mod tests {
         assert!(highlight("no-such-language", "x").is_none());
         assert!(highlight("text", "x").is_none());
         assert!(!is_known("foo") && is_known("Rust") && is_known("toml"));
+    }
+
+    #[test]
+    fn a_line_too_long_for_the_grammar_is_set_plain_with_the_rest() {
+        let long = format!(
+            "let a = 1;\nlet b = \"{}\";\nlet c = 2;\n",
+            "x".repeat(5000)
+        );
+        let found = kinds("rust", &long);
+        assert!(found.contains(&(Some(Kind::Keyword), "let".into())));
+        let last = found.last().unwrap();
+        assert_eq!(last, &(None, "let c = 2;\n".into()));
     }
 
     #[test]

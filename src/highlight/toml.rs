@@ -147,8 +147,8 @@ mod tests {
     fn kinds(code: &str) -> Vec<(Option<Kind>, &str)> {
         highlight("toml", code)
             .unwrap()
-            .into_iter()
-            .map(|t| (t.kind, &code[t.range]))
+            .iter()
+            .map(|t| (t.kind, &code[t.range.clone()]))
             .collect()
     }
 

@@ -725,16 +725,30 @@ impl<'a> Fonts<'a> {
     fn shape_by_face(&mut self, text: &str, style: Style, missing: &mut Vec<char>) {
         let primary = style.face();
         // Split the text into runs of characters drawn by the same face: the
-        // style's face where it can, the fallback where only it can.
+        // style's face where it can, else the first fallback that can (for
+        // code the monospace fallback first).
         let mut start = 0;
         let mut run_face = None;
         for (i, c) in text.char_indices() {
-            let face = if self.covers(primary, c) || is_invisible(c) {
+            let face = if let Some(current) = run_face
+                && is_combining(c)
+                && self.covers(current, c)
+            {
+                // A combining mark stays with the face of the letter it marks.
+                current
+            } else if self.covers(primary, c) || is_invisible(c) {
                 primary
             } else if style.is_mono() && self.covers(MONO_FALLBACK, c) {
                 MONO_FALLBACK
             } else if self.covers(FALLBACK, c) {
                 FALLBACK
+            } else if let Some(face) = [Style::Mono.face(), MONO_FALLBACK]
+                .into_iter()
+                .find(|&face| self.covers(face, c))
+            {
+                // The last resort, for prose too: the monospace faces have
+                // signs (≧, arrows) the book face and its fallback lack.
+                face
             } else {
                 if !missing.contains(&c) {
                     missing.push(c);
@@ -829,6 +843,18 @@ impl<'a> Fonts<'a> {
         self.clusters = clusters;
         self.buffer = Some(glyphs.clear());
     }
+}
+
+/// Combining marks of the common blocks, drawn over the character before.
+fn is_combining(c: char) -> bool {
+    matches!(
+        c,
+        '\u{300}'..='\u{36F}'
+            | '\u{1AB0}'..='\u{1AFF}'
+            | '\u{1DC0}'..='\u{1DFF}'
+            | '\u{20D0}'..='\u{20FF}'
+            | '\u{FE20}'..='\u{FE2F}'
+    )
 }
 
 /// Characters that draw nothing and need no glyph of their own.

@@ -49,7 +49,7 @@ impl Flow<'_, '_> {
         let tokens = language.and_then(|l| highlight::highlight(l, text));
         let rows = self.code_rows(
             text,
-            tokens.as_deref(),
+            tokens.as_ref().map(|t| t.as_slice()),
             counted,
             frame.x + pad,
             frame.width - 2.0 * pad,
