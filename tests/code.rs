@@ -220,7 +220,7 @@ fn a_code_block_across_a_page_break_never_leaves_one_line_alone() {
             text.push_str(filler);
             text.push_str("\n\n");
         }
-        text.push_str(&format!("```rust\n{code}```\n\nAfter.\n"));
+        text.push_str(&format!("## Listing\n\n```rust\n{code}```\n\nAfter.\n"));
         book = book.with(&format!("{chapter:02}.md"), text);
     }
     book.assert_builds();
@@ -234,6 +234,12 @@ fn a_code_block_across_a_page_break_never_leaves_one_line_alone() {
             "page {} holds one line of a block:\n{page}",
             n + 1
         );
+        if page.lines().any(|l| l.trim() == "Listing") {
+            assert!(
+                page.contains("let line_0"),
+                "a heading left behind:\n{page}"
+            );
+        }
         if (2..10).contains(&code_lines) {
             broken += 1;
         }

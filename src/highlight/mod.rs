@@ -127,8 +127,7 @@ pub fn is_plain(language: &str) -> bool {
 }
 
 /// The grammar for a fence's language, by name, alias or file extension.
-/// TypeScript is read with the JavaScript grammar and Handlebars with the
-/// HTML one, the nearest syntect has.
+/// TypeScript is read with the JavaScript grammar, the nearest syntect has.
 fn grammar(language: &str) -> Option<Grammar> {
     let set = syntaxes();
     let lower = language.to_ascii_lowercase();
@@ -147,7 +146,7 @@ fn grammar(language: &str) -> Option<Grammar> {
         "yaml" | "yml" => "yaml",
         "markdown" | "md" => "md",
         "diff" | "patch" => "diff",
-        "html" | "xhtml" | "htm" | "hbs" | "handlebars" => "html",
+        "html" | "xhtml" | "htm" => "html",
         _ if is_plain(&lower) => return None,
         other => other,
     };
@@ -331,7 +330,11 @@ fn scope_kind(name: &str) -> Option<Kind> {
     };
     let kind = if is("comment") {
         Kind::Comment
-    } else if is("string") || is("markup.raw.inline") {
+    } else if is("string")
+        || is("markup.raw.inline")
+        || is("markup.raw.block")
+        || is("markup.underline.link")
+    {
         Kind::String
     } else if is("constant.numeric") {
         Kind::Number
@@ -339,7 +342,10 @@ fn scope_kind(name: &str) -> Option<Kind> {
         Kind::Constant
     } else if is("keyword.operator.word") {
         Kind::Keyword
-    } else if is("keyword.operator") {
+    } else if is("keyword.operator")
+        || is("punctuation.definition.list_item")
+        || is("punctuation.definition.blockquote")
+    {
         Kind::Operator
     } else if is("keyword.other.directive")
         || is("meta.preprocessor")
@@ -374,7 +380,11 @@ fn scope_kind(name: &str) -> Option<Kind> {
         Kind::Constant
     } else if is("variable") {
         Kind::Variable
-    } else if is("markup.heading") || is("meta.diff.range") || is("meta.diff.header") {
+    } else if is("markup.heading")
+        || is("entity.name.section")
+        || is("meta.diff.range")
+        || is("meta.diff.header")
+    {
         Kind::Heading
     } else if is("markup.inserted") {
         Kind::Inserted

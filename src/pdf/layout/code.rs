@@ -61,7 +61,6 @@ impl Flow<'_, '_> {
         if self.pages.is_empty() {
             self.new_page();
         }
-        self.open_frame();
         let mut at = 0;
         while at < rows.len() {
             let room = g.height - g.bottom - self.notes_room(0) - self.y;
@@ -81,8 +80,13 @@ impl Flow<'_, '_> {
                 take = rest.min(fit.max(1));
             }
             if take == 0 {
-                self.new_page();
+                // A heading kept with what follows goes along.
+                self.break_keeping();
                 continue;
+            }
+            if at == 0 {
+                // Opened where the first lines go; new pages reopen it.
+                self.open_frame();
             }
             for row in &rows[at..at + take] {
                 let baseline = self.y + size;
@@ -98,6 +102,7 @@ impl Flow<'_, '_> {
                 self.mark.offset += row.counted;
                 self.y += leading;
             }
+            self.keep = None;
             at += take;
             if at < rows.len() {
                 self.new_page();
