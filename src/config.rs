@@ -209,8 +209,9 @@ pub struct PdfConfig {
     /// books do) or `"spaced"` (a blank half line between them). Default: indent.
     pub paragraph: Option<ParagraphStyle>,
     /// Font files to use instead of the built-in faces, relative to the
-    /// manuscript folder. Default: Linux Libertine O, Noto Mono for code,
-    /// DejaVu Serif for characters the others lack.
+    /// manuscript folder. Default: Linux Libertine O, DejaVu Sans Mono for
+    /// code (Noto Mono for characters it lacks), DejaVu Serif for characters
+    /// the others lack.
     #[serde(default)]
     pub fonts: FontPaths,
     /// The trimmed page size: `"6x9in"` (US trade, the default),
@@ -242,6 +243,21 @@ pub struct PdfConfig {
     /// page before when needed. Default: false.
     #[serde(default)]
     pub recto_chapters: bool,
+    /// How highlighted code is printed: `"print"` (greys, bold and
+    /// oblique; the default) or `"colour"`.
+    pub code_theme: Option<CodeTheme>,
+}
+
+/// How the PDF prints highlighted code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CodeTheme {
+    /// Greys with bold and oblique faces, for a black-and-white page.
+    #[default]
+    Print,
+    /// Colours (with the same faces), for a screen or a colour printer.
+    #[serde(alias = "color")]
+    Colour,
 }
 
 /// Who the PDF is for.
@@ -512,19 +528,33 @@ pub struct FontPaths {
     pub mono: Option<Spanned<String>>,
     /// The face for characters the others lack.
     pub fallback: Option<Spanned<String>>,
+    /// The bold monospace face, for highlighted code; default: `mono`'s
+    /// file when that is given.
+    pub mono_bold: Option<Spanned<String>>,
+    /// The oblique monospace face, for highlighted code; default: `mono`'s
+    /// file when that is given.
+    pub mono_italic: Option<Spanned<String>>,
+    /// The face for characters the monospace faces lack, before `fallback`.
+    pub mono_fallback: Option<Spanned<String>>,
 }
 
 impl FontPaths {
     /// The paths in face order (regular, italic, bold, bold italic, mono,
-    /// fallback), each with its place in `book.toml`.
-    pub fn in_order(&self) -> [Option<&Spanned<String>>; 6] {
+    /// fallback, mono bold, mono italic, mono fallback), each with its place
+    /// in `book.toml`. A given `mono` stands for the bold and oblique
+    /// monospace faces not given, so that code keeps one face's columns.
+    pub fn in_order(&self) -> [Option<&Spanned<String>>; crate::pdf::fonts::FACES] {
+        let mono = self.mono.as_ref();
         [
             self.regular.as_ref(),
             self.italic.as_ref(),
             self.bold.as_ref(),
             self.bold_italic.as_ref(),
-            self.mono.as_ref(),
+            mono,
             self.fallback.as_ref(),
+            self.mono_bold.as_ref().or(mono),
+            self.mono_italic.as_ref().or(mono),
+            self.mono_fallback.as_ref(),
         ]
     }
 }

@@ -14,6 +14,7 @@ pub mod date;
 pub mod epub;
 pub mod error;
 pub mod faq;
+pub mod highlight;
 pub mod ids;
 pub mod image;
 pub mod init;

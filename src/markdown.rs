@@ -240,6 +240,7 @@ enum Frame {
     Code {
         pos: Pos,
         language: Option<String>,
+        attributes: Vec<String>,
         text: String,
     },
     Html {
@@ -337,17 +338,14 @@ impl Builder<'_> {
             }
             Tag::CodeBlock(kind) => {
                 self.close_implicit_paragraph();
-                let language = match kind {
-                    CodeBlockKind::Fenced(info) => info
-                        .split_whitespace()
-                        .next()
-                        .map(str::to_string)
-                        .filter(|l| !l.is_empty()),
-                    CodeBlockKind::Indented => None,
+                let (language, attributes) = match kind {
+                    CodeBlockKind::Fenced(info) => info_string(&info),
+                    CodeBlockKind::Indented => (None, Vec::new()),
                 };
                 self.stack.push(Frame::Code {
                     pos,
                     language,
+                    attributes,
                     text: String::new(),
                 });
             }
@@ -508,6 +506,7 @@ impl Builder<'_> {
             Frame::Code {
                 pos,
                 language,
+                attributes,
                 mut text,
             } => {
                 if self.hide_rust_lines && language.as_deref().is_some_and(mdbook::is_rust) {
@@ -515,7 +514,11 @@ impl Builder<'_> {
                 }
                 self.block(Block {
                     pos,
-                    kind: BlockKind::CodeBlock { language, text },
+                    kind: BlockKind::CodeBlock {
+                        language,
+                        attributes,
+                        text,
+                    },
                 });
             }
             Frame::Html { pos, html } => self.html_block(pos, &html),
@@ -800,6 +803,17 @@ impl Builder<'_> {
             warnings: self.warnings,
         }
     }
+}
+
+/// A fence's info string as language and attributes: its first word is the
+/// language (CommonMark), and words are split at commas as well as spaces,
+/// as mdBook does (`rust,ignore` is Rust with the attribute `ignore`).
+pub fn info_string(info: &str) -> (Option<String>, Vec<String>) {
+    let mut words = info
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string);
+    (words.next(), words.collect())
 }
 
 /// The label of the `[^label]` that `source` starts with, if it starts with one.

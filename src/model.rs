@@ -156,8 +156,12 @@ pub enum BlockKind {
     List(List),
     /// Preformatted code, kept verbatim.
     CodeBlock {
-        /// The language named after the opening fence, if any.
+        /// The language: the info string's first word, if any (CommonMark),
+        /// words split at commas as well as spaces (mdBook's `rust,ignore`).
         language: Option<String>,
+        /// The info string's other words (`ignore`, `does_not_compile`).
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        attributes: Vec<String>,
         /// The code, each line ending in a newline.
         text: String,
     },

@@ -8,15 +8,34 @@ use std::ffi::OsStr;
 use std::fs;
 use std::path::Path;
 
-/// The text of every XHTML file of an EPUB, in archive order.
+/// The text of every XHTML file of an EPUB, in archive order, without
+/// the spans of highlighted code, so that code reads as it was written.
 fn epub_text(epub: &Path) -> String {
     let bytes = fs::read(epub).expect("the EPUB was written");
-    unzip(&bytes)
+    let text = unzip(&bytes)
         .into_iter()
         .filter(|(name, _)| name.ends_with(".xhtml"))
         .map(|(_, data)| String::from_utf8(data).expect("UTF-8 XHTML"))
         .collect::<Vec<_>>()
-        .join("\n")
+        .join("\n");
+    without_highlighting(&text)
+}
+
+/// XHTML without its `<span class="hl-…">` elements, their text kept: they
+/// never nest, so each one ends at the next `</span>`.
+fn without_highlighting(xhtml: &str) -> String {
+    let mut out = String::with_capacity(xhtml.len());
+    let mut rest = xhtml;
+    while let Some(at) = rest.find("<span class=\"hl-") {
+        out.push_str(&rest[..at]);
+        let inner = &rest[at..];
+        let inner = &inner[inner.find('>').map_or(inner.len(), |i| i + 1)..];
+        let end = inner.find("</span>").unwrap_or(inner.len());
+        out.push_str(&inner[..end]);
+        rest = &inner[(end + "</span>".len()).min(inner.len())..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Builds the book into its `out` folder and returns the EPUB's and the
@@ -135,6 +154,43 @@ fn the_mdbook_guide_builds_as_it_is() {
         qpdf.stdout,
         qpdf.stderr
     );
+
+    // Highlighted code in both outputs: blocks in a language bindery knows
+    // have highlighted spans in the EPUB, and the PDF prints some in the
+    // bold and oblique monospace faces.
+    let raw = unzip(&fs::read(out.join("mdbook-documentation.epub")).expect("the EPUB"))
+        .into_iter()
+        .map(|(_, data)| String::from_utf8_lossy(&data).into_owned())
+        .collect::<String>();
+    let (mut known, mut highlighted) = (0, 0);
+    for block in raw
+        .split("<pre class=\"code\"><code class=\"language-")
+        .skip(1)
+    {
+        let (language, rest) = block.split_once('"').expect("a class");
+        let body = &rest[..rest.find("</code>").expect("the block's end")];
+        if bindery::highlight::is_known(language) {
+            known += 1;
+            highlighted += usize::from(body.contains("<span class=\"hl-"));
+        }
+    }
+    // A block with nothing to mark (a Markdown paragraph) stays plain.
+    eprintln!("{highlighted} of {known} blocks in a known language highlighted");
+    assert!(
+        known > 100 && highlighted * 10 >= known * 9,
+        "{highlighted} of {known} blocks in a known language highlighted"
+    );
+    let fonts = pdf_tool(
+        "pdffonts",
+        &[out.join("mdbook-documentation.pdf").as_os_str()],
+    );
+    for face in ["+DejaVuSansMono-Bold ", "+DejaVuSansMono-Oblique "] {
+        assert!(
+            fonts.stdout.contains(face),
+            "{face}not used:\n{}",
+            fonts.stdout
+        );
+    }
 
     // The contents: SUMMARY.md's order, nesting and parts; the draft
     // chapter left out.

@@ -15,6 +15,7 @@ use super::html::{Context, Sanitizer};
 use super::split::{Cut, Draft, Link, NoteDraft, Plan, Spot};
 use super::{Layout, warning, xml};
 use crate::error::Diagnostic;
+use crate::highlight;
 use crate::lang::labels::Labels;
 use crate::model::{
     Alignment, Block, BlockKind, Book, Chapter, ChapterBody, Heading, Inline, List, ListKind, Pos,
@@ -450,6 +451,26 @@ impl Writer<'_> {
     /// Writes the manuscript's own text, with the markers of the pages
     /// that start in it. A page that starts inside a word (after a
     /// hyphenated or broken line) is marked before the word.
+    /// Code as its tokens, each of a kind in a `<span class="hl-KIND">`;
+    /// what the tokens hold past the end of `text` is left out.
+    fn highlighted(&mut self, text: &str, tokens: &[highlight::Token]) {
+        for token in tokens {
+            let end = token.range.end.min(text.len());
+            let part = &text[token.range.start.min(end)..end];
+            if part.is_empty() {
+                continue;
+            }
+            match token.kind {
+                Some(kind) => {
+                    self.push(&format!("<span class=\"hl-{}\">", kind.name()));
+                    self.counted_text(part);
+                    self.push("</span>");
+                }
+                None => self.counted_text(part),
+            }
+        }
+    }
+
     fn counted_text(&mut self, text: &str) {
         let mut rest = text;
         while let Some(start) = self.pages.breaks.get(self.pages.next)
@@ -552,7 +573,7 @@ impl Writer<'_> {
                 self.push("</blockquote>\n");
             }
             BlockKind::List(list) => self.list(list),
-            BlockKind::CodeBlock { language, text } => {
+            BlockKind::CodeBlock { language, text, .. } => {
                 self.facts.code_blocks += 1;
                 self.push("<pre class=\"code\"><code");
                 if let Some(language) = language {
@@ -565,7 +586,15 @@ impl Writer<'_> {
                     }
                 }
                 self.push(">");
-                self.counted_text(text.strip_suffix('\n').unwrap_or(text));
+                // Highlighted as the PDF highlights it, which finds these tokens kept.
+                let tokens = language
+                    .as_deref()
+                    .and_then(|l| highlight::highlight(l, text));
+                let text = text.strip_suffix('\n').unwrap_or(text);
+                match tokens {
+                    Some(tokens) => self.highlighted(text, &tokens),
+                    None => self.counted_text(text),
+                }
                 self.push("</code></pre>\n");
             }
             BlockKind::Table(table) => self.table(table),

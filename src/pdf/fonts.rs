@@ -54,16 +54,28 @@ impl Hasher for WordHasher {
     }
 }
 
-/// The book face (Linux Libertine O), its monospace companion (Noto Mono) and
-/// the fallback (DejaVu Serif), compiled in so that bindery works anywhere.
-const BUILT_IN: [&[u8]; 6] = [
+/// The book face (Linux Libertine O), its monospace companion (DejaVu Sans
+/// Mono, upright, bold and oblique, for highlighted code), the fallback
+/// (DejaVu Serif) and the monospace fallback (Noto Mono, which has
+/// characters DejaVu Sans Mono lacks), compiled in so that bindery works
+/// anywhere.
+const BUILT_IN: [&[u8]; FACES] = [
     include_bytes!("../../fonts/LinLibertine_R.otf"),
     include_bytes!("../../fonts/LinLibertine_RI.otf"),
     include_bytes!("../../fonts/LinLibertine_RB.otf"),
     include_bytes!("../../fonts/LinLibertine_RBI.otf"),
-    include_bytes!("../../fonts/NotoMono-Regular.ttf"),
+    include_bytes!("../../fonts/DejaVuSansMono.ttf"),
     include_bytes!("../../fonts/DejaVuSerif.ttf"),
+    include_bytes!("../../fonts/DejaVuSansMono-Bold.ttf"),
+    include_bytes!("../../fonts/DejaVuSansMono-Oblique.ttf"),
+    include_bytes!("../../fonts/NotoMono-Regular.ttf"),
 ];
+
+/// How many faces a book is set with.
+pub const FACES: usize = 9;
+
+/// How many styles there are.
+const STYLES: usize = 7;
 
 /// The style a run of text is set in; each style is one face.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -78,6 +90,10 @@ pub enum Style {
     BoldItalic,
     /// Monospace, for code: no kerning, no ligatures.
     Mono,
+    /// Bold monospace, for highlighted code.
+    MonoBold,
+    /// Oblique monospace, for highlighted code.
+    MonoItalic,
 }
 
 impl Style {
@@ -89,7 +105,7 @@ impl Style {
             Style::Italic => Style::Regular,
             Style::Bold => Style::BoldItalic,
             Style::BoldItalic => Style::Bold,
-            Style::Mono => Style::Mono,
+            mono => mono,
         }
     }
 
@@ -98,26 +114,41 @@ impl Style {
         match self {
             Style::Regular | Style::Bold => Style::Bold,
             Style::Italic | Style::BoldItalic => Style::BoldItalic,
-            Style::Mono => Style::Mono,
+            mono => mono,
         }
+    }
+
+    /// Whether this is a monospaced style, for code.
+    pub fn is_mono(self) -> bool {
+        matches!(self, Style::Mono | Style::MonoBold | Style::MonoItalic)
     }
 
     /// The face that sets this style.
     pub fn face(self) -> FaceId {
-        FaceId(self as u8)
+        match self {
+            Style::MonoBold => FaceId(6),
+            Style::MonoItalic => FaceId(7),
+            other => FaceId(other as u8),
+        }
     }
 }
 
-/// One face of a [`Fonts`]: the five styles in [`Style`] order, then the fallback.
+/// One face of a [`Fonts`]: the five styles in [`Style`] order, the
+/// fallback, monospace bold and oblique, and the monospace fallback.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FaceId(pub u8);
 
 /// The fallback face, used for characters the style's face lacks.
 pub const FALLBACK: FaceId = FaceId(5);
 
+/// The monospace fallback, for characters a monospace face lacks, before
+/// [`FALLBACK`].
+pub const MONO_FALLBACK: FaceId = FaceId(8);
+
 impl FaceId {
     /// The face's key in `book.toml`'s `[pdf] fonts`: `regular`, `italic`,
-    /// `bold`, `bold-italic`, `mono` or `fallback`.
+    /// `bold`, `bold-italic`, `mono`, `fallback`, `mono-bold`,
+    /// `mono-italic` or `mono-fallback`.
     pub fn name(self) -> &'static str {
         [
             "regular",
@@ -126,6 +157,9 @@ impl FaceId {
             "bold-italic",
             "mono",
             "fallback",
+            "mono-bold",
+            "mono-italic",
+            "mono-fallback",
         ]
         .get(usize::from(self.0))
         .copied()
@@ -133,12 +167,12 @@ impl FaceId {
     }
 }
 
-/// The font files a book is set with: one per style plus the fallback.
+/// The font files a book is set with: one per style plus the fallbacks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FontFiles {
     /// The files in [`FaceId`] order: regular, italic, bold, bold italic,
-    /// monospace, fallback.
-    pub faces: [Cow<'static, [u8]>; 6],
+    /// monospace, fallback, monospace bold and oblique, monospace fallback.
+    pub faces: [Cow<'static, [u8]>; FACES],
 }
 
 impl Default for FontFiles {
@@ -253,7 +287,7 @@ pub struct Fonts<'a> {
     /// shaping a word, so they are made once.
     plans: HashMap<(FaceId, rustybuzz::Script), ShapePlan, BuildHasherDefault<WordHasher>>,
     /// Shaped words per style, by the hash of their text.
-    cache: [WordTable; 5],
+    cache: [WordTable; STYLES],
     /// Every word shaped, in the order it was first shaped.
     words: Vec<Shaped>,
     /// The glyphs of every word shaped, one word after the other.
@@ -269,7 +303,7 @@ pub struct Fonts<'a> {
     /// The characters no face can draw, for the few words that have some.
     missing: HashMap<u32, Box<[char]>>,
     /// The space and the hyphen of each style, asked for at every word.
-    marks: [[Option<WordId>; 2]; 5],
+    marks: [[Option<WordId>; 2]; STYLES],
     /// Per style, last letter and closing mark: the letter's glyph when the
     /// two shaped together give the glyphs each gives alone, so that a word
     /// ending in the mark can be put together from the word and the mark.
@@ -691,14 +725,30 @@ impl<'a> Fonts<'a> {
     fn shape_by_face(&mut self, text: &str, style: Style, missing: &mut Vec<char>) {
         let primary = style.face();
         // Split the text into runs of characters drawn by the same face: the
-        // style's face where it can, the fallback where only it can.
+        // style's face where it can, else the first fallback that can (for
+        // code the monospace fallback first).
         let mut start = 0;
         let mut run_face = None;
         for (i, c) in text.char_indices() {
-            let face = if self.covers(primary, c) || is_invisible(c) {
+            let face = if let Some(current) = run_face
+                && is_combining(c)
+                && self.covers(current, c)
+            {
+                // A combining mark stays with the face of the letter it marks.
+                current
+            } else if self.covers(primary, c) || is_invisible(c) {
                 primary
+            } else if style.is_mono() && self.covers(MONO_FALLBACK, c) {
+                MONO_FALLBACK
             } else if self.covers(FALLBACK, c) {
                 FALLBACK
+            } else if let Some(face) = [Style::Mono.face(), MONO_FALLBACK]
+                .into_iter()
+                .find(|&face| self.covers(face, c))
+            {
+                // The last resort, for prose too: the monospace faces have
+                // signs (≧, arrows) the book face and its fallback lack.
+                face
             } else {
                 if !missing.contains(&c) {
                     missing.push(c);
@@ -795,6 +845,18 @@ impl<'a> Fonts<'a> {
     }
 }
 
+/// Combining marks of the common blocks, drawn over the character before.
+fn is_combining(c: char) -> bool {
+    matches!(
+        c,
+        '\u{300}'..='\u{36F}'
+            | '\u{1AB0}'..='\u{1AFF}'
+            | '\u{1DC0}'..='\u{1DFF}'
+            | '\u{20D0}'..='\u{20FF}'
+            | '\u{FE20}'..='\u{FE2F}'
+    )
+}
+
 /// Characters that draw nothing and need no glyph of their own.
 fn is_invisible(c: char) -> bool {
     matches!(
@@ -807,12 +869,13 @@ fn is_invisible(c: char) -> bool {
 /// ligatures) for prose; none of them for code, where every character must
 /// stay itself.
 fn features(style: Style) -> Vec<Feature> {
-    match style {
-        Style::Mono => ["kern", "liga", "clig", "calt"]
+    if style.is_mono() {
+        ["kern", "liga", "clig", "calt"]
             .iter()
             .filter_map(|tag| format!("-{tag}").parse().ok())
-            .collect(),
-        _ => Vec::new(),
+            .collect()
+    } else {
+        Vec::new()
     }
 }
 

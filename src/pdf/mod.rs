@@ -12,7 +12,7 @@ pub mod tags;
 pub mod text;
 pub mod write;
 
-use crate::config::{Config, Length, ParagraphStyle, Profile};
+use crate::config::{CodeTheme, Config, Length, ParagraphStyle, Profile};
 use crate::error::{Diagnostic, Error, Place};
 use crate::load::Asset;
 use crate::model::Book;
@@ -34,7 +34,7 @@ pub struct Options {
     pub fonts: FontFiles,
     /// Where each face of `fonts` was read from, in [`fonts::FaceId`]
     /// order, to name the file in errors; `None` for a built-in face.
-    pub font_paths: [Option<PathBuf>; 6],
+    pub font_paths: [Option<PathBuf>; fonts::FACES],
     /// Page size, margins and body type.
     pub geometry: Geometry,
     /// First-line indents (true) or space between paragraphs (false).
@@ -58,6 +58,8 @@ pub struct Options {
     pub jobs: Jobs,
     /// Whether the PDF claims PDF/UA-1 (it is tagged either way).
     pub pdf_ua: bool,
+    /// How highlighted code is printed.
+    pub code_theme: CodeTheme,
 }
 
 impl Default for Options {
@@ -76,6 +78,7 @@ impl Default for Options {
             recto_chapters: false,
             jobs: Jobs::Auto,
             pdf_ua: true,
+            code_theme: CodeTheme::Print,
         }
     }
 }
@@ -134,6 +137,7 @@ impl Options {
             recto_chapters: pdf.recto_chapters,
             jobs: Jobs::Auto,
             pdf_ua: true,
+            code_theme: pdf.code_theme.unwrap_or_default(),
         })
     }
 
@@ -146,6 +150,7 @@ impl Options {
             source_dir: &self.source_dir,
             images: &self.images,
             jobs: self.jobs,
+            code_theme: self.code_theme,
         }
     }
 }

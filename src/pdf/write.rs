@@ -13,6 +13,7 @@ use crate::pdf::image::{Picture, xobject};
 use crate::pdf::layout::{Item, Page};
 use crate::pdf::navigate::{self, Navigation};
 use crate::pdf::tags::{self, Part, Tag};
+use crate::pdf::text::Ink;
 use allsorts::binary::read::ReadScope;
 use allsorts::font_data::FontData;
 use allsorts::subset::{CmapTarget, SubsetProfile, subset};
@@ -431,6 +432,19 @@ fn end_marked(out: &mut Vec<u8>, marked: &mut Option<Tag>) {
     }
 }
 
+/// Sets the fill colour, which glyphs are painted in: a grey as `g`, any
+/// other colour as `rg`.
+fn fill(out: &mut Vec<u8>, ink: Ink) {
+    let [r, g, b] = ink.0.map(|c| f32::from(c) / 255.0);
+    if r == g && g == b {
+        number(out, r);
+        out.extend_from_slice(b" g\n");
+    } else {
+        numbers(out, &[r, g, b]);
+        out.extend_from_slice(b" rg\n");
+    }
+}
+
 /// The content stream of one page: glyph runs in text sections, rules as
 /// lines, frames as filled rectangles under the text they hold; and the
 /// slot of each of its marked-content sequences, by MCID. Each stretch of
@@ -446,6 +460,7 @@ fn paint(
     let mut out = Vec::with_capacity(16 * 1024);
     let mut in_text = false;
     let mut current: Option<(FaceId, f32)> = None;
+    let mut ink = Ink::default();
     let mut marked: Option<Tag> = None;
     let mut slots = Vec::new();
     for item in &page.items {
@@ -486,6 +501,10 @@ fn paint(
                     number(&mut out, run.size);
                     out.extend_from_slice(b" Tf\n");
                     current = Some((run.face, run.size));
+                }
+                if run.ink != ink {
+                    fill(&mut out, run.ink);
+                    ink = run.ink;
                 }
                 // Offsets are in thousandths of an em: after each glyph the
                 // viewer moves by the font's width (/W) minus the offset, so

@@ -136,15 +136,15 @@ impl Flow<'_, '_> {
                 self.indent_next = false;
             }
             BlockKind::List(list) => self.list(list, frame, block.pos),
-            BlockKind::CodeBlock { text, .. } => {
+            BlockKind::CodeBlock { text, language, .. } => {
                 let code = self.structure.open(Role::CodeBlock);
-                self.code(text, true, frame, block.pos);
+                self.code(text, language.as_deref(), true, frame, block.pos);
                 self.structure.close_to(code);
             }
             // The EPUB keeps raw HTML as markup, so its text is not counted.
             BlockKind::Html { html } => {
                 let code = self.structure.open(Role::CodeBlock);
-                self.code(html, false, frame, block.pos);
+                self.code(html, None, false, frame, block.pos);
                 self.structure.close_to(code);
             }
             BlockKind::Table(table) => self.table(table, frame, block.pos),
@@ -338,47 +338,6 @@ impl Flow<'_, '_> {
         }
         self.structure.close_to(element);
         self.space(0.4 * g.leading);
-        self.indent_next = false;
-    }
-
-    /// Code: monospace on a light frame, each source line set ragged and
-    /// wrapped without hyphens. `counted` says whether the page map counts
-    /// its characters.
-    fn code(&mut self, text: &str, counted: bool, frame: Frame, pos: Pos) {
-        let g = self.settings.geometry;
-        let size = frame.size * 0.85;
-        let leading = g.leading * 0.85;
-        let pad = 0.5 * frame.size;
-        let measure = Measure {
-            size,
-            width: frame.width - 2.0 * pad,
-            indent: 0.0,
-            align: Align::Left,
-            verbatim: true,
-        };
-        self.space(0.8 * g.leading);
-        self.need(2.0 * leading);
-        self.open_frame();
-        for (n, source) in text.lines().enumerate() {
-            let line_pos = Pos {
-                line: pos.line + 1 + n as u32,
-                col: 1,
-            };
-            if source.trim().is_empty() {
-                self.need(leading);
-                self.y += leading;
-                continue;
-            }
-            let s = [Span {
-                counted,
-                ..Span::new(source, Style::Mono)
-            }];
-            let set = self.ts.set(&s, &measure);
-            self.missing(&set.missing, line_pos);
-            self.place(set.lines, &s, frame.x + pad, size, leading, false, &[], &[]);
-        }
-        self.close_frame();
-        self.space(0.8 * g.leading);
         self.indent_next = false;
     }
 }

@@ -18,6 +18,7 @@
 
 mod blocks;
 mod chapter;
+mod code;
 mod figure;
 mod flow;
 mod front;
@@ -271,6 +272,8 @@ pub struct Settings<'a> {
     /// How many threads lay chapters out. The pages are the same, to the
     /// byte, however many.
     pub jobs: Jobs,
+    /// How highlighted code is printed.
+    pub code_theme: crate::config::CodeTheme,
 }
 
 /// How many threads lay a book's chapters out.

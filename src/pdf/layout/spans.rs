@@ -302,6 +302,7 @@ fn cut_run(run: Run, starts: &[(usize, Inside)], out: &mut Vec<(Run, Inside)>) {
                 rise: run.rise,
                 face: run.face,
                 size: run.size,
+                ink: run.ink,
                 width,
                 glyphs,
             },

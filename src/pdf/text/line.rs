@@ -1,7 +1,7 @@
 //! Setting one line: the items between two breaks become runs of glyphs,
 //! with each space set to the width the line breaker chose.
 
-use super::{Align, Builder, Draw, Line, Measure, PlacedGlyph, Run};
+use super::{Align, Builder, Draw, Ink, Line, Measure, PlacedGlyph, Run};
 use crate::pdf::fonts::{FaceId, Glyph};
 use crate::pdf::text::breaker::Item;
 
@@ -30,6 +30,8 @@ pub(super) fn set_line(
         .unwrap_or(end);
     let mut x = 0.0;
     let mut pending_space: Option<(FaceId, u16, f32, usize)> = None;
+    // Spaces take the colour of the glyphs before them, to stay in their run.
+    let mut ink = Ink::default();
     let mut gap = 0.0;
     // The line's items, and the penalty it ends at when that draws a hyphen.
     let hyphen = matches!(b.items[end], Item::Penalty { width, .. } if width > 0.0);
@@ -82,7 +84,7 @@ pub(super) fn set_line(
                 if gap != 0.0 {
                     match pending_space.take() {
                         Some((face, gid, size, count)) => {
-                            runs.push_spaces(x, Font::plain(face, size), gid, count, gap)
+                            runs.push_spaces(x, Font::plain(face, size, ink), gid, count, gap)
                         }
                         None => runs.extend_last(gap),
                     }
@@ -91,14 +93,20 @@ pub(super) fn set_line(
                 }
                 match draw {
                     Draw::Glyphs {
-                        range, size, rise, ..
+                        range,
+                        size,
+                        rise,
+                        ink: glyph_ink,
+                        ..
                     } => {
+                        ink = *glyph_ink;
                         let mut rest = &store[range.clone()];
                         while let Some(g) = rest.first() {
                             let font = Font {
                                 face: g.face,
                                 size: *size,
                                 rise: *rise,
+                                ink,
                             };
                             // The glyphs that continue the last run (most of a
                             // word's, often all) are added without asking
@@ -133,7 +141,7 @@ pub(super) fn set_line(
                         size,
                         count,
                     } => {
-                        runs.push_spaces(x, Font::plain(*face, *size), *gid, *count, width);
+                        runs.push_spaces(x, Font::plain(*face, *size, ink), *gid, *count, width);
                         x += width;
                     }
                     Draw::Nothing => x += width,
@@ -173,22 +181,28 @@ struct Font {
     size: f32,
     /// How far the baseline is raised, in points.
     rise: f32,
+    /// The colour.
+    ink: Ink,
 }
 
 impl Font {
     /// A face at a size on the line's baseline, as spaces are set.
-    fn plain(face: FaceId, size: f32) -> Font {
+    fn plain(face: FaceId, size: f32, ink: Ink) -> Font {
         Font {
             face,
             size,
             rise: 0.0,
+            ink,
         }
     }
 
     /// Whether a glyph in this font belongs to `run`.
     #[inline]
     fn continues(&self, run: &Run) -> bool {
-        run.face == self.face && run.size == self.size && run.rise == self.rise
+        run.face == self.face
+            && run.size == self.size
+            && run.rise == self.rise
+            && run.ink == self.ink
     }
 }
 
@@ -232,6 +246,7 @@ impl Runs {
             rise: font.rise,
             face: font.face,
             size: font.size,
+            ink: font.ink,
             width: glyph.advance,
             glyphs,
         });

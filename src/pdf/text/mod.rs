@@ -47,6 +47,20 @@ pub struct Span {
     /// The language of a passage in another language than the book's (a
     /// BCP 47 tag), whose words are hyphenated with its patterns.
     pub lang: Option<String>,
+    /// The colour its glyphs are painted in.
+    pub ink: Ink,
+}
+
+/// The colour glyphs are painted in, as red, green and blue from 0 to 255;
+/// black unless highlighted code asks for another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct Ink(pub [u8; 3]);
+
+impl Ink {
+    /// A grey, from 0 (black) to 255 (white).
+    pub const fn gray(level: u8) -> Ink {
+        Ink([level; 3])
+    }
 }
 
 impl Span {
@@ -57,9 +71,10 @@ impl Span {
             style,
             scale: 1.0,
             rise: 0.0,
-            hyphenate: style != Style::Mono,
+            hyphenate: !style.is_mono(),
             counted: true,
             lang: None,
+            ink: Ink::default(),
         }
     }
 
@@ -148,12 +163,13 @@ impl Line {
                 run.glyphs.push(space)
             }
             last => {
-                let x = last.map_or(0.0, |r| r.x + r.width);
+                let (x, ink) = last.map_or((0.0, Ink::default()), |r| (r.x + r.width, r.ink));
                 self.runs.push(Run {
                     x,
                     rise: 0.0,
                     face,
                     size,
+                    ink,
                     width: 0.0,
                     glyphs: vec![space],
                 });
@@ -180,6 +196,7 @@ impl Line {
             rise: last.rise,
             face: last.face,
             size: last.size,
+            ink: last.ink,
             width: last.width - before,
             glyphs: last.glyphs.split_off(at),
         };
@@ -204,6 +221,8 @@ pub struct Run {
     pub size: f32,
     /// The sum of the glyphs' advances, in points.
     pub width: f32,
+    /// The colour they are painted in.
+    pub ink: Ink,
     /// The glyphs.
     pub glyphs: Vec<PlacedGlyph>,
 }
@@ -256,6 +275,7 @@ enum Draw {
         at: usize,
         size: f32,
         rise: f32,
+        ink: Ink,
     },
     Space {
         face: FaceId,
@@ -581,6 +601,7 @@ impl<'a> Typesetter<'a> {
                         at,
                         size,
                         rise,
+                        ink: span.ink,
                     },
                 );
                 if cut < count {
@@ -621,6 +642,7 @@ impl<'a> Typesetter<'a> {
                 at,
                 size,
                 rise: span.rise * measure.size,
+                ink: span.ink,
             },
         );
     }
@@ -655,6 +677,16 @@ impl<'a> Typesetter<'a> {
             return;
         }
         match measure.align {
+            // A space inside inline code keeps its width: code is never
+            // spaced out, though a line may still break there.
+            Align::Justify if style.is_mono() => b.push(
+                Item::Glue {
+                    width,
+                    stretch: 0.0,
+                    shrink: 0.0,
+                },
+                draw,
+            ),
             Align::Justify => b.push(
                 Item::Glue {
                     width,
@@ -921,6 +953,44 @@ mod tests {
         assert!(paragraph.lines.iter().all(|l| !l.hyphenated && !l.overfull));
         let lines = texts(&ts, &paragraph);
         assert!(lines[0].starts_with("    let"), "{lines:?}");
+    }
+
+    #[test]
+    fn spaces_in_inline_code_never_stretch_in_justified_text() {
+        let files = FontFiles::default();
+        let mut ts = typesetter(&files);
+        let words = "Some words of running text around code that is set in monospace ";
+        let spans: Vec<Span> = (0..6)
+            .flat_map(|_| {
+                [
+                    Span::new(words, Style::Regular),
+                    Span::new("let x = a + b;", Style::Mono),
+                    Span::new(" and more. ", Style::Regular),
+                ]
+            })
+            .collect();
+        let paragraph = ts.set(&spans, &body(200.0));
+        let space = ts.fonts.space(Style::Mono);
+        let column = ts.fonts.word(space).width * 10.5;
+        let mut checked = 0;
+        for line in paragraph
+            .lines
+            .iter()
+            .filter(|l| l.justified && l.ratio > 0.0)
+        {
+            for run in line.runs.iter().filter(|r| r.face == Style::Mono.face()) {
+                // Every glyph of monospace but the run's last (whose advance
+                // takes the gap to the next run) is one column wide.
+                for glyph in &run.glyphs[..run.glyphs.len().saturating_sub(1)] {
+                    assert!((glyph.advance - column).abs() < 0.01, "{glyph:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(
+            checked > 20,
+            "too few code glyphs on stretched lines: {checked}"
+        );
     }
 
     #[test]
