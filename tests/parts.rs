@@ -225,3 +225,46 @@ fn back_matter_must_name_a_chapter_of_the_book() {
         finding.message
     );
 }
+
+#[test]
+fn a_book_in_one_file_keeps_its_books_and_chapters_in_the_ncx() {
+    let book = TempBook::new().with(
+        "war.md",
+        "## Book One\n\n### Chapter I\n\nText.\n\n### Chapter II\n\nText.\n\n\
+         ## Book Two\n\n### Chapter I\n\nText.\n",
+    );
+    book.assert_builds();
+    common::assert_epubcheck_clean(&[book.out().join("hostile.epub")]);
+    let epub = fs::read(book.out().join("hostile.epub")).expect("the EPUB");
+    let ncx = unzip(&epub)
+        .into_iter()
+        .find(|(name, _)| name.ends_with("toc.ncx"))
+        .map(|(_, bytes)| String::from_utf8(bytes).unwrap())
+        .expect("an NCX");
+    let doc = parse_xml(&ncx).unwrap();
+    let map = doc
+        .descendants()
+        .find(|n| n.has_tag_name("navMap"))
+        .unwrap();
+    let label = |point: roxmltree::Node| -> String {
+        point
+            .descendants()
+            .find(|n| n.has_tag_name("text"))
+            .and_then(|t| t.text())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let top: Vec<roxmltree::Node> = map
+        .children()
+        .filter(|n| n.has_tag_name("navPoint"))
+        .collect();
+    let labels: Vec<String> = top.iter().map(|p| label(*p)).collect();
+    // The chapter is the book (its title), then its books.
+    assert_eq!(labels, ["Hostile", "Book One", "Book Two"]);
+    let under: Vec<String> = top[1]
+        .children()
+        .filter(|n| n.has_tag_name("navPoint"))
+        .map(label)
+        .collect();
+    assert_eq!(under, ["Chapter I", "Chapter II"]);
+}

@@ -146,14 +146,24 @@ pub fn ncx(
     }
     out.push_str("<navMap>\n");
     let mut order = 0;
-    for chapter in &toc.entries {
+    // A book of one chapter (a novel kept in one file) is its sections:
+    // they take the first level, after the chapter's own entry, so that
+    // its books or parts keep their chapters under them.
+    let top: Vec<&TocEntry> = match toc.entries.as_slice() {
+        [only] if only.kind == TocKind::Chapter && !only.children.is_empty() => {
+            std::iter::once(only).chain(&only.children).collect()
+        }
+        entries => entries.iter().collect(),
+    };
+    let alone = top.len() > toc.entries.len();
+    for (n, chapter) in top.into_iter().enumerate() {
         order += 1;
         nav_point(&mut out, chapter, layout, order);
         // Under a part, its chapters; under a chapter, all it holds.
         let mut below = Vec::new();
         if chapter.kind == TocKind::Part {
             below.extend(&chapter.children);
-        } else {
+        } else if !(alone && n == 0) {
             descendants(chapter, &mut below);
         }
         for entry in below {
