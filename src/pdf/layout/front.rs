@@ -144,10 +144,11 @@ fn contents(flow: &mut Flow<'_, '_>, title: &str, toc: &Toc, anchors: &HashMap<S
     let list = flow.structure.open(Role::Toc);
     for (depth, entry) in toc.flatten() {
         let chapter = entry.kind == TocKind::Chapter;
-        let (style, scale) = if chapter {
-            (Style::Regular, 1.0)
-        } else {
-            (Style::Regular, 0.92)
+        let part = entry.kind == TocKind::Part;
+        let (style, scale) = match entry.kind {
+            TocKind::Part => (Style::Bold, 1.0),
+            TocKind::Chapter => (Style::Regular, 1.0),
+            _ => (Style::Regular, 0.92),
         };
         let size = g.size * scale;
         let leading = g.leading * scale;
@@ -162,7 +163,10 @@ fn contents(flow: &mut Flow<'_, '_>, title: &str, toc: &Toc, anchors: &HashMap<S
             .ts
             .set(&[Span::new(entry.title.as_str(), style)], &measure)
             .lines;
-        if chapter {
+        // A part stands apart from the chapters before it; a chapter a little.
+        if part {
+            flow.space(1.2 * g.leading);
+        } else if chapter {
             flow.space(0.6 * g.leading);
         }
         flow.need(lines.len() as f32 * leading);
