@@ -97,46 +97,6 @@ fn a_chapter_without_a_level_one_heading_takes_a_true_title_never_its_file_name(
     assert_eq!(no_title.len(), 2, "{findings:?}");
 }
 
-/// A 4 by 4 grey PNG, made by hand.
-fn png() -> Vec<u8> {
-    fn crc32(bytes: &[u8]) -> u32 {
-        let mut crc = !0u32;
-        for &b in bytes {
-            crc ^= u32::from(b);
-            for _ in 0..8 {
-                crc = if crc & 1 == 1 {
-                    (crc >> 1) ^ 0xEDB8_8320
-                } else {
-                    crc >> 1
-                };
-            }
-        }
-        !crc
-    }
-    fn chunk(kind: &[u8], data: &[u8], out: &mut Vec<u8>) {
-        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        let start = out.len();
-        out.extend_from_slice(kind);
-        out.extend_from_slice(data);
-        let crc = crc32(&out[start..]);
-        out.extend_from_slice(&crc.to_be_bytes());
-    }
-    let raw: Vec<u8> = (0..4).flat_map(|_| [0, 0x80, 0x80, 0x80, 0x80]).collect();
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut header = Vec::new();
-    header.extend_from_slice(&4u32.to_be_bytes());
-    header.extend_from_slice(&4u32.to_be_bytes());
-    header.extend_from_slice(&[8, 0, 0, 0, 0]);
-    chunk(b"IHDR", &header, &mut out);
-    chunk(
-        b"IDAT",
-        &miniz_oxide::deflate::compress_to_vec_zlib(&raw, 6),
-        &mut out,
-    );
-    chunk(b"IEND", &[], &mut out);
-    out
-}
-
 #[test]
 fn the_summary_counts_the_cover_the_images_and_the_tables_with_real_header_cells() {
     let book = TempBook::chapter(
@@ -144,7 +104,7 @@ fn the_summary_counts_the_cover_the_images_and_the_tables_with_real_header_cells
          | Name | Value |\n|---|---|\n| a | 1 |\n\n\
          |   |   |\n|---|---|\n| b | 2 |\n",
     )
-    .with("a.png", png());
+    .with("a.png", common::grey_png(4));
     book.assert_builds();
     let files = epub_files(&book, "hostile.epub");
     let opf = file(&files, ".opf");

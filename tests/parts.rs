@@ -120,36 +120,11 @@ fn parts_nest_in_the_navigation_the_ncx_two_levels_deep_with_part_title_pages() 
             .any(|n| n.has_tag_name("a") && n.text() == Some("Section A1"))
     );
     // The NCX: parts, then their chapters, and no deeper.
-    let ncx = file("toc.ncx");
-    let doc = parse_xml(&ncx).unwrap();
-    let map = doc
-        .descendants()
-        .find(|n| n.has_tag_name("navMap"))
-        .unwrap();
-    let label = |point: roxmltree::Node| -> String {
-        point
-            .descendants()
-            .find(|n| n.has_tag_name("text"))
-            .and_then(|t| t.text())
-            .unwrap_or_default()
-            .to_string()
-    };
-    let points: Vec<roxmltree::Node> = map
-        .children()
-        .filter(|n| n.has_tag_name("navPoint"))
-        .collect();
-    let labels: Vec<String> = points.iter().map(|p| label(*p)).collect();
+    let (ncx, depth) = ncx_outline(file("toc.ncx"));
+    let labels: Vec<&str> = ncx.iter().map(|(label, _)| label.as_str()).collect();
     assert_eq!(labels, ["Part One", "Part Two", "Epilogue", "Part Three"]);
-    let second: Vec<String> = points[0]
-        .children()
-        .filter(|n| n.has_tag_name("navPoint"))
-        .map(label)
-        .collect();
-    assert_eq!(second, ["Chapter A", "Chapter B"]);
-    assert!(map.descendants().all(|n| {
-        !n.has_tag_name("navPoint")
-            || n.ancestors().filter(|a| a.has_tag_name("navPoint")).count() <= 2
-    }));
+    assert_eq!(ncx[0].1, ["Chapter A", "Chapter B"]);
+    assert_eq!(depth, 2);
     // Each part is a part title page, its epigraph kept.
     let parts: Vec<&(String, Vec<u8>)> = files
         .iter()
@@ -241,6 +216,17 @@ fn a_book_in_one_file_keeps_its_books_and_chapters_in_the_ncx() {
         .find(|(name, _)| name.ends_with("toc.ncx"))
         .map(|(_, bytes)| String::from_utf8(bytes).unwrap())
         .expect("an NCX");
+    let (ncx, _) = ncx_outline(ncx);
+    let labels: Vec<&str> = ncx.iter().map(|(label, _)| label.as_str()).collect();
+    // The chapter is the book (its title), then its books.
+    assert_eq!(labels, ["Hostile", "Book One", "Book Two"]);
+    let under = ncx[1].1.clone();
+    assert_eq!(under, ["Chapter I", "Chapter II"]);
+}
+
+/// An NCX's first level, each entry's label with those of the entries
+/// under it, and how deep its entries go.
+fn ncx_outline(ncx: String) -> (Vec<(String, Vec<String>)>, usize) {
     let doc = parse_xml(&ncx).unwrap();
     let map = doc
         .descendants()
@@ -254,17 +240,21 @@ fn a_book_in_one_file_keeps_its_books_and_chapters_in_the_ncx() {
             .unwrap_or_default()
             .to_string()
     };
-    let top: Vec<roxmltree::Node> = map
-        .children()
-        .filter(|n| n.has_tag_name("navPoint"))
+    let outline = navpoints(map)
+        .map(|point| (label(point), navpoints(point).map(label).collect()))
         .collect();
-    let labels: Vec<String> = top.iter().map(|p| label(*p)).collect();
-    // The chapter is the book (its title), then its books.
-    assert_eq!(labels, ["Hostile", "Book One", "Book Two"]);
-    let under: Vec<String> = top[1]
-        .children()
+    let depth = map
+        .descendants()
         .filter(|n| n.has_tag_name("navPoint"))
-        .map(label)
-        .collect();
-    assert_eq!(under, ["Chapter I", "Chapter II"]);
+        .map(|n| n.ancestors().filter(|a| a.has_tag_name("navPoint")).count())
+        .max()
+        .unwrap_or(0);
+    (outline, depth)
+}
+
+/// The `navPoint`s right under `parent`.
+fn navpoints<'a, 'i>(
+    parent: roxmltree::Node<'a, 'i>,
+) -> impl Iterator<Item = roxmltree::Node<'a, 'i>> {
+    parent.children().filter(|n| n.has_tag_name("navPoint"))
 }

@@ -54,50 +54,6 @@ The end.
 [^n]: The note's text.
 ";
 
-/// A 20 by 20 grey PNG.
-fn square_png() -> Vec<u8> {
-    fn chunk(kind: &[u8], data: &[u8], out: &mut Vec<u8>) {
-        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        let start = out.len();
-        out.extend_from_slice(kind);
-        out.extend_from_slice(data);
-        let crc = crc32(&out[start..]);
-        out.extend_from_slice(&crc.to_be_bytes());
-    }
-    fn crc32(bytes: &[u8]) -> u32 {
-        let mut crc = !0u32;
-        for &b in bytes {
-            crc ^= u32::from(b);
-            for _ in 0..8 {
-                crc = if crc & 1 == 1 {
-                    (crc >> 1) ^ 0xEDB8_8320
-                } else {
-                    crc >> 1
-                };
-            }
-        }
-        !crc
-    }
-    let mut raw = Vec::new();
-    for _ in 0..20 {
-        raw.push(0);
-        raw.extend_from_slice(&[0x80; 20]);
-    }
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    let mut header = Vec::new();
-    header.extend_from_slice(&20u32.to_be_bytes());
-    header.extend_from_slice(&20u32.to_be_bytes());
-    header.extend_from_slice(&[8, 0, 0, 0, 0]);
-    chunk(b"IHDR", &header, &mut out);
-    chunk(
-        b"IDAT",
-        &miniz_oxide::deflate::compress_to_vec_zlib(&raw, 6),
-        &mut out,
-    );
-    chunk(b"IEND", &[], &mut out);
-    out
-}
-
 /// Builds the PDF of the manuscript in `dir` into `out`; its path.
 fn build_pdf(dir: &Path, out: &Path) -> PathBuf {
     let outcome = common::run(&[
@@ -123,7 +79,7 @@ fn build_pdf(dir: &Path, out: &Path) -> PathBuf {
 
 /// The constructs book, built; the temporary book and its PDF.
 fn constructs_pdf() -> (TempBook, Document) {
-    let book = TempBook::chapter(CONSTRUCTS).with("square.png", square_png());
+    let book = TempBook::chapter(CONSTRUCTS).with("square.png", common::grey_png(20));
     let path = build_pdf(&book.dir(), &book.out());
     let doc = Document::load(&path).expect("the PDF loads");
     (book, doc)
@@ -777,8 +733,8 @@ fn copy_dir(from: &Path, to: &Path) {
 
 #[test]
 fn an_image_without_alternative_text_withholds_the_claim_and_check_says_so() {
-    let book =
-        TempBook::chapter("# One\n\nA picture: ![](square.png)\n").with("square.png", square_png());
+    let book = TempBook::chapter("# One\n\nA picture: ![](square.png)\n")
+        .with("square.png", common::grey_png(20));
     let findings = book.findings();
     assert!(
         findings.iter().any(|f| f.code == "image-no-alt"),
@@ -802,7 +758,7 @@ fn an_image_without_alternative_text_withholds_the_claim_and_check_says_so() {
     assert!(figure.dict.get(b"Alt").is_err());
     // With alternative text the claim is made.
     let described = TempBook::chapter("# One\n\nA picture: ![A grey square](square.png)\n")
-        .with("square.png", square_png());
+        .with("square.png", common::grey_png(20));
     let pdf = build_pdf(&described.dir(), &described.out());
     assert!(claims_pdf_ua(&pdf));
 }

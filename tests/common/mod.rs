@@ -599,3 +599,17 @@ pub fn parse_xml(text: &str) -> Result<roxmltree::Document<'_>, roxmltree::Error
     };
     roxmltree::Document::parse_with_options(text, options)
 }
+
+/// A mid-grey PNG image of `side` × `side` pixels.
+pub fn grey_png(side: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut out, side, side);
+        encoder.set_color(png::ColorType::Grayscale);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().expect("a PNG header");
+        let pixels = vec![0x80; (side * side) as usize];
+        writer.write_image_data(&pixels).expect("PNG pixels");
+    }
+    out
+}
