@@ -68,6 +68,11 @@ fn build_pdf(dir: &Path, out: &Path) -> PathBuf {
         "build failed:\n{}",
         outcome.stderr
     );
+    only_pdf(out)
+}
+
+/// The one PDF in the output folder `out`.
+fn only_pdf(out: &Path) -> PathBuf {
     let pdfs: Vec<PathBuf> = fs::read_dir(out)
         .expect("the output folder")
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -77,12 +82,13 @@ fn build_pdf(dir: &Path, out: &Path) -> PathBuf {
     pdfs[0].clone()
 }
 
-/// The constructs book, built; the temporary book and its PDF.
-fn constructs_pdf() -> (TempBook, Document) {
+/// The constructs book, built; the temporary book, its PDF's path and the
+/// PDF.
+fn constructs_pdf() -> (TempBook, PathBuf, Document) {
     let book = TempBook::chapter(CONSTRUCTS).with("square.png", common::grey_png(20));
     let path = build_pdf(&book.dir(), &book.out());
     let doc = Document::load(&path).expect("the PDF loads");
-    (book, doc)
+    (book, path, doc)
 }
 
 /// A structure element read back: its type, attributes and kids.
@@ -192,7 +198,7 @@ fn text_attr(doc: &Document, dict: &Dictionary, key: &[u8]) -> Option<String> {
 
 #[test]
 fn every_construct_has_its_tag_and_attributes() {
-    let (_book, doc) = constructs_pdf();
+    let (_book, _, doc) = constructs_pdf();
     let document = tree(&doc);
     assert_eq!(document.role, "Document");
     let mut elements = Vec::new();
@@ -335,7 +341,7 @@ fn is_uri(doc: &Document, annot: ObjectId, uri: &str) -> bool {
 
 #[test]
 fn all_text_is_marked_content_or_an_artifact_and_heads_folios_and_hyphens_are_artifacts() {
-    let (_book, doc) = constructs_pdf();
+    let (_book, _, doc) = constructs_pdf();
     let mut artifact_text = 0;
     for (number, page) in doc.get_pages() {
         let content = Content::decode(&doc.get_page_content(page)).expect("a content stream");
@@ -586,12 +592,7 @@ fn assert_reads_in_order(pdf: &Path, chapters: &[Chapter]) -> (usize, usize) {
 
 #[test]
 fn the_structure_tree_reads_the_manuscript_words_in_order() {
-    let (book, _) = constructs_pdf();
-    let pdf = fs::read_dir(book.out())
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.extension().is_some_and(|e| e == "pdf"))
-        .unwrap();
+    let (book, pdf, _) = constructs_pdf();
     assert_reads_in_order(&pdf, &book.load().book.chapters);
     // A word hyphenated at a line's end reads as one word: a long
     // paragraph of long words breaks some of them.
@@ -676,14 +677,8 @@ fn pdfua_finds_nothing_in_the_sample_the_constructs_and_the_commonmark_books() {
         &manifest_dir().join("manuscript"),
         &dir.path().join("sample"),
     )];
-    let (book, _) = constructs_pdf();
-    claimed.push(
-        fs::read_dir(book.out())
-            .unwrap()
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .find(|p| p.extension().is_some_and(|e| e == "pdf"))
-            .unwrap(),
-    );
+    let (_constructs, pdf, _) = constructs_pdf();
+    claimed.push(pdf);
     // The every-construct fixture, its one image without alternative text
     // (which withholds the claim) given some.
     let fixture = dir.path().join("every-construct");
@@ -743,11 +738,7 @@ fn an_image_without_alternative_text_withholds_the_claim_and_check_says_so() {
     let outcome = book.run(&["pdf", "--out", book.out().to_str().unwrap()]);
     assert!(outcome.status.success(), "{}", outcome.stderr);
     assert!(outcome.stderr.contains("PDF/UA-1"), "{}", outcome.stderr);
-    let pdf = fs::read_dir(book.out())
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.extension().is_some_and(|e| e == "pdf"))
-        .unwrap();
+    let pdf = only_pdf(&book.out());
     assert!(!claims_pdf_ua(&pdf));
     // Still tagged: the figure is there, without /Alt.
     let doc = Document::load(&pdf).unwrap();

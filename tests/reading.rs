@@ -173,7 +173,15 @@ fn report_time(name: &str, line: &str) {
 
 /// The sample manuscript built into `out`; the EPUB's path.
 fn build_sample(out: &Path) -> PathBuf {
-    let manuscript = Path::new(env!("CARGO_MANIFEST_DIR")).join("manuscript");
+    build(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("manuscript"),
+        out,
+    )
+}
+
+/// `bindery build` of `manuscript` into `out` (with the PDF, whose pages
+/// make the EPUB's page list); the EPUB's path.
+fn build(manuscript: &Path, out: &Path) -> PathBuf {
     let outcome = common::run(&[
         "build",
         "--quiet",
@@ -230,18 +238,8 @@ fn a_500000_word_book_in_one_file_reads_in_epubjs() {
     write_manuscript(&manuscript, &generate(LONG_WORDS), 1, Extras::Varied);
     let out = dir.path().join("out");
     let started = std::time::Instant::now();
-    // `build`, not `epub`: the page list comes from the PDF's pages.
-    let outcome = common::run(&[
-        "build",
-        "--quiet",
-        "--manuscript",
-        manuscript.to_str().expect("a UTF-8 path"),
-        "--out",
-        out.to_str().expect("a UTF-8 path"),
-    ]);
-    assert!(outcome.status.success(), "{}", outcome.stderr);
+    let epub = build(&manuscript, &out);
     report_time("long", &format!("built in {:.1?}", started.elapsed()));
-    let epub = only_epub(&out);
     let started = std::time::Instant::now();
     let reading = read(&epub, "long", 3);
     assert!(
