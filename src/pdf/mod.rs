@@ -8,6 +8,7 @@ pub mod fonts;
 pub mod image;
 pub mod layout;
 pub mod navigate;
+mod save;
 pub mod tags;
 pub mod text;
 pub mod write;

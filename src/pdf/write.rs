@@ -12,6 +12,7 @@ use crate::pdf::fonts::{FaceId, Fonts};
 use crate::pdf::image::{Picture, xobject};
 use crate::pdf::layout::{Item, Page};
 use crate::pdf::navigate::{self, Navigation};
+use crate::pdf::save;
 use crate::pdf::tags::{self, Part, Tag};
 use crate::pdf::text::Ink;
 use allsorts::binary::read::ReadScope;
@@ -173,24 +174,10 @@ pub fn write(
             lopdf::Object::String(id.into_bytes(), lopdf::StringFormat::Hexadecimal),
         ]),
     );
-    let mut bytes = Vec::new();
     // The dictionaries (structure elements, annotations, outline entries)
-    // go compressed in object streams, found through a cross-reference
-    // stream: the structure tree of a long book would otherwise weigh as
-    // much as its text.
-    let options = lopdf::SaveOptions::builder()
-        .use_object_streams(true)
-        .use_xref_streams(true)
-        .max_objects_per_stream(500)
-        .compression_level(6)
-        .build();
-    lo.save_with_options(&mut bytes, options).map_err(|e| {
-        Failed::Other(Error::new(
-            "pdf-write",
-            None,
-            format!("cannot write the PDF: {e}"),
-        ))
-    })?;
+    // go compressed in object streams: the structure tree of a long book
+    // would otherwise weigh as much as its text.
+    let bytes = save::save(&lo);
     Ok(bytes)
 }
 
