@@ -199,6 +199,9 @@ fn relative(file: &Path, dir: &Path) -> String {
 /// Findings about the book's structure, in reading order.
 pub fn book(book: &Book, dir: &Path) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
+    // Code in a language bindery cannot highlight: one finding a language,
+    // at its first block, however many blocks there are.
+    let mut unknown_code: BTreeMap<String, (Place, usize)> = BTreeMap::new();
     for chapter in &book.chapters {
         let file = dir.join(&chapter.file);
         let mut seen: BTreeMap<(u8, String), u32> = BTreeMap::new();
@@ -260,9 +263,48 @@ pub fn book(book: &Book, dir: &Path) -> Vec<Diagnostic> {
         });
         for step in chapter.reading_order() {
             if let ReadingStep::Block(block) = step {
-                headless_tables(std::slice::from_ref(block), &file, &mut findings);
+                each_block(
+                    std::slice::from_ref(block),
+                    &mut |block| match &block.kind {
+                        BlockKind::Table(table) if !table.has_header() => findings.push(
+                            Diagnostic::warning(
+                                "table-no-header",
+                                Some(Place::at(&file, block.pos.line, block.pos.col)),
+                                format!("the table has no header row; {PDF_UA}"),
+                            )
+                            .with_hint("name each column in the table's first row"),
+                        ),
+                        BlockKind::CodeBlock {
+                            language: Some(language),
+                            ..
+                        } if !crate::highlight::is_known(language)
+                            && !crate::highlight::is_plain(language) =>
+                        {
+                            let place = Place::at(&file, block.pos.line, block.pos.col);
+                            let key = language.to_lowercase();
+                            unknown_code.entry(key).or_insert((place, 0)).1 += 1;
+                        }
+                        _ => {}
+                    },
+                );
             }
         }
+    }
+    for (language, (place, blocks)) in unknown_code {
+        let more = match blocks {
+            1 => String::new(),
+            n => format!(" (here first, in {n} blocks)"),
+        };
+        findings.push(
+            Diagnostic::warning(
+                "code-language",
+                Some(place),
+                format!("bindery cannot highlight `{language}`: its code is set plain{more}"),
+            )
+            .with_hint(
+                "name one of the languages the README lists, or `text` to say the code is plain",
+            ),
+        );
     }
     findings
 }
@@ -279,24 +321,16 @@ pub fn blocks_pdf_ua(finding: &Diagnostic) -> bool {
     BLOCKS_PDF_UA.contains(&finding.code)
 }
 
-/// Tables whose header row is empty, in `blocks` and the blocks inside them.
-fn headless_tables(blocks: &[Block], file: &Path, findings: &mut Vec<Diagnostic>) {
+/// Calls `f` on each of `blocks` and on the blocks inside them (in block
+/// quotes and list items), in reading order.
+fn each_block(blocks: &[Block], f: &mut dyn FnMut(&Block)) {
     for block in blocks {
+        f(block);
         match &block.kind {
-            BlockKind::Table(table) if !table.has_header() => {
-                findings.push(
-                    Diagnostic::warning(
-                        "table-no-header",
-                        Some(Place::at(file, block.pos.line, block.pos.col)),
-                        format!("the table has no header row; {PDF_UA}"),
-                    )
-                    .with_hint("name each column in the table's first row"),
-                );
-            }
-            BlockKind::BlockQuote { blocks } => headless_tables(blocks, file, findings),
+            BlockKind::BlockQuote { blocks } => each_block(blocks, f),
             BlockKind::List(list) => {
                 for item in &list.items {
-                    headless_tables(&item.blocks, file, findings);
+                    each_block(&item.blocks, f);
                 }
             }
             _ => {}

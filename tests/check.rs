@@ -208,3 +208,17 @@ fn the_sample_has_only_the_acknowledged_question_7() {
     assert!(finding.message.contains("question 7"), "{finding:#?}");
     assert_eq!(status, 0, "acknowledged warnings do not count");
 }
+
+#[test]
+fn code_in_a_language_without_a_grammar_is_one_finding_a_language() {
+    // Three blocks in two unknown languages (`hbs` and `HBS` are one), in a
+    // list and a quotation too; `text` and `rust` give nothing.
+    assert_finds(
+        "code-language",
+        2,
+        &[
+            ("warning", "code-language", "01-chapter.md", 5, 1),
+            ("warning", "code-language", "01-chapter.md", 27, 3),
+        ],
+    );
+}
