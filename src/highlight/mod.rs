@@ -1,7 +1,7 @@
 //! Code highlighting: (language, code) in, runs of (kind, text) out.
 //!
-//! The grammars are syntect's default set (Sublime Text's), parsed with its
-//! pure-Rust regex engine; TOML, which that set lacks, has a small lexer of
+//! The grammars are syntect's default set (Sublime Text's), run on the
+//! Oniguruma regex engine they were written for; TOML, which that set lacks, has a small lexer of
 //! its own (`toml.rs`). Scope names are read here into a small fixed set of
 //! [`Kind`]s, so the model and the backends never see syntect's types: the
 //! EPUB writes each kind as a class, the PDF as a face and an ink.
@@ -12,7 +12,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::{Arc, Mutex, OnceLock};
-use syntect::parsing::{ParseState, Scope, ScopeStack, ScopeStackOp, SyntaxReference, SyntaxSet};
+use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
 
 /// What a stretch of code is, as far as its colour or face goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -264,7 +264,7 @@ fn parse(syntax: &SyntaxReference, code: &str, base: usize, out: &mut Tokens) {
         let ops = if failed || line.len() > LONGEST_LINE {
             None
         } else {
-            parse_line(&mut state, line, set)
+            state.parse_line(line, set).ok()
         };
         let Some(ops) = ops else {
             failed = true;
@@ -290,45 +290,6 @@ fn parse(syntax: &SyntaxReference, code: &str, base: usize, out: &mut Tokens) {
         at += line.len();
     }
     out.finish();
-}
-
-/// What parsing a line did: the state before, the scope operations, the
-/// state after.
-type Parsed = (ParseState, Vec<(usize, ScopeStackOp)>, ParseState);
-
-/// Parses one line, or repeats what parsing it in the same state did
-/// before: code repeats lines (`}`, `fn main() {`, an import), and the
-/// grammar's regular expressions are most of highlighting's time.
-fn parse_line(
-    state: &mut ParseState,
-    line: &str,
-    set: &SyntaxSet,
-) -> Option<Vec<(usize, ScopeStackOp)>> {
-    /// How many lines are remembered per thread before starting afresh.
-    const REMEMBERED: usize = 100_000;
-    thread_local! {
-        static LINES: RefCell<(HashMap<String, Vec<Parsed>>, usize)> = RefCell::default();
-    }
-    LINES.with(|lines| {
-        let mut lines = lines.borrow_mut();
-        if let Some((_, ops, after)) = lines
-            .0
-            .get(line)
-            .and_then(|seen| seen.iter().find(|(before, _, _)| before == state))
-        {
-            *state = after.clone();
-            return Some(ops.clone());
-        }
-        let before = state.clone();
-        let ops = state.parse_line(line, set).ok()?;
-        if lines.1 >= REMEMBERED {
-            *lines = Default::default();
-        }
-        lines.1 += 1;
-        let parsed = (before, ops.clone(), state.clone());
-        lines.0.entry(line.to_string()).or_default().push(parsed);
-        Some(ops)
-    })
 }
 
 /// The kind of text under a stack of scopes: a comment or a string

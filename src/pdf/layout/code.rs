@@ -211,7 +211,7 @@ fn line_spans(
     counted: bool,
     theme: CodeTheme,
 ) -> Vec<Span> {
-    let mut parts: Vec<(Style, Ink, &str)> = Vec::new();
+    let mut parts: Vec<(Style, Ink, std::ops::Range<usize>)> = Vec::new();
     match tokens {
         Some(tokens) => {
             let first = tokens.partition_point(|t| t.range.end <= range.start);
@@ -221,18 +221,24 @@ fn line_spans(
             {
                 let from = token.range.start.max(range.start);
                 let to = token.range.end.min(range.end);
-                if from < to {
-                    let (style, ink) = look(token.kind, theme);
-                    parts.push((style, ink, &text[from..to]));
+                if from >= to {
+                    continue;
+                }
+                let (style, ink) = look(token.kind, theme);
+                // Tokens that print alike are one span: fewer runs to set.
+                match parts.last_mut() {
+                    Some((s, i, part)) if (*s, *i) == (style, ink) => part.end = to,
+                    _ => parts.push((style, ink, from..to)),
                 }
             }
         }
-        None => parts.push((Style::Mono, Ink::default(), &text[range])),
+        None => parts.push((Style::Mono, Ink::default(), range)),
     }
     let mut column = 0;
     parts
         .into_iter()
         .map(|(style, ink, part)| {
+            let part = &text[part];
             let mut out = String::with_capacity(part.len());
             for c in part.chars() {
                 if c == '\t' {
