@@ -13,7 +13,11 @@
 //! lists, emphasis and a FAQ besides, for `scripts/bench-scale.sh` to build
 //! with the real binary; `chapters=N` after DIR makes N chapters instead of
 //! one per 8,000 words (`chapters=1`, one file and no FAQ: a novel kept in
-//! one Markdown file).
+//! one Markdown file). `code=highlighted` after DIR puts a code block after
+//! every third paragraph, 25 lines at a time of this repository's own Rust,
+//! shell, TOML, JavaScript and JSON files, so that the cost of highlighting
+//! is measured on real code; `code=plain` puts the same blocks without their
+//! languages, the book to compare with.
 //! The text has some 20,000 distinct words drawn with a Zipf distribution, as the words of a real book are,
 //! mixed from the sample manuscript's vocabulary and made-up words.
 
@@ -48,6 +52,9 @@ fn main() {
             .find_map(|a| a.strip_prefix("chapters=")?.parse::<usize>().ok())
             .unwrap_or(words.div_ceil(8_000));
         write_manuscript(dir, &generate(words), chapters, Extras::Varied);
+        if let Some(code) = args.iter().find_map(|a| a.strip_prefix("code=")) {
+            add_code(dir, code == "plain");
+        }
         return;
     }
     let number = |key: &str, default: usize| {
@@ -159,4 +166,81 @@ fn digest(paragraphs: &[String], files: &FontFiles, measure: &Measure) -> u64 {
         }
     }
     hasher.finish()
+}
+
+/// The files a code-heavy manuscript quotes, with their fences' languages:
+/// this repository's own code, as real code repeats lines far less than
+/// generated code would.
+fn code_corpus() -> Vec<(&'static str, String)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut rust = Vec::new();
+    let mut folders = vec![root.join("src")];
+    while let Some(folder) = folders.pop() {
+        let entries = std::fs::read_dir(&folder).expect("the source folder is read");
+        for entry in entries {
+            let path = entry.expect("a folder entry").path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                rust.push(path);
+            }
+        }
+    }
+    rust.sort();
+    let read = |path: &std::path::Path| std::fs::read_to_string(path).expect("a code file is read");
+    let mut corpus: Vec<(&'static str, String)> =
+        rust.iter().map(|path| ("rust", read(path))).collect();
+    for (language, file) in [
+        ("bash", "scripts/test"),
+        ("sh", "scripts/bench-scale.sh"),
+        ("toml", "Cargo.toml"),
+        ("js", "tests/reading/read.mjs"),
+        ("json", "tests/reading/package.json"),
+    ] {
+        corpus.push((language, read(&root.join(file))));
+    }
+    corpus
+}
+
+/// Puts a block of 25 lines of real code after every third paragraph of
+/// each chapter in `dir`, taking the corpus's files in turn; `plain` leaves
+/// the fences without a language.
+fn add_code(dir: &std::path::Path, plain: bool) {
+    let pieces: Vec<(&str, String)> = code_corpus()
+        .iter()
+        .flat_map(|(language, text)| {
+            let lines: Vec<&str> = text.lines().filter(|l| !l.starts_with("```")).collect();
+            lines
+                .chunks(25)
+                .map(|chunk| (*language, chunk.join("\n")))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut next = 0;
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .expect("the manuscript is read")
+        .map(|e| e.expect("a folder entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    names.sort();
+    for name in names {
+        let text = std::fs::read_to_string(&name).expect("a chapter is read");
+        let mut out = String::new();
+        let mut prose = 0;
+        for block in text.split("\n\n") {
+            out.push_str(block);
+            out.push_str("\n\n");
+            let is_prose = block.starts_with(|c: char| c.is_alphabetic());
+            if is_prose {
+                prose += 1;
+            }
+            if is_prose && prose % 3 == 0 {
+                let (language, code) = &pieces[next % pieces.len()];
+                next += 1;
+                let fence = if plain { "" } else { language };
+                out.push_str(&format!("```{fence}\n{code}\n```\n\n"));
+            }
+        }
+        std::fs::write(&name, out).expect("a chapter is written");
+    }
 }
