@@ -16,10 +16,11 @@ use std::io::Write;
 /// own dictionaries weigh nothing.
 const PER_STREAM: usize = 500;
 
-/// The deflate level of object streams and the cross-reference stream:
-/// dictionaries repeat their keys, so a middle level already packs them
-/// nearly as well as the best.
-const LEVEL: u8 = 6;
+/// The deflate level of object streams and the cross-reference stream, the
+/// fast level of the page streams: dictionaries repeat their keys, so it
+/// packs them nearly as well as the middle level, 6, at a fraction of the
+/// time (500,000 words: 5.75 MB against 5.72 MB, some 60 ms less CPU).
+const LEVEL: u8 = 2;
 
 /// Where the reader finds an object.
 #[derive(Clone, Copy)]
