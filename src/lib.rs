@@ -150,7 +150,8 @@ pub fn build_pdf_in_stages(
     options.time = book_time(manuscript, source_date_epoch)?;
     options.jobs = jobs;
     options.images = manuscript.assets.clone();
-    options.pdf_ua = !manuscript.warnings.iter().any(check::blocks_pdf_ua);
+    options.pdf_ua =
+        options.standards.pdf_ua && !manuscript.warnings.iter().any(check::blocks_pdf_ua);
     pdf::pdf_in_stages(&manuscript.book, &manuscript.toc, &options, started)
 }
 

@@ -4,7 +4,9 @@
 //! [`layout`] places lines on pages (frames of positioned items), and
 //! [`write`] paints the frames with printpdf. Only [`pdf`] ties them together.
 
+pub mod conform;
 pub mod fonts;
+mod icc;
 pub mod image;
 pub mod layout;
 pub mod navigate;
@@ -13,7 +15,7 @@ pub mod tags;
 pub mod text;
 pub mod write;
 
-use crate::config::{CodeTheme, Config, Length, ParagraphStyle, Profile};
+use crate::config::{CodeTheme, Config, Length, Paper, ParagraphStyle, Profile, Standards};
 use crate::error::{Diagnostic, Error, Place};
 use crate::load::Asset;
 use crate::model::Book;
@@ -57,10 +59,15 @@ pub struct Options {
     /// How many threads lay the chapters out. The PDF is the same, byte
     /// for byte, however many.
     pub jobs: Jobs,
-    /// Whether the PDF claims PDF/UA-1 (it is tagged either way).
+    /// Whether the PDF claims PDF/UA-1 (it is tagged either way): when
+    /// `standards` asks for it and nothing in the book stands in the way.
     pub pdf_ua: bool,
     /// How highlighted code is printed.
     pub code_theme: CodeTheme,
+    /// The standards the PDF follows (`[pdf] standards`).
+    pub standards: Standards,
+    /// The paper the interior is printed on, for the cover's spine.
+    pub paper: Paper,
 }
 
 impl Default for Options {
@@ -80,6 +87,8 @@ impl Default for Options {
             jobs: Jobs::Auto,
             pdf_ua: true,
             code_theme: CodeTheme::Print,
+            standards: Standards::default_for(Profile::Screen),
+            paper: Paper::default(),
         }
     }
 }
@@ -137,8 +146,10 @@ impl Options {
             crop_marks: pdf.crop_marks,
             recto_chapters: pdf.recto_chapters,
             jobs: Jobs::Auto,
-            pdf_ua: true,
+            pdf_ua: pdf.standards().pdf_ua,
             code_theme: pdf.code_theme.unwrap_or_default(),
+            standards: pdf.standards(),
+            paper: pdf.paper.as_ref().map(|p| *p.get_ref()).unwrap_or_default(),
         })
     }
 
@@ -282,6 +293,7 @@ pub fn pdf_in_stages(
         bleed: options.bleed,
         crop_marks: options.crop_marks,
         pdf_ua: options.pdf_ua,
+        standards: options.standards,
     };
     let bytes = write::write(
         &laid.pages,
@@ -303,7 +315,7 @@ pub fn pdf_in_stages(
     }
     let page_size = (options.geometry.width, options.geometry.height);
     let mut warnings = laid.warnings;
-    if !options.pdf_ua {
+    if options.standards.pdf_ua && !options.pdf_ua {
         warnings.push(
             Diagnostic::warning(
                 "pdf-ua-withheld",

@@ -8,6 +8,7 @@
 //! random numbers.
 
 use crate::error::Error;
+use crate::pdf::conform::{self, Colours};
 use crate::pdf::fonts::{FaceId, Fonts};
 use crate::pdf::image::{Picture, xobject};
 use crate::pdf::layout::{Item, Page};
@@ -118,7 +119,8 @@ pub fn write(
         .enumerate()
         .map(|(n, src)| (src.as_str(), format!("Im{n}")))
         .collect();
-    let contents = paint_all(pages, &embedded, &image_names);
+    let colours = Colours::of(nav.standards);
+    let contents = paint_all(pages, &embedded, &image_names, colours);
     let mut pdf_pages = Vec::with_capacity(pages.len());
     for page in pages {
         pdf_pages.push(PdfPage::new(
@@ -157,13 +159,14 @@ pub fn write(
         }
     }
     let mut hash = digest(&nav.metadata.title, pages, &embedded);
-    add_images(&mut lo, pictures, &image_names, &mut hash);
+    add_images(&mut lo, pictures, &image_names, &mut hash, colours);
     let annotations = navigate::apply(&mut lo, pages, nav);
     tags::write(&mut lo, &page_ids, structure, &marks, &annotations);
     compress(&mut lo);
     // CFF fonts go in as OpenType font programs (/FontFile3 /OpenType),
-    // which PDF 1.6 introduced; printpdf's header says 1.3.
-    lo.version = "1.7".to_string();
+    // which PDF 1.6 introduced; printpdf's header says 1.3. PDF/X-4 is
+    // PDF 1.6.
+    lo.version = if nav.standards.pdf_x4 { "1.6" } else { "1.7" }.to_string();
     // printpdf writes a random document id; ours is a digest of the title,
     // the glyphs shown and the images, so the same book gives the same bytes.
     let id = format!("{:016x}{:016x}", hash.value(), pages.len());
@@ -224,6 +227,7 @@ fn add_images(
     pictures: &BTreeMap<String, Picture>,
     names: &BTreeMap<&str, String>,
     digest: &mut Fnv,
+    colours: Colours,
 ) {
     if pictures.is_empty() {
         return;
@@ -243,11 +247,22 @@ fn add_images(
         return;
     };
     let mut entries = Vec::with_capacity(pictures.len());
+    let mut srgb = None;
     for (src, picture) in pictures {
         let Some(name) = names.get(src.as_str()) else {
             continue;
         };
-        let (mut image, mask) = xobject(picture);
+        let (mut image, mask) = xobject(picture, colours);
+        // A colour JPEG in a grey book keeps its colours, in sRGB: no
+        // device RGB in a PDF/X-4.
+        let rgb = image
+            .dict
+            .get(b"ColorSpace")
+            .and_then(lopdf::Object::as_name);
+        if colours == Colours::Gray && rgb.is_ok_and(|name| name == b"DeviceRGB") {
+            let space = srgb.get_or_insert_with(|| conform::srgb_space(document));
+            image.dict.set("ColorSpace", space.clone());
+        }
         digest.add(&image.content);
         if let Some(mask) = mask {
             digest.add(&mask.content);
@@ -313,12 +328,13 @@ fn paint_all(
     pages: &[Page],
     embedded: &BTreeMap<FaceId, Embedded>,
     images: &BTreeMap<&str, String>,
+    colours: Colours,
 ) -> Vec<(lopdf::Stream, Vec<u32>)> {
     let streams = |pages: &[Page]| -> Vec<(lopdf::Stream, Vec<u32>)> {
         pages
             .iter()
             .map(|page| {
-                let (content, slots) = paint(page, embedded, images);
+                let (content, slots) = paint(page, embedded, images, colours);
                 let mut stream = lopdf::Stream::new(lopdf::Dictionary::new(), content);
                 deflate(&mut stream);
                 (stream, slots)
@@ -420,8 +436,12 @@ fn end_marked(out: &mut Vec<u8>, marked: &mut Option<Tag>) {
 }
 
 /// Sets the fill colour, which glyphs are painted in: a grey as `g`, any
-/// other colour as `rg`.
-fn fill(out: &mut Vec<u8>, ink: Ink) {
+/// other colour as `rg`, or as the grey it prints as for a grey intent.
+fn fill(out: &mut Vec<u8>, ink: Ink, colours: Colours) {
+    let ink = match colours {
+        Colours::Gray => Ink::gray(conform::luma(ink.0)),
+        Colours::AsGiven => ink,
+    };
     let [r, g, b] = ink.0.map(|c| f32::from(c) / 255.0);
     if r == g && g == b {
         number(out, r);
@@ -443,6 +463,7 @@ fn paint(
     page: &Page,
     embedded: &BTreeMap<FaceId, Embedded>,
     images: &BTreeMap<&str, String>,
+    colours: Colours,
 ) -> (Vec<u8>, Vec<u32>) {
     let mut out = Vec::with_capacity(16 * 1024);
     let mut in_text = false;
@@ -490,7 +511,7 @@ fn paint(
                     current = Some((run.face, run.size));
                 }
                 if run.ink != ink {
-                    fill(&mut out, run.ink);
+                    fill(&mut out, run.ink, colours);
                     ink = run.ink;
                 }
                 // Offsets are in thousandths of an em: after each glyph the

@@ -1,0 +1,279 @@
+//! Print production: the sample as a PDF/X-4 interior and as a PDF/A-2u
+//! archive, read back with lopdf, qpdf and Ghostscript, clause by clause.
+//!
+//! qpdf and Ghostscript are required (`scripts/test` installs them); these
+//! tests fail, never skip, when they are missing.
+
+mod common;
+
+use common::{TempBook, pdf_tool};
+use lopdf::{Document, Object};
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+
+/// The sample manuscript copied into a temporary book with `pdf` as its
+/// `[pdf]` table, built with `bindery build`.
+fn sample_with(pdf: &str) -> TempBook {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("manuscript");
+    let mut book = TempBook::bare();
+    for entry in std::fs::read_dir(&source).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        if name == "book.toml" {
+            text.push_str("[pdf]\n");
+            text.push_str(pdf);
+        }
+        book = book.with(&name, text);
+    }
+    book.assert_builds();
+    book
+}
+
+/// The output of `book` whose name ends with `suffix`.
+fn output(book: &TempBook, suffix: &str) -> PathBuf {
+    std::fs::read_dir(book.out())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_str().unwrap().ends_with(suffix))
+        .unwrap_or_else(|| panic!("no output ending in {suffix}"))
+}
+
+fn dict<'a>(doc: &'a Document, object: &'a Object) -> &'a lopdf::Dictionary {
+    match object {
+        Object::Reference(id) => doc.get_dictionary(*id).unwrap(),
+        Object::Dictionary(d) => d,
+        other => panic!("not a dictionary: {other:?}"),
+    }
+}
+
+fn xmp(doc: &Document) -> String {
+    let catalog = doc.catalog().unwrap();
+    let id = catalog.get(b"Metadata").unwrap().as_reference().unwrap();
+    let stream = doc.get_object(id).unwrap().as_stream().unwrap();
+    assert!(
+        stream.dict.get(b"Filter").is_err(),
+        "the XMP is not filtered"
+    );
+    String::from_utf8(stream.content.clone()).unwrap()
+}
+
+/// The output intents: their kind and their profile's number of colours.
+fn intents(doc: &Document) -> Vec<(Vec<u8>, i64, lopdf::ObjectId)> {
+    let catalog = doc.catalog().unwrap();
+    let intents = catalog.get(b"OutputIntents").unwrap().as_array().unwrap();
+    intents
+        .iter()
+        .map(|intent| {
+            let intent = dict(doc, intent);
+            let profile = intent
+                .get(b"DestOutputProfile")
+                .unwrap()
+                .as_reference()
+                .unwrap();
+            let stream = doc.get_object(profile).unwrap().as_stream().unwrap();
+            let content = stream
+                .decompressed_content()
+                .unwrap_or(stream.content.clone());
+            assert_eq!(&content[36..40], b"acsp", "an ICC profile");
+            let n = stream.dict.get(b"N").unwrap().as_i64().unwrap();
+            let kind = intent.get(b"S").unwrap().as_name().unwrap().to_vec();
+            (kind, n, profile)
+        })
+        .collect()
+}
+
+/// Every page's content streams, decompressed, as text.
+fn contents(doc: &Document) -> Vec<String> {
+    doc.get_pages()
+        .values()
+        .map(|page| String::from_utf8_lossy(&doc.get_page_content(*page)).into_owned())
+        .collect()
+}
+
+/// Runs Ghostscript over every page of `pdf`; fails on any warning or error.
+pub fn assert_ghostscript_clean(pdf: &Path) {
+    let outcome = pdf_tool(
+        "gs",
+        &[
+            OsStr::new("-dBATCH"),
+            OsStr::new("-dNOPAUSE"),
+            OsStr::new("-dSAFER"),
+            OsStr::new("-sDEVICE=nullpage"),
+            OsStr::new("-q"),
+            pdf.as_os_str(),
+        ],
+    );
+    assert!(outcome.status.success(), "gs failed: {}", outcome.stderr);
+    let said = format!("{}{}", outcome.stdout, outcome.stderr);
+    assert!(said.trim().is_empty(), "gs warned about {pdf:?}:\n{said}");
+}
+
+fn assert_qpdf_clean(pdf: &Path) {
+    let outcome = pdf_tool("qpdf", &[OsStr::new("--check"), pdf.as_os_str()]);
+    assert!(outcome.status.success(), "{}", outcome.stdout);
+    assert!(
+        outcome
+            .stdout
+            .contains("No syntax or stream encoding errors"),
+        "{}",
+        outcome.stdout
+    );
+}
+
+const PRINT: &str =
+    "profile = \"print\"\nstandards = [\"pdf/x-4\"]\nbleed = \"0.125in\"\npaper = \"cream\"\n";
+
+#[test]
+fn the_print_interior_is_pdf_x_4() {
+    let book = sample_with(PRINT);
+    let pdf = output(&book, "ukraine.pdf");
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF-1.6"), "PDF/X-4 is PDF 1.6");
+    let doc = Document::load_mem(&bytes).unwrap();
+    // ISO 15930-7 6.2.3 (output intent), with an embedded grey profile.
+    let intents = intents(&doc);
+    assert_eq!(intents.len(), 1);
+    assert_eq!(
+        (intents[0].0.as_slice(), intents[0].1),
+        (&b"GTS_PDFX"[..], 1)
+    );
+    // 6.2.2: identification in the information dictionary and the XMP.
+    let info = dict(&doc, doc.trailer.get(b"Info").unwrap());
+    assert_eq!(
+        info.get(b"GTS_PDFXVersion").unwrap().as_str().unwrap(),
+        b"PDF/X-4"
+    );
+    assert_eq!(info.get(b"Trapped").unwrap().as_name().unwrap(), b"False");
+    let xmp = xmp(&doc);
+    for property in [
+        "<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>",
+        "<pdf:Trapped>False</pdf:Trapped>",
+        "<xmpMM:DocumentID>uuid:",
+        "<xmpMM:VersionID>1</xmpMM:VersionID>",
+        "<xmpMM:RenditionClass>default</xmpMM:RenditionClass>",
+    ] {
+        assert!(xmp.contains(property), "{property} in\n{xmp}");
+    }
+    // The standards named are the ones claimed: no PDF/UA-1 unless listed.
+    assert!(!xmp.contains("pdfuaid:part"), "{xmp}");
+    // 6.2.5: a trim and a bleed box on every page, the bleed 9 pt around.
+    for page in doc.get_pages().values() {
+        let page = doc.get_dictionary(*page).unwrap();
+        let rect = |name: &[u8]| -> Vec<f32> {
+            page.get(name)
+                .unwrap()
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_float().unwrap())
+                .collect()
+        };
+        let (trim, bleed) = (rect(b"TrimBox"), rect(b"BleedBox"));
+        assert_eq!(trim[2] - trim[0], 432.0);
+        assert_eq!(bleed[2] - bleed[0], 432.0 + 18.0);
+        // 6.6: no annotations, no actions.
+        assert!(page.get(b"Annots").is_err() && page.get(b"AA").is_err());
+    }
+    let catalog = doc.catalog().unwrap();
+    assert!(catalog.get(b"OpenAction").is_err() && catalog.get(b"AA").is_err());
+    assert!(catalog.get(b"Names").is_err(), "no JavaScript name tree");
+    // 6.2.4: no RGB anywhere: neither in the pages' operators nor as a space.
+    for content in contents(&doc) {
+        assert!(
+            !content.contains(" rg\n") && !content.contains(" RG\n"),
+            "{content}"
+        );
+        assert!(!content.contains(" K\n") && !content.contains(" k\n"));
+    }
+    assert!(!String::from_utf8_lossy(&bytes).contains("DeviceRGB"));
+    assert_qpdf_clean(&pdf);
+    assert_ghostscript_clean(&pdf);
+}
+
+#[test]
+fn the_archive_is_pdf_a_2u() {
+    let book = sample_with("standards = [\"pdf/a-2u\", \"pdf/ua-1\"]\n");
+    let pdf = output(&book, "ukraine.pdf");
+    let bytes = std::fs::read(&pdf).unwrap();
+    let doc = Document::load_mem(&bytes).unwrap();
+    // ISO 19005-2 6.2.3: one PDF/A output intent, an sRGB profile.
+    let intents = intents(&doc);
+    assert_eq!(intents.len(), 1);
+    assert_eq!(
+        (intents[0].0.as_slice(), intents[0].1),
+        (&b"GTS_PDFA1"[..], 3)
+    );
+    // 6.6.2.1 and 6.6.4: the XMP unfiltered, with the identification, and
+    // the PDF/UA schema declared as an extension (6.6.2.3).
+    let xmp = xmp(&doc);
+    for property in [
+        "<pdfaid:part>2</pdfaid:part>",
+        "<pdfaid:conformance>U</pdfaid:conformance>",
+        "<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>",
+        "<pdfuaid:part>1</pdfuaid:part>",
+        "<dc:title>",
+    ] {
+        assert!(xmp.contains(property), "{property} in\n{xmp}");
+    }
+    // 6.1.3: an id and no encryption.
+    assert!(doc.trailer.get(b"ID").is_ok() && doc.trailer.get(b"Encrypt").is_err());
+    // 6.2.11: every font embedded with a Unicode map (level u).
+    let fonts = pdf_tool("pdffonts", &[pdf.as_os_str()]).stdout;
+    for line in fonts.lines().skip(2) {
+        let columns: Vec<&str> = line.split_whitespace().collect();
+        let n = columns.len();
+        assert_eq!(&columns[n - 5..n - 2], ["yes", "yes", "yes"], "{line}");
+    }
+    // 6.5.1 and 6.6.1: no external content, no JavaScript.
+    let text = String::from_utf8_lossy(&bytes);
+    for forbidden in ["/JavaScript", "/Launch", "/EmbeddedFiles", "/F (", "/XFA"] {
+        assert!(!text.contains(forbidden), "{forbidden}");
+    }
+    assert_qpdf_clean(&pdf);
+    assert_ghostscript_clean(&pdf);
+}
+
+#[test]
+fn pdf_x_4_and_pdf_a_share_one_grey_profile_and_colour_images_turn_grey() {
+    let png = {
+        let mut out = Vec::new();
+        let mut encoder = png::Encoder::new(&mut out, 2, 1);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().unwrap();
+        writer.write_image_data(&[255, 0, 0, 0, 0, 255]).unwrap();
+        drop(writer);
+        out
+    };
+    let book = TempBook::chapter("# One\n\nText.\n\n![A red and a blue dot](dots.png)\n")
+        .with("dots.png", png)
+        .with(
+            "book.toml",
+            format!(
+                "{}[pdf]\nprofile = \"print\"\nstandards = [\"pdf/x-4\", \"pdf/a-2b\"]\n",
+                common::BOOK_TOML
+            ),
+        );
+    book.assert_builds();
+    let pdf = output(&book, ".pdf");
+    let doc = Document::load(&pdf).unwrap();
+    let intents = intents(&doc);
+    assert_eq!(intents.len(), 2);
+    assert_eq!(intents[0].2, intents[1].2, "one profile for both intents");
+    let images: Vec<_> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_stream().ok())
+        .filter(|s| s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image"))
+        .collect();
+    assert_eq!(images.len(), 1);
+    let space = images[0]
+        .dict
+        .get(b"ColorSpace")
+        .unwrap()
+        .as_name()
+        .unwrap();
+    assert_eq!(space, b"DeviceGray");
+    assert_ghostscript_clean(&pdf);
+}
