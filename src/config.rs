@@ -822,6 +822,23 @@ impl Config {
         self.source.place(span)
     }
 
+    /// The place of a top-level `key = …` line of this `book.toml`, for a
+    /// value read without its span (such as `description`); the file's
+    /// top when no line gives the key.
+    pub fn key_place(&self, key: &str) -> Place {
+        let mut offset = 0;
+        for line in self.source.text.split_inclusive('\n') {
+            if line
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+            {
+                return self.place(offset..offset);
+            }
+            offset += line.len();
+        }
+        self.top()
+    }
+
     /// The place of the file itself, line 1, for what no key holds.
     pub fn top(&self) -> Place {
         Place::at(&self.source.file, 1, 1)

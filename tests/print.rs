@@ -277,3 +277,107 @@ fn pdf_x_4_and_pdf_a_share_one_grey_profile_and_colour_images_turn_grey() {
     assert_eq!(space, b"DeviceGray");
     assert_ghostscript_clean(&pdf);
 }
+
+/// The first page's box `name`, as numbers.
+fn page_box(doc: &Document, name: &[u8]) -> Vec<f32> {
+    let page = doc.get_pages().into_values().next().unwrap();
+    doc.get_dictionary(page)
+        .unwrap()
+        .get(name)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_float().unwrap())
+        .collect()
+}
+
+#[test]
+fn the_wrap_cover_is_sized_from_the_page_count_and_the_paper() {
+    let book = sample_with(PRINT);
+    let interior = Document::load(output(&book, "ukraine.pdf")).unwrap();
+    let pages = interior.get_pages().len() as f32;
+    let cover = output(&book, "-cover.pdf");
+    let doc = Document::load(&cover).unwrap();
+    assert_eq!(doc.get_pages().len(), 1);
+    // Bleed, back, spine, front, bleed: 2 × 0.125 + 2 × 6 + pages × 0.0025
+    // inches by 9 + 2 × 0.125.
+    let media = page_box(&doc, b"MediaBox");
+    let width = (2.0 * 0.125 + 2.0 * 6.0 + pages * 0.0025) * 72.0;
+    assert!((media[2] - width).abs() < 0.01, "{media:?} against {width}");
+    assert!((media[3] - 9.25 * 72.0).abs() < 0.01, "{media:?}");
+    let trim = page_box(&doc, b"TrimBox");
+    assert_eq!(trim[0], 9.0);
+    assert!((trim[2] - trim[0] - (width - 18.0)).abs() < 0.01);
+    assert_eq!(page_box(&doc, b"BleedBox"), media);
+    // The interior's standard, fonts embedded, the title as text.
+    assert_eq!(intents(&doc)[0].0, b"GTS_PDFX");
+    let fonts = pdf_tool("pdffonts", &[cover.as_os_str()]).stdout;
+    assert!(fonts.lines().count() > 2, "{fonts}");
+    for line in fonts.lines().skip(2) {
+        assert!(line.contains(" yes yes yes "), "{line}");
+    }
+    let text = common::pdf_text(&cover);
+    assert!(
+        text.contains("European") && text.contains("Ukraine"),
+        "{text}"
+    );
+    assert!(
+        text.contains("frequently asked questions"),
+        "the description on the back"
+    );
+    // Under 100 pages the spine carries nothing.
+    for content in contents(&doc) {
+        assert!(!content.contains("0 -1 1 0 "), "no turned text");
+        assert!(!content.contains(" rg\n"), "no RGB");
+    }
+    assert_qpdf_clean(&cover);
+    assert_ghostscript_clean(&cover);
+}
+
+#[test]
+fn a_spine_of_100_pages_carries_the_title_and_a_long_description_is_found() {
+    // Some 100 pages of text: a chapter per page.
+    let mut book = TempBook::new();
+    let paragraph = "Words of a long book, set to fill the pages. ".repeat(40);
+    let mut chapters = Vec::new();
+    for n in 0..100 {
+        let name = format!("c{n:03}.md");
+        book = book.with(&name, format!("# Chapter {n}\n\n{paragraph}\n"));
+        chapters.push(format!("\"{name}\""));
+    }
+    let description = "A description far too long for a back cover. ".repeat(80);
+    let toml = format!(
+        "title = \"Spine\"\nlanguage = \"en\"\nauthors = [\"A. Writer\"]\n\
+         description = \"{description}\"\nchapters = [{}]\n\
+         [pdf]\nprofile = \"print\"\npaper = \"white\"\n",
+        chapters.join(", ")
+    );
+    let book = book.with("book.toml", toml);
+    book.assert_builds();
+    let pages = Document::load(output(&book, "spine.pdf"))
+        .unwrap()
+        .get_pages()
+        .len();
+    assert!(pages >= 100, "{pages} pages");
+    let cover = output(&book, "-cover.pdf");
+    let doc = Document::load(&cover).unwrap();
+    let media = page_box(&doc, b"MediaBox");
+    let width = (12.0 + pages as f32 * 0.002_252) * 72.0;
+    assert!((media[2] - width).abs() < 0.01, "{media:?} against {width}");
+    let content = contents(&doc).concat();
+    assert!(content.contains("0 -1 1 0 "), "the spine's text reads down");
+    let text = common::pdf_text(&cover);
+    assert!(text.contains("A. Writer"), "{text}");
+    let findings = book.findings();
+    let found = findings
+        .iter()
+        .find(|f| f.code == "cover-description-too-long")
+        .expect("the long description is found");
+    assert_eq!(
+        found.file.as_deref(),
+        Some(book.file("book.toml").as_path())
+    );
+    assert_eq!(found.line, Some(4));
+    assert_ghostscript_clean(&cover);
+}

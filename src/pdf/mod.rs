@@ -13,6 +13,7 @@ pub mod navigate;
 mod save;
 pub mod tags;
 pub mod text;
+pub mod wrap;
 pub mod write;
 
 use crate::config::{CodeTheme, Config, Length, Paper, ParagraphStyle, Profile, Standards};

@@ -52,7 +52,7 @@ pub fn write(
     let mut flags: BTreeMap<FaceId, Vec<bool>> = BTreeMap::new();
     for page in pages {
         for item in &page.items {
-            if let Item::Text { run, .. } = item {
+            if let Item::Text { run, .. } | Item::Turned { run, .. } = item {
                 let seen = flags
                     .entry(run.face)
                     .or_insert_with(|| vec![false; usize::from(u16::MAX) + 1]);
@@ -475,7 +475,9 @@ fn paint(
         let (tag, kind) = match item {
             Item::Text { tag, .. } => (*tag, "Span"),
             Item::Image { tag, .. } => (*tag, "Figure"),
-            Item::Rule { .. } | Item::Rect { .. } => (Tag::Artifact, "Artifact"),
+            Item::Rule { .. } | Item::Rect { .. } | Item::Turned { .. } => {
+                (Tag::Artifact, "Artifact")
+            }
             Item::Anchor { .. } | Item::Link { .. } => continue,
         };
         if marked != Some(tag) {
@@ -492,8 +494,13 @@ fn paint(
             }
             marked = Some(tag);
         }
-        match item {
-            Item::Text { x, y, run, .. } => {
+        let text = match item {
+            Item::Text { x, y, run, .. } => Some((*x, *y, run, false)),
+            Item::Turned { x, y, run } => Some((*x, *y, run, true)),
+            _ => None,
+        };
+        match (item, text) {
+            (_, Some((x, y, run, turned))) => {
                 let Some(font) = embedded.get(&run.face) else {
                     continue;
                 };
@@ -520,10 +527,14 @@ fn paint(
                 // and shifts a glyph drawn off its pen position.
                 let em = 1000.0 / run.size;
                 let first_offset = run.glyphs.first().map_or(0.0, |g| g.offset);
-                let origin_x = x + first_offset;
-                let origin_y = page.height - y;
-                out.extend_from_slice(b"1 0 0 1 ");
-                numbers(&mut out, &[origin_x, origin_y]);
+                // A turned run reads down the page: its x axis points down.
+                let (origin, matrix): ([f32; 2], &[u8]) = if turned {
+                    ([x, page.height - y - first_offset], b"0 -1 1 0 ")
+                } else {
+                    ([x + first_offset, page.height - y], b"1 0 0 1 ")
+                };
+                out.extend_from_slice(matrix);
+                numbers(&mut out, &origin);
                 out.extend_from_slice(b" Tm\n[");
                 for (i, g) in run.glyphs.iter().enumerate() {
                     let next_offset = run.glyphs.get(i + 1).map_or(0.0, |n| n.offset);
@@ -542,12 +553,15 @@ fn paint(
                 }
                 out.extend_from_slice(b"] TJ\n");
             }
-            Item::Rule {
-                x,
-                y,
-                width,
-                thickness,
-            } => {
+            (
+                Item::Rule {
+                    x,
+                    y,
+                    width,
+                    thickness,
+                },
+                None,
+            ) => {
                 end_text(&mut out, &mut in_text);
                 let y = page.height - y;
                 number(&mut out, *thickness);
@@ -557,13 +571,16 @@ fn paint(
                 numbers(&mut out, &[x + width, y]);
                 out.extend_from_slice(b" l S\n");
             }
-            Item::Rect {
-                x,
-                y,
-                width,
-                height,
-                gray,
-            } => {
+            (
+                Item::Rect {
+                    x,
+                    y,
+                    width,
+                    height,
+                    gray,
+                },
+                None,
+            ) => {
                 end_text(&mut out, &mut in_text);
                 // The fill colour is saved and restored, so the text after
                 // the frame is painted black again.
@@ -573,14 +590,17 @@ fn paint(
                 numbers(&mut out, &[*x, page.height - y - height, *width, *height]);
                 out.extend_from_slice(b" re f Q\n");
             }
-            Item::Image {
-                x,
-                y,
-                width,
-                height,
-                src,
-                ..
-            } => {
+            (
+                Item::Image {
+                    x,
+                    y,
+                    width,
+                    height,
+                    src,
+                    ..
+                },
+                None,
+            ) => {
                 let Some(name) = images.get(src.as_str()) else {
                     continue;
                 };
@@ -592,7 +612,7 @@ fn paint(
                 out.extend_from_slice(format!(" cm /{name} Do Q\n").as_bytes());
             }
             // Link targets and clickable areas are not painted.
-            Item::Anchor { .. } | Item::Link { .. } => {}
+            _ => {}
         }
     }
     end_text(&mut out, &mut in_text);
