@@ -381,3 +381,50 @@ fn a_spine_of_100_pages_carries_the_title_and_a_long_description_is_found() {
     assert_eq!(found.line, Some(4));
     assert_ghostscript_clean(&cover);
 }
+
+/// The least x at which a text line starts on page `index` (0-based).
+fn left_edge(doc: &Document, index: usize) -> f32 {
+    let page = *doc.get_pages().values().nth(index).unwrap();
+    let content = String::from_utf8_lossy(&doc.get_page_content(page)).into_owned();
+    content
+        .lines()
+        .filter_map(|line| line.strip_prefix("1 0 0 1 ")?.strip_suffix(" Tm"))
+        .filter_map(|xy| xy.split(' ').next()?.parse::<f32>().ok())
+        .fold(f32::MAX, f32::min)
+}
+
+#[test]
+fn the_gutter_follows_the_page_count_unless_given() {
+    // The sample has under 150 pages: KDP's 0.375 in gutter, on the first
+    // body page (a right-hand page, the fifth).
+    let book = sample_with("profile = \"print\"\n");
+    let doc = Document::load(output(&book, "ukraine.pdf")).unwrap();
+    assert!(doc.get_pages().len() <= 150);
+    assert_eq!(left_edge(&doc, 4), 27.0);
+    let book = sample_with("profile = \"print\"\ninside-margin = \"1in\"\n");
+    let doc = Document::load(output(&book, "ukraine.pdf")).unwrap();
+    assert_eq!(left_edge(&doc, 4), 72.0);
+    // The screen profile keeps its margins.
+    let book = sample_with("");
+    let doc = Document::load(output(&book, "ukraine.pdf")).unwrap();
+    assert_eq!(left_edge(&doc, 4), 63.0);
+}
+
+#[test]
+fn kdp_gutter_steps() {
+    use bindery::pdf::gutter;
+    for (pages, inches) in [
+        (24, 0.375),
+        (150, 0.375),
+        (151, 0.5),
+        (300, 0.5),
+        (301, 0.625),
+        (500, 0.625),
+        (501, 0.75),
+        (700, 0.75),
+        (701, 0.875),
+        (828, 0.875),
+    ] {
+        assert_eq!(gutter(pages), inches * 72.0, "{pages} pages");
+    }
+}

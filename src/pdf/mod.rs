@@ -69,6 +69,28 @@ pub struct Options {
     pub standards: Standards,
     /// The paper the interior is printed on, for the cover's spine.
     pub paper: Paper,
+    /// Whether the gutter follows the page count ([`gutter`]): in print,
+    /// when `inside-margin` is not given.
+    pub gutter_from_pages: bool,
+}
+
+/// KDP's gutter for a paperback of `pages` pages, in points: 0.375 in up
+/// to 150 pages, 0.5 in to 300, 0.625 in to 500, 0.75 in to 700, then
+/// 0.875 in.
+pub fn gutter(pages: usize) -> f32 {
+    let inches = match pages {
+        0..=150 => 0.375,
+        151..=300 => 0.5,
+        301..=500 => 0.625,
+        501..=700 => 0.75,
+        _ => 0.875,
+    };
+    inches * 72.0
+}
+
+/// The least outside margin KDP takes: 0.25 in, 0.375 in with bleed.
+pub fn least_outside(bleed: f32) -> f32 {
+    if bleed > 0.0 { 27.0 } else { 18.0 }
 }
 
 impl Default for Options {
@@ -90,6 +112,7 @@ impl Default for Options {
             code_theme: CodeTheme::Print,
             standards: Standards::default_for(Profile::Screen),
             paper: Paper::default(),
+            gutter_from_pages: false,
         }
     }
 }
@@ -151,6 +174,7 @@ impl Options {
             code_theme: pdf.code_theme.unwrap_or_default(),
             standards: pdf.standards(),
             paper: pdf.paper.as_ref().map(|p| *p.get_ref()).unwrap_or_default(),
+            gutter_from_pages: pdf.profile == Some(Profile::Print) && pdf.inside_margin.is_none(),
         })
     }
 
@@ -282,8 +306,24 @@ pub fn pdf_in_stages(
         )
         .with_hint("check the files named in book.toml [pdf] fonts")
     })?;
-    let mut typesetter = Typesetter::new(fonts, Hyphenator::new(&book.metadata.language));
-    let laid = layout::layout(book, toc, &mut typesetter, &options.layout());
+    let fresh = || Typesetter::new(fonts.fresh(), Hyphenator::new(&book.metadata.language));
+    let mut typesetter = fresh();
+    let mut settings = options.layout();
+    let mut laid = layout::layout(book, toc, &mut typesetter, &settings);
+    if options.gutter_from_pages {
+        // The gutter follows the page count, which follows the gutter: the
+        // book is laid out again once when its count asks for another.
+        let mut g = settings.geometry;
+        (g.inside, g.outside) = (
+            gutter(laid.pages.len()),
+            g.outside.max(least_outside(options.bleed)),
+        );
+        if g != settings.geometry && g.is_usable() {
+            settings.geometry = g;
+            typesetter = fresh();
+            laid = layout::layout(book, toc, &mut typesetter, &settings);
+        }
+    }
     started(Stage::Write);
     let nav = Navigation {
         toc,
