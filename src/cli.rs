@@ -95,6 +95,11 @@ enum Command {
         /// How to print the findings.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Check the PDF of this profile instead of book.toml's: `print`
+        /// adds the printer's preflight (image resolution, colour images,
+        /// page count, live area, fonts, the cover's description).
+        #[arg(long, value_enum)]
+        profile: Option<CheckProfile>,
     },
     /// Print the document model and the table of contents as JSON.
     Dump,
@@ -170,6 +175,15 @@ impl Cli {
             .and_then(|t| t.jobs)
             .map_or(Jobs::Auto, Jobs::Exactly)
     }
+}
+
+/// The PDF profiles `bindery check --profile` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CheckProfile {
+    /// The screen's PDF.
+    Screen,
+    /// The printer's PDF, with preflight.
+    Print,
 }
 
 /// Output formats of `bindery check`.
@@ -270,7 +284,7 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
             write(!cli.quiet, &files)?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Check { format }) => check(cli, *format),
+        Some(Command::Check { format, profile }) => check(cli, *format, *profile),
         Some(Command::Dump) => dump(cli),
         Some(Command::Completions { shell }) => {
             let mut script = Vec::new();
@@ -520,9 +534,15 @@ fn pdf(cli: &Cli, manuscript: &Manuscript, stats: bool, progress: &Progress) -> 
     Ok(())
 }
 
-fn check(cli: &Cli, format: Format) -> Result<ExitCode, Error> {
+fn check(cli: &Cli, format: Format, profile: Option<CheckProfile>) -> Result<ExitCode, Error> {
     let findings = match bindery::load(&cli.manuscript) {
-        Ok(manuscript) => {
+        Ok(mut manuscript) => {
+            if let Some(profile) = profile {
+                manuscript.config.pdf.profile = Some(match profile {
+                    CheckProfile::Screen => bindery::config::Profile::Screen,
+                    CheckProfile::Print => bindery::config::Profile::Print,
+                });
+            }
             // The backends are run too, in memory, for what only they can
             // see: raw HTML they had to change, characters no font can draw.
             let mut findings = manuscript.warnings.clone();

@@ -152,7 +152,18 @@ pub fn build_pdf_in_stages(
     options.images = manuscript.assets.clone();
     options.pdf_ua =
         options.standards.pdf_ua && !manuscript.warnings.iter().any(check::blocks_pdf_ua);
-    pdf::pdf_in_stages(&manuscript.book, &manuscript.toc, &options, started)
+    let mut output = pdf::pdf_in_stages(&manuscript.book, &manuscript.toc, &options, started)?;
+    let config = &manuscript.config;
+    for (finding, key) in std::mem::take(&mut output.at_key) {
+        let place = Some(config.key_place(key));
+        output.warnings.push(Diagnostic { place, ..finding });
+    }
+    if options.profile == config::Profile::Print {
+        output
+            .warnings
+            .extend(check::font_embedding(config, &options.fonts));
+    }
+    Ok(output)
 }
 
 /// The wrap cover of the print profile's PDF (`<stem>-cover.pdf`), sized

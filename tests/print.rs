@@ -428,3 +428,125 @@ fn kdp_gutter_steps() {
         assert_eq!(gutter(pages), inches * 72.0, "{pages} pages");
     }
 }
+
+/// An RGB PNG of `width` × `height` pixels, red.
+fn red_png(width: u32, height: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().unwrap();
+    writer
+        .write_image_data(&[255, 0, 0].repeat((width * height) as usize))
+        .unwrap();
+    drop(writer);
+    out
+}
+
+/// A print book of one chapter `text`, with `pdf` added to its `[pdf]`.
+fn print_book(text: &str, pdf: &str) -> TempBook {
+    TempBook::chapter(text).with(
+        "book.toml",
+        format!("{}[pdf]\nprofile = \"print\"\n{pdf}", common::BOOK_TOML),
+    )
+}
+
+/// The finding of `code` in `book`'s `bindery check --profile print`.
+fn finding(book: &TempBook, code: &str) -> common::Finding {
+    let outcome = book.run(&["check", "--profile", "print", "--format", "json"]);
+    let findings = common::report_findings(&outcome);
+    findings
+        .into_iter()
+        .find(|f| f.code == code)
+        .unwrap_or_else(|| panic!("no {code} in {}", outcome.stdout))
+}
+
+#[test]
+fn preflight_finds_a_low_resolution_colour_image_at_its_line() {
+    // 150 pixels across, placed an inch or more wide: under 300 ppi.
+    let book = print_book("# One\n\nText.\n\n![A red square](red.png)\n", "")
+        .with("red.png", red_png(150, 150));
+    let low = finding(&book, "low-resolution-image");
+    assert_eq!((low.line, low.col), (Some(5), Some(1)));
+    assert!(low.file.unwrap().ends_with("a.md"));
+    assert!(
+        low.message.contains("prints at 150 pixels an inch"),
+        "{}",
+        low.message
+    );
+    let colour = finding(&book, "colour-image");
+    assert_eq!(colour.line, Some(5));
+    assert!(
+        colour.message.contains("printed in grey"),
+        "{}",
+        colour.message
+    );
+    // The same book's build warns too, for print.
+    let outcome = book.assert_builds();
+    assert!(outcome.stderr.contains("low-resolution") || outcome.stderr.contains("prints at"));
+}
+
+#[test]
+fn preflight_finds_a_short_book_and_type_near_the_trim() {
+    let book = print_book(
+        "# One\n\nA few words.\n",
+        "inside-margin = \"0.1in\"\noutside-margin = \"0.1in\"\n",
+    );
+    let count = finding(&book, "print-page-count");
+    assert!(count.message.contains("KDP prints paperbacks of 24 to 828"));
+    assert_eq!(count.line, Some(6), "at the profile's line");
+    let outcome = book.run(&["check", "--profile", "print", "--format", "json"]);
+    let live: Vec<_> = common::report_findings(&outcome)
+        .into_iter()
+        .filter(|f| f.code == "outside-live-area")
+        .collect();
+    assert!(!live.is_empty(), "{}", outcome.stdout);
+    assert!(
+        live.iter().any(|f| f.line == Some(7)),
+        "inside-margin's line: {live:?}"
+    );
+    assert!(
+        live.iter().any(|f| f.line == Some(8)),
+        "outside-margin's line: {live:?}"
+    );
+    // The screen profile has no preflight.
+    let outcome = book.run(&["check", "--profile", "screen", "--format", "json"]);
+    assert!(
+        !outcome.stdout.contains("print-page-count"),
+        "{}",
+        outcome.stdout
+    );
+}
+
+#[test]
+fn preflight_finds_a_font_that_forbids_embedding() {
+    // The built-in regular face with OpenType's fsType set to "restricted".
+    let mut font =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts/LinLibertine_R.otf"))
+            .unwrap();
+    let tables = u16::from_be_bytes([font[4], font[5]]) as usize;
+    let os2 = (0..tables)
+        .map(|i| 12 + 16 * i)
+        .find(|at| &font[*at..at + 4] == b"OS/2")
+        .map(|at| u32::from_be_bytes(font[at + 8..at + 12].try_into().unwrap()) as usize)
+        .unwrap();
+    font[os2 + 8..os2 + 10].copy_from_slice(&2u16.to_be_bytes());
+    let book = print_book("# One\n\nText.\n", "fonts = { regular = \"locked.otf\" }\n")
+        .with("locked.otf", font);
+    let locked = finding(&book, "font-no-embedding");
+    assert_eq!((locked.line, locked.col), (Some(7), Some(21)));
+}
+
+#[test]
+fn a_cmyk_jpeg_is_refused_for_a_standard_without_a_cmyk_intent() {
+    // An Adobe CMYK JPEG's structure: APP14, a frame of four components,
+    // a scan with two bytes of coded data, the end.
+    let jpeg = b"\xff\xd8\xff\xee\x00\x07Adobe\xff\xc0\x00\x14\x08\x00\x02\x00\x03\x04\
+                 \x01\x11\x00\x02\x11\x00\x03\x11\x00\x04\x11\x00\
+                 \xff\xda\x00\x08\x01\x01\x00\x00\x3f\x00\x12\x34\xff\xd9";
+    let book = print_book("# One\n\n![Ink](ink.jpg)\n", "").with("ink.jpg", jpeg);
+    book.assert_build_fails("is a CMYK JPEG, and the PDF's standards have no CMYK intent");
+    let refused = finding(&book, "cmyk-image");
+    assert_eq!(refused.severity, "error");
+    assert_eq!(refused.line, Some(3));
+}

@@ -10,6 +10,7 @@ mod icc;
 pub mod image;
 pub mod layout;
 pub mod navigate;
+pub mod preflight;
 mod save;
 pub mod tags;
 pub mod text;
@@ -267,6 +268,9 @@ pub struct Output {
     /// For each anchor id (chapters, headings, questions, notes), the label
     /// of the page it is on.
     pub anchor_pages: BTreeMap<String, String>,
+    /// Preflight's findings about settings, with the `book.toml` key whose
+    /// line they belong at (see [`preflight`]).
+    pub at_key: Vec<(Diagnostic, &'static str)>,
 }
 
 /// The two stages of [`pdf`], for progress reports and timings.
@@ -324,6 +328,20 @@ pub fn pdf_in_stages(
             laid = layout::layout(book, toc, &mut typesetter, &settings);
         }
     }
+    let mut found = preflight::Found::default();
+    if options.profile == Profile::Print || options.standards.has_intent() {
+        let settings = preflight::Settings {
+            geometry: settings.geometry,
+            bleed: options.bleed,
+            standards: options.standards,
+            print: options.profile == Profile::Print,
+            source_dir: &options.source_dir,
+        };
+        found = preflight::check(book, &laid.pages, &laid.pictures, &settings);
+        if let Some(error) = found.error {
+            return Err(error);
+        }
+    }
     started(Stage::Write);
     let nav = Navigation {
         toc,
@@ -356,6 +374,7 @@ pub fn pdf_in_stages(
     }
     let page_size = (options.geometry.width, options.geometry.height);
     let mut warnings = laid.warnings;
+    warnings.extend(found.placed);
     if options.standards.pdf_ua && !options.pdf_ua {
         warnings.push(
             Diagnostic::warning(
@@ -373,6 +392,7 @@ pub fn pdf_in_stages(
         page_map: laid.page_map,
         page_size,
         anchor_pages,
+        at_key: found.at_key,
     })
 }
 
