@@ -550,3 +550,30 @@ fn a_cmyk_jpeg_is_refused_for_a_standard_without_a_cmyk_intent() {
     assert_eq!(refused.severity, "error");
     assert_eq!(refused.line, Some(3));
 }
+
+#[test]
+fn pack_writes_the_cover_too_and_a_rebuild_gives_the_same_bytes() {
+    let book = print_book("# One\n\nText.\n", "paper = \"0.0023in\"\n");
+    book.assert_builds();
+    let first = std::fs::read(output(&book, "-cover.pdf")).unwrap();
+    std::fs::remove_dir_all(book.out()).unwrap();
+    let out = book.out();
+    let outcome = book.run(&["pack", "--out", out.to_str().unwrap()]);
+    assert!(outcome.status.success(), "{}", outcome.stderr);
+    let again = std::fs::read(output(&book, "-cover.pdf")).unwrap();
+    assert_eq!(first, again);
+    assert!(output(&book, "-reading-pack.zip").exists());
+    // The screen profile has no wrap cover.
+    let screen = TempBook::chapter("# One\n\nText.\n");
+    screen.assert_builds();
+    let names: Vec<_> = std::fs::read_dir(screen.out())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        names
+            .iter()
+            .all(|n| !n.to_str().unwrap().ends_with("-cover.pdf")),
+        "{names:?}"
+    );
+}
