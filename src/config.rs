@@ -1296,6 +1296,17 @@ mod tests {
     }
 
     #[test]
+    fn a_key_without_a_span_is_found_by_its_line() {
+        let config = parse(
+            "title = \"T\"\nlanguage = \"en\"\ndescription = \"D\"\n[pdf]\nprofile = \"print\"\n",
+        )
+        .unwrap();
+        assert_eq!(config.key_place("description").to_string(), "book.toml:3:1");
+        assert_eq!(config.key_place("profile").to_string(), "book.toml:5:1");
+        assert_eq!(config.key_place("top-margin").to_string(), "book.toml:1:1");
+    }
+
+    #[test]
     fn paper_is_a_thickness_a_page() {
         let paper = |text: &str| Paper::try_from(text.to_string()).unwrap().thickness / 72.0;
         assert!((paper("white") - 0.002_252).abs() < 1e-7);
