@@ -577,3 +577,41 @@ fn pack_writes_the_cover_too_and_a_rebuild_gives_the_same_bytes() {
         "{names:?}"
     );
 }
+
+#[test]
+fn a_colour_jpeg_in_a_grey_interior_keeps_its_colours_in_srgb() {
+    // A baseline JPEG's structure: a frame of three components, a scan
+    // with two bytes of coded data, the end.
+    let jpeg = b"\xff\xd8\xff\xc0\x00\x11\x08\x00\x02\x00\x03\x03\
+                 \x01\x11\x00\x02\x11\x00\x03\x11\x00\
+                 \xff\xda\x00\x0c\x03\x01\x00\x02\x11\x03\x11\x00\x3f\x00\x12\x34\xff\xd9";
+    let book = print_book("# One\n\n![A photograph](photo.jpg)\n", "").with("photo.jpg", jpeg);
+    book.assert_builds();
+    let doc = Document::load(output(&book, "hostile.pdf")).unwrap();
+    let image = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_stream().ok())
+        .find(|s| s.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Image"))
+        .expect("the image is placed");
+    let space = image.dict.get(b"ColorSpace").unwrap().as_array().unwrap();
+    assert_eq!(space[0].as_name().unwrap(), b"ICCBased");
+    let profile = doc.get_object(space[1].as_reference().unwrap()).unwrap();
+    assert_eq!(
+        profile
+            .as_stream()
+            .unwrap()
+            .dict
+            .get(b"N")
+            .unwrap()
+            .as_i64()
+            .unwrap(),
+        3
+    );
+    let colour = finding(&book, "colour-image");
+    assert!(
+        colour.message.contains("keeps its sRGB colours"),
+        "{}",
+        colour.message
+    );
+}
