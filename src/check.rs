@@ -391,6 +391,42 @@ pub fn labels(config: &Config, text: &str, file: &Path) -> Option<Diagnostic> {
     )
 }
 
+/// Fonts of `[pdf] fonts` whose licence forbids embedding them (OpenType's
+/// `fsType` says "restricted"): a printer's PDF must embed every font. At
+/// the font's line in `book.toml`.
+pub fn font_embedding(
+    config: &crate::config::Config,
+    fonts: &crate::pdf::fonts::FontFiles,
+) -> Vec<Diagnostic> {
+    use rustybuzz::ttf_parser::{Face, Permissions};
+    let mut findings = Vec::new();
+    for (path, bytes) in config.pdf.fonts.in_order().iter().zip(&fonts.faces) {
+        let Some(path) = path else {
+            continue;
+        };
+        let restricted = Face::parse(bytes, 0)
+            .is_ok_and(|face| face.permissions() == Some(Permissions::Restricted));
+        if restricted
+            && !findings
+                .iter()
+                .any(|f: &Diagnostic| f.place == Some(config.place(path.span())))
+        {
+            findings.push(
+                Diagnostic::warning(
+                    "font-no-embedding",
+                    Some(config.place(path.span())),
+                    format!(
+                        "the font `{}` forbids embedding in its licence",
+                        path.get_ref()
+                    ),
+                )
+                .with_hint("a printer's PDF embeds every font: use a font whose licence allows it"),
+            );
+        }
+    }
+    findings
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

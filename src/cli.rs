@@ -95,6 +95,11 @@ enum Command {
         /// How to print the findings.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Check the PDF of this profile instead of book.toml's: `print`
+        /// adds the printer's preflight (image resolution, colour images,
+        /// page count, live area, fonts, the cover's description).
+        #[arg(long, value_enum)]
+        profile: Option<CheckProfile>,
     },
     /// Print the document model and the table of contents as JSON.
     Dump,
@@ -170,6 +175,15 @@ impl Cli {
             .and_then(|t| t.jobs)
             .map_or(Jobs::Auto, Jobs::Exactly)
     }
+}
+
+/// The PDF profiles `bindery check --profile` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CheckProfile {
+    /// The screen's PDF.
+    Screen,
+    /// The printer's PDF, with preflight.
+    Print,
 }
 
 /// Output formats of `bindery check`.
@@ -265,10 +279,12 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
             let outputs = outputs(cli, &manuscript, &progress)?;
             progress.finish();
             report_backends(cli, &outputs);
-            write(!cli.quiet, &[(&outputs.pack_path, &outputs.pack)])?;
+            let mut files: Vec<(&Path, &[u8])> = vec![(&outputs.pack_path, &outputs.pack)];
+            files.extend(outputs.cover());
+            write(!cli.quiet, &files)?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Check { format }) => check(cli, *format),
+        Some(Command::Check { format, profile }) => check(cli, *format, *profile),
         Some(Command::Dump) => dump(cli),
         Some(Command::Completions { shell }) => {
             let mut script = Vec::new();
@@ -317,14 +333,13 @@ fn build(cli: &Cli, progress: &Progress, timings: bool, chatty: bool) -> Result<
     progress.finish();
     report_backends(cli, &outputs);
     progress.stage("save", || {
-        write(
-            chatty,
-            &[
-                (&outputs.epub_path, &outputs.epub.bytes),
-                (&outputs.pdf_path, &outputs.pdf.bytes),
-                (&outputs.pack_path, &outputs.pack),
-            ],
-        )
+        let mut files: Vec<(&Path, &[u8])> = vec![
+            (&outputs.epub_path, &outputs.epub.bytes),
+            (&outputs.pdf_path, &outputs.pdf.bytes),
+            (&outputs.pack_path, &outputs.pack),
+        ];
+        files.extend(outputs.cover());
+        write(chatty, &files)
     })?;
     if timings {
         note(progress.timings());
@@ -340,6 +355,17 @@ struct Outputs {
     pdf_path: PathBuf,
     pack: Vec<u8>,
     pack_path: PathBuf,
+    /// The print profile's wrap cover and its path.
+    wrap: Option<(bindery::pdf::wrap::Cover, PathBuf)>,
+}
+
+impl Outputs {
+    /// The wrap cover to write, when the profile is print.
+    fn cover(&self) -> Option<(&Path, &[u8])> {
+        self.wrap
+            .as_ref()
+            .map(|(cover, path)| (path.as_path(), cover.bytes.as_slice()))
+    }
 }
 
 /// Builds the EPUB, the PDF, the cover and the pack; writes nothing, so a
@@ -354,8 +380,21 @@ fn outputs(cli: &Cli, manuscript: &Manuscript, progress: &Progress) -> Result<Ou
         let pdf = typeset(cli, manuscript, progress);
         (cover.join(), pdf)
     });
-    let pdf = pdf?;
+    let mut pdf = pdf?;
     let cover = cover.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+    let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+    let wrap = progress.stage("wrap cover", || {
+        bindery::build_wrap_cover(
+            manuscript,
+            &cli.manuscript,
+            fonts.clone(),
+            &pdf,
+            epoch.as_deref(),
+        )
+    })?;
+    if let Some(wrap) = &wrap {
+        pdf.warnings.extend(wrap.warnings.iter().cloned());
+    }
     let epub = make_epub(cli, manuscript, &cover, Some(&pdf), progress)?;
     let pack = progress.stage("pack", || {
         bindery::build_pack(manuscript, &epub, &pdf, &cover)
@@ -368,6 +407,7 @@ fn outputs(cli: &Cli, manuscript: &Manuscript, progress: &Progress) -> Result<Ou
         pdf_path: cli.out.join(format!("{stem}.pdf")),
         pack,
         pack_path: cli.out.join(format!("{stem}-reading-pack.zip")),
+        wrap: wrap.map(|cover| (cover, cli.out.join(format!("{stem}-cover.pdf")))),
     })
 }
 
@@ -494,9 +534,15 @@ fn pdf(cli: &Cli, manuscript: &Manuscript, stats: bool, progress: &Progress) -> 
     Ok(())
 }
 
-fn check(cli: &Cli, format: Format) -> Result<ExitCode, Error> {
+fn check(cli: &Cli, format: Format, profile: Option<CheckProfile>) -> Result<ExitCode, Error> {
     let findings = match bindery::load(&cli.manuscript) {
-        Ok(manuscript) => {
+        Ok(mut manuscript) => {
+            if let Some(profile) = profile {
+                manuscript.config.pdf.profile = Some(match profile {
+                    CheckProfile::Screen => bindery::config::Profile::Screen,
+                    CheckProfile::Print => bindery::config::Profile::Print,
+                });
+            }
             // The backends are run too, in memory, for what only they can
             // see: raw HTML they had to change, characters no font can draw.
             let mut findings = manuscript.warnings.clone();

@@ -201,6 +201,8 @@ pub struct EpubConfig {
 /// crop-marks = true
 /// profile = "print"             # or "screen"
 /// recto-chapters = true
+/// standards = ["pdf/x-4"]     # or "pdf/a-2b", "pdf/a-2u", "pdf/a-2a", "pdf/ua-1"
+/// paper = "cream"             # or "white", or a thickness such as "0.0023in"
 /// ```
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -246,6 +248,144 @@ pub struct PdfConfig {
     /// How highlighted code is printed: `"print"` (greys, bold and
     /// oblique; the default) or `"colour"`.
     pub code_theme: Option<CodeTheme>,
+    /// The standards the PDF follows and claims: any compatible set of
+    /// `"pdf/x-4"` (print only), one of `"pdf/a-2b"`, `"pdf/a-2u"` and
+    /// `"pdf/a-2a"`, and `"pdf/ua-1"`. Default: `["pdf/x-4", "pdf/ua-1"]`
+    /// for print, `["pdf/ua-1"]` for the screen; `[]` claims none.
+    pub standards: Option<Spanned<Vec<Spanned<String>>>>,
+    /// The paper the interior is printed on, for the wrap cover's spine:
+    /// `"white"` (0.002252 in a page), `"cream"` (0.0025 in) or a
+    /// thickness a page such as `"0.0023in"`. Default: white.
+    pub paper: Option<Spanned<Paper>>,
+}
+
+/// The paper of a printed book, by the thickness of one page (a leaf
+/// printed on both sides counts as two pages, as printers count).
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct Paper {
+    /// A page's thickness in points.
+    pub thickness: f32,
+}
+
+/// KDP's white paper: 0.002252 in a page.
+const WHITE_PAPER: f32 = 0.002_252 * 72.0;
+/// KDP's cream paper: 0.0025 in a page.
+const CREAM_PAPER: f32 = 0.0025 * 72.0;
+
+impl Default for Paper {
+    fn default() -> Paper {
+        Paper {
+            thickness: WHITE_PAPER,
+        }
+    }
+}
+
+impl TryFrom<String> for Paper {
+    type Error = BadValue;
+
+    fn try_from(text: String) -> Result<Paper, BadValue> {
+        let thickness = match text.trim().to_ascii_lowercase().as_str() {
+            "white" => WHITE_PAPER,
+            "cream" => CREAM_PAPER,
+            _ => {
+                let bad = |why: &str| BadValue::new(ValueKind::Paper, format!("`{text}` {why}"));
+                let length = Length::try_from(text.clone())
+                    .map_err(|_| bad("is not a paper: \"white\", \"cream\" or a thickness"))?;
+                // Book papers run from about 0.0015 to 0.006 in a page.
+                if !(0.001 * 72.0..=0.01 * 72.0).contains(&length.points()) {
+                    return Err(bad(
+                        "is not a page's thickness: papers are 0.001 to 0.01 in",
+                    ));
+                }
+                length.points()
+            }
+        };
+        Ok(Paper { thickness })
+    }
+}
+
+/// A standard a PDF can follow, as `[pdf] standards` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Standard {
+    /// PDF/X-4 (ISO 15930-7): for a printer.
+    PdfX4,
+    /// PDF/A-2b (ISO 19005-2, level b): looks the same in years to come.
+    PdfA2b,
+    /// PDF/A-2u: level b, and every character maps to Unicode.
+    PdfA2u,
+    /// PDF/A-2a: level u, and tagged.
+    PdfA2a,
+    /// PDF/UA-1 (ISO 14289-1): accessible.
+    PdfUa1,
+}
+
+impl Standard {
+    /// Every standard, by the name `book.toml` gives it.
+    pub const ALL: [(&'static str, Standard); 5] = [
+        ("pdf/x-4", Standard::PdfX4),
+        ("pdf/a-2b", Standard::PdfA2b),
+        ("pdf/a-2u", Standard::PdfA2u),
+        ("pdf/a-2a", Standard::PdfA2a),
+        ("pdf/ua-1", Standard::PdfUa1),
+    ];
+
+    /// The name `book.toml` gives it.
+    pub fn name(self) -> &'static str {
+        Standard::ALL
+            .iter()
+            .find(|(_, s)| *s == self)
+            .map_or("", |(name, _)| name)
+    }
+}
+
+/// The PDF/A conformance level asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PdfA {
+    /// Level b: the look is kept.
+    B,
+    /// Level u: and the text, as Unicode.
+    U,
+    /// Level a: and the structure, tagged.
+    A,
+}
+
+impl PdfA {
+    /// The conformance letter of `pdfaid:conformance`.
+    pub fn letter(self) -> &'static str {
+        match self {
+            PdfA::B => "B",
+            PdfA::U => "U",
+            PdfA::A => "A",
+        }
+    }
+}
+
+/// The standards one PDF follows, checked to go together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Standards {
+    /// PDF/X-4: a grey output intent, boxes, no RGB, no annotations.
+    pub pdf_x4: bool,
+    /// PDF/A-2 at a level.
+    pub pdf_a: Option<PdfA>,
+    /// PDF/UA-1 (claimed only when nothing in the book stands in the way).
+    pub pdf_ua: bool,
+}
+
+impl Standards {
+    /// What a profile follows when `standards` is not given.
+    pub fn default_for(profile: Profile) -> Standards {
+        Standards {
+            pdf_x4: profile == Profile::Print,
+            pdf_a: None,
+            pdf_ua: true,
+        }
+    }
+
+    /// Whether any standard asks for an output intent.
+    pub fn has_intent(self) -> bool {
+        self.pdf_x4 || self.pdf_a.is_some()
+    }
 }
 
 /// How the PDF prints highlighted code.
@@ -420,7 +560,78 @@ impl PdfConfig {
                 ));
             }
         }
+        self.read_standards(source)?;
         Ok(())
+    }
+
+    /// The standards the PDF follows: `[pdf] standards`, or the profile's
+    /// default. `book.toml` was checked as it was read, so the names here
+    /// are known and go together.
+    pub fn standards(&self) -> Standards {
+        self.read_standards(&Source::default())
+            .unwrap_or_else(|_| Standards::default_for(self.profile.unwrap_or_default()))
+    }
+
+    /// Reads `[pdf] standards`, refusing an unknown name, a second PDF/A
+    /// level and PDF/X-4 on the screen, each at its place.
+    fn read_standards(&self, source: &Source) -> Result<Standards, Error> {
+        let profile = self.profile.unwrap_or_default();
+        let Some(names) = &self.standards else {
+            return Ok(Standards::default_for(profile));
+        };
+        let mut standards = Standards::default();
+        let mut level: Option<&Spanned<String>> = None;
+        for name in names.get_ref() {
+            let text = name.get_ref().trim().to_ascii_lowercase();
+            let at = || Some(source.place(name.span()));
+            let Some((_, standard)) = Standard::ALL.iter().find(|(n, _)| *n == text) else {
+                let known: Vec<&str> = Standard::ALL.iter().map(|(n, _)| *n).collect();
+                let hint = match closest(&text, &known) {
+                    Some(best) => format!("did you mean \"{best}\"?"),
+                    None => format!("bindery knows {}", known.join(", ")),
+                };
+                return Err(Error::new(
+                    "unknown-standard",
+                    at(),
+                    format!("`{}` is not a standard bindery follows", name.get_ref()),
+                )
+                .with_hint(hint));
+            };
+            let pdf_a = |letter| {
+                if let Some(first) = level.filter(|first| first.get_ref().trim() != text) {
+                    return Err(Error::new(
+                        "incompatible-standards",
+                        at(),
+                        format!(
+                            "a PDF follows one level of PDF/A: `{}` and `{}` were both given",
+                            first.get_ref(),
+                            name.get_ref()
+                        ),
+                    )
+                    .with_hint("keep one: pdf/a-2a includes 2u, which includes 2b"));
+                }
+                Ok(Some(letter))
+            };
+            match standard {
+                Standard::PdfX4 if profile == Profile::Screen => {
+                    return Err(Error::new(
+                        "incompatible-standards",
+                        at(),
+                        "PDF/X-4 is for a printer, and the PDF's profile is the screen's",
+                    )
+                    .with_hint("set profile = \"print\" in [pdf], or leave pdf/x-4 out"));
+                }
+                Standard::PdfX4 => standards.pdf_x4 = true,
+                Standard::PdfA2b => standards.pdf_a = pdf_a(PdfA::B)?,
+                Standard::PdfA2u => standards.pdf_a = pdf_a(PdfA::U)?,
+                Standard::PdfA2a => standards.pdf_a = pdf_a(PdfA::A)?,
+                Standard::PdfUa1 => standards.pdf_ua = true,
+            }
+            if standards.pdf_a.is_some() && level.is_none() {
+                level = Some(name);
+            }
+        }
+        Ok(standards)
     }
 }
 
@@ -434,16 +645,24 @@ pub enum ValueKind {
     PageSize,
     /// A [`Date`].
     Date,
+    /// A [`Paper`].
+    Paper,
 }
 
 impl ValueKind {
-    const ALL: [ValueKind; 3] = [ValueKind::Length, ValueKind::PageSize, ValueKind::Date];
+    const ALL: [ValueKind; 4] = [
+        ValueKind::Length,
+        ValueKind::PageSize,
+        ValueKind::Date,
+        ValueKind::Paper,
+    ];
 
     fn code(self) -> &'static str {
         match self {
             ValueKind::Length => "bad-length",
             ValueKind::PageSize => "bad-trim",
             ValueKind::Date => "bad-date",
+            ValueKind::Paper => "bad-paper",
         }
     }
 
@@ -454,6 +673,10 @@ impl ValueKind {
                 "use \"6x9in\", \"5.5x8.5in\", \"a4\", \"a5\", \"letter\" or e.g. \"150x220mm\""
             }
             ValueKind::Date => "write the date as YYYY, YYYY-MM or YYYY-MM-DD, e.g. \"2026-11-25\"",
+            ValueKind::Paper => {
+                "write \"white\" (0.002252in a page), \"cream\" (0.0025in) or a thickness such \
+                 as \"0.0023in\""
+            }
         }
     }
 }
@@ -597,6 +820,23 @@ impl Config {
     /// The file, line and column of a value of this `book.toml`, from its span.
     pub fn place(&self, span: Range<usize>) -> Place {
         self.source.place(span)
+    }
+
+    /// The place of a top-level `key = …` line of this `book.toml`, for a
+    /// value read without its span (such as `description`); the file's
+    /// top when no line gives the key.
+    pub fn key_place(&self, key: &str) -> Place {
+        let mut offset = 0;
+        for line in self.source.text.split_inclusive('\n') {
+            if line
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+            {
+                return self.place(offset..offset);
+            }
+            offset += line.len();
+        }
+        self.top()
     }
 
     /// The place of the file itself, line 1, for what no key holds.
@@ -999,6 +1239,80 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn standards_default_by_profile_and_bad_ones_name_their_line() {
+        let head = "title = \"T\"\nlanguage = \"en\"\n[pdf]\n";
+        let standards = |text: &str| parse(&format!("{head}{text}")).unwrap().pdf.standards();
+        let print = standards("profile = \"print\"\n");
+        assert!(print.pdf_x4 && print.pdf_ua && print.pdf_a.is_none());
+        let screen = standards("");
+        assert!(!screen.pdf_x4 && screen.pdf_ua);
+        let archive = standards("standards = [\"pdf/a-2u\", \"PDF/UA-1\"]\n");
+        assert_eq!(archive.pdf_a, Some(PdfA::U));
+        assert!(archive.pdf_ua && !archive.pdf_x4);
+        let both = standards("profile = \"print\"\nstandards = [\"pdf/x-4\", \"pdf/a-2b\"]\n");
+        assert!(both.pdf_x4 && !both.pdf_ua && both.pdf_a == Some(PdfA::B));
+        assert_eq!(standards("standards = []\n"), Standards::default());
+        for (text, code, message) in [
+            (
+                "standards = [\"pdf/x-3\"]\n",
+                "unknown-standard book.toml:4:14",
+                "`pdf/x-3` is not a standard bindery follows",
+            ),
+            (
+                "standards = [\"pdf/a-2b\", \"pdf/a-2a\"]\n",
+                "incompatible-standards book.toml:4:26",
+                "a PDF follows one level of PDF/A: `pdf/a-2b` and `pdf/a-2a` were both given",
+            ),
+            (
+                "standards = [\"pdf/x-4\"]\n",
+                "incompatible-standards book.toml:4:14",
+                "PDF/X-4 is for a printer, and the PDF's profile is the screen's",
+            ),
+            (
+                "paper = \"glossy\"\n",
+                "bad-paper book.toml:4:9",
+                "`glossy` is not a paper: \"white\", \"cream\" or a thickness",
+            ),
+            (
+                "paper = \"1in\"\n",
+                "bad-paper book.toml:4:9",
+                "`1in` is not a page's thickness: papers are 0.001 to 0.01 in",
+            ),
+        ] {
+            assert_eq!(
+                refused(&format!("{head}{text}")),
+                (code.to_string(), message.to_string()),
+                "{text}"
+            );
+        }
+        let err = parse(&format!("{head}standards = [\"pdf/a2u\"]\n")).unwrap_err();
+        assert!(
+            err.to_string().contains("did you mean \"pdf/a-2u\"?"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_key_without_a_span_is_found_by_its_line() {
+        let config = parse(
+            "title = \"T\"\nlanguage = \"en\"\ndescription = \"D\"\n[pdf]\nprofile = \"print\"\n",
+        )
+        .unwrap();
+        assert_eq!(config.key_place("description").to_string(), "book.toml:3:1");
+        assert_eq!(config.key_place("profile").to_string(), "book.toml:5:1");
+        assert_eq!(config.key_place("top-margin").to_string(), "book.toml:1:1");
+    }
+
+    #[test]
+    fn paper_is_a_thickness_a_page() {
+        let paper = |text: &str| Paper::try_from(text.to_string()).unwrap().thickness / 72.0;
+        assert!((paper("white") - 0.002_252).abs() < 1e-7);
+        assert!((paper("Cream") - 0.0025).abs() < 1e-7);
+        assert!((paper("0.0023in") - 0.0023).abs() < 1e-7);
+        assert!((paper("0.06mm") - 0.06 / 25.4).abs() < 1e-7);
     }
 
     #[test]

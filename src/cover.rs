@@ -33,6 +33,42 @@ const GROUND: (u8, u8, u8) = (0x1f, 0x2a, 0x44);
 const INK: (u8, u8, u8) = (0xf4, 0xec, 0xdc);
 const ACCENT: (u8, u8, u8) = (0xc9, 0xa4, 0x5c);
 
+/// A line of the cover's type, in the cover's pixels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoverLine {
+    /// The text.
+    pub text: String,
+    /// Set in the italic (the subtitle) or the upright face.
+    pub italic: bool,
+    /// The size in pixels.
+    pub size: f32,
+    /// The baseline, from the top.
+    pub baseline: f32,
+    /// In the accent colour (the authors) or the type's.
+    pub accent: bool,
+}
+
+/// The cover's design: its lines of type, centred, and where the rule
+/// under the title runs. The PNG and the print cover's front both draw it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Design {
+    /// The lines, top to bottom.
+    pub lines: Vec<CoverLine>,
+    /// The rule's height from the top.
+    pub rule: f32,
+}
+
+/// The ground's colour.
+pub const GROUND_COLOUR: [u8; 3] = [GROUND.0, GROUND.1, GROUND.2];
+/// The type's colour.
+pub const INK_COLOUR: [u8; 3] = [INK.0, INK.1, INK.2];
+/// The accent's colour (rules, frame, authors).
+pub const ACCENT_COLOUR: [u8; 3] = [ACCENT.0, ACCENT.1, ACCENT.2];
+/// The double frame: each rule's inset from the edge and its width, in pixels.
+pub const FRAME: [(f32, f32); 2] = [(70.0, 6.0), (92.0, 2.0)];
+/// Half the length of the rule under the title, in pixels.
+pub const RULE_HALF: f32 = 220.0;
+
 /// Draws the cover and returns it as PNG bytes.
 pub fn png(metadata: &Metadata, fonts: CoverFonts<'_>) -> Result<Vec<u8>, Error> {
     let fail = |what: &str| Error::new("cover", None, format!("cannot draw the cover: {what}"));
@@ -41,11 +77,48 @@ pub fn png(metadata: &Metadata, fonts: CoverFonts<'_>) -> Result<Vec<u8>, Error>
     let mut pixmap = Pixmap::new(WIDTH, HEIGHT).ok_or_else(|| fail("no memory"))?;
     pixmap.fill(color(GROUND));
     frame(&mut pixmap);
-
-    let measure = 1160.0;
     let center = WIDTH as f32 / 2.0;
+    let design = lay_out(metadata, &regular, &italic);
+    rule(&mut pixmap, center, design.rule, RULE_HALF);
+    for line in &design.lines {
+        let face = if line.italic { &italic } else { &regular };
+        let ink = if line.accent { ACCENT } else { INK };
+        draw_line(
+            &mut pixmap,
+            face,
+            &line.text,
+            line.size,
+            center,
+            line.baseline,
+            ink,
+        );
+    }
+    pixmap.encode_png().map_err(|e| fail(&e.to_string()))
+}
+
+/// The cover's design for `metadata` in the book's faces.
+pub fn design(metadata: &Metadata, fonts: CoverFonts<'_>) -> Result<Design, Error> {
+    let fail = |what: &str| Error::new("cover", None, format!("cannot draw the cover: {what}"));
+    let regular = Face::from_slice(fonts.regular, 0).ok_or_else(|| fail("bad regular font"))?;
+    let italic = Face::from_slice(fonts.italic, 0).ok_or_else(|| fail("bad italic font"))?;
+    Ok(lay_out(metadata, &regular, &italic))
+}
+
+/// Fits the title, subtitle, authors and publisher to the cover.
+fn lay_out(metadata: &Metadata, regular: &Face<'_>, italic: &Face<'_>) -> Design {
+    let mut lines = Vec::new();
+    let mut line = |text: &str, italic: bool, size: f32, baseline: f32, accent: bool| {
+        lines.push(CoverLine {
+            text: text.to_string(),
+            italic,
+            size,
+            baseline,
+            accent,
+        });
+    };
+    let measure = 1160.0;
     let title = at_most(&metadata.title, 4);
-    let (title_size, title_lines) = fit(&regular, &title, measure, 150.0, 4);
+    let (title_size, title_lines) = fit(regular, &title, measure, 150.0, 4);
     let leading = title_size * 1.18;
     let subtitle = metadata
         .subtitle
@@ -53,7 +126,7 @@ pub fn png(metadata: &Metadata, fonts: CoverFonts<'_>) -> Result<Vec<u8>, Error>
         // The subtitle stays smaller than a title that had to shrink.
         .map(|subtitle| {
             fit(
-                &italic,
+                italic,
                 &at_most(subtitle, 3),
                 measure,
                 72.0_f32.min(title_size * 0.8),
@@ -75,32 +148,32 @@ pub fn png(metadata: &Metadata, fonts: CoverFonts<'_>) -> Result<Vec<u8>, Error>
     } else {
         HEIGHT as f32 * 0.45 - block / 2.0 + title_size * 0.7
     };
-    for line in &title_lines {
-        draw_line(&mut pixmap, &regular, line, title_size, center, y, INK);
+    for text in &title_lines {
+        line(text, false, title_size, y, false);
         y += leading;
     }
     y += 40.0 - leading + title_size * 0.35;
-    rule(&mut pixmap, center, y, 220.0);
+    let rule = y;
     y += 130.0;
-    if let Some((size, lines)) = &subtitle {
-        for line in lines {
-            draw_line(&mut pixmap, &italic, line, *size, center, y, INK);
+    if let Some((size, texts)) = &subtitle {
+        for text in texts {
+            line(text, true, *size, y, false);
             y += size * 1.3;
         }
     }
     if !metadata.authors.is_empty() {
         let authors = credits(&metadata.authors, 2).to_uppercase();
-        let (size, lines) = fit(&regular, &authors, measure, 64.0, 2);
-        let mut y = 2080.0 - (lines.len() as f32 - 1.0) * size * 1.4;
-        for line in &lines {
-            draw_line(&mut pixmap, &regular, line, size, center, y, ACCENT);
+        let (size, texts) = fit(regular, &authors, measure, 64.0, 2);
+        let mut y = 2080.0 - (texts.len() as f32 - 1.0) * size * 1.4;
+        for text in &texts {
+            line(text, false, size, y, true);
             y += size * 1.4;
         }
     }
     if let Some(publisher) = &metadata.publisher {
-        draw_line(&mut pixmap, &regular, publisher, 44.0, center, 2330.0, INK);
+        line(publisher, false, 44.0, 2330.0, false);
     }
-    pixmap.encode_png().map_err(|e| fail(&e.to_string()))
+    Design { lines, rule }
 }
 
 /// About the most characters a line of the cover holds at the smallest
@@ -164,7 +237,7 @@ fn paint((r, g, b): (u8, u8, u8)) -> Paint<'static> {
 
 /// A double rule around the cover, like a bookbinder's fillet.
 fn frame(pixmap: &mut Pixmap) {
-    for (inset, width) in [(70.0, 6.0), (92.0, 2.0)] {
+    for (inset, width) in FRAME {
         let Some(rect) = Rect::from_xywh(
             inset,
             inset,

@@ -150,8 +150,43 @@ pub fn build_pdf_in_stages(
     options.time = book_time(manuscript, source_date_epoch)?;
     options.jobs = jobs;
     options.images = manuscript.assets.clone();
-    options.pdf_ua = !manuscript.warnings.iter().any(check::blocks_pdf_ua);
-    pdf::pdf_in_stages(&manuscript.book, &manuscript.toc, &options, started)
+    options.pdf_ua =
+        options.standards.pdf_ua && !manuscript.warnings.iter().any(check::blocks_pdf_ua);
+    let mut output = pdf::pdf_in_stages(&manuscript.book, &manuscript.toc, &options, started)?;
+    let config = &manuscript.config;
+    for (finding, key) in std::mem::take(&mut output.at_key) {
+        let place = Some(config.key_place(key));
+        output.warnings.push(Diagnostic { place, ..finding });
+    }
+    if options.profile == config::Profile::Print {
+        output
+            .warnings
+            .extend(check::font_embedding(config, &options.fonts));
+    }
+    Ok(output)
+}
+
+/// The wrap cover of the print profile's PDF (`<stem>-cover.pdf`), sized
+/// from `interior`'s page count; `None` for the screen profile, which
+/// has none. Its findings (a description too long for the back) are at
+/// `book.toml`'s `description` line.
+pub fn build_wrap_cover(
+    manuscript: &Manuscript,
+    dir: &std::path::Path,
+    fonts: pdf::fonts::FontFiles,
+    interior: &pdf::Output,
+    source_date_epoch: Option<&str>,
+) -> Result<Option<pdf::wrap::Cover>> {
+    if manuscript.config.pdf.profile != Some(config::Profile::Print) {
+        return Ok(None);
+    }
+    let mut options = pdf::Options::from_config(&manuscript.config, fonts, dir.to_path_buf())?;
+    options.time = book_time(manuscript, source_date_epoch)?;
+    let mut cover = pdf::wrap::cover(&manuscript.book, &options, interior.page_map.len())?;
+    for warning in &mut cover.warnings {
+        warning.place = Some(manuscript.config.key_place("description"));
+    }
+    Ok(Some(cover))
 }
 
 /// Draws the typographic cover in the book's regular and italic faces.

@@ -6,6 +6,7 @@
 
 use crate::image::{Size, jpeg_frame};
 use crate::load::Asset;
+use crate::pdf::conform::{Colours, luma};
 use png::{ColorType, Transformations};
 use std::io::Cursor;
 
@@ -125,10 +126,11 @@ fn png(bytes: &[u8]) -> Result<Picture, String> {
     Ok(Picture { size, samples })
 }
 
-/// The image XObject for a picture, and its soft mask when it has one. The
-/// decoded samples are left unfiltered: the writer compresses every
-/// unfiltered stream.
-pub fn xobject(picture: &Picture) -> (lopdf::Stream, Option<lopdf::Stream>) {
+/// The image XObject for a picture, and its soft mask when it has one;
+/// decoded colour samples become grey for a grey intent. The decoded
+/// samples are left unfiltered: the writer compresses every unfiltered
+/// stream.
+pub fn xobject(picture: &Picture, colours: Colours) -> (lopdf::Stream, Option<lopdf::Stream>) {
     use lopdf::{Dictionary, Object, Stream};
     let base = |components: u8| {
         let colour_space = match components {
@@ -158,6 +160,21 @@ pub fn xobject(picture: &Picture) -> (lopdf::Stream, Option<lopdf::Stream>) {
                 dict.set("Decode", Object::Array(decode));
             }
             (Stream::new(dict, bytes.clone()), None)
+        }
+        Samples::Raw {
+            colour,
+            components: 3,
+            alpha,
+        } if colours == Colours::Gray => {
+            let gray = colour
+                .chunks_exact(3)
+                .map(|rgb| luma([rgb[0], rgb[1], rgb[2]]))
+                .collect();
+            let image = Stream::new(base(1), gray);
+            let mask = alpha
+                .as_ref()
+                .map(|alpha| Stream::new(base(1), alpha.clone()));
+            (image, mask)
         }
         Samples::Raw {
             colour,
@@ -225,11 +242,19 @@ mod tests {
                 alpha: Some(vec![255, 128]),
             }
         );
-        let (image, mask) = xobject(&picture);
+        let (image, mask) = xobject(&picture, Colours::AsGiven);
         assert_eq!(
             image.dict.get(b"ColorSpace").unwrap().as_name().unwrap(),
             b"DeviceRGB"
         );
+        assert!(mask.is_some());
+        // For a grey intent the colour becomes grey; the mask stays.
+        let (image, mask) = xobject(&picture, Colours::Gray);
+        assert_eq!(
+            image.dict.get(b"ColorSpace").unwrap().as_name().unwrap(),
+            b"DeviceGray"
+        );
+        assert_eq!(image.content, [luma([255, 0, 0]), luma([0, 0, 255])]);
         assert!(mask.is_some());
     }
 
@@ -312,7 +337,7 @@ mod tests {
                 inverted: true
             }
         );
-        let (image, mask) = xobject(&picture);
+        let (image, mask) = xobject(&picture, Colours::AsGiven);
         assert_eq!(
             image.dict.get(b"Filter").unwrap().as_name().unwrap(),
             b"DCTDecode"

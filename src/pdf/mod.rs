@@ -4,16 +4,20 @@
 //! [`layout`] places lines on pages (frames of positioned items), and
 //! [`write`] paints the frames with printpdf. Only [`pdf`] ties them together.
 
+pub mod conform;
 pub mod fonts;
+mod icc;
 pub mod image;
 pub mod layout;
 pub mod navigate;
+pub mod preflight;
 mod save;
 pub mod tags;
 pub mod text;
+pub mod wrap;
 pub mod write;
 
-use crate::config::{CodeTheme, Config, Length, ParagraphStyle, Profile};
+use crate::config::{CodeTheme, Config, Length, Paper, ParagraphStyle, Profile, Standards};
 use crate::error::{Diagnostic, Error, Place};
 use crate::load::Asset;
 use crate::model::Book;
@@ -57,10 +61,37 @@ pub struct Options {
     /// How many threads lay the chapters out. The PDF is the same, byte
     /// for byte, however many.
     pub jobs: Jobs,
-    /// Whether the PDF claims PDF/UA-1 (it is tagged either way).
+    /// Whether the PDF claims PDF/UA-1 (it is tagged either way): when
+    /// `standards` asks for it and nothing in the book stands in the way.
     pub pdf_ua: bool,
     /// How highlighted code is printed.
     pub code_theme: CodeTheme,
+    /// The standards the PDF follows (`[pdf] standards`).
+    pub standards: Standards,
+    /// The paper the interior is printed on, for the cover's spine.
+    pub paper: Paper,
+    /// Whether the gutter follows the page count ([`gutter`]): in print,
+    /// when `inside-margin` is not given.
+    pub gutter_from_pages: bool,
+}
+
+/// KDP's gutter for a paperback of `pages` pages, in points: 0.375 in up
+/// to 150 pages, 0.5 in to 300, 0.625 in to 500, 0.75 in to 700, then
+/// 0.875 in.
+pub fn gutter(pages: usize) -> f32 {
+    let inches = match pages {
+        0..=150 => 0.375,
+        151..=300 => 0.5,
+        301..=500 => 0.625,
+        501..=700 => 0.75,
+        _ => 0.875,
+    };
+    inches * 72.0
+}
+
+/// The least outside margin KDP takes: 0.25 in, 0.375 in with bleed.
+pub fn least_outside(bleed: f32) -> f32 {
+    if bleed > 0.0 { 27.0 } else { 18.0 }
 }
 
 impl Default for Options {
@@ -80,6 +111,9 @@ impl Default for Options {
             jobs: Jobs::Auto,
             pdf_ua: true,
             code_theme: CodeTheme::Print,
+            standards: Standards::default_for(Profile::Screen),
+            paper: Paper::default(),
+            gutter_from_pages: false,
         }
     }
 }
@@ -137,8 +171,11 @@ impl Options {
             crop_marks: pdf.crop_marks,
             recto_chapters: pdf.recto_chapters,
             jobs: Jobs::Auto,
-            pdf_ua: true,
+            pdf_ua: pdf.standards().pdf_ua,
             code_theme: pdf.code_theme.unwrap_or_default(),
+            standards: pdf.standards(),
+            paper: pdf.paper.as_ref().map(|p| *p.get_ref()).unwrap_or_default(),
+            gutter_from_pages: pdf.profile == Some(Profile::Print) && pdf.inside_margin.is_none(),
         })
     }
 
@@ -231,6 +268,9 @@ pub struct Output {
     /// For each anchor id (chapters, headings, questions, notes), the label
     /// of the page it is on.
     pub anchor_pages: BTreeMap<String, String>,
+    /// Preflight's findings about settings, with the `book.toml` key whose
+    /// line they belong at (see [`preflight`]).
+    pub at_key: Vec<(Diagnostic, &'static str)>,
 }
 
 /// The two stages of [`pdf`], for progress reports and timings.
@@ -270,8 +310,38 @@ pub fn pdf_in_stages(
         )
         .with_hint("check the files named in book.toml [pdf] fonts")
     })?;
-    let mut typesetter = Typesetter::new(fonts, Hyphenator::new(&book.metadata.language));
-    let laid = layout::layout(book, toc, &mut typesetter, &options.layout());
+    let fresh = || Typesetter::new(fonts.fresh(), Hyphenator::new(&book.metadata.language));
+    let mut typesetter = fresh();
+    let mut settings = options.layout();
+    let mut laid = layout::layout(book, toc, &mut typesetter, &settings);
+    if options.gutter_from_pages {
+        // The gutter follows the page count, which follows the gutter: the
+        // book is laid out again once when its count asks for another.
+        let mut g = settings.geometry;
+        (g.inside, g.outside) = (
+            gutter(laid.pages.len()),
+            g.outside.max(least_outside(options.bleed)),
+        );
+        if g != settings.geometry && g.is_usable() {
+            settings.geometry = g;
+            typesetter = fresh();
+            laid = layout::layout(book, toc, &mut typesetter, &settings);
+        }
+    }
+    let mut found = preflight::Found::default();
+    if options.profile == Profile::Print || options.standards.has_intent() {
+        let settings = preflight::Settings {
+            geometry: settings.geometry,
+            bleed: options.bleed,
+            standards: options.standards,
+            print: options.profile == Profile::Print,
+            source_dir: &options.source_dir,
+        };
+        found = preflight::check(book, &laid.pages, &laid.pictures, &settings);
+        if let Some(error) = found.error {
+            return Err(error);
+        }
+    }
     started(Stage::Write);
     let nav = Navigation {
         toc,
@@ -282,6 +352,7 @@ pub fn pdf_in_stages(
         bleed: options.bleed,
         crop_marks: options.crop_marks,
         pdf_ua: options.pdf_ua,
+        standards: options.standards,
     };
     let bytes = write::write(
         &laid.pages,
@@ -303,7 +374,8 @@ pub fn pdf_in_stages(
     }
     let page_size = (options.geometry.width, options.geometry.height);
     let mut warnings = laid.warnings;
-    if !options.pdf_ua {
+    warnings.extend(found.placed);
+    if options.standards.pdf_ua && !options.pdf_ua {
         warnings.push(
             Diagnostic::warning(
                 "pdf-ua-withheld",
@@ -320,6 +392,7 @@ pub fn pdf_in_stages(
         page_map: laid.page_map,
         page_size,
         anchor_pages,
+        at_key: found.at_key,
     })
 }
 

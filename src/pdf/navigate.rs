@@ -7,8 +7,9 @@
 //! straight into the lopdf document printpdf hands over before saving: the
 //! same objects a PDF reader looks for, placed exactly on the heading's line.
 
-use crate::config::Profile;
+use crate::config::{Profile, Standards};
 use crate::model::Metadata;
+use crate::pdf::conform;
 use crate::pdf::layout::{Item, LabelRange, LabelStyle, LinkTarget, Page};
 use crate::pdf::tags::Annotation;
 use crate::toc::{Toc, TocEntry};
@@ -35,6 +36,8 @@ pub struct Navigation<'a> {
     /// Whether the file claims PDF/UA-1 in its XMP: only when nothing in
     /// the book stands in the way (see [`crate::check::blocks_pdf_ua`]).
     pub pdf_ua: bool,
+    /// The standards the file follows: output intents, identification.
+    pub standards: Standards,
 }
 
 /// Room outside the bleed for crop marks, in points.
@@ -52,11 +55,17 @@ pub fn apply(doc: &mut Document, pages: &[Page], nav: &Navigation<'_>) -> Vec<An
     if !nav.labels.is_empty() {
         catalog.set("PageLabels", page_labels(nav.labels));
     }
-    let metadata = doc.add_object(Stream::new(
+    let mut metadata = Stream::new(
         Dictionary::from_iter([("Type", "Metadata".into()), ("Subtype", "XML".into())]),
         xmp(nav).into_bytes(),
-    ));
-    catalog.set("Metadata", metadata);
+    );
+    // PDF/A-2 wants the XMP readable as it is (6.6.2.1: no filter), and
+    // so do the prepress tools that read a PDF/X's.
+    metadata.allows_compression = !nav.standards.has_intent();
+    catalog.set("Metadata", doc.add_object(metadata));
+    if let Some(intents) = conform::output_intents(doc, nav.standards) {
+        catalog.set("OutputIntents", intents);
+    }
     let mut annotations = Vec::new();
     match nav.profile {
         Profile::Screen => {
@@ -74,7 +83,7 @@ pub fn apply(doc: &mut Document, pages: &[Page], nav: &Navigation<'_>) -> Vec<An
         }
         Profile::Print => {
             for (page, id) in pages.iter().zip(&page_ids) {
-                print_boxes(doc, *id, page, nav.bleed, nav.crop_marks);
+                print_boxes(doc, *id, page, nav);
             }
         }
     }
@@ -300,7 +309,8 @@ fn page_labels(labels: &[LabelRange]) -> Dictionary {
 
 /// Grows the page by the bleed (and room for crop marks), moves the content
 /// to the middle, and records the trim and bleed boxes.
-fn print_boxes(doc: &mut Document, page_id: ObjectId, page: &Page, bleed: f32, crop_marks: bool) {
+fn print_boxes(doc: &mut Document, page_id: ObjectId, page: &Page, nav: &Navigation<'_>) {
+    let (bleed, crop_marks) = (nav.bleed, nav.crop_marks);
     let slug = if crop_marks { SLUG } else { 0.0 };
     let offset = bleed + slug;
     let (w, h) = (page.width, page.height);
@@ -313,7 +323,13 @@ fn print_boxes(doc: &mut Document, page_id: ObjectId, page: &Page, bleed: f32, c
     }
     let mut after = "Q\n".to_string();
     if crop_marks {
-        after.push_str(&crop_mark_ops(w, h, bleed, offset));
+        // Registration colour, or black for a standard's grey intent.
+        let ink = if nav.standards.has_intent() {
+            "0 G"
+        } else {
+            "1 1 1 1 K"
+        };
+        after.push_str(&crop_mark_ops(w, h, bleed, offset, ink));
     }
     let before = doc.add_object(Stream::new(Dictionary::new(), before.into_bytes()));
     let after = doc.add_object(Stream::new(Dictionary::new(), after.into_bytes()));
@@ -343,11 +359,11 @@ fn print_boxes(doc: &mut Document, page_id: ObjectId, page: &Page, bleed: f32, c
 }
 
 /// Thin registration-colour lines at the four trim corners, outside the bleed.
-fn crop_mark_ops(w: f32, h: f32, bleed: f32, offset: f32) -> String {
+fn crop_mark_ops(w: f32, h: f32, bleed: f32, offset: f32, ink: &str) -> String {
     let gap = bleed + 3.0;
     let len = SLUG - 6.0;
     // Crop marks are not content: an artifact of the page's production.
-    let mut ops = String::from("/Artifact BMC q 0.25 w 1 1 1 1 K\n");
+    let mut ops = format!("/Artifact BMC q 0.25 w {ink}\n");
     for (cx, sx) in [(offset, -1.0), (offset + w, 1.0)] {
         for (cy, sy) in [(offset, -1.0), (offset + h, 1.0)] {
             // Horizontal mark beside the corner, vertical mark above or below it.
@@ -372,7 +388,8 @@ fn set_info(doc: &mut Document, nav: &Navigation<'_>) {
         ("CreationDate", text(&date)),
         ("ModDate", text(&date)),
     ]);
-    if !meta.authors.is_empty() {
+    // PDF/A wants the entry to say what the XMP's list says: one name.
+    if !meta.authors.is_empty() && (nav.standards.pdf_a.is_none() || meta.authors.len() == 1) {
         info.set("Author", text(&meta.authors.join(", ")));
     }
     if let Some(description) = &meta.description {
@@ -381,6 +398,7 @@ fn set_info(doc: &mut Document, nav: &Navigation<'_>) {
     if let Some(subtitle) = &meta.subtitle {
         info.set("Keywords", text(subtitle));
     }
+    conform::info(&mut info, nav.standards);
     let id = doc.add_object(info);
     doc.trailer.set("Info", id);
 }
@@ -450,6 +468,18 @@ fn xmp(nav: &Navigation<'_>) -> String {
             esc(identifier)
         ));
     }
+    if let Some(subtitle) = &meta.subtitle {
+        dc.push_str(&format!("<pdf:Keywords>{}</pdf:Keywords>\n", esc(subtitle)));
+    }
+    let document = uuid::Uuid::new_v5(
+        &uuid::Uuid::NAMESPACE_URL,
+        format!("{}\n{}\n{}", meta.title, meta.authors.join("\n"), nav.time).as_bytes(),
+    );
+    dc.push_str(&conform::xmp(
+        nav.standards,
+        nav.pdf_ua,
+        &document.to_string(),
+    ));
     format!(
         "<?xpacket begin=\"\u{feff}\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n\
          <x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n\
@@ -458,7 +488,7 @@ fn xmp(nav: &Navigation<'_>) -> String {
          xmlns:dc=\"http://purl.org/dc/elements/1.1/\" \
          xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\" \
          xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\" \
-         xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\n\
+         xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\"{}>\n\
          {dc}\
          <xmp:CreateDate>{date}</xmp:CreateDate>\n\
          <xmp:ModifyDate>{date}</xmp:ModifyDate>\n\
@@ -470,6 +500,11 @@ fn xmp(nav: &Navigation<'_>) -> String {
          </rdf:RDF>\n\
          </x:xmpmeta>\n\
          <?xpacket end=\"w\"?>",
+        if nav.standards.has_intent() {
+            format!(" {}", conform::NAMESPACES)
+        } else {
+            String::new()
+        },
         producer(),
         if nav.pdf_ua {
             "<pdfuaid:part>1</pdfuaid:part>\n"
@@ -577,6 +612,7 @@ mod tests {
             bleed: 9.0,
             crop_marks: true,
             pdf_ua: true,
+            standards: Standards::default_for(profile),
         };
         let mut doc = PdfDocument::new("T");
         doc.pages = pages

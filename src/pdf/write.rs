@@ -8,6 +8,7 @@
 //! random numbers.
 
 use crate::error::Error;
+use crate::pdf::conform::{self, Colours};
 use crate::pdf::fonts::{FaceId, Fonts};
 use crate::pdf::image::{Picture, xobject};
 use crate::pdf::layout::{Item, Page};
@@ -51,7 +52,7 @@ pub fn write(
     let mut flags: BTreeMap<FaceId, Vec<bool>> = BTreeMap::new();
     for page in pages {
         for item in &page.items {
-            if let Item::Text { run, .. } = item {
+            if let Item::Text { run, .. } | Item::Turned { run, .. } = item {
                 let seen = flags
                     .entry(run.face)
                     .or_insert_with(|| vec![false; usize::from(u16::MAX) + 1]);
@@ -118,7 +119,8 @@ pub fn write(
         .enumerate()
         .map(|(n, src)| (src.as_str(), format!("Im{n}")))
         .collect();
-    let contents = paint_all(pages, &embedded, &image_names);
+    let colours = Colours::of(nav.standards);
+    let contents = paint_all(pages, &embedded, &image_names, colours);
     let mut pdf_pages = Vec::with_capacity(pages.len());
     for page in pages {
         pdf_pages.push(PdfPage::new(
@@ -157,13 +159,14 @@ pub fn write(
         }
     }
     let mut hash = digest(&nav.metadata.title, pages, &embedded);
-    add_images(&mut lo, pictures, &image_names, &mut hash);
+    add_images(&mut lo, pictures, &image_names, &mut hash, colours);
     let annotations = navigate::apply(&mut lo, pages, nav);
     tags::write(&mut lo, &page_ids, structure, &marks, &annotations);
     compress(&mut lo);
     // CFF fonts go in as OpenType font programs (/FontFile3 /OpenType),
-    // which PDF 1.6 introduced; printpdf's header says 1.3.
-    lo.version = "1.7".to_string();
+    // which PDF 1.6 introduced; printpdf's header says 1.3. PDF/X-4 is
+    // PDF 1.6.
+    lo.version = if nav.standards.pdf_x4 { "1.6" } else { "1.7" }.to_string();
     // printpdf writes a random document id; ours is a digest of the title,
     // the glyphs shown and the images, so the same book gives the same bytes.
     let id = format!("{:016x}{:016x}", hash.value(), pages.len());
@@ -224,6 +227,7 @@ fn add_images(
     pictures: &BTreeMap<String, Picture>,
     names: &BTreeMap<&str, String>,
     digest: &mut Fnv,
+    colours: Colours,
 ) {
     if pictures.is_empty() {
         return;
@@ -243,11 +247,22 @@ fn add_images(
         return;
     };
     let mut entries = Vec::with_capacity(pictures.len());
+    let mut srgb = None;
     for (src, picture) in pictures {
         let Some(name) = names.get(src.as_str()) else {
             continue;
         };
-        let (mut image, mask) = xobject(picture);
+        let (mut image, mask) = xobject(picture, colours);
+        // A colour JPEG in a grey book keeps its colours, in sRGB: no
+        // device RGB in a PDF/X-4.
+        let rgb = image
+            .dict
+            .get(b"ColorSpace")
+            .and_then(lopdf::Object::as_name);
+        if colours == Colours::Gray && rgb.is_ok_and(|name| name == b"DeviceRGB") {
+            let space = srgb.get_or_insert_with(|| conform::srgb_space(document));
+            image.dict.set("ColorSpace", space.clone());
+        }
         digest.add(&image.content);
         if let Some(mask) = mask {
             digest.add(&mask.content);
@@ -313,12 +328,13 @@ fn paint_all(
     pages: &[Page],
     embedded: &BTreeMap<FaceId, Embedded>,
     images: &BTreeMap<&str, String>,
+    colours: Colours,
 ) -> Vec<(lopdf::Stream, Vec<u32>)> {
     let streams = |pages: &[Page]| -> Vec<(lopdf::Stream, Vec<u32>)> {
         pages
             .iter()
             .map(|page| {
-                let (content, slots) = paint(page, embedded, images);
+                let (content, slots) = paint(page, embedded, images, colours);
                 let mut stream = lopdf::Stream::new(lopdf::Dictionary::new(), content);
                 deflate(&mut stream);
                 (stream, slots)
@@ -420,8 +436,12 @@ fn end_marked(out: &mut Vec<u8>, marked: &mut Option<Tag>) {
 }
 
 /// Sets the fill colour, which glyphs are painted in: a grey as `g`, any
-/// other colour as `rg`.
-fn fill(out: &mut Vec<u8>, ink: Ink) {
+/// other colour as `rg`, or as the grey it prints as for a grey intent.
+fn fill(out: &mut Vec<u8>, ink: Ink, colours: Colours) {
+    let ink = match colours {
+        Colours::Gray => Ink::gray(conform::luma(ink.0)),
+        Colours::AsGiven => ink,
+    };
     let [r, g, b] = ink.0.map(|c| f32::from(c) / 255.0);
     if r == g && g == b {
         number(out, r);
@@ -443,6 +463,7 @@ fn paint(
     page: &Page,
     embedded: &BTreeMap<FaceId, Embedded>,
     images: &BTreeMap<&str, String>,
+    colours: Colours,
 ) -> (Vec<u8>, Vec<u32>) {
     let mut out = Vec::with_capacity(16 * 1024);
     let mut in_text = false;
@@ -454,7 +475,9 @@ fn paint(
         let (tag, kind) = match item {
             Item::Text { tag, .. } => (*tag, "Span"),
             Item::Image { tag, .. } => (*tag, "Figure"),
-            Item::Rule { .. } | Item::Rect { .. } => (Tag::Artifact, "Artifact"),
+            Item::Rule { .. } | Item::Rect { .. } | Item::Turned { .. } => {
+                (Tag::Artifact, "Artifact")
+            }
             Item::Anchor { .. } | Item::Link { .. } => continue,
         };
         if marked != Some(tag) {
@@ -471,8 +494,13 @@ fn paint(
             }
             marked = Some(tag);
         }
-        match item {
-            Item::Text { x, y, run, .. } => {
+        let text = match item {
+            Item::Text { x, y, run, .. } => Some((*x, *y, run, false)),
+            Item::Turned { x, y, run } => Some((*x, *y, run, true)),
+            _ => None,
+        };
+        match (item, text) {
+            (_, Some((x, y, run, turned))) => {
                 let Some(font) = embedded.get(&run.face) else {
                     continue;
                 };
@@ -490,7 +518,7 @@ fn paint(
                     current = Some((run.face, run.size));
                 }
                 if run.ink != ink {
-                    fill(&mut out, run.ink);
+                    fill(&mut out, run.ink, colours);
                     ink = run.ink;
                 }
                 // Offsets are in thousandths of an em: after each glyph the
@@ -499,10 +527,14 @@ fn paint(
                 // and shifts a glyph drawn off its pen position.
                 let em = 1000.0 / run.size;
                 let first_offset = run.glyphs.first().map_or(0.0, |g| g.offset);
-                let origin_x = x + first_offset;
-                let origin_y = page.height - y;
-                out.extend_from_slice(b"1 0 0 1 ");
-                numbers(&mut out, &[origin_x, origin_y]);
+                // A turned run reads down the page: its x axis points down.
+                let (origin, matrix): ([f32; 2], &[u8]) = if turned {
+                    ([x, page.height - y - first_offset], b"0 -1 1 0 ")
+                } else {
+                    ([x + first_offset, page.height - y], b"1 0 0 1 ")
+                };
+                out.extend_from_slice(matrix);
+                numbers(&mut out, &origin);
                 out.extend_from_slice(b" Tm\n[");
                 for (i, g) in run.glyphs.iter().enumerate() {
                     let next_offset = run.glyphs.get(i + 1).map_or(0.0, |n| n.offset);
@@ -521,12 +553,15 @@ fn paint(
                 }
                 out.extend_from_slice(b"] TJ\n");
             }
-            Item::Rule {
-                x,
-                y,
-                width,
-                thickness,
-            } => {
+            (
+                Item::Rule {
+                    x,
+                    y,
+                    width,
+                    thickness,
+                },
+                None,
+            ) => {
                 end_text(&mut out, &mut in_text);
                 let y = page.height - y;
                 number(&mut out, *thickness);
@@ -536,13 +571,16 @@ fn paint(
                 numbers(&mut out, &[x + width, y]);
                 out.extend_from_slice(b" l S\n");
             }
-            Item::Rect {
-                x,
-                y,
-                width,
-                height,
-                gray,
-            } => {
+            (
+                Item::Rect {
+                    x,
+                    y,
+                    width,
+                    height,
+                    gray,
+                },
+                None,
+            ) => {
                 end_text(&mut out, &mut in_text);
                 // The fill colour is saved and restored, so the text after
                 // the frame is painted black again.
@@ -552,14 +590,17 @@ fn paint(
                 numbers(&mut out, &[*x, page.height - y - height, *width, *height]);
                 out.extend_from_slice(b" re f Q\n");
             }
-            Item::Image {
-                x,
-                y,
-                width,
-                height,
-                src,
-                ..
-            } => {
+            (
+                Item::Image {
+                    x,
+                    y,
+                    width,
+                    height,
+                    src,
+                    ..
+                },
+                None,
+            ) => {
                 let Some(name) = images.get(src.as_str()) else {
                     continue;
                 };
@@ -571,7 +612,7 @@ fn paint(
                 out.extend_from_slice(format!(" cm /{name} Do Q\n").as_bytes());
             }
             // Link targets and clickable areas are not painted.
-            Item::Anchor { .. } | Item::Link { .. } => {}
+            _ => {}
         }
     }
     end_text(&mut out, &mut in_text);

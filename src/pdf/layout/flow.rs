@@ -435,6 +435,7 @@ impl<'t, 'f> Flow<'t, 'f> {
         for mut item in moved {
             match &mut item {
                 Item::Text { y, .. }
+                | Item::Turned { y, .. }
                 | Item::Rule { y, .. }
                 | Item::Rect { y, .. }
                 | Item::Anchor { y, .. }

@@ -181,6 +181,7 @@ pub(super) fn finish(
         for item in &mut page.items {
             match item {
                 Item::Text { x, .. }
+                | Item::Turned { x, .. }
                 | Item::Rule { x, .. }
                 | Item::Rect { x, .. }
                 | Item::Link { x, .. }

@@ -71,6 +71,16 @@ pub enum Item {
         /// What the run is, for the structure tree.
         tag: Tag,
     },
+    /// A run of glyphs turned a quarter clockwise, reading down from
+    /// (`x`, `y`): a book's spine.
+    Turned {
+        /// Where the baseline starts, across the page.
+        x: f32,
+        /// Where the baseline starts, down the page.
+        y: f32,
+        /// The glyphs.
+        run: Run,
+    },
     /// A horizontal rule.
     Rule {
         /// Left end.
