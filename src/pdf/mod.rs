@@ -15,6 +15,7 @@ pub mod write;
 
 use crate::config::{CodeTheme, Config, Length, ParagraphStyle, Profile};
 use crate::error::{Diagnostic, Error, Place};
+use crate::lang::labels::Labels;
 use crate::load::Asset;
 use crate::model::Book;
 use crate::pages::PageStart;
@@ -142,8 +143,9 @@ impl Options {
         })
     }
 
-    /// What layout is told: the page, the type, the images, the threads.
-    pub fn layout(&self) -> layout::Settings<'_> {
+    /// What layout is told: the page, the type, the images, the threads,
+    /// and the book's generated words, `labels`.
+    pub fn layout<'a>(&'a self, labels: &'a Labels) -> layout::Settings<'a> {
         layout::Settings {
             geometry: self.geometry,
             indent: self.indent,
@@ -152,6 +154,7 @@ impl Options {
             images: &self.images,
             jobs: self.jobs,
             code_theme: self.code_theme,
+            labels,
         }
     }
 }
@@ -271,7 +274,12 @@ pub fn pdf_in_stages(
         .with_hint("check the files named in book.toml [pdf] fonts")
     })?;
     let mut typesetter = Typesetter::new(fonts, Hyphenator::new(&book.metadata.language));
-    let laid = layout::layout(book, toc, &mut typesetter, &options.layout());
+    let laid = layout::layout(
+        book,
+        toc,
+        &mut typesetter,
+        &options.layout(&book.metadata.labels),
+    );
     started(Stage::Write);
     let nav = Navigation {
         toc,
