@@ -1100,3 +1100,57 @@ fn alignment(alignment: pulldown_cmark::Alignment) -> Alignment {
         A::Right => Alignment::Right,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tag(html: &str) -> Option<ListingTag> {
+        listing_tag(&Block {
+            pos: Pos::default(),
+            kind: BlockKind::Html {
+                html: html.to_string(),
+            },
+        })
+    }
+
+    #[test]
+    fn a_listing_tag_is_read_with_any_quoting_and_case() {
+        let read = tag("<LISTING Number=2-1 file-name='a &quot;b&quot;.rs' x caption=\"A `c`\">\n");
+        assert_eq!(
+            read,
+            Some(ListingTag {
+                number: Some("2-1".to_string()),
+                file_name: Some("a \"b\".rs".to_string()),
+                caption: Some("A `c`".to_string()),
+            })
+        );
+        assert_eq!(tag("<Listing>"), Some(ListingTag::default()));
+        // An empty value says nothing.
+        assert_eq!(tag("<Listing number=\"\">"), Some(ListingTag::default()));
+    }
+
+    #[test]
+    fn other_html_is_no_listing_tag() {
+        for html in [
+            "<Listings>",
+            "<Listing/>",
+            "<Listing number=\"1\"",
+            "<Listing caption=\"open>",
+            "<Listing>\nmore text",
+            "<div>",
+        ] {
+            assert_eq!(tag(html), None, "{html}");
+        }
+        let end = |html: &str| {
+            is_listing_end(&Block {
+                pos: Pos::default(),
+                kind: BlockKind::Html {
+                    html: html.to_string(),
+                },
+            })
+        };
+        assert!(end("</Listing>\n") && end("</listing>"));
+        assert!(!end("</Listing>x") && !end("</div>"));
+    }
+}

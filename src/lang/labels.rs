@@ -349,6 +349,10 @@ mod tests {
     fn every_listed_language_has_a_table_and_english_stands_in_for_others() {
         for language in LANGUAGES {
             assert!(has_table(language), "{language}");
+            // Every placeholder a label needs is in every language's words.
+            let labels = Labels::new(language, &LabelsConfig::default());
+            assert!(labels.listing.text.contains("{number}"), "{language}");
+            assert!(labels.file_name.text.contains("{file}"), "{language}");
             assert_eq!(
                 Labels::new(language, &LabelsConfig::default())
                     .contents
@@ -376,6 +380,11 @@ mod tests {
         assert_eq!(labels.by.fill("Jules Verne"), "par Jules Verne");
         let labels = Labels::new("de", &LabelsConfig::default());
         assert_eq!(labels.go_to.fill("Kapitel 3"), "Gehe zu Kapitel 3");
+        assert_eq!(labels.listing.fill("2-1"), "Listing 2-1:");
+        assert_eq!(
+            labels.file_name.fill("src/main.rs"),
+            "Dateiname: src/main.rs"
+        );
         let labels = Labels::new("tlh", &overrides);
         assert_eq!(labels.contents.lang, None);
         assert_eq!(labels.pages.lang, Some("en"));
