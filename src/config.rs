@@ -81,8 +81,8 @@ pub struct Config {
 
 /// The `[labels]` table of `book.toml`: any of the words bindery writes,
 /// in place of its table for the book's language (English for a language
-/// it has none for). `{authors}`, `{publisher}` and `{title}` stand for
-/// what a line introduces.
+/// it has none for). `{authors}`, `{publisher}`, `{title}`, `{number}` and
+/// `{file}` stand for what a line introduces.
 ///
 /// ```toml
 /// [labels]
@@ -116,13 +116,17 @@ pub struct LabelsConfig {
     pub go_to: Option<String>,
     /// The same, for a target without a title. English: "Go to a place in this book".
     pub go_to_place: Option<String>,
+    /// A code listing's number, before its caption. English: "Listing {number}:".
+    pub listing: Option<String>,
+    /// The line naming a code listing's file. English: "Filename: {file}".
+    pub file_name: Option<String>,
     /// The EPUB's accessibility summary. Default: bindery's, in English.
     pub accessibility_summary: Option<String>,
 }
 
 impl LabelsConfig {
     /// The labels that have a word in every language's table, in table order.
-    pub fn in_order(&self) -> [Option<&String>; 12] {
+    pub fn in_order(&self) -> [Option<&String>; 14] {
         [
             self.contents.as_ref(),
             self.landmarks.as_ref(),
@@ -136,6 +140,8 @@ impl LabelsConfig {
             self.task_open.as_ref(),
             self.go_to.as_ref(),
             self.go_to_place.as_ref(),
+            self.listing.as_ref(),
+            self.file_name.as_ref(),
         ]
     }
 }

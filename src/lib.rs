@@ -11,6 +11,7 @@ pub mod check;
 pub mod config;
 pub mod cover;
 pub mod date;
+pub mod entities;
 pub mod epub;
 pub mod error;
 pub mod faq;

@@ -5,12 +5,13 @@
 //! left for [`crate::ids`] to assign once the whole book is read, and links to
 //! other files are resolved by the loader, which knows every chapter.
 
+use crate::entities::decode_entities;
 use crate::error::{Diagnostic, LineIndex, Place};
 use crate::lang::quotes::{self, Typography};
 use crate::mdbook;
 use crate::model::{
     Alignment, Block, BlockKind, Cell, Heading, HeadingLevel, Inline, List, ListItem, ListKind,
-    Pos, Table, Target, TaskState,
+    Listing, Pos, Table, Target, TaskState,
 };
 use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
 use std::borrow::Cow;
@@ -90,34 +91,10 @@ pub fn parse_with(
     typography: &Typography,
     reading: Reading<'_>,
 ) -> Parsed {
-    // CommonMark (section 2.3) requires NUL to become U+FFFD for security;
-    // pulldown-cmark leaves it. The noncharacters that stand for quotes
-    // until they are set (see `lang::quotes`) go the same way, so that each
-    // one left is the parser's. One character for one keeps every column.
-    let unsafe_char = |c: char| c == '\0' || quotes::is_placeholder(c);
-    let text = if text.contains(unsafe_char) {
-        Cow::Owned(text.replace(unsafe_char, "\u{fffd}"))
-    } else {
-        Cow::Borrowed(text)
-    };
+    let text = safe(text);
     let text = text.as_ref();
     let lines = LineIndex::new(text);
-    let mut builder = Builder {
-        stack: vec![Frame::Blocks {
-            pos: Pos::default(),
-            kind: BlocksKind::Root,
-            blocks: Vec::new(),
-        }],
-        flattened: Vec::new(),
-        footnotes: Vec::new(),
-        referenced: Vec::new(),
-        numbers: BTreeMap::new(),
-        warnings: Vec::new(),
-        file,
-        chapter_of,
-        deep_warned: false,
-        hide_rust_lines: reading.hide_rust_lines,
-    };
+    let mut builder = Builder::new(file, chapter_of, reading.hide_rust_lines);
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         // An end's range starts back at its element's start; nothing needs
         // that place again, so it is not looked up.
@@ -150,6 +127,81 @@ pub fn parse_with(
         quotes::apply(&mut note.blocks, typography);
     }
     parsed
+}
+
+/// `text` with NUL and the placeholders of quotes replaced by U+FFFD.
+/// CommonMark (section 2.3) requires NUL to become U+FFFD for security;
+/// pulldown-cmark leaves it. The noncharacters that stand for quotes until
+/// they are set (see `lang::quotes`) go the same way, so that each one left
+/// is the parser's. One character for one keeps every column.
+fn safe(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| c == '\0' || quotes::is_placeholder(c);
+    if text.contains(unsafe_char) {
+        Cow::Owned(text.replace(unsafe_char, "\u{fffd}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// What a `<Listing …>` tag says, its values' character references read.
+#[derive(Debug, Default, PartialEq)]
+struct ListingTag {
+    number: Option<String>,
+    file_name: Option<String>,
+    caption: Option<String>,
+}
+
+/// The attributes of `block` when it is a `<Listing …>` tag on its own.
+fn listing_tag(block: &Block) -> Option<ListingTag> {
+    let BlockKind::Html { html } = &block.kind else {
+        return None;
+    };
+    let html = html.trim();
+    let (name, rest) = html.split_at_checked("<listing".len())?;
+    if !name.eq_ignore_ascii_case("<listing") || html.contains('\n') {
+        return None;
+    }
+    let mut rest = rest.strip_suffix('>')?;
+    if rest.ends_with('/') || !rest.is_empty() && !rest.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let mut tag = ListingTag::default();
+    loop {
+        rest = rest.trim_start();
+        if rest.is_empty() {
+            return Some(tag);
+        }
+        let name_end = rest
+            .find(|c: char| c == '=' || c.is_whitespace())
+            .unwrap_or(rest.len());
+        let name = &rest[..name_end];
+        rest = rest[name_end..].trim_start();
+        let mut value = None;
+        if let Some(after) = rest.strip_prefix('=') {
+            let after = after.trim_start();
+            let (raw, tail) = match after.chars().next() {
+                Some(quote @ ('"' | '\'')) => {
+                    let end = after[1..].find(quote)? + 1;
+                    (&after[1..end], &after[end + 1..])
+                }
+                _ => after.split_at(after.find(char::is_whitespace).unwrap_or(after.len())),
+            };
+            rest = tail;
+            let decoded = safe(&decode_entities(raw)).trim().to_string();
+            value = Some(decoded).filter(|v| !v.is_empty());
+        }
+        match name.to_ascii_lowercase().as_str() {
+            "number" => tag.number = value,
+            "file-name" => tag.file_name = value,
+            "caption" => tag.caption = value,
+            _ => {}
+        }
+    }
+}
+
+/// Whether `block` is a `</Listing>` tag on its own.
+fn is_listing_end(block: &Block) -> bool {
+    matches!(&block.kind, BlockKind::Html { html } if html.trim().eq_ignore_ascii_case("</listing>"))
 }
 
 /// The placeholder for a quote pulldown-cmark's smart punctuation made of a
@@ -265,7 +317,30 @@ struct Builder<'a> {
     hide_rust_lines: bool,
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'a> {
+    fn new(
+        file: &'a Path,
+        chapter_of: &'a dyn Fn(&str) -> Option<usize>,
+        hide_rust_lines: bool,
+    ) -> Builder<'a> {
+        Builder {
+            stack: vec![Frame::Blocks {
+                pos: Pos::default(),
+                kind: BlocksKind::Root,
+                blocks: Vec::new(),
+            }],
+            flattened: Vec::new(),
+            footnotes: Vec::new(),
+            referenced: Vec::new(),
+            numbers: BTreeMap::new(),
+            warnings: Vec::new(),
+            file,
+            chapter_of,
+            deep_warned: false,
+            hide_rust_lines,
+        }
+    }
+
     fn event(&mut self, event: Event<'_>, pos: Pos) {
         match event {
             Event::Start(tag) => self.start(tag, pos),
@@ -460,18 +535,18 @@ impl Builder<'_> {
             return;
         };
         match frame {
-            Frame::Blocks { pos, kind, blocks } => match kind {
-                BlocksKind::Root => {}
-                BlocksKind::BlockQuote => self.block(Block {
+            Frame::Blocks { pos, kind, blocks } => match (kind, self.listings(blocks)) {
+                (BlocksKind::Root, _) => {}
+                (BlocksKind::BlockQuote, blocks) => self.block(Block {
                     pos,
                     kind: BlockKind::BlockQuote { blocks },
                 }),
-                BlocksKind::Item(task) => {
+                (BlocksKind::Item(task), blocks) => {
                     if let Some(Frame::List { items, .. }) = self.stack.last_mut() {
                         items.push(ListItem { task, blocks });
                     }
                 }
-                BlocksKind::FootnoteDef(label) => {
+                (BlocksKind::FootnoteDef(label), blocks) => {
                     self.footnotes.push(FootnoteDef { label, pos, blocks });
                 }
             },
@@ -518,6 +593,7 @@ impl Builder<'_> {
                         language,
                         attributes,
                         text,
+                        listing: None,
                     },
                 });
             }
@@ -535,6 +611,116 @@ impl Builder<'_> {
                 kind: BlockKind::Html { html },
             });
         }
+    }
+
+    /// A container's blocks with mdBook's listings read: a `<Listing …>`
+    /// block of raw HTML, a code block and a `</Listing>` become the code
+    /// block with its [`Listing`]. A listing around anything else loses
+    /// its two tags, its caption following its content as a paragraph;
+    /// one never closed stays raw HTML.
+    fn listings(&mut self, blocks: Vec<Block>) -> Vec<Block> {
+        let mut out = Vec::with_capacity(blocks.len());
+        // The listing open now: its tag, the tag's block and where its
+        // content starts in `out`.
+        let mut open: Option<(ListingTag, Block, usize)> = None;
+        for block in blocks {
+            if let Some(tag) = listing_tag(&block) {
+                // An earlier one never closed stays where it was.
+                if let Some((_, unclosed, at)) = open.take() {
+                    out.insert(at, unclosed);
+                }
+                let at = out.len();
+                open = Some((tag, block, at));
+            } else if is_listing_end(&block)
+                && let Some((tag, start, at)) = open.take()
+            {
+                let content = out.split_off(at);
+                out.extend(self.listing(tag, start.pos, content));
+            } else {
+                out.push(block);
+            }
+        }
+        if let Some((_, unclosed, at)) = open {
+            out.insert(at, unclosed);
+        }
+        out
+    }
+
+    /// The `content` of a listing whose tag at `pos` says `tag`.
+    fn listing(&mut self, tag: ListingTag, pos: Pos, mut content: Vec<Block>) -> Vec<Block> {
+        let caption = tag
+            .caption
+            .map(|caption| self.caption(&caption, pos))
+            .unwrap_or_default();
+        if let [
+            Block {
+                kind: BlockKind::CodeBlock { listing, .. },
+                ..
+            },
+        ] = content.as_mut_slice()
+        {
+            // A listing that says nothing is the code alone.
+            if tag.number.is_some() || tag.file_name.is_some() || !caption.is_empty() {
+                *listing = Some(Box::new(Listing {
+                    number: tag.number,
+                    file_name: tag.file_name,
+                    caption,
+                }));
+            }
+            return content;
+        }
+        self.warnings.push(
+            Diagnostic::warning(
+                "listing-content",
+                Some(self.place(pos)),
+                "this <Listing> holds something other than one code block: its tags are left \
+                 out, its caption follows its content as a paragraph, and its number and file \
+                 name are not shown",
+            )
+            .with_hint("put exactly one code block between <Listing …> and </Listing>"),
+        );
+        if !caption.is_empty() {
+            content.push(Block {
+                pos,
+                kind: BlockKind::Paragraph { content: caption },
+            });
+        }
+        content
+    }
+
+    /// A listing's caption, inline Markdown written at `pos`, as inlines.
+    /// A caption that Markdown reads as anything but paragraphs (`# 1`,
+    /// `- a`) is kept as the text it is.
+    fn caption(&mut self, source: &str, pos: Pos) -> Vec<Inline> {
+        let mut builder = Builder::new(self.file, self.chapter_of, false);
+        for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
+            if let Event::End(tag) = event {
+                builder.end(tag);
+                continue;
+            }
+            if let Event::Text(t) = &event
+                && let Some(quote) = smart_quote(t, source, range)
+            {
+                builder.text(quote.encode_utf8(&mut [0; 4]), pos);
+                continue;
+            }
+            builder.event(event, pos);
+        }
+        let parsed = builder.finish();
+        self.warnings.extend(parsed.warnings);
+        let mut out = Vec::new();
+        for block in parsed.blocks {
+            let BlockKind::Paragraph { content } = block.kind else {
+                return vec![Inline::Text {
+                    text: source.trim().to_string(),
+                }];
+            };
+            if !out.is_empty() {
+                out.push(Inline::SoftBreak);
+            }
+            out.extend(content);
+        }
+        out
     }
 
     fn close_inlines(&mut self, pos: Pos, kind: InlinesKind, inlines: Vec<Inline>) {
@@ -793,7 +979,7 @@ impl Builder<'_> {
             self.pop();
         }
         let blocks = match self.stack.pop() {
-            Some(Frame::Blocks { blocks, .. }) => blocks,
+            Some(Frame::Blocks { blocks, .. }) => self.listings(blocks),
             _ => Vec::new(),
         };
         Parsed {
@@ -912,5 +1098,59 @@ fn alignment(alignment: pulldown_cmark::Alignment) -> Alignment {
         A::Left => Alignment::Left,
         A::Center => Alignment::Center,
         A::Right => Alignment::Right,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tag(html: &str) -> Option<ListingTag> {
+        listing_tag(&Block {
+            pos: Pos::default(),
+            kind: BlockKind::Html {
+                html: html.to_string(),
+            },
+        })
+    }
+
+    #[test]
+    fn a_listing_tag_is_read_with_any_quoting_and_case() {
+        let read = tag("<LISTING Number=2-1 file-name='a &quot;b&quot;.rs' x caption=\"A `c`\">\n");
+        assert_eq!(
+            read,
+            Some(ListingTag {
+                number: Some("2-1".to_string()),
+                file_name: Some("a \"b\".rs".to_string()),
+                caption: Some("A `c`".to_string()),
+            })
+        );
+        assert_eq!(tag("<Listing>"), Some(ListingTag::default()));
+        // An empty value says nothing.
+        assert_eq!(tag("<Listing number=\"\">"), Some(ListingTag::default()));
+    }
+
+    #[test]
+    fn other_html_is_no_listing_tag() {
+        for html in [
+            "<Listings>",
+            "<Listing/>",
+            "<Listing number=\"1\"",
+            "<Listing caption=\"open>",
+            "<Listing>\nmore text",
+            "<div>",
+        ] {
+            assert_eq!(tag(html), None, "{html}");
+        }
+        let end = |html: &str| {
+            is_listing_end(&Block {
+                pos: Pos::default(),
+                kind: BlockKind::Html {
+                    html: html.to_string(),
+                },
+            })
+        };
+        assert!(end("</Listing>\n") && end("</listing>"));
+        assert!(!end("</Listing>x") && !end("</div>"));
     }
 }

@@ -164,6 +164,10 @@ pub enum BlockKind {
         attributes: Vec<String>,
         /// The code, each line ending in a newline.
         text: String,
+        /// The listing the code is, when mdBook's `<Listing>` wraps it:
+        /// its number, file name and caption.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        listing: Option<Box<Listing>>,
     },
     /// A table with a header row.
     Table(Table),
@@ -174,6 +178,23 @@ pub enum BlockKind {
         /// The HTML source.
         html: String,
     },
+}
+
+/// A numbered or captioned code listing, as mdBook books write one
+/// (`<Listing number="2-1" file-name="src/main.rs" caption="…">` around a
+/// code block, the Rust Book's `mdbook-trpl` convention).
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Listing {
+    /// The listing's number as written (`2-1`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// The file the code is from (`src/main.rs`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_name: Option<String>,
+    /// The caption, the manuscript's own text; empty when there is none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub caption: Vec<Inline>,
 }
 
 /// A heading: its level, its unique id and its text.
@@ -634,6 +655,10 @@ fn blocks_inlines(blocks: &[Block], f: &mut dyn FnMut(&Inline)) {
                     inlines(cell, f);
                 }
             }
+            BlockKind::CodeBlock {
+                listing: Some(listing),
+                ..
+            } => inlines(&listing.caption, f),
             BlockKind::CodeBlock { .. } | BlockKind::ThematicBreak | BlockKind::Html { .. } => {}
         }
     }
@@ -688,7 +713,8 @@ fn inlines_mut(inlines: &mut [Inline], f: &mut dyn FnMut(&mut Inline)) {
 }
 
 /// Calls `f` on each run of inlines in `blocks` (a heading's or a
-/// paragraph's text, a table cell), nested blocks included, in reading order.
+/// paragraph's text, a table cell, a listing's caption), nested blocks
+/// included, in reading order.
 pub fn inline_runs_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Vec<Inline>)) {
     for block in blocks {
         match &mut block.kind {
@@ -705,6 +731,10 @@ pub fn inline_runs_mut(blocks: &mut [Block], f: &mut dyn FnMut(&mut Vec<Inline>)
                     f(cell);
                 }
             }
+            BlockKind::CodeBlock {
+                listing: Some(listing),
+                ..
+            } => f(&mut listing.caption),
             BlockKind::CodeBlock { .. } | BlockKind::ThematicBreak | BlockKind::Html { .. } => {}
         }
     }

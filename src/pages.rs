@@ -6,9 +6,11 @@
 //! A place is a chapter, a block of it in reading order and a count of the
 //! block's characters before the place. Both backends count the same
 //! characters: the non-space characters of the manuscript's own text (text
-//! and code). What each backend adds (footnote numbers, list markers,
-//! question numbers, ornaments, an image's stand-in text) and raw HTML are
-//! not counted, so neither backend's additions can shift the other's places.
+//! and code, a listing's caption after its code). What each backend adds
+//! (footnote numbers, list markers, question numbers, ornaments, an image's
+//! stand-in text, a listing's number and file name lines, which are labels)
+//! and raw HTML are not counted, so neither backend's additions can shift
+//! the other's places.
 
 /// Where in the model a printed page starts.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

@@ -329,3 +329,217 @@ fn characters_the_code_face_lacks_come_from_the_fallbacks() {
     let text = common::pdf_text(&book.out().join("hostile.pdf"));
     assert!(text.contains("a ≧ b ↪ c"), "{text}");
 }
+
+/// mdBook's listings as the Rust Book writes them: with a number, a file
+/// name and a caption, with some of them, with none, around two blocks,
+/// and one never closed.
+const LISTINGS: &str = include_str!("fixtures/constructs/11-listings.md");
+
+/// The listings' book; the chapter their caption links to comes first.
+fn book_of_listings() -> TempBook {
+    TempBook::chapter(LISTINGS).with("01-headings.md", "# Headings\n")
+}
+
+/// The text of an element of XHTML, its descendants' included.
+fn text_of(node: roxmltree::Node<'_, '_>) -> String {
+    node.descendants()
+        .filter(|n| n.is_text())
+        .filter_map(|n| n.text())
+        .collect()
+}
+
+/// Each listing of an EPUB: its elements' names, its file name's line
+/// and its caption's text.
+type EpubListing = (Vec<String>, Option<String>, Option<String>);
+
+fn epub_listings(epub: &Path) -> Vec<EpubListing> {
+    let mut listings = Vec::new();
+    for text in xhtml_files(epub) {
+        let doc = parse_xml(&text).expect("well-formed XHTML");
+        for figure in doc.descendants().filter(|n| n.has_tag_name("figure")) {
+            assert_eq!(figure.attribute("class"), Some("listing"));
+            let names = figure
+                .children()
+                .filter(|n| n.is_element())
+                .map(|n| n.tag_name().name().to_string())
+                .collect();
+            let file = figure
+                .children()
+                .find(|n| n.attribute("class") == Some("listing-file"))
+                .map(text_of);
+            let caption = figure
+                .children()
+                .find(|n| n.has_tag_name("figcaption"))
+                .map(text_of);
+            listings.push((names, file, caption));
+        }
+    }
+    listings
+}
+
+#[test]
+fn a_listing_is_a_figure_with_its_file_name_above_and_its_caption_below_in_the_epub() {
+    let book = book_of_listings();
+    let outcome = book.assert_builds();
+    // The listing around two blocks is told about, with its place.
+    assert!(
+        outcome
+            .stderr
+            .contains("a.md:59:1: this <Listing> holds something other"),
+        "{}",
+        outcome.stderr
+    );
+    let epub = book.out().join("hostile.epub");
+    let listing = |names: &[&str], file: Option<&str>, caption: Option<&str>| {
+        (
+            names.iter().map(|n| n.to_string()).collect::<Vec<_>>(),
+            file.map(str::to_string),
+            caption.map(str::to_string),
+        )
+    };
+    assert_eq!(
+        epub_listings(&epub),
+        [
+            listing(
+                &["p", "pre", "figcaption"],
+                Some("Filename: src/main.rs"),
+                Some(
+                    "Listing 2-1: Code that gets a guess from the user and prints it with println!"
+                )
+            ),
+            listing(&["pre", "figcaption"], None, Some("Listing 2-2")),
+            listing(&["p", "pre"], Some("Filename: src/a&b.rs"), None),
+            listing(
+                &["pre", "figcaption"],
+                None,
+                Some("A “quoted” caption with a link")
+            ),
+        ]
+    );
+    let xhtml = xhtml_files(&epub).concat();
+    // The caption is inline Markdown: code and a link.
+    assert!(xhtml.contains("prints it with <code>println!</code></figcaption>"));
+    assert!(xhtml.contains("<figcaption>A “quoted” caption with a <a href=\""));
+    // The code of a listing is highlighted as any code is.
+    assert!(xhtml.contains("<figure class=\"listing\">\n<p class=\"listing-file\">Filename: src/main.rs</p>\n<pre class=\"code\"><code class=\"language-rust\"><span class=\"hl-"));
+    // A listing that says nothing is code alone; around two blocks, its
+    // caption follows them; no tag of a listing is left in the text.
+    assert!(xhtml.contains("<pre class=\"code\"><code class=\"language-text\">plain</code></pre>"));
+    assert!(xhtml.contains("<p>Two blocks, <em>one</em> caption</p>"));
+    assert!(!xhtml.to_lowercase().contains("listing number"), "{xhtml}");
+    assert!(!xhtml.to_lowercase().contains("</listing"), "{xhtml}");
+    assert_epubcheck_clean(&[epub]);
+}
+
+#[test]
+fn a_listing_prints_its_file_name_above_and_its_caption_below_its_code() {
+    let book = book_of_listings();
+    book.assert_builds();
+    let text = common::pdf_text(&book.out().join("hostile.pdf"));
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let at = |wanted: &str| {
+        lines
+            .iter()
+            .position(|l| l.starts_with(wanted))
+            .unwrap_or_else(|| panic!("no {wanted:?} in\n{text}"))
+    };
+    assert!(at("Filename: src/main.rs") < at("fn main()"));
+    assert!(at("fn main()") < at("Listing 2-1:"));
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for (printed, times) in [
+        (
+            "Listing 2-1: Code that gets a guess from the user and prints it with println!",
+            1,
+        ),
+        ("Listing 2-2", 1),
+        ("Listing 2-2:", 0),
+        ("Filename: src/main.rs", 1),
+        ("Filename: src/a&b.rs", 1),
+        ("A “quoted” caption with a link", 1),
+        ("Two blocks, one caption", 1),
+        // Only the listing never closed stays as it was written.
+        ("<Listing", 1),
+        ("<Listing number=\"9-9\"", 1),
+        ("</Listing", 0),
+    ] {
+        assert_eq!(
+            words.matches(printed).count(),
+            times,
+            "{printed:?} in\n{text}"
+        );
+    }
+}
+
+#[test]
+fn a_listing_s_words_are_the_book_s_language_or_labels() {
+    let toml = "title = \"Hostile\"\nlanguage = \"fr\"\nauthors = []\n\
+                [labels]\nfile-name = \"Fichier source : {file}\"\n";
+    let book = book_of_listings().with("book.toml", toml);
+    book.assert_builds();
+    let listings = epub_listings(&book.out().join("hostile.epub"));
+    assert_eq!(
+        listings[0].1.as_deref(),
+        Some("Fichier source : src/main.rs")
+    );
+    let caption = listings[0].2.as_deref().unwrap_or_default();
+    assert!(
+        caption.starts_with("Listing 2-1\u{202f}: Code"),
+        "{caption}"
+    );
+    let text = common::pdf_text(&book.out().join("hostile.pdf"));
+    assert!(text.contains("Fichier source : src/main.rs"), "{text}");
+    // The narrow no-break space is set as a space, which pdftotext reads
+    // as an ordinary one.
+    let text = text.replace('\u{202f}', " ");
+    assert!(text.contains("Listing 2-1 : Code"), "{text}");
+}
+
+#[test]
+fn a_listing_s_file_name_and_caption_stay_with_its_code_across_pages() {
+    // Filler pushes a listing of six lines to every place on the page.
+    let mut book = TempBook::new();
+    let filler = "Words that fill a line of the page, over and over again, for the test.";
+    let code: String = (0..6).map(|i| format!("let line_{i} = {i};\n")).collect();
+    for chapter in 0..24 {
+        let mut text = format!("# Chapter {chapter}\n\n");
+        for _ in 0..(18 + chapter) {
+            text.push_str(filler);
+            text.push_str("\n\n");
+        }
+        text.push_str(&format!(
+            "<Listing number=\"{chapter}-1\" file-name=\"src/file_{chapter}.rs\" \
+             caption=\"The caption of listing {chapter}\">\n\n```rust\n{code}```\n\n\
+             </Listing>\n\nAfter.\n"
+        ));
+        book = book.with(&format!("{chapter:02}.md"), text);
+    }
+    book.assert_builds();
+    let pages = pdf_pages(&book.out().join("hostile.pdf"));
+    let (mut broken, mut checked) = (0, 0);
+    for page in &pages {
+        let lines: Vec<&str> = page
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        for (i, line) in lines.iter().enumerate() {
+            // The file name's line is followed by the code's first, on its page.
+            if line.starts_with("Filename: src/file_") {
+                checked += 1;
+                let next = lines.get(i + 1).copied().unwrap_or_default();
+                assert!(next.starts_with("let line_0"), "a file name alone:\n{page}");
+            }
+            // The caption follows the code's last line, on its page.
+            if line.starts_with("Listing ") {
+                let before = lines[..i].last().copied().unwrap_or_default();
+                assert!(before.starts_with("let line_5"), "a caption alone:\n{page}");
+            }
+        }
+        let code_lines = lines.iter().filter(|l| l.starts_with("let line_")).count();
+        if (2..6).contains(&code_lines) {
+            broken += 1;
+        }
+    }
+    assert_eq!(checked, 24);
+    assert!(broken >= 2, "no listing was broken across pages");
+}

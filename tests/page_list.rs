@@ -130,6 +130,18 @@ fn text_of(xhtml: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// The header row of the table `xhtml` ends inside, if it ends inside one.
+fn open_table_header(xhtml: &str) -> Option<&str> {
+    let table = xhtml.rfind("<table")?;
+    let inside = &xhtml[table..];
+    if inside.contains("</table>") {
+        return None;
+    }
+    let head = inside.find("<thead>")?;
+    let end = inside.find("</thead>")?;
+    Some(&inside[head..end])
+}
+
 /// Text without its white space, so that line breaks do not matter.
 fn squeezed(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
@@ -194,10 +206,18 @@ fn check_pages(dir: &Path) -> usize {
         // (a question's number, a list marker), up to raw HTML (which the
         // PDF shows as it is written) and without a hyphen at a line's end.
         let page = page_text(&path, index + 1);
-        let Some(first_line) = page.lines().find(|l| !l.trim().is_empty()) else {
+        let mut lines = page.lines().filter(|l| !l.trim().is_empty());
+        let Some(mut first_line) = lines.next() else {
             // A blank page: nothing to compare.
             continue;
         };
+        // A page that starts inside a table repeats the table's header,
+        // which the PDF adds: the page's text starts after it.
+        if let Some(header) = open_table_header(&chapters[file].1[..at])
+            && squeezed(first_line) == squeezed(&text_of(header))
+        {
+            first_line = lines.next().unwrap_or_default();
+        }
         let words: Vec<&str> = first_line
             .split_whitespace()
             .skip_while(|w| !w.chars().any(char::is_alphabetic))
@@ -236,7 +256,8 @@ fn every_constructs_pages_start_where_the_epub_marks_them() {
 }
 
 /// A book of some forty pages whose page breaks fall in every kind of block:
-/// long paragraphs with notes, lists, quotes, code, tables, headings and a FAQ.
+/// long paragraphs with notes, lists, quotes, code, code listings, tables,
+/// headings and a FAQ.
 fn generate(dir: &Path) {
     let vocabulary = "the treaty of Europe was signed under pressure while negotiators \
         argued about sanctions security guarantees reconstruction and the unresolved \
@@ -264,6 +285,15 @@ fn generate(dir: &Path) {
                 sentence(8)
             )),
             6 => essay.push_str(&format!("> {}\n>\n> {}\n\n", sentence(40), sentence(25))),
+            // Every other block of code a listing, its file name and caption around it.
+            7 if p % 20 == 17 => {
+                let code: String = (0..8).map(|i| format!("let line_{i} = {i};\n")).collect();
+                essay.push_str(&format!(
+                    "<Listing number=\"1-{p}\" file-name=\"src/part_{p}.rs\" \
+                     caption=\"{} with `code`\">\n\n```rust\n{code}```\n\n</Listing>\n\n",
+                    sentence(14)
+                ));
+            }
             7 => essay.push_str("```\nfn main() {\n    println!(\"a line of code\");\n}\n```\n\n"),
             8 => essay.push_str(&format!(
                 "| Term | Meaning |\n|---|---|\n| sanctions | {} |\n| guarantees | {} |\n\n",

@@ -47,6 +47,14 @@ A paragraph with [a link](https://example.com/page) and a passage \
 fn main() {}
 ```
 
+<Listing number=\"1-1\" file-name=\"src/lib.rs\" caption=\"A listing's `caption`\">
+
+```rust
+pub fn listed() {}
+```
+
+</Listing>
+
 ### Deeper
 
 The end.
@@ -198,7 +206,7 @@ fn text_attr(doc: &Document, dict: &Dictionary, key: &[u8]) -> Option<String> {
 
 #[test]
 fn every_construct_has_its_tag_and_attributes() {
-    let (_book, _, doc) = constructs_pdf();
+    let (_book, pdf, doc) = constructs_pdf();
     let document = tree(&doc);
     assert_eq!(document.role, "Document");
     let mut elements = Vec::new();
@@ -224,6 +232,7 @@ fn every_construct_has_its_tag_and_attributes() {
         "Figure",
         "Caption",
         "Code",
+        "Div",
         "Link",
         "Reference",
         "Note",
@@ -267,6 +276,25 @@ fn every_construct_has_its_tag_and_attributes() {
             assert!(text_attr(&doc, annot, b"Contents").is_some());
             assert!(annot.get(b"StructParent").is_ok());
         }
+    }
+    // A listing is a Div: the P of its file name, its code, its caption,
+    // and the tree reads them.
+    let listing = elements
+        .iter()
+        .find(|e| e.role == "Div")
+        .expect("a listing's Div");
+    let kinds: Vec<&str> = listing
+        .kids
+        .iter()
+        .filter_map(|k| match k {
+            Node::Elem(c) => Some(c.role.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(kinds, ["P", "Code", "Caption"]);
+    let text = struct_text(&pdf);
+    for words in ["Filename: src/lib.rs", "Listing 1-1: A listing’s caption"] {
+        assert_eq!(text.matches(words).count(), 1, "{words:?} in {text}");
     }
     // The note comes right after its reference, in the paragraph.
     let paragraph = elements
@@ -462,9 +490,12 @@ fn push_block(block: &Block, notes: &[Footnote], placed: &mut BTreeSet<String>, 
                 }
             }
         }
-        BlockKind::CodeBlock { text, .. } => {
+        BlockKind::CodeBlock { text, listing, .. } => {
             out.push(' ');
             out.push_str(text);
+            if let Some(listing) = listing {
+                push_inlines(&listing.caption, notes, placed, out);
+            }
         }
         BlockKind::Html { html } => {
             out.push(' ');

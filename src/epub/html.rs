@@ -9,9 +9,9 @@
 //! left open are closed. Every change is recorded, so the caller can warn with
 //! the file and line.
 
-use super::entities::decode_entities;
 use super::xml;
 use crate::config::is_language_tag;
+use crate::entities::decode_entities;
 
 /// Where the HTML stands: among blocks, or inside a line of text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,7 +9,6 @@
 //! fixed times by [`crate::zip`], so the same manuscript always gives the same
 //! bytes.
 
-mod entities;
 mod html;
 mod nav;
 mod package;

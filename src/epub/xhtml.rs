@@ -16,10 +16,10 @@ use super::split::{Cut, Draft, Link, NoteDraft, Plan, Spot};
 use super::{Layout, warning, xml};
 use crate::error::Diagnostic;
 use crate::highlight;
-use crate::lang::labels::Labels;
+use crate::lang::labels::{Label, Labels};
 use crate::model::{
-    Alignment, Block, BlockKind, Book, Chapter, ChapterBody, Heading, Inline, List, ListKind, Pos,
-    ReadingStep, Table, Target, TaskState,
+    Alignment, Block, BlockKind, Book, Chapter, ChapterBody, Heading, Inline, List, ListKind,
+    Listing, Pos, ReadingStep, Table, Target, TaskState,
 };
 use crate::pages::{self, PageStart};
 use std::collections::BTreeMap;
@@ -573,30 +573,15 @@ impl Writer<'_> {
                 self.push("</blockquote>\n");
             }
             BlockKind::List(list) => self.list(list),
-            BlockKind::CodeBlock { language, text, .. } => {
-                self.facts.code_blocks += 1;
-                self.push("<pre class=\"code\"><code");
-                if let Some(language) = language {
-                    let class: String = language
-                        .chars()
-                        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+'))
-                        .collect();
-                    if !class.is_empty() {
-                        self.push(&format!(" class=\"language-{class}\""));
-                    }
-                }
-                self.push(">");
-                // Highlighted as the PDF highlights it, which finds these tokens kept.
-                let tokens = language
-                    .as_deref()
-                    .and_then(|l| highlight::highlight(l, text));
-                let text = text.strip_suffix('\n').unwrap_or(text);
-                match tokens {
-                    Some(tokens) => self.highlighted(text, &tokens),
-                    None => self.counted_text(text),
-                }
-                self.push("</code></pre>\n");
-            }
+            BlockKind::CodeBlock {
+                language,
+                text,
+                listing,
+                ..
+            } => match listing {
+                Some(listing) => self.listing(listing, language.as_deref(), text),
+                None => self.code(language.as_deref(), text),
+            },
             BlockKind::Table(table) => self.table(table),
             BlockKind::ThematicBreak => self.push("<hr/>\n"),
             BlockKind::Html { html } => {
@@ -606,6 +591,82 @@ impl Writer<'_> {
                 self.push("\n");
                 self.report_html(changes);
             }
+        }
+    }
+
+    /// A code block in `language`, highlighted when bindery knows it.
+    fn code(&mut self, language: Option<&str>, text: &str) {
+        self.facts.code_blocks += 1;
+        self.push("<pre class=\"code\"><code");
+        if let Some(language) = language {
+            let class: String = language
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+'))
+                .collect();
+            if !class.is_empty() {
+                self.push(&format!(" class=\"language-{class}\""));
+            }
+        }
+        self.push(">");
+        // Highlighted as the PDF highlights it, which finds these tokens kept.
+        let tokens = language.and_then(|l| highlight::highlight(l, text));
+        let text = text.strip_suffix('\n').unwrap_or(text);
+        match tokens {
+            Some(tokens) => self.highlighted(text, &tokens),
+            None => self.counted_text(text),
+        }
+        self.push("</code></pre>\n");
+    }
+
+    /// A code listing: a `figure` with the file's name above the code and
+    /// the number and caption under it. Only the caption is the
+    /// manuscript's own text, counted for print pages; the labels are not.
+    fn listing(&mut self, listing: &Listing, language: Option<&str>, text: &str) {
+        // A page that starts with the listing starts before its file name.
+        self.mark_before(&[]);
+        self.push("<figure class=\"listing\">\n");
+        let labels = self.labels;
+        if let Some(file) = &listing.file_name {
+            self.push("<p class=\"listing-file\"");
+            self.label_lang(&labels.file_name);
+            self.push(">");
+            xml::text(&mut self.draft.text, &labels.file_name.fill(file));
+            self.push("</p>\n");
+        }
+        self.code(language, text);
+        let number = listing.number.as_deref().map(|number| {
+            let words = labels.listing.fill(number);
+            // Without a caption, the number stands alone, without its colon.
+            if listing.caption.is_empty() {
+                words
+                    .trim_end_matches([':', ' ', '\u{a0}', '\u{202f}'])
+                    .to_string()
+            } else {
+                words
+            }
+        });
+        if number.is_some() || !listing.caption.is_empty() {
+            self.push("<figcaption>");
+            if let Some(number) = number {
+                self.push("<span class=\"listing-number\"");
+                self.label_lang(&labels.listing);
+                self.push(">");
+                xml::text(&mut self.draft.text, &number);
+                self.push("</span>");
+                if !listing.caption.is_empty() {
+                    self.push(" ");
+                }
+            }
+            self.inlines(&listing.caption, false);
+            self.push("</figcaption>\n");
+        }
+        self.push("</figure>\n");
+    }
+
+    /// Marks a generated word's language when it is not the book's.
+    fn label_lang(&mut self, label: &Label) {
+        if let Some(lang) = label.lang {
+            self.push(&format!(" xml:lang=\"{lang}\" lang=\"{lang}\""));
         }
     }
 

@@ -19,7 +19,7 @@ pub struct Label {
 impl Label {
     /// The label with its one placeholder filled in.
     pub fn fill(&self, value: &str) -> String {
-        ["{authors}", "{publisher}", "{title}"]
+        ["{authors}", "{publisher}", "{title}", "{number}", "{file}"]
             .iter()
             .fold(self.text.clone(), |text, key| text.replace(key, value))
     }
@@ -53,6 +53,12 @@ pub struct Labels {
     pub go_to: Label,
     /// A link's description when its target has no title (`go-to-place`).
     pub go_to_place: Label,
+    /// A code listing's number before its caption, with `{number}`
+    /// (`listing`).
+    pub listing: Label,
+    /// The line above a code listing naming its file, with `{file}`
+    /// (`file-name`).
+    pub file_name: Label,
     /// The EPUB's accessibility summary, when `[labels]` gives one
     /// (`accessibility-summary`); else bindery writes it in English.
     pub accessibility_summary: Option<Label>,
@@ -65,7 +71,7 @@ impl Default for Labels {
 }
 
 /// How many labels a language's table has.
-const COUNT: usize = 12;
+const COUNT: usize = 14;
 
 impl Labels {
     /// The labels of a book in `language` with the overrides of `[labels]`.
@@ -98,6 +104,8 @@ impl Labels {
             task_open: label(9),
             go_to: label(10),
             go_to_place: label(11),
+            listing: label(12),
+            file_name: label(13),
             accessibility_summary: overrides.accessibility_summary.as_ref().map(|text| Label {
                 text: text.clone(),
                 lang: None,
@@ -129,6 +137,8 @@ const ENGLISH: [&str; COUNT] = [
     "not done",
     "Go to {title}",
     "Go to a place in this book",
+    "Listing {number}:",
+    "Filename: {file}",
 ];
 
 /// A language's labels in the order of [`LabelsConfig::in_order`].
@@ -148,6 +158,8 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "offen",
             "Gehe zu {title}",
             "Gehe zu einer Stelle im Buch",
+            "Listing {number}:",
+            "Dateiname: {file}",
         ],
         "fr" => [
             "Table des matières",
@@ -162,6 +174,8 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "à faire",
             "Aller à {title}",
             "Aller à un endroit du livre",
+            "Listing {number}\u{202F}:",
+            "Fichier\u{202F}: {file}",
         ],
         "es" => [
             "Índice",
@@ -176,6 +190,8 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "pendiente",
             "Ir a {title}",
             "Ir a un lugar del libro",
+            "Listado {number}:",
+            "Archivo: {file}",
         ],
         "it" => [
             "Indice",
@@ -190,6 +206,8 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "da fare",
             "Vai a {title}",
             "Vai a un punto del libro",
+            "Listato {number}:",
+            "File: {file}",
         ],
         "nl" => [
             "Inhoud",
@@ -204,6 +222,8 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "open",
             "Ga naar {title}",
             "Ga naar een plek in het boek",
+            "Listing {number}:",
+            "Bestand: {file}",
         ],
         "pt" => [
             "Índice",
@@ -218,6 +238,8 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "por fazer",
             "Ir para {title}",
             "Ir para um ponto do livro",
+            "Listagem {number}:",
+            "Arquivo: {file}",
         ],
         "sv" => [
             "Innehåll",
@@ -232,6 +254,8 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "inte klar",
             "Gå till {title}",
             "Gå till ett ställe i boken",
+            "Listning {number}:",
+            "Fil: {file}",
         ],
         "da" => [
             "Indhold",
@@ -246,6 +270,8 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "ikke færdig",
             "Gå til {title}",
             "Gå til et sted i bogen",
+            "Kodeeksempel {number}:",
+            "Fil: {file}",
         ],
         "nb" | "no" | "nn" => [
             "Innhold",
@@ -260,6 +286,8 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "ikke ferdig",
             "Gå til {title}",
             "Gå til et sted i boken",
+            "Kodeeksempel {number}:",
+            "Fil: {file}",
         ],
         "fi" => [
             "Sisällys",
@@ -274,6 +302,8 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "tekemättä",
             "Siirry: {title}",
             "Siirry kohtaan kirjassa",
+            "Listaus {number}:",
+            "Tiedosto: {file}",
         ],
         "pl" => [
             "Spis treści",
@@ -288,6 +318,8 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "do zrobienia",
             "Przejdź do: {title}",
             "Przejdź do miejsca w książce",
+            "Listing {number}:",
+            "Plik: {file}",
         ],
         "cs" => [
             "Obsah",
@@ -302,6 +334,8 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "nehotovo",
             "Přejít na {title}",
             "Přejít na místo v knize",
+            "Výpis {number}:",
+            "Soubor: {file}",
         ],
         _ => return None,
     })
@@ -315,6 +349,10 @@ mod tests {
     fn every_listed_language_has_a_table_and_english_stands_in_for_others() {
         for language in LANGUAGES {
             assert!(has_table(language), "{language}");
+            // Every placeholder a label needs is in every language's words.
+            let labels = Labels::new(language, &LabelsConfig::default());
+            assert!(labels.listing.text.contains("{number}"), "{language}");
+            assert!(labels.file_name.text.contains("{file}"), "{language}");
             assert_eq!(
                 Labels::new(language, &LabelsConfig::default())
                     .contents
@@ -342,6 +380,11 @@ mod tests {
         assert_eq!(labels.by.fill("Jules Verne"), "par Jules Verne");
         let labels = Labels::new("de", &LabelsConfig::default());
         assert_eq!(labels.go_to.fill("Kapitel 3"), "Gehe zu Kapitel 3");
+        assert_eq!(labels.listing.fill("2-1"), "Listing 2-1:");
+        assert_eq!(
+            labels.file_name.fill("src/main.rs"),
+            "Dateiname: src/main.rs"
+        );
         let labels = Labels::new("tlh", &overrides);
         assert_eq!(labels.contents.lang, None);
         assert_eq!(labels.pages.lang, Some("en"));

@@ -16,6 +16,10 @@ const BOOK_KEYS: [&str; 4] = ["title", "authors", "description", "language"];
 /// directives) or has no use for (`index` renames `README.md` for the web).
 const BUILT_IN: [&str; 2] = ["links", "index"];
 
+/// Other preprocessors whose work bindery does itself: the Rust Book's
+/// `mdbook-trpl` listings (`<Listing number="2-1" caption="…">`).
+const READ_BY_BINDERY: [&str; 1] = ["trpl-listing"];
+
 /// What an mdBook's `book.toml` says.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -79,7 +83,8 @@ pub fn settings(text: &str, file: &Path) -> Result<Option<Settings>, Error> {
     let mut notes = Vec::new();
     if let Some(preprocessors) = table(root.get_ref(), "preprocessor") {
         for (name, _) in preprocessors.iter() {
-            if BUILT_IN.contains(&name.get_ref().as_ref()) {
+            let name_text: &str = name.get_ref().as_ref();
+            if BUILT_IN.contains(&name_text) || READ_BY_BINDERY.contains(&name_text) {
                 continue;
             }
             notes.push(
@@ -137,7 +142,8 @@ mod tests {
         let text = "[book]\ntitle = \"Guide\"\nauthors = [\"A\"]\nsrc = \"text\"\n\n\
                     [output.html]\nwhatever = 1\n\n[output.bindery]\nsubtitle = \"Sub\"\n\
                     toc-depth = 2\n[output.bindery.pdf]\ntrim = \"a5\"\n\n\
-                    [preprocessor.links]\n[preprocessor.katex]\ncommand = \"x\"\n";
+                    [preprocessor.links]\n[preprocessor.katex]\ncommand = \"x\"\n\
+                    [preprocessor.trpl-listing]\n";
         let settings = read(text).unwrap().unwrap();
         assert_eq!(settings.config.title.get_ref(), "Guide");
         assert_eq!(settings.config.language.get_ref(), "en");

@@ -19,6 +19,7 @@ pub mod write;
 
 use crate::config::{CodeTheme, Config, Length, Paper, ParagraphStyle, Profile, Standards};
 use crate::error::{Diagnostic, Error, Place};
+use crate::lang::labels::Labels;
 use crate::load::Asset;
 use crate::model::Book;
 use crate::pages::PageStart;
@@ -179,8 +180,9 @@ impl Options {
         })
     }
 
-    /// What layout is told: the page, the type, the images, the threads.
-    pub fn layout(&self) -> layout::Settings<'_> {
+    /// What layout is told: the page, the type, the images, the threads,
+    /// and the book's generated words, `labels`.
+    pub fn layout<'a>(&'a self, labels: &'a Labels) -> layout::Settings<'a> {
         layout::Settings {
             geometry: self.geometry,
             indent: self.indent,
@@ -189,6 +191,7 @@ impl Options {
             images: &self.images,
             jobs: self.jobs,
             code_theme: self.code_theme,
+            labels,
         }
     }
 }
@@ -312,7 +315,7 @@ pub fn pdf_in_stages(
     })?;
     let fresh = || Typesetter::new(fonts.fresh(), Hyphenator::new(&book.metadata.language));
     let mut typesetter = fresh();
-    let mut settings = options.layout();
+    let mut settings = options.layout(&book.metadata.labels);
     let mut laid = layout::layout(book, toc, &mut typesetter, &settings);
     if options.gutter_from_pages {
         // The gutter follows the page count, which follows the gutter: the

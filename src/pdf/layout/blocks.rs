@@ -1,6 +1,7 @@
 //! Laying out a chapter's blocks: headings, paragraphs, quotes, lists and
 //! code (tables are in `table.rs`, figures in `figure.rs`).
 
+use super::code::Code;
 use super::flow::Flow;
 use super::flow::Within;
 use super::spans::{LinkSpan, footnote_refs, pieces, spans_and_links};
@@ -136,16 +137,29 @@ impl Flow<'_, '_> {
                 self.indent_next = false;
             }
             BlockKind::List(list) => self.list(list, frame, block.pos),
-            BlockKind::CodeBlock { text, language, .. } => {
-                let code = self.structure.open(Role::CodeBlock);
-                self.code(text, language.as_deref(), true, frame, block.pos);
-                self.structure.close_to(code);
+            BlockKind::CodeBlock {
+                text,
+                language,
+                listing,
+                ..
+            } => {
+                let code = Code {
+                    text,
+                    language: language.as_deref(),
+                    counted: true,
+                    listing: listing.as_deref(),
+                };
+                self.code(code, frame, block.pos);
             }
             // The EPUB keeps raw HTML as markup, so its text is not counted.
             BlockKind::Html { html } => {
-                let code = self.structure.open(Role::CodeBlock);
-                self.code(html, None, false, frame, block.pos);
-                self.structure.close_to(code);
+                let code = Code {
+                    text: html,
+                    language: None,
+                    counted: false,
+                    listing: None,
+                };
+                self.code(code, frame, block.pos);
             }
             BlockKind::Table(table) => self.table(table, frame, block.pos),
             // An ornament, not read.

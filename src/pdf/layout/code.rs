@@ -2,15 +2,19 @@
 //! A line too long for the measure wraps where it may (at a space, else
 //! anywhere), each continuation starting after the line's own indent with
 //! a mark (↪) that says it is one; the frame breaks across pages with the
-//! block, which never leaves one line alone at a page's foot or head.
+//! block, which never leaves one line alone at a page's foot or head. A
+//! listing's file name stands above its frame and its caption below it,
+//! each kept with the code's lines.
 
 use super::blocks::Frame;
 use super::counted_per_line;
 use super::flow::Flow;
+use super::spans::{LinkSpan, spans_and_links};
 use crate::config::CodeTheme;
 use crate::highlight::{self, Kind, Token};
-use crate::model::Pos;
+use crate::model::{Listing, Pos};
 use crate::pdf::fonts::Style;
+use crate::pdf::tags::Role;
 use crate::pdf::text::{Align, Ink, Line, Measure, Span};
 
 /// The mark at the start of a wrapped line's continuation.
@@ -18,6 +22,15 @@ pub const CONTINUATION: &str = "↪";
 
 /// How many columns a tab advances to: the next multiple of this.
 const TAB: usize = 4;
+
+/// A listing's caption's size, relative to the text's: a figure's.
+const CAPTION_SCALE: f32 = 0.9;
+
+/// The space between a code frame's foot and a listing's caption, in leadings.
+const CAPTION_GAP: f32 = 0.6;
+
+/// The space between a listing's file name and its code frame, in leadings.
+const FILE_GAP: f32 = 0.4;
 
 /// One printed line of a code block.
 struct Row {
@@ -31,42 +44,95 @@ struct Row {
     counted: usize,
 }
 
+/// A code block to set, or raw HTML set as code.
+pub(super) struct Code<'a> {
+    pub(super) text: &'a str,
+    pub(super) language: Option<&'a str>,
+    /// Whether the page map counts its characters (not raw HTML's).
+    pub(super) counted: bool,
+    /// The listing it is, with a file name and a caption to set around it.
+    pub(super) listing: Option<&'a Listing>,
+}
+
+/// What a listing sets around its code: its file's name above, in small
+/// italics, and its number and caption below, as a figure's caption.
+struct Around {
+    file: Vec<Line>,
+    caption: Option<Caption>,
+}
+
+/// A listing's caption, set.
+struct Caption {
+    lines: Vec<Line>,
+    spans: Vec<Span>,
+    links: Vec<LinkSpan>,
+}
+
 impl Flow<'_, '_> {
-    /// A code block (or raw HTML, set as code) in `language`, if any.
-    /// `counted` says whether the page map counts its characters.
-    pub(super) fn code(
-        &mut self,
-        text: &str,
-        language: Option<&str>,
-        counted: bool,
-        frame: Frame,
-        pos: Pos,
-    ) {
+    /// A code block: its rows on a light frame that breaks with the pages;
+    /// a listing's file name above it and caption below it go with its
+    /// first and last lines.
+    pub(super) fn code(&mut self, code: Code<'_>, frame: Frame, pos: Pos) {
         let g = self.settings.geometry;
         let size = frame.size * 0.85;
         let leading = g.leading * 0.85;
         let pad = 0.5 * frame.size;
-        let tokens = language.and_then(|l| highlight::highlight(l, text));
+        let tokens = code
+            .language
+            .and_then(|l| highlight::highlight(l, code.text));
         let rows = self.code_rows(
-            text,
+            code.text,
             tokens.as_ref().map(|t| t.as_slice()),
-            counted,
+            code.counted,
             frame.x + pad,
             frame.width - 2.0 * pad,
             size,
             pos,
         );
         let mark = self.one_line(CONTINUATION, Style::Mono, size, frame.width);
+        let around = code.listing.map(|l| self.around(l, frame, pos));
+        let caption_size = frame.size * CAPTION_SCALE;
+        let caption_leading = g.leading * CAPTION_SCALE;
+        // The room the caption takes below the last lines.
+        let tail = around
+            .as_ref()
+            .and_then(|a| a.caption.as_ref())
+            .map_or(0.0, |c| {
+                CAPTION_GAP * g.leading + c.lines.len() as f32 * caption_leading
+            });
         self.space(0.8 * g.leading);
         if self.pages.is_empty() {
             self.new_page();
         }
+        let group = around.as_ref().map(|_| self.structure.open(Role::Div));
+        if let Some(around) = around.as_ref().filter(|a| !a.file.is_empty()) {
+            // The file's name goes to the next page with the first lines,
+            // and so does a heading kept with it.
+            if self.keep.is_none() {
+                self.keep_from_here();
+            }
+            let paragraph = self.structure.open(Role::P);
+            for line in &around.file {
+                let baseline = self.y + size;
+                self.put_line(line, frame.x, baseline);
+                self.y += leading;
+            }
+            self.structure.close_to(paragraph);
+            self.y += FILE_GAP * g.leading;
+        }
+        let element = self.structure.open(Role::CodeBlock);
         let mut at = 0;
         while at < rows.len() {
             let room = g.height - g.bottom - self.notes_room(0) - self.y;
             let fit = ((room + 0.01) / leading).floor().max(0.0) as usize;
+            let last_fit = ((room - tail + 0.01) / leading).floor().max(0.0) as usize;
             let rest = rows.len() - at;
-            let mut take = fit.min(rest);
+            // The last lines go with the caption.
+            let mut take = if rest <= last_fit {
+                rest
+            } else {
+                fit.min(rest - 1)
+            };
             // Never one line alone at the foot of a page, nor at its head.
             if take < rest {
                 if rest - take == 1 && take > 0 {
@@ -109,8 +175,82 @@ impl Flow<'_, '_> {
             }
         }
         self.close_frame();
+        self.structure.close_to(element);
+        if let Some(caption) = around.and_then(|a| a.caption) {
+            self.y += CAPTION_GAP * g.leading;
+            let element = self.structure.open(Role::Caption);
+            self.place(
+                caption.lines,
+                &caption.spans,
+                frame.x,
+                caption_size,
+                caption_leading,
+                true,
+                &[],
+                &caption.links,
+            );
+            self.structure.close_to(element);
+        }
+        if let Some(group) = group {
+            self.structure.close_to(group);
+        }
         self.space(0.8 * g.leading);
         self.indent_next = false;
+    }
+
+    /// Sets what a listing shows around its code: the file name line from
+    /// the `file-name` label, the caption after the `listing` label. Only
+    /// the caption is the manuscript's own text, which the page map counts.
+    fn around(&mut self, listing: &Listing, frame: Frame, pos: Pos) -> Around {
+        let labels = &self.settings.labels;
+        let file = listing.file_name.as_ref().map(|file| {
+            let text = labels.file_name.fill(file);
+            let measure = Measure::ragged(frame.size * 0.85, frame.width);
+            self.ts
+                .set(&[Span::generated(text, Style::Italic)], &measure)
+        });
+        let number = listing.number.as_ref().map(|number| {
+            let words = labels.listing.fill(number);
+            // Without a caption, the number stands alone, without its colon.
+            if listing.caption.is_empty() {
+                words
+                    .trim_end_matches([':', ' ', '\u{a0}', '\u{202f}'])
+                    .to_string()
+            } else {
+                words + " "
+            }
+        });
+        let mut spans: Vec<Span> = number
+            .into_iter()
+            .map(|n| Span::generated(n, Style::Bold))
+            .collect();
+        let shift: usize = spans.iter().map(|s| s.text.len()).sum();
+        let (text, links) = spans_and_links(&listing.caption, Style::Italic, self.chapter_ids);
+        spans.extend(text);
+        let links = links
+            .into_iter()
+            .map(|(r, t)| (r.start + shift..r.end + shift, t))
+            .collect();
+        let caption = (!spans.is_empty()).then(|| {
+            let measure = Measure::ragged(frame.size * CAPTION_SCALE, frame.width);
+            self.ts.set(&spans, &measure)
+        });
+        let mut file_lines = Vec::new();
+        if let Some(set) = file {
+            self.missing(&set.missing, pos);
+            file_lines = set.lines;
+        }
+        Around {
+            file: file_lines,
+            caption: caption.map(|set| {
+                self.missing(&set.missing, pos);
+                Caption {
+                    lines: set.lines,
+                    spans,
+                    links,
+                }
+            }),
+        }
     }
 
     /// The printed lines of a code block, `width` wide from `x`.

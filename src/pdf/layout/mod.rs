@@ -284,6 +284,8 @@ pub struct Settings<'a> {
     pub jobs: Jobs,
     /// How highlighted code is printed.
     pub code_theme: crate::config::CodeTheme,
+    /// The words bindery writes in the book's language (a listing's).
+    pub labels: &'a crate::lang::labels::Labels,
 }
 
 /// How many threads lay a book's chapters out.

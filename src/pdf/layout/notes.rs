@@ -231,8 +231,11 @@ fn note_paragraphs(blocks: &[Block], out: &mut Vec<Vec<Span>>) {
                     note_paragraphs(&item.blocks, out);
                 }
             }
-            BlockKind::CodeBlock { text, .. } => {
-                out.push(vec![Span::new(text.trim_end(), Style::Mono)])
+            BlockKind::CodeBlock { text, listing, .. } => {
+                out.push(vec![Span::new(text.trim_end(), Style::Mono)]);
+                if let Some(listing) = listing.as_ref().filter(|l| !l.caption.is_empty()) {
+                    out.push(spans::spans(&listing.caption, Style::Italic));
+                }
             }
             BlockKind::Html { html } => out.push(vec![Span::new(html.trim_end(), Style::Mono)]),
             BlockKind::Table(table) => {

@@ -60,8 +60,10 @@ pub enum Role {
     TD,
     /// An image with its alternative text.
     Figure,
-    /// A figure's caption.
+    /// A figure's or a code listing's caption.
     Caption,
+    /// A group of blocks: a code listing with its file name and caption.
+    Div,
     /// A code block: `CodeBlock`, mapped to `Code` in the role map.
     CodeBlock,
     /// A link: its text and the annotation that makes it clickable.
@@ -105,6 +107,7 @@ impl Role {
             Role::TD => "TD",
             Role::Figure => "Figure",
             Role::Caption => "Caption",
+            Role::Div => "Div",
             Role::CodeBlock => "CodeBlock",
             Role::Link => "Link",
             Role::Span => "Span",
