@@ -63,7 +63,7 @@ impl Flow<'_, '_> {
         }
         let mut at = 0;
         while at < rows.len() {
-            let room = g.height - g.bottom - self.notes_room(0) - self.y;
+            let room = self.bottom() - self.y;
             let fit = ((room + 0.01) / leading).floor().max(0.0) as usize;
             let rest = rows.len() - at;
             let mut take = fit.min(rest);

@@ -312,11 +312,43 @@ impl<'a> Typesetter<'a> {
 
     /// Sets `spans` as one paragraph.
     pub fn set(&mut self, spans: &[Span], measure: &Measure) -> Paragraph {
+        let params = self.params;
+        self.set_with(spans, measure, |items, width| {
+            Some(breaker::break_lines(items, width, &params))
+        })
+        .unwrap_or_default()
+    }
+
+    /// Sets `spans` as one paragraph in as many lines as it goes into
+    /// (`looseness` above 0) or as few (below 0) with no line looser than
+    /// the breaker's tolerance; `None` when no breaking keeps to it.
+    pub fn set_loose(
+        &mut self,
+        spans: &[Span],
+        measure: &Measure,
+        looseness: i32,
+    ) -> Option<Paragraph> {
+        let params = self.params;
+        self.set_with(spans, measure, |items, width| {
+            breaker::break_lines_loose(items, width, &params, looseness)
+        })
+    }
+
+    /// Sets `spans` as one paragraph, broken into lines by `breaks`.
+    fn set_with(
+        &mut self,
+        spans: &[Span],
+        measure: &Measure,
+        breaks: impl FnOnce(&[Item], f32) -> Option<Vec<breaker::Break>>,
+    ) -> Option<Paragraph> {
         let length: usize = spans.iter().map(|s| s.text.len()).sum();
         let mut builder = std::mem::take(&mut self.scratch);
         builder.clear();
         self.build(spans, measure, &mut builder);
-        let breaks = breaker::break_lines(&builder.items, measure.width, &self.params);
+        let Some(breaks) = breaks(&builder.items, measure.width) else {
+            self.scratch = builder;
+            return None;
+        };
         let mut lines = Vec::with_capacity(breaks.len());
         let mut start = 0;
         let last = breaks.len().saturating_sub(1);
@@ -333,7 +365,7 @@ impl<'a> Typesetter<'a> {
         self.mark_word_breaks(&builder, &breaks, spans, measure, &mut lines);
         let missing = std::mem::take(&mut builder.missing);
         self.scratch = builder;
-        Paragraph { lines, missing }
+        Some(Paragraph { lines, missing })
     }
 
     /// Ends each line that a word space (or a line break, or the end of a
