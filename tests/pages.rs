@@ -365,3 +365,26 @@ fn a_left_hand_page_a_line_short_faces_a_right_hand_page_a_line_short() {
     assert_eq!(laid.quality.widows, 0, "{}", laid.quality);
     assert_eq!(laid.quality.orphans, 0, "{}", laid.quality);
 }
+
+#[test]
+fn a_paragraph_too_narrow_to_justify_is_set_ragged_right() {
+    // A list item five lists deep, of long words: a narrow measure where
+    // justified lines would gape.
+    let mut text = String::from("# Narrow\n\n");
+    for depth in 0..5 {
+        text.push_str(&format!("{}- item\n", "  ".repeat(depth)));
+    }
+    text.push_str(&format!(
+        "{}- {}\n\n{}\n",
+        "  ".repeat(5),
+        "Incomprehensibilities notwithstanding, characteristically \
+         uncompromising circumnavigations internationalised the \
+         counterrevolutionaries' extraordinarily disproportionate \
+         responsibilities."
+            .repeat(2),
+        paragraph(1, 200)
+    ));
+    let (_, laid) = laid_out(&TempBook::chapter(text));
+    assert!(laid.quality.widest_space <= 0.5, "{}", laid.quality);
+    assert_eq!(laid.quality.overfull, 0, "{}", laid.quality);
+}

@@ -12,6 +12,11 @@ use crate::pdf::fonts::Style;
 use crate::pdf::tags::Role;
 use crate::pdf::text::{Align, Measure, Paragraph, Span};
 
+/// The widest a justified line spaces its words, in ems (a space stretches
+/// by half its width at an adjustment ratio of 1): a paragraph that
+/// cannot keep to it is set ragged right.
+const WIDEST: f32 = 0.5;
+
 /// Where a block is set: its left edge and width, and its font size.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Frame {
@@ -94,14 +99,23 @@ impl Flow<'_, '_> {
                 } else {
                     0.0
                 };
-                let measure = Measure {
+                let mut measure = Measure {
                     size: frame.size,
                     width: frame.width,
                     indent,
                     align: Align::Justify,
                     verbatim: false,
                 };
-                let set = self.ts.set(&s, &measure);
+                let mut set = self.ts.set(&s, &measure);
+                let space = self.ts.space_width(Style::Regular);
+                if set.lines.iter().any(|l| {
+                    l.justified && l.ratio.is_finite() && space * (1.0 + l.ratio / 2.0) > WIDEST
+                }) {
+                    // Too narrow a measure, or too long words, to justify:
+                    // ragged right.
+                    measure.align = Align::Left;
+                    set = self.ts.set(&s, &measure);
+                }
                 self.missing(&set.missing, block.pos);
                 let paragraph = self.structure.open(Role::P);
                 let mut refs = Vec::new();

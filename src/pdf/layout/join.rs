@@ -206,9 +206,7 @@ pub(super) fn finish(
     }));
     let mut tally = body.tally;
     tally.append(front_tally);
-    let space = one_line(ts, "x x", Style::Regular, g.size, g.measure())
-        .and_then(|line| line.runs.first()?.glyphs.get(1).map(|s| s.advance / g.size))
-        .unwrap_or(0.0);
+    let space = ts.space_width(Style::Regular);
     let quality = Quality {
         pages: figures.pages,
         short_pages: figures.short_pages,

@@ -310,6 +310,12 @@ impl<'a> Typesetter<'a> {
         }
     }
 
+    /// The natural width of a word space in `style`, in ems.
+    pub fn space_width(&mut self, style: Style) -> f32 {
+        let space = self.fonts.space(style);
+        self.fonts.word(space).width
+    }
+
     /// Sets `spans` as one paragraph.
     pub fn set(&mut self, spans: &[Span], measure: &Measure) -> Paragraph {
         let params = self.params;
