@@ -201,6 +201,7 @@ pub struct EpubConfig {
 /// crop-marks = true
 /// profile = "print"             # or "screen"
 /// recto-chapters = true
+/// hyphenation-exceptions = ["Rus-sian", "present"]
 /// ```
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -246,6 +247,10 @@ pub struct PdfConfig {
     /// How highlighted code is printed: `"print"` (greys, bold and
     /// oblique; the default) or `"colour"`.
     pub code_theme: Option<CodeTheme>,
+    /// Words hyphenated as written here instead of by the language's
+    /// patterns: `"Rus-sian"` breaks only there, `"present"` never.
+    #[serde(default)]
+    pub hyphenation_exceptions: Vec<String>,
 }
 
 /// How the PDF prints highlighted code.

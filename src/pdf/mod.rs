@@ -61,6 +61,8 @@ pub struct Options {
     pub pdf_ua: bool,
     /// How highlighted code is printed.
     pub code_theme: CodeTheme,
+    /// Words hyphenated as written (`[pdf] hyphenation-exceptions`).
+    pub hyphenation_exceptions: Vec<String>,
 }
 
 impl Default for Options {
@@ -80,6 +82,7 @@ impl Default for Options {
             jobs: Jobs::Auto,
             pdf_ua: true,
             code_theme: CodeTheme::Print,
+            hyphenation_exceptions: Vec::new(),
         }
     }
 }
@@ -139,6 +142,7 @@ impl Options {
             jobs: Jobs::Auto,
             pdf_ua: true,
             code_theme: pdf.code_theme.unwrap_or_default(),
+            hyphenation_exceptions: pdf.hyphenation_exceptions.clone(),
         })
     }
 
@@ -270,7 +274,9 @@ pub fn pdf_in_stages(
         )
         .with_hint("check the files named in book.toml [pdf] fonts")
     })?;
-    let mut typesetter = Typesetter::new(fonts, Hyphenator::new(&book.metadata.language));
+    let hyphenator =
+        Hyphenator::new(&book.metadata.language).with_exceptions(&options.hyphenation_exceptions);
+    let mut typesetter = Typesetter::new(fonts, hyphenator);
     let laid = layout::layout(book, toc, &mut typesetter, &options.layout());
     started(Stage::Write);
     let nav = Navigation {
