@@ -95,7 +95,7 @@ fn headings_quotes_lists_and_breaks_keep_the_text_after_them_on_the_grid() {
             1 => text.push_str(&format!("> {}\n\n", paragraph(n + 100, 40))),
             2 => text.push_str("- one item\n- another item\n- a third\n\n"),
             3 => text.push_str(&format!("### A subsection {n}\n\n* * *\n\n")),
-            _ => {}
+            _ => text.push_str("#### A heading of the body's size\n\n"),
         }
     }
     let book = TempBook::chapter(text);

@@ -262,7 +262,12 @@ impl Flow<'_, '_> {
         self.missing(&set.missing, pos);
         let leading = g.leading * scale;
         let height = set.lines.len() as f32 * leading;
-        let after = 0.4 * g.leading;
+        // A heading of the body's size sits on the grid, the text right under it.
+        let after = if scale == 1.0 && self.settings.indent {
+            0.0
+        } else {
+            0.4 * g.leading
+        };
         if !self.at_top() {
             let total = ((g.leading * above + height + after) / g.leading).round() * g.leading;
             self.space(total - height - after);
