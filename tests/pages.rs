@@ -388,3 +388,17 @@ fn a_paragraph_too_narrow_to_justify_is_set_ragged_right() {
     assert!(laid.quality.widest_space <= 0.5, "{}", laid.quality);
     assert_eq!(laid.quality.overfull, 0, "{}", laid.quality);
 }
+
+#[test]
+fn a_paragraph_does_not_end_on_a_short_word_tail_when_it_can_help_it() {
+    // Paragraphs of every length ending on a long word: some would end on
+    // "-ble." alone.
+    let mut text = String::from("# Tails\n\n");
+    for n in 0..200 {
+        text.push_str(&paragraph(n, 20 + (n as usize * 7) % 50));
+        text.truncate(text.len() - 1);
+        text.push_str(" incomprehensible.\n\n");
+    }
+    let (_, laid) = laid_out(&TempBook::chapter(text));
+    assert!(laid.quality.word_tails <= 2, "{}", laid.quality);
+}

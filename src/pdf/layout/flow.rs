@@ -13,7 +13,7 @@ use crate::model::Pos;
 use crate::pdf::fonts::Style;
 use crate::pdf::image::Picture;
 use crate::pdf::tags::{Element, Role, Structure, Tag};
-use crate::pdf::text::{Line, Measure, Run, Span, Typesetter};
+use crate::pdf::text::{Line, Measure, Run, Span, TAIL_MIN, Typesetter, word_letters};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -806,31 +806,19 @@ fn refs_per_line(lines: &[Line], refs: &[(String, String)]) -> Vec<std::ops::Ran
     per_line
 }
 
-/// Whether a paragraph's last line is the tail of a word hyphenated on
-/// the line before, fewer than five letters long.
+/// Whether a paragraph's last line is only the tail of a word hyphenated
+/// on the line before, shorter than [`TAIL_MIN`] letters.
 fn ends_on_a_tail(spans: &[Span], lines: &[Line]) -> bool {
     let [.., before, last] = lines else {
         return false;
     };
-    if before.added_hyphen == 0 {
+    if before.added_hyphen == 0 || word_letters(spans, last.start) >= TAIL_MIN {
         return false;
     }
-    let mut at = last.start;
-    let mut letters = 0;
-    for span in spans {
-        if at >= span.text.len() {
-            at -= span.text.len();
-            continue;
-        }
-        for c in span.text[at..].chars() {
-            if !c.is_alphabetic() {
-                return letters < 5;
-            }
-            letters += 1;
-        }
-        at = 0;
-    }
-    letters < 5
+    let text: String = spans.iter().map(|s| s.text.as_str()).collect();
+    !text
+        .get(last.start..)
+        .is_some_and(|rest| rest.trim().contains(char::is_whitespace))
 }
 
 /// Sets one line of `text` (the first, if it wraps) in `style` at `size`.
