@@ -209,6 +209,7 @@ pub struct EpubConfig {
 /// recto-chapters = true
 /// standards = ["pdf/x-4"]     # or "pdf/a-2b", "pdf/a-2u", "pdf/a-2a", "pdf/ua-1"
 /// paper = "cream"             # or "white", or a thickness such as "0.0023in"
+/// hyphenation-exceptions = ["Rus-sian", "present"]
 /// ```
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -263,6 +264,10 @@ pub struct PdfConfig {
     /// `"white"` (0.002252 in a page), `"cream"` (0.0025 in) or a
     /// thickness a page such as `"0.0023in"`. Default: white.
     pub paper: Option<Spanned<Paper>>,
+    /// Words hyphenated as written here instead of by the language's
+    /// patterns: `"Rus-sian"` breaks only there, `"present"` never.
+    #[serde(default)]
+    pub hyphenation_exceptions: Vec<String>,
 }
 
 /// The paper of a printed book, by the thickness of one page (a leaf

@@ -74,6 +74,8 @@ pub struct Options {
     /// Whether the gutter follows the page count ([`gutter`]): in print,
     /// when `inside-margin` is not given.
     pub gutter_from_pages: bool,
+    /// Words hyphenated as written (`[pdf] hyphenation-exceptions`).
+    pub hyphenation_exceptions: Vec<String>,
 }
 
 /// KDP's gutter for a paperback of `pages` pages, in points: 0.375 in up
@@ -115,6 +117,7 @@ impl Default for Options {
             standards: Standards::default_for(Profile::Screen),
             paper: Paper::default(),
             gutter_from_pages: false,
+            hyphenation_exceptions: Vec::new(),
         }
     }
 }
@@ -177,6 +180,7 @@ impl Options {
             standards: pdf.standards(),
             paper: pdf.paper.as_ref().map(|p| *p.get_ref()).unwrap_or_default(),
             gutter_from_pages: pdf.profile == Some(Profile::Print) && pdf.inside_margin.is_none(),
+            hyphenation_exceptions: pdf.hyphenation_exceptions.clone(),
         })
     }
 
@@ -313,7 +317,11 @@ pub fn pdf_in_stages(
         )
         .with_hint("check the files named in book.toml [pdf] fonts")
     })?;
-    let fresh = || Typesetter::new(fonts.fresh(), Hyphenator::new(&book.metadata.language));
+    let fresh = || {
+        let hyphenator = Hyphenator::new(&book.metadata.language)
+            .with_exceptions(&options.hyphenation_exceptions);
+        Typesetter::new(fonts.fresh(), hyphenator)
+    };
     let mut typesetter = fresh();
     let mut settings = options.layout(&book.metadata.labels);
     let mut laid = layout::layout(book, toc, &mut typesetter, &settings);

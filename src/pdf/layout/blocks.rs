@@ -13,6 +13,11 @@ use crate::pdf::fonts::Style;
 use crate::pdf::tags::Role;
 use crate::pdf::text::{Align, Measure, Paragraph, Span};
 
+/// The widest a justified line spaces its words, in ems (a space stretches
+/// by half its width at an adjustment ratio of 1): a paragraph that
+/// cannot keep to it is set ragged right.
+const WIDEST: f32 = 0.5;
+
 /// Where a block is set: its left edge and width, and its font size.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Frame {
@@ -61,8 +66,8 @@ impl Flow<'_, '_> {
     }
 
     pub(super) fn block(&mut self, block: &Block, frame: Frame, label: Option<String>) {
-        let g = self.settings.geometry;
-        let leading = g.leading * frame.size / g.size;
+        // Smaller text (a quote's) keeps the body's leading: its lines stay on the grid.
+        let leading = self.settings.geometry.leading;
         match &block.kind {
             BlockKind::Heading(heading) => self.heading(heading, block.pos, frame, None),
             BlockKind::Paragraph { content } => {
@@ -95,14 +100,23 @@ impl Flow<'_, '_> {
                 } else {
                     0.0
                 };
-                let measure = Measure {
+                let mut measure = Measure {
                     size: frame.size,
                     width: frame.width,
                     indent,
                     align: Align::Justify,
                     verbatim: false,
                 };
-                let set = self.ts.set(&s, &measure);
+                let mut set = self.ts.set(&s, &measure);
+                let space = self.ts.space_width(Style::Regular);
+                if set.lines.iter().any(|l| {
+                    l.justified && l.ratio.is_finite() && space * (1.0 + l.ratio / 2.0) > WIDEST
+                }) {
+                    // Too narrow a measure, or too long words, to justify:
+                    // ragged right.
+                    measure.align = Align::Left;
+                    set = self.ts.set(&s, &measure);
+                }
                 self.missing(&set.missing, block.pos);
                 let paragraph = self.structure.open(Role::P);
                 let mut refs = Vec::new();
@@ -111,6 +125,7 @@ impl Flow<'_, '_> {
                     .into_iter()
                     .map(|(r, t)| (r.start + label_length..r.end + label_length, t))
                     .collect();
+                self.measure = Some(measure);
                 self.place(
                     set.lines, &s, frame.x, frame.size, leading, true, &refs, &shifted,
                 );
@@ -123,7 +138,8 @@ impl Flow<'_, '_> {
                 }
             }
             BlockKind::BlockQuote { blocks } => {
-                self.space(0.5 * leading);
+                let around = self.set_off(frame);
+                self.space_above(around);
                 let inner = Frame {
                     x: frame.x + 1.5 * frame.size,
                     width: frame.width - 3.0 * frame.size,
@@ -133,7 +149,7 @@ impl Flow<'_, '_> {
                 let quote = self.structure.open(Role::BlockQuote);
                 self.blocks_with_label(blocks, inner, label, block.pos);
                 self.structure.close_to(quote);
-                self.space(0.5 * leading);
+                self.space_below(around);
                 self.indent_next = false;
             }
             BlockKind::List(list) => self.list(list, frame, block.pos),
@@ -150,6 +166,7 @@ impl Flow<'_, '_> {
                     listing: listing.as_deref(),
                 };
                 self.code(code, frame, block.pos);
+                self.snap();
             }
             // The EPUB keeps raw HTML as markup, so its text is not counted.
             BlockKind::Html { html } => {
@@ -160,8 +177,12 @@ impl Flow<'_, '_> {
                     listing: None,
                 };
                 self.code(code, frame, block.pos);
+                self.snap();
             }
-            BlockKind::Table(table) => self.table(table, frame, block.pos),
+            BlockKind::Table(table) => {
+                self.table(table, frame, block.pos);
+                self.snap();
+            }
             // An ornament, not read.
             BlockKind::ThematicBreak => {
                 self.structure.artifacts(true);
@@ -174,14 +195,48 @@ impl Flow<'_, '_> {
                     block.pos,
                 );
                 self.space(0.5 * leading);
+                self.snap();
                 self.indent_next = false;
                 self.structure.artifacts(false);
             }
         }
     }
 
-    /// A heading: space above, ragged, kept with the two lines after it. A
-    /// FAQ question's number hangs to the left of its text.
+    /// The space above and below a block quote or a list in `frame`: a
+    /// whole line, so that its lines keep to the grid, but none when it is
+    /// inside another (a list in a list item). Paragraphs spaced half a line
+    /// apart have no grid: there, it is half a line.
+    fn set_off(&self, frame: Frame) -> f32 {
+        let leading = self.settings.geometry.leading;
+        if !self.settings.indent {
+            0.5 * leading
+        } else if frame.x > 0.0 {
+            0.0
+        } else {
+            leading
+        }
+    }
+
+    /// Space above a block quote or a list, but none right below another:
+    /// the space between two is the space after the first.
+    fn space_above(&mut self, amount: f32) {
+        if self.set_off_end != Some((self.pages.len(), self.y)) {
+            self.space(amount);
+        }
+    }
+
+    /// Space below a block quote or a list, back on the grid.
+    fn space_below(&mut self, amount: f32) {
+        self.space(amount);
+        self.snap();
+        self.set_off_end = Some((self.pages.len(), self.y));
+    }
+
+    /// A heading: space above, ragged, kept with the two lines after it
+    /// (a heading right after another keeps that one with it too). With the
+    /// space around it, it takes a whole number of the grid's lines. A FAQ
+    /// question's number hangs to the left of its text; a heading that is a
+    /// chapter's number alone ("XX") is centred, as a chapter opening.
     pub(super) fn heading(
         &mut self,
         heading: &Heading,
@@ -190,7 +245,9 @@ impl Flow<'_, '_> {
         number: Option<u32>,
     ) {
         let g = self.settings.geometry;
+        let numeral = number.is_none() && is_numeral(&Inline::plain_text(&heading.content));
         let (style, scale, above) = match (heading.level, number) {
+            _ if numeral => (Style::Regular, 1.5, 2.0),
             (_, Some(_)) => (Style::Bold, 1.0, 1.0),
             (HeadingLevel::H1 | HeadingLevel::H2, None) => (Style::Bold, 1.2, 1.5),
             (HeadingLevel::H3, None) => (Style::Italic, 1.1, 1.2),
@@ -212,16 +269,31 @@ impl Flow<'_, '_> {
             size,
             width: inner.width,
             indent: 0.0,
-            align: Align::Left,
+            align: if numeral { Align::Center } else { Align::Left },
             verbatim: false,
         };
         let set = self.ts.set(&s, &measure);
         self.missing(&set.missing, pos);
         let leading = g.leading * scale;
-        self.space(g.leading * above);
+        let height = set.lines.len() as f32 * leading;
+        // A heading of the body's size sits on the grid, the text right under it.
+        let after = if scale == 1.0 && self.settings.indent {
+            0.0
+        } else {
+            0.4 * g.leading
+        };
+        if !self.at_top() {
+            let total = ((g.leading * above + height + after) / g.leading).round() * g.leading;
+            self.space(total - height - after);
+        }
         // Keep the heading with what follows: its lines and two more.
-        self.need(set.lines.len() as f32 * leading + 2.0 * g.leading);
-        self.keep_from_here();
+        self.need(height + 2.0 * g.leading);
+        if !self.keep.is_some_and(|k| k.heading) {
+            self.keep_from_here();
+            if let Some(keep) = &mut self.keep {
+                keep.heading = true;
+            }
+        }
         self.push(Item::Anchor {
             id: heading.id.clone(),
             y: self.y,
@@ -255,7 +327,8 @@ impl Flow<'_, '_> {
         }
         self.structure.close_to(element);
         self.mark.offset += counted(&s);
-        self.y += 0.4 * g.leading;
+        self.y += after;
+        self.snap();
         self.indent_next = false;
     }
 
@@ -310,7 +383,8 @@ impl Flow<'_, '_> {
             width: frame.width - hang,
             ..frame
         };
-        self.space(0.4 * g.leading);
+        let around = self.set_off(frame);
+        self.space_above(around);
         let element = self.structure.open(Role::L);
         for (i, item) in list.items.iter().enumerate() {
             // Squares the book face has: ballot boxes (U+2610…) are in none
@@ -322,7 +396,7 @@ impl Flow<'_, '_> {
                 (ListKind::Ordered { start }, None) => format!("{}.", start + i as u64),
             };
             if !list.tight && i > 0 {
-                self.space(0.4 * g.leading);
+                self.space(around.max(0.4 * g.leading));
             }
             self.need(2.0 * g.leading);
             let measure = Measure {
@@ -351,7 +425,17 @@ impl Flow<'_, '_> {
             self.structure.close_to(list_item);
         }
         self.structure.close_to(element);
-        self.space(0.4 * g.leading);
+        self.space_below(around);
         self.indent_next = false;
     }
+}
+
+/// Whether a heading's text is a number alone, in roman or arabic figures
+/// ("XX", "xiv", "12."): a chapter's number set as a heading of its own.
+fn is_numeral(text: &str) -> bool {
+    let text = text.trim().trim_end_matches('.');
+    !text.is_empty()
+        && (text.chars().all(|c| c.is_ascii_digit())
+            || text.chars().all(|c| "IVXLCDM".contains(c))
+            || text.chars().all(|c| "ivxlcdm".contains(c)))
 }

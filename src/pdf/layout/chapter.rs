@@ -34,18 +34,25 @@ pub(super) struct ChapterLayout {
     pub(super) glyph_texts: Vec<GlyphText>,
     /// Its structure, for the tagged PDF.
     pub(super) structure: Structure,
+    /// Whether it was laid out to open on a right-hand page: the join
+    /// puts it on one.
+    pub(super) opens_recto: bool,
 }
 
 /// Lays out a chapter: an opening page with its sunk title, its body, and
 /// its notes at the foot of the pages that call them, all placed before it
-/// ends. `chapter_ids` resolve links to a chapter's start.
+/// ends. `chapter_ids` resolve links to a chapter's start. A chapter that
+/// `opens_recto` (the join puts it on a right-hand page) knows its spreads
+/// and balances them; any other may open on either hand, and does not.
 pub(super) fn lay_chapter(
     ts: &mut Typesetter<'_>,
     settings: &Settings<'_>,
     chapter_ids: &[String],
     chapter: &Chapter,
+    opens_recto: bool,
 ) -> ChapterLayout {
     let mut flow = Flow::new(ts, settings, chapter_ids, &chapter.file);
+    flow.spreads = opens_recto;
     flow.set_notes(&chapter.footnotes);
     flow.start_page(Kind::Opening);
     let g = settings.geometry;
@@ -66,6 +73,7 @@ pub(super) fn lay_chapter(
     flow.text(&title, frame, 1.9, Align::Center, Pos { line: 1, col: 1 });
     flow.structure.close();
     flow.y += 2.5 * g.leading;
+    flow.snap();
     flow.indent_next = false;
     for step in chapter.reading_order() {
         if step.is_block() {
@@ -109,5 +117,6 @@ pub(super) fn lay_chapter(
         pictures,
         structure: flow.structure,
         glyph_texts: ts.fonts.take_glyph_texts(),
+        opens_recto,
     }
 }

@@ -123,7 +123,7 @@ impl Flow<'_, '_> {
         let element = self.structure.open(Role::CodeBlock);
         let mut at = 0;
         while at < rows.len() {
-            let room = g.height - g.bottom - self.notes_room(0) - self.y;
+            let room = self.bottom() - self.y;
             let fit = ((room + 0.01) / leading).floor().max(0.0) as usize;
             let last_fit = ((room - tail + 0.01) / leading).floor().max(0.0) as usize;
             let rest = rows.len() - at;

@@ -115,7 +115,7 @@ impl Flow<'_, '_> {
         // text block leaves beside the caption.
         let (px_width, px_height) = figure.pixels;
         let natural = px_width * 72.0 / NATURAL_DPI;
-        let block = g.height - g.top - g.bottom;
+        let block = g.foot() - g.top;
         let mut width = natural.min(frame.width);
         let tallest = (block - caption_height).max(g.leading);
         if width * px_height / px_width > tallest {
@@ -165,6 +165,7 @@ impl Flow<'_, '_> {
         self.structure.close_to(element);
         self.keep = None;
         self.space(0.5 * g.leading);
+        self.snap();
         self.indent_next = false;
     }
 }

@@ -13,7 +13,7 @@ use crate::model::Pos;
 use crate::pdf::fonts::Style;
 use crate::pdf::image::Picture;
 use crate::pdf::tags::{Element, Role, Structure, Tag};
-use crate::pdf::text::{Line, Measure, Run, Span, Typesetter};
+use crate::pdf::text::{Line, Measure, Run, Span, TAIL_MIN, Typesetter, word_letters};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -45,6 +45,19 @@ pub(super) struct Flow<'t, 'f> {
     pub(super) frame: Option<(usize, f32)>,
     /// The structure of what is laid out, for the tagged PDF.
     pub(super) structure: Structure,
+    /// How the paragraph about to be placed was set, so that it can be set
+    /// again a line longer or shorter to fill its page.
+    pub(super) measure: Option<Measure>,
+    /// Where the last block quote or list ended with the space after it:
+    /// its page count and height.
+    pub(super) set_off_end: Option<(usize, f32)>,
+    /// Whether the flow's first page is a right-hand one, so that its
+    /// spreads are known and a left-hand page a line short has the page
+    /// facing it run a line short too.
+    pub(super) spreads: bool,
+    /// The lowest the text may reach on this page, when that is above the
+    /// grid's last line: it faces a page a line short.
+    floor: Option<f32>,
 }
 
 /// The links and passages in other languages of the paragraph whose
@@ -65,6 +78,10 @@ pub(super) struct Keep {
     pub(super) top: f32,
     /// The page map's position where it starts.
     pub(super) mark: Mark,
+    /// Whether it is a heading, kept until two lines follow it, and how
+    /// many have so far.
+    pub(super) heading: bool,
+    pub(super) after: usize,
 }
 
 /// A missing character warned about: the chapter file, the character and
@@ -150,6 +167,10 @@ impl<'t, 'f> Flow<'t, 'f> {
             keep: None,
             frame: None,
             structure: Structure::default(),
+            measure: None,
+            set_off_end: None,
+            spreads: false,
+            floor: None,
         }
     }
 
@@ -164,7 +185,18 @@ impl<'t, 'f> Flow<'t, 'f> {
     }
 
     pub(super) fn start_page(&mut self, kind: Kind) {
+        if self
+            .keep
+            .is_some_and(|k| k.heading && k.page + 1 == self.pages.len())
+        {
+            // A heading left at the foot of the page with too little after it.
+            self.tally.stranded += 1;
+        }
         let open_frame = self.frame.is_some();
+        self.floor = self.left_page_short().then(|| {
+            let g = self.settings.geometry;
+            g.foot() - g.leading
+        });
         self.close_page();
         let g = self.settings.geometry;
         self.pages.push(Page {
@@ -189,10 +221,46 @@ impl<'t, 'f> Flow<'t, 'f> {
         self.set_page_notes();
     }
 
+    /// Whether the page being closed is a left-hand one whose text (and no
+    /// note) ends one line above the grid's last: the right-hand page
+    /// facing it is then run a line short too.
+    fn left_page_short(&self) -> bool {
+        let g = self.settings.geometry;
+        let last = g.foot() - g.leading;
+        self.spreads
+            && self.pages.len().is_multiple_of(2)
+            && self.notes.height == 0.0
+            && self.y > last - g.leading + 0.01
+            && self.y < last + 0.01
+    }
+
     /// The lowest the text may reach on this page.
     pub(super) fn bottom(&self) -> f32 {
+        self.limit(self.notes.height)
+    }
+
+    /// The lowest the text may reach above notes `height` high: the grid's
+    /// last line with no notes, else the top of the notes' area.
+    pub(super) fn limit(&self, height: f32) -> f32 {
+        let foot = self.floor.unwrap_or(self.settings.geometry.foot());
+        if height > 0.0 {
+            foot.min(self.notes_base() - height)
+        } else {
+            foot
+        }
+    }
+
+    /// Moves down onto the next line of the baseline grid, unless on one:
+    /// whatever comes before, the text after it stays on the grid.
+    /// Paragraphs spaced half a line apart are off the grid by design: there,
+    /// nothing is snapped.
+    pub(super) fn snap(&mut self) {
+        if !self.settings.indent {
+            return;
+        }
         let g = self.settings.geometry;
-        g.height - g.bottom - self.notes.height
+        let lines = ((self.y - g.top) / g.leading - 0.01).ceil().max(0.0);
+        self.y = g.top + lines * g.leading;
     }
 
     /// Whether nothing but notes carried over is on the current page yet.
@@ -207,10 +275,13 @@ impl<'t, 'f> Flow<'t, 'f> {
         }
     }
 
-    /// Starts a new page when less than `height` is left on this one.
+    /// Starts a new page when less than `height` is left on this one,
+    /// taking along a heading that must stay with what follows.
     pub(super) fn need(&mut self, height: f32) {
-        if self.pages.is_empty() || (self.y + height > self.bottom() && !self.at_top()) {
+        if self.pages.is_empty() {
             self.new_page();
+        } else if self.y + height > self.bottom() && !self.at_top() {
+            self.break_keeping();
         }
     }
 
@@ -236,25 +307,39 @@ impl<'t, 'f> Flow<'t, 'f> {
         refs: &[(String, String)],
         links: &[LinkSpan],
     ) {
-        self.count(&lines);
-        let counts = counted_per_line(spans, &lines);
-        // The references each line carries: its raised runs, in order.
-        let mut per_line = Vec::with_capacity(lines.len());
-        let mut next = 0;
-        for line in &lines {
-            let count = line.runs.iter().filter(|r| r.rise > 0.0).count();
-            let end = (next + count).min(refs.len());
-            per_line.push(next..end);
-            next = end;
+        if let Some(measure) = self.measure.take()
+            && paragraph
+            && let Some(better) = self.fill_page(&lines, spans, refs, leading, &measure)
+        {
+            lines = better;
         }
+        self.count(&lines);
+        if paragraph && ends_on_a_tail(spans, &lines) {
+            self.tally.word_tails += 1;
+        }
+        let split: Vec<bool> = lines.iter().map(|l| l.added_hyphen > 0).collect();
+        let counts = counted_per_line(spans, &lines);
+        let per_line = refs_per_line(&lines, refs);
         let mut pieces = pieces(self.ts, &mut lines, spans, links);
         let mut at = 0;
         while at < lines.len() {
             if self.pages.is_empty() {
                 self.new_page();
             }
-            let fit = self.lines_that_fit(&lines[at..], &per_line[at..], refs, leading);
+            let mut fit = self.lines_that_fit(&lines[at..], &per_line[at..], refs, leading);
             let rest = lines.len() - at;
+            let held = |fit: usize| fit < rest && (rest - fit == 1 || (at == 0 && fit == 1));
+            if paragraph && held(fit) && self.floor.is_some() {
+                // A page run short to face a short one that would come
+                // shorter still is let run full instead.
+                let floor = self.floor.take();
+                let full = self.lines_that_fit(&lines[at..], &per_line[at..], refs, leading);
+                if held(full) {
+                    self.floor = floor;
+                } else {
+                    fit = full;
+                }
+            }
             let mut take = fit.min(rest);
             if paragraph && take < rest {
                 // Never leave the last line alone at the top of the next page,
@@ -291,9 +376,12 @@ impl<'t, 'f> Flow<'t, 'f> {
                 self.place_line(line, x, size, leading, &refs[range], inline);
                 self.mark.offset += counts[i];
             }
-            self.keep = None;
+            self.kept_lines(take);
             at += take;
             if at < lines.len() {
+                if split[at - 1] {
+                    self.tally.page_turns += 1;
+                }
                 self.new_page();
             }
         }
@@ -367,6 +455,64 @@ impl<'t, 'f> Flow<'t, 'f> {
         })
     }
 
+    /// A paragraph about to be placed, set again a line shorter or longer
+    /// when as it is it would leave a page a line short: its last line held
+    /// back from the next page (a widow), or one line of room left under
+    /// it (where the next paragraph's first line could not stay alone).
+    /// The pages after this one are taken to be full of it. `None` when it
+    /// is fine as it is or no other setting within its tolerance helps.
+    fn fill_page(
+        &mut self,
+        lines: &[Line],
+        spans: &[Span],
+        refs: &[(String, String)],
+        leading: f32,
+        measure: &Measure,
+    ) -> Option<Vec<Line>> {
+        if self.pages.is_empty() {
+            self.new_page();
+        }
+        let full = self.settings.geometry.lines();
+        let (fit, left) = self.room(lines, refs, leading);
+        if !leaves_short(lines.len(), fit, left, full) {
+            return None;
+        }
+        let tries: &[i32] = if fit >= lines.len() { &[1] } else { &[-1, 1] };
+        for &looseness in tries {
+            let Some(set) = self.ts.set_loose(spans, measure, looseness) else {
+                continue;
+            };
+            if set.lines.len() == lines.len() || set.lines.iter().any(|l| l.overfull) {
+                continue;
+            }
+            let (fit, left) = self.room(&set.lines, refs, leading);
+            if !leaves_short(set.lines.len(), fit, left, full) {
+                return Some(set.lines);
+            }
+        }
+        None
+    }
+
+    /// How many of `lines` fit on this page with the notes they call, and,
+    /// when all do, how many lines of room are left under them.
+    fn room(&self, lines: &[Line], refs: &[(String, String)], leading: f32) -> (usize, usize) {
+        let per_line = refs_per_line(lines, refs);
+        let fit = self.lines_that_fit(lines, &per_line, refs, leading);
+        if fit < lines.len() {
+            return (fit, 0);
+        }
+        let mut seen = BTreeSet::new();
+        let extra: usize = refs
+            .iter()
+            .filter_map(|(note_id, _)| self.notes.index(note_id))
+            .filter(|&index| !self.notes.placed.contains(&index) && seen.insert(index))
+            .map(|index| self.note_need(index))
+            .sum();
+        let bottom = self.y + fit as f32 * leading;
+        let left = ((self.limit(self.notes_room(extra)) - bottom) / leading + 0.01).floor();
+        (fit, left.max(0.0) as usize)
+    }
+
     /// How many of `lines` fit on this page, with the notes they call.
     fn lines_that_fit(
         &self,
@@ -375,7 +521,6 @@ impl<'t, 'f> Flow<'t, 'f> {
         refs: &[(String, String)],
         leading: f32,
     ) -> usize {
-        let g = self.settings.geometry;
         let mut y = self.y;
         let mut extra = 0;
         let mut seen = BTreeSet::new();
@@ -389,8 +534,7 @@ impl<'t, 'f> Flow<'t, 'f> {
                 }
             }
             y += leading;
-            let limit = g.height - g.bottom - self.notes_room(extra);
-            if y > limit + 0.01 {
+            if y > self.limit(self.notes_room(extra)) + 0.01 {
                 return n;
             }
         }
@@ -405,7 +549,20 @@ impl<'t, 'f> Flow<'t, 'f> {
             item: self.pages.last().map_or(0, |p| p.items.len()),
             top: self.y,
             mark: self.mark,
+            heading: false,
+            after: 0,
         });
+    }
+
+    /// Counts `count` lines placed after what is kept: a list marker is
+    /// let go after its first line, a heading after two.
+    fn kept_lines(&mut self, count: usize) {
+        if let Some(keep) = &mut self.keep {
+            keep.after += count;
+            if !keep.heading || keep.after >= 2 {
+                self.keep = None;
+            }
+        }
     }
 
     /// Starts a new page, taking along a heading that must stay with what
@@ -416,22 +573,35 @@ impl<'t, 'f> Flow<'t, 'f> {
             item,
             top,
             mark,
+            ..
         }) = self.keep.take()
         else {
             self.new_page();
             return;
         };
-        let last = self.pages.len();
+        if page + 1 != self.pages.len() || top <= self.settings.geometry.top + 0.01 {
+            // It is on an earlier page, or at the top of this one already:
+            // moving it gains nothing.
+            self.new_page();
+            return;
+        }
         let moved = match self.pages.get_mut(page) {
-            Some(p) if page + 1 == last => p.items.split_off(item.min(p.items.len())),
-            _ => Vec::new(),
+            Some(p) => p.items.split_off(item.min(p.items.len())),
+            None => Vec::new(),
         };
         let carried = self.y - top;
         self.new_page();
         if let Some(info) = self.infos.last_mut() {
             info.start = mark;
         }
-        let shift = self.settings.geometry.top - top;
+        // It moves by whole lines, so what is on the grid stays on it.
+        let g = self.settings.geometry;
+        let offset = if self.settings.indent {
+            (top - g.top).rem_euclid(g.leading)
+        } else {
+            0.0
+        };
+        let shift = g.top + offset - top;
         for mut item in moved {
             match &mut item {
                 Item::Text { y, .. }
@@ -444,7 +614,7 @@ impl<'t, 'f> Flow<'t, 'f> {
             }
             self.push(item);
         }
-        self.y += carried;
+        self.y += offset + carried;
     }
 
     /// Places one line's pieces with its footnote marks, their links and
@@ -602,6 +772,54 @@ impl<'t, 'f> Flow<'t, 'f> {
     ) -> Option<Line> {
         one_line(self.ts, text, style, size, width)
     }
+}
+
+/// Whether a paragraph of `count` lines, `fit` of which fit on this page
+/// (with `left` lines of room under them when all do), leaves a page a line
+/// short, the pages after this one holding `full` lines of it: one line
+/// left over for a page (held back with the line before it, so that it is
+/// not a widow), a first line alone at the foot (moved on, so that it is
+/// not an orphan), or one line of room under its end.
+fn leaves_short(count: usize, fit: usize, left: usize, full: usize) -> bool {
+    if fit >= count {
+        return left == 1;
+    }
+    if fit == 1 || count - fit == 1 {
+        return true;
+    }
+    let mut rest = count - fit;
+    while rest > full {
+        rest -= full;
+    }
+    rest == 1 || (rest < full && full - rest == 1)
+}
+
+/// The footnote references each line carries (its raised runs), in order.
+fn refs_per_line(lines: &[Line], refs: &[(String, String)]) -> Vec<std::ops::Range<usize>> {
+    let mut per_line = Vec::with_capacity(lines.len());
+    let mut next = 0;
+    for line in lines {
+        let count = line.runs.iter().filter(|r| r.rise > 0.0).count();
+        let end = (next + count).min(refs.len());
+        per_line.push(next..end);
+        next = end;
+    }
+    per_line
+}
+
+/// Whether a paragraph's last line is only the tail of a word hyphenated
+/// on the line before, shorter than [`TAIL_MIN`] letters.
+fn ends_on_a_tail(spans: &[Span], lines: &[Line]) -> bool {
+    let [.., before, last] = lines else {
+        return false;
+    };
+    if before.added_hyphen == 0 || word_letters(spans, last.start) >= TAIL_MIN {
+        return false;
+    }
+    let text: String = spans.iter().map(|s| s.text.as_str()).collect();
+    !text
+        .get(last.start..)
+        .is_some_and(|rest| rest.trim().contains(char::is_whitespace))
 }
 
 /// Sets one line of `text` (the first, if it wraps) in `style` at `size`.

@@ -1,7 +1,9 @@
 //! The join: the chapters' values put together in book order, and the
 //! front matter before them. Everything that crosses a chapter boundary is
 //! settled here, and only here:
-//! - the blank page before a chapter that opens on the right, when the
+//! - the blank page before a chapter laid out to open on the right
+//!   ([`ChapterLayout::opens_recto`]: every chapter with `recto-chapters`,
+//!   else a part's title page and the chapter after it), when the
 //!   chapters before it end on one;
 //! - page numbers: a chapter's pages count from its opening page, the
 //!   book's from its first body page, and the page map's places get their
@@ -20,7 +22,10 @@
 use super::chapter::ChapterLayout;
 use super::flow::{Warnings, one_line, put};
 use super::quality::Tally;
-use super::{Item, Kind, LabelRange, LabelStyle, Laid, Mark, Page, PageStart, Settings, roman};
+use super::{
+    Geometry, Item, Kind, LabelRange, LabelStyle, Laid, Mark, Page, PageStart, Quality, Settings,
+    roman,
+};
 use crate::model::{Book, Inline};
 use crate::pdf::fonts::Style;
 use crate::pdf::image::Picture;
@@ -62,7 +67,7 @@ impl Body {
         let mut end = None;
         for (index, chapter) in chapters.into_iter().enumerate() {
             if let Some((before, start)) = end
-                && settings.recto_chapters
+                && chapter.opens_recto
                 && body.pages.len() % 2 == 1
             {
                 // It starts where the chapter before it ended.
@@ -139,6 +144,7 @@ pub(super) fn finish(
         .iter()
         .map(|c| Inline::plain_text(&c.title))
         .collect();
+    let figures = page_figures(&body.pages, &body.infos, front_count, g);
     let mut pages = front;
     for (n, (mut page, info)) in body.pages.into_iter().zip(body.infos).enumerate() {
         let index = front_count + n;
@@ -201,13 +207,83 @@ pub(super) fn finish(
     }));
     let mut tally = body.tally;
     tally.append(front_tally);
+    let space = ts.space_width(Style::Regular);
+    let quality = Quality {
+        pages: figures.pages,
+        short_pages: figures.short_pages,
+        spreads: figures.spreads,
+        uneven_spreads: figures.uneven_spreads,
+        off_grid: figures.off_grid,
+        widest_space: tally.widest_space(space),
+        ..tally.quality()
+    };
     Laid {
         pages,
-        quality: tally.quality(),
+        quality,
         warnings: body.warnings.list,
         labels,
         page_map,
         pictures: body.pictures,
         structure,
     }
+}
+
+/// How the body's pages end, for the quality report: only the page
+/// figures are set.
+fn page_figures(pages: &[Page], infos: &[BodyPage], front: usize, g: Geometry) -> Quality {
+    let last = g.baseline(g.lines() - 1);
+    // Each page's last baseline, when it is a page of text that is not its
+    // chapter's last.
+    let depths: Vec<Option<f32>> = (0..pages.len())
+        .map(|n| {
+            let info = infos[n];
+            let ends = infos
+                .get(n + 1)
+                .is_none_or(|next| next.chapter != info.chapter || next.kind == Kind::Blank);
+            if info.kind == Kind::Blank || ends {
+                return None;
+            }
+            pages[n]
+                .items
+                .iter()
+                .filter_map(|item| match item {
+                    Item::Text { y, run, .. } if run.rise == 0.0 => Some(*y),
+                    _ => None,
+                })
+                .reduce(f32::max)
+        })
+        .collect();
+    let mut figures = Quality {
+        pages: pages.len(),
+        ..Quality::default()
+    };
+    figures.short_pages = depths.iter().flatten().filter(|&&d| d < last - 0.5).count();
+    for (n, pair) in depths.windows(2).enumerate() {
+        if (front + n) % 2 == 1
+            && let [Some(verso), Some(recto)] = pair
+        {
+            figures.spreads += 1;
+            if (verso - recto).abs() > 0.5 {
+                figures.uneven_spreads += 1;
+            }
+        }
+    }
+    for page in pages {
+        let mut off: Vec<i32> = page
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Text { y, run, tag, .. }
+                    if run.rise == 0.0 && run.size == g.size && *tag != Tag::Artifact =>
+                {
+                    let line = (y - g.size - g.top) / g.leading;
+                    ((line - line.round()).abs() > 0.02).then(|| (y * 10.0).round() as i32)
+                }
+                _ => None,
+            })
+            .collect();
+        off.dedup();
+        figures.off_grid += off.len();
+    }
+    figures
 }

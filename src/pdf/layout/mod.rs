@@ -234,6 +234,21 @@ impl Geometry {
             && self.height - self.top - self.bottom >= MIN_LINES * self.leading
     }
 
+    /// How many body lines the text block holds: its baseline grid.
+    pub fn lines(&self) -> usize {
+        ((self.height - self.top - self.bottom) / self.leading + 0.001).floor() as usize
+    }
+
+    /// The bottom of the grid's last line: where a full page's text ends.
+    pub fn foot(&self) -> f32 {
+        self.top + self.lines() as f32 * self.leading
+    }
+
+    /// The baseline of grid line `n` (0 is the first).
+    pub fn baseline(&self, n: usize) -> f32 {
+        self.top + n as f32 * self.leading + self.size
+    }
+
     /// The left margin of the page with 0-based index `page`: pages 0, 2, 4…
     /// are right-hand (recto) pages, with the spine on their left.
     pub fn left(&self, page: usize) -> f32 {

@@ -116,7 +116,7 @@ impl Flow<'_, '_> {
         let count = self.notes.notes[index].lines.len();
         let mut fit = 0;
         while fit < count
-            && g.height - g.bottom - self.notes_room(fit + 1) >= self.y + g.leading - 0.01
+            && self.limit(self.notes_room(fit + 1)) >= self.y + g.leading - 0.01
             && self.notes_room(fit + 1) <= self.notes_limit()
         {
             fit += 1;
@@ -154,7 +154,7 @@ impl Flow<'_, '_> {
             return;
         }
         let leading = g.leading * NOTE_SCALE;
-        let mut y = g.height - g.bottom - height;
+        let mut y = self.notes_base() - height;
         self.rule_at(0.0, y + 0.3 * leading, g.measure() / 4.0);
         y += 0.75 * leading;
         for nl in lines {
@@ -172,6 +172,13 @@ impl Flow<'_, '_> {
             self.put_tagged(&line, 0.0, y + g.size * NOTE_SCALE, tag);
             y += leading;
         }
+    }
+
+    /// Where the notes' area ends: placed so that the last note line's
+    /// baseline is the grid's last.
+    pub(super) fn notes_base(&self) -> f32 {
+        let g = self.settings.geometry;
+        g.foot() - (1.0 - NOTE_SCALE) * (g.leading - g.size)
     }
 
     /// Starts as many pages as the notes carried over still need.

@@ -27,6 +27,26 @@ pub struct Quality {
     pub widows: usize,
     /// First lines of paragraphs left alone at the foot of a page.
     pub orphans: usize,
+    /// Body pages, of every kind.
+    pub pages: usize,
+    /// Pages of running text ending above the text block's last baseline,
+    /// but for a chapter's last page.
+    pub short_pages: usize,
+    /// Spreads of two pages of text, neither a chapter's last.
+    pub spreads: usize,
+    /// Those of them whose pages end on different baselines.
+    pub uneven_spreads: usize,
+    /// Lines of body-size text whose baseline is off the text block's grid.
+    pub off_grid: usize,
+    /// Headings left at a page's foot with fewer than two lines after them.
+    pub stranded: usize,
+    /// Paragraphs whose last line is a hyphenated word's tail of fewer than
+    /// five letters.
+    pub word_tails: usize,
+    /// Words hyphenated over the turn of a page.
+    pub page_turns: usize,
+    /// The widest word space of a justified line, in ems.
+    pub widest_space: f32,
 }
 
 impl std::fmt::Display for Quality {
@@ -36,7 +56,10 @@ impl std::fmt::Display for Quality {
             "lines: {}\nhyphenated lines: {}\nlongest run of hyphenated lines: {}\n\
              overfull lines: {}\nunderfull lines: {}\njustified lines: {}\n\
              mean adjustment ratio: {:.3}\nworst adjustment ratio: {:.3}\n\
-             widows: {}\norphans: {}",
+             widows: {}\norphans: {}\n\
+             pages: {}\nshort pages: {}\nspreads: {}\nspreads not ending on one baseline: {}\n\
+             lines off the grid: {}\nstranded headings: {}\nparagraphs ending on a word tail: {}\n\
+             hyphens over a page turn: {}\nwidest word space: {:.2} em",
             self.lines,
             self.hyphenated,
             self.longest_hyphen_run,
@@ -46,7 +69,16 @@ impl std::fmt::Display for Quality {
             self.mean_ratio,
             self.worst_ratio,
             self.widows,
-            self.orphans
+            self.orphans,
+            self.pages,
+            self.short_pages,
+            self.spreads,
+            self.uneven_spreads,
+            self.off_grid,
+            self.stranded,
+            self.word_tails,
+            self.page_turns,
+            self.widest_space
         )
     }
 }
@@ -65,6 +97,9 @@ pub struct Tally {
     underfull: usize,
     pub(super) widows: usize,
     pub(super) orphans: usize,
+    pub(super) stranded: usize,
+    pub(super) word_tails: usize,
+    pub(super) page_turns: usize,
     /// The adjustment ratio of every justified line, in order.
     ratios: Vec<f32>,
 }
@@ -102,11 +137,32 @@ impl Tally {
         self.underfull += later.underfull;
         self.widows += later.widows;
         self.orphans += later.orphans;
+        self.stranded += later.stranded;
+        self.word_tails += later.word_tails;
+        self.page_turns += later.page_turns;
         self.ratios.append(&mut later.ratios);
     }
 
+    /// The widest word space of a justified line, in ems, for a word space
+    /// `space` ems wide at its natural width (it stretches by half its
+    /// width and shrinks by a third: `pdf/text`).
+    pub(super) fn widest_space(&self, space: f32) -> f32 {
+        self.ratios
+            .iter()
+            .map(|&r| {
+                space
+                    * if r > 0.0 {
+                        1.0 + r / 2.0
+                    } else {
+                        1.0 + r / 3.0
+                    }
+            })
+            .fold(0.0, f32::max)
+    }
+
     /// The report: the counts, and the mean and worst ratio taken over the
-    /// ratios in order.
+    /// ratios in order. The page figures and the widest space are the
+    /// join's to fill in.
     pub fn quality(&self) -> Quality {
         let mut mean_ratio = 0.0;
         let mut worst_ratio: f32 = 0.0;
@@ -128,6 +184,10 @@ impl Tally {
             worst_ratio,
             widows: self.widows,
             orphans: self.orphans,
+            stranded: self.stranded,
+            word_tails: self.word_tails,
+            page_turns: self.page_turns,
+            ..Quality::default()
         }
     }
 }

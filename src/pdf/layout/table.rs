@@ -7,7 +7,7 @@ use super::{counted, spans};
 use crate::model::{Alignment, Pos, Table};
 use crate::pdf::fonts::Style;
 use crate::pdf::tags::Role;
-use crate::pdf::text::{Measure, Paragraph};
+use crate::pdf::text::{Measure, Paragraph, Span};
 
 /// A table's columns as set: where the table stands, each column's width,
 /// the gap between columns, and the cells' size and leading.
@@ -45,9 +45,29 @@ impl Flow<'_, '_> {
             .iter()
             .map(|s| self.ts.set(s, &measure))
             .collect();
+        let rows: Vec<(Vec<Vec<Span>>, Vec<Paragraph>)> = table
+            .rows
+            .iter()
+            .map(|row| {
+                let spans: Vec<_> = row
+                    .iter()
+                    .map(|c| spans::spans(c, Style::Regular))
+                    .collect();
+                let cells = spans.iter().map(|s| self.ts.set(s, &measure)).collect();
+                (spans, cells)
+            })
+            .collect();
         self.space(0.5 * g.leading);
-        let head_height = row_height(&head) as f32 * leading;
-        self.need(head_height + 2.0 * leading);
+        // The head goes with two rows at least, or all when there are fewer.
+        let head_height = (row_height(&head) as f32 + 0.8) * leading;
+        let first_rows: f32 = rows
+            .iter()
+            .take(2)
+            .map(|(_, cells)| (row_height(cells) as f32 + 0.25) * leading)
+            .sum();
+        self.need(head_height + first_rows.max(2.0 * leading));
+        // A heading before it has its company now: the rows go on alone.
+        self.keep = None;
         let element = self.structure.open(Role::Table);
         // A header row with nothing in it is no header: a rule opens the table.
         let header = table.has_header();
@@ -62,24 +82,19 @@ impl Flow<'_, '_> {
         self.structure.open(Role::TBody);
         // The header counts once, where the EPUB has it.
         self.mark.offset += head_spans.iter().map(|s| counted(s)).sum::<usize>();
-        for row in &table.rows {
-            let row_spans: Vec<_> = row
-                .iter()
-                .map(|c| spans::spans(c, Style::Regular))
-                .collect();
-            let cells: Vec<_> = row_spans.iter().map(|s| self.ts.set(s, &measure)).collect();
-            let height = row_height(&cells) as f32 * leading;
+        for (row_spans, cells) in &rows {
+            let height = row_height(cells) as f32 * leading;
             let pages = self.pages.len();
             self.need(height);
             if header && self.pages.len() != pages {
                 // The header repeated on a new page is not read again.
                 self.table_head(&head, table, grid, None);
             }
-            for cell in &cells {
+            for cell in cells {
                 self.missing(&cell.missing, pos);
                 self.count(&cell.lines);
             }
-            self.table_row(&cells, table, grid, Some(Role::TD));
+            self.table_row(cells, table, grid, Some(Role::TD));
             self.mark.offset += row_spans.iter().map(|s| counted(s)).sum::<usize>();
             self.y += 0.25 * leading;
         }

@@ -43,7 +43,16 @@ pub(super) fn lay_chapters(
             let Some(chapter) = book.chapters.get(index) else {
                 return done;
             };
-            done.push((index, lay_chapter(ts, settings, &chapter_ids, chapter)));
+            done.push((
+                index,
+                lay_chapter(
+                    ts,
+                    settings,
+                    &chapter_ids,
+                    chapter,
+                    opens_recto(book, index, settings),
+                ),
+            ));
         }
     };
     let mut typesetters: Vec<Typesetter<'_>> = (0..threads(book, settings.jobs))
@@ -106,6 +115,19 @@ fn weight(chapter: &Chapter) -> usize {
         }
     });
     bytes
+}
+
+/// Whether chapter `index` opens on a right-hand page whatever comes
+/// before it, as the join will put it: the first (the front matter has an
+/// even number of pages), every chapter with `recto-chapters`, and a
+/// part's title page and the chapter after it always.
+fn opens_recto(book: &Book, index: usize, settings: &Settings<'_>) -> bool {
+    index == 0
+        || settings.recto_chapters
+        || book.chapters[index].part
+        || index
+            .checked_sub(1)
+            .is_some_and(|before| book.chapters[before].part)
 }
 
 #[cfg(test)]

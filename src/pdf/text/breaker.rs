@@ -94,13 +94,7 @@ pub fn break_lines(items: &[Item], width: f32, params: &Params) -> Vec<Break> {
     ];
     // The running sums are the same in every pass: compute them once.
     let sums = running_sums(items);
-    // When nothing has a negative width or stretch, the active nodes, kept
-    // in the order of their breaks, have ever larger sums: see `try_break`.
-    let ordered = items.iter().all(|item| match *item {
-        Item::Box { width } => width >= 0.0,
-        Item::Glue { width, stretch, .. } => width >= 0.0 && stretch >= 0.0,
-        Item::Penalty { .. } => true,
-    });
+    let ordered = is_ordered(items);
     // The passes share their lists, so that a paragraph allocates them once.
     let mut trail = Vec::new();
     let mut active = Vec::new();
@@ -113,12 +107,50 @@ pub fn break_lines(items: &[Item], width: f32, params: &Params) -> Vec<Break> {
             hyphens,
             sums: &sums,
             ordered,
+            per_line: 0.0,
         };
         if let Some(breaks) = breaker.run(&mut trail, &mut active) {
             return breaks;
         }
     }
     greedy(items, width)
+}
+
+/// Breaks a paragraph into as many lines as it can (`looseness` above 0)
+/// or as few (below 0) with every line's spaces within the second pass's
+/// tolerance, hyphenating as it does: TeX's `\looseness`, for
+/// a page that needs a paragraph a line longer or shorter. `None` when no
+/// such breaking exists.
+pub fn break_lines_loose(
+    items: &[Item],
+    width: f32,
+    params: &Params,
+    looseness: i32,
+) -> Option<Vec<Break>> {
+    let sums = running_sums(items);
+    let breaker = Breaker {
+        items,
+        width,
+        params,
+        tolerance: params.tolerance,
+        hyphens: true,
+        sums: &sums,
+        ordered: is_ordered(items),
+        // Far above any line's demerits: the count of lines comes first.
+        per_line: -f64::from(looseness.signum()) * 1e9,
+    };
+    breaker.run(&mut Vec::new(), &mut Vec::new())
+}
+
+/// Whether nothing has a negative width or stretch: then the active nodes,
+/// kept in the order of their breaks, have ever larger sums (see
+/// `try_break`).
+fn is_ordered(items: &[Item]) -> bool {
+    items.iter().all(|item| match *item {
+        Item::Box { width } => width >= 0.0,
+        Item::Glue { width, stretch, .. } => width >= 0.0 && stretch >= 0.0,
+        Item::Penalty { .. } => true,
+    })
 }
 
 /// A place where a line may start, still reachable by the next lines.
@@ -167,6 +199,8 @@ struct Breaker<'a> {
     sums: &'a [(f32, f32, f32)],
     /// Whether no item has a negative width or stretch.
     ordered: bool,
+    /// Demerits added for every line: below 0 to favour more lines.
+    per_line: f64,
 }
 
 /// The sums of width, stretch and shrink up to (not including) each item,
@@ -358,7 +392,7 @@ impl Breaker<'_> {
             if fitness.abs_diff(a.fitness) > 1 {
                 demerits += f64::from(self.params.adjacent_demerits);
             }
-            demerits += a.demerits;
+            demerits += a.demerits + self.per_line;
             let slot = &mut best[fitness as usize][usize::from(hyphens.min(2))];
             if slot.is_none_or(|c| demerits < c.demerits) {
                 *slot = Some(Candidate {

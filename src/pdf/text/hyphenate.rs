@@ -1,6 +1,7 @@
 //! Hyphenation with Knuth–Liang patterns (through the `hypher` crate), with
-//! the rules a book needs: minimum fragments, and no hyphens in URLs, code,
-//! numbers or words that already have one.
+//! the rules a book needs: minimum fragments, no hyphens in URLs, code,
+//! numbers or words that already have one, and exceptions: words the
+//! patterns break badly, built in for English, and the author's own.
 
 use crate::pdf::fonts::WordMap;
 use hypher::Lang;
@@ -12,10 +13,31 @@ const RIGHT_MIN: usize = 3;
 /// Words shorter than this are never hyphenated.
 const WORD_MIN: usize = 5;
 
+/// English words the patterns break badly, with their right breaks; a
+/// word with no hyphen is never broken (a noun and a verb spelt alike,
+/// such as "present", break differently).
+const ENGLISH_EXCEPTIONS: [&str; 12] = [
+    "Rus-sian",
+    "Rus-sians",
+    "Prus-sian",
+    "Prus-sians",
+    "present",
+    "presents",
+    "project",
+    "projects",
+    "record",
+    "records",
+    "object",
+    "objects",
+];
+
 /// Hyphenates words of one language, remembering the words it has seen.
 #[derive(Debug, Clone)]
 pub struct Hyphenator {
     lang: Option<Lang>,
+    /// Words hyphenated as given rather than by the patterns, by their
+    /// lowercase letters: their hyphens' byte offsets.
+    exceptions: std::sync::Arc<std::collections::BTreeMap<String, Vec<usize>>>,
     /// Index into `points` per word seen.
     cache: WordMap<usize>,
     points: Vec<Vec<usize>>,
@@ -34,17 +56,36 @@ impl Hyphenator {
             [a, b] => Lang::from_iso([*a, *b]),
             _ => None,
         };
+        let builtin: &[&str] = if lang == Some(Lang::English) {
+            &ENGLISH_EXCEPTIONS
+        } else {
+            &[]
+        };
         Hyphenator {
             lang,
+            exceptions: std::sync::Arc::new(builtin.iter().map(|w| exception(w)).collect()),
             cache: WordMap::default(),
             points: Vec::new(),
         }
+    }
+
+    /// Adds the author's exceptions (`[pdf] hyphenation-exceptions`), each a
+    /// word with hyphens where it may break, or none: those override the
+    /// built-in ones.
+    pub fn with_exceptions(mut self, words: &[String]) -> Hyphenator {
+        let exceptions = std::sync::Arc::make_mut(&mut self.exceptions);
+        for word in words {
+            let (key, points) = exception(word);
+            exceptions.insert(key, points);
+        }
+        self
     }
 
     /// A hyphenator for the same language that has seen no words yet.
     pub fn fresh(&self) -> Hyphenator {
         Hyphenator {
             lang: self.lang,
+            exceptions: self.exceptions.clone(),
             cache: WordMap::default(),
             points: Vec::new(),
         }
@@ -99,11 +140,18 @@ impl Hyphenator {
         self.points[index].iter().map(|p| p + core_start).collect()
     }
 
-    /// Hyphenation points of a word of letters only.
+    /// Hyphenation points of a word of letters only: an exception's, or
+    /// the patterns'.
     fn compute(&self, core: &str) -> Vec<usize> {
         let Some(lang) = self.lang else {
             return Vec::new();
         };
+        let lower = core.to_lowercase();
+        if lower.len() == core.len()
+            && let Some(points) = self.exceptions.get(&lower)
+        {
+            return points.clone();
+        }
         let mut points = Vec::new();
         let mut offset = 0;
         let mut syllables = hypher::hyphenate_bounded(core, lang, LEFT_MIN, RIGHT_MIN).peekable();
@@ -115,6 +163,21 @@ impl Hyphenator {
         }
         points
     }
+}
+
+/// An exception as written ("Rus-sian") made into its lowercase letters
+/// and the byte offsets of its hyphens in them.
+fn exception(word: &str) -> (String, Vec<usize>) {
+    let mut letters = String::new();
+    let mut points = Vec::new();
+    for c in word.trim().chars() {
+        if c == '-' {
+            points.push(letters.len());
+        } else {
+            letters.extend(c.to_lowercase());
+        }
+    }
+    (letters, points)
 }
 
 #[cfg(test)]
@@ -183,6 +246,19 @@ mod tests {
         ] {
             assert!(h.points(word).is_empty(), "{word}");
         }
+    }
+
+    #[test]
+    fn exceptions_break_where_they_say_or_not_at_all() {
+        let mut h = Hyphenator::new("en");
+        assert_eq!(split(&mut h, "Russian"), "Rus-sian");
+        assert_eq!(split(&mut h, "“Russians,”"), "“Rus-sians,”");
+        assert_eq!(split(&mut h, "present"), "present");
+        let mut h = Hyphenator::new("en")
+            .with_exceptions(&["hy-phenation".to_string(), "Russian".to_string()]);
+        assert_eq!(split(&mut h, "Hyphenation"), "Hy-phenation");
+        assert_eq!(split(&mut h, "Russian"), "Russian");
+        assert_eq!(split(&mut h.fresh(), "hyphenation"), "hy-phenation");
     }
 
     #[test]

@@ -310,13 +310,52 @@ impl<'a> Typesetter<'a> {
         }
     }
 
+    /// The natural width of a word space in `style`, in ems.
+    pub fn space_width(&mut self, style: Style) -> f32 {
+        let space = self.fonts.space(style);
+        self.fonts.word(space).width
+    }
+
     /// Sets `spans` as one paragraph.
     pub fn set(&mut self, spans: &[Span], measure: &Measure) -> Paragraph {
+        let params = self.params;
+        self.set_with(spans, measure, |b, width| {
+            let breaks = breaker::break_lines(&b.items, width, &params);
+            Some(without_tail(b, spans, width, &params, breaks))
+        })
+        .unwrap_or_default()
+    }
+
+    /// Sets `spans` as one paragraph in as many lines as it goes into
+    /// (`looseness` above 0) or as few (below 0) with no line looser than
+    /// the breaker's tolerance; `None` when no breaking keeps to it.
+    pub fn set_loose(
+        &mut self,
+        spans: &[Span],
+        measure: &Measure,
+        looseness: i32,
+    ) -> Option<Paragraph> {
+        let params = self.params;
+        self.set_with(spans, measure, |b, width| {
+            breaker::break_lines_loose(&b.items, width, &params, looseness)
+        })
+    }
+
+    /// Sets `spans` as one paragraph, broken into lines by `breaks`.
+    fn set_with(
+        &mut self,
+        spans: &[Span],
+        measure: &Measure,
+        breaks: impl FnOnce(&Builder, f32) -> Option<Vec<breaker::Break>>,
+    ) -> Option<Paragraph> {
         let length: usize = spans.iter().map(|s| s.text.len()).sum();
         let mut builder = std::mem::take(&mut self.scratch);
         builder.clear();
         self.build(spans, measure, &mut builder);
-        let breaks = breaker::break_lines(&builder.items, measure.width, &self.params);
+        let Some(breaks) = breaks(&builder, measure.width) else {
+            self.scratch = builder;
+            return None;
+        };
         let mut lines = Vec::with_capacity(breaks.len());
         let mut start = 0;
         let last = breaks.len().saturating_sub(1);
@@ -333,7 +372,7 @@ impl<'a> Typesetter<'a> {
         self.mark_word_breaks(&builder, &breaks, spans, measure, &mut lines);
         let missing = std::mem::take(&mut builder.missing);
         self.scratch = builder;
-        Paragraph { lines, missing }
+        Some(Paragraph { lines, missing })
     }
 
     /// Ends each line that a word space (or a line break, or the end of a
@@ -812,6 +851,67 @@ impl Builder {
 
 /// Where the text of the items in `items` starts in the paragraph's text:
 /// at its first box of glyphs.
+/// Fewest letters a paragraph's last line may hold after a hyphen.
+pub const TAIL_MIN: usize = 5;
+
+/// How many letters the word starting at byte `at` of `spans`' texts, one
+/// after another, has before a character that is not one.
+pub fn word_letters(spans: &[Span], mut at: usize) -> usize {
+    let mut letters = 0;
+    for span in spans {
+        if at >= span.text.len() {
+            at -= span.text.len();
+            continue;
+        }
+        for c in span.text[at..].chars() {
+            if !c.is_alphabetic() {
+                return letters;
+            }
+            letters += 1;
+        }
+        at = 0;
+    }
+    letters
+}
+
+/// A paragraph's breaks, unless its last line is only the tail of a word
+/// hyphenated on the line before, shorter than [`TAIL_MIN`] ("ing."): then
+/// its breaks with that hyphen forbidden, when the breaker keeps those
+/// within its tolerance.
+fn without_tail(
+    b: &Builder,
+    spans: &[Span],
+    width: f32,
+    params: &Params,
+    breaks: Vec<breaker::Break>,
+) -> Vec<breaker::Break> {
+    let [.., before, last] = breaks.as_slice() else {
+        return breaks;
+    };
+    let ends_on_a_tail = before.hyphenated
+        && !b.items[before.at + 1..last.at]
+            .iter()
+            .any(|item| matches!(item, Item::Glue { stretch, .. } if *stretch < FILL))
+        && text_start(b, before.at + 1..last.at)
+            .is_some_and(|at| word_letters(spans, at) < TAIL_MIN);
+    if !ends_on_a_tail {
+        return breaks;
+    }
+    let mut items = b.items.clone();
+    if let Item::Penalty { cost, .. } = &mut items[before.at] {
+        *cost = INFINITY;
+    }
+    let other = breaker::break_lines(&items, width, params);
+    if other
+        .iter()
+        .all(|brk| !brk.overfull && brk.ratio <= params.tolerance)
+    {
+        other
+    } else {
+        breaks
+    }
+}
+
 fn text_start(b: &Builder, items: Range<usize>) -> Option<usize> {
     items
         .into_iter()

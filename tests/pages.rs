@@ -1,0 +1,406 @@
+//! Page-level typography: every body line on the text block's baseline
+//! grid, footnotes ending on its last baseline, headings that keep their
+//! company, part titles on right-hand pages, full pages and spreads that
+//! end on one line, and the page figures of the quality report.
+
+mod common;
+
+use bindery::model::Book;
+use bindery::pdf::layout::{Geometry, Item, Laid, Page};
+use bindery::pdf::tags::Tag;
+use common::TempBook;
+
+/// Lays out the manuscript of `book` with the default options.
+fn laid_out(book: &TempBook) -> (Book, Laid) {
+    use bindery::pdf::fonts::{FontFiles, Fonts};
+    use bindery::pdf::text::Typesetter;
+    use bindery::pdf::text::hyphenate::Hyphenator;
+    let manuscript = book.load();
+    let toc = bindery::toc::build(&manuscript.book, 3);
+    let files = FontFiles::default();
+    let mut ts = Typesetter::new(Fonts::new(&files).unwrap(), Hyphenator::new("en"));
+    let options = bindery::pdf::Options::default();
+    let labels = &manuscript.book.metadata.labels;
+    let laid =
+        bindery::pdf::layout::layout(&manuscript.book, &toc, &mut ts, &options.layout(labels));
+    (manuscript.book, laid)
+}
+
+/// A paragraph of `words` words from a small vocabulary, the same for
+/// the same `seed`.
+fn paragraph(seed: u64, words: usize) -> String {
+    const VOCABULARY: [&str; 16] = [
+        "whale",
+        "the",
+        "harpooneer",
+        "of",
+        "a",
+        "considerable",
+        "ship",
+        "and",
+        "remarkable",
+        "sea",
+        "in",
+        "extraordinary",
+        "voyage",
+        "was",
+        "mast-head",
+        "captain",
+    ];
+    let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+    let mut out: Vec<&str> = Vec::with_capacity(words);
+    for _ in 0..words {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        out.push(VOCABULARY[(state % VOCABULARY.len() as u64) as usize]);
+    }
+    let mut text = out.join(" ");
+    text.replace_range(0..1, &text[0..1].to_uppercase());
+    text.push('.');
+    text
+}
+
+/// The baselines of body-size text a page shows, top to bottom, once each.
+fn body_baselines(page: &Page, g: Geometry) -> Vec<f32> {
+    let mut out: Vec<f32> = page
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Text { y, run, tag, .. }
+                if run.rise == 0.0 && run.size == g.size && *tag != Tag::Artifact =>
+            {
+                Some(*y)
+            }
+            _ => None,
+        })
+        .collect();
+    out.sort_by(f32::total_cmp);
+    out.dedup_by(|a, b| (*a - *b).abs() < 0.01);
+    out
+}
+
+/// Whether `baseline` is one of the text block's grid lines.
+fn on_grid(baseline: f32, g: Geometry) -> bool {
+    let line = (baseline - g.top - g.size) / g.leading;
+    (line - line.round()).abs() < 0.01
+}
+
+#[test]
+fn headings_quotes_lists_and_breaks_keep_the_text_after_them_on_the_grid() {
+    let mut text = String::from("# A chapter\n\n");
+    for n in 0..40 {
+        text.push_str(&paragraph(n, 30 + (n as usize * 7) % 60));
+        text.push_str("\n\n");
+        match n % 5 {
+            0 => text.push_str(&format!("## A section {n}\n\n")),
+            1 => text.push_str(&format!("> {}\n\n", paragraph(n + 100, 40))),
+            2 => text.push_str("- one item\n- another item\n- a third\n\n"),
+            3 => text.push_str(&format!("### A subsection {n}\n\n* * *\n\n")),
+            _ => text.push_str("#### A heading of the body's size\n\n"),
+        }
+    }
+    let book = TempBook::chapter(text);
+    let (_, laid) = laid_out(&book);
+    let g = Geometry::default();
+    let mut lines = 0;
+    for (index, page) in laid.pages.iter().enumerate() {
+        for baseline in body_baselines(page, g) {
+            // Running heads and folios are artifacts; the contents page
+            // is not body text.
+            if laid.page_map[index].chapter.is_some() {
+                lines += 1;
+                assert!(
+                    on_grid(baseline, g),
+                    "page {}: a line at {baseline} is off the grid",
+                    index + 1
+                );
+            }
+        }
+    }
+    assert!(lines > 200, "{lines}");
+    assert_eq!(laid.quality.off_grid, 0, "{}", laid.quality);
+}
+
+#[test]
+fn the_last_footnote_line_sits_on_the_last_baseline_of_the_text_block() {
+    let mut text = String::from("# Notes\n\n");
+    let mut notes = String::new();
+    for n in 0..12 {
+        text.push_str(&paragraph(n, 120));
+        text.push_str(&format!("[^n{n}]\n\n"));
+        notes.push_str(&format!(
+            "[^n{n}]: {}\n\n",
+            paragraph(n + 50, 10 + n as usize * 4)
+        ));
+    }
+    text.push_str(&notes);
+    let (_, laid) = laid_out(&TempBook::chapter(text));
+    let g = Geometry::default();
+    let last = g.baseline(g.lines() - 1);
+    let mut pages_with_notes = 0;
+    // The body's pages: the copyright page has small type at its foot too.
+    let body = laid.page_map.iter().map(|p| p.chapter.is_some());
+    for (page, _) in laid.pages.iter().zip(body).filter(|(_, body)| *body) {
+        let note_lines: Vec<f32> = page
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Text { y, run, .. } if run.rise == 0.0 && run.size < g.size * 0.9 => Some(*y),
+                _ => None,
+            })
+            .collect();
+        if let Some(lowest) = note_lines.into_iter().reduce(f32::max) {
+            pages_with_notes += 1;
+            assert!(
+                (lowest - last).abs() < 0.01,
+                "notes end at {lowest}, not {last}"
+            );
+        }
+    }
+    assert!(pages_with_notes > 3, "{pages_with_notes}");
+}
+
+/// The ids of chapter `index`'s headings.
+fn heading_ids(book: &Book, index: usize) -> Vec<String> {
+    let mut ids = Vec::new();
+    book.chapters[index].headings(&mut |h, _| ids.push(h.id.clone()));
+    ids
+}
+
+/// The lines of text below each heading anchor on its page, for every
+/// heading of the book.
+fn lines_under_headings(book: &Book, laid: &Laid) -> Vec<(String, usize)> {
+    let ids = heading_ids(book, 0);
+    let mut out = Vec::new();
+    for page in &laid.pages {
+        for item in &page.items {
+            let Item::Anchor { id, y } = item else {
+                continue;
+            };
+            if !ids.contains(id) {
+                continue;
+            }
+            let mut below: Vec<i32> = page
+                .items
+                .iter()
+                .filter_map(|i| match i {
+                    Item::Text { y: baseline, .. } if baseline > y => {
+                        Some((baseline * 10.0).round() as i32)
+                    }
+                    _ => None,
+                })
+                .collect();
+            below.sort_unstable();
+            below.dedup();
+            out.push((id.clone(), below.len()));
+        }
+    }
+    out
+}
+
+#[test]
+fn a_stack_of_headings_stays_together_with_two_lines_after_it() {
+    // Stacks of two headings and a one-line date after them, at every
+    // height of the page in turn.
+    let mut text = String::from("# Stacks\n\n");
+    for n in 0..60 {
+        text.push_str(&paragraph(n, 20 + (n as usize * 13) % 90));
+        text.push_str("\n\n");
+        if n % 2 == 1 && n < 59 {
+            text.push_str(&format!(
+                "## Book {n}\n\n### Chapter {n}\n\n*{}*\n\n",
+                1800 + n
+            ));
+        }
+    }
+    let (book, laid) = laid_out(&TempBook::chapter(text));
+    assert_eq!(laid.quality.stranded, 0, "{}", laid.quality);
+    let under = lines_under_headings(&book, &laid);
+    assert!(under.len() >= 50, "{}", under.len());
+    for (id, lines) in under {
+        // Its own lines, a second heading's or a date's, and two of text.
+        assert!(lines >= 3, "heading {id} has {lines} lines under it");
+    }
+}
+
+#[test]
+fn a_part_title_opens_alone_on_a_right_hand_page_as_does_the_chapter_after_it() {
+    let book = TempBook::new()
+        .with(
+            "book.toml",
+            "title = \"Parts\"\nlanguage = \"en\"\nauthors = []\n\
+             chapters = [\"01-a.md\", \"02-part.md\", \"03-b.md\", \"04-c.md\"]\n",
+        )
+        .with("01-a.md", format!("# A\n\n{}\n", paragraph(1, 400)))
+        .with("02-part.md", "# Part Two\n\n> 1805\n")
+        .with("03-b.md", format!("# B\n\n{}\n", paragraph(2, 700)))
+        .with("04-c.md", format!("# C\n\n{}\n", paragraph(3, 50)));
+    let (book, laid) = laid_out(&book);
+    assert!(book.chapters[1].part);
+    let opening = |id: &str| {
+        laid.pages
+            .iter()
+            .position(|p| {
+                p.items
+                    .iter()
+                    .any(|i| matches!(i, Item::Anchor { id: a, .. } if a == id))
+            })
+            .unwrap()
+    };
+    let (a, part, b, c) = (
+        opening(&book.chapters[0].id),
+        opening(&book.chapters[1].id),
+        opening(&book.chapters[2].id),
+        opening(&book.chapters[3].id),
+    );
+    // Page indexes from 0: even ones are right-hand pages.
+    assert_eq!(part % 2, 0, "the part opens on page {}", part + 1);
+    assert_eq!(b % 2, 0, "the chapter after it opens on page {}", b + 1);
+    assert_eq!(
+        b,
+        part + 2,
+        "the part's page is alone, with a blank after it"
+    );
+    assert!(part > a);
+    // Chapters not next to a part open on the next page, as before.
+    assert!(!laid.pages[c - 1].items.is_empty(), "a blank page before C");
+}
+
+#[test]
+fn a_chapter_number_alone_as_a_heading_is_centred_as_an_opening() {
+    let text = format!(
+        "# Book One\n\n## I\n\n{}\n\n## II\n\n{}\n",
+        paragraph(1, 80),
+        paragraph(2, 80)
+    );
+    let (book, laid) = laid_out(&TempBook::chapter(text));
+    let g = Geometry::default();
+    let ids = heading_ids(&book, 0);
+    let page = laid
+        .pages
+        .iter()
+        .find(|p| {
+            p.items
+                .iter()
+                .any(|i| matches!(i, Item::Anchor { id, .. } if *id == ids[0]))
+        })
+        .unwrap();
+    // The numerals are set larger than the body, each in the middle of the line.
+    let numerals: Vec<f32> = page
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Text { x, run, .. } if run.size > g.size * 1.3 && run.size < g.size * 1.8 => {
+                Some(x + run.width / 2.0)
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(numerals.len(), 2, "{numerals:?}");
+    let middle = g.inside + g.measure() / 2.0;
+    for centre in numerals {
+        assert!((centre - middle).abs() < 1.0, "{centre} is not {middle}");
+    }
+}
+
+/// The last baseline of a page's text, notes included.
+fn last_baseline(page: &Page) -> Option<f32> {
+    page.items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Text { y, run, tag, .. } if run.rise == 0.0 && *tag != Tag::Artifact => Some(*y),
+            _ => None,
+        })
+        .reduce(f32::max)
+}
+
+#[test]
+fn a_left_hand_page_a_line_short_faces_a_right_hand_page_a_line_short() {
+    // Chapters that open on the right, so that each knows its spreads, with
+    // paragraphs of one to nine lines and headings: the lengths that leave
+    // pages short.
+    let mut book = TempBook::new().with(
+        "book.toml",
+        "title = \"Spreads\"\nlanguage = \"en\"\nauthors = []\n\
+         chapters = [\"a.md\", \"b.md\", \"c.md\"]\n[pdf]\nrecto-chapters = true\n",
+    );
+    for (c, name) in ["a.md", "b.md", "c.md"].into_iter().enumerate() {
+        let mut text = format!("# Chapter {c}\n\n");
+        for n in 0..120 {
+            let seed = (c * 1000 + n) as u64;
+            text.push_str(&paragraph(seed, 8 + (seed as usize * 37) % 110));
+            text.push_str("\n\n");
+            if n % 17 == 16 {
+                text.push_str(&format!("## Section {n}\n\n"));
+            }
+        }
+        book = book.with(name, text);
+    }
+    let (_, laid) = laid_out(&book);
+    let g = Geometry::default();
+    let one_short = g.baseline(g.lines() - 2);
+    let chapter = |n: usize| laid.page_map[n].chapter;
+    let (mut checked, mut even) = (0, 0);
+    for verso in (1..laid.pages.len().saturating_sub(2)).step_by(2) {
+        let recto = verso + 1;
+        // Neither page a chapter's last.
+        if chapter(verso).is_none() || chapter(recto + 1) != chapter(verso) {
+            continue;
+        }
+        let Some(depth) = last_baseline(&laid.pages[verso]) else {
+            continue;
+        };
+        if (depth - one_short).abs() < 0.01 {
+            checked += 1;
+            // On the same line, or full where that would leave it shorter.
+            let facing = last_baseline(&laid.pages[recto]);
+            assert!(
+                facing.is_some_and(|f| (f - depth).abs() < 0.01 || f > depth),
+                "page {} ends at {depth}, the page facing it at {facing:?}",
+                verso + 1
+            );
+            even += usize::from(facing.is_some_and(|f| (f - depth).abs() < 0.01));
+        }
+    }
+    assert!(even > 0, "{even} of {checked} spreads balanced");
+    assert_eq!(laid.quality.widows, 0, "{}", laid.quality);
+    assert_eq!(laid.quality.orphans, 0, "{}", laid.quality);
+}
+
+#[test]
+fn a_paragraph_too_narrow_to_justify_is_set_ragged_right() {
+    // A list item five lists deep, of long words: a narrow measure where
+    // justified lines would gape.
+    let mut text = String::from("# Narrow\n\n");
+    for depth in 0..5 {
+        text.push_str(&format!("{}- item\n", "  ".repeat(depth)));
+    }
+    text.push_str(&format!(
+        "{}- {}\n\n{}\n",
+        "  ".repeat(5),
+        "Incomprehensibilities notwithstanding, characteristically \
+         uncompromising circumnavigations internationalised the \
+         counterrevolutionaries' extraordinarily disproportionate \
+         responsibilities."
+            .repeat(2),
+        paragraph(1, 200)
+    ));
+    let (_, laid) = laid_out(&TempBook::chapter(text));
+    assert!(laid.quality.widest_space <= 0.5, "{}", laid.quality);
+    assert_eq!(laid.quality.overfull, 0, "{}", laid.quality);
+}
+
+#[test]
+fn a_paragraph_does_not_end_on_a_short_word_tail_when_it_can_help_it() {
+    // Paragraphs of every length ending on a long word: some would end on
+    // "-ble." alone.
+    let mut text = String::from("# Tails\n\n");
+    for n in 0..200 {
+        text.push_str(&paragraph(n, 20 + (n as usize * 7) % 50));
+        text.truncate(text.len() - 1);
+        text.push_str(" incomprehensible.\n\n");
+    }
+    let (_, laid) = laid_out(&TempBook::chapter(text));
+    assert!(laid.quality.word_tails <= 2, "{}", laid.quality);
+}
