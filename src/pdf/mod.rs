@@ -152,6 +152,7 @@ impl Options {
             images: &self.images,
             jobs: self.jobs,
             code_theme: self.code_theme,
+            bound_right: false,
         }
     }
 }
@@ -271,7 +272,12 @@ pub fn pdf_in_stages(
         .with_hint("check the files named in book.toml [pdf] fonts")
     })?;
     let mut typesetter = Typesetter::new(fonts, Hyphenator::new(&book.metadata.language));
-    let laid = layout::layout(book, toc, &mut typesetter, &options.layout());
+    typesetter.rtl = crate::lang::is_rtl(&book.metadata.language);
+    let settings = layout::Settings {
+        bound_right: typesetter.rtl,
+        ..options.layout()
+    };
+    let laid = layout::layout(book, toc, &mut typesetter, &settings);
     started(Stage::Write);
     let nav = Navigation {
         toc,
@@ -342,7 +348,7 @@ mod tests {
         // The leading keeps the default's proportion to the size.
         assert!((g.leading - 11.0 * 13.5 / 10.5).abs() < 1e-3);
         // Mirrored margins: the spine is left on right-hand pages (0, 2, …).
-        assert_eq!((g.left(0), g.left(1)), (g.inside, g.outside));
+        assert_eq!((g.left(0, false), g.left(1, false)), (g.inside, g.outside));
         assert!((options.bleed - 8.5).abs() < 0.1 && options.crop_marks);
         assert_eq!(options.profile, Profile::Print);
     }
