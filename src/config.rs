@@ -116,13 +116,16 @@ pub struct LabelsConfig {
     pub go_to: Option<String>,
     /// The same, for a target without a title. English: "Go to a place in this book".
     pub go_to_place: Option<String>,
+    /// What the PDF shows, in brackets, for an image without alternative
+    /// text. English: "image".
+    pub image: Option<String>,
     /// The EPUB's accessibility summary. Default: bindery's, in English.
     pub accessibility_summary: Option<String>,
 }
 
 impl LabelsConfig {
     /// The labels that have a word in every language's table, in table order.
-    pub fn in_order(&self) -> [Option<&String>; 12] {
+    pub fn in_order(&self) -> [Option<&String>; 13] {
         [
             self.contents.as_ref(),
             self.landmarks.as_ref(),
@@ -136,6 +139,7 @@ impl LabelsConfig {
             self.task_open.as_ref(),
             self.go_to.as_ref(),
             self.go_to_place.as_ref(),
+            self.image.as_ref(),
         ]
     }
 }

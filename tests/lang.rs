@@ -564,3 +564,18 @@ fn a_japanese_book_breaks_between_characters_and_keeps_kinsoku() {
     }
     common::assert_epubcheck_clean(&epubs);
 }
+
+#[test]
+fn an_image_without_alternative_text_is_named_in_the_book_s_language() {
+    let chapter = "# T\n\nDas Bild ![](grau.png) im Satz.\n";
+    let german = book("de", chapter).with("grau.png", common::grey_png(8));
+    let pdf = built(&german).pdf;
+    assert!(pdf.contains("Das Bild [Bild] im Satz."), "{pdf}");
+    let renamed = german.with(
+        "book.toml",
+        "title = \"Probe\"\nlanguage = \"de\"\nauthors = []\ndescription = \"D.\"\n\
+         [labels]\nimage = \"Abbildung\"\n",
+    );
+    let pdf = built(&renamed).pdf;
+    assert!(pdf.contains("Das Bild [Abbildung] im Satz."), "{pdf}");
+}

@@ -488,7 +488,7 @@ fn laid_out_with(dir: &Path, options: &Options) -> (Book, bindery::pdf::layout::
     let toc = bindery::toc::build(&book, 3);
     let files = FontFiles::default();
     let mut ts = Typesetter::new(Fonts::new(&files).unwrap(), Hyphenator::new("en"));
-    let laid = bindery::pdf::layout::layout(&book, &toc, &mut ts, &options.layout());
+    let laid = bindery::pdf::layout::layout(&book, &toc, &mut ts, &options.layout(&book));
     (book, laid)
 }
 

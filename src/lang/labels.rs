@@ -53,6 +53,9 @@ pub struct Labels {
     pub go_to: Label,
     /// A link's description when its target has no title (`go-to-place`).
     pub go_to_place: Label,
+    /// What the PDF shows, in brackets, for an image without alternative
+    /// text (`image`).
+    pub image: Label,
     /// The EPUB's accessibility summary, when `[labels]` gives one
     /// (`accessibility-summary`); else bindery writes it in English.
     pub accessibility_summary: Option<Label>,
@@ -65,7 +68,7 @@ impl Default for Labels {
 }
 
 /// How many labels a language's table has.
-const COUNT: usize = 12;
+const COUNT: usize = 13;
 
 impl Labels {
     /// The labels of a book in `language` with the overrides of `[labels]`.
@@ -98,6 +101,7 @@ impl Labels {
             task_open: label(9),
             go_to: label(10),
             go_to_place: label(11),
+            image: label(12),
             accessibility_summary: overrides.accessibility_summary.as_ref().map(|text| Label {
                 text: text.clone(),
                 lang: None,
@@ -129,6 +133,7 @@ const ENGLISH: [&str; COUNT] = [
     "not done",
     "Go to {title}",
     "Go to a place in this book",
+    "image",
 ];
 
 /// A language's labels in the order of [`LabelsConfig::in_order`].
@@ -148,6 +153,7 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "offen",
             "Gehe zu {title}",
             "Gehe zu einer Stelle im Buch",
+            "Bild",
         ],
         "fr" => [
             "Table des matières",
@@ -162,6 +168,7 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "à faire",
             "Aller à {title}",
             "Aller à un endroit du livre",
+            "image",
         ],
         "es" => [
             "Índice",
@@ -176,6 +183,7 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "pendiente",
             "Ir a {title}",
             "Ir a un lugar del libro",
+            "imagen",
         ],
         "it" => [
             "Indice",
@@ -190,6 +198,7 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "da fare",
             "Vai a {title}",
             "Vai a un punto del libro",
+            "immagine",
         ],
         "nl" => [
             "Inhoud",
@@ -204,6 +213,7 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "open",
             "Ga naar {title}",
             "Ga naar een plek in het boek",
+            "afbeelding",
         ],
         "pt" => [
             "Índice",
@@ -218,6 +228,7 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "por fazer",
             "Ir para {title}",
             "Ir para um ponto do livro",
+            "imagem",
         ],
         "sv" => [
             "Innehåll",
@@ -232,6 +243,7 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "inte klar",
             "Gå till {title}",
             "Gå till ett ställe i boken",
+            "bild",
         ],
         "da" => [
             "Indhold",
@@ -246,6 +258,7 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "ikke færdig",
             "Gå til {title}",
             "Gå til et sted i bogen",
+            "billede",
         ],
         "nb" | "no" | "nn" => [
             "Innhold",
@@ -260,6 +273,7 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "ikke ferdig",
             "Gå til {title}",
             "Gå til et sted i boken",
+            "bilde",
         ],
         "fi" => [
             "Sisällys",
@@ -274,6 +288,7 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "tekemättä",
             "Siirry: {title}",
             "Siirry kohtaan kirjassa",
+            "kuva",
         ],
         "pl" => [
             "Spis treści",
@@ -288,6 +303,7 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "do zrobienia",
             "Przejdź do: {title}",
             "Przejdź do miejsca w książce",
+            "obraz",
         ],
         "cs" => [
             "Obsah",
@@ -302,6 +318,7 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "nehotovo",
             "Přejít na {title}",
             "Přejít na místo v knize",
+            "obrázek",
         ],
         _ => return None,
     })
@@ -342,6 +359,7 @@ mod tests {
         assert_eq!(labels.by.fill("Jules Verne"), "par Jules Verne");
         let labels = Labels::new("de", &LabelsConfig::default());
         assert_eq!(labels.go_to.fill("Kapitel 3"), "Gehe zu Kapitel 3");
+        assert_eq!(labels.image.text, "Bild");
         let labels = Labels::new("tlh", &overrides);
         assert_eq!(labels.contents.lang, None);
         assert_eq!(labels.pages.lang, Some("en"));

@@ -142,8 +142,10 @@ impl Options {
         })
     }
 
-    /// What layout is told: the page, the type, the images, the threads.
-    pub fn layout(&self) -> layout::Settings<'_> {
+    /// What layout is told: the page, the type, the images, the threads,
+    /// and of the book, its binding side and the stand-in of an image
+    /// without alternative text.
+    pub fn layout<'a>(&'a self, book: &'a Book) -> layout::Settings<'a> {
         layout::Settings {
             geometry: self.geometry,
             indent: self.indent,
@@ -152,7 +154,8 @@ impl Options {
             images: &self.images,
             jobs: self.jobs,
             code_theme: self.code_theme,
-            bound_right: false,
+            bound_right: crate::lang::is_rtl(&book.metadata.language),
+            image: &book.metadata.labels.image.text,
         }
     }
 }
@@ -272,11 +275,8 @@ pub fn pdf_in_stages(
         .with_hint("check the files named in book.toml [pdf] fonts")
     })?;
     let mut typesetter = Typesetter::new(fonts, Hyphenator::new(&book.metadata.language));
-    typesetter.rtl = crate::lang::is_rtl(&book.metadata.language);
-    let settings = layout::Settings {
-        bound_right: typesetter.rtl,
-        ..options.layout()
-    };
+    let settings = options.layout(book);
+    typesetter.rtl = settings.bound_right;
     let laid = layout::layout(book, toc, &mut typesetter, &settings);
     started(Stage::Write);
     let nav = Navigation {

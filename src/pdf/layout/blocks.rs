@@ -83,7 +83,12 @@ impl Flow<'_, '_> {
                     .into_iter()
                     .map(|l| Span::generated(l, Style::Regular))
                     .collect();
-                let (text, links) = spans_and_links(content, Style::Regular, self.chapter_ids);
+                let (text, links) = spans_and_links(
+                    content,
+                    Style::Regular,
+                    self.chapter_ids,
+                    self.settings.image,
+                );
                 let label_length: usize = s.iter().map(|l| l.text.len()).sum();
                 s.extend(text);
                 if !self.settings.indent {
@@ -192,7 +197,12 @@ impl Flow<'_, '_> {
             width: frame.width - hang,
             ..frame
         };
-        let (s, links) = spans_and_links(&heading.content, style, self.chapter_ids);
+        let (s, links) = spans_and_links(
+            &heading.content,
+            style,
+            self.chapter_ids,
+            self.settings.image,
+        );
         let size = frame.size * scale;
         let measure = Measure {
             size,

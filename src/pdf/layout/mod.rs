@@ -278,6 +278,9 @@ pub struct Settings<'a> {
     /// Whether the book is bound on the right, as one written from right to
     /// left is: its right-hand pages have the spine on their right.
     pub bound_right: bool,
+    /// The word shown in brackets for an image without alternative text,
+    /// the book's label (`image`).
+    pub image: &'a str,
 }
 
 /// How many threads lay a book's chapters out.

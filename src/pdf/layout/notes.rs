@@ -85,7 +85,7 @@ impl Flow<'_, '_> {
             verbatim: false,
         };
         let mut paragraphs = Vec::new();
-        note_paragraphs(&note.blocks, &mut paragraphs);
+        note_paragraphs(&note.blocks, self.settings.image, &mut paragraphs);
         let mut lines = Vec::new();
         let mut label = Some(Span::generated(
             format!("{}. ", note.number),
@@ -219,16 +219,16 @@ impl Flow<'_, '_> {
 
 /// A footnote's blocks as paragraphs of spans: code and other blocks are
 /// flattened into paragraphs of their text.
-fn note_paragraphs(blocks: &[Block], out: &mut Vec<Vec<Span>>) {
+fn note_paragraphs(blocks: &[Block], image: &str, out: &mut Vec<Vec<Span>>) {
     for block in blocks {
         match &block.kind {
             BlockKind::Heading(Heading { content, .. }) | BlockKind::Paragraph { content } => {
-                out.push(spans::spans(content, Style::Regular));
+                out.push(spans::spans(content, Style::Regular, image));
             }
-            BlockKind::BlockQuote { blocks } => note_paragraphs(blocks, out),
+            BlockKind::BlockQuote { blocks } => note_paragraphs(blocks, image, out),
             BlockKind::List(list) => {
                 for item in &list.items {
-                    note_paragraphs(&item.blocks, out);
+                    note_paragraphs(&item.blocks, image, out);
                 }
             }
             BlockKind::CodeBlock { text, .. } => {
@@ -237,7 +237,7 @@ fn note_paragraphs(blocks: &[Block], out: &mut Vec<Vec<Span>>) {
             BlockKind::Html { html } => out.push(vec![Span::new(html.trim_end(), Style::Mono)]),
             BlockKind::Table(table) => {
                 for cell in table.head.iter().chain(table.rows.iter().flatten()) {
-                    out.push(spans::spans(cell, Style::Regular));
+                    out.push(spans::spans(cell, Style::Regular, image));
                 }
             }
             BlockKind::ThematicBreak => {}

@@ -39,7 +39,7 @@ impl Flow<'_, '_> {
         let head_spans: Vec<_> = table
             .head
             .iter()
-            .map(|c| spans::spans(c, Style::Bold))
+            .map(|c| spans::spans(c, Style::Bold, self.settings.image))
             .collect();
         let head: Vec<_> = head_spans
             .iter()
@@ -65,7 +65,7 @@ impl Flow<'_, '_> {
         for row in &table.rows {
             let row_spans: Vec<_> = row
                 .iter()
-                .map(|c| spans::spans(c, Style::Regular))
+                .map(|c| spans::spans(c, Style::Regular, self.settings.image))
                 .collect();
             let cells: Vec<_> = row_spans.iter().map(|s| self.ts.set(s, &measure)).collect();
             let height = row_height(&cells) as f32 * leading;
