@@ -155,7 +155,14 @@ impl Flow<'_, '_> {
         }
         let leading = g.leading * NOTE_SCALE;
         let mut y = g.height - g.bottom - height;
-        self.rule_at(0.0, y + 0.3 * leading, g.measure() / 4.0);
+        // The rule starts where lines do: on the right in a book written
+        // from right to left.
+        let x = if self.settings.bound_right {
+            g.measure() * 0.75
+        } else {
+            0.0
+        };
+        self.rule_at(x, y + 0.3 * leading, g.measure() / 4.0);
         y += 0.75 * leading;
         for nl in lines {
             let Some(note) = self.notes.notes.get(nl.note) else {

@@ -1032,6 +1032,61 @@ mod tests {
             .collect()
     }
 
+    /// Where on `line` the glyph standing for `c` starts.
+    fn x_of(ts: &Typesetter<'_>, line: &Line, c: char) -> f32 {
+        let mut found = None;
+        for run in &line.runs {
+            let mut x = run.x;
+            for g in &run.glyphs {
+                if ts.fonts.glyph_text(run.face, g.gid) == Some(c.encode_utf8(&mut [0; 4])) {
+                    found.get_or_insert(x);
+                }
+                x += g.advance;
+            }
+        }
+        found.unwrap_or_else(|| panic!("no {c} on the line"))
+    }
+
+    #[test]
+    fn a_right_to_left_line_reads_from_the_right_with_english_left_to_right() {
+        let files = FontFiles::default();
+        let mut ts = typesetter(&files);
+        ts.rtl = true;
+        let text = "אחת שתיים one two, שלוש";
+        let set = ts.set(
+            &[Span::new(text, Style::Regular)],
+            &Measure::ragged(10.0, 300.0),
+        );
+        let line = &set.lines[0];
+        let x = |c| x_of(&ts, line, c);
+        // The first Hebrew word on the right, the last on the left, the
+        // English words between them in their own order, and the comma
+        // after "two" on its left, where the sentence goes on.
+        assert!(x('א') > x('י') && x('י') > x('n'), "{line:?}");
+        assert!(x('n') < x('w') && x(',') < x('n') && x('ל') < x(','));
+        let right = line.runs.iter().map(|r| r.x + r.width).fold(0.0, f32::max);
+        assert!((right - 300.0).abs() < 0.01, "flush right: {right}");
+        assert!(set.lines.iter().all(|l| !l.overfull));
+    }
+
+    #[test]
+    fn chinese_and_japanese_break_between_characters_never_before_a_small_kana() {
+        let files = FontFiles::default();
+        let mut ts = typesetter(&files);
+        // The built-in faces have no kana: the widths are the missing
+        // glyph's, enough to break lines.
+        let text = "ニャーニャーとしゃべっていたキャッチャーがいた。".repeat(6);
+        for width in [40.0, 55.0, 70.0, 90.0] {
+            let set = ts.set(&[Span::new(text.as_str(), Style::Regular)], &body(width));
+            assert!(set.lines.len() > 3);
+            for line in &set.lines[1..] {
+                let at = text[line.start..].chars().next().unwrap();
+                assert!(!is_small_kana(at) && at != '。', "{at} starts a line");
+            }
+            assert!(set.lines.iter().all(|l| !l.hyphenated));
+        }
+    }
+
     /// Joins lines back into the paragraph's characters, spaces left out.
     fn rejoin(paragraph: &Paragraph, lines: &[String]) -> String {
         let mut out = String::new();
