@@ -516,7 +516,7 @@ fn a_japanese_book_breaks_between_characters_and_keeps_kinsoku() {
         let book = with_font(
             "ja",
             JAPANESE,
-            "NotoSansCJKjp-subset.ttf",
+            "NotoSansCJKjp-subset.otf",
             &["fallback"],
             trim,
         );
