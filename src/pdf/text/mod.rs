@@ -415,10 +415,11 @@ impl<'a> Typesetter<'a> {
                 joined.as_str()
             }
         };
-        b.rtl = self.rtl;
+        // Code runs from left to right in any book.
+        b.rtl = self.rtl && !measure.verbatim;
         b.levels.clear();
-        if self.rtl || !text.is_ascii() {
-            b.levels = embedding_levels(text, self.rtl, std::mem::take(&mut b.levels));
+        if b.rtl || !text.is_ascii() {
+            b.levels = embedding_levels(text, b.rtl, std::mem::take(&mut b.levels));
         }
         let mut bounds = std::mem::take(&mut b.bounds);
         let mut at = 0;
