@@ -120,13 +120,16 @@ pub struct LabelsConfig {
     pub listing: Option<String>,
     /// The line naming a code listing's file. English: "Filename: {file}".
     pub file_name: Option<String>,
+    /// What the PDF shows, in brackets, for an image without alternative
+    /// text. English: "image".
+    pub image: Option<String>,
     /// The EPUB's accessibility summary. Default: bindery's, in English.
     pub accessibility_summary: Option<String>,
 }
 
 impl LabelsConfig {
     /// The labels that have a word in every language's table, in table order.
-    pub fn in_order(&self) -> [Option<&String>; 14] {
+    pub fn in_order(&self) -> [Option<&String>; 15] {
         [
             self.contents.as_ref(),
             self.landmarks.as_ref(),
@@ -142,6 +145,7 @@ impl LabelsConfig {
             self.go_to_place.as_ref(),
             self.listing.as_ref(),
             self.file_name.as_ref(),
+            self.image.as_ref(),
         ]
     }
 }

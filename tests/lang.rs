@@ -339,3 +339,243 @@ fn an_unknown_label_is_an_error_naming_the_closest_key() {
         "`contents`",
     );
 }
+
+/// A Hebrew sample of our own, with English words, a number and brackets
+/// inside right-to-left sentences.
+const HEBREW: &str = "\
+# פרק ראשון
+
+הספר הזה נכתב בעברית, ולכן הוא נקרא מימין לשמאל. באמצע המשפט מופיעה מילה
+באנגלית, bindery, והיא נקראת משמאל לימין כמו שצריך. גם מספרים כמו 2026 שומרים
+על הסדר שלהם. השורות ארוכות מספיק כדי להישבר לכמה שורות בעמוד, ולכן הפסקה
+תופסת יותר משורה אחת.
+
+בפסקה השנייה יש סוגריים (כמו אלה) ושתי מילים באנגלית, open source, כדי לבדוק
+שהסימנים מתהפכים כראוי ושהמילים נשארות בסדר הנכון.
+";
+
+/// The opening of Natsume Sōseki's *I Am a Cat* (1905, public domain),
+/// with two sentences of our own in corner brackets.
+const JAPANESE: &str = "\
+# 第一章
+
+吾輩は猫である。名前はまだ無い。
+
+どこで生れたかとんと見当がつかぬ。何でも薄暗いじめじめした所でニャーニャー泣いていた事だけは記憶している。吾輩はここで始めて人間というものを見た。しかもあとで聞くとそれは書生という人間中で一番獰悪な種族であったそうだ。この書生というのは時々我々を捕えて煮て食うという話である。しかしその当時は何という考もなかったから別段恐しいとも思わなかった。ただ彼の掌に載せられてスーと持ち上げられた時何だかフワフワした感じがあったばかりである。「吾輩は猫である」と彼は言った。「名前はまだ無い」とも言った。
+";
+
+/// A sample in `language` set in the test font `font` (of `tests/fonts/`),
+/// named in `book.toml` for the faces in `roles`, at `trim`.
+fn with_font(language: &str, chapter: &str, font: &str, roles: &[&str], trim: &str) -> TempBook {
+    let path = format!("fonts/{font}");
+    let bytes = std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests")
+            .join(&path),
+    )
+    .expect("the test font");
+    let faces: String = roles
+        .iter()
+        .map(|r| format!("{r} = \"{path}\"\n"))
+        .collect();
+    book(language, chapter).with(&path, bytes).with(
+        "book.toml",
+        format!(
+            "title = \"Probe\"\nlanguage = \"{language}\"\nauthors = [\"A. Autor\"]\n\
+             description = \"D.\"\n[pdf]\ntrim = \"{trim}\"\n[pdf.fonts]\n{faces}"
+        ),
+    )
+}
+
+/// The PDF's text with the direction marks `pdftotext` puts around
+/// right-to-left lines taken out.
+fn without_marks(text: &str) -> String {
+    text.chars()
+        .filter(|c| !matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}'))
+        .collect()
+}
+
+/// Asserts that the words of `source` (its Markdown marks and punctuation
+/// left out) come in `text` in the same order.
+fn assert_words_in_order(source: &str, text: &str) {
+    let mut from = 0;
+    for word in source.split_whitespace() {
+        let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+        if word.is_empty() {
+            continue;
+        }
+        match text[from..].find(word) {
+            Some(at) => from += at + word.len(),
+            None => panic!("{word:?} is missing or out of order after byte {from} of:\n{text}"),
+        }
+    }
+}
+
+/// The catalog's `/ViewerPreferences /Direction` of the PDF at `pdf`.
+fn page_direction(pdf: &std::path::Path) -> Option<Vec<u8>> {
+    let doc = lopdf::Document::load(pdf).expect("the PDF");
+    let preferences = doc.catalog().ok()?.get(b"ViewerPreferences").ok()?;
+    let preferences = match preferences {
+        lopdf::Object::Reference(id) => doc.get_dictionary(*id).ok()?,
+        other => other.as_dict().ok()?,
+    };
+    preferences
+        .get(b"Direction")
+        .ok()?
+        .as_name()
+        .ok()
+        .map(<[u8]>::to_vec)
+}
+
+/// The left and right ends of the words `pdftotext -bbox` finds on the
+/// page holding `word`.
+fn text_block_of_page_with(pdf: &std::path::Path, word: &str) -> (f32, f32) {
+    let outcome = common::pdf_tool(
+        "pdftotext",
+        &[pdf.as_os_str(), "-bbox".as_ref(), "-".as_ref()],
+    );
+    let page = outcome
+        .stdout
+        .split("<page ")
+        .find(|page| page.contains(&format!(">{word}</word>")))
+        .unwrap_or_else(|| panic!("no page with {word}:\n{}", outcome.stdout));
+    let number = |line: &str, key: &str| -> f32 {
+        let at = line.find(key).expect("a coordinate") + key.len() + 2;
+        line[at..].split('"').next().unwrap().parse().unwrap()
+    };
+    let words: Vec<&str> = page.lines().filter(|l| l.contains("<word ")).collect();
+    let left = words
+        .iter()
+        .map(|l| number(l, "xMin"))
+        .fold(f32::MAX, f32::min);
+    let right = words.iter().map(|l| number(l, "xMax")).fold(0.0, f32::max);
+    (left, right)
+}
+
+#[test]
+fn a_hebrew_book_reads_from_right_to_left_in_both_outputs() {
+    let book = with_font(
+        "he",
+        HEBREW,
+        "NotoSansHebrew-subset.ttf",
+        &["regular", "bold"],
+        "6x9in",
+    );
+    let Built {
+        epub,
+        chapter,
+        navigation,
+        pdf,
+    } = built(&book);
+    // The EPUB keeps the words in the order they are read, and says which
+    // way they run and which way its pages turn.
+    assert!(
+        chapter.contains("xml:lang=\"he\" lang=\"he\" dir=\"rtl\""),
+        "{chapter}"
+    );
+    assert_words_in_order(HEBREW, &chapter);
+    assert!(chapter.contains("באנגלית, bindery, והיא"), "{chapter}");
+    assert!(
+        navigation.contains("<spine toc=\"ncx\" page-progression-direction=\"rtl\">"),
+        "{navigation}"
+    );
+    // The PDF's text reads in the same order: pdftotext puts each line's
+    // words back in reading order.
+    let text = without_marks(&pdf);
+    assert_words_in_order(HEBREW, &text);
+    // Around a word or number of the other direction poppler's spaces
+    // wander ("כמו  2026שומרים"); the words keep their order.
+    assert!(text.contains("הספר הזה נכתב בעברית"), "{text}");
+    let path = book.out().join("probe.pdf");
+    assert_eq!(page_direction(&path).as_deref(), Some(&b"R2L"[..]));
+    // The first body page is a recto, which in a book bound on the right
+    // has the spine on its right: the text block sits 45 pt from the left
+    // edge (the fore-edge) and 63 pt from the right (the spine) of the
+    // 432 pt page, and its lines are justified to both.
+    let (left, right) = text_block_of_page_with(&path, "רפסה");
+    assert!((left - 45.0).abs() < 0.5, "left edge at {left}");
+    assert!((right - 369.0).abs() < 0.5, "right edge at {right}");
+    let fonts = common::pdf_tool("pdffonts", &[path.as_os_str()]).stdout;
+    assert!(fonts.contains("NotoSansHebrew"), "{fonts}");
+    common::assert_epubcheck_clean(&[epub]);
+    common::assert_pdfua_silent(&[path]);
+}
+
+/// Closing brackets and marks, small kana and the long-vowel mark: never
+/// the first character of a Japanese line.
+const NEVER_FIRST: &str = "」』）、。！？ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶー";
+/// Opening brackets: never the last character of a line.
+const NEVER_LAST: &str = "「『（";
+
+#[test]
+fn a_japanese_book_breaks_between_characters_and_keeps_kinsoku() {
+    // Each book is kept until EPUBCheck has read the EPUBs, all at once.
+    let mut books = Vec::new();
+    let mut epubs = Vec::new();
+    for trim in ["4x6in", "5x8in", "6x9in"] {
+        let book = with_font(
+            "ja",
+            JAPANESE,
+            "NotoSansCJKjp-subset.otf",
+            &["fallback"],
+            trim,
+        );
+        let Built {
+            epub,
+            chapter,
+            navigation,
+            pdf,
+        } = built(&book);
+        assert!(
+            chapter.contains("「吾輩は猫である」と彼は言った。"),
+            "{chapter}"
+        );
+        assert!(
+            !navigation.contains("page-progression-direction"),
+            "{navigation}"
+        );
+        // Lines break between characters, with no space added: joined
+        // again (without the folios and running heads between pages), they
+        // give the manuscript's paragraph.
+        let body: Vec<&str> = pdf
+            .lines()
+            .filter(|l| l.chars().any(|c| c > '\u{3000}'))
+            .collect();
+        assert!(body.len() > 8, "{pdf}");
+        let paragraph = JAPANESE.lines().nth(4).unwrap();
+        assert!(
+            body.concat().contains(paragraph),
+            "{paragraph} not in:\n{pdf}"
+        );
+        for line in body {
+            let line = line.trim();
+            assert!(
+                !line.starts_with(|c| NEVER_FIRST.contains(c)),
+                "{line:?} in\n{pdf}"
+            );
+            assert!(
+                !line.ends_with(|c| NEVER_LAST.contains(c)),
+                "{line:?} in\n{pdf}"
+            );
+        }
+        common::assert_pdfua_silent(&[book.out().join("probe.pdf")]);
+        epubs.push(epub);
+        books.push(book);
+    }
+    common::assert_epubcheck_clean(&epubs);
+}
+
+#[test]
+fn an_image_without_alternative_text_is_named_in_the_book_s_language() {
+    let chapter = "# T\n\nDas Bild ![](grau.png) im Satz.\n";
+    let german = book("de", chapter).with("grau.png", common::grey_png(8));
+    let pdf = built(&german).pdf;
+    assert!(pdf.contains("Das Bild [Bild] im Satz."), "{pdf}");
+    let renamed = german.with(
+        "book.toml",
+        "title = \"Probe\"\nlanguage = \"de\"\nauthors = []\ndescription = \"D.\"\n\
+         [labels]\nimage = \"Abbildung\"\n",
+    );
+    let pdf = built(&renamed).pdf;
+    assert!(pdf.contains("Das Bild [Abbildung] im Satz."), "{pdf}");
+}

@@ -20,9 +20,12 @@ fn laid_out(book: &TempBook) -> (Book, Laid) {
     let files = FontFiles::default();
     let mut ts = Typesetter::new(Fonts::new(&files).unwrap(), Hyphenator::new("en"));
     let options = bindery::pdf::Options::default();
-    let labels = &manuscript.book.metadata.labels;
-    let laid =
-        bindery::pdf::layout::layout(&manuscript.book, &toc, &mut ts, &options.layout(labels));
+    let laid = bindery::pdf::layout::layout(
+        &manuscript.book,
+        &toc,
+        &mut ts,
+        &options.layout(&manuscript.book),
+    );
     (manuscript.book, laid)
 }
 

@@ -488,8 +488,7 @@ fn laid_out_with(dir: &Path, options: &Options) -> (Book, bindery::pdf::layout::
     let toc = bindery::toc::build(&book, 3);
     let files = FontFiles::default();
     let mut ts = Typesetter::new(Fonts::new(&files).unwrap(), Hyphenator::new("en"));
-    let laid =
-        bindery::pdf::layout::layout(&book, &toc, &mut ts, &options.layout(&book.metadata.labels));
+    let laid = bindery::pdf::layout::layout(&book, &toc, &mut ts, &options.layout(&book));
     (book, laid)
 }
 
@@ -771,7 +770,7 @@ fn images_are_placed_scaled_centred_whole_and_written_once() {
                 *y >= g.top - 0.01 && y + height <= g.height - g.bottom + 0.01,
                 "{src} leaves the text block"
             );
-            let left = g.left(index);
+            let left = g.left(index, false);
             assert!(
                 (x - left - (g.measure() - width) / 2.0).abs() < 0.01,
                 "{src} is not centred"

@@ -8,14 +8,13 @@ mod common;
 
 use bindery::model::{Block, BlockKind, Chapter, Footnote, Inline, ReadingStep};
 use bindery::pdf::fonts::{FaceId, FontFiles, Fonts};
-use common::{CommonMarkBooks, TempBook, pdf_tool};
+use common::{CommonMarkBooks, TempBook, assert_pdfua_silent, pdf_tool};
 use lopdf::content::Content;
 use lopdf::{Dictionary, Document, Object, ObjectId};
 use std::collections::BTreeSet;
 use std::ffi::OsStr;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -664,43 +663,6 @@ fn the_commonmark_books_read_in_order_in_their_structure_trees() {
         let chapters = bindery::load(dir).unwrap().book.chapters;
         assert_reads_in_order(&pdf, &chapters);
     }
-}
-
-/// Where `scripts/test` keeps pdfua, and how to get it, for the message.
-const PDFUA_INSTALL: &str = "pdfua is required by these tests: run them with `scripts/test`, \
-     which installs it into target/validators/, or point PDFUA_PATH at a folder holding it";
-
-/// Runs `pdfua check` on each of `pdfs`; what it prints.
-fn pdfua(pdfs: &[PathBuf]) -> String {
-    let path = std::env::var_os("PDFUA_PATH").map_or_else(
-        || manifest_dir().join("target/validators/pdfua-0.1.3"),
-        PathBuf::from,
-    );
-    assert!(path.join("pdfua").is_dir(), "{PDFUA_INSTALL}");
-    let output = Command::new("python3")
-        .env("PYTHONPATH", &path)
-        .args(["-m", "pdfua", "check"])
-        .args(pdfs)
-        .output()
-        .unwrap_or_else(|e| panic!("{PDFUA_INSTALL} (python3 could not run: {e})"));
-    let report = String::from_utf8_lossy(&output.stdout).into_owned();
-    assert!(
-        output.status.success(),
-        "pdfua failed:\n{report}{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    report
-}
-
-/// Asserts that pdfua finds nothing and skips no rule in any of `pdfs`.
-fn assert_pdfua_silent(pdfs: &[PathBuf]) {
-    let report = pdfua(pdfs);
-    assert_eq!(
-        report.matches("result: PASS (no findings)").count(),
-        pdfs.len(),
-        "{report}"
-    );
-    assert!(!report.contains("[skip"), "{report}");
 }
 
 /// Whether the PDF at `pdf` claims PDF/UA-1 in its XMP metadata.

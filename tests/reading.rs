@@ -398,3 +398,20 @@ fn ace_by_daisy_finds_no_violation_in_a_french_book() {
     book.assert_builds();
     assert_ace_clean(&only_epub(&book.out()), "the French book");
 }
+
+#[test]
+fn ace_by_daisy_finds_no_violation_in_a_hebrew_book() {
+    let book = TempBook::new()
+        .with(
+            "book.toml",
+            "title = \"ספר לדוגמה\"\nlanguage = \"he\"\nauthors = [\"א. כותב\"]\n\
+             description = \"ספר קצר.\"\n",
+        )
+        .with(
+            "a.md",
+            "# פרק ראשון\n\nהספר הזה נכתב בעברית, ובאמצע יש מילה באנגלית, bindery, ומספר: 2026.\n\n\
+             - פריט ראשון\n- פריט שני\n",
+        );
+    book.assert_builds();
+    assert_ace_clean(&only_epub(&book.out()), "the Hebrew book");
+}

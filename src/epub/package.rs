@@ -395,7 +395,12 @@ pub fn document(
     for image in layout.images.values() {
         item(&image.id, &image.href, image.media_type, "");
     }
-    out.push_str("</manifest>\n<spine toc=\"ncx\">\n");
+    // A book written from right to left turns its pages the other way.
+    out.push_str(if crate::lang::is_rtl(&book.metadata.language) {
+        "</manifest>\n<spine toc=\"ncx\" page-progression-direction=\"rtl\">\n"
+    } else {
+        "</manifest>\n<spine toc=\"ncx\">\n"
+    });
     if options.cover.is_some() {
         out.push_str("<itemref idref=\"cover\"/>\n");
     }

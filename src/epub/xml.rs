@@ -75,15 +75,20 @@ fn allowed(c: char) -> bool {
 
 /// The start of an XHTML content document up to and including `<body>`:
 /// the XML declaration, the doctype, the language on `html` (both `xml:lang`
-/// and `lang`, as EPUB and HTML readers each look for one), the title and the
-/// style sheet.
+/// and `lang`, as EPUB and HTML readers each look for one), its direction
+/// when it is written from right to left, the title and the style sheet.
 pub fn head(language: &str, title: &str, body_attrs: &str) -> String {
     let lang = escaped_attr(language);
+    let dir = if crate::lang::is_rtl(language) {
+        " dir=\"rtl\""
+    } else {
+        ""
+    };
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
          <!DOCTYPE html>\n\
          <html xmlns=\"http://www.w3.org/1999/xhtml\" \
-         xmlns:epub=\"http://www.idpf.org/2007/ops\" xml:lang=\"{lang}\" lang=\"{lang}\">\n\
+         xmlns:epub=\"http://www.idpf.org/2007/ops\" xml:lang=\"{lang}\" lang=\"{lang}\"{dir}>\n\
          <head>\n\
          <meta charset=\"utf-8\"/>\n\
          <title>{}</title>\n\

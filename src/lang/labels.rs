@@ -59,6 +59,9 @@ pub struct Labels {
     /// The line above a code listing naming its file, with `{file}`
     /// (`file-name`).
     pub file_name: Label,
+    /// What the PDF shows, in brackets, for an image without alternative
+    /// text (`image`).
+    pub image: Label,
     /// The EPUB's accessibility summary, when `[labels]` gives one
     /// (`accessibility-summary`); else bindery writes it in English.
     pub accessibility_summary: Option<Label>,
@@ -71,7 +74,7 @@ impl Default for Labels {
 }
 
 /// How many labels a language's table has.
-const COUNT: usize = 14;
+const COUNT: usize = 15;
 
 impl Labels {
     /// The labels of a book in `language` with the overrides of `[labels]`.
@@ -106,6 +109,7 @@ impl Labels {
             go_to_place: label(11),
             listing: label(12),
             file_name: label(13),
+            image: label(14),
             accessibility_summary: overrides.accessibility_summary.as_ref().map(|text| Label {
                 text: text.clone(),
                 lang: None,
@@ -139,6 +143,7 @@ const ENGLISH: [&str; COUNT] = [
     "Go to a place in this book",
     "Listing {number}:",
     "Filename: {file}",
+    "image",
 ];
 
 /// A language's labels in the order of [`LabelsConfig::in_order`].
@@ -160,6 +165,7 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "Gehe zu einer Stelle im Buch",
             "Listing {number}:",
             "Dateiname: {file}",
+            "Bild",
         ],
         "fr" => [
             "Table des matières",
@@ -176,6 +182,7 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "Aller à un endroit du livre",
             "Listing {number}\u{202F}:",
             "Fichier\u{202F}: {file}",
+            "image",
         ],
         "es" => [
             "Índice",
@@ -192,6 +199,7 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "Ir a un lugar del libro",
             "Listado {number}:",
             "Archivo: {file}",
+            "imagen",
         ],
         "it" => [
             "Indice",
@@ -208,6 +216,7 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "Vai a un punto del libro",
             "Listato {number}:",
             "File: {file}",
+            "immagine",
         ],
         "nl" => [
             "Inhoud",
@@ -224,6 +233,7 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "Ga naar een plek in het boek",
             "Listing {number}:",
             "Bestand: {file}",
+            "afbeelding",
         ],
         "pt" => [
             "Índice",
@@ -240,6 +250,7 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "Ir para um ponto do livro",
             "Listagem {number}:",
             "Arquivo: {file}",
+            "imagem",
         ],
         "sv" => [
             "Innehåll",
@@ -256,6 +267,7 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "Gå till ett ställe i boken",
             "Listning {number}:",
             "Fil: {file}",
+            "bild",
         ],
         "da" => [
             "Indhold",
@@ -272,6 +284,7 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "Gå til et sted i bogen",
             "Kodeeksempel {number}:",
             "Fil: {file}",
+            "billede",
         ],
         "nb" | "no" | "nn" => [
             "Innhold",
@@ -288,6 +301,7 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "Gå til et sted i boken",
             "Kodeeksempel {number}:",
             "Fil: {file}",
+            "bilde",
         ],
         "fi" => [
             "Sisällys",
@@ -304,6 +318,7 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "Siirry kohtaan kirjassa",
             "Listaus {number}:",
             "Tiedosto: {file}",
+            "kuva",
         ],
         "pl" => [
             "Spis treści",
@@ -320,6 +335,7 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "Przejdź do miejsca w książce",
             "Listing {number}:",
             "Plik: {file}",
+            "obraz",
         ],
         "cs" => [
             "Obsah",
@@ -336,6 +352,7 @@ fn table(primary: &str) -> Option<[&'static str; COUNT]> {
             "Přejít na místo v knize",
             "Výpis {number}:",
             "Soubor: {file}",
+            "obrázek",
         ],
         _ => return None,
     })
@@ -385,6 +402,7 @@ mod tests {
             labels.file_name.fill("src/main.rs"),
             "Dateiname: src/main.rs"
         );
+        assert_eq!(labels.image.text, "Bild");
         let labels = Labels::new("tlh", &overrides);
         assert_eq!(labels.contents.lang, None);
         assert_eq!(labels.pages.lang, Some("en"));

@@ -285,7 +285,11 @@ pub struct Fonts<'a> {
     data: &'a FontFiles,
     /// Shaping plans per face and script; building one costs more than
     /// shaping a word, so they are made once.
-    plans: HashMap<(FaceId, rustybuzz::Script), ShapePlan, BuildHasherDefault<WordHasher>>,
+    plans: HashMap<
+        (FaceId, rustybuzz::Script, rustybuzz::Direction),
+        ShapePlan,
+        BuildHasherDefault<WordHasher>,
+    >,
     /// Shaped words per style, by the hash of their text.
     cache: [WordTable; STYLES],
     /// Every word shaped, in the order it was first shaped.
@@ -700,7 +704,7 @@ impl<'a> Fonts<'a> {
         // Most words are all in the style's face: shape them at once, and
         // look for other faces only when a glyph is missing.
         let primary = style.face();
-        self.shape_run(text, 0..text.len(), primary, style);
+        self.shape_run(text, 0..text.len(), primary, style, false);
         if self.store[start..].iter().any(|g| g.gid == 0) {
             self.store.truncate(start);
             self.shape_by_face(text, style, &mut missing);
@@ -722,8 +726,16 @@ impl<'a> Fonts<'a> {
 
     /// Shapes `text` into the store in runs of characters drawn by the
     /// same face, and lists the characters no face has in `missing`.
+    ///
+    /// A word that reads from right to left (its first letter is Hebrew or
+    /// Arabic) has every run shaped in that direction, so that its
+    /// punctuation from another face is mirrored where it should be, and
+    /// its runs put in visual order, as its glyphs are.
     fn shape_by_face(&mut self, text: &str, style: Style, missing: &mut Vec<char>) {
         let primary = style.face();
+        let rtl = !text.is_ascii() && reads_right_to_left(text);
+        let first = self.store.len();
+        let mut starts = Vec::new();
         // Split the text into runs of characters drawn by the same face: the
         // style's face where it can, else the first fallback that can (for
         // code the monospace fallback first).
@@ -757,7 +769,8 @@ impl<'a> Fonts<'a> {
             };
             match run_face {
                 Some(current) if current != face => {
-                    self.shape_run(text, start..i, current, style);
+                    starts.push(self.store.len());
+                    self.shape_run(text, start..i, current, style, rtl);
                     start = i;
                     run_face = Some(face);
                 }
@@ -766,31 +779,57 @@ impl<'a> Fonts<'a> {
             }
         }
         if let Some(face) = run_face {
-            self.shape_run(text, start..text.len(), face, style);
+            starts.push(self.store.len());
+            self.shape_run(text, start..text.len(), face, style, rtl);
+        }
+        if rtl && starts.len() > 1 {
+            let mut visual = Vec::with_capacity(self.store.len() - first);
+            let mut to = self.store.len();
+            for &from in starts.iter().rev() {
+                visual.extend_from_slice(&self.store[from..to]);
+                to = from;
+            }
+            self.store.truncate(first);
+            self.store.extend(visual);
         }
     }
 
     /// Shapes `text[range]` in one face, onto the end of the store.
-    fn shape_run(&mut self, text: &str, range: Range<usize>, face_id: FaceId, style: Style) {
+    /// `rtl` sets the direction (else guessed from the script).
+    fn shape_run(
+        &mut self,
+        text: &str,
+        range: Range<usize>,
+        face_id: FaceId,
+        style: Style,
+        rtl: bool,
+    ) {
         let face = &self.faces[face_id.0 as usize];
         let upem = face.units_per_em() as f32;
         let mut buffer = self.buffer.take().unwrap_or_default();
         buffer.push_str(&text[range.clone()]);
         buffer.guess_segment_properties();
+        if rtl {
+            buffer.set_direction(rustybuzz::Direction::RightToLeft);
+        }
         // Characters that draw nothing (a soft hyphen, a zero-width space or
         // joiner) still steer the shaping, and are then taken out instead of
         // left as empty spaces: a space would copy out of the PDF as one.
         buffer.set_flags(rustybuzz::BufferFlags::REMOVE_DEFAULT_IGNORABLES);
         let script = buffer.script();
-        let plan = self.plans.entry((face_id, script)).or_insert_with(|| {
-            ShapePlan::new(
-                face,
-                buffer.direction(),
-                Some(script),
-                None,
-                &features(style),
-            )
-        });
+        let direction = buffer.direction();
+        let plan = self
+            .plans
+            .entry((face_id, script, direction))
+            .or_insert_with(|| {
+                ShapePlan::new(
+                    face,
+                    buffer.direction(),
+                    Some(script),
+                    None,
+                    &features(style),
+                )
+            });
         let glyphs = rustybuzz::shape_with_plan(face, plan, buffer);
         let first = self.store.len();
         for (info, pos) in glyphs.glyph_infos().iter().zip(glyphs.glyph_positions()) {
@@ -843,6 +882,16 @@ impl<'a> Fonts<'a> {
         self.clusters = clusters;
         self.buffer = Some(glyphs.clear());
     }
+}
+
+/// Whether the first letter of `text` with a direction of its own (Unicode's
+/// strong types) is one read from right to left.
+fn reads_right_to_left(text: &str) -> bool {
+    use unicode_bidi::{BidiClass, bidi_class};
+    text.chars()
+        .map(bidi_class)
+        .find(|class| matches!(class, BidiClass::L | BidiClass::R | BidiClass::AL))
+        .is_some_and(|class| class != BidiClass::L)
 }
 
 /// Combining marks of the common blocks, drawn over the character before.

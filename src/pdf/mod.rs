@@ -19,7 +19,6 @@ pub mod write;
 
 use crate::config::{CodeTheme, Config, Length, Paper, ParagraphStyle, Profile, Standards};
 use crate::error::{Diagnostic, Error, Place};
-use crate::lang::labels::Labels;
 use crate::load::Asset;
 use crate::model::Book;
 use crate::pages::PageStart;
@@ -185,8 +184,9 @@ impl Options {
     }
 
     /// What layout is told: the page, the type, the images, the threads,
-    /// and the book's generated words, `labels`.
-    pub fn layout<'a>(&'a self, labels: &'a Labels) -> layout::Settings<'a> {
+    /// and of the book, its generated words, its binding side and the stand-in of an image
+    /// without alternative text.
+    pub fn layout<'a>(&'a self, book: &'a Book) -> layout::Settings<'a> {
         layout::Settings {
             geometry: self.geometry,
             indent: self.indent,
@@ -195,7 +195,9 @@ impl Options {
             images: &self.images,
             jobs: self.jobs,
             code_theme: self.code_theme,
-            labels,
+            labels: &book.metadata.labels,
+            bound_right: crate::lang::is_rtl(&book.metadata.language),
+            image: &book.metadata.labels.image.text,
         }
     }
 }
@@ -320,10 +322,12 @@ pub fn pdf_in_stages(
     let fresh = || {
         let hyphenator = Hyphenator::new(&book.metadata.language)
             .with_exceptions(&options.hyphenation_exceptions);
-        Typesetter::new(fonts.fresh(), hyphenator)
+        let mut typesetter = Typesetter::new(fonts.fresh(), hyphenator);
+        typesetter.rtl = crate::lang::is_rtl(&book.metadata.language);
+        typesetter
     };
     let mut typesetter = fresh();
-    let mut settings = options.layout(&book.metadata.labels);
+    let mut settings = options.layout(book);
     let mut laid = layout::layout(book, toc, &mut typesetter, &settings);
     if options.gutter_from_pages {
         // The gutter follows the page count, which follows the gutter: the
@@ -426,7 +430,7 @@ mod tests {
         // The leading keeps the default's proportion to the size.
         assert!((g.leading - 11.0 * 13.5 / 10.5).abs() < 1e-3);
         // Mirrored margins: the spine is left on right-hand pages (0, 2, …).
-        assert_eq!((g.left(0), g.left(1)), (g.inside, g.outside));
+        assert_eq!((g.left(0, false), g.left(1, false)), (g.inside, g.outside));
         assert!((options.bleed - 8.5).abs() < 0.1 && options.crop_marks);
         assert_eq!(options.profile, Profile::Print);
     }

@@ -51,6 +51,11 @@ pub fn apply(doc: &mut Document, pages: &[Page], nav: &Navigation<'_>) -> Vec<An
     catalog.set("Lang", text(&nav.metadata.language));
     let mut preferences = Dictionary::new();
     preferences.set("DisplayDocTitle", true);
+    if crate::lang::is_rtl(&nav.metadata.language) {
+        // Bound on the right: a viewer shows spreads with the first page
+        // on the right and turns pages leftwards.
+        preferences.set("Direction", Object::Name(b"R2L".to_vec()));
+    }
     catalog.set("ViewerPreferences", preferences);
     if !nav.labels.is_empty() {
         catalog.set("PageLabels", page_labels(nav.labels));

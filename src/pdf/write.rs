@@ -30,6 +30,11 @@ struct Embedded {
     id: FontId,
     /// The subset's glyph id for each original one (0 for glyphs not kept).
     remap: Vec<u16>,
+    /// The code the page contents show each original glyph by: its subset
+    /// glyph id, or in a CID-keyed CFF font (Noto Sans CJK, Source Han) the
+    /// CID the subset's charset gives that glyph, as printpdf embeds such a
+    /// font bare and keys its widths and Unicode map by CID.
+    codes: Vec<u16>,
     /// Each kept glyph's width as the font's `/W` gives it, by original
     /// glyph id: read once here, as the face itself cannot be shared with
     /// the threads that paint.
@@ -71,7 +76,7 @@ pub fn write(
         .collect();
     let mut embedded = BTreeMap::new();
     for (face, gids) in &used {
-        let (parsed, remap) = subset_face(fonts, *face, gids)?;
+        let (parsed, remap, codes) = subset_face(fonts, *face, gids)?;
         let id = FontId(format!("F{}", face.0));
         doc.resources
             .fonts
@@ -81,7 +86,15 @@ pub fn write(
         for &gid in gids {
             widths[usize::from(gid)] = fonts.pdf_width(*face, gid);
         }
-        embedded.insert(*face, Embedded { id, remap, widths });
+        embedded.insert(
+            *face,
+            Embedded {
+                id,
+                remap,
+                codes,
+                widths,
+            },
+        );
     }
 
     // printpdf embeds the fonts and writes their ToUnicode maps from the
@@ -364,7 +377,7 @@ fn digest(title: &str, pages: &[Page], embedded: &BTreeMap<FaceId, Embedded>) ->
                 && let Some(font) = embedded.get(&run.face)
             {
                 for g in &run.glyphs {
-                    digest.add(&font.remap[usize::from(g.gid)].to_be_bytes());
+                    digest.add(&font.codes[usize::from(g.gid)].to_be_bytes());
                 }
                 let first_offset = run.glyphs.first().map_or(0.0, |g| g.offset);
                 digest.add(&(x + first_offset).to_bits().to_be_bytes());
@@ -381,7 +394,7 @@ fn subset_face(
     fonts: &Fonts<'_>,
     face: FaceId,
     gids: &BTreeSet<u16>,
-) -> Result<(ParsedFont, Vec<u16>), Failed> {
+) -> Result<(ParsedFont, Vec<u16>, Vec<u16>), Failed> {
     let failed = |what: &'static str| Failed::Font {
         face,
         what,
@@ -402,6 +415,13 @@ fn subset_face(
     for (new, old) in ids.iter().enumerate() {
         remap[usize::from(*old)] = new as u16;
     }
+    let codes = match printpdf::font::cff_charset_gid_to_cid_map(&program, 0) {
+        Some(cids) => remap
+            .iter()
+            .map(|new| cids.get(new).copied().unwrap_or(*new))
+            .collect(),
+        None => remap.clone(),
+    };
     let mut warnings = Vec::new();
     let mut parsed =
         ParsedFont::from_bytes(&program, 0, &mut warnings).ok_or_else(|| failed("embed"))?;
@@ -417,7 +437,7 @@ fn subset_face(
         value /= 26;
     }
     parsed.font_name = Some(format!("{tag}+{}", fonts.postscript_name(face)));
-    Ok((parsed, remap))
+    Ok((parsed, remap, codes))
 }
 
 /// Closes the text object a content stream is in, if it is in one.
@@ -540,7 +560,7 @@ fn paint(
                     let next_offset = run.glyphs.get(i + 1).map_or(0.0, |n| n.offset);
                     let width = font.widths[usize::from(g.gid)];
                     let offset = width - g.advance * em + (g.offset - next_offset) * em;
-                    let gid = font.remap[usize::from(g.gid)];
+                    let gid = font.codes[usize::from(g.gid)];
                     out.push(b'<');
                     for shift in [12, 8, 4, 0] {
                         out.push(b"0123456789ABCDEF"[usize::from((gid >> shift) & 0xF)]);

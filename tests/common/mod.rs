@@ -576,6 +576,43 @@ pub fn pdf_text(pdf: &Path) -> String {
     outcome.stdout
 }
 
+/// Where `scripts/test` keeps pdfua, and how to get it, for the message.
+const PDFUA_INSTALL: &str = "pdfua is required by these tests: run them with `scripts/test`, \
+     which installs it into target/validators/, or point PDFUA_PATH at a folder holding it";
+
+/// Runs `pdfua check` on each of `pdfs`; what it prints.
+pub fn pdfua(pdfs: &[PathBuf]) -> String {
+    let path = std::env::var_os("PDFUA_PATH").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("target/validators/pdfua-0.1.3"),
+        PathBuf::from,
+    );
+    assert!(path.join("pdfua").is_dir(), "{PDFUA_INSTALL}");
+    let output = Command::new("python3")
+        .env("PYTHONPATH", &path)
+        .args(["-m", "pdfua", "check"])
+        .args(pdfs)
+        .output()
+        .unwrap_or_else(|e| panic!("{PDFUA_INSTALL} (python3 could not run: {e})"));
+    let report = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert!(
+        output.status.success(),
+        "pdfua failed:\n{report}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    report
+}
+
+/// Asserts that pdfua finds nothing and skips no rule in any of `pdfs`.
+pub fn assert_pdfua_silent(pdfs: &[PathBuf]) {
+    let report = pdfua(pdfs);
+    assert_eq!(
+        report.matches("result: PASS (no findings)").count(),
+        pdfs.len(),
+        "{report}"
+    );
+    assert!(!report.contains("[skip"), "{report}");
+}
+
 /// The files of a zip archive (an EPUB, a reading pack) with their names,
 /// in archive order.
 pub fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {

@@ -26,6 +26,21 @@ pub(super) struct Frame {
     pub(super) size: f32,
 }
 
+impl Frame {
+    /// The frame of what hangs `hang` from a marker (a list item's body, a
+    /// question's text), and where the marker goes: on the left, or on the
+    /// right in a book written from right to left.
+    fn hanging(self, hang: f32, rtl: bool) -> (Frame, f32) {
+        let inner = Frame {
+            x: if rtl { self.x } else { self.x + hang },
+            width: self.width - hang,
+            ..self
+        };
+        let marker = if rtl { self.x + inner.width } else { self.x };
+        (inner, marker)
+    }
+}
+
 impl Flow<'_, '_> {
     /// Moves the page map's position on to the next block of the chapter:
     /// the title is block 0, then each block in reading order.
@@ -89,7 +104,12 @@ impl Flow<'_, '_> {
                     .into_iter()
                     .map(|l| Span::generated(l, Style::Regular))
                     .collect();
-                let (text, links) = spans_and_links(content, Style::Regular, self.chapter_ids);
+                let (text, links) = spans_and_links(
+                    content,
+                    Style::Regular,
+                    self.chapter_ids,
+                    self.settings.image,
+                );
                 let label_length: usize = s.iter().map(|l| l.text.len()).sum();
                 s.extend(text);
                 if !self.settings.indent {
@@ -258,12 +278,13 @@ impl Flow<'_, '_> {
         } else {
             0.0
         };
-        let inner = Frame {
-            x: frame.x + hang,
-            width: frame.width - hang,
-            ..frame
-        };
-        let (s, links) = spans_and_links(&heading.content, style, self.chapter_ids);
+        let (inner, marker) = frame.hanging(hang, self.settings.bound_right);
+        let (s, links) = spans_and_links(
+            &heading.content,
+            style,
+            self.chapter_ids,
+            self.settings.image,
+        );
         let size = frame.size * scale;
         let measure = Measure {
             size,
@@ -310,7 +331,7 @@ impl Flow<'_, '_> {
             if let Some(mut line) = set.lines.into_iter().next() {
                 let baseline = self.y + size;
                 self.ts.end_with_space(&mut line, style, size);
-                self.put_line(&line, frame.x, baseline);
+                self.put_line(&line, marker, baseline);
             }
         }
         self.count(&set.lines);
@@ -378,11 +399,7 @@ impl Flow<'_, '_> {
     fn list(&mut self, list: &List, frame: Frame, pos: Pos) {
         let g = self.settings.geometry;
         let hang = 1.5 * frame.size;
-        let inner = Frame {
-            x: frame.x + hang,
-            width: frame.width - hang,
-            ..frame
-        };
+        let (inner, marker_x) = frame.hanging(hang, self.settings.bound_right);
         let around = self.set_off(frame);
         self.space_above(around);
         let element = self.structure.open(Role::L);
@@ -416,7 +433,7 @@ impl Flow<'_, '_> {
             self.structure.open(Role::Lbl);
             if let Some(line) = set.lines.first() {
                 let baseline = self.y + frame.size;
-                self.put_line(line, frame.x, baseline);
+                self.put_line(line, marker_x, baseline);
             }
             self.structure.close();
             self.structure.open(Role::LBody);

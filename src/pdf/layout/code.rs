@@ -225,7 +225,9 @@ impl Flow<'_, '_> {
             .map(|n| Span::generated(n, Style::Bold))
             .collect();
         let shift: usize = spans.iter().map(|s| s.text.len()).sum();
-        let (text, links) = spans_and_links(&listing.caption, Style::Italic, self.chapter_ids);
+        let image = self.settings.image;
+        let (text, links) =
+            spans_and_links(&listing.caption, Style::Italic, self.chapter_ids, image);
         spans.extend(text);
         let links = links
             .into_iter()

@@ -831,10 +831,19 @@ pub(super) fn one_line(
     width: f32,
 ) -> Option<Line> {
     let measure = Measure::ragged(size, width);
-    ts.set(&[Span::new(text, style)], &measure)
+    let mut line = ts
+        .set(&[Span::new(text, style)], &measure)
         .lines
         .into_iter()
-        .next()
+        .next()?;
+    // The caller places the line: it starts at 0 in either direction.
+    let start = line.runs.iter().map(|r| r.x).fold(f32::INFINITY, f32::min);
+    if start.is_finite() && start != 0.0 {
+        for run in &mut line.runs {
+            run.x -= start;
+        }
+    }
+    Some(line)
 }
 
 /// Puts a line's runs on a page with its baseline at `baseline`, tagged

@@ -175,13 +175,24 @@ fn contents(flow: &mut Flow<'_, '_>, title: &str, toc: &Toc, anchors: &HashMap<S
         // An entry is read as a link: its number, title and page.
         let item = flow.structure.open(Role::Toci);
         let link = flow.structure.open(Role::Link);
+        // A book written from right to left has the entries on the right,
+        // the page numbers on the left.
+        let rtl = flow.settings.bound_right;
+        let (mark_x, title_x) = if rtl {
+            (
+                g.measure() - indent - hang,
+                g.measure() - indent - hang - width,
+            )
+        } else {
+            (indent, indent + hang)
+        };
         if let TocKind::FaqQuestion { number } = entry.kind
             && let Some(mut mark) = flow.one_line(&format!("{number}."), style, size, hang)
         {
             flow.ts.end_with_space(&mut mark, style, size);
-            flow.put_line(&mark, indent, flow.y + size);
+            flow.put_line(&mark, mark_x, flow.y + size);
         }
-        let mut end = indent + hang;
+        let mut end = if rtl { title_x + width } else { title_x };
         let last = lines.len().saturating_sub(1);
         for (n, mut line) in lines.into_iter().enumerate() {
             let baseline = flow.y + size;
@@ -189,8 +200,13 @@ fn contents(flow: &mut Flow<'_, '_>, title: &str, toc: &Toc, anchors: &HashMap<S
                 // The page number follows, past the leaders.
                 flow.ts.end_with_space(&mut line, style, size);
             }
-            flow.put_line(&line, indent + hang, baseline);
-            end = indent + hang + line.runs.iter().map(|r| r.x + r.width).fold(0.0, f32::max);
+            flow.put_line(&line, title_x, baseline);
+            let runs = line.runs.iter();
+            end = if rtl {
+                title_x + runs.map(|r| r.x).fold(width, f32::min)
+            } else {
+                title_x + runs.map(|r| r.x + r.width).fold(0.0, f32::max)
+            };
             flow.y += leading;
         }
         let baseline = flow.y - leading + size;
@@ -203,12 +219,17 @@ fn contents(flow: &mut Flow<'_, '_>, title: &str, toc: &Toc, anchors: &HashMap<S
                 .iter()
                 .map(|r| r.x + r.width)
                 .fold(0.0, f32::max);
-            leaders(flow, end, g.measure() - used, size, baseline);
-            flow.put_line(&number, g.measure() - used, baseline);
+            if rtl {
+                leaders(flow, used, end, size, baseline);
+                flow.put_line(&number, 0.0, baseline);
+            } else {
+                leaders(flow, end, g.measure() - used, size, baseline);
+                flow.put_line(&number, g.measure() - used, baseline);
+            }
         }
         let tag = flow.structure.slot_in(link);
         flow.push(Item::Link {
-            x: indent,
+            x: if rtl { 0.0 } else { indent },
             y: top,
             width: g.measure() - indent,
             height: flow.y - top,

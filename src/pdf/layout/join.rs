@@ -170,7 +170,12 @@ pub(super) fn finish(
             }
             if let Some(line) = one_line(ts, &label, Style::Regular, size, g.measure()) {
                 let width: f32 = line.runs.iter().map(|r| r.x + r.width).fold(0.0, f32::max);
-                let x = if verso { 0.0 } else { g.measure() - width };
+                // The folio sits at the fore-edge.
+                let x = if verso != settings.bound_right {
+                    0.0
+                } else {
+                    g.measure() - width
+                };
                 put(&mut page, &line, x, baseline, Tag::Artifact);
             }
         }
@@ -183,7 +188,7 @@ pub(super) fn finish(
         pages.push(page);
     }
     for (index, page) in pages.iter_mut().enumerate() {
-        let left = g.left(index);
+        let left = g.left(index, settings.bound_right);
         for item in &mut page.items {
             match item {
                 Item::Text { x, .. }

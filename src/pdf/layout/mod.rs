@@ -250,9 +250,10 @@ impl Geometry {
     }
 
     /// The left margin of the page with 0-based index `page`: pages 0, 2, 4…
-    /// are right-hand (recto) pages, with the spine on their left.
-    pub fn left(&self, page: usize) -> f32 {
-        if page.is_multiple_of(2) {
+    /// are rectos, with the spine on their left, or on their right in a book
+    /// bound on the right.
+    pub fn left(&self, page: usize, bound_right: bool) -> f32 {
+        if page.is_multiple_of(2) != bound_right {
             self.inside
         } else {
             self.outside
@@ -301,6 +302,12 @@ pub struct Settings<'a> {
     pub code_theme: crate::config::CodeTheme,
     /// The words bindery writes in the book's language (a listing's).
     pub labels: &'a crate::lang::labels::Labels,
+    /// Whether the book is bound on the right, as one written from right to
+    /// left is: its right-hand pages have the spine on their right.
+    pub bound_right: bool,
+    /// The word shown in brackets for an image without alternative text,
+    /// the book's label (`image`).
+    pub image: &'a str,
 }
 
 /// How many threads lay a book's chapters out.

@@ -85,7 +85,7 @@ impl Flow<'_, '_> {
             verbatim: false,
         };
         let mut paragraphs = Vec::new();
-        note_paragraphs(&note.blocks, &mut paragraphs);
+        note_paragraphs(&note.blocks, self.settings.image, &mut paragraphs);
         let mut lines = Vec::new();
         let mut label = Some(Span::generated(
             format!("{}. ", note.number),
@@ -155,7 +155,14 @@ impl Flow<'_, '_> {
         }
         let leading = g.leading * NOTE_SCALE;
         let mut y = self.notes_base() - height;
-        self.rule_at(0.0, y + 0.3 * leading, g.measure() / 4.0);
+        // The rule starts where lines do: on the right in a book written
+        // from right to left.
+        let x = if self.settings.bound_right {
+            g.measure() * 0.75
+        } else {
+            0.0
+        };
+        self.rule_at(x, y + 0.3 * leading, g.measure() / 4.0);
         y += 0.75 * leading;
         for nl in lines {
             let Some(note) = self.notes.notes.get(nl.note) else {
@@ -226,28 +233,28 @@ impl Flow<'_, '_> {
 
 /// A footnote's blocks as paragraphs of spans: code and other blocks are
 /// flattened into paragraphs of their text.
-fn note_paragraphs(blocks: &[Block], out: &mut Vec<Vec<Span>>) {
+fn note_paragraphs(blocks: &[Block], image: &str, out: &mut Vec<Vec<Span>>) {
     for block in blocks {
         match &block.kind {
             BlockKind::Heading(Heading { content, .. }) | BlockKind::Paragraph { content } => {
-                out.push(spans::spans(content, Style::Regular));
+                out.push(spans::spans(content, Style::Regular, image));
             }
-            BlockKind::BlockQuote { blocks } => note_paragraphs(blocks, out),
+            BlockKind::BlockQuote { blocks } => note_paragraphs(blocks, image, out),
             BlockKind::List(list) => {
                 for item in &list.items {
-                    note_paragraphs(&item.blocks, out);
+                    note_paragraphs(&item.blocks, image, out);
                 }
             }
             BlockKind::CodeBlock { text, listing, .. } => {
                 out.push(vec![Span::new(text.trim_end(), Style::Mono)]);
                 if let Some(listing) = listing.as_ref().filter(|l| !l.caption.is_empty()) {
-                    out.push(spans::spans(&listing.caption, Style::Italic));
+                    out.push(spans::spans(&listing.caption, Style::Italic, image));
                 }
             }
             BlockKind::Html { html } => out.push(vec![Span::new(html.trim_end(), Style::Mono)]),
             BlockKind::Table(table) => {
                 for cell in table.head.iter().chain(table.rows.iter().flatten()) {
-                    out.push(spans::spans(cell, Style::Regular));
+                    out.push(spans::spans(cell, Style::Regular, image));
                 }
             }
             BlockKind::ThematicBreak => {}

@@ -8,10 +8,11 @@ use crate::pdf::fonts::Style;
 use crate::pdf::text::{Line, Run, Span, Typesetter};
 use std::ops::Range;
 
-/// Turns inlines into styled spans, starting in `style`.
-pub(super) fn spans(inlines: &[Inline], style: Style) -> Vec<Span> {
+/// Turns inlines into styled spans, starting in `style`; an image without
+/// alternative text shows `image` (the book's label) in brackets.
+pub(super) fn spans(inlines: &[Inline], style: Style, image: &str) -> Vec<Span> {
     let mut out = Vec::new();
-    push_spans(inlines, style, &mut out, &mut None);
+    push_spans(inlines, style, &mut out, &mut None, image);
     out
 }
 
@@ -31,13 +32,14 @@ pub(super) fn spans_and_links(
     inlines: &[Inline],
     style: Style,
     chapter_ids: &[String],
+    image: &str,
 ) -> (Vec<Span>, Vec<LinkSpan>) {
     let mut out = Vec::new();
     let mut links = Some(Links {
         chapter_ids,
         found: Vec::new(),
     });
-    push_spans(inlines, style, &mut out, &mut links);
+    push_spans(inlines, style, &mut out, &mut links, image);
     // Span indexes to byte offsets in the spans' texts, one after another.
     let mut offsets = Vec::with_capacity(out.len() + 1);
     let mut at = 0;
@@ -55,7 +57,13 @@ pub(super) fn spans_and_links(
     (out, found)
 }
 
-fn push_spans(inlines: &[Inline], style: Style, out: &mut Vec<Span>, links: &mut Option<Links>) {
+fn push_spans(
+    inlines: &[Inline],
+    style: Style,
+    out: &mut Vec<Span>,
+    links: &mut Option<Links>,
+    image: &str,
+) {
     for inline in inlines {
         match inline {
             Inline::Link {
@@ -63,7 +71,7 @@ fn push_spans(inlines: &[Inline], style: Style, out: &mut Vec<Span>, links: &mut
             } => {
                 // Spans by index here; turned into bytes once all are in.
                 let start = out.len();
-                push_spans(content, style, out, links);
+                push_spans(content, style, out, links, image);
                 let end = out.len();
                 if let Some(links) = links {
                     let target = match target {
@@ -89,12 +97,14 @@ fn push_spans(inlines: &[Inline], style: Style, out: &mut Vec<Span>, links: &mut
                 }
             }
             Inline::Text { text } => out.push(Span::new(text.clone(), style)),
-            Inline::Emphasis { content } => push_spans(content, style.emphasised(), out, links),
-            Inline::Strong { content } => push_spans(content, style.strong(), out, links),
-            Inline::Strikethrough { content } => push_spans(content, style, out, links),
+            Inline::Emphasis { content } => {
+                push_spans(content, style.emphasised(), out, links, image)
+            }
+            Inline::Strong { content } => push_spans(content, style.strong(), out, links, image),
+            Inline::Strikethrough { content } => push_spans(content, style, out, links, image),
             Inline::Span { lang, content } => {
                 let start = out.len();
-                push_spans(content, style, out, links);
+                push_spans(content, style, out, links, image);
                 for span in &mut out[start..] {
                     span.lang.get_or_insert_with(|| lang.clone());
                 }
@@ -106,7 +116,7 @@ fn push_spans(inlines: &[Inline], style: Style, out: &mut Vec<Span>, links: &mut
             Inline::Html { html } => out.push(Span::generated(html.clone(), Style::Mono)),
             Inline::Image { alt, .. } => {
                 let text = if alt.is_empty() {
-                    "[image]".to_string()
+                    format!("[{image}]")
                 } else {
                     format!("[{alt}]")
                 };

@@ -39,7 +39,7 @@ impl Flow<'_, '_> {
         let head_spans: Vec<_> = table
             .head
             .iter()
-            .map(|c| spans::spans(c, Style::Bold))
+            .map(|c| spans::spans(c, Style::Bold, self.settings.image))
             .collect();
         let head: Vec<_> = head_spans
             .iter()
@@ -51,7 +51,7 @@ impl Flow<'_, '_> {
             .map(|row| {
                 let spans: Vec<_> = row
                     .iter()
-                    .map(|c| spans::spans(c, Style::Regular))
+                    .map(|c| spans::spans(c, Style::Regular, self.settings.image))
                     .collect();
                 let cells = spans.iter().map(|s| self.ts.set(s, &measure)).collect();
                 (spans, cells)
@@ -131,20 +131,38 @@ impl Flow<'_, '_> {
         if cell.is_none() {
             self.structure.artifacts(true);
         }
+        // A book written from right to left has its first column on the
+        // right, and its cells flush right unless their column says otherwise.
+        let rtl = self.settings.bound_right;
         for (column, set) in cells.iter().enumerate() {
-            let left = frame.x + column as f32 * (width + gap);
+            let place = if rtl {
+                cells.len() - 1 - column
+            } else {
+                column
+            };
+            let left = frame.x + place as f32 * (width + gap);
             if let Some(role) = cell {
                 self.structure.open(role);
             }
             for (n, line) in set.lines.iter().enumerate() {
-                let used = line.runs.iter().map(|r| r.x + r.width).fold(0.0, f32::max);
+                // Where the line's text starts: 0, or right of it when the
+                // line is set flush right.
+                let start = if rtl {
+                    line.runs.iter().map(|r| r.x).fold(width, f32::min)
+                } else {
+                    0.0
+                };
+                let end = line.runs.iter().map(|r| r.x + r.width).fold(0.0, f32::max);
+                let used = end - start;
                 let shift = match table.alignments.get(column) {
                     Some(Alignment::Right) => width - used,
                     Some(Alignment::Center) => (width - used) / 2.0,
+                    Some(Alignment::Left) => 0.0,
+                    _ if rtl => width - used,
                     _ => 0.0,
                 };
                 let baseline = top + size + n as f32 * leading;
-                self.put_line(line, left + shift.max(0.0), baseline);
+                self.put_line(line, left + shift.max(0.0) - start, baseline);
             }
             if cell.is_some() {
                 self.structure.close();

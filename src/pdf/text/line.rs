@@ -50,11 +50,18 @@ pub(super) fn set_line(
         list: Vec::with_capacity(1),
         room,
     };
-    for i in (first..end).chain(hyphen.then_some(end)) {
-        if i != end && matches!(b.items[i], Item::Penalty { .. }) {
-            // Only the penalty a line ends at is drawn (its hyphen).
-            continue;
-        }
+    // Only the penalty a line ends at is drawn (its hyphen).
+    let mut drawn = (first..end)
+        .filter(|&i| !matches!(b.items[i], Item::Penalty { .. }))
+        .chain(hyphen.then_some(end));
+    let mut visual;
+    let order: &mut dyn Iterator<Item = usize> = if b.levels.is_empty() {
+        &mut drawn
+    } else {
+        visual = visual_order(b, drawn.by_ref().collect()).into_iter();
+        &mut visual
+    };
+    for i in order {
         match (b.items[i], &b.draws[i]) {
             (
                 Item::Glue {
@@ -154,13 +161,71 @@ pub(super) fn set_line(
     }
     line.runs = runs.list;
     line.overfull = x > measure.width + 0.01;
-    if measure.align == Align::Center {
-        let shift = ((measure.width - x) / 2.0).max(0.0);
+    // Centred lines sit in the middle of the measure, right-to-left ones
+    // against its right edge (an overfull one sticks out on the left).
+    let shift = match measure.align {
+        Align::Center => ((measure.width - x) / 2.0).max(0.0),
+        _ if b.rtl => measure.width - x,
+        _ => 0.0,
+    };
+    if shift != 0.0 {
         for run in &mut line.runs {
             run.x += shift;
         }
     }
     line
+}
+
+/// The drawn items of a line (`drawn`, in the text's order) in the order
+/// they are seen, left to right: Unicode's rule L2 applied to the levels of
+/// their text, words of the other direction reversed as wholes (each
+/// word's glyphs come out of the shaper in visual order already). A space
+/// takes the level of the words around it when they share one, else the
+/// paragraph's; spaces left at the line's start are dropped, as they are
+/// at its end.
+fn visual_order(b: &Builder, mut drawn: Vec<usize>) -> Vec<usize> {
+    let base = u8::from(b.rtl);
+    let own = |i: usize| match (&b.items[i], &b.draws[i]) {
+        (Item::Glue { .. }, _) => None,
+        (_, Draw::Glyphs { at, .. }) => Some(b.levels.get(*at).copied().unwrap_or(base)),
+        _ => Some(base),
+    };
+    let known: Vec<Option<u8>> = drawn.iter().map(|&i| own(i)).collect();
+    let mut levels: Vec<u8> = (0..known.len())
+        .map(|k| {
+            known[k].unwrap_or_else(|| {
+                let before = known[..k].iter().rev().find_map(|l| *l);
+                let after = known[k + 1..].iter().find_map(|l| *l);
+                match (before, after) {
+                    (Some(x), Some(y)) if x == y => x,
+                    _ => base,
+                }
+            })
+        })
+        .collect();
+    let highest = levels.iter().copied().max().unwrap_or(0);
+    let lowest_odd = levels.iter().copied().min().unwrap_or(0) | 1;
+    for level in (lowest_odd..=highest).rev() {
+        let mut k = 0;
+        while k < levels.len() {
+            if levels[k] < level {
+                k += 1;
+                continue;
+            }
+            let from = k;
+            while k < levels.len() && levels[k] >= level {
+                k += 1;
+            }
+            drawn[from..k].reverse();
+            levels[from..k].reverse();
+        }
+    }
+    let lead = drawn
+        .iter()
+        .take_while(|&&i| matches!(b.items[i], Item::Glue { .. }))
+        .count();
+    drawn.drain(..lead);
+    drawn
 }
 
 /// A glyph scaled to `size` points.

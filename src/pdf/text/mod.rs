@@ -27,6 +27,10 @@ const HYPHEN_PENALTY: f32 = 50.0;
 const SOFT_HYPHEN: char = '\u{AD}';
 /// The cost of breaking inside a word too long for any line.
 const EMERGENCY_BREAK: f32 = 5_000.0;
+/// How far the space between two Chinese or Japanese characters may
+/// stretch in a justified line, in ems: such a line is filled by spacing
+/// its characters, as it has no word spaces.
+const CJK_STRETCH: f32 = 0.06;
 
 /// A run of text in one style, as the layout hands it in.
 #[derive(Debug, Clone, PartialEq)]
@@ -250,6 +254,10 @@ pub struct Typesetter<'a> {
     others: std::collections::BTreeMap<String, Hyphenator>,
     /// The line breaker's weights.
     pub params: Params,
+    /// Whether paragraphs run from right to left (a Hebrew or Arabic book):
+    /// each line is then ordered by the Unicode bidirectional algorithm
+    /// and set flush right.
+    pub rtl: bool,
     /// The lists one paragraph is built in, kept from one paragraph to the
     /// next so that a book allocates them a few times, not once a paragraph.
     scratch: Builder,
@@ -294,6 +302,7 @@ impl<'a> Typesetter<'a> {
             hyphenator,
             others: Default::default(),
             params: Params::default(),
+            rtl: false,
             scratch: Builder::default(),
         }
     }
@@ -306,6 +315,7 @@ impl<'a> Typesetter<'a> {
             hyphenator: self.hyphenator.fresh(),
             others: Default::default(),
             params: self.params,
+            rtl: self.rtl,
             scratch: Builder::default(),
         }
     }
@@ -444,6 +454,12 @@ impl<'a> Typesetter<'a> {
                 joined.as_str()
             }
         };
+        // Code runs from left to right in any book.
+        b.rtl = self.rtl && !measure.verbatim;
+        b.levels.clear();
+        if b.rtl || !text.is_ascii() {
+            b.levels = embedding_levels(text, b.rtl, std::mem::take(&mut b.levels));
+        }
         let mut bounds = std::mem::take(&mut b.bounds);
         let mut at = 0;
         for span in spans {
@@ -470,7 +486,11 @@ impl<'a> Typesetter<'a> {
             // A dash belongs to the line before it: never start a line with one.
             let before_dash =
                 text[pos..].starts_with(['—', '–']) && !text[..pos].ends_with(char::is_whitespace);
-            if before_dash {
+            // Japanese keeps small kana and the long-vowel mark on the line
+            // of the character before them (kinsoku), which Unicode's rules
+            // leave to the tailoring.
+            let before_small_kana = text[pos..].starts_with(is_small_kana);
+            if before_dash || before_small_kana {
                 continue;
             }
             let segment = &text[prev..pos];
@@ -495,6 +515,13 @@ impl<'a> Typesetter<'a> {
                     // here shows a hyphen, as at a pattern's point.
                     let span = &spans[span_at(word.end - 1)];
                     self.add_hyphen(span, measure, word.end, b);
+                    prev = pos;
+                    continue;
+                }
+                let between_ideographs =
+                    text[..word.end].ends_with(is_cjk) || text[word.end..].starts_with(is_cjk);
+                if between_ideographs {
+                    add_cjk_gap(measure, b);
                     prev = pos;
                     continue;
                 }
@@ -543,16 +570,24 @@ impl<'a> Typesetter<'a> {
         let first = bounds.partition_point(|r| r.end <= word.start);
         let crossed = spans.iter().zip(bounds).enumerate().skip(first);
         for (index, (span, bound)) in crossed.take_while(|(_, (_, r))| r.start < word.end) {
-            let start = bound.start.max(word.start);
+            let mut start = bound.start.max(word.start);
             let end = bound.end.min(word.end);
-            if start < end {
-                let shaped = self.fonts.shape(&text[start..end], span.style);
+            while start < end {
+                // Text of two directions ("bindery," in Hebrew: a comma that
+                // reads from right to left after an English word) is shaped
+                // in pieces of one level each, which lines then order.
+                let cut = match b.levels.get(start) {
+                    Some(&level) => (start..end).find(|&i| b.levels[i] != level).unwrap_or(end),
+                    None => end,
+                };
+                let shaped = self.fonts.shape(&text[start..cut], span.style);
                 for c in self.fonts.missing(shaped) {
                     if !b.missing.contains(c) {
                         b.missing.push(*c);
                     }
                 }
-                pieces.push((index, start..end, shaped));
+                pieces.push((index, start..cut, shaped));
+                start = cut;
             }
         }
         // A word written with a hyphen ("pro-Russia") may break there, but
@@ -629,10 +664,15 @@ impl<'a> Typesetter<'a> {
                     glyphs.iter().map(|g| g.advance).sum()
                 };
                 let width = ems * size;
-                let at = range.start
-                    + self.fonts.store()[first..first + count]
-                        .get(from)
-                        .map_or(0, |g| g.cluster as usize);
+                // A right-to-left word's glyphs run from its end: its text
+                // starts at the least cluster.
+                let piece = &self.fonts.store()[first + from..first + cut];
+                let cluster = if b.levels.is_empty() {
+                    piece.first().map(|g| g.cluster)
+                } else {
+                    piece.iter().map(|g| g.cluster).min()
+                };
+                let at = range.start + cluster.map_or(0, |c| c as usize);
                 b.push(
                     Item::Box { width },
                     Draw::Glyphs {
@@ -767,6 +807,118 @@ impl<'a> Typesetter<'a> {
     }
 }
 
+/// Where a line may break between two Chinese or Japanese characters: a
+/// space of no width that stretches in justified text (the characters are
+/// spaced out, as such a line has no word spaces) and at the end of a
+/// ragged line.
+fn add_cjk_gap(measure: &Measure, b: &mut Builder) {
+    if measure.verbatim {
+        return;
+    }
+    match measure.align {
+        Align::Justify => b.push(
+            Item::Glue {
+                width: 0.0,
+                stretch: CJK_STRETCH * measure.size,
+                shrink: 0.0,
+            },
+            Draw::Nothing,
+        ),
+        Align::Left | Align::Center => {
+            let rag = 3.0 * measure.size;
+            b.push(
+                Item::Glue {
+                    width: 0.0,
+                    stretch: rag,
+                    shrink: 0.0,
+                },
+                Draw::Nothing,
+            );
+            b.push(
+                Item::Penalty {
+                    width: 0.0,
+                    cost: 0.0,
+                    flagged: false,
+                },
+                Draw::Nothing,
+            );
+            b.push(
+                Item::Glue {
+                    width: 0.0,
+                    stretch: -rag,
+                    shrink: 0.0,
+                },
+                Draw::Nothing,
+            );
+        }
+    }
+}
+
+/// Whether `c` is a Chinese or Japanese character, kana or punctuation of
+/// their full width: text set without spaces, broken between characters.
+fn is_cjk(c: char) -> bool {
+    matches!(c,
+        '\u{2E80}'..='\u{2FDF}' // radicals
+        | '\u{3000}'..='\u{30FF}' // punctuation, hiragana, katakana
+        | '\u{3100}'..='\u{31FF}' // bopomofo, small katakana
+        | '\u{3400}'..='\u{4DBF}' // Han, extension A
+        | '\u{4E00}'..='\u{9FFF}' // Han
+        | '\u{F900}'..='\u{FAFF}' // compatibility ideographs
+        | '\u{FF00}'..='\u{FF60}' // full-width forms
+        | '\u{20000}'..='\u{3FFFF}' // Han, extensions B and later
+    )
+}
+
+/// Whether `c` is a small kana or the long-vowel mark (Unicode's class CJ),
+/// which strict Japanese line breaking never puts at a line's start.
+fn is_small_kana(c: char) -> bool {
+    matches!(
+        c,
+        'ぁ' | 'ぃ'
+            | 'ぅ'
+            | 'ぇ'
+            | 'ぉ'
+            | 'っ'
+            | 'ゃ'
+            | 'ゅ'
+            | 'ょ'
+            | 'ゎ'
+            | 'ゕ'
+            | 'ゖ'
+            | 'ァ'
+            | 'ィ'
+            | 'ゥ'
+            | 'ェ'
+            | 'ォ'
+            | 'ッ'
+            | 'ャ'
+            | 'ュ'
+            | 'ョ'
+            | 'ヮ'
+            | 'ヵ'
+            | 'ヶ'
+            | 'ー'
+            | '\u{31F0}'..='\u{31FF}'
+            | '\u{FF67}'..='\u{FF70}'
+    )
+}
+
+/// The bidirectional embedding level of each byte of `text` (Unicode's
+/// bidirectional algorithm up to its rule I2), in `out`; empty when the
+/// whole text is left to right, as nearly every paragraph of a book in a
+/// language written that way is.
+fn embedding_levels(text: &str, rtl: bool, mut out: Vec<u8>) -> Vec<u8> {
+    use unicode_bidi::{BidiClass, BidiInfo, Level, bidi_class};
+    let strong_rtl = |c: char| matches!(bidi_class(c), BidiClass::R | BidiClass::AL);
+    if !rtl && !text.chars().any(strong_rtl) {
+        return out;
+    }
+    let base = if rtl { Level::rtl() } else { Level::ltr() };
+    let info = BidiInfo::new(text, Some(base));
+    out.extend(info.levels.iter().map(|l| l.number()));
+    out
+}
+
 /// Finds the run of text between whitespace around each word of a
 /// paragraph, and whether it has a hyphen. Words come in order, so each
 /// scan starts where the last one stopped: a paragraph without spaces (a
@@ -830,6 +982,11 @@ struct Builder {
     cuts: Vec<(usize, bool)>,
     /// The runs of text between whitespace around the words.
     compounds: Compounds,
+    /// Whether the paragraph runs from right to left.
+    rtl: bool,
+    /// The bidirectional level of each byte of the paragraph's text; empty
+    /// when it is all left to right.
+    levels: Vec<u8>,
 }
 
 impl Builder {
@@ -974,6 +1131,61 @@ mod tests {
                     .collect()
             })
             .collect()
+    }
+
+    /// Where on `line` the glyph standing for `c` starts.
+    fn x_of(ts: &Typesetter<'_>, line: &Line, c: char) -> f32 {
+        let mut found = None;
+        for run in &line.runs {
+            let mut x = run.x;
+            for g in &run.glyphs {
+                if ts.fonts.glyph_text(run.face, g.gid) == Some(c.encode_utf8(&mut [0; 4])) {
+                    found.get_or_insert(x);
+                }
+                x += g.advance;
+            }
+        }
+        found.unwrap_or_else(|| panic!("no {c} on the line"))
+    }
+
+    #[test]
+    fn a_right_to_left_line_reads_from_the_right_with_english_left_to_right() {
+        let files = FontFiles::default();
+        let mut ts = typesetter(&files);
+        ts.rtl = true;
+        let text = "אחת שתיים one two, שלוש";
+        let set = ts.set(
+            &[Span::new(text, Style::Regular)],
+            &Measure::ragged(10.0, 300.0),
+        );
+        let line = &set.lines[0];
+        let x = |c| x_of(&ts, line, c);
+        // The first Hebrew word on the right, the last on the left, the
+        // English words between them in their own order, and the comma
+        // after "two" on its left, where the sentence goes on.
+        assert!(x('א') > x('י') && x('י') > x('n'), "{line:?}");
+        assert!(x('n') < x('w') && x(',') < x('n') && x('ל') < x(','));
+        let right = line.runs.iter().map(|r| r.x + r.width).fold(0.0, f32::max);
+        assert!((right - 300.0).abs() < 0.01, "flush right: {right}");
+        assert!(set.lines.iter().all(|l| !l.overfull));
+    }
+
+    #[test]
+    fn chinese_and_japanese_break_between_characters_never_before_a_small_kana() {
+        let files = FontFiles::default();
+        let mut ts = typesetter(&files);
+        // The built-in faces have no kana: the widths are the missing
+        // glyph's, enough to break lines.
+        let text = "ニャーニャーとしゃべっていたキャッチャーがいた。".repeat(6);
+        for width in [40.0, 55.0, 70.0, 90.0] {
+            let set = ts.set(&[Span::new(text.as_str(), Style::Regular)], &body(width));
+            assert!(set.lines.len() > 3);
+            for line in &set.lines[1..] {
+                let at = text[line.start..].chars().next().unwrap();
+                assert!(!is_small_kana(at) && at != '。', "{at} starts a line");
+            }
+            assert!(set.lines.iter().all(|l| !l.hyphenated));
+        }
     }
 
     /// Joins lines back into the paragraph's characters, spaces left out.
