@@ -20,6 +20,7 @@ use crate::model::Book;
 use crate::pages::PageStart;
 use crate::toc::Toc;
 use fonts::{FontFiles, Fonts};
+use layout::cache::Cache;
 use layout::{Geometry, Jobs, MIN_LINES, MIN_MEASURE, Quality};
 use navigate::Navigation;
 use std::collections::BTreeMap;
@@ -28,9 +29,10 @@ use text::Typesetter;
 use text::hyphenate::Hyphenator;
 use toml::Spanned;
 
-/// Settings of the PDF backend.
+/// Settings of the PDF backend. The images and the layout cache are
+/// borrowed from the caller, who read them.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Options {
+pub struct Options<'a> {
     /// The font files; the built-in faces by default.
     pub fonts: FontFiles,
     /// Where each face of `fonts` was read from, in [`fonts::FaceId`]
@@ -47,7 +49,11 @@ pub struct Options {
     /// The book's time in seconds since 1970, for the PDF's dates.
     pub time: u64,
     /// The images the loader read, by the path written in the Markdown.
-    pub images: BTreeMap<String, Asset>,
+    pub images: &'a BTreeMap<String, Asset>,
+    /// The chapter layouts kept from an earlier build, to reuse those
+    /// that are still right ([`layout::cache`]); `None` lays out every
+    /// chapter and keeps nothing.
+    pub cache: Option<&'a Cache>,
     /// Bleed around the trimmed page, in points, for print.
     pub bleed: f32,
     /// Whether to draw crop marks, for print.
@@ -63,7 +69,10 @@ pub struct Options {
     pub code_theme: CodeTheme,
 }
 
-impl Default for Options {
+/// No images, for [`Options::default`].
+static NO_IMAGES: BTreeMap<String, Asset> = BTreeMap::new();
+
+impl Default for Options<'_> {
     fn default() -> Self {
         Options {
             fonts: FontFiles::default(),
@@ -73,7 +82,8 @@ impl Default for Options {
             source_dir: PathBuf::new(),
             profile: Profile::Screen,
             time: 0,
-            images: BTreeMap::new(),
+            images: &NO_IMAGES,
+            cache: None,
             bleed: 0.0,
             crop_marks: false,
             recto_chapters: false,
@@ -84,15 +94,16 @@ impl Default for Options {
     }
 }
 
-impl Options {
+impl Options<'_> {
     /// Options from the `[pdf]` table of `config`, with fonts the caller
-    /// has read. Fails, naming the key in `book.toml`, when the margins leave
-    /// no text block a book can be set in.
+    /// has read, no images and no cache. Fails, naming the key in
+    /// `book.toml`, when the margins leave no text block a book can be set
+    /// in.
     pub fn from_config(
         config: &Config,
         fonts: FontFiles,
         source_dir: PathBuf,
-    ) -> Result<Options, Error> {
+    ) -> Result<Options<'static>, Error> {
         let pdf = &config.pdf;
         let base = Geometry::default();
         let length = |value: &Option<Spanned<Length>>, default: f32| {
@@ -132,7 +143,8 @@ impl Options {
             source_dir,
             profile: pdf.profile.unwrap_or_default(),
             time: 0,
-            images: BTreeMap::new(),
+            images: &NO_IMAGES,
+            cache: None,
             bleed: length(&pdf.bleed, 0.0),
             crop_marks: pdf.crop_marks,
             recto_chapters: pdf.recto_chapters,
@@ -149,14 +161,14 @@ impl Options {
             indent: self.indent,
             recto_chapters: self.recto_chapters,
             source_dir: &self.source_dir,
-            images: &self.images,
+            images: self.images,
             jobs: self.jobs,
             code_theme: self.code_theme,
         }
     }
 }
 
-impl Options {
+impl Options<'_> {
     /// The file a face was read from, for errors about it; `None` for a
     /// built-in face.
     pub fn font_place(&self, face: fonts::FaceId) -> Option<Place> {
@@ -231,6 +243,9 @@ pub struct Output {
     /// For each anchor id (chapters, headings, questions, notes), the label
     /// of the page it is on.
     pub anchor_pages: BTreeMap<String, String>,
+    /// Each chapter's entry for the layout cache, in book order; none
+    /// without [`Options::cache`].
+    pub layout_cache: Vec<layout::cache::Entry>,
 }
 
 /// The two stages of [`pdf`], for progress reports and timings.
@@ -271,7 +286,7 @@ pub fn pdf_in_stages(
         .with_hint("check the files named in book.toml [pdf] fonts")
     })?;
     let mut typesetter = Typesetter::new(fonts, Hyphenator::new(&book.metadata.language));
-    let laid = layout::layout(book, toc, &mut typesetter, &options.layout());
+    let laid = layout::layout(book, toc, &mut typesetter, &options.layout(), options.cache);
     started(Stage::Write);
     let nav = Navigation {
         toc,
@@ -320,6 +335,7 @@ pub fn pdf_in_stages(
         page_map: laid.page_map,
         page_size,
         anchor_pages,
+        layout_cache: laid.entries,
     })
 }
 

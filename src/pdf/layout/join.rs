@@ -208,5 +208,6 @@ pub(super) fn finish(
         page_map,
         pictures: body.pictures,
         structure,
+        entries: Vec::new(),
     }
 }

@@ -1,0 +1,272 @@
+//! The layout cache's entries: a chapter's [`ChapterLayout`] as bytes,
+//! under a key naming everything its layout read.
+//!
+//! A chapter's layout is a function of the chapter, the settings, the
+//! fonts, the language and the other chapters' ids (links to a chapter's
+//! start), and of bindery itself. The key is a SHA-256 of all of them
+//! ([`Keys`]), so an entry is found only by a build that would lay the
+//! chapter out the same, byte for byte. This module reads and writes no
+//! file: the caller hands in the entries kept from an earlier build
+//! ([`Cache`]) and gets back each chapter's entry ([`Entry`]) to keep for
+//! the next.
+//!
+//! An entry is a header (a magic line, [`FORMAT`], the key, a SHA-256 of
+//! the rest) and the layout in bincode. One that is cut short, damaged,
+//! made by another version or filed under another key fails a check and is
+//! laid out again, never trusted.
+
+use super::chapter::{ChapterLayout, shown_pictures};
+use super::{Item, Settings};
+use crate::error::{Place, Severity};
+use crate::model::{Book, Chapter};
+use crate::pdf::fonts::{FACES, FaceId};
+use crate::pdf::image::picture;
+use crate::pdf::text::Typesetter;
+use bincode::Options as _;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+
+/// The version of the entries' format and of what a chapter lays out
+/// into. Bump it with any change to layout that a manuscript, settings
+/// and fonts left as they were would show: bindery's version number alone
+/// does not change between its commits.
+pub const FORMAT: u32 = 1;
+
+/// What an entry starts with.
+const MAGIC: &[u8; 16] = b"bindery-layout\n\0";
+
+/// The header: magic, format, key, checksum of the layout.
+const HEADER: usize = MAGIC.len() + 4 + 32 + 32;
+
+/// The entries kept from an earlier build, by file name ([`Entry::name`]).
+pub type Cache = BTreeMap<String, Vec<u8>>;
+
+/// A chapter's entry, as a build hands it back for the next one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Its file name: the key in hex, then `.layout`.
+    pub name: String,
+    /// Its bytes when the chapter was laid out in this build; `None` when
+    /// the entry kept was used.
+    pub bytes: Option<Vec<u8>>,
+}
+
+/// The part of the key every chapter of a build shares.
+pub(super) struct Keys {
+    shared: Sha256,
+}
+
+impl Keys {
+    /// Hashes what every chapter's layout reads besides the chapter:
+    /// bindery, the fonts, the language, the settings, the images and the
+    /// chapters' ids.
+    pub(super) fn new(
+        book: &Book,
+        ts: &Typesetter<'_>,
+        settings: &Settings<'_>,
+        chapter_ids: &[String],
+    ) -> Keys {
+        // Every field, so that a new one cannot be left out of the key.
+        let Settings {
+            geometry,
+            indent,
+            recto_chapters,
+            source_dir,
+            images,
+            jobs: _,
+            code_theme,
+        } = settings;
+        let mut shared = Sha256::new();
+        let mut put = |bytes: &[u8]| {
+            shared.update((bytes.len() as u64).to_le_bytes());
+            shared.update(bytes);
+        };
+        put(b"bindery chapter layout");
+        put(env!("CARGO_PKG_VERSION").as_bytes());
+        put(&FORMAT.to_le_bytes());
+        for face in 0..FACES {
+            put(ts.fonts.bytes(FaceId(face as u8)));
+        }
+        put(book.metadata.language.as_bytes());
+        // Debug prints every field, and a float as the shortest text that
+        // reads back to the same value.
+        put(format!("{geometry:?} {indent} {recto_chapters} {code_theme:?}").as_bytes());
+        put(format!("{:?}", ts.params).as_bytes());
+        put(source_dir.as_os_str().as_encoded_bytes());
+        for (src, asset) in *images {
+            put(src.as_bytes());
+            put(asset.media_type.as_bytes());
+            put(&asset.bytes);
+        }
+        for id in chapter_ids {
+            put(id.as_bytes());
+        }
+        Keys { shared }
+    }
+
+    /// The key of `chapter`'s layout.
+    pub(super) fn key(&self, chapter: &Chapter) -> [u8; 32] {
+        let mut hasher = Hashing(self.shared.clone());
+        // Writing into a hasher cannot fail, and the model has no map with
+        // keys that are not strings.
+        serde_json::to_writer(&mut hasher, chapter).unwrap_or(());
+        hasher.0.finalize().into()
+    }
+}
+
+/// An [`std::io::Write`] into a hasher.
+struct Hashing(Sha256);
+
+impl std::io::Write for Hashing {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The file name of the entry under `key`.
+pub(super) fn name(key: &[u8; 32]) -> String {
+    let mut name: String = key.iter().map(|b| format!("{b:02x}")).collect();
+    name.push_str(".layout");
+    name
+}
+
+/// The bincode options of an entry: variable-length integers, which keep
+/// glyph ids and counts short.
+fn options() -> impl bincode::Options {
+    bincode::DefaultOptions::new()
+}
+
+/// `layout` as an entry under `key`; `None` if it cannot be encoded
+/// (then it is not kept).
+pub(super) fn encode(key: &[u8; 32], layout: &ChapterLayout) -> Option<Vec<u8>> {
+    let body = options().serialize(layout).ok()?;
+    let mut bytes = Vec::with_capacity(HEADER + body.len());
+    bytes.extend_from_slice(MAGIC);
+    bytes.extend_from_slice(&FORMAT.to_le_bytes());
+    bytes.extend_from_slice(key);
+    bytes.extend_from_slice(&Sha256::digest(&body));
+    bytes.extend_from_slice(&body);
+    Some(bytes)
+}
+
+/// The layout in `bytes` if they are a sound entry under `key`, with the
+/// images its pages show decoded again from `settings`; `None` otherwise.
+pub(super) fn decode(
+    bytes: &[u8],
+    key: &[u8; 32],
+    settings: &Settings<'_>,
+) -> Option<ChapterLayout> {
+    let (header, body) = bytes.split_at_checked(HEADER)?;
+    let (magic, rest) = header.split_at(MAGIC.len());
+    let (format, rest) = rest.split_at(4);
+    let (stored_key, checksum) = rest.split_at(32);
+    if magic != MAGIC
+        || format != FORMAT.to_le_bytes()
+        || stored_key != key
+        || checksum != Sha256::digest(body).as_slice()
+    {
+        return None;
+    }
+    let mut layout: ChapterLayout = options().deserialize(body).ok()?;
+    let images = settings.images;
+    layout.pictures = shown_pictures(&layout.pages, |src| picture(images.get(src)?).ok());
+    // A page that shows an image the manuscript no longer has is not
+    // trusted: the key should have changed with it.
+    let shown = layout.pages.iter().flat_map(|p| &p.items);
+    let complete = shown
+        .filter_map(|item| match item {
+            Item::Image { src, .. } => Some(src),
+            _ => None,
+        })
+        .all(|src| layout.pictures.contains_key(src));
+    complete.then_some(layout)
+}
+
+/// A warning as an entry keeps it: its code as text.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Stored {
+    severity: Severity,
+    code: String,
+    place: Option<Place>,
+    message: String,
+    hint: Option<String>,
+    acknowledged: bool,
+}
+
+/// The codes of the warnings layout gives. An entry with another is not
+/// used (a new code must be listed here for its chapters to be kept).
+const CODES: [&str; 2] = ["missing-glyph", "pdf-image"];
+
+/// Serde for a chapter's warnings, whose codes are `&'static str`.
+pub(super) mod diagnostics {
+    use super::{CODES, Stored};
+    use crate::error::Diagnostic;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer, de::Error as _};
+
+    pub(crate) fn serialize<S: Serializer>(list: &[Diagnostic], s: S) -> Result<S::Ok, S::Error> {
+        let stored: Vec<Stored> = list
+            .iter()
+            .map(|d| Stored {
+                severity: d.severity,
+                code: d.code.to_string(),
+                place: d.place.clone(),
+                message: d.message.clone(),
+                hint: d.hint.clone(),
+                acknowledged: d.acknowledged,
+            })
+            .collect();
+        stored.serialize(s)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Vec<Diagnostic>, D::Error> {
+        Vec::<Stored>::deserialize(d)?
+            .into_iter()
+            .map(|stored| {
+                let code = CODES
+                    .into_iter()
+                    .find(|&code| code == stored.code)
+                    .ok_or_else(|| D::Error::custom("a warning code layout does not give"))?;
+                Ok(Diagnostic {
+                    severity: stored.severity,
+                    code,
+                    place: stored.place,
+                    message: stored.message,
+                    hint: stored.hint,
+                    acknowledged: stored.acknowledged,
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Diagnostic;
+
+    #[test]
+    fn names_are_the_key_in_hex() {
+        let key = [0xab; 32];
+        assert_eq!(name(&key), format!("{}.layout", "ab".repeat(32)));
+    }
+
+    #[test]
+    fn a_warning_keeps_its_code_and_an_unknown_code_is_refused() {
+        #[derive(serde::Serialize, serde::Deserialize)]
+        struct List(#[serde(with = "diagnostics")] Vec<Diagnostic>);
+        let warning = Diagnostic::warning("pdf-image", Some(Place::at("a.md", 3, 4)), "m");
+        let bytes = options().serialize(&List(vec![warning.clone()])).unwrap();
+        let back: List = options().deserialize(&bytes).unwrap();
+        assert_eq!(back.0, [warning]);
+        let foreign = Diagnostic::warning("other", None, "m");
+        let bytes = options().serialize(&List(vec![foreign])).unwrap();
+        assert!(options().deserialize::<List>(&bytes).is_err());
+    }
+}
