@@ -170,12 +170,14 @@ fn errors_name_the_file_and_line_and_exit_non_zero() {
 
 #[test]
 fn no_command_means_build() {
+    // Two folders, as a second build into the first would take its
+    // chapters from the layout cache and say so.
     let out = tempfile::tempdir().unwrap();
-    let out = out.path().to_str().unwrap();
-    let plain = bindery(&["--out", out], &root());
-    let build = bindery(&["build", "--out", out], &root());
+    let (one, two) = (out.path().join("one"), out.path().join("two"));
+    let plain = bindery(&["--out", one.to_str().unwrap()], &root());
+    let build = bindery(&["build", "--out", two.to_str().unwrap()], &root());
     assert_eq!(plain.status.code(), build.status.code());
-    assert_eq!(stderr(&plain), stderr(&build));
+    assert_eq!(stderr(&plain).replace("/one/", "/two/"), stderr(&build));
 }
 
 #[test]

@@ -16,15 +16,18 @@
 //! laid out again, never trusted.
 
 use super::chapter::{ChapterLayout, shown_pictures};
-use super::{Item, Settings};
+use super::{Item, LinkTarget, Settings};
 use crate::error::{Place, Severity};
 use crate::model::{Book, Chapter};
 use crate::pdf::fonts::{FACES, FaceId};
 use crate::pdf::image::picture;
 use crate::pdf::text::Typesetter;
 use bincode::Options as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// The version of the entries' format and of what a chapter lays out
 /// into. Bump it with any change to layout that a manuscript, settings
@@ -141,10 +144,19 @@ fn options() -> impl bincode::Options {
     bincode::DefaultOptions::new()
 }
 
+/// `value` in bincode, in one pass: [`bincode::Options::serialize`] runs
+/// a value's `Serialize` twice (once to measure), which would meet every
+/// address twice.
+fn serialize(value: &impl Serialize) -> bincode::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    options().serialize_into(&mut bytes, value)?;
+    Ok(bytes)
+}
+
 /// `layout` as an entry under `key`; `None` if it cannot be encoded
 /// (then it is not kept).
 pub(super) fn encode(key: &[u8; 32], layout: &ChapterLayout) -> Option<Vec<u8>> {
-    let body = options().serialize(layout).ok()?;
+    let body = with_addresses(|| serialize(layout)).ok()?;
     let mut bytes = Vec::with_capacity(HEADER + body.len());
     bytes.extend_from_slice(MAGIC);
     bytes.extend_from_slice(&FORMAT.to_le_bytes());
@@ -172,7 +184,7 @@ pub(super) fn decode(
     {
         return None;
     }
-    let mut layout: ChapterLayout = options().deserialize(body).ok()?;
+    let mut layout: ChapterLayout = with_addresses(|| options().deserialize(body)).ok()?;
     let images = settings.images;
     layout.pictures = shown_pictures(&layout.pages, |src| picture(images.get(src)?).ok());
     // A page that shows an image the manuscript no longer has is not
@@ -185,6 +197,88 @@ pub(super) fn decode(
         })
         .all(|src| layout.pictures.contains_key(src));
     complete.then_some(layout)
+}
+
+thread_local! {
+    /// The addresses of outside links met so far in the entry being
+    /// encoded (by where each is in memory) or decoded, in order.
+    static ADDRESSES: RefCell<Option<Addresses>> = const { RefCell::new(None) };
+}
+
+/// See [`ADDRESSES`].
+#[derive(Default)]
+struct Addresses {
+    seen: HashMap<usize, u32>,
+    list: Vec<Arc<str>>,
+}
+
+/// Runs `f` (an entry's encoding or decoding) with its own [`ADDRESSES`].
+/// A link's address is shared by the areas of every line it spans, and a
+/// link may be a paragraph long: each address is written once.
+fn with_addresses<T>(f: impl FnOnce() -> T) -> T {
+    ADDRESSES.with(|cell| cell.replace(Some(Addresses::default())));
+    let out = f();
+    ADDRESSES.with(|cell| cell.replace(None));
+    out
+}
+
+/// A link's target as an entry keeps it.
+#[derive(Serialize, Deserialize)]
+enum StoredTarget<'a> {
+    Internal(std::borrow::Cow<'a, str>),
+    /// An address met for the first time.
+    New(std::borrow::Cow<'a, str>),
+    /// The address met n-th.
+    Again(u32),
+}
+
+impl Serialize for LinkTarget {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let stored = match self {
+            LinkTarget::Internal(id) => StoredTarget::Internal(id.into()),
+            LinkTarget::External(url) => ADDRESSES.with(|cell| {
+                let mut cell = cell.borrow_mut();
+                let addresses = cell.get_or_insert_with(Addresses::default);
+                let at = Arc::as_ptr(url).cast::<u8>() as usize;
+                let next = addresses.seen.len() as u32;
+                match addresses.seen.entry(at) {
+                    std::collections::hash_map::Entry::Occupied(n) => StoredTarget::Again(*n.get()),
+                    std::collections::hash_map::Entry::Vacant(slot) => {
+                        slot.insert(next);
+                        // Kept alive, so that its place is not taken.
+                        addresses.list.push(url.clone());
+                        StoredTarget::New(url.as_ref().into())
+                    }
+                }
+            }),
+        };
+        stored.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for LinkTarget {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        Ok(match StoredTarget::deserialize(d)? {
+            StoredTarget::Internal(id) => LinkTarget::Internal(id.into_owned()),
+            StoredTarget::New(url) => {
+                let url: Arc<str> = url.into();
+                ADDRESSES.with(|cell| {
+                    let mut cell = cell.borrow_mut();
+                    let addresses = cell.get_or_insert_with(Addresses::default);
+                    addresses.list.push(url.clone());
+                });
+                LinkTarget::External(url)
+            }
+            StoredTarget::Again(n) => ADDRESSES.with(|cell| {
+                let cell = cell.borrow();
+                let url = cell.as_ref().and_then(|a| a.list.get(n as usize));
+                url.cloned()
+                    .map(LinkTarget::External)
+                    .ok_or_else(|| D::Error::custom("an address not met before"))
+            })?,
+        })
+    }
 }
 
 /// A warning as an entry keeps it: its code as text.
@@ -255,6 +349,27 @@ mod tests {
     fn names_are_the_key_in_hex() {
         let key = [0xab; 32];
         assert_eq!(name(&key), format!("{}.layout", "ab".repeat(32)));
+    }
+
+    #[test]
+    fn an_address_shared_by_many_areas_is_kept_once() {
+        let url: Arc<str> = "http://example.com/".repeat(1000).into();
+        let other: Arc<str> = "http://example.org/".into();
+        let targets = vec![
+            LinkTarget::External(url.clone()),
+            LinkTarget::Internal("ch".to_string()),
+            LinkTarget::External(other),
+            LinkTarget::External(url.clone()),
+            LinkTarget::External(url.clone()),
+        ];
+        let bytes = with_addresses(|| serialize(&targets)).unwrap();
+        assert!(bytes.len() < url.len() + 100, "{}", bytes.len());
+        let back: Vec<LinkTarget> = with_addresses(|| options().deserialize(&bytes)).unwrap();
+        assert_eq!(back, targets);
+        let (LinkTarget::External(a), LinkTarget::External(b)) = (&back[0], &back[4]) else {
+            panic!("{back:?}")
+        };
+        assert!(Arc::ptr_eq(a, b));
     }
 
     #[test]

@@ -140,8 +140,9 @@ pub enum Item {
     },
 }
 
-/// Where a link goes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Where a link goes. The layout cache keeps an address once however many
+/// areas share it (see [`cache`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkTarget {
     /// An [`Item::Anchor`]'s id.
     Internal(String),
