@@ -30,8 +30,7 @@ pub const TEXT_PER_THREAD: usize = 100_000;
 
 /// Lays out every chapter of the book, each into its own value, in book
 /// order; `ts` lends its faces, language and weights to each thread's
-/// typesetter.
-/// With a `cache`, a chapter whose entry it holds is taken from it, and
+/// typesetter. With a `cache`, a chapter whose entry it holds is taken from it, and
 /// each chapter's entry is handed back, in book order; without, none.
 pub(super) fn lay_chapters(
     book: &Book,
