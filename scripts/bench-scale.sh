@@ -14,36 +14,53 @@
 #   scripts/bench-scale.sh                 every size
 #   scripts/bench-scale.sh 500000          one size
 #   RUNS=9 scripts/bench-scale.sh          more runs
+#   scripts/bench-scale.sh rebuild         threads and the layout cache
+#   BINDERY=target/release/bindery scripts/bench-scale.sh rebuild
+#                                          another binary, not built here
+#
+# `rebuild` times one book of 565,000 words in 23 chapter files, the same
+# way, four times over: a clean build (`--no-cache`) on one thread (-j1)
+# and on two (-j2), a build with nothing changed, and a rebuild after one
+# sentence was appended to a chapter in the middle (a new one each run),
+# which lays out that chapter alone and takes the others from the cache.
 #
 # The manuscripts are kept in target/bench-scale/ and reused.
 set -eu
 cd "$(dirname "$0")/.."
 runs=${RUNS:-5}
-sizes=${*:-10000 100000 500000 1000000}
 work=target/bench-scale
 if [ ! -x /usr/bin/time ]; then
     echo "bench-scale: /usr/bin/time is missing (apt-get install time)" >&2
     exit 1
 fi
-cargo build --profile dist --quiet
+if [ -z "${BINDERY:-}" ]; then
+    cargo build --profile dist --quiet
+    BINDERY=target/dist/bindery
+fi
 mkdir -p "$work"
 stages="load cover epub pdf_layout pdf_write pack save"
 header=$(echo "$stages" | sed 's/_/ /g; s/ \([a-z]\)/ | \1/g; s/pdf | /pdf /g')
-echo "Wall time (CPU time of the stage's thread) in ms, medians of $runs runs."
-echo
-printf '| words | %s | EPUB | PDF | wall | CPU critical path | user CPU | peak RSS |\n' "$header"
-printf '|---:|%s\n' "$(for _ in $stages 1 2 3 4 5 6; do printf -- '---:|'; done)"
-for words in $sizes; do
-    dir=$work/m$words
-    if [ ! -f "$dir/book.toml" ]; then
-        cargo bench --quiet --bench typeset -- manuscript "$words" "$dir" >/dev/null
+
+# Writes a manuscript of $1 words into $2 ($3: "chapters=N" or nothing).
+manuscript() {
+    if [ ! -f "$2/book.toml" ]; then
+        cargo bench --quiet --bench typeset -- manuscript "$1" "$2" ${3:-} >/dev/null
     fi
+}
+
+# Builds the manuscript $1 into $1/out RUNS times with the options after
+# it, running $prepare (a shell command, or nothing) before each run, and
+# writes the samples into $1/samples.
+measure() {
+    dir=$1
+    shift
     samples=$dir/samples
     : >"$samples"
     run=1
     while [ "$run" -le "$runs" ]; do
+        ${prepare:-}
         /usr/bin/time -f 'wall %e\nuser %U\nrss %M' -o "$dir/time" \
-            target/dist/bindery build --timings --quiet \
+            "$BINDERY" build --timings --quiet "$@" \
             --manuscript "$dir" --out "$dir/out" 2>"$dir/timings"
         # "  pdf layout   540.0 ms  cpu   480.0 ms" becomes "pdf_layout 540.0 480.0".
         echo "run $run" >>"$samples"
@@ -52,7 +69,11 @@ for words in $sizes; do
         cat "$dir/time" >>"$samples"
         run=$((run + 1))
     done
-    awk -v words="$words" -v stages="$stages" '
+}
+
+# Prints the table row of the samples in $1, labelled $2.
+row() {
+    awk -v words="$2" -v stages="$stages" '
         # Each key holds its samples, one per run; the table shows medians.
         $1 == "run" { run = $2; next }
         { wall[$1, run] = $2; cpu[$1, run] = $3; runs = run }
@@ -86,7 +107,7 @@ for words in $sizes; do
             return median(v, runs)
         }
         END {
-            line = sprintf("| %d", words)
+            line = sprintf("| %s", words)
             n = split(stages, names, " ")
             for (i = 1; i <= n; i++)
                 line = line sprintf(" | %.0f (%.0f)", middle(wall, names[i]), middle(cpu, names[i]))
@@ -95,5 +116,44 @@ for words in $sizes; do
             line = line sprintf(" | %.0f | %.0f MB |", middle(wall, "user") * 1000,
                 middle(wall, "rss") / 1024)
             print line
-        }' "$samples"
+        }' "$1"
+}
+
+# Prints the table's head, its first column named $1.
+heading() {
+    echo "Wall time (CPU time of the stage's thread) in ms, medians of $runs runs."
+    echo
+    printf '| %s | %s | EPUB | PDF | wall | CPU critical path | user CPU | peak RSS |\n' "$1" "$header"
+    printf '|---:|%s\n' "$(for _ in $stages 1 2 3 4 5 6; do printf -- '---:|'; done)"
+}
+
+if [ "${1:-}" = rebuild ]; then
+    dir=$work/m565000-23
+    manuscript 565000 "$dir" chapters=23
+    heading build
+    prepare=
+    measure "$dir" --no-cache -j1
+    row "$dir/samples" "clean, -j1"
+    measure "$dir" --no-cache -j2
+    row "$dir/samples" "clean, -j2"
+    rm -rf "$dir/out/.bindery-cache"
+    "$BINDERY" build --quiet -j2 --manuscript "$dir" --out "$dir/out"
+    measure "$dir" -j2
+    row "$dir/samples" "nothing changed, -j2"
+    # The middle chapter file, a sentence longer each run.
+    middle=$(ls "$dir"/*.md | sed -n 12p)
+    cp "$middle" "$dir/middle.orig"
+    prepare="eval echo 'One more sentence at the end.' >>$middle"
+    measure "$dir" -j2
+    row "$dir/samples" "one sentence more, -j2"
+    mv "$dir/middle.orig" "$middle"
+    exit 0
+fi
+
+heading words
+for words in ${*:-10000 100000 500000 1000000}; do
+    dir=$work/m$words
+    manuscript "$words" "$dir"
+    measure "$dir"
+    row "$dir/samples" "$words"
 done

@@ -141,7 +141,8 @@ enum Command {
     },
 }
 
-/// How many threads lay out the PDF's pages.
+/// How the PDF's pages are laid out: on how many threads, and whether
+/// the chapter layouts of the last build are reused.
 #[derive(Debug, Clone, Copy, Args)]
 struct Threads {
     /// Lay the PDF's chapters out on N threads (the output is the same,
@@ -149,12 +150,33 @@ struct Threads {
     /// at once, but one for a book of under 200,000 bytes of text.
     #[arg(long, short, value_name = "N")]
     jobs: Option<NonZeroUsize>,
+    /// Lay out every chapter, neither reading nor writing the layout cache
+    /// in <out>/.bindery-cache (the output is the same, byte for byte).
+    #[arg(long)]
+    no_cache: bool,
 }
 
 impl Cli {
     /// The threads the command line asks layout to use.
     fn jobs(&self) -> Jobs {
-        let threads = match &self.command {
+        self.threads()
+            .and_then(|t| t.jobs)
+            .map_or(Jobs::Auto, Jobs::Exactly)
+    }
+
+    /// The layout cache's folder, unless the command lays out no pages or
+    /// `--no-cache` turns it off.
+    fn cache(&self) -> Option<PathBuf> {
+        let on = match (&self.command, self.threads()) {
+            (None, _) => true,
+            (Some(_), threads) => threads.is_some_and(|t| !t.no_cache),
+        };
+        on.then(|| bindery::output::cache::folder(&self.out))
+    }
+
+    /// The command's `Threads`, if it lays out pages.
+    fn threads(&self) -> Option<&Threads> {
+        match &self.command {
             None
             | Some(
                 Command::Check { .. }
@@ -170,10 +192,7 @@ impl Cli {
                 | Command::Pack { threads }
                 | Command::Watch { threads },
             ) => Some(threads),
-        };
-        threads
-            .and_then(|t| t.jobs)
-            .map_or(Jobs::Auto, Jobs::Exactly)
+        }
     }
 }
 
@@ -260,7 +279,7 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
             crate::watch::watch(&cli.manuscript, &cli.out, cli.quiet, || {
                 let chatty = first.replace(false);
                 let progress = Progress::new(chatty && !cli.quiet);
-                build(cli, &progress, false, chatty).map_err(note).is_ok()
+                build_all(cli, &progress, false, chatty).map_err(note).ok()
             })?;
             Ok(ExitCode::SUCCESS)
         }
@@ -282,6 +301,7 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
             let mut files: Vec<(&Path, &[u8])> = vec![(&outputs.pack_path, &outputs.pack)];
             files.extend(outputs.cover());
             write(!cli.quiet, &files)?;
+            keep_layouts(cli, &outputs.pdf);
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Check { format, profile }) => check(cli, *format, *profile),
@@ -318,6 +338,13 @@ fn report<'a>(diagnostics: impl Iterator<Item = &'a Diagnostic>) {
 /// Builds and writes every output; `timings` prints each stage's wall time,
 /// `chatty` what was read and written.
 fn build(cli: &Cli, progress: &Progress, timings: bool, chatty: bool) -> Result<ExitCode, Error> {
+    build_all(cli, progress, timings, chatty)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// [`build`], saying what it did: "rebuilt every output, laying out 1 of
+/// 23 chapters".
+fn build_all(cli: &Cli, progress: &Progress, timings: bool, chatty: bool) -> Result<String, Error> {
     let manuscript = load(cli, progress)?;
     let chatty = chatty && !cli.quiet;
     if chatty {
@@ -341,10 +368,41 @@ fn build(cli: &Cli, progress: &Progress, timings: bool, chatty: bool) -> Result<
         files.extend(outputs.cover());
         write(chatty, &files)
     })?;
+    keep_layouts(cli, &outputs.pdf);
     if timings {
         note(progress.timings());
     }
-    Ok(ExitCode::SUCCESS)
+    let cached = &outputs.pdf.layout_cache;
+    if cached.is_empty() {
+        return Ok("rebuilt every output".to_string());
+    }
+    let laid = cached.iter().filter(|e| e.bytes.is_some()).count();
+    if chatty {
+        note(format_args!(
+            "bindery: laid out {laid} of {} chapters ({} from the layout cache)",
+            cached.len(),
+            cached.len() - laid
+        ));
+    }
+    Ok(format!(
+        "rebuilt every output, laying out {laid} of {} chapters",
+        cached.len()
+    ))
+}
+
+/// Keeps the chapter layouts of `pdf` in the cache for the next build.
+/// The outputs are written by then: a cache that cannot be written is told
+/// about, and costs the next build time, not its bytes.
+fn keep_layouts(cli: &Cli, pdf: &bindery::pdf::Output) {
+    if let Some(dir) = cli.cache()
+        && let Err(err) = bindery::output::cache::write(&dir, &pdf.layout_cache)
+        && !cli.quiet
+    {
+        note(format_args!(
+            "bindery: note: the layout cache was not kept ({err}); the next build lays out \
+             every chapter"
+        ));
+    }
 }
 
 /// Everything `build` and `pack` make, in memory, with the paths they go to.
@@ -462,12 +520,14 @@ fn typeset(
     progress: &Progress,
 ) -> Result<bindery::pdf::Output, Error> {
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
+    let cache = cli.cache().map(|dir| bindery::output::cache::read(&dir));
     let output = bindery::build_pdf_in_stages(
         manuscript,
         &cli.manuscript,
         manuscript.fonts.clone(),
         epoch.as_deref(),
         cli.jobs(),
+        cache.as_ref(),
         &|stage| match stage {
             Stage::Layout => progress.begin("pdf layout"),
             Stage::Write => {
@@ -513,7 +573,11 @@ fn write_epub(cli: &Cli, manuscript: &Manuscript, progress: &Progress) -> Result
     write(
         !cli.quiet,
         &[(&cli.out.join(format!("{stem}.epub")), &epub.bytes)],
-    )
+    )?;
+    if let Some(print) = &print {
+        keep_layouts(cli, print);
+    }
+    Ok(())
 }
 
 /// Typesets the PDF into `<out>/<stem>.pdf`; `stats` prints the quality report.
@@ -528,6 +592,7 @@ fn pdf(cli: &Cli, manuscript: &Manuscript, stats: bool, progress: &Progress) -> 
         !cli.quiet,
         &[(&cli.out.join(format!("{stem}.pdf")), &output.bytes)],
     )?;
+    keep_layouts(cli, &output);
     if stats {
         data(&format!("{}\n", output.quality))?;
     }

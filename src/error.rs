@@ -4,13 +4,13 @@
 //! way and reported without stopping. Both print as `file:line:col: message`
 //! followed by a hint saying what to do.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// How serious a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Severity {
     /// The book is built, but something in it is worse than it should be.
@@ -20,7 +20,7 @@ pub enum Severity {
 }
 
 /// A place in a file of the manuscript.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Place {
     /// The file, as the user named it or relative to the manuscript folder's parent.
     pub file: PathBuf,

@@ -133,11 +133,20 @@ pub fn build_pdf(
     source_date_epoch: Option<&str>,
 ) -> Result<pdf::Output> {
     let jobs = pdf::layout::Jobs::Auto;
-    build_pdf_in_stages(manuscript, dir, fonts, source_date_epoch, jobs, &|_| {})
+    build_pdf_in_stages(
+        manuscript,
+        dir,
+        fonts,
+        source_date_epoch,
+        jobs,
+        None,
+        &|_| {},
+    )
 }
 
 /// [`build_pdf`] with its chapters laid out on as many threads as `jobs`
-/// says, calling `started` as each stage begins (see
+/// says, reusing the chapter layouts `cache` holds (see
+/// [`pdf::layout::cache`]), calling `started` as each stage begins (see
 /// [`pdf::pdf_in_stages`]), for progress reports.
 pub fn build_pdf_in_stages(
     manuscript: &Manuscript,
@@ -145,12 +154,14 @@ pub fn build_pdf_in_stages(
     fonts: pdf::fonts::FontFiles,
     source_date_epoch: Option<&str>,
     jobs: pdf::layout::Jobs,
+    cache: Option<&pdf::layout::cache::Cache>,
     started: &dyn Fn(pdf::Stage),
 ) -> Result<pdf::Output> {
     let mut options = pdf::Options::from_config(&manuscript.config, fonts, dir.to_path_buf())?;
     options.time = book_time(manuscript, source_date_epoch)?;
     options.jobs = jobs;
-    options.images = manuscript.assets.clone();
+    options.images = &manuscript.assets;
+    options.cache = cache;
     options.pdf_ua =
         options.standards.pdf_ua && !manuscript.warnings.iter().any(check::blocks_pdf_ua);
     let mut output = pdf::pdf_in_stages(&manuscript.book, &manuscript.toc, &options, started)?;

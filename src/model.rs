@@ -4,7 +4,7 @@
 //! plain data. Every block carries the line and column where it starts in its
 //! chapter's file, so diagnostics can point at the manuscript.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::iter::once;
 use std::path::PathBuf;
 
@@ -209,7 +209,7 @@ pub struct Heading {
 }
 
 /// Heading levels, as Markdown's `#` to `######`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum HeadingLevel {
     /// `#`: a chapter title.
     H1,

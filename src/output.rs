@@ -7,6 +7,8 @@
 //! never followed), and what was there is kept aside until the whole set is
 //! in place, so that a failure puts every earlier output back as it was.
 
+pub mod cache;
+
 use crate::error::{Error, Place};
 use std::fs::{self, Permissions};
 use std::io::Write;

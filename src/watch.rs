@@ -32,14 +32,16 @@ extern "C" fn stop(_signal: libc::c_int) {
 }
 
 /// Watches `manuscript` and calls `build` once at the start and again after
-/// each change; `build` reports its own errors and warnings. Changes inside
+/// each change; `build` reports its own errors and warnings, and returns
+/// what it did ("rebuilt every output, laying out 1 of 23 chapters"), or
+/// `None` when it failed. Changes inside
 /// `out` (when it lies in the manuscript), hidden files and editors' backup
 /// files (`~`) do not count. Returns when Ctrl-C is pressed.
 pub fn watch(
     manuscript: &Path,
     out: &Path,
     quiet: bool,
-    build: impl Fn() -> bool,
+    build: impl Fn() -> Option<String>,
 ) -> Result<(), Error> {
     let root = manuscript.canonicalize().map_err(|e| {
         Error::io("watch the manuscript folder", manuscript, &e)
@@ -76,10 +78,11 @@ pub fn watch(
         if !quiet {
             let what = describe(&root, &changed);
             let seconds = started.elapsed().as_secs_f64();
-            note(if built {
-                format!("bindery: {what} changed: rebuilt every output in {seconds:.2} s")
-            } else {
-                format!("bindery: {what} changed: the build failed; the outputs are as they were")
+            note(match built {
+                Some(done) => format!("bindery: {what} changed: {done} in {seconds:.2} s"),
+                None => format!(
+                    "bindery: {what} changed: the build failed; the outputs are as they were"
+                ),
             });
         }
     }

@@ -41,6 +41,13 @@ fn tree(dir: &Path) -> BTreeMap<PathBuf, Entry> {
     while let Some(folder) = pending.pop() {
         for entry in fs::read_dir(&folder).expect("a readable folder") {
             let path = entry.expect("a folder entry").path();
+            // The layout cache is not an output (tests/cache.rs checks it).
+            if path
+                .file_name()
+                .is_some_and(|name| name == ".bindery-cache")
+            {
+                continue;
+            }
             let kind = fs::symlink_metadata(&path).expect("metadata").file_type();
             let entry = if kind.is_symlink() {
                 Entry::Link(fs::read_link(&path).expect("a link"))

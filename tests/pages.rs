@@ -25,6 +25,7 @@ fn laid_out(book: &TempBook) -> (Book, Laid) {
         &toc,
         &mut ts,
         &options.layout(&manuscript.book),
+        None,
     );
     (manuscript.book, laid)
 }

@@ -488,7 +488,7 @@ fn laid_out_with(dir: &Path, options: &Options) -> (Book, bindery::pdf::layout::
     let toc = bindery::toc::build(&book, 3);
     let files = FontFiles::default();
     let mut ts = Typesetter::new(Fonts::new(&files).unwrap(), Hyphenator::new("en"));
-    let laid = bindery::pdf::layout::layout(&book, &toc, &mut ts, &options.layout(&book));
+    let laid = bindery::pdf::layout::layout(&book, &toc, &mut ts, &options.layout(&book), None);
     (book, laid)
 }
 
@@ -734,7 +734,7 @@ fn images_are_placed_scaled_centred_whole_and_written_once() {
     // The layout: every image inside the text block, no wider than the
     // measure or its size at 150 dpi, its shape kept, centred.
     let mut options = Options {
-        images: manuscript.assets.clone(),
+        images: &manuscript.assets,
         ..Options::default()
     };
     options.source_dir = dir.path().to_path_buf();
@@ -1053,7 +1053,7 @@ fn on_threads(
     use bindery::pdf::layout::Jobs;
     let options = Options {
         source_dir: dir.to_path_buf(),
-        images: manuscript.assets.clone(),
+        images: &manuscript.assets,
         recto_chapters,
         jobs: Jobs::Exactly(std::num::NonZeroUsize::new(threads).unwrap()),
         ..Options::default()

@@ -99,7 +99,7 @@ pub fn pdf(data: &[u8]) {
     // Its two chapters laid out on two threads, the book must come out
     // exactly as it does on one.
     let options = |threads| bindery::pdf::Options {
-        images: manuscript.assets.clone(),
+        images: &manuscript.assets,
         jobs: Jobs::Exactly(threads),
         ..bindery::pdf::Options::from_config(
             &manuscript.config,

@@ -135,7 +135,9 @@ impl Style {
 
 /// One face of a [`Fonts`]: the five styles in [`Style`] order, the
 /// fallback, monospace bold and oblique, and the monospace fallback.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct FaceId(pub u8);
 
 /// The fallback face, used for characters the style's face lacks.
@@ -315,7 +317,7 @@ pub struct Fonts<'a> {
 }
 
 /// The text a glyph stands for, as recorded by the fonts that shaped it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GlyphText {
     /// The glyph's face.
     pub face: FaceId,
@@ -480,6 +482,51 @@ impl<'a> Fonts<'a> {
             .collect()
     }
 
+    /// Forgets every glyph's text, and what depends on it, but keeps the
+    /// shaped words: from here on these fonts record the glyph texts fresh
+    /// fonts would, for the next chapter, while shaping each word once per
+    /// book. A word taken from the cache whose glyphs are not all recorded
+    /// again is shaped again for its texts ([`Fonts::shape`]).
+    pub fn forget_glyph_texts(&mut self) {
+        for texts in &mut self.texts {
+            texts.fill(None);
+        }
+        self.recorded.clear();
+        self.marks = Default::default();
+        self.separable.clear();
+    }
+
+    /// Whether shaping `text` (shaped before as `id`) anew would record
+    /// nothing: each of its glyphs has its text, and a word ending in a
+    /// closing mark would not ask whether the mark is separable.
+    fn recorded_all(&self, id: WordId, text: &str, style: Style) -> bool {
+        let recorded = |g: &Glyph| {
+            self.texts[usize::from(g.face.0)]
+                .get(usize::from(g.gid))
+                .is_none_or(Option::is_some)
+        };
+        let asks = || {
+            let mut chars = text.chars();
+            let mark = chars.next_back().filter(|c| CLOSING.contains(c));
+            match (chars.next_back(), mark) {
+                (Some(last), Some(mark)) => !self.separable.contains_key(&(style, last, mark)),
+                _ => false,
+            }
+        };
+        self.glyphs(id).iter().all(recorded) && !asks()
+    }
+
+    /// Records the glyph texts of `text` as shaping it for the first time
+    /// would: it is shaped again, and the copy is dropped.
+    fn record_again(&mut self, text: &str, style: Style) {
+        let again = self.shape_uncached(text, style);
+        debug_assert_eq!(again.0 as usize + 1, self.words.len());
+        let start = self.words[again.0 as usize].glyphs.start;
+        self.words.pop();
+        self.store.truncate(start);
+        self.missing.remove(&again.0);
+    }
+
     /// Records each of `texts` for a glyph that has none yet. Fonts that
     /// learn every chapter's [`Fonts::take_glyph_texts`] in book order know
     /// what one pass through the whole book would have recorded, each
@@ -509,6 +556,9 @@ impl<'a> Fonts<'a> {
         let found =
             self.cache[style as usize].find(hash, |id| words[id.0 as usize].text.matches(text));
         if let Some(hit) = found {
+            if !self.recorded_all(hit, text, style) {
+                self.record_again(text, style);
+            }
             return hit;
         }
         let shaped = self.shape_uncached(text, style);

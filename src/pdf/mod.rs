@@ -24,6 +24,7 @@ use crate::model::Book;
 use crate::pages::PageStart;
 use crate::toc::Toc;
 use fonts::{FontFiles, Fonts};
+use layout::cache::Cache;
 use layout::{Geometry, Jobs, MIN_LINES, MIN_MEASURE, Quality};
 use navigate::Navigation;
 use std::collections::BTreeMap;
@@ -32,9 +33,10 @@ use text::Typesetter;
 use text::hyphenate::Hyphenator;
 use toml::Spanned;
 
-/// Settings of the PDF backend.
+/// Settings of the PDF backend. The images and the layout cache are
+/// borrowed from the caller, who read them.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Options {
+pub struct Options<'a> {
     /// The font files; the built-in faces by default.
     pub fonts: FontFiles,
     /// Where each face of `fonts` was read from, in [`fonts::FaceId`]
@@ -51,7 +53,11 @@ pub struct Options {
     /// The book's time in seconds since 1970, for the PDF's dates.
     pub time: u64,
     /// The images the loader read, by the path written in the Markdown.
-    pub images: BTreeMap<String, Asset>,
+    pub images: &'a BTreeMap<String, Asset>,
+    /// The chapter layouts kept from an earlier build, to reuse those
+    /// that are still right ([`layout::cache`]); `None` lays out every
+    /// chapter and keeps nothing.
+    pub cache: Option<&'a Cache>,
     /// Bleed around the trimmed page, in points, for print.
     pub bleed: f32,
     /// Whether to draw crop marks, for print.
@@ -96,7 +102,10 @@ pub fn least_outside(bleed: f32) -> f32 {
     if bleed > 0.0 { 27.0 } else { 18.0 }
 }
 
-impl Default for Options {
+/// No images, for [`Options::default`].
+static NO_IMAGES: BTreeMap<String, Asset> = BTreeMap::new();
+
+impl Default for Options<'_> {
     fn default() -> Self {
         Options {
             fonts: FontFiles::default(),
@@ -106,7 +115,8 @@ impl Default for Options {
             source_dir: PathBuf::new(),
             profile: Profile::Screen,
             time: 0,
-            images: BTreeMap::new(),
+            images: &NO_IMAGES,
+            cache: None,
             bleed: 0.0,
             crop_marks: false,
             recto_chapters: false,
@@ -121,15 +131,16 @@ impl Default for Options {
     }
 }
 
-impl Options {
+impl Options<'_> {
     /// Options from the `[pdf]` table of `config`, with fonts the caller
-    /// has read. Fails, naming the key in `book.toml`, when the margins leave
-    /// no text block a book can be set in.
+    /// has read, no images and no cache. Fails, naming the key in
+    /// `book.toml`, when the margins leave no text block a book can be set
+    /// in.
     pub fn from_config(
         config: &Config,
         fonts: FontFiles,
         source_dir: PathBuf,
-    ) -> Result<Options, Error> {
+    ) -> Result<Options<'static>, Error> {
         let pdf = &config.pdf;
         let base = Geometry::default();
         let length = |value: &Option<Spanned<Length>>, default: f32| {
@@ -169,7 +180,8 @@ impl Options {
             source_dir,
             profile: pdf.profile.unwrap_or_default(),
             time: 0,
-            images: BTreeMap::new(),
+            images: &NO_IMAGES,
+            cache: None,
             bleed: length(&pdf.bleed, 0.0),
             crop_marks: pdf.crop_marks,
             recto_chapters: pdf.recto_chapters,
@@ -192,7 +204,7 @@ impl Options {
             indent: self.indent,
             recto_chapters: self.recto_chapters,
             source_dir: &self.source_dir,
-            images: &self.images,
+            images: self.images,
             jobs: self.jobs,
             code_theme: self.code_theme,
             labels: &book.metadata.labels,
@@ -202,7 +214,7 @@ impl Options {
     }
 }
 
-impl Options {
+impl Options<'_> {
     /// The file a face was read from, for errors about it; `None` for a
     /// built-in face.
     pub fn font_place(&self, face: fonts::FaceId) -> Option<Place> {
@@ -280,6 +292,9 @@ pub struct Output {
     /// Preflight's findings about settings, with the `book.toml` key whose
     /// line they belong at (see [`preflight`]).
     pub at_key: Vec<(Diagnostic, &'static str)>,
+    /// Each chapter's entry for the layout cache, in book order; none
+    /// without [`Options::cache`].
+    pub layout_cache: Vec<layout::cache::Entry>,
 }
 
 /// The two stages of [`pdf`], for progress reports and timings.
@@ -328,7 +343,7 @@ pub fn pdf_in_stages(
     };
     let mut typesetter = fresh();
     let mut settings = options.layout(book);
-    let mut laid = layout::layout(book, toc, &mut typesetter, &settings);
+    let mut laid = layout::layout(book, toc, &mut typesetter, &settings, options.cache);
     if options.gutter_from_pages {
         // The gutter follows the page count, which follows the gutter: the
         // book is laid out again once when its count asks for another.
@@ -340,7 +355,7 @@ pub fn pdf_in_stages(
         if g != settings.geometry && g.is_usable() {
             settings.geometry = g;
             typesetter = fresh();
-            laid = layout::layout(book, toc, &mut typesetter, &settings);
+            laid = layout::layout(book, toc, &mut typesetter, &settings, options.cache);
         }
     }
     let mut found = preflight::Found::default();
@@ -408,6 +423,7 @@ pub fn pdf_in_stages(
         page_size,
         anchor_pages,
         at_key: found.at_key,
+        layout_cache: laid.entries,
     })
 }
 

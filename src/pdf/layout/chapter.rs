@@ -12,11 +12,12 @@ use crate::pdf::fonts::{GlyphText, Style};
 use crate::pdf::image::Picture;
 use crate::pdf::tags::{Role, Structure};
 use crate::pdf::text::{Align, Typesetter};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// One chapter's pages and everything learnt laying them out. Page indexes
 /// are the chapter's own: its opening page is page 0.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 pub(super) struct ChapterLayout {
     /// Its pages: the opening page, the running text, and pages its notes
     /// run on to. Items are placed from the text block's left edge.
@@ -27,7 +28,9 @@ pub(super) struct ChapterLayout {
     pub(super) end: Mark,
     pub(super) warnings: Warnings,
     pub(super) tally: Tally,
-    /// The images its pages show, decoded.
+    /// The images its pages show, decoded. The layout cache keeps them
+    /// out of its entries and decodes them again.
+    #[serde(skip)]
     pub(super) pictures: BTreeMap<String, Picture>,
     /// The text of each glyph first shaped while it was laid out, in the
     /// order shaped (see [`crate::pdf::fonts::Fonts::take_glyph_texts`]).
@@ -51,6 +54,9 @@ pub(super) fn lay_chapter(
     chapter: &Chapter,
     opens_recto: bool,
 ) -> ChapterLayout {
+    // What the chapters before it on this thread taught the fonts about
+    // glyphs must not show in its value.
+    ts.fonts.forget_glyph_texts();
     let mut flow = Flow::new(ts, settings, chapter_ids, &chapter.file);
     flow.spreads = opens_recto;
     flow.set_notes(&chapter.footnotes);
@@ -103,11 +109,8 @@ pub(super) fn lay_chapter(
     flow.finish_notes();
     flow.close_page();
     flow.structure.close_to(section);
-    let pictures = flow
-        .pictures
-        .into_iter()
-        .filter_map(|(src, picture)| Some((src, picture.ok()?)))
-        .collect();
+    let mut decoded = flow.pictures;
+    let pictures = shown_pictures(&flow.pages, |src| decoded.remove(src)?.ok());
     ChapterLayout {
         pages: flow.pages,
         infos: flow.infos,
@@ -119,4 +122,21 @@ pub(super) fn lay_chapter(
         glyph_texts: ts.fonts.take_glyph_texts(),
         opens_recto,
     }
+}
+
+/// The images `pages` show, each once, as `decoded` gives them.
+pub(super) fn shown_pictures(
+    pages: &[Page],
+    mut decoded: impl FnMut(&str) -> Option<Picture>,
+) -> BTreeMap<String, Picture> {
+    let mut pictures = BTreeMap::new();
+    for item in pages.iter().flat_map(|page| &page.items) {
+        if let Item::Image { src, .. } = item
+            && !pictures.contains_key(src)
+            && let Some(picture) = decoded(src)
+        {
+            pictures.insert(src.clone(), picture);
+        }
+    }
+    pictures
 }

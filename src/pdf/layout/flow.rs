@@ -91,8 +91,9 @@ type Reported = (PathBuf, char, u32);
 /// The warnings of part of the book, in order. Those about a missing
 /// character are given once per file, character and line, so each carries
 /// its key, for [`Warnings::append`] to drop the ones an earlier part gave.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub(super) struct Warnings {
+    #[serde(with = "super::cache::diagnostics")]
     pub(super) list: Vec<Diagnostic>,
     /// Each missing-character warning: its index in `list` and its key.
     keys: Vec<(usize, Reported)>,

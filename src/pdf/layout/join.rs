@@ -230,6 +230,7 @@ pub(super) fn finish(
         page_map,
         pictures: body.pictures,
         structure,
+        entries: Vec::new(),
     }
 }
 

@@ -17,6 +17,7 @@
 //! writer's navigation; the writer only paints what this produces.
 
 mod blocks;
+pub mod cache;
 mod chapter;
 mod code;
 mod figure;
@@ -40,13 +41,14 @@ use crate::pdf::image::Picture;
 use crate::pdf::tags::{Part, Tag};
 use crate::pdf::text::{Line, Run, Span, Typesetter};
 use crate::toc::Toc;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::num::NonZeroUsize;
 use std::path::Path;
 use std::sync::Arc;
 
 /// A laid-out page: its size and what is on it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Page {
     /// Width in points.
     pub width: f32,
@@ -58,7 +60,7 @@ pub struct Page {
 
 /// Something placed on a page. Coordinates are in points from the page's
 /// top-left corner, y growing downwards.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Item {
     /// A run of glyphs whose baseline starts at (`x`, `y`).
     Text {
@@ -148,7 +150,8 @@ pub enum Item {
     },
 }
 
-/// Where a link goes.
+/// Where a link goes. The layout cache keeps an address once however many
+/// areas share it (see [`cache`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkTarget {
     /// An [`Item::Anchor`]'s id.
@@ -279,6 +282,9 @@ pub struct Laid {
     /// The structure of each part (the front matter, then each chapter),
     /// with the pages it is on, in page order.
     pub structure: Vec<Part>,
+    /// Each chapter's entry for the layout cache, in book order; none
+    /// when laid out without a cache.
+    pub entries: Vec<cache::Entry>,
 }
 
 /// What layout is told besides the book and the fonts: the page and the
@@ -323,7 +329,7 @@ pub enum Jobs {
 }
 
 /// What a body page is, for its running head and folio.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 enum Kind {
     /// Running text under a running head.
     Text,
@@ -336,14 +342,14 @@ enum Kind {
 /// Where in a chapter the flow is, for the page map (see [`pages`]): the
 /// block in reading order (0 is the title) and how many of its counted
 /// characters are set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 struct Mark {
     block: usize,
     offset: usize,
 }
 
 /// What a flow knows about each of its pages.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 struct PageInfo {
     kind: Kind,
     /// Where the page starts in its chapter.
@@ -353,18 +359,23 @@ struct PageInfo {
 /// Lays the whole book out: the body first, so that the contents can give
 /// real page numbers, then the front matter before it. The `typesetter`
 /// sets the front matter and the running heads and learns every glyph's
-/// text; the chapters are set by fresh copies of it, one a thread.
+/// text; each chapter is set by a fresh copy of it. A chapter whose layout
+/// `cache` holds is taken from it (see [`cache`]).
 pub fn layout(
     book: &Book,
     toc: &Toc,
     typesetter: &mut Typesetter<'_>,
     settings: &Settings<'_>,
+    cache: Option<&cache::Cache>,
 ) -> Laid {
-    let chapters = threads::lay_chapters(book, typesetter, settings);
+    let (chapters, entries) = threads::lay_chapters(book, typesetter, settings, cache);
     let body = join::Body::join(chapters, typesetter, settings);
     let anchors = anchor_pages(&body.pages);
     let front = front::front_matter(typesetter, settings, book, toc, &anchors);
-    join::finish(typesetter, settings, book, front, body)
+    Laid {
+        entries,
+        ..join::finish(typesetter, settings, book, front, body)
+    }
 }
 
 /// The body page (0-based) of every anchor.

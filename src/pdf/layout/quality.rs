@@ -88,7 +88,7 @@ impl std::fmt::Display for Quality {
 /// ratio are running values, so they are made once, from every part's
 /// ratios in book order ([`Tally::quality`]): the same sums in the same
 /// order whichever thread set which chapter.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Tally {
     lines: usize,
     hyphenated: usize,

@@ -7,10 +7,14 @@
 //! what each word cache holds. A cache only saves shaping a word again: a
 //! word is shaped to the same glyphs on every thread. The one thing a
 //! cache's history could show is the text each glyph was first recorded
-//! with, and each thread takes its chapters in book order, so the join
-//! gets every glyph's text from the first chapter that showed it
+//! with, so each chapter starts with its fonts' glyph texts forgotten
+//! ([`crate::pdf::fonts::Fonts::forget_glyph_texts`]) and records those
+//! fresh fonts would: its value is the same on any thread, after any
+//! chapters, and the layout cache can keep it. The join gets every glyph's
+//! text from the first chapter in book order that showed it
 //! ([`crate::pdf::fonts::Fonts::learn_glyph_texts`]).
 
+use super::cache::{self, Cache, Entry, Keys};
 use super::chapter::{ChapterLayout, lay_chapter};
 use super::{Jobs, Settings};
 use crate::model::{Book, Chapter, Inline};
@@ -25,17 +29,36 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 pub const TEXT_PER_THREAD: usize = 100_000;
 
 /// Lays out every chapter of the book, each into its own value, in book
-/// order. `ts` lends its faces, language and weights to each thread's
-/// typesetter.
+/// order; `ts` lends its faces, language and weights to each thread's
+/// typesetter. With a `cache`, a chapter whose entry it holds is taken from it, and
+/// each chapter's entry is handed back, in book order; without, none.
 pub(super) fn lay_chapters(
     book: &Book,
     ts: &Typesetter<'_>,
     settings: &Settings<'_>,
-) -> Vec<ChapterLayout> {
+    cache: Option<&Cache>,
+) -> (Vec<ChapterLayout>, Vec<Entry>) {
     let chapter_ids: Vec<String> = book.chapters.iter().map(|c| c.id.clone()).collect();
+    let keys = cache.map(|_| Keys::new(book, ts, settings, &chapter_ids));
     let next = AtomicUsize::new(0);
-    // Each thread takes the next chapter not yet taken, so it lays out its
-    // chapters in book order.
+    let lay = |ts: &mut Typesetter<'_>, chapter: &Chapter, recto: bool| {
+        let (Some(cache), Some(keys)) = (cache, &keys) else {
+            return (
+                lay_chapter(ts, settings, &chapter_ids, chapter, recto),
+                None,
+            );
+        };
+        let key = keys.key(chapter, recto);
+        let name = cache::name(&key);
+        let kept = cache.get(&name);
+        if let Some(layout) = kept.and_then(|bytes| cache::decode(bytes, &key, settings)) {
+            return (layout, Some(Entry { name, bytes: None }));
+        }
+        let layout = lay_chapter(ts, settings, &chapter_ids, chapter, recto);
+        let bytes = cache::encode(&key, &layout);
+        (layout, Some(Entry { name, bytes }))
+    };
+    // Each thread takes the next chapter not yet taken.
     let work = |ts: &mut Typesetter<'_>| {
         let mut done = Vec::new();
         loop {
@@ -43,41 +66,35 @@ pub(super) fn lay_chapters(
             let Some(chapter) = book.chapters.get(index) else {
                 return done;
             };
-            done.push((
-                index,
-                lay_chapter(
-                    ts,
-                    settings,
-                    &chapter_ids,
-                    chapter,
-                    opens_recto(book, index, settings),
-                ),
-            ));
+            done.push((index, lay(ts, chapter, opens_recto(book, index, settings))));
         }
     };
-    let mut typesetters: Vec<Typesetter<'_>> = (0..threads(book, settings.jobs))
-        .map(|_| ts.fresh())
-        .collect();
-    let mut laid = std::thread::scope(|scope| {
+    let mut typesetters = (0..threads(book, settings.jobs)).map(|_| ts.fresh());
+    let laid = std::thread::scope(|scope| {
         let work = &work;
-        let Some((here, others)) = typesetters.split_first_mut() else {
+        let Some(mut here) = typesetters.next() else {
             return Vec::new();
         };
-        let workers: Vec<_> = others
-            .iter_mut()
-            .map(|ts| scope.spawn(move || work(ts)))
+        let workers: Vec<_> = typesetters
+            .map(|mut ts| scope.spawn(move || work(&mut ts)))
             .collect();
-        let mut laid = work(here);
+        let mut laid = work(&mut here);
         for worker in workers {
             match worker.join() {
                 Ok(done) => laid.extend(done),
                 Err(panic) => std::panic::resume_unwind(panic),
             }
         }
+        laid.sort_unstable_by_key(|(index, _)| *index);
         laid
     });
-    laid.sort_unstable_by_key(|(index, _)| *index);
-    laid.into_iter().map(|(_, chapter)| chapter).collect()
+    let mut layouts = Vec::with_capacity(laid.len());
+    let mut entries = Vec::new();
+    for (_, (layout, entry)) in laid {
+        layouts.push(layout);
+        entries.extend(entry);
+    }
+    (layouts, entries)
 }
 
 /// How many threads lay out `book`'s chapters: as `jobs` says, at least

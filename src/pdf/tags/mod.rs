@@ -16,10 +16,11 @@ mod tree;
 pub use tree::{Annotation, write};
 
 use crate::model::HeadingLevel;
+use serde::{Deserialize, Serialize};
 
 /// What an item on a page is: the content of a slot of its part's
 /// [`Structure`], or an artifact that is not read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Tag {
     /// Decoration or furniture: running heads, folios, ornaments.
     Artifact,
@@ -28,7 +29,7 @@ pub enum Tag {
 }
 
 /// A structure element's type, as PDF names it (ISO 32000-1, 14.8.4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Role {
     /// A chapter, a FAQ group or a FAQ question.
     Sect,
@@ -121,7 +122,7 @@ impl Role {
 
 /// A structure element: its type, what it says besides its content, and
 /// its kids in reading order.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Element {
     /// Its type.
     pub role: Role,
@@ -149,7 +150,7 @@ impl Element {
 }
 
 /// A kid of a structure element.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Kid {
     /// Another element, by its index in the part's [`Structure`].
     Element(u32),
@@ -160,7 +161,7 @@ pub enum Kid {
 /// The structure of one part of the book (a chapter, or the front matter),
 /// built as its layout goes: elements are opened and closed around what is
 /// placed, and each placed run asks for its [`Tag`].
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Structure {
     /// Every element, in the order opened.
     pub elements: Vec<Element>,

@@ -81,6 +81,11 @@ impl Hyphenator {
         self
     }
 
+    /// The words hyphenated as given, with their hyphens' byte offsets.
+    pub fn exceptions(&self) -> &std::collections::BTreeMap<String, Vec<usize>> {
+        &self.exceptions
+    }
+
     /// A hyphenator for the same language that has seen no words yet.
     pub fn fresh(&self) -> Hyphenator {
         Hyphenator {

@@ -12,6 +12,7 @@ mod line;
 use crate::pdf::fonts::{FaceId, Fonts, Style, WordId};
 use breaker::{INFINITY, Item, Params};
 use hyphenate::Hyphenator;
+use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use unicode_linebreak::{BreakOpportunity, linebreaks};
 
@@ -57,7 +58,7 @@ pub struct Span {
 
 /// The colour glyphs are painted in, as red, green and blue from 0 to 255;
 /// black unless highlighted code asks for another.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, Serialize, Deserialize)]
 pub struct Ink(pub [u8; 3]);
 
 impl Ink {
@@ -213,7 +214,7 @@ impl Line {
 }
 
 /// Glyphs of one face, size and baseline, placed from a starting point.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Run {
     /// Where the run starts, from the line's start, in points.
     pub x: f32,
@@ -232,7 +233,7 @@ pub struct Run {
 }
 
 /// A glyph with the space it takes.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct PlacedGlyph {
     /// The glyph's id in the run's face.
     pub gid: u16,

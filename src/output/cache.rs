@@ -1,0 +1,103 @@
+//! The layout cache's folder, `<out>/.bindery-cache/`: the entries of the
+//! last build (see [`crate::pdf::layout::cache`]), one file each, and a
+//! `.gitignore` that keeps the folder out of version control.
+//!
+//! The cache is not an output: it is written after the outputs, each entry
+//! to a temporary file renamed into place, so a reader never sees half an
+//! entry, and a failure to write it costs the next build time, never its
+//! bytes. What is read back is checked by the layout before it is used.
+
+use crate::error::Error;
+use crate::pdf::layout::cache::{Cache, Entry};
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The cache's folder inside the output folder.
+pub const FOLDER: &str = ".bindery-cache";
+
+/// How an entry's file name ends.
+const SUFFIX: &str = ".layout";
+
+/// The largest entry read: a chapter's layout takes a few megabytes.
+const MAX_ENTRY: u64 = 256 << 20;
+
+/// The cache folder of the output folder `out`.
+pub fn folder(out: &Path) -> PathBuf {
+    out.join(FOLDER)
+}
+
+/// The entries in the cache folder `dir`, by file name: each regular file
+/// named like an entry. A folder that is missing or cannot be read is an
+/// empty cache, and a file that cannot be read is left out.
+pub fn read(dir: &Path) -> Cache {
+    let mut cache = Cache::new();
+    if !is_folder(dir) {
+        return cache;
+    }
+    let Ok(files) = fs::read_dir(dir) else {
+        return cache;
+    };
+    for file in files.flatten() {
+        let Ok(name) = file.file_name().into_string() else {
+            continue;
+        };
+        // Not followed through a link, and never a FIFO's wait.
+        let regular = file
+            .metadata()
+            .is_ok_and(|m| m.is_file() && m.len() <= MAX_ENTRY);
+        if name.ends_with(SUFFIX)
+            && regular
+            && let Ok(bytes) = fs::read(file.path())
+        {
+            cache.insert(name, bytes);
+        }
+    }
+    cache
+}
+
+/// Writes into the cache folder `dir` the entries of `entries` that have
+/// bytes (the chapters laid out anew), and removes every other entry, so
+/// the folder holds the last build's entries only.
+pub fn write(dir: &Path, entries: &[Entry]) -> Result<(), Error> {
+    if !is_folder(dir) {
+        fs::create_dir(dir).map_err(|e| Error::io("create the cache folder", dir, &e))?;
+    }
+    let ignore = dir.join(".gitignore");
+    if !ignore.exists() {
+        fs::write(&ignore, "*\n").map_err(|e| Error::io("write the cache", &ignore, &e))?;
+    }
+    for entry in entries {
+        if let Some(bytes) = &entry.bytes {
+            let path = dir.join(&entry.name);
+            let put = || -> std::io::Result<()> {
+                let mut temp = tempfile::Builder::new()
+                    .prefix(".bindery-")
+                    .suffix(".partial")
+                    .tempfile_in(dir)?;
+                temp.write_all(bytes)?;
+                temp.persist(&path)?;
+                Ok(())
+            };
+            put().map_err(|e| Error::io("write the cache", &path, &e))?;
+        }
+    }
+    let kept: BTreeSet<&str> = entries.iter().map(|e| e.name.as_str()).collect();
+    let files = fs::read_dir(dir).map_err(|e| Error::io("read the cache folder", dir, &e))?;
+    for file in files.flatten() {
+        let name = file.file_name();
+        let name = name.to_string_lossy();
+        if name.ends_with(SUFFIX) && !kept.contains(&*name) {
+            let path = file.path();
+            fs::remove_file(&path).map_err(|e| Error::io("clear the cache", &path, &e))?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether `dir` is a folder, not a link to one: the cache never writes or
+/// clears a folder elsewhere.
+fn is_folder(dir: &Path) -> bool {
+    fs::symlink_metadata(dir).is_ok_and(|meta| meta.is_dir())
+}
