@@ -197,6 +197,22 @@ pub struct Listing {
     pub caption: Vec<Inline>,
 }
 
+impl Listing {
+    /// The words that number the listing (`label` is the book's `listing`
+    /// label): "Listing 2-1:" before a caption, "Listing 2-1" alone without
+    /// one; `None` for a listing without a number.
+    pub fn number_words(&self, label: &crate::lang::labels::Label) -> Option<String> {
+        let words = label.fill(self.number.as_deref()?);
+        Some(if self.caption.is_empty() {
+            words
+                .trim_end_matches([':', ' ', '\u{a0}', '\u{202f}'])
+                .to_string()
+        } else {
+            words
+        })
+    }
+}
+
 /// A heading: its level, its unique id and its text.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Heading {

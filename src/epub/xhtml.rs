@@ -634,17 +634,7 @@ impl Writer<'_> {
             self.push("</p>\n");
         }
         self.code(language, text);
-        let number = listing.number.as_deref().map(|number| {
-            let words = labels.listing.fill(number);
-            // Without a caption, the number stands alone, without its colon.
-            if listing.caption.is_empty() {
-                words
-                    .trim_end_matches([':', ' ', '\u{a0}', '\u{202f}'])
-                    .to_string()
-            } else {
-                words
-            }
-        });
+        let number = listing.number_words(&labels.listing);
         if number.is_some() || !listing.caption.is_empty() {
             self.push("<figcaption>");
             if let Some(number) = number {

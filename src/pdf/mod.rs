@@ -224,6 +224,22 @@ impl Options<'_> {
             .flatten()
             .map(Place::file)
     }
+
+    /// The book's faces, read from their files; an error names the file of
+    /// a face that is no font.
+    pub fn load_fonts(&self) -> Result<Fonts<'_>, Error> {
+        Fonts::new(&self.fonts).map_err(|bad| {
+            Error::new(
+                "bad-font",
+                self.font_place(bad.face),
+                format!(
+                    "the {} font is not an OpenType or TrueType font",
+                    bad.face.name()
+                ),
+            )
+            .with_hint("check the files named in book.toml [pdf] fonts")
+        })
+    }
 }
 
 /// The place in `book.toml` to blame for a text block too small: the
@@ -323,17 +339,7 @@ pub fn pdf_in_stages(
     if !options.geometry.is_usable() {
         return Err(unusable(&options.geometry, None));
     }
-    let fonts = Fonts::new(&options.fonts).map_err(|bad| {
-        Error::new(
-            "bad-font",
-            options.font_place(bad.face),
-            format!(
-                "the {} font is not an OpenType or TrueType font",
-                bad.face.name()
-            ),
-        )
-        .with_hint("check the files named in book.toml [pdf] fonts")
-    })?;
+    let fonts = options.load_fonts()?;
     let fresh = || {
         let hyphenator = Hyphenator::new(&book.metadata.language)
             .with_exceptions(&options.hyphenation_exceptions);

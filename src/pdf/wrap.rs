@@ -14,7 +14,7 @@
 
 use super::Options;
 use super::conform::luma;
-use super::fonts::{Fonts, Style};
+use super::fonts::Style;
 use super::layout::{Item, Page};
 use super::navigate::Navigation;
 use super::tags::Tag;
@@ -60,16 +60,7 @@ pub fn spine_width(pages: usize, thickness: f32) -> f32 {
 /// Makes the wrap cover of `book`, whose interior has `pages` pages, with
 /// the trim, bleed, paper, fonts and standards of `options`.
 pub fn cover(book: &Book, options: &Options, pages: usize) -> Result<Cover, Error> {
-    let fonts = Fonts::new(&options.fonts).map_err(|bad| {
-        Error::new(
-            "bad-font",
-            options.font_place(bad.face),
-            format!(
-                "the {} font is not an OpenType or TrueType font",
-                bad.face.name()
-            ),
-        )
-    })?;
+    let fonts = options.load_fonts()?;
     let mut ts = Typesetter::new(fonts, Hyphenator::new(&book.metadata.language));
     let faces = CoverFonts {
         regular: &options.fonts.faces[0],

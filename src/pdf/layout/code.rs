@@ -209,13 +209,9 @@ impl Flow<'_, '_> {
             self.ts
                 .set(&[Span::generated(text, Style::Italic)], &measure)
         });
-        let number = listing.number.as_ref().map(|number| {
-            let words = labels.listing.fill(number);
-            // Without a caption, the number stands alone, without its colon.
+        let number = listing.number_words(&labels.listing).map(|words| {
             if listing.caption.is_empty() {
                 words
-                    .trim_end_matches([':', ' ', '\u{a0}', '\u{202f}'])
-                    .to_string()
             } else {
                 words + " "
             }

@@ -775,37 +775,40 @@ impl<'a> Typesetter<'a> {
                 },
                 draw,
             ),
-            Align::Left | Align::Center => {
-                // Ragged right as TeX sets it: the stretch sits at the line's
-                // end only, so a break costs by how short the line falls.
-                let rag = 3.0 * measure.size;
-                b.push(
-                    Item::Glue {
-                        width: 0.0,
-                        stretch: rag,
-                        shrink: 0.0,
-                    },
-                    Draw::Nothing,
-                );
-                b.push(
-                    Item::Penalty {
-                        width: 0.0,
-                        cost: 0.0,
-                        flagged: false,
-                    },
-                    Draw::Nothing,
-                );
-                b.push(
-                    Item::Glue {
-                        width,
-                        stretch: -rag,
-                        shrink: 0.0,
-                    },
-                    draw,
-                );
-            }
+            Align::Left | Align::Center => add_ragged_break(measure, width, draw, b),
         }
     }
+}
+
+/// A place where a ragged line may break, as TeX sets it: the stretch sits
+/// at the line's end only, so a break costs by how short the line falls;
+/// where the line goes on, a space `width` wide drawn as `draw`.
+fn add_ragged_break(measure: &Measure, width: f32, draw: Draw, b: &mut Builder) {
+    let rag = 3.0 * measure.size;
+    b.push(
+        Item::Glue {
+            width: 0.0,
+            stretch: rag,
+            shrink: 0.0,
+        },
+        Draw::Nothing,
+    );
+    b.push(
+        Item::Penalty {
+            width: 0.0,
+            cost: 0.0,
+            flagged: false,
+        },
+        Draw::Nothing,
+    );
+    b.push(
+        Item::Glue {
+            width,
+            stretch: -rag,
+            shrink: 0.0,
+        },
+        draw,
+    );
 }
 
 /// Where a line may break between two Chinese or Japanese characters: a
@@ -825,33 +828,7 @@ fn add_cjk_gap(measure: &Measure, b: &mut Builder) {
             },
             Draw::Nothing,
         ),
-        Align::Left | Align::Center => {
-            let rag = 3.0 * measure.size;
-            b.push(
-                Item::Glue {
-                    width: 0.0,
-                    stretch: rag,
-                    shrink: 0.0,
-                },
-                Draw::Nothing,
-            );
-            b.push(
-                Item::Penalty {
-                    width: 0.0,
-                    cost: 0.0,
-                    flagged: false,
-                },
-                Draw::Nothing,
-            );
-            b.push(
-                Item::Glue {
-                    width: 0.0,
-                    stretch: -rag,
-                    shrink: 0.0,
-                },
-                Draw::Nothing,
-            );
-        }
+        Align::Left | Align::Center => add_ragged_break(measure, 0.0, Draw::Nothing, b),
     }
 }
 
