@@ -299,6 +299,9 @@ fn the_outline_lands_on_every_heading_at_every_level() {
     let built = build(&manuscript_dir());
     let catalog = built.doc.catalog().unwrap();
     let root = dict(&built.doc, catalog.get(b"Outlines").expect("an outline"));
+    // A reader opens the book with its outline shown.
+    let mode = catalog.get(b"PageMode").and_then(Object::as_name);
+    assert_eq!(mode.ok(), Some(&b"UseOutlines"[..]));
     let outline = bookmarks(&built.doc, root);
     let mut landings = Vec::new();
     mirror(&outline, &built.toc.entries, &mut landings);

@@ -92,8 +92,12 @@ pub fn apply(doc: &mut Document, pages: &[Page], nav: &Navigation<'_>) -> Vec<An
             }
         }
     }
+    // Set over what printpdf wrote: lopdf's `extend` would keep printpdf's
+    // `/PageMode /UseNone` and pair other values up into arrays.
     if let Ok(root) = doc.catalog_mut() {
-        root.extend(&catalog);
+        for (key, value) in catalog {
+            root.set(key, value);
+        }
     }
     set_info(doc, nav);
     annotations
