@@ -189,6 +189,18 @@ fn all<'e>(e: &'e Elem, out: &mut Vec<&'e Elem>) {
     }
 }
 
+/// The roles of an element's child elements, in order.
+fn kid_roles(element: &Elem) -> Vec<&str> {
+    element
+        .kids
+        .iter()
+        .filter_map(|k| match k {
+            Node::Elem(c) => Some(c.role.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
 fn text_attr(doc: &Document, dict: &Dictionary, key: &[u8]) -> Option<String> {
     let bytes = deref(doc, dict.get(key).ok()?).as_str().ok()?;
     Some(match bytes.strip_prefix(&[0xFE, 0xFF]) {
@@ -282,14 +294,7 @@ fn every_construct_has_its_tag_and_attributes() {
         .iter()
         .find(|e| e.role == "Div")
         .expect("a listing's Div");
-    let kinds: Vec<&str> = listing
-        .kids
-        .iter()
-        .filter_map(|k| match k {
-            Node::Elem(c) => Some(c.role.as_str()),
-            _ => None,
-        })
-        .collect();
+    let kinds = kid_roles(listing);
     assert_eq!(kinds, ["P", "Code", "Caption"]);
     let text = struct_text(&pdf);
     for words in ["Filename: src/lib.rs", "Listing 1-1: A listing’s caption"] {
@@ -304,14 +309,7 @@ fn every_construct_has_its_tag_and_attributes() {
                 .any(|k| matches!(k, Node::Elem(c) if c.role == "Reference"))
         })
         .expect("a paragraph with a reference");
-    let kinds: Vec<&str> = paragraph
-        .kids
-        .iter()
-        .filter_map(|k| match k {
-            Node::Elem(c) => Some(c.role.as_str()),
-            _ => None,
-        })
-        .collect();
+    let kinds = kid_roles(paragraph);
     let at = kinds.iter().position(|r| *r == "Reference").unwrap();
     assert_eq!(kinds.get(at + 1), Some(&"Note"), "{kinds:?}");
     let note = paragraph

@@ -158,18 +158,9 @@ fn the_print_interior_is_pdf_x_4() {
     // The standards named are the ones claimed: no PDF/UA-1 unless listed.
     assert!(!xmp.contains("pdfuaid:part"), "{xmp}");
     // 6.2.5: a trim and a bleed box on every page, the bleed 9 pt around.
-    for page in doc.get_pages().values() {
-        let page = doc.get_dictionary(*page).unwrap();
-        let rect = |name: &[u8]| -> Vec<f32> {
-            page.get(name)
-                .unwrap()
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|v| v.as_float().unwrap())
-                .collect()
-        };
-        let (trim, bleed) = (rect(b"TrimBox"), rect(b"BleedBox"));
+    for id in doc.get_pages().into_values() {
+        let (trim, bleed) = (box_of(&doc, id, b"TrimBox"), box_of(&doc, id, b"BleedBox"));
+        let page = doc.get_dictionary(id).unwrap();
         assert_eq!(trim[2] - trim[0], 432.0);
         assert_eq!(bleed[2] - bleed[0], 432.0 + 18.0);
         // 6.6: no annotations, no actions.
@@ -281,6 +272,11 @@ fn pdf_x_4_and_pdf_a_share_one_grey_profile_and_colour_images_turn_grey() {
 /// The first page's box `name`, as numbers.
 fn page_box(doc: &Document, name: &[u8]) -> Vec<f32> {
     let page = doc.get_pages().into_values().next().unwrap();
+    box_of(doc, page, name)
+}
+
+/// The box `name` of the page `page`, as numbers.
+fn box_of(doc: &Document, page: lopdf::ObjectId, name: &[u8]) -> Vec<f32> {
     doc.get_dictionary(page)
         .unwrap()
         .get(name)

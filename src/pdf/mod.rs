@@ -209,7 +209,6 @@ impl Options<'_> {
             code_theme: self.code_theme,
             labels: &book.metadata.labels,
             bound_right: crate::lang::is_rtl(&book.metadata.language),
-            image: &book.metadata.labels.image.text,
         }
     }
 }

@@ -108,7 +108,7 @@ impl Flow<'_, '_> {
                     content,
                     Style::Regular,
                     self.chapter_ids,
-                    self.settings.image,
+                    self.settings.image(),
                 );
                 let label_length: usize = s.iter().map(|l| l.text.len()).sum();
                 s.extend(text);
@@ -283,7 +283,7 @@ impl Flow<'_, '_> {
             &heading.content,
             style,
             self.chapter_ids,
-            self.settings.image,
+            self.settings.image(),
         );
         let size = frame.size * scale;
         let measure = Measure {

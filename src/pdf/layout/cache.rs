@@ -81,7 +81,6 @@ impl Keys {
             code_theme,
             labels,
             bound_right,
-            image,
         } = settings;
         let mut shared = Sha256::new();
         let mut put = |bytes: &[u8]| {
@@ -98,7 +97,7 @@ impl Keys {
         // Debug prints every field, and a float as the shortest text that
         // reads back to the same value.
         put(format!("{geometry:?} {indent} {recto_chapters} {code_theme:?}").as_bytes());
-        put(format!("{labels:?} {bound_right} {image}").as_bytes());
+        put(format!("{labels:?} {bound_right}").as_bytes());
         put(format!("{:?} {}", ts.params, ts.rtl).as_bytes());
         put(format!("{:?}", ts.hyphenator.exceptions()).as_bytes());
         put(source_dir.as_os_str().as_encoded_bytes());

@@ -74,7 +74,7 @@ pub(super) fn lay_chapter(
     let section = flow.structure.open(Role::Sect);
     // A sunk title: the chapter starts a third of the way down the text block.
     flow.y += (g.height - g.top - g.bottom) * 0.25;
-    let title = spans::spans(&chapter.title, Style::Regular, settings.image);
+    let title = spans::spans(&chapter.title, Style::Regular, settings.image());
     flow.structure.open(Role::Heading(HeadingLevel::H1));
     flow.text(&title, frame, 1.9, Align::Center, Pos { line: 1, col: 1 });
     flow.structure.close();

@@ -221,7 +221,7 @@ impl Flow<'_, '_> {
             .map(|n| Span::generated(n, Style::Bold))
             .collect();
         let shift: usize = spans.iter().map(|s| s.text.len()).sum();
-        let image = self.settings.image;
+        let image = self.settings.image();
         let (text, links) =
             spans_and_links(&listing.caption, Style::Italic, self.chapter_ids, image);
         spans.extend(text);

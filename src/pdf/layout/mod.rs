@@ -306,14 +306,20 @@ pub struct Settings<'a> {
     pub jobs: Jobs,
     /// How highlighted code is printed.
     pub code_theme: crate::config::CodeTheme,
-    /// The words bindery writes in the book's language (a listing's).
+    /// The words bindery writes in the book's language (a listing's, an
+    /// image's stand-in).
     pub labels: &'a crate::lang::labels::Labels,
     /// Whether the book is bound on the right, as one written from right to
     /// left is: its right-hand pages have the spine on their right.
     pub bound_right: bool,
+}
+
+impl<'a> Settings<'a> {
     /// The word shown in brackets for an image without alternative text,
     /// the book's label (`image`).
-    pub image: &'a str,
+    pub fn image(&self) -> &'a str {
+        &self.labels.image.text
+    }
 }
 
 /// How many threads lay a book's chapters out.

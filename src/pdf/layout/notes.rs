@@ -85,7 +85,7 @@ impl Flow<'_, '_> {
             verbatim: false,
         };
         let mut paragraphs = Vec::new();
-        note_paragraphs(&note.blocks, self.settings.image, &mut paragraphs);
+        note_paragraphs(&note.blocks, self.settings.image(), &mut paragraphs);
         let mut lines = Vec::new();
         let mut label = Some(Span::generated(
             format!("{}. ", note.number),

@@ -39,7 +39,7 @@ impl Flow<'_, '_> {
         let head_spans: Vec<_> = table
             .head
             .iter()
-            .map(|c| spans::spans(c, Style::Bold, self.settings.image))
+            .map(|c| spans::spans(c, Style::Bold, self.settings.image()))
             .collect();
         let head: Vec<_> = head_spans
             .iter()
@@ -51,7 +51,7 @@ impl Flow<'_, '_> {
             .map(|row| {
                 let spans: Vec<_> = row
                     .iter()
-                    .map(|c| spans::spans(c, Style::Regular, self.settings.image))
+                    .map(|c| spans::spans(c, Style::Regular, self.settings.image()))
                     .collect();
                 let cells = spans.iter().map(|s| self.ts.set(s, &measure)).collect();
                 (spans, cells)
