@@ -1,7 +1,8 @@
 //! The layout cache: a build that reuses chapter layouts kept from the last
 //! one gives the bytes a clean build gives, after edits to the first, a
-//! middle and the last chapter and to book.toml; a damaged entry is laid
-//! out again; `--no-cache` neither reads nor writes the cache.
+//! middle and the last chapter and to book.toml, and with highlighted code
+//! whose tokens come from the cache; a damaged entry is laid out again;
+//! `--no-cache` neither reads nor writes the cache.
 
 mod common;
 
