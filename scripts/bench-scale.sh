@@ -15,6 +15,7 @@
 #   scripts/bench-scale.sh 500000          one size
 #   RUNS=9 scripts/bench-scale.sh          more runs
 #   scripts/bench-scale.sh rebuild         threads and the layout cache
+#   scripts/bench-scale.sh code            what highlighting code costs
 #   BINDERY=target/release/bindery scripts/bench-scale.sh rebuild
 #                                          another binary, not built here
 #
@@ -24,7 +25,16 @@
 # sentence was appended to a chapter in the middle (a new one each run),
 # which lays out that chapter alone and takes the others from the cache.
 #
-# The manuscripts are kept in target/bench-scale/ and reused.
+# `code` times the code-heavy book of 500,000 words (a block of 25 lines of
+# this repository's own code after every third paragraph) against the same
+# book with its fences' languages taken away, so that its code is set plain:
+# clean builds (`--no-cache`, two threads) one of each in turn, then builds
+# with nothing changed, and prints what highlighting costs as a share of
+# the highlighted build, by user CPU time and by wall time (medians).
+#
+# The manuscripts are kept in target/bench-scale/ and reused (the code book
+# quotes the sources as they were when it was made: remove it to make it
+# again).
 set -eu
 cd "$(dirname "$0")/.."
 runs=${RUNS:-5}
@@ -147,6 +157,75 @@ if [ "${1:-}" = rebuild ]; then
     measure "$dir" -j2
     row "$dir/samples" "one sentence more, -j2"
     mv "$dir/middle.orig" "$middle"
+    exit 0
+fi
+
+# Prints highlighting's share of the build, from the samples of the
+# highlighted book ($1) and of the plain one ($2), labelled $3.
+share() {
+    { cat "$1"; echo plain; cat "$2"; } | awk -v what="$3" '
+        # Medians of the "user" and "wall" samples before and after the mark.
+        $1 == "plain" { side = 2; next }
+        $1 == "user" || $1 == "wall" { n[side + 0, $1]++; v[side + 0, $1, n[side + 0, $1]] = $2 }
+        function median(side, key,    i, j, t, m) {
+            m = n[side, key]
+            for (i = 1; i <= m; i++) s[i] = v[side, key, i]
+            for (i = 2; i <= m; i++)
+                for (j = i; j > 1 && s[j - 1] > s[j]; j--) { t = s[j]; s[j] = s[j - 1]; s[j - 1] = t }
+            return s[int((m + 1) / 2)]
+        }
+        END {
+            for (k = 1; k <= 2; k++) {
+                key = k == 1 ? "user" : "wall"
+                h = median(0, key); p = median(2, key)
+                printf "%s, %s: highlighted %.2f s, plain %.2f s, highlighting %.0f %% of the build\n",
+                    what, key == "user" ? "user CPU" : "wall", h, p, 100 * (h - p) / h
+            }
+        }'
+}
+
+# Measures the books $1 and $2 RUNS times each, one run of each in turn,
+# with the options after them, into $1/all and $2/all.
+interleave() {
+    first=$1
+    second=$2
+    shift 2
+    total=$runs
+    runs=1
+    : >"$first/all"
+    : >"$second/all"
+    turn=1
+    while [ "$turn" -le "$total" ]; do
+        for dir in "$first" "$second"; do
+            measure "$dir" "$@"
+            sed "s/^run 1\$/run $turn/" "$dir/samples" >>"$dir/all"
+        done
+        turn=$((turn + 1))
+    done
+    runs=$total
+}
+
+if [ "${1:-}" = code ]; then
+    highlighted=$work/m500000-code
+    plain=$work/m500000-code-plain
+    manuscript 500000 "$highlighted" code=highlighted
+    manuscript 500000 "$plain" code=plain
+    heading build
+    prepare=
+    interleave "$highlighted" "$plain" --no-cache -j2
+    row "$highlighted/all" "highlighted, clean"
+    row "$plain/all" "plain, clean"
+    clean=$(share "$highlighted/all" "$plain/all" "clean")
+    for dir in "$highlighted" "$plain"; do
+        rm -rf "$dir/out/.bindery-cache"
+        "$BINDERY" build --quiet -j2 --manuscript "$dir" --out "$dir/out"
+    done
+    interleave "$highlighted" "$plain" -j2
+    row "$highlighted/all" "highlighted, nothing changed"
+    row "$plain/all" "plain, nothing changed"
+    echo
+    echo "$clean"
+    share "$highlighted/all" "$plain/all" "nothing changed"
     exit 0
 fi
 

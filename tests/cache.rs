@@ -1,7 +1,8 @@
 //! The layout cache: a build that reuses chapter layouts kept from the last
 //! one gives the bytes a clean build gives, after edits to the first, a
-//! middle and the last chapter and to book.toml; a damaged entry is laid
-//! out again; `--no-cache` neither reads nor writes the cache.
+//! middle and the last chapter and to book.toml, and with highlighted code
+//! whose tokens come from the cache; a damaged entry is laid out again;
+//! `--no-cache` neither reads nor writes the cache.
 
 mod common;
 
@@ -161,6 +162,28 @@ fn the_sample_rebuilt_from_its_cache_equals_a_clean_build() {
     append(&manuscript.join("02-faq.md"), "\nA last word.\n");
     let said = same_as_clean(&manuscript, &out, "the sample's FAQ edited");
     assert!(said.contains("laid out 1 of"), "{said}");
+}
+
+#[test]
+fn code_from_the_cache_is_highlighted_as_in_a_clean_build() {
+    // A chapter taken from the cache hands the EPUB its code's tokens kept
+    // in its entry; the EPUB must be the one a clean build writes.
+    let root = tempfile::tempdir().unwrap();
+    let manuscript = root.path().join("book");
+    let out = root.path().join("out");
+    let files = generated(&manuscript, 3);
+    let code = "\n```rust,ignore\nfn main() {\n    let s = \"a b\"; // note\n}\n```\n\n\
+        ```toml\n[book]\ntitle = \"T\"\n```\n\n\
+        ```console\n$ cargo run\nHello\n```\n\n\
+        ```hbs\n{{#each items}}{{this}}{{/each}}\n```\n";
+    append(&files[0], code);
+    append(&files[2], &code.replace("main", "other"));
+    build(&manuscript, &out, &[]);
+    let said = same_as_clean(&manuscript, &out, "code, nothing changed");
+    assert!(said.contains("laid out 0 of 3 chapters"), "{said}");
+    append(&files[1], "\nOne sentence more.\n");
+    let said = same_as_clean(&manuscript, &out, "code, another chapter edited");
+    assert!(said.contains("laid out 1 of 3 chapters"), "{said}");
 }
 
 #[test]

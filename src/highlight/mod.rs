@@ -5,9 +5,18 @@
 //! its own (`toml.rs`). Scope names are read here into a small fixed set of
 //! [`Kind`]s, so the model and the backends never see syntect's types: the
 //! EPUB writes each kind as a class, the PDF as a face and an ink.
+//!
+//! Tokens found are kept for the rest of the process, by a SHA-256 of the
+//! language and the code, so that the second backend finds the first's.
+//! The PDF's layout cache keeps each chapter's tokens in its entry
+//! ([`recording`], [`keep`]): a rebuild that takes a chapter from the cache
+//! hands them back, and the EPUB, which is written again, does not run the
+//! grammars over code that has not changed.
 
 mod toml;
 
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -15,7 +24,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
 
 /// What a stretch of code is, as far as its colour or face goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Kind {
     /// `fn`, `if`, `return`, storage words such as `let` and `static`.
     Keyword,
@@ -94,7 +103,7 @@ impl Kind {
 /// A stretch of the code: its kind (`None` for plain text) and its bytes.
 /// A token never runs past the end of a line; the newline ends the token
 /// it follows.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Token {
     /// What it is.
     pub kind: Option<Kind>,
@@ -164,26 +173,123 @@ pub fn is_known(language: &str) -> bool {
 /// when the language is not one bindery highlights. Both backends ask for
 /// every block: the second finds the first's tokens kept.
 pub fn highlight(language: &str, code: &str) -> Option<Arc<Vec<Token>>> {
-    /// Tokens found, by language and code, with the bytes of code they hold.
-    type Seen = (HashMap<(String, String), Option<Arc<Vec<Token>>>>, usize);
+    let key = key(language, code);
+    let kept = store()
+        .lock()
+        .ok()
+        .and_then(|s| s.tokens.get(&key).cloned())
+        .filter(|found| found.as_ref().is_none_or(|t| covers(t, code)));
+    let tokens = match kept {
+        Some(found) => found,
+        None => {
+            let tokens = tokens(language, code).map(Arc::new);
+            if let Ok(mut store) = store().lock() {
+                store.add(key, tokens.clone(), code.len());
+            }
+            tokens
+        }
+    };
+    if let Some(tokens) = &tokens {
+        RECORD.with_borrow_mut(|record| {
+            if let Some(record) = record
+                && !record.iter().any(|k| k.key == key)
+            {
+                record.push(Kept {
+                    key,
+                    tokens: tokens.as_ref().clone(),
+                });
+            }
+        });
+    }
+    tokens
+}
+
+/// A block's tokens as the layout cache keeps them: under the SHA-256 of
+/// its language and code, which the entry does not hold again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Kept {
+    key: [u8; 32],
+    tokens: Vec<Token>,
+}
+
+thread_local! {
+    /// The blocks highlighted on this thread inside [`recording`].
+    static RECORD: RefCell<Option<Vec<Kept>>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` and returns, with its value, the tokens of every block it
+/// highlighted on this thread (each block once, in the order first asked).
+pub fn recording<T>(f: impl FnOnce() -> T) -> (T, Vec<Kept>) {
+    let before = RECORD.replace(Some(Vec::new()));
+    let value = f();
+    let kept = RECORD.replace(before).unwrap_or_default();
+    (value, kept)
+}
+
+/// Keeps tokens [`recording`] returned in an earlier build for the rest of
+/// the process, so that [`highlight`] finds them. Tokens that do not fit
+/// the code they are asked for (a cache entry made by other code) are not
+/// used, but found again.
+pub fn keep(kept: Vec<Kept>) {
+    if let Ok(mut store) = store().lock() {
+        for Kept { key, tokens } in kept {
+            if !store.tokens.contains_key(&key) {
+                let bytes = tokens.last().map_or(0, |t| t.range.end);
+                store.add(key, Some(Arc::new(tokens)), bytes);
+            }
+        }
+    }
+}
+
+/// Tokens found, by [`key`], with the bytes of code they cover.
+#[derive(Default)]
+struct Store {
+    tokens: HashMap<[u8; 32], Option<Arc<Vec<Token>>>>,
+    bytes: usize,
+}
+
+impl Store {
     /// How much code is kept at most before the store is emptied, so that
     /// a long `bindery watch` session does not grow without end.
     const KEPT: usize = 64 << 20;
-    static SEEN: OnceLock<Mutex<Seen>> = OnceLock::new();
-    let seen = SEEN.get_or_init(Mutex::default);
-    let key = (language.to_string(), code.to_string());
-    if let Some(found) = seen.lock().ok().and_then(|s| s.0.get(&key).cloned()) {
-        return found;
-    }
-    let tokens = tokens(language, code).map(Arc::new);
-    if let Ok(mut seen) = seen.lock() {
-        if seen.1 > KEPT {
-            *seen = Seen::default();
+
+    fn add(&mut self, key: [u8; 32], tokens: Option<Arc<Vec<Token>>>, bytes: usize) {
+        if self.bytes > Self::KEPT {
+            *self = Store::default();
         }
-        seen.1 += code.len();
-        seen.0.insert(key, tokens.clone());
+        self.bytes += bytes;
+        self.tokens.insert(key, tokens);
     }
-    tokens
+}
+
+fn store() -> &'static Mutex<Store> {
+    static STORE: OnceLock<Mutex<Store>> = OnceLock::new();
+    STORE.get_or_init(Mutex::default)
+}
+
+/// The SHA-256 of a block's language and code.
+fn key(language: &str, code: &str) -> [u8; 32] {
+    let mut hash = Sha256::new();
+    hash.update((language.len() as u64).to_le_bytes());
+    hash.update(language);
+    hash.update(code);
+    hash.finalize().into()
+}
+
+/// Whether `tokens` cover `code` from its start to its end, one after
+/// another, each starting and ending between characters.
+fn covers(tokens: &[Token], code: &str) -> bool {
+    let mut at = 0;
+    for token in tokens {
+        if token.range.start != at
+            || token.range.end <= at
+            || !code.is_char_boundary(token.range.end)
+        {
+            return false;
+        }
+        at = token.range.end;
+    }
+    at == code.len()
 }
 
 /// The tokens of `code` in `language`, found afresh.
@@ -475,6 +581,42 @@ mod tests {
             .iter()
             .filter(|(k, t)| *k == Some(Kind::Keyword) && t == "let");
         assert_eq!(keywords.count(), 3, "{found:?}");
+    }
+
+    #[test]
+    fn tokens_recorded_are_found_again_and_tokens_that_do_not_fit_are_not() {
+        let code = "fn kept() {}\n";
+        let ((), kept) = recording(|| {
+            highlight("rust", code);
+            highlight("rust", code);
+            highlight("no-such-language", code);
+        });
+        assert_eq!(kept.len(), 1);
+        assert_eq!(kept[0].key, key("rust", code));
+        assert_eq!(kept[0].tokens, *highlight("rust", code).unwrap());
+        // Kept tokens are what a later build finds, without the grammar.
+        let seeded = "fn seeded() {}\n";
+        let whole = Token {
+            kind: Some(Kind::Comment),
+            range: 0..seeded.len(),
+        };
+        keep(vec![Kept {
+            key: key("rust", seeded),
+            tokens: vec![whole.clone()],
+        }]);
+        assert_eq!(*highlight("rust", seeded).unwrap(), [whole]);
+        // Tokens that do not cover the code they are kept for are found again.
+        let short = "fn short() {}\n";
+        keep(vec![Kept {
+            key: key("rust", short),
+            tokens: vec![Token {
+                kind: None,
+                range: 0..3,
+            }],
+        }]);
+        let found = highlight("rust", short).unwrap();
+        assert!(covers(&found, short));
+        assert_eq!(found[0].kind, Some(Kind::Keyword));
     }
 
     #[test]

@@ -40,6 +40,10 @@ pub(super) struct ChapterLayout {
     /// Whether it was laid out to open on a right-hand page: the join
     /// puts it on one.
     pub(super) opens_recto: bool,
+    /// The tokens of its highlighted code, kept in its cache entry for the
+    /// EPUB of a later build (see [`crate::highlight::recording`]); empty
+    /// outside the cache.
+    pub(super) highlighted: Vec<crate::highlight::Kept>,
 }
 
 /// Lays out a chapter: an opening page with its sunk title, its body, and
@@ -121,6 +125,7 @@ pub(super) fn lay_chapter(
         structure: flow.structure,
         glyph_texts: ts.fonts.take_glyph_texts(),
         opens_recto,
+        highlighted: Vec::new(),
     }
 }
 

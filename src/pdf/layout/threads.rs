@@ -17,6 +17,7 @@
 use super::cache::{self, Cache, Entry, Keys};
 use super::chapter::{ChapterLayout, lay_chapter};
 use super::{Jobs, Settings};
+use crate::highlight;
 use crate::model::{Book, Chapter, Inline};
 use crate::pdf::text::Typesetter;
 use std::num::NonZeroUsize;
@@ -51,11 +52,17 @@ pub(super) fn lay_chapters(
         let key = keys.key(chapter, recto);
         let name = cache::name(&key);
         let kept = cache.get(&name);
-        if let Some(layout) = kept.and_then(|bytes| cache::decode(bytes, &key, settings)) {
+        if let Some(mut layout) = kept.and_then(|bytes| cache::decode(bytes, &key, settings)) {
+            // The EPUB highlights the chapter's code again: it finds the
+            // tokens the entry kept.
+            highlight::keep(std::mem::take(&mut layout.highlighted));
             return (layout, Some(Entry { name, bytes: None }));
         }
-        let layout = lay_chapter(ts, settings, &chapter_ids, chapter, recto);
+        let (mut layout, highlighted) =
+            highlight::recording(|| lay_chapter(ts, settings, &chapter_ids, chapter, recto));
+        layout.highlighted = highlighted;
         let bytes = cache::encode(&key, &layout);
+        layout.highlighted = Vec::new();
         (layout, Some(Entry { name, bytes }))
     };
     // Each thread takes the next chapter not yet taken.
