@@ -54,6 +54,8 @@ struct Line {
     left: f32,
     right: f32,
     text: String,
+    /// The space between each two words, in points.
+    gaps: Vec<f32>,
 }
 
 /// The lines of the body's size (the most common height) in the PDF at `pdf`.
@@ -64,17 +66,21 @@ fn body_lines(pdf: &Path) -> Vec<Line> {
     );
     assert!(outcome.status.success(), "pdftotext: {}", outcome.stderr);
     let number = |tag: &str, key: &str| -> f32 {
-        let at = tag.find(&format!(" {key}=\"")).expect("a coordinate") + key.len() + 3;
+        let at = tag.find(&format!("{key}=\"")).expect("a coordinate") + key.len() + 2;
         tag[at..].split('"').next().unwrap().parse().unwrap()
     };
     let mut lines = Vec::new();
     for (page, text) in outcome.stdout.split("<page ").skip(1).enumerate() {
         for line in text.split("<line ").skip(1) {
             let line = line.split("</line>").next().unwrap();
-            let words: Vec<&str> = line
-                .split("<word ")
-                .skip(1)
+            let tags: Vec<&str> = line.split("<word ").skip(1).collect();
+            let words: Vec<&str> = tags
+                .iter()
                 .map(|w| w.split('>').nth(1).unwrap().trim_end_matches("</word"))
+                .collect();
+            let gaps = tags
+                .windows(2)
+                .map(|w| number(w[1], "xMin") - number(w[0], "xMax"))
                 .collect();
             lines.push((
                 Line {
@@ -82,6 +88,7 @@ fn body_lines(pdf: &Path) -> Vec<Line> {
                     left: number(line, "xMin"),
                     right: number(line, "xMax"),
                     text: words.join(" "),
+                    gaps,
                 },
                 number(line, "yMax") - number(line, "yMin"),
             ));
@@ -150,6 +157,9 @@ fn hyphens_periods_and_quotes_hang_into_the_margins_of_justified_lines() {
             continue;
         };
         for line in lines.iter().filter(|l| l.page == page) {
+            // No word space is wider than half an em (10.5 points type).
+            let widest = line.gaps.iter().copied().fold(0.0, f32::max);
+            assert!(widest < 5.25 + 0.01, "{line:?}: a space of {widest}");
             // Nothing hangs by more than a period's or a hyphen's width.
             assert!(line.right < right + 3.0, "{line:?} past {right}");
             assert!(line.left > left - 3.0, "{line:?} before {left}");
