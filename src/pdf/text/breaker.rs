@@ -164,15 +164,22 @@ pub fn break_lines(lines: Lines, params: &Params, emergency: f32) -> Vec<Break> 
 /// or as few (below 0) with every line's spaces within the second pass's
 /// tolerance, hyphenating as it does: TeX's `\looseness`, for
 /// a page that needs a paragraph a line longer or shorter. `None` when no
-/// such breaking exists.
-pub fn break_lines_loose(lines: Lines, params: &Params, looseness: i32) -> Option<Vec<Break>> {
+/// such breaking exists. With an `emergency` stretch, lines are weighed as
+/// in [`break_lines`]'s emergency pass, and may be set looser than the
+/// tolerance.
+pub fn break_lines_loose(
+    lines: Lines,
+    params: &Params,
+    looseness: i32,
+    emergency: f32,
+) -> Option<Vec<Break>> {
     let sums = running_sums(lines.items);
     let breaker = Breaker {
         lines,
         params,
         tolerance: params.tolerance,
         hyphens: true,
-        background: 0.0,
+        background: emergency,
         sums: &sums,
         ordered: is_ordered(lines.items),
         // Far above any line's demerits: the count of lines comes first.

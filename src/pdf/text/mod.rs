@@ -339,11 +339,7 @@ impl<'a> Typesetter<'a> {
     /// Sets `spans` as one paragraph.
     pub fn set(&mut self, spans: &[Span], measure: &Measure) -> Paragraph {
         let params = self.line_params(measure);
-        let emergency = if measure.align == Align::Justify {
-            params.emergency_stretch * measure.size
-        } else {
-            0.0
-        };
+        let emergency = self.emergency(measure, &params);
         self.set_with(spans, measure, |b, width| {
             let breaks = breaker::break_lines(b.lines(width), &params, emergency);
             Some(without_tail(b, spans, width, &params, emergency, breaks))
@@ -371,7 +367,10 @@ impl<'a> Typesetter<'a> {
 
     /// Sets `spans` as one paragraph in as many lines as it goes into
     /// (`looseness` above 0) or as few (below 0) with no line looser than
-    /// the breaker's tolerance; `None` when no breaking keeps to it.
+    /// the breaker's tolerance; `None` when no breaking keeps to it. A
+    /// justified paragraph that no breaking keeps to it (one [`Typesetter::set`]
+    /// leaves lines short in) is weighed with the emergency stretch instead,
+    /// and may again leave lines short.
     pub fn set_loose(
         &mut self,
         spans: &[Span],
@@ -379,9 +378,27 @@ impl<'a> Typesetter<'a> {
         looseness: i32,
     ) -> Option<Paragraph> {
         let params = self.line_params(measure);
+        let emergency = self.emergency(measure, &params);
         self.set_with(spans, measure, |b, width| {
-            breaker::break_lines_loose(b.lines(width), &params, looseness)
+            let lines = b.lines(width);
+            breaker::break_lines_loose(lines, &params, looseness, 0.0).or_else(|| {
+                let short =
+                    emergency > 0.0 && breaker::break_lines_loose(lines, &params, 0, 0.0).is_none();
+                short
+                    .then(|| breaker::break_lines_loose(lines, &params, looseness, emergency))
+                    .flatten()
+            })
         })
+    }
+
+    /// The emergency stretch of a paragraph on `measure`, in points: none
+    /// for text that is not justified.
+    fn emergency(&self, measure: &Measure, params: &Params) -> f32 {
+        if measure.align == Align::Justify {
+            params.emergency_stretch * measure.size
+        } else {
+            0.0
+        }
     }
 
     /// Sets `spans` as one paragraph, broken into lines by `breaks`.
