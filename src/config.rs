@@ -214,6 +214,7 @@ pub struct EpubConfig {
 /// standards = ["pdf/x-4"]     # or "pdf/a-2b", "pdf/a-2u", "pdf/a-2a", "pdf/ua-1"
 /// paper = "cream"             # or "white", or a thickness such as "0.0023in"
 /// hyphenation-exceptions = ["Rus-sian", "present"]
+/// optical-margins = false
 /// ```
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -272,6 +273,10 @@ pub struct PdfConfig {
     /// patterns: `"Rus-sian"` breaks only there, `"present"` never.
     #[serde(default)]
     pub hyphenation_exceptions: Vec<String>,
+    /// Whether punctuation at the ends of justified lines (hyphens, dashes,
+    /// periods, commas, quotes) hangs into the margins by part of its
+    /// width, so that the edges look straight. Default: true.
+    pub optical_margins: Option<bool>,
 }
 
 /// The paper of a printed book, by the thickness of one page (a leaf

@@ -81,6 +81,9 @@ pub struct Options<'a> {
     pub gutter_from_pages: bool,
     /// Words hyphenated as written (`[pdf] hyphenation-exceptions`).
     pub hyphenation_exceptions: Vec<String>,
+    /// Whether justified lines hang punctuation into the margins
+    /// (`[pdf] optical-margins`).
+    pub optical_margins: bool,
 }
 
 /// KDP's gutter for a paperback of `pages` pages, in points: 0.375 in up
@@ -127,6 +130,7 @@ impl Default for Options<'_> {
             paper: Paper::default(),
             gutter_from_pages: false,
             hyphenation_exceptions: Vec::new(),
+            optical_margins: true,
         }
     }
 }
@@ -192,6 +196,7 @@ impl Options<'_> {
             paper: pdf.paper.as_ref().map(|p| *p.get_ref()).unwrap_or_default(),
             gutter_from_pages: pdf.profile == Some(Profile::Print) && pdf.inside_margin.is_none(),
             hyphenation_exceptions: pdf.hyphenation_exceptions.clone(),
+            optical_margins: pdf.optical_margins.unwrap_or(true),
         })
     }
 
@@ -344,6 +349,7 @@ pub fn pdf_in_stages(
             .with_exceptions(&options.hyphenation_exceptions);
         let mut typesetter = Typesetter::new(fonts.fresh(), hyphenator);
         typesetter.rtl = crate::lang::is_rtl(&book.metadata.language);
+        typesetter.params.optical_margins = options.optical_margins;
         typesetter
     };
     let mut typesetter = fresh();

@@ -13,10 +13,12 @@ use crate::pdf::fonts::Style;
 use crate::pdf::tags::Role;
 use crate::pdf::text::{Align, Measure, Paragraph, Span};
 
-/// The widest a justified line spaces its words, in ems (a space stretches
-/// by half its width at an adjustment ratio of 1): a paragraph that
-/// cannot keep to it is set ragged right.
-const WIDEST: f32 = 0.5;
+/// A measure narrower than this many ems (a list item in a narrow column,
+/// a quote in a list) is set ragged right when justifying it would leave a
+/// line short ([`crate::pdf::text::Line::short`]): there, with few words a
+/// line, a short line is one of many. On a wider measure the rare short line
+/// stays, and the paragraph with it justified.
+const NARROW: f32 = 20.0;
 
 /// Where a block is set: its left edge and width, and its font size.
 #[derive(Debug, Clone, Copy)]
@@ -128,12 +130,8 @@ impl Flow<'_, '_> {
                     verbatim: false,
                 };
                 let mut set = self.ts.set(&s, &measure);
-                let space = self.ts.space_width(Style::Regular);
-                if set.lines.iter().any(|l| {
-                    l.justified && l.ratio.is_finite() && space * (1.0 + l.ratio / 2.0) > WIDEST
-                }) {
-                    // Too narrow a measure, or too long words, to justify:
-                    // ragged right.
+                if frame.width < NARROW * frame.size && set.lines.iter().any(|l| l.short) {
+                    // Too narrow a measure to justify: ragged right.
                     measure.align = Align::Left;
                     set = self.ts.set(&s, &measure);
                 }

@@ -2,9 +2,16 @@
 //! penalties that TeX uses, so a paragraph's spacing is evened out over all
 //! its lines instead of being decided line by line.
 //!
-//! Three passes, as in TeX: without hyphenation at a strict tolerance, with
-//! hyphenation at a looser one, and an emergency pass that accepts any
-//! stretch but never lets a line run past the measure.
+//! Up to four passes, as in TeX: without hyphenation at a strict tolerance,
+//! with hyphenation at a looser one, with TeX's `\emergencystretch` (every
+//! line weighed as if it could stretch further, so that where some lines
+//! must be loose the looseness is shared out), and a last pass that accepts
+//! any stretch but never lets a line run past the measure.
+//!
+//! Lines may hang punctuation into the margin (optical margins, see
+//! `text/mod.rs`): each item can carry how far a line ending at it (a break)
+//! or starting with it (a box) hangs out, and the breaker takes that line as
+//! shorter by as much.
 
 /// A penalty at least this high forbids a break; at most its negative forces one.
 pub const INFINITY: f32 = 10_000.0;
@@ -54,6 +61,11 @@ pub struct Params {
     pub adjacent_demerits: f32,
     /// Hyphenated lines allowed in a row.
     pub max_hyphens_in_a_row: u8,
+    /// The stretch every line is weighed as having in the emergency pass,
+    /// in ems of the paragraph's size (TeX's `\emergencystretch`).
+    pub emergency_stretch: f32,
+    /// Whether justified lines hang punctuation into the margins.
+    pub optical_margins: bool,
 }
 
 impl Default for Params {
@@ -65,6 +77,8 @@ impl Default for Params {
             double_hyphen_demerits: 3000.0,
             adjacent_demerits: 100.0,
             max_hyphens_in_a_row: 2,
+            emergency_stretch: 2.0,
+            optical_margins: true,
         }
     }
 }
@@ -82,29 +96,59 @@ pub struct Break {
     pub overfull: bool,
 }
 
-/// Breaks a paragraph into lines of `width` points. The items must end with a
-/// forced break (a penalty of −[`INFINITY`]). The first pass leaves out
-/// hyphenation points (flagged penalties with a width); explicit hyphens,
-/// which add no width, may end a line in every pass.
-pub fn break_lines(items: &[Item], width: f32, params: &Params) -> Vec<Break> {
-    let passes: [(f32, bool); 3] = [
-        (params.pretolerance, false),
-        (params.tolerance, true),
-        (f32::INFINITY, true),
+/// A paragraph as the breaker takes it: its items, how far each hangs into
+/// the margin, and the measure.
+#[derive(Debug, Clone, Copy)]
+pub struct Lines<'a> {
+    /// The items; they must end with a forced break (a penalty of
+    /// −[`INFINITY`]).
+    pub items: &'a [Item],
+    /// Empty, or one length per item: for a box, how far a line starting
+    /// with it hangs into the left margin; for a glue or a penalty, how far
+    /// a line ending there hangs into the right one. No more than the box's
+    /// width (the breaker relies on it).
+    pub hang: &'a [f32],
+    /// The measure, in points.
+    pub width: f32,
+}
+
+impl Lines<'_> {
+    /// How far the item at `i` hangs into the margin.
+    #[inline]
+    fn hang(&self, i: usize) -> f32 {
+        self.hang.get(i).copied().unwrap_or(0.0)
+    }
+}
+
+/// Breaks a paragraph into lines. The first pass leaves out hyphenation
+/// points (flagged penalties with a width); explicit hyphens, which add no
+/// width, may end a line in every pass. `emergency` is the stretch in
+/// points the third pass adds to every line (none: no such pass); the
+/// lines that pass chooses are set with their own stretch, so their ratio
+/// may be above the tolerance.
+pub fn break_lines(lines: Lines, params: &Params, emergency: f32) -> Vec<Break> {
+    let passes: [(f32, bool, f32); 4] = [
+        (params.pretolerance, false, 0.0),
+        (params.tolerance, true, 0.0),
+        (params.tolerance, true, emergency),
+        (f32::INFINITY, true, 0.0),
     ];
     // The running sums are the same in every pass: compute them once.
-    let sums = running_sums(items);
-    let ordered = is_ordered(items);
+    let sums = running_sums(lines.items);
+    let ordered = is_ordered(lines.items);
     // The passes share their lists, so that a paragraph allocates them once.
     let mut trail = Vec::new();
     let mut active = Vec::new();
-    for (tolerance, hyphens) in passes {
+    for (n, (tolerance, hyphens, background)) in passes.into_iter().enumerate() {
+        if n == 2 && background <= 0.0 {
+            continue;
+        }
         let breaker = Breaker {
-            items,
-            width,
+            lines,
             params,
             tolerance,
             hyphens,
+            background,
             sums: &sums,
             ordered,
             per_line: 0.0,
@@ -113,29 +157,31 @@ pub fn break_lines(items: &[Item], width: f32, params: &Params) -> Vec<Break> {
             return breaks;
         }
     }
-    greedy(items, width)
+    greedy(lines.items, lines.width)
 }
 
 /// Breaks a paragraph into as many lines as it can (`looseness` above 0)
 /// or as few (below 0) with every line's spaces within the second pass's
 /// tolerance, hyphenating as it does: TeX's `\looseness`, for
 /// a page that needs a paragraph a line longer or shorter. `None` when no
-/// such breaking exists.
+/// such breaking exists. With an `emergency` stretch, lines are weighed as
+/// in [`break_lines`]'s emergency pass, and may be set looser than the
+/// tolerance.
 pub fn break_lines_loose(
-    items: &[Item],
-    width: f32,
+    lines: Lines,
     params: &Params,
     looseness: i32,
+    emergency: f32,
 ) -> Option<Vec<Break>> {
-    let sums = running_sums(items);
+    let sums = running_sums(lines.items);
     let breaker = Breaker {
-        items,
-        width,
+        lines,
         params,
         tolerance: params.tolerance,
         hyphens: true,
+        background: emergency,
         sums: &sums,
-        ordered: is_ordered(items),
+        ordered: is_ordered(lines.items),
         // Far above any line's demerits: the count of lines comes first.
         per_line: -f64::from(looseness.signum()) * 1e9,
     };
@@ -174,6 +220,8 @@ struct Active {
 struct Trail {
     /// The item the line ends at; `usize::MAX` for the paragraph's start.
     at: usize,
+    /// The ratio the line is set at (its own stretch, without the pass's
+    /// background stretch).
     ratio: f32,
     previous: Option<usize>,
 }
@@ -184,17 +232,20 @@ struct Candidate {
     demerits: f64,
     /// The trail entry the line starts after.
     from: usize,
+    /// The ratio the line is set at.
     ratio: f32,
     /// Hyphenated lines in a row, this one included.
     hyphens: u8,
 }
 
 struct Breaker<'a> {
-    items: &'a [Item],
-    width: f32,
+    lines: Lines<'a>,
     params: &'a Params,
     tolerance: f32,
     hyphens: bool,
+    /// Stretch every line is weighed as having besides its own, in points
+    /// (TeX's `\emergencystretch`).
+    background: f32,
     /// Running sums up to (not including) each item.
     sums: &'a [(f32, f32, f32)],
     /// Whether no item has a negative width or stretch.
@@ -230,6 +281,7 @@ fn running_sums(items: &[Item]) -> Vec<(f32, f32, f32)> {
 
 impl Breaker<'_> {
     fn run(&self, trail: &mut Vec<Trail>, active: &mut Vec<Active>) -> Option<Vec<Break>> {
+        let items = self.lines.items;
         trail.clear();
         trail.push(Trail {
             at: usize::MAX,
@@ -237,20 +289,22 @@ impl Breaker<'_> {
             previous: None,
         });
         active.clear();
+        // The first line starts with the first box: a quote hangs left.
+        let first = items.iter().position(|i| matches!(i, Item::Box { .. }));
         active.push(Active {
             trail: 0,
             fitness: 1,
             hyphens: 0,
-            width: 0.0,
+            width: first.map_or(0.0, |i| self.lines.hang(i)),
             stretch: 0.0,
             shrink: 0.0,
             demerits: 0.0,
         });
         let mut last = None;
-        for (b, item) in self.items.iter().enumerate() {
+        for (b, item) in items.iter().enumerate() {
             let (cost, flagged, extra) = match *item {
-                Item::Glue { .. } if b > 0 && matches!(self.items[b - 1], Item::Box { .. }) => {
-                    (0.0, false, 0.0)
+                Item::Glue { .. } if b > 0 && matches!(items[b - 1], Item::Box { .. }) => {
+                    (0.0, false, -self.lines.hang(b))
                 }
                 Item::Penalty {
                     width,
@@ -260,15 +314,15 @@ impl Breaker<'_> {
                     if flagged && width > 0.0 && !self.hyphens {
                         continue;
                     }
-                    (cost, flagged, width)
+                    (cost, flagged, width - self.lines.hang(b))
                 }
                 _ => continue,
             };
             let best = self.try_break(b, cost, flagged, extra, trail, active);
-            if b == self.items.len() - 1 {
+            if b == items.len() - 1 {
                 last = best;
             }
-            if active.is_empty() && b < self.items.len() - 1 {
+            if active.is_empty() && b < items.len() - 1 {
                 return None;
             }
         }
@@ -277,7 +331,7 @@ impl Breaker<'_> {
         while let Some(n) = node {
             let this = trail[n];
             if this.at != usize::MAX {
-                let hyphenated = matches!(self.items[this.at], Item::Penalty { flagged: true, .. });
+                let hyphenated = matches!(items[this.at], Item::Penalty { flagged: true, .. });
                 breaks.push(Break {
                     at: this.at,
                     ratio: this.ratio,
@@ -294,6 +348,8 @@ impl Breaker<'_> {
     /// Tries every active node as the start of a line ending at `b`, keeps
     /// the ones that can still start longer lines, and adds the best new
     /// ones. Returns the trail entry of the best line ending at `b`.
+    /// `extra` is what ending there adds to the line: a hyphen's width,
+    /// less what hangs into the margin.
     fn try_break(
         &self,
         b: usize,
@@ -318,13 +374,22 @@ impl Breaker<'_> {
             f64::INFINITY
         };
         let mut kept = 0;
+        let width = self.lines.width;
         for i in 0..active.len() {
             let a = active[i];
             let natural = w - a.width + extra;
-            let ratio = if natural < self.width {
-                let stretch = st - a.stretch;
+            // The ratio the line is weighed at, and the one it is set at.
+            let (ratio, set) = if natural < width {
+                let own = st - a.stretch;
+                // A line with nothing of its own to stretch (one long word)
+                // stays as bad as it is: it would be left short anyway.
+                let stretch = if own > 0.0 {
+                    own + self.background
+                } else {
+                    own
+                };
                 if stretch > 0.0 {
-                    let room = self.width - natural;
+                    let room = width - natural;
                     // Most lines tried are far too loose: a multiplication
                     // tells them apart sooner than a division, with a margin
                     // wide enough that the division would say the same.
@@ -349,19 +414,21 @@ impl Breaker<'_> {
                         }
                         continue;
                     }
-                    room / stretch
+                    let set = if own > 0.0 { room / own } else { f32::INFINITY };
+                    (room / stretch, set)
                 } else {
-                    f32::INFINITY
+                    (f32::INFINITY, f32::INFINITY)
                 }
-            } else if natural > self.width {
+            } else if natural > width {
                 let shrink = sh - a.shrink;
-                if shrink > 0.0 {
-                    (self.width - natural) / shrink
+                let ratio = if shrink > 0.0 {
+                    (width - natural) / shrink
                 } else {
                     f32::NEG_INFINITY
-                }
+                };
+                (ratio, ratio)
             } else {
-                0.0
+                (0.0, 0.0)
             };
             // A node from which this line is already too long can only give
             // longer lines later: it is done.
@@ -398,7 +465,7 @@ impl Breaker<'_> {
                 *slot = Some(Candidate {
                     demerits,
                     from: a.trail,
-                    ratio,
+                    ratio: set,
                     hyphens,
                 });
                 found = true;
@@ -409,11 +476,17 @@ impl Breaker<'_> {
             return None;
         }
         // New active nodes start after the break: glue and penalties that
-        // follow it are discarded at the start of the next line.
+        // follow it are discarded at the start of the next line, and the
+        // box it starts with may hang into the left margin (so that the
+        // sums still grow from node to node: a box is at least as wide as
+        // what it hangs).
         let (mut aw, mut ast, mut ash) = (w, st, sh);
-        for item in &self.items[b..] {
+        for (i, item) in self.lines.items.iter().enumerate().skip(b) {
             match *item {
-                Item::Box { .. } => break,
+                Item::Box { .. } => {
+                    aw += self.lines.hang(i);
+                    break;
+                }
                 Item::Glue {
                     width,
                     stretch,
@@ -587,6 +660,15 @@ mod tests {
         ]);
     }
 
+    /// The items on a measure of `width`, nothing hanging into the margins.
+    fn plain(items: &[Item], width: f32) -> Lines<'_> {
+        Lines {
+            items,
+            hang: &[],
+            width,
+        }
+    }
+
     fn ends(breaks: &[Break]) -> Vec<usize> {
         breaks.iter().map(|b| b.at).collect()
     }
@@ -595,7 +677,7 @@ mod tests {
     fn a_paragraph_that_fits_exactly_breaks_where_it_fits() {
         // "aaaa bbb cc" is 11 points: a full line at natural spacing.
         let items = words("aaaa bbb cc ddddd ee");
-        let breaks = break_lines(&items, 11.0, &Params::default());
+        let breaks = break_lines(plain(&items, 11.0), &Params::default(), 0.0);
         // Items: 0 aaaa, 1 glue, 2 bbb, 3 glue, 4 cc, 5 glue, 6 ddddd, ...
         assert_eq!(ends(&breaks), [5, 11]);
         assert_eq!(breaks[0].ratio, 0.0);
@@ -608,7 +690,7 @@ mod tests {
         // instead sets "aa bbb" and "cc dddd" loosely: two loose lines
         // (badness 6400 and 2700) cost less than one impossible one.
         let items = words("aa bbb cc dddd eeeeee");
-        let breaks = break_lines(&items, 10.0, &Params::default());
+        let breaks = break_lines(plain(&items, 10.0), &Params::default(), 0.0);
         // Items: 0 aa, 1 glue, 2 bbb, 3 glue, 4 cc, 5 glue, 6 dddd, 7 glue, 8 eeeeee.
         assert_eq!(ends(&breaks), [3, 7, 11]);
         assert_eq!(breaks[0].ratio, 4.0);
@@ -620,7 +702,7 @@ mod tests {
     fn shrinking_is_preferred_to_a_loose_line() {
         // Spaces that stretch and shrink by half a point.
         let items = spaced("aaa bbb ccc dd", 0.5, 0.5);
-        let breaks = break_lines(&items, 10.0, &Params::default());
+        let breaks = break_lines(plain(&items, 10.0), &Params::default(), 0.0);
         // "aaa bbb ccc" is 11 points with two spaces of half a point shrink:
         // a ratio of exactly −1, the tightest allowed.
         assert_eq!(ends(&breaks), [5, 9]);
@@ -670,8 +752,8 @@ mod tests {
                 .max()
                 .unwrap_or(0)
         };
-        assert!(run(&break_lines(&items, 10.0, &unlimited)) > 2);
-        let limited = break_lines(&items, 10.0, &Params::default());
+        assert!(run(&break_lines(plain(&items, 10.0), &unlimited, 0.0)) > 2);
+        let limited = break_lines(plain(&items, 10.0), &Params::default(), 0.0);
         assert!(run(&limited) <= 2, "{limited:?}");
         assert!(limited.iter().all(|b| !b.overfull));
     }
@@ -680,14 +762,52 @@ mod tests {
     fn the_first_pass_does_without_hyphens_when_it_can() {
         // Two 8-point words and a space fit a 17-point line exactly.
         let items = hyphenatable(4);
-        let breaks = break_lines(&items, 17.0, &Params::default());
+        let breaks = break_lines(plain(&items, 17.0), &Params::default(), 0.0);
         assert!(breaks.iter().all(|b| !b.hyphenated), "{breaks:?}");
+    }
+
+    #[test]
+    fn a_line_ending_in_what_hangs_into_the_margin_may_be_that_much_longer() {
+        // "aaaa bbb cc" is 11 points, half a point more than the measure,
+        // and its spaces do not shrink: it fits only when the line ending
+        // after "cc" hangs half a point into the margin.
+        let items = spaced("aaaa bbb cc ddddd ee", 1.0, 0.0);
+        let breaks = break_lines(plain(&items, 10.5), &Params::default(), 0.0);
+        assert_ne!(breaks[0].at, 5, "{breaks:?}");
+        let mut hang = vec![0.0; items.len()];
+        hang[5] = 0.5;
+        let lines = Lines {
+            items: &items,
+            hang: &hang,
+            width: 10.5,
+        };
+        let breaks = break_lines(lines, &Params::default(), 0.0);
+        assert_eq!(breaks[0].at, 5, "{breaks:?}");
+        assert_eq!(breaks[0].ratio, 0.0);
+    }
+
+    #[test]
+    fn emergency_stretch_shares_out_the_looseness_a_paragraph_cannot_avoid() {
+        // Spaces that barely stretch: no breaking keeps within the
+        // tolerance. Without emergency stretch every line is as bad as any
+        // other to the breaker; with it, the loosest line is less loose.
+        let items = spaced("aaa bb cccc d eeeee ff gggg hh iii jjjjjj k llll", 0.1, 0.0);
+        let worst = |breaks: &[Break]| {
+            breaks[..breaks.len() - 1]
+                .iter()
+                .map(|b| b.ratio)
+                .fold(0.0, f32::max)
+        };
+        let without = break_lines(plain(&items, 12.0), &Params::default(), 0.0);
+        let with = break_lines(plain(&items, 12.0), &Params::default(), 3.0);
+        assert!(with.iter().all(|b| !b.overfull));
+        assert!(worst(&with) < worst(&without), "{with:?} {without:?}");
     }
 
     #[test]
     fn a_box_wider_than_the_line_is_reported_overfull() {
         let items = words("aaaaaaaaaaaaaaaaaaaa bb");
-        let breaks = break_lines(&items, 10.0, &Params::default());
+        let breaks = break_lines(plain(&items, 10.0), &Params::default(), 0.0);
         assert!(breaks.iter().any(|b| b.overfull), "{breaks:?}");
     }
 }

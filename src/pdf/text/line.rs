@@ -22,13 +22,19 @@ pub(super) fn set_line(
         added_hyphen: 0,
         overfull: false,
         justified: false,
+        short: false,
         start: 0,
     };
     // Glue and penalties at the start of a line are discarded.
     let first = (start..end)
         .find(|&i| matches!(b.items[i], Item::Box { .. }))
         .unwrap_or(end);
-    let mut x = 0.0;
+    // What hangs into the margins: the line starts that far left of the
+    // measure and may end that far right of it.
+    let hang = |i: usize| b.hang.get(i).copied().unwrap_or(0.0);
+    let left = if first < end { hang(first) } else { 0.0 };
+    let right = hang(end);
+    let mut x = -left;
     let mut pending_space: Option<(FaceId, u16, f32, usize)> = None;
     // Spaces take the colour of the glyphs before them, to stay in their run.
     let mut ink = Ink::default();
@@ -160,7 +166,7 @@ pub(super) fn set_line(
         line.added_hyphen = range.len();
     }
     line.runs = runs.list;
-    line.overfull = x > measure.width + 0.01;
+    line.overfull = x - right > measure.width + 0.01;
     // Centred lines sit in the middle of the measure, right-to-left ones
     // against its right edge (an overfull one sticks out on the left).
     let shift = match measure.align {

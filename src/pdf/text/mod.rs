@@ -9,8 +9,8 @@ pub mod breaker;
 pub mod hyphenate;
 mod line;
 
-use crate::pdf::fonts::{FaceId, Fonts, Style, WordId};
-use breaker::{INFINITY, Item, Params};
+use crate::pdf::fonts::{FaceId, Fonts, Glyph, Style, WordId};
+use breaker::{INFINITY, Item, Lines, Params};
 use hyphenate::Hyphenator;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
@@ -23,6 +23,11 @@ const FILL: f32 = 100_000.0;
 const EXPLICIT_BREAK: f32 = 50.0;
 /// The cost of a hyphenation point.
 const HYPHEN_PENALTY: f32 = 50.0;
+/// The widest a justified line spaces its words, in ems (a space stretches
+/// by half its width at an adjustment ratio of 1). A paragraph that cannot
+/// keep to it leaves the lines that would space wider short of the measure,
+/// their spaces this wide.
+pub const WIDEST_SPACE: f32 = 0.5;
 /// U+00AD, where the author allows a word to be hyphenated: invisible unless
 /// a line ends there.
 const SOFT_HYPHEN: char = '\u{AD}';
@@ -149,6 +154,10 @@ pub struct Line {
     pub overfull: bool,
     /// Whether this line is justified (not the last of its paragraph, not ragged).
     pub justified: bool,
+    /// Whether this line of a justified paragraph could only have been
+    /// justified with word spaces wider than [`WIDEST_SPACE`]: it is set
+    /// with them that wide and falls short of the measure.
+    pub short: bool,
     /// Where the line's text starts: a byte offset into the paragraph's
     /// spans' texts, one after another (their total length for a line
     /// without text).
@@ -329,27 +338,67 @@ impl<'a> Typesetter<'a> {
 
     /// Sets `spans` as one paragraph.
     pub fn set(&mut self, spans: &[Span], measure: &Measure) -> Paragraph {
-        let params = self.params;
+        let params = self.line_params(measure);
+        let emergency = self.emergency(measure, &params);
         self.set_with(spans, measure, |b, width| {
-            let breaks = breaker::break_lines(&b.items, width, &params);
-            Some(without_tail(b, spans, width, &params, breaks))
+            let breaks = breaker::break_lines(b.lines(width), &params, emergency);
+            Some(without_tail(b, spans, width, &params, emergency, breaks))
         })
         .unwrap_or_default()
     }
 
+    /// The breaker's weights for `measure`: in justified text, no pass
+    /// but the emergency ones accepts a line spaced wider than
+    /// [`WIDEST_SPACE`].
+    fn line_params(&mut self, measure: &Measure) -> Params {
+        let mut params = self.params;
+        if measure.align == Align::Justify {
+            let widest = self.widest_ratio();
+            params.pretolerance = params.pretolerance.min(widest);
+            params.tolerance = params.tolerance.min(widest);
+        }
+        params
+    }
+
+    /// The adjustment ratio at which a word space is [`WIDEST_SPACE`] wide.
+    fn widest_ratio(&mut self) -> f32 {
+        2.0 * (WIDEST_SPACE / self.space_width(Style::Regular) - 1.0)
+    }
+
     /// Sets `spans` as one paragraph in as many lines as it goes into
     /// (`looseness` above 0) or as few (below 0) with no line looser than
-    /// the breaker's tolerance; `None` when no breaking keeps to it.
+    /// the breaker's tolerance; `None` when no breaking keeps to it. A
+    /// justified paragraph that no breaking keeps to it (one [`Typesetter::set`]
+    /// leaves lines short in) is weighed with the emergency stretch instead,
+    /// and may again leave lines short.
     pub fn set_loose(
         &mut self,
         spans: &[Span],
         measure: &Measure,
         looseness: i32,
     ) -> Option<Paragraph> {
-        let params = self.params;
+        let params = self.line_params(measure);
+        let emergency = self.emergency(measure, &params);
         self.set_with(spans, measure, |b, width| {
-            breaker::break_lines_loose(&b.items, width, &params, looseness)
+            let lines = b.lines(width);
+            breaker::break_lines_loose(lines, &params, looseness, 0.0).or_else(|| {
+                let short =
+                    emergency > 0.0 && breaker::break_lines_loose(lines, &params, 0, 0.0).is_none();
+                short
+                    .then(|| breaker::break_lines_loose(lines, &params, looseness, emergency))
+                    .flatten()
+            })
         })
+    }
+
+    /// The emergency stretch of a paragraph on `measure`, in points: none
+    /// for text that is not justified.
+    fn emergency(&self, measure: &Measure, params: &Params) -> f32 {
+        if measure.align == Align::Justify {
+            params.emergency_stretch * measure.size
+        } else {
+            0.0
+        }
     }
 
     /// Sets `spans` as one paragraph, broken into lines by `breaks`.
@@ -370,13 +419,24 @@ impl<'a> Typesetter<'a> {
         let mut lines = Vec::with_capacity(breaks.len());
         let mut start = 0;
         let last = breaks.len().saturating_sub(1);
+        let justify = measure.align == Align::Justify;
+        let widest = if justify {
+            self.widest_ratio()
+        } else {
+            f32::INFINITY
+        };
         for (n, brk) in breaks.iter().enumerate() {
+            // A line the emergency passes left looser than the widest
+            // spacing is set at it, short of the measure.
+            let short = brk.ratio.is_finite() && brk.ratio > widest;
+            let ratio = if short { widest } else { brk.ratio };
             let store = self.fonts.store();
-            let mut line = line::set_line(&builder, store, start, brk.at, brk.ratio, measure);
+            let mut line = line::set_line(&builder, store, start, brk.at, ratio, measure);
             line.start = text_start(&builder, start..brk.at).unwrap_or(length);
             line.hyphenated = brk.hyphenated;
             line.overfull |= brk.overfull;
-            line.justified = measure.align == Align::Justify && n < last;
+            line.justified = justify && n < last && !short;
+            line.short = short;
             lines.push(line);
             start = brk.at + 1;
         }
@@ -461,6 +521,13 @@ impl<'a> Typesetter<'a> {
         if b.rtl || !text.is_ascii() {
             b.levels = embedding_levels(text, b.rtl, std::mem::take(&mut b.levels));
         }
+        // Punctuation hangs into the margins of justified text in one
+        // direction, left to right (a line of two directions would need its
+        // visual ends, known only once it is set).
+        b.protrude = self.params.optical_margins
+            && measure.align == Align::Justify
+            && !measure.verbatim
+            && b.levels.is_empty();
         let mut bounds = std::mem::take(&mut b.bounds);
         let mut at = 0;
         for span in spans {
@@ -483,7 +550,7 @@ impl<'a> Typesetter<'a> {
             );
         }
         let mut prev = 0;
-        for (pos, kind) in linebreaks(text) {
+        for (pos, kind) in opportunities(text) {
             // A dash belongs to the line before it: never start a line with one.
             let before_dash =
                 text[pos..].starts_with(['—', '–']) && !text[..pos].ends_with(char::is_whitespace);
@@ -527,13 +594,14 @@ impl<'a> Typesetter<'a> {
                     continue;
                 }
                 let flagged = text[..word.end].ends_with(['-', '‐', '–']);
-                b.push(
+                b.push_hanging(
                     Item::Penalty {
                         width: 0.0,
                         cost: EXPLICIT_BREAK,
                         flagged,
                     },
                     Draw::Nothing,
+                    b.last_right,
                 );
             }
             if mandatory {
@@ -674,7 +742,21 @@ impl<'a> Typesetter<'a> {
                     piece.iter().map(|g| g.cluster).min()
                 };
                 let at = range.start + cluster.map_or(0, |c| c as usize);
-                b.push(
+                let mut left = 0.0;
+                if b.protrude {
+                    // How far the piece's first character hangs left when
+                    // it starts a line, and its last right when it ends one.
+                    let end = self.fonts.store()[first..first + count]
+                        .get(cut)
+                        .map_or(range.end, |g| range.start + g.cluster as usize);
+                    let chars = &text[at..end];
+                    let hang = |c: Option<char>, factor: fn(char) -> f32, g: Option<&Glyph>| {
+                        c.zip(g).map_or(0.0, |(c, g)| factor(c) * g.advance * size)
+                    };
+                    left = hang(chars.chars().next(), hang_left, piece.first());
+                    b.last_right = hang(chars.chars().next_back(), hang_right, piece.last());
+                }
+                b.push_hanging(
                     Item::Box { width },
                     Draw::Glyphs {
                         range: first + from..first + cut,
@@ -683,6 +765,7 @@ impl<'a> Typesetter<'a> {
                         rise,
                         ink: span.ink,
                     },
+                    left,
                 );
                 if cut < count {
                     if hyphen {
@@ -711,9 +794,10 @@ impl<'a> Typesetter<'a> {
         let size = measure.size * span.scale;
         let mark = self.fonts.hyphen(span.style);
         let mark = self.fonts.word(mark);
-        b.push(
+        let width = mark.width * size;
+        b.push_hanging(
             Item::Penalty {
-                width: mark.width * size,
+                width,
                 cost: HYPHEN_PENALTY,
                 flagged: true,
             },
@@ -724,6 +808,7 @@ impl<'a> Typesetter<'a> {
                 rise: span.rise * measure.size,
                 ink: span.ink,
             },
+            hang_right('-') * width,
         );
     }
 
@@ -756,24 +841,28 @@ impl<'a> Typesetter<'a> {
         if !matches!(b.items.last(), Some(Item::Box { .. })) {
             return;
         }
+        // A line ending at the space hangs the word before it.
+        let hang = b.last_right;
         match measure.align {
             // A space inside inline code keeps its width: code is never
             // spaced out, though a line may still break there.
-            Align::Justify if style.is_mono() => b.push(
+            Align::Justify if style.is_mono() => b.push_hanging(
                 Item::Glue {
                     width,
                     stretch: 0.0,
                     shrink: 0.0,
                 },
                 draw,
+                hang,
             ),
-            Align::Justify => b.push(
+            Align::Justify => b.push_hanging(
                 Item::Glue {
                     width,
                     stretch: width / 2.0,
                     shrink: width / 3.0,
                 },
                 draw,
+                hang,
             ),
             Align::Left | Align::Center => add_ragged_break(measure, width, draw, b),
         }
@@ -829,6 +918,66 @@ fn add_cjk_gap(measure: &Measure, b: &mut Builder) {
             Draw::Nothing,
         ),
         Align::Left | Align::Center => add_ragged_break(measure, 0.0, Draw::Nothing, b),
+    }
+}
+
+/// Where a line may break in `text`: Unicode's opportunities, and after an
+/// em dash that an opening quote follows ("snowstorm—“landlord"), which
+/// Unicode keeps together (a quote stays with what is before it) but a book
+/// breaks as after any dash: in dialogue such pairs would otherwise make
+/// long unbreakable runs that no justified line can space within the
+/// widest word space.
+fn opportunities(text: &str) -> impl Iterator<Item = (usize, BreakOpportunity)> + '_ {
+    let mut unicode = linebreaks(text).peekable();
+    // Most paragraphs have no such pair: then nothing is allocated.
+    let pairs: Vec<usize> = if text.contains("—“") || text.contains("—‘") {
+        text.match_indices('—')
+            .map(|(i, dash)| i + dash.len())
+            .filter(|&i| text[i..].starts_with(['“', '‘']))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut pairs = pairs.into_iter().peekable();
+    std::iter::from_fn(move || {
+        let next = unicode.peek().map(|&(pos, _)| pos);
+        match pairs.peek() {
+            Some(&at) if next.is_none_or(|pos| at < pos) => {
+                pairs.next();
+                Some((at, BreakOpportunity::Allowed))
+            }
+            Some(&at) if next == Some(at) => {
+                pairs.next();
+                unicode.next()
+            }
+            _ => unicode.next(),
+        }
+    })
+}
+
+/// How much of its width a character hangs into the right margin when it
+/// ends a justified line: the optical margin alignment of Hàn Thế Thành's
+/// pdfTeX (character protrusion, which LaTeX's microtype package sets up)
+/// and of Typst. Small marks that leave a visible notch in the edge hang the
+/// most, long dashes the least, so that the edge looks straight rather than
+/// measures straight.
+fn hang_right(c: char) -> f32 {
+    match c {
+        '.' | ',' | '-' | '‐' => 0.7,
+        '”' | '’' | '"' | '\'' | '»' | '›' => 0.6,
+        ':' | ';' | '–' => 0.4,
+        '—' => 0.25,
+        '!' | '?' => 0.2,
+        _ => 0.0,
+    }
+}
+
+/// How much of its width a character hangs into the left margin when it
+/// starts a justified line: opening quotes ([`hang_right`]).
+fn hang_left(c: char) -> f32 {
+    match c {
+        '“' | '‘' | '„' | '"' | '\'' | '«' | '‹' => 0.5,
+        _ => 0.0,
     }
 }
 
@@ -965,6 +1114,12 @@ struct Builder {
     /// The bidirectional level of each byte of the paragraph's text; empty
     /// when it is all left to right.
     levels: Vec<u8>,
+    /// Whether lines hang punctuation into the margins.
+    protrude: bool,
+    /// When they do, how far each item hangs ([`Lines::hang`]); else empty.
+    hang: Vec<f32>,
+    /// How far the last box's last character hangs right when it ends a line.
+    last_right: f32,
 }
 
 impl Builder {
@@ -976,11 +1131,32 @@ impl Builder {
         self.text.clear();
         self.bounds.clear();
         self.compounds = Compounds::default();
+        self.hang.clear();
+        self.last_right = 0.0;
     }
 
+    /// Adds an item that hangs nothing into the margins.
     fn push(&mut self, item: Item, draw: Draw) {
+        self.push_hanging(item, draw, 0.0);
+    }
+
+    /// Adds an item that hangs `hang` points into a margin ([`Lines::hang`]).
+    #[inline]
+    fn push_hanging(&mut self, item: Item, draw: Draw, hang: f32) {
         self.items.push(item);
         self.draws.push(draw);
+        if self.protrude {
+            self.hang.push(hang);
+        }
+    }
+
+    /// The paragraph as the breaker takes it, on a measure of `width`.
+    fn lines(&self, width: f32) -> Lines<'_> {
+        Lines {
+            items: &self.items,
+            hang: &self.hang,
+            width,
+        }
     }
 }
 
@@ -1018,6 +1194,7 @@ fn without_tail(
     spans: &[Span],
     width: f32,
     params: &Params,
+    emergency: f32,
     breaks: Vec<breaker::Break>,
 ) -> Vec<breaker::Break> {
     let [.., before, last] = breaks.as_slice() else {
@@ -1036,7 +1213,14 @@ fn without_tail(
     if let Item::Penalty { cost, .. } = &mut items[before.at] {
         *cost = INFINITY;
     }
-    let other = breaker::break_lines(&items, width, params);
+    let other = breaker::break_lines(
+        Lines {
+            items: &items,
+            ..b.lines(width)
+        },
+        params,
+        emergency,
+    );
     if other
         .iter()
         .all(|brk| !brk.overfull && brk.ratio <= params.tolerance)
@@ -1218,12 +1402,125 @@ mod tests {
         let text = "The failure of this week’s peace talks follows a now familiar \
                     pattern of deadlocks over Ukraine during the second term. However, \
                     the underlying dynamic that led to these talks appears to be hardening.";
+        // Without optical margins, which let punctuation hang past it.
+        ts.params.optical_margins = false;
         let paragraph = ts.set(&[Span::new(text, Style::Regular)], &body(250.0));
         assert!(paragraph.lines.len() >= 3);
         for line in &paragraph.lines[..paragraph.lines.len() - 1] {
             let end = line.runs.last().map_or(0.0, |r| r.x + r.width);
             assert!((end - 250.0).abs() < 0.01, "line ends at {end}");
             assert!(line.ratio.abs() <= 2.0, "ratio {}", line.ratio);
+        }
+    }
+
+    /// Where each line's glyphs start and end.
+    fn extent(line: &Line) -> (f32, f32) {
+        let start = line.runs.first().map_or(0.0, |r| r.x);
+        let end = line
+            .runs
+            .iter()
+            .map(|r| r.x + r.width)
+            .fold(start, f32::max);
+        (start, end)
+    }
+
+    #[test]
+    fn punctuation_at_the_ends_of_justified_lines_hangs_into_the_margins() {
+        let files = FontFiles::default();
+        let text = "“Call me,” he said, and the harpooneer considered the remarkable \
+                    ship. The captain, extraordinarily patient, watched the sea. "
+            .repeat(12);
+        let width = 200.0;
+        let mut ts = typesetter(&files);
+        let set = ts.set(&[Span::new(text.as_str(), Style::Regular)], &body(width));
+        let lines = texts(&ts, &set);
+        let (mut hung, mut flush, mut quoted) = (0, 0, 0);
+        for (line, shown) in set.lines.iter().zip(&lines) {
+            let (start, end) = extent(line);
+            if shown.starts_with('“') {
+                assert!(start < -1.0, "{shown:?} starts at {start}");
+                quoted += 1;
+            } else {
+                assert_eq!(start, 0.0, "{shown:?}");
+            }
+            if !line.justified {
+                continue;
+            }
+            match shown.trim_end().chars().last() {
+                Some('.' | ',' | '-' | '”') => {
+                    assert!(end > width + 1.0, "{shown:?} ends at {end}");
+                    hung += 1;
+                }
+                _ => {
+                    assert!((end - width).abs() < 0.01, "{shown:?} ends at {end}");
+                    flush += 1;
+                }
+            }
+        }
+        assert!(hung > 3 && flush > 3 && quoted > 0, "{lines:?}");
+        // Without optical margins every justified line ends on the measure.
+        ts.params.optical_margins = false;
+        let set = ts.set(&[Span::new(text.as_str(), Style::Regular)], &body(width));
+        for line in set.lines.iter().filter(|l| l.justified) {
+            let (start, end) = extent(line);
+            assert!(start == 0.0 && (end - width).abs() < 0.01, "{start} {end}");
+        }
+    }
+
+    #[test]
+    fn a_paragraph_too_loose_to_justify_leaves_only_its_loose_lines_short() {
+        let files = FontFiles::default();
+        let mut ts = typesetter(&files);
+        // Long words that may not be hyphenated, on a measure a few of them
+        // wide: some lines cannot be filled within the widest word space.
+        let text = "internationalisation of counterrevolutionaries and \
+                    incomprehensibilities characteristically notwithstanding \
+                    a few short words in between the long ones "
+            .repeat(6);
+        let span = Span {
+            hyphenate: false,
+            ..Span::new(text, Style::Regular)
+        };
+        let width = 170.0;
+        let set = ts.set(&[span], &body(width));
+        let widest = ts.widest_ratio();
+        let last = set.lines.len() - 1;
+        let mut short = 0;
+        // Lines of one word, with no space to stretch, are left as they are.
+        for line in set.lines[..last].iter().filter(|l| l.ratio.is_finite()) {
+            let (_, end) = extent(line);
+            assert!(line.ratio <= widest + 1e-4, "ratio {}", line.ratio);
+            if line.short {
+                assert!(!line.justified && end < width - 0.5, "ends at {end}");
+                short += 1;
+            } else {
+                assert!(line.justified && end > width - 0.01, "ends at {end}");
+            }
+        }
+        assert!(
+            short > 0 && short < last / 2,
+            "{short} of {last} lines short"
+        );
+        assert!(set.lines.iter().all(|l| !l.overfull));
+    }
+
+    #[test]
+    fn a_line_may_break_after_an_em_dash_before_an_opening_quote() {
+        let files = FontFiles::default();
+        let mut ts = typesetter(&files);
+        // "snowstorm—“landlord," is wider than the measure: it breaks at
+        // the dash, not between two letters.
+        let text = "in a snowstorm—“landlord, stop";
+        for measure in [Measure::ragged(10.5, 80.0), body(80.0)] {
+            let set = ts.set(&[Span::new(text, Style::Regular)], &measure);
+            let lines = texts(&ts, &set);
+            let at = lines
+                .iter()
+                .position(|l| l.trim_end().ends_with("snowstorm—"));
+            assert!(
+                at.is_some_and(|n| lines[n + 1].starts_with("“landlord")),
+                "{lines:?}"
+            );
         }
     }
 
