@@ -7,7 +7,9 @@
 # Markdown table of medians over RUNS runs (5 by default): each stage's wall
 # and CPU time from `bindery build --timings`, the EPUB (cover and EPUB) and
 # the PDF (layout and write) by wall time, the CPU time of the longest chain
-# of stages (what the build takes on two idle cores), and the whole run's
+# of stages (load, layout, the longer of the PDF writer and the cover with
+# the EPUB beside it, pack, save: what the build takes on two idle cores,
+# roughly, as the writer's helpers are not counted), and the whole run's
 # wall time, user CPU time and peak resident memory from /usr/bin/time.
 # On a busy machine, trust the CPU figures over the wall times.
 #
@@ -107,11 +109,11 @@ row() {
                 if (what == "epub") v[r] = wall["cover", r] + wall["epub", r]
                 else if (what == "pdf") v[r] = wall["pdf_layout", r] + wall["pdf_write", r]
                 else {
-                    # The cover is drawn beside the PDF; the EPUB waits for
-                    # the page map of the PDF.
-                    e = cpu["cover", r]
-                    p = cpu["pdf_layout", r] + cpu["pdf_write", r]
-                    v[r] = cpu["load", r] + (e > p ? e : p) + cpu["epub", r] + cpu["pack", r] + cpu["save", r]
+                    # The cover and the EPUB, which waits for the page map
+                    # of the PDF, are made beside the PDF writer.
+                    e = cpu["cover", r] + cpu["epub", r]
+                    p = cpu["pdf_write", r]
+                    v[r] = cpu["load", r] + cpu["pdf_layout", r] + (e > p ? e : p) + cpu["pack", r] + cpu["save", r]
                 }
             }
             return median(v, runs)

@@ -145,9 +145,10 @@ enum Command {
 /// the chapter layouts of the last build are reused.
 #[derive(Debug, Clone, Copy, Args)]
 struct Threads {
-    /// Lay the PDF's chapters out on N threads (the output is the same,
-    /// byte for byte, for every N). Default: as many as the machine runs
-    /// at once, but one for a book of under 200,000 bytes of text.
+    /// Work on at most N threads at once, laying the PDF's chapters out on
+    /// N of them (the output is the same, byte for byte, for every N).
+    /// Default: as many as the machine runs at once, but chapters laid out
+    /// on one for a book of under 200,000 bytes of text.
     #[arg(long, short, value_name = "N")]
     jobs: Option<NonZeroUsize>,
     /// Lay out every chapter, neither reading nor writing the layout cache
@@ -269,6 +270,9 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
         )
     );
     let progress = Progress::new(builds && !cli.quiet);
+    if let Some(jobs) = cli.threads().and_then(|t| t.jobs) {
+        bindery::workers::set_jobs(jobs);
+    }
     match &cli.command {
         None => build(cli, &progress, false, true),
         Some(Command::Build { timings, .. }) => build(cli, &progress, *timings, true),
@@ -430,16 +434,12 @@ impl Outputs {
 /// failure leaves every earlier output as it was.
 fn outputs(cli: &Cli, manuscript: &Manuscript, progress: &Progress) -> Result<Outputs, Error> {
     let fonts = &manuscript.fonts;
-    // The EPUB marks the PDF's pages, so it waits for the PDF; the cover
-    // needs nothing from either and is drawn on the other thread meanwhile.
-    let (cover, pdf) = std::thread::scope(|scope| {
-        let cover =
-            scope.spawn(|| progress.stage("cover", || bindery::build_cover(manuscript, fonts)));
-        let pdf = typeset(cli, manuscript, progress);
-        (cover.join(), pdf)
-    });
-    let mut pdf = pdf?;
-    let cover = cover.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+    // The EPUB marks the PDF's pages, so it waits for them to be laid out;
+    // then it and the cover are made beside the PDF's writer.
+    let (mut pdf, side) = typeset(cli, manuscript, progress, &|print| {
+        cover_and_epub(cli, manuscript, Some(print), progress)
+    })?;
+    let (cover, epub) = side?;
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
     let wrap = progress.stage("wrap cover", || {
         bindery::build_wrap_cover(
@@ -453,7 +453,6 @@ fn outputs(cli: &Cli, manuscript: &Manuscript, progress: &Progress) -> Result<Ou
     if let Some(wrap) = &wrap {
         pdf.warnings.extend(wrap.warnings.iter().cloned());
     }
-    let epub = make_epub(cli, manuscript, &cover, Some(&pdf), progress)?;
     let pack = progress.stage("pack", || {
         bindery::build_pack(manuscript, &epub, &pdf, &cover)
     })?;
@@ -489,36 +488,41 @@ fn write(say: bool, files: &[(&Path, &[u8])]) -> Result<(), Error> {
     Ok(())
 }
 
-/// The EPUB showing `cover`, with the pages of `print`, the PDF made in
-/// the same run.
-fn make_epub(
+/// The cover, and the EPUB showing it with the pages of `print`, the PDF
+/// made in the same run.
+fn cover_and_epub(
     cli: &Cli,
     manuscript: &Manuscript,
-    cover: &[u8],
-    print: Option<&bindery::pdf::Output>,
+    print: Option<bindery::Print<'_>>,
     progress: &Progress,
-) -> Result<bindery::epub::Epub, Error> {
+) -> Result<(Vec<u8>, bindery::epub::Epub), Error> {
+    let fonts = &manuscript.fonts;
+    let cover = progress.stage("cover", || bindery::build_cover(manuscript, fonts))?;
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
-    progress.stage("epub", || {
+    let epub = progress.stage("epub", || {
         bindery::build_epub(
             manuscript,
             &cli.manuscript,
-            &manuscript.fonts,
-            Some(cover),
+            fonts,
+            Some(&cover),
             print,
             epoch.as_deref(),
         )
-    })
+    })?;
+    Ok((cover, epub))
 }
 
-/// Typesets the PDF, as the stages `pdf layout` and `pdf write`. Its
-/// warnings about characters no font has are moved from the start of their
-/// paragraph to the character itself.
-fn typeset(
+/// Typesets the PDF, as the stages `pdf layout` and `pdf write`, running
+/// `beside` with its pages while it is written (see
+/// [`bindery::build_pdf_in_stages`]). Its warnings about characters no
+/// font has are moved from the start of their paragraph to the character
+/// itself.
+fn typeset<B: Send>(
     cli: &Cli,
     manuscript: &Manuscript,
     progress: &Progress,
-) -> Result<bindery::pdf::Output, Error> {
+    beside: &(dyn Fn(bindery::Print<'_>) -> B + Sync),
+) -> Result<(bindery::pdf::Output, B), Error> {
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
     let cache = cli.cache().map(|dir| bindery::output::cache::read(&dir));
     let output = bindery::build_pdf_in_stages(
@@ -534,10 +538,11 @@ fn typeset(
                 progress.end("pdf layout");
                 progress.begin("pdf write");
             }
+            Stage::Written => progress.end("pdf write"),
         },
+        beside,
     );
-    progress.end("pdf write");
-    let mut output = output?;
+    let (mut output, side) = output?;
     // Each file is read again once, however many of its characters no
     // font has. One that cannot be read again leaves its warnings at the
     // start of their blocks, which is still true.
@@ -550,21 +555,20 @@ fn typeset(
                 .as_deref()
         });
     }
-    Ok(output)
+    Ok((output, side))
 }
 
 /// Builds the EPUB and writes it to `<out>/<stem>.epub`. The PDF is laid
 /// out too, in memory, when `[epub] page-list = true` asks for its pages.
 fn write_epub(cli: &Cli, manuscript: &Manuscript, progress: &Progress) -> Result<(), Error> {
-    let print = if manuscript.config.epub.page_list == Some(true) {
-        Some(typeset(cli, manuscript, progress)?)
+    let (print, (_, epub)) = if manuscript.config.epub.page_list == Some(true) {
+        let (print, side) = typeset(cli, manuscript, progress, &|print| {
+            cover_and_epub(cli, manuscript, Some(print), progress)
+        })?;
+        (Some(print), side?)
     } else {
-        None
+        (None, cover_and_epub(cli, manuscript, None, progress)?)
     };
-    let cover = progress.stage("cover", || {
-        bindery::build_cover(manuscript, &manuscript.fonts)
-    })?;
-    let epub = make_epub(cli, manuscript, &cover, print.as_ref(), progress)?;
     progress.finish();
     if !cli.quiet {
         report(epub.warnings.iter());
@@ -582,7 +586,7 @@ fn write_epub(cli: &Cli, manuscript: &Manuscript, progress: &Progress) -> Result
 
 /// Typesets the PDF into `<out>/<stem>.pdf`; `stats` prints the quality report.
 fn pdf(cli: &Cli, manuscript: &Manuscript, stats: bool, progress: &Progress) -> Result<(), Error> {
-    let output = typeset(cli, manuscript, progress)?;
+    let (output, ()) = typeset(cli, manuscript, progress, &|_| ())?;
     progress.finish();
     if !cli.quiet {
         report(output.warnings.iter());

@@ -30,6 +30,7 @@ pub mod pages;
 pub mod pdf;
 pub mod toc;
 pub mod url;
+pub mod workers;
 pub mod zip;
 
 pub use error::{Diagnostic, Error, Result};
@@ -55,6 +56,24 @@ pub fn output_stem(book: &model::Book) -> String {
     stem
 }
 
+/// The pages of a PDF made in the same run, as the EPUB marks them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Print<'a> {
+    /// For each page, its label and where in the model it starts.
+    pub starts: &'a [pages::PageStart],
+    /// The trimmed page's width and height, in points.
+    pub page_size: (f32, f32),
+}
+
+impl<'a> From<&'a pdf::Output> for Print<'a> {
+    fn from(pdf: &'a pdf::Output) -> Print<'a> {
+        Print {
+            starts: &pdf.page_map,
+            page_size: pdf.page_size,
+        }
+    }
+}
+
 /// Builds the EPUB of a manuscript read from `dir`. `fonts` are embedded when
 /// `[epub] embed-fonts` asks for it; `cover` is a PNG (see [`build_cover`]);
 /// the pages of `print`, the PDF made in the same run, are marked unless
@@ -65,7 +84,7 @@ pub fn build_epub(
     dir: &std::path::Path,
     fonts: &pdf::fonts::FontFiles,
     cover: Option<&[u8]>,
-    print: Option<&pdf::Output>,
+    print: Option<Print<'_>>,
     source_date_epoch: Option<&str>,
 ) -> Result<epub::Epub> {
     use epub::{EmbeddedFont, FontRole};
@@ -109,17 +128,17 @@ pub fn build_epub(
 }
 
 /// The print pages of `pdf` for the EPUB, with a name for the edition.
-fn print_pages(book: &model::Book, pdf: &pdf::Output) -> epub::PrintPages {
+fn print_pages(book: &model::Book, pdf: Print<'_>) -> epub::PrintPages {
     let inches = |pt: f32| format!("{}", (pt / 72.0 * 100.0).round() / 100.0);
     let source = format!(
         "{}, print edition: PDF of {} pages, {} × {} in",
         book.metadata.title,
-        pdf.page_map.len(),
+        pdf.starts.len(),
         inches(pdf.page_size.0),
         inches(pdf.page_size.1)
     );
     epub::PrintPages {
-        starts: pdf.page_map.clone(),
+        starts: pdf.starts.to_vec(),
         source,
     }
 }
@@ -141,14 +160,19 @@ pub fn build_pdf(
         jobs,
         None,
         &|_| {},
+        &|_| (),
     )
+    .map(|(output, ())| output)
 }
 
 /// [`build_pdf`] with its chapters laid out on as many threads as `jobs`
 /// says, reusing the chapter layouts `cache` holds (see
-/// [`pdf::layout::cache`]), calling `started` as each stage begins (see
-/// [`pdf::pdf_in_stages`]), for progress reports.
-pub fn build_pdf_in_stages(
+/// [`pdf::layout::cache`]), calling `started` as each stage begins, for
+/// progress reports, and `beside` with the pages while the file is written
+/// (see [`pdf::pdf_in_stages`]), handing back what it gave: the EPUB, which
+/// marks the PDF's pages, is made there.
+#[allow(clippy::too_many_arguments)]
+pub fn build_pdf_in_stages<B: Send>(
     manuscript: &Manuscript,
     dir: &std::path::Path,
     fonts: pdf::fonts::FontFiles,
@@ -156,7 +180,8 @@ pub fn build_pdf_in_stages(
     jobs: pdf::layout::Jobs,
     cache: Option<&pdf::layout::cache::Cache>,
     started: &dyn Fn(pdf::Stage),
-) -> Result<pdf::Output> {
+    beside: &(dyn Fn(Print<'_>) -> B + Sync),
+) -> Result<(pdf::Output, B)> {
     let mut options = pdf::Options::from_config(&manuscript.config, fonts, dir.to_path_buf())?;
     options.time = book_time(manuscript, source_date_epoch)?;
     options.jobs = jobs;
@@ -164,7 +189,14 @@ pub fn build_pdf_in_stages(
     options.cache = cache;
     options.pdf_ua =
         options.standards.pdf_ua && !manuscript.warnings.iter().any(check::blocks_pdf_ua);
-    let mut output = pdf::pdf_in_stages(&manuscript.book, &manuscript.toc, &options, started)?;
+    let page_size = (options.geometry.width, options.geometry.height);
+    let (mut output, side) = pdf::pdf_in_stages(
+        &manuscript.book,
+        &manuscript.toc,
+        &options,
+        started,
+        &|starts| beside(Print { starts, page_size }),
+    )?;
     let config = &manuscript.config;
     for (finding, key) in std::mem::take(&mut output.at_key) {
         let place = Some(config.key_place(key));
@@ -175,7 +207,7 @@ pub fn build_pdf_in_stages(
             .warnings
             .extend(check::font_embedding(config, &options.fonts));
     }
-    Ok(output)
+    Ok((output, side))
 }
 
 /// The wrap cover of the print profile's PDF (`<stem>-cover.pdf`), sized

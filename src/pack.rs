@@ -123,17 +123,23 @@ pub fn pack(input: &PackInput<'_>) -> Result<Vec<u8>, Error> {
         ),
     ];
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    let words = word_count(input.book);
+    // The words are counted while the files are summed, each file alone,
+    // on the build's threads.
+    let (words, sums) = crate::workers::join(
+        || word_count(input.book),
+        || crate::workers::map(&files, |(_, _, bytes)| sha256(bytes)),
+    );
     let manifest = Manifest {
         schema: SCHEMA,
         metadata: &input.book.metadata,
         files: files
             .iter()
-            .map(|(path, media_type, bytes)| FileEntry {
+            .zip(sums)
+            .map(|((path, media_type, bytes), sha256)| FileEntry {
                 path: path.clone(),
                 media_type,
                 size: bytes.len(),
-                sha256: sha256(bytes),
+                sha256,
             })
             .collect(),
         pdf: input.pdf_facts,

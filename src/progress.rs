@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 const SHOW_AFTER: Duration = Duration::from_secs(1);
 
 /// Progress and timings of one build; shared by the threads that build the
-/// EPUB and the PDF side by side.
+/// cover and the EPUB beside the PDF writer.
 pub struct Progress {
     /// The spinner, when stderr is a terminal and `--quiet` is not given.
     bar: Option<ProgressBar>,
@@ -124,7 +124,7 @@ impl Progress {
         let stages = lock(&self.stages);
         let mut out = String::from(
             "bindery: timings (wall, and CPU of the stage's thread; \
-             the EPUB and the PDF are made side by side)\n",
+             the cover and the EPUB are made beside the PDF writer)\n",
         );
         let ms = |time: Duration| time.as_secs_f64() * 1000.0;
         for stage in stages.iter() {

@@ -35,8 +35,15 @@ fn build(dir: &Path) -> Epub {
     let epoch = Some("1764028800");
     let pdf = bindery::build_pdf(&manuscript, dir, fonts.clone(), epoch)
         .unwrap_or_else(|e| panic!("{e}"));
-    bindery::build_epub(&manuscript, dir, &fonts, Some(&cover), Some(&pdf), epoch)
-        .unwrap_or_else(|e| panic!("{e}"))
+    bindery::build_epub(
+        &manuscript,
+        dir,
+        &fonts,
+        Some(&cover),
+        Some(bindery::Print::from(&pdf)),
+        epoch,
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// An unpacked EPUB: its files, and the package folder's paths.

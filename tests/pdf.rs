@@ -1060,8 +1060,15 @@ fn on_threads(
     };
     let pdf = pdf(&manuscript.book, &manuscript.toc, &options).expect("the PDF is written");
     let fonts = bindery::pdf::fonts::FontFiles::default();
-    let epub = bindery::build_epub(manuscript, dir, &fonts, None, Some(&pdf), Some("0"))
-        .expect("the EPUB is written");
+    let epub = bindery::build_epub(
+        manuscript,
+        dir,
+        &fonts,
+        None,
+        Some(bindery::Print::from(&pdf)),
+        Some("0"),
+    )
+    .expect("the EPUB is written");
     (pdf, epub.bytes)
 }
 
@@ -1099,12 +1106,19 @@ fn chapters_laid_out_on_any_number_of_threads_give_the_same_pdf_and_epub() {
 }
 
 #[test]
-fn the_jobs_option_lays_out_on_that_many_threads_with_the_same_bytes() {
+fn the_jobs_option_works_on_that_many_threads_with_the_same_bytes() {
     let dir = tempfile::tempdir().unwrap();
     uneven_book(dir.path(), 5);
     let manuscript = dir.path().to_str().unwrap();
     let mut outputs = Vec::new();
-    for (command, jobs) in [("build", "1"), ("build", "3"), ("pack", "2"), ("pdf", "2")] {
+    let runs = [
+        ("build", "1"),
+        ("build", "2"),
+        ("build", "8"),
+        ("pack", "2"),
+        ("pdf", "2"),
+    ];
+    for (command, jobs) in runs {
         let out = dir.path().join(format!("out-{command}-{jobs}"));
         let status = Command::new(env!("CARGO_BIN_EXE_bindery"))
             .args([
@@ -1121,13 +1135,18 @@ fn the_jobs_option_lays_out_on_that_many_threads_with_the_same_bytes() {
             .expect("bindery runs");
         assert!(status.success(), "{command} -j {jobs}");
         let read = |name: &str| std::fs::read(out.join(name)).ok();
-        outputs.push((read("uneven.pdf"), read("uneven-reading-pack.zip")));
+        outputs.push((
+            read("uneven.pdf"),
+            read("uneven.epub"),
+            read("uneven-reading-pack.zip"),
+        ));
     }
-    let (pdf, pack) = &outputs[0];
-    assert!(pdf.is_some() && pack.is_some());
-    assert!(outputs[1] == outputs[0], "build -j 3 differs from -j 1");
-    assert!(outputs[2].1 == *pack, "pack -j 2 differs from build -j 1");
-    assert!(outputs[3].0 == *pdf, "pdf -j 2 differs from build -j 1");
+    let (pdf, epub, pack) = &outputs[0];
+    assert!(pdf.is_some() && epub.is_some() && pack.is_some());
+    assert!(outputs[1] == outputs[0], "build -j 2 differs from -j 1");
+    assert!(outputs[2] == outputs[0], "build -j 8 differs from -j 1");
+    assert!(outputs[3].2 == *pack, "pack -j 2 differs from build -j 1");
+    assert!(outputs[4].0 == *pdf, "pdf -j 2 differs from build -j 1");
     let zero = Command::new(env!("CARGO_BIN_EXE_bindery"))
         .args(["pdf", "-j", "0", "--manuscript", manuscript])
         .output()

@@ -182,8 +182,6 @@ pub fn epub(
     options: &EpubOptions,
 ) -> Result<Epub, Error> {
     let mut layout = Layout::new(book, assets, options.pages.as_ref());
-    let mut warnings = Vec::new();
-    let mut facts = xhtml::Facts::default();
     // The printed pages that start in each chapter, in one pass: a long
     // book has thousands of pages and hundreds of chapters.
     let mut starts: Vec<Vec<&PageStart>> = vec![Vec::new(); book.chapters.len()];
@@ -192,41 +190,51 @@ pub fn epub(
             pages.push(start);
         }
     }
-    let drafts: Vec<split::Draft> = starts
-        .into_iter()
-        .enumerate()
-        .map(|(index, breaks)| {
-            xhtml::draft(
-                book,
-                index,
-                breaks,
-                &layout,
-                &options.manuscript,
-                &mut facts,
-                &mut warnings,
-            )
-        })
-        .collect();
-    let plans: Vec<split::Plan> = drafts
-        .iter()
-        .zip(&book.chapters)
-        .map(|(draft, chapter)| {
-            split::plan(
-                draft,
-                options.split_level,
-                chapter,
-                &options.manuscript,
-                &mut warnings,
-            )
-        })
-        .collect();
+    // Each chapter is drafted and planned alone, on the build's threads
+    // (`crate::workers`); its facts and warnings are then taken in book
+    // order, the drafts' before the plans', so they do not depend on the
+    // threads.
+    let pages_of: Vec<(usize, Vec<&PageStart>)> = starts.into_iter().enumerate().collect();
+    let drafted = crate::workers::map(&pages_of, |(index, breaks)| {
+        let mut facts = xhtml::Facts::default();
+        let (mut drafting, mut planning) = (Vec::new(), Vec::new());
+        let draft = xhtml::draft(
+            book,
+            *index,
+            breaks.clone(),
+            &layout,
+            &options.manuscript,
+            &mut facts,
+            &mut drafting,
+        );
+        let plan = split::plan(
+            &draft,
+            options.split_level,
+            &book.chapters[*index],
+            &options.manuscript,
+            &mut planning,
+        );
+        (draft, plan, facts, drafting, planning)
+    });
+    let mut facts = xhtml::Facts::default();
+    let (mut warnings, mut planning) = (Vec::new(), Vec::new());
+    let mut drafts = Vec::with_capacity(drafted.len());
+    let mut plans = Vec::with_capacity(drafted.len());
+    for (draft, plan, found, drafted, planned) in drafted {
+        facts.add(&found);
+        warnings.extend(drafted);
+        planning.extend(planned);
+        drafts.push(draft);
+        plans.push(plan);
+    }
+    warnings.extend(planning);
     layout.place(&drafts, &plans);
-    let chapters: Vec<Vec<String>> = drafts
-        .iter()
-        .zip(&plans)
-        .enumerate()
-        .map(|(index, (draft, plan))| xhtml::files(book, index, draft, plan, &layout))
-        .collect();
+    let pieces: Vec<(usize, (&split::Draft, &split::Plan))> =
+        drafts.iter().zip(&plans).enumerate().collect();
+    let chapters: Vec<Vec<String>> = crate::workers::map(&pieces, |(index, (draft, plan))| {
+        xhtml::files(book, *index, draft, plan, &layout)
+    });
+    drop(pieces);
     drop(drafts);
     let identifier = package::identifier(&book.metadata);
     let page_source = options.pages.as_ref().map(|p| p.source.as_str());

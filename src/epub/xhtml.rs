@@ -48,6 +48,32 @@ pub struct Facts {
     pub page_breaks: usize,
 }
 
+impl Facts {
+    /// Adds what another chapter contains.
+    pub fn add(&mut self, other: &Facts) {
+        let Facts {
+            images,
+            images_without_alt,
+            missing_images,
+            tables,
+            tables_with_header,
+            footnotes,
+            code_blocks,
+            skipped_heading_levels,
+            page_breaks,
+        } = other;
+        self.images += images;
+        self.images_without_alt += images_without_alt;
+        self.missing_images += missing_images;
+        self.tables += tables;
+        self.tables_with_header += tables_with_header;
+        self.footnotes += footnotes;
+        self.code_blocks += code_blocks;
+        self.skipped_heading_levels += skipped_heading_levels;
+        self.page_breaks += page_breaks;
+    }
+}
+
 /// The draft of chapter `index`, with a marker where each of the printed
 /// pages in `breaks` starts. Warnings name places in the chapter's file
 /// inside `manuscript`.

@@ -324,21 +324,27 @@ pub enum Stage {
     Layout,
     /// Painting the pages, embedding the fonts and writing the file.
     Write,
+    /// The file is written; what runs beside the writer may not be over.
+    Written,
 }
 
 /// Typesets the book into a PDF.
 pub fn pdf(book: &Book, toc: &Toc, options: &Options) -> Result<Output, Error> {
-    pdf_in_stages(book, toc, options, &|_| {})
+    pdf_in_stages(book, toc, options, &|_| {}, &|_| ()).map(|(output, ())| output)
 }
 
 /// [`pdf`], calling `started` as each [`Stage`] begins, so that a caller can
-/// show progress and time the stages.
-pub fn pdf_in_stages(
+/// show progress and time the stages, and `beside` with the page map once
+/// the pages are laid out: it runs beside the writer when a thread is free
+/// ([`crate::workers::join`]), else after it, and what it gives is handed
+/// back with the PDF.
+pub fn pdf_in_stages<B: Send>(
     book: &Book,
     toc: &Toc,
     options: &Options,
     started: &dyn Fn(Stage),
-) -> Result<Output, Error> {
+    beside: &(dyn Fn(&[PageStart]) -> B + Sync),
+) -> Result<(Output, B), Error> {
     started(Stage::Layout);
     if !options.geometry.is_usable() {
         return Err(unusable(&options.geometry, None));
@@ -395,14 +401,19 @@ pub fn pdf_in_stages(
         pdf_ua: options.pdf_ua,
         standards: options.standards,
     };
-    let bytes = write::write(
-        &laid.pages,
-        &laid.structure,
-        &laid.pictures,
-        &typesetter.fonts,
-        &nav,
-    )
-    .map_err(|failed| failed.error(options))?;
+    let write = || {
+        let bytes = write::write(
+            &laid.pages,
+            &laid.structure,
+            &laid.pictures,
+            &typesetter.fonts,
+            &nav,
+        );
+        started(Stage::Written);
+        bytes
+    };
+    let (bytes, side) = crate::workers::join(write, || beside(&laid.page_map));
+    let bytes = bytes.map_err(|failed| failed.error(options))?;
     let mut anchor_pages = BTreeMap::new();
     for (page, start) in laid.pages.iter().zip(&laid.page_map) {
         for item in &page.items {
@@ -426,7 +437,7 @@ pub fn pdf_in_stages(
             .with_hint("fix the findings that say the PDF cannot claim PDF/UA-1"),
         );
     }
-    Ok(Output {
+    let output = Output {
         bytes,
         quality: laid.quality,
         warnings,
@@ -435,7 +446,8 @@ pub fn pdf_in_stages(
         anchor_pages,
         at_key: found.at_key,
         layout_cache: laid.entries,
-    })
+    };
+    Ok((output, side))
 }
 
 #[cfg(test)]

@@ -79,21 +79,10 @@ pub fn save(document: &Document) -> Vec<u8> {
 }
 
 /// Packs each group into a compressed object stream, the groups shared
-/// out between two threads; each stream is packed alone, so the bytes do
-/// not depend on the threads.
+/// out between the build's threads ([`crate::workers::map`]); each stream
+/// is packed alone, so the bytes do not depend on the threads.
 fn pack_all(groups: &[&[(ObjectId, &Object)]]) -> Vec<Stream> {
-    let half = groups.len() / 2;
-    let (first, second) = groups.split_at(half);
-    let pack = |groups: &[&[(ObjectId, &Object)]]| -> Vec<Stream> {
-        groups.iter().map(|group| object_stream(group)).collect()
-    };
-    let (mut streams, rest) = std::thread::scope(|scope| {
-        let first = scope.spawn(|| pack(first));
-        let rest = pack(second);
-        (first.join().unwrap_or_default(), rest)
-    });
-    streams.extend(rest);
-    streams
+    crate::workers::map(groups, |group| object_stream(group))
 }
 
 /// One object stream: the numbers and offsets of its objects, then the

@@ -294,10 +294,11 @@ fn add_images(
 /// Compresses every stream not yet filtered with Flate at a fast level: on
 /// a 1,200-page book level 2 writes 5.3 MB where level 3 writes 4.7 MB in
 /// twice the time, and level 9 (lopdf's) takes ten times as long.
-/// The streams are shared out between two threads (each stream packed
-/// alone, so the bytes do not depend on the threads).
+/// The streams are shared out between the build's threads
+/// ([`crate::workers::map`]; each stream packed alone, so the bytes do not
+/// depend on the threads).
 fn compress(document: &mut lopdf::Document) {
-    let mut streams: Vec<&mut lopdf::Stream> = document
+    let streams: Vec<&mut lopdf::Stream> = document
         .objects
         .values_mut()
         .filter_map(|object| match object {
@@ -309,60 +310,47 @@ fn compress(document: &mut lopdf::Document) {
             _ => None,
         })
         .collect();
-    let half = streams.len() / 2;
-    let (first, second) = streams.split_at_mut(half);
-    let pack = |streams: &mut [&mut lopdf::Stream]| {
-        for stream in streams {
-            deflate(stream);
+    let packed = crate::workers::map(&streams, |stream| packed(&stream.content));
+    for (stream, packed) in streams.into_iter().zip(packed) {
+        if let Some(packed) = packed {
+            stream.dict.set("Filter", "FlateDecode");
+            stream.set_content(packed);
         }
-    };
-    std::thread::scope(|scope| {
-        scope.spawn(|| pack(first));
-        pack(second);
-    });
+    }
 }
 
 /// Compresses one stream at the fast level of [`compress`], when that makes
 /// it smaller.
 fn deflate(stream: &mut lopdf::Stream) {
-    let packed = miniz_oxide::deflate::compress_to_vec_zlib(&stream.content, 2);
-    if packed.len() < stream.content.len() {
+    if let Some(packed) = packed(&stream.content) {
         stream.dict.set("Filter", "FlateDecode");
         stream.set_content(packed);
     }
 }
 
+/// `content` compressed at the fast level of [`compress`], when that makes
+/// it smaller.
+fn packed(content: &[u8]) -> Option<Vec<u8>> {
+    let packed = miniz_oxide::deflate::compress_to_vec_zlib(content, 2);
+    (packed.len() < content.len()).then_some(packed)
+}
+
 /// Every page's content stream, painted and compressed, with the slots of
 /// its marked content (see [`paint`]). Painting and
 /// compressing the pages is most of the writer's work and each page is done
-/// alone, so the pages are shared out between two threads; the bytes do not
-/// depend on the threads.
+/// alone, so the pages are shared out between the build's threads
+/// ([`crate::workers::map`]); the bytes do not depend on the threads.
 fn paint_all(
     pages: &[Page],
     embedded: &BTreeMap<FaceId, Embedded>,
     images: &BTreeMap<&str, String>,
     colours: Colours,
 ) -> Vec<(lopdf::Stream, Vec<u32>)> {
-    let streams = |pages: &[Page]| -> Vec<(lopdf::Stream, Vec<u32>)> {
-        pages
-            .iter()
-            .map(|page| {
-                let (content, slots) = paint(page, embedded, images, colours);
-                let mut stream = lopdf::Stream::new(lopdf::Dictionary::new(), content);
-                deflate(&mut stream);
-                (stream, slots)
-            })
-            .collect()
-    };
-    let (first, second) = pages.split_at(pages.len() / 2);
-    std::thread::scope(|scope| {
-        let first = scope.spawn(|| streams(first));
-        let second = streams(second);
-        let mut all = first
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        all.extend(second);
-        all
+    crate::workers::map(pages, |page| {
+        let (content, slots) = paint(page, embedded, images, colours);
+        let mut stream = lopdf::Stream::new(lopdf::Dictionary::new(), content);
+        deflate(&mut stream);
+        (stream, slots)
     })
 }
 

@@ -20,7 +20,6 @@ use super::{Jobs, Settings};
 use crate::highlight;
 use crate::model::{Book, Chapter, Inline};
 use crate::pdf::text::Typesetter;
-use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The text, in bytes, that pays for a thread of its own when the number
@@ -76,25 +75,24 @@ pub(super) fn lay_chapters(
             done.push((index, lay(ts, chapter, opens_recto(book, index, settings))));
         }
     };
-    let mut typesetters = (0..threads(book, settings.jobs)).map(|_| ts.fresh());
-    let laid = std::thread::scope(|scope| {
-        let work = &work;
-        let Some(mut here) = typesetters.next() else {
-            return Vec::new();
-        };
-        let workers: Vec<_> = typesetters
-            .map(|mut ts| scope.spawn(move || work(&mut ts)))
-            .collect();
-        let mut laid = work(&mut here);
-        for worker in workers {
-            match worker.join() {
-                Ok(done) => laid.extend(done),
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        laid.sort_unstable_by_key(|(index, _)| *index);
-        laid
-    });
+    // This thread lays out chapters; helpers join in as threads come free
+    // (see `crate::workers`), each with a typesetter of its own.
+    let helpers = threads(book, settings.jobs) - 1;
+    let spare = std::sync::Mutex::new((0..helpers).map(|_| ts.fresh()).collect::<Vec<_>>());
+    let help = || {
+        let taken = spare
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .pop();
+        taken.map_or_else(Vec::new, |mut ts| work(&mut ts))
+    };
+    let wanted = || next.load(Ordering::Relaxed) < book.chapters.len();
+    let (mine, theirs) = crate::workers::spread(helpers, &wanted, || work(&mut ts.fresh()), &help);
+    let mut laid: Vec<_> = mine
+        .into_iter()
+        .chain(theirs.into_iter().flatten())
+        .collect();
+    laid.sort_unstable_by_key(|(index, _)| *index);
     let mut layouts = Vec::with_capacity(laid.len());
     let mut entries = Vec::new();
     for (_, (layout, entry)) in laid {
@@ -110,7 +108,7 @@ fn threads(book: &Book, jobs: Jobs) -> usize {
     let wanted = match jobs {
         Jobs::Exactly(n) => n.get(),
         Jobs::Auto => {
-            let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+            let cores = crate::workers::jobs();
             let text: usize = book.chapters.iter().map(weight).sum();
             cores.min(text / TEXT_PER_THREAD)
         }
@@ -176,7 +174,7 @@ mod tests {
         let total: usize = book.chapters.iter().map(weight).sum();
         assert!(total > 40_000 && total < TEXT_PER_THREAD, "{total}");
         assert_eq!(threads(&book, Jobs::Auto), 1);
-        let exactly = |n| Jobs::Exactly(NonZeroUsize::new(n).unwrap());
+        let exactly = |n| Jobs::Exactly(std::num::NonZeroUsize::new(n).unwrap());
         assert_eq!(threads(&book, exactly(3)), 3);
         // Never more threads than chapters.
         assert_eq!(threads(&book, exactly(8)), 4);
