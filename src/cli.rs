@@ -3,6 +3,7 @@
 use crate::progress::Progress;
 use crate::streams::{data, note};
 use bindery::error::{Severity, printable};
+use bindery::output::cache::Kept;
 use bindery::pdf::Stage;
 use bindery::pdf::layout::Jobs;
 use bindery::{Diagnostic, Error, Manuscript};
@@ -164,6 +165,12 @@ impl Cli {
             .map_or(Jobs::Auto, Jobs::Exactly)
     }
 
+    /// What the last build kept in the cache, or nothing for `--no-cache`.
+    fn kept(&self) -> Kept {
+        self.cache()
+            .map_or_else(Kept::none, |dir| bindery::output::cache::kept(&dir))
+    }
+
     /// The layout cache's folder, unless the command lays out no pages or
     /// `--no-cache` turns it off.
     fn cache(&self) -> Option<PathBuf> {
@@ -301,7 +308,7 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
             let mut files: Vec<(&Path, &[u8])> = vec![(&outputs.pack_path, &outputs.pack)];
             files.extend(outputs.cover());
             write(!cli.quiet, &files)?;
-            keep_layouts(cli, &outputs.pdf);
+            keep_layouts(cli, &outputs.pdf, &outputs.kept);
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Check { format, profile }) => check(cli, *format, *profile),
@@ -368,7 +375,7 @@ fn build_all(cli: &Cli, progress: &Progress, timings: bool, chatty: bool) -> Res
         files.extend(outputs.cover());
         write(chatty, &files)
     })?;
-    keep_layouts(cli, &outputs.pdf);
+    keep_layouts(cli, &outputs.pdf, &outputs.kept);
     if timings {
         note(progress.timings());
     }
@@ -390,12 +397,13 @@ fn build_all(cli: &Cli, progress: &Progress, timings: bool, chatty: bool) -> Res
     ))
 }
 
-/// Keeps the chapter layouts of `pdf` in the cache for the next build.
-/// The outputs are written by then: a cache that cannot be written is told
-/// about, and costs the next build time, not its bytes.
-fn keep_layouts(cli: &Cli, pdf: &bindery::pdf::Output) {
+/// Keeps the chapter layouts of `pdf`, and what `kept`'s store holds, in
+/// the cache for the next build. The outputs are written by then: a cache
+/// that cannot be written is told about, and costs the next build time,
+/// not its bytes.
+fn keep_layouts(cli: &Cli, pdf: &bindery::pdf::Output, kept: &Kept) {
     if let Some(dir) = cli.cache()
-        && let Err(err) = bindery::output::cache::write(&dir, &pdf.layout_cache)
+        && let Err(err) = bindery::output::cache::write(&dir, &pdf.layout_cache, &kept.store)
         && !cli.quiet
     {
         note(format_args!(
@@ -415,6 +423,8 @@ struct Outputs {
     pack_path: PathBuf,
     /// The print profile's wrap cover and its path.
     wrap: Option<(bindery::pdf::wrap::Cover, PathBuf)>,
+    /// What the last build kept, with what this one adds.
+    kept: Kept,
 }
 
 impl Outputs {
@@ -430,12 +440,14 @@ impl Outputs {
 /// failure leaves every earlier output as it was.
 fn outputs(cli: &Cli, manuscript: &Manuscript, progress: &Progress) -> Result<Outputs, Error> {
     let fonts = &manuscript.fonts;
+    let kept = cli.kept();
+    let store = &kept.store;
     // The EPUB marks the PDF's pages, so it waits for the PDF; the cover
     // needs nothing from either and is drawn on the other thread meanwhile.
     let (cover, pdf) = std::thread::scope(|scope| {
-        let cover =
-            scope.spawn(|| progress.stage("cover", || bindery::build_cover(manuscript, fonts)));
-        let pdf = typeset(cli, manuscript, progress);
+        let cover = scope
+            .spawn(|| progress.stage("cover", || bindery::build_cover(manuscript, fonts, store)));
+        let pdf = typeset(cli, manuscript, &kept, progress);
         (cover.join(), pdf)
     });
     let mut pdf = pdf?;
@@ -453,9 +465,9 @@ fn outputs(cli: &Cli, manuscript: &Manuscript, progress: &Progress) -> Result<Ou
     if let Some(wrap) = &wrap {
         pdf.warnings.extend(wrap.warnings.iter().cloned());
     }
-    let epub = make_epub(cli, manuscript, &cover, Some(&pdf), progress)?;
+    let epub = make_epub(cli, manuscript, &cover, Some(&pdf), store, progress)?;
     let pack = progress.stage("pack", || {
-        bindery::build_pack(manuscript, &epub, &pdf, &cover)
+        bindery::build_pack(manuscript, &epub, &pdf, &cover, store)
     })?;
     let stem = bindery::output_stem(&manuscript.book);
     Ok(Outputs {
@@ -466,6 +478,7 @@ fn outputs(cli: &Cli, manuscript: &Manuscript, progress: &Progress) -> Result<Ou
         pack,
         pack_path: cli.out.join(format!("{stem}-reading-pack.zip")),
         wrap: wrap.map(|cover| (cover, cli.out.join(format!("{stem}-cover.pdf")))),
+        kept,
     })
 }
 
@@ -490,12 +503,13 @@ fn write(say: bool, files: &[(&Path, &[u8])]) -> Result<(), Error> {
 }
 
 /// The EPUB showing `cover`, with the pages of `print`, the PDF made in
-/// the same run.
+/// the same run, deflated through `store`.
 fn make_epub(
     cli: &Cli,
     manuscript: &Manuscript,
     cover: &[u8],
     print: Option<&bindery::pdf::Output>,
+    store: &bindery::store::Store,
     progress: &Progress,
 ) -> Result<bindery::epub::Epub, Error> {
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
@@ -507,27 +521,28 @@ fn make_epub(
             Some(cover),
             print,
             epoch.as_deref(),
+            store,
         )
     })
 }
 
-/// Typesets the PDF, as the stages `pdf layout` and `pdf write`. Its
-/// warnings about characters no font has are moved from the start of their
-/// paragraph to the character itself.
+/// Typesets the PDF, as the stages `pdf layout` and `pdf write`, with what
+/// the last build `kept`. Its warnings about characters no font has are
+/// moved from the start of their paragraph to the character itself.
 fn typeset(
     cli: &Cli,
     manuscript: &Manuscript,
+    kept: &Kept,
     progress: &Progress,
 ) -> Result<bindery::pdf::Output, Error> {
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
-    let cache = cli.cache().map(|dir| bindery::output::cache::read(&dir));
     let output = bindery::build_pdf_in_stages(
         manuscript,
         &cli.manuscript,
         manuscript.fonts.clone(),
         epoch.as_deref(),
         cli.jobs(),
-        cache.as_ref(),
+        kept,
         &|stage| match stage {
             Stage::Layout => progress.begin("pdf layout"),
             Stage::Write => {
@@ -556,15 +571,23 @@ fn typeset(
 /// Builds the EPUB and writes it to `<out>/<stem>.epub`. The PDF is laid
 /// out too, in memory, when `[epub] page-list = true` asks for its pages.
 fn write_epub(cli: &Cli, manuscript: &Manuscript, progress: &Progress) -> Result<(), Error> {
+    let kept = cli.kept();
     let print = if manuscript.config.epub.page_list == Some(true) {
-        Some(typeset(cli, manuscript, progress)?)
+        Some(typeset(cli, manuscript, &kept, progress)?)
     } else {
         None
     };
     let cover = progress.stage("cover", || {
-        bindery::build_cover(manuscript, &manuscript.fonts)
+        bindery::build_cover(manuscript, &manuscript.fonts, &kept.store)
     })?;
-    let epub = make_epub(cli, manuscript, &cover, print.as_ref(), progress)?;
+    let epub = make_epub(
+        cli,
+        manuscript,
+        &cover,
+        print.as_ref(),
+        &kept.store,
+        progress,
+    )?;
     progress.finish();
     if !cli.quiet {
         report(epub.warnings.iter());
@@ -575,14 +598,15 @@ fn write_epub(cli: &Cli, manuscript: &Manuscript, progress: &Progress) -> Result
         &[(&cli.out.join(format!("{stem}.epub")), &epub.bytes)],
     )?;
     if let Some(print) = &print {
-        keep_layouts(cli, print);
+        keep_layouts(cli, print, &kept);
     }
     Ok(())
 }
 
 /// Typesets the PDF into `<out>/<stem>.pdf`; `stats` prints the quality report.
 fn pdf(cli: &Cli, manuscript: &Manuscript, stats: bool, progress: &Progress) -> Result<(), Error> {
-    let output = typeset(cli, manuscript, progress)?;
+    let kept = cli.kept();
+    let output = typeset(cli, manuscript, &kept, progress)?;
     progress.finish();
     if !cli.quiet {
         report(output.warnings.iter());
@@ -592,7 +616,7 @@ fn pdf(cli: &Cli, manuscript: &Manuscript, stats: bool, progress: &Progress) -> 
         !cli.quiet,
         &[(&cli.out.join(format!("{stem}.pdf")), &output.bytes)],
     )?;
-    keep_layouts(cli, &output);
+    keep_layouts(cli, &output, &kept);
     if stats {
         data(&format!("{}\n", output.quality))?;
     }

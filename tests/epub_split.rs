@@ -25,8 +25,16 @@ fn build(book: &TempBook, pages: bool) -> Epub {
         bindery::build_pdf(&manuscript, &dir, fonts.clone(), EPOCH)
             .unwrap_or_else(|e| panic!("{e}"))
     });
-    bindery::build_epub(&manuscript, &dir, &fonts, None, pdf.as_ref(), EPOCH)
-        .unwrap_or_else(|e| panic!("{e}"))
+    bindery::build_epub(
+        &manuscript,
+        &dir,
+        &fonts,
+        None,
+        pdf.as_ref(),
+        EPOCH,
+        &bindery::store::Store::off(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// An unpacked EPUB.

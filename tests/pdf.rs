@@ -1060,8 +1060,16 @@ fn on_threads(
     };
     let pdf = pdf(&manuscript.book, &manuscript.toc, &options).expect("the PDF is written");
     let fonts = bindery::pdf::fonts::FontFiles::default();
-    let epub = bindery::build_epub(manuscript, dir, &fonts, None, Some(&pdf), Some("0"))
-        .expect("the EPUB is written");
+    let epub = bindery::build_epub(
+        manuscript,
+        dir,
+        &fonts,
+        None,
+        Some(&pdf),
+        Some("0"),
+        &bindery::store::Store::off(),
+    )
+    .expect("the EPUB is written");
     (pdf, epub.bytes)
 }
 

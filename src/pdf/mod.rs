@@ -22,6 +22,7 @@ use crate::error::{Diagnostic, Error, Place};
 use crate::load::Asset;
 use crate::model::Book;
 use crate::pages::PageStart;
+use crate::store::Store;
 use crate::toc::Toc;
 use fonts::{FontFiles, Fonts};
 use layout::cache::Cache;
@@ -58,6 +59,9 @@ pub struct Options<'a> {
     /// that are still right ([`layout::cache`]); `None` lays out every
     /// chapter and keeps nothing.
     pub cache: Option<&'a Cache>,
+    /// The streams deflated by an earlier build, to reuse those whose bytes
+    /// are the same ([`crate::store`]); `None` deflates every stream.
+    pub store: Option<&'a Store>,
     /// Bleed around the trimmed page, in points, for print.
     pub bleed: f32,
     /// Whether to draw crop marks, for print.
@@ -117,6 +121,7 @@ impl Default for Options<'_> {
             time: 0,
             images: &NO_IMAGES,
             cache: None,
+            store: None,
             bleed: 0.0,
             crop_marks: false,
             recto_chapters: false,
@@ -182,6 +187,7 @@ impl Options<'_> {
             time: 0,
             images: &NO_IMAGES,
             cache: None,
+            store: None,
             bleed: length(&pdf.bleed, 0.0),
             crop_marks: pdf.crop_marks,
             recto_chapters: pdf.recto_chapters,
@@ -389,12 +395,14 @@ pub fn pdf_in_stages(
         pdf_ua: options.pdf_ua,
         standards: options.standards,
     };
+    let off = Store::off();
     let bytes = write::write(
         &laid.pages,
         &laid.structure,
         &laid.pictures,
         &typesetter.fonts,
         &nav,
+        options.store.unwrap_or(&off),
     )
     .map_err(|failed| failed.error(options))?;
     let mut anchor_pages = BTreeMap::new();

@@ -16,6 +16,7 @@ use crate::pdf::navigate::{self, Navigation};
 use crate::pdf::save;
 use crate::pdf::tags::{self, Part, Tag};
 use crate::pdf::text::Ink;
+use crate::store::{Deflate, Store};
 use allsorts::binary::read::ReadScope;
 use allsorts::font_data::FontData;
 use allsorts::subset::{CmapTarget, SubsetProfile, subset};
@@ -43,12 +44,15 @@ struct Embedded {
 
 /// Paints `pages`, with the images they show from `pictures`, into a PDF
 /// and adds its structure tree (from `structure`), navigation and metadata.
+/// Streams are deflated through `store`, which gives back what an earlier
+/// build made of the same bytes.
 pub fn write(
     pages: &[Page],
     structure: &[Part],
     pictures: &BTreeMap<String, Picture>,
     fonts: &Fonts<'_>,
     nav: &Navigation<'_>,
+    store: &Store,
 ) -> Result<Vec<u8>, Failed> {
     let mut doc = PdfDocument::new(&nav.metadata.title);
 
@@ -133,7 +137,7 @@ pub fn write(
         .map(|(n, src)| (src.as_str(), format!("Im{n}")))
         .collect();
     let colours = Colours::of(nav.standards);
-    let contents = paint_all(pages, &embedded, &image_names, colours);
+    let contents = paint_all(pages, &embedded, &image_names, colours, store);
     let mut pdf_pages = Vec::with_capacity(pages.len());
     for page in pages {
         pdf_pages.push(PdfPage::new(
@@ -175,7 +179,7 @@ pub fn write(
     add_images(&mut lo, pictures, &image_names, &mut hash, colours);
     let annotations = navigate::apply(&mut lo, pages, nav);
     tags::write(&mut lo, &page_ids, structure, &marks, &annotations);
-    compress(&mut lo);
+    compress(&mut lo, store);
     // CFF fonts go in as OpenType font programs (/FontFile3 /OpenType),
     // which PDF 1.6 introduced; printpdf's header says 1.3. PDF/X-4 is
     // PDF 1.6.
@@ -193,7 +197,7 @@ pub fn write(
     // The dictionaries (structure elements, annotations, outline entries)
     // go compressed in object streams: the structure tree of a long book
     // would otherwise weigh as much as its text.
-    let bytes = save::save(&lo);
+    let bytes = save::save(&lo, store);
     Ok(bytes)
 }
 
@@ -296,7 +300,7 @@ fn add_images(
 /// twice the time, and level 9 (lopdf's) takes ten times as long.
 /// The streams are shared out between two threads (each stream packed
 /// alone, so the bytes do not depend on the threads).
-fn compress(document: &mut lopdf::Document) {
+fn compress(document: &mut lopdf::Document, store: &Store) {
     let mut streams: Vec<&mut lopdf::Stream> = document
         .objects
         .values_mut()
@@ -313,7 +317,7 @@ fn compress(document: &mut lopdf::Document) {
     let (first, second) = streams.split_at_mut(half);
     let pack = |streams: &mut [&mut lopdf::Stream]| {
         for stream in streams {
-            deflate(stream);
+            deflate(stream, store);
         }
     };
     std::thread::scope(|scope| {
@@ -324,8 +328,8 @@ fn compress(document: &mut lopdf::Document) {
 
 /// Compresses one stream at the fast level of [`compress`], when that makes
 /// it smaller.
-fn deflate(stream: &mut lopdf::Stream) {
-    let packed = miniz_oxide::deflate::compress_to_vec_zlib(&stream.content, 2);
+fn deflate(stream: &mut lopdf::Stream, store: &Store) {
+    let packed = store.deflate(Deflate::Zlib(save::LEVEL), &stream.content);
     if packed.len() < stream.content.len() {
         stream.dict.set("Filter", "FlateDecode");
         stream.set_content(packed);
@@ -342,6 +346,7 @@ fn paint_all(
     embedded: &BTreeMap<FaceId, Embedded>,
     images: &BTreeMap<&str, String>,
     colours: Colours,
+    store: &Store,
 ) -> Vec<(lopdf::Stream, Vec<u32>)> {
     let streams = |pages: &[Page]| -> Vec<(lopdf::Stream, Vec<u32>)> {
         pages
@@ -349,7 +354,7 @@ fn paint_all(
             .map(|page| {
                 let (content, slots) = paint(page, embedded, images, colours);
                 let mut stream = lopdf::Stream::new(lopdf::Dictionary::new(), content);
-                deflate(&mut stream);
+                deflate(&mut stream, store);
                 (stream, slots)
             })
             .collect()
@@ -658,18 +663,37 @@ fn number(out: &mut Vec<u8>, value: f32) {
         out.push(b'-');
     }
     let magnitude = scaled.unsigned_abs();
-    let whole = magnitude / 1000;
-    let mut fraction = magnitude % 1000;
-    out.extend_from_slice(whole.to_string().as_bytes());
+    digits(out, magnitude / 1000);
+    let fraction = magnitude % 1000;
     if fraction != 0 {
         out.push(b'.');
-        let mut digits = 3;
-        while fraction.is_multiple_of(10) {
-            fraction /= 10;
-            digits -= 1;
-        }
-        out.extend_from_slice(format!("{fraction:0digits$}").as_bytes());
+        // Three places, less the trailing zeros.
+        let places = [fraction / 100, fraction / 10 % 10, fraction % 10];
+        let shown = if !fraction.is_multiple_of(10) {
+            3
+        } else if !fraction.is_multiple_of(100) {
+            2
+        } else {
+            1
+        };
+        out.extend(places[..shown].iter().map(|&d| b'0' + d as u8));
     }
+}
+
+/// Writes `value` in decimal digits, without the allocation of
+/// `to_string`: pages are painted with millions of numbers.
+fn digits(out: &mut Vec<u8>, mut value: u64) {
+    let mut buffer = [0u8; 20];
+    let mut at = buffer.len();
+    loop {
+        at -= 1;
+        buffer[at] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buffer[at..]);
 }
 
 /// FNV-1a, 64 bits: a small stable hash for ids and subset tags.
@@ -699,13 +723,15 @@ mod tests {
     #[test]
     fn numbers_are_plain_decimals() {
         let mut out = Vec::new();
-        for value in [0.0, 12.0, 10.5, -3.25, 0.0004, -0.0004, 612.125, 1e-9] {
+        for value in [
+            0.0, 12.0, 10.5, -3.25, 0.0004, -0.0004, 612.125, 1e-9, 0.05, 7.008,
+        ] {
             number(&mut out, value);
             out.push(b' ');
         }
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "0 12 10.5 -3.25 0 0 612.125 0 "
+            "0 12 10.5 -3.25 0 0 612.125 0 0.05 7.008 "
         );
     }
 }
