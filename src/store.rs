@@ -144,6 +144,11 @@ impl Store {
         }
     }
 
+    /// Whether entries are looked up and kept.
+    pub fn on(&self) -> bool {
+        self.on
+    }
+
     /// The store of the file `bytes` (see the module's documentation): the
     /// sound records of a file of this format, none of another.
     pub fn read(bytes: &[u8]) -> Store {
