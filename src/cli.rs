@@ -151,8 +151,9 @@ struct Threads {
     /// at once, but one for a book of under 200,000 bytes of text.
     #[arg(long, short, value_name = "N")]
     jobs: Option<NonZeroUsize>,
-    /// Lay out every chapter, neither reading nor writing the layout cache
-    /// in <out>/.bindery-cache (the output is the same, byte for byte).
+    /// Build everything afresh, neither reading nor writing the cache of
+    /// chapter layouts and made bytes in <out>/.bindery-cache (the output
+    /// is the same, byte for byte).
     #[arg(long)]
     no_cache: bool,
 }
@@ -571,8 +572,10 @@ fn typeset(
 /// Builds the EPUB and writes it to `<out>/<stem>.epub`. The PDF is laid
 /// out too, in memory, when `[epub] page-list = true` asks for its pages.
 fn write_epub(cli: &Cli, manuscript: &Manuscript, progress: &Progress) -> Result<(), Error> {
-    let kept = cli.kept();
-    let print = if manuscript.config.epub.page_list == Some(true) {
+    // The cache is read, and kept, only with the PDF it is mostly for.
+    let page_list = manuscript.config.epub.page_list == Some(true);
+    let kept = if page_list { cli.kept() } else { Kept::none() };
+    let print = if page_list {
         Some(typeset(cli, manuscript, &kept, progress)?)
     } else {
         None
