@@ -97,7 +97,7 @@ pub fn png(metadata: &Metadata, fonts: CoverFonts<'_>) -> Result<Vec<u8>, Error>
     pixmap.encode_png().map_err(|e| fail(&e.to_string()))
 }
 
-/// [`png`], or the PNG an earlier build drew from the same metadata in
+/// [`png()`], or the PNG an earlier build drew from the same metadata in
 /// the same faces, from `store`.
 pub fn png_kept(
     metadata: &Metadata,
@@ -116,7 +116,7 @@ pub fn png_kept(
 }
 
 /// The version of the cover's drawing: bump it with any change to what
-/// [`png`] draws, so that no cover an earlier build kept is used.
+/// [`png()`] draws, so that no cover an earlier build kept is used.
 const DRAWING: u32 = 1;
 
 /// The cover's design for `metadata` in the book's faces.

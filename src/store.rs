@@ -1,21 +1,22 @@
-//! Bytes a build made before: deflated streams and zip entries, and the
-//! cover's PNG, kept between builds so that a rebuild makes again only
-//! what its inputs changed.
+//! Bytes a build made before: deflated streams and zip entries, the PDF's
+//! painted page streams and the cover's PNG, kept between builds so that a
+//! rebuild makes again only what its inputs changed.
 //!
 //! An entry is filed under a SHA-256 of everything it is made from ([`key`]):
 //! for a deflated stream, the compressor with its level and the bytes
-//! compressed; for the cover, what it draws and the fonts it draws in. So an
+//! compressed; for a page stream, what painting reads (see
+//! `pdf::write`); for the cover, what it draws and the fonts it draws in. So an
 //! entry is found only by a build that would make the same bytes, and the
 //! bytes of a build that finds it equal those of a clean one. Every key
 //! also holds bindery's version, [`FORMAT`] and what each compressor makes
-//! of a fixed text ([`Deflate::probe`]): a compressor that packs otherwise
+//! of a fixed text (`Deflate::probe`): a compressor that packs otherwise
 //! after an update finds none of the entries the old one made.
 //!
 //! The store holds the entries of the last build, read from one file of the
 //! cache folder ([`Store::read`]), and hands back, for the next, the
 //! entries this build used or made ([`Store::kept`]): an entry no build
 //! uses again is dropped, so the file does not grow from build to build.
-//! The file is [`MAGIC`], [`FORMAT`], then one record per entry: its key,
+//! The file is `MAGIC`, [`FORMAT`], then one record per entry: its key,
 //! its length (four bytes, little-endian), a SHA-256 of its key and bytes,
 //! and the bytes. A record whose checksum fails is left out, and a file cut short
 //! keeps the records before the cut: a damaged entry is made again, never
@@ -248,17 +249,6 @@ impl Store {
         Some(file)
     }
 
-    /// How many entries this build took from the last one's, and how many
-    /// it made.
-    pub fn counts(&self) -> (usize, usize) {
-        let used = self.used();
-        let reused = used
-            .keys()
-            .filter(|key| self.earlier.contains_key(*key))
-            .count();
-        (reused, used.len() - reused)
-    }
-
     /// The entries this build used or made.
     fn used(&self) -> MutexGuard<'_, HashMap<Key, Vec<u8>>> {
         // A thread that panicked holding the lock left whole entries only.
@@ -277,6 +267,17 @@ impl PartialEq for Store {
 mod tests {
     use super::*;
 
+    /// How many entries `store`'s build took from the last one's, and how
+    /// many it made.
+    fn counts(store: &Store) -> (usize, usize) {
+        let used = store.used();
+        let reused = used
+            .keys()
+            .filter(|key| store.earlier.contains_key(*key))
+            .count();
+        (reused, used.len() - reused)
+    }
+
     fn text() -> Vec<u8> {
         b"the same words again and again ".repeat(200)
     }
@@ -286,17 +287,17 @@ mod tests {
         let first = Store::empty();
         let packed = first.deflate(Deflate::Zlib(2), &text());
         assert_eq!(packed, Deflate::Zlib(2).run(&text()));
-        assert_eq!(first.counts(), (0, 1));
+        assert_eq!(counts(&first), (0, 1));
         let file = first.kept().expect("a new entry is kept");
         let second = Store::read(&file);
         let again = second.deflate(Deflate::Zlib(2), &text());
         assert_eq!(again, packed);
-        assert_eq!(second.counts(), (1, 0));
+        assert_eq!(counts(&second), (1, 0));
         assert!(second.kept().is_none(), "nothing new, nothing to write");
         // Another level or compressor is another entry.
         second.deflate(Deflate::Zlib(6), &text());
         second.deflate(Deflate::Zip, &text());
-        assert_eq!(second.counts(), (1, 2));
+        assert_eq!(counts(&second), (1, 2));
     }
 
     #[test]
