@@ -3,6 +3,7 @@
 use crate::progress::Progress;
 use crate::streams::{data, note};
 use bindery::error::{Severity, printable};
+use bindery::output::cache::Kept;
 use bindery::pdf::Stage;
 use bindery::pdf::layout::Jobs;
 use bindery::{Diagnostic, Error, Manuscript};
@@ -151,8 +152,9 @@ struct Threads {
     /// on one for a book of under 200,000 bytes of text.
     #[arg(long, short, value_name = "N")]
     jobs: Option<NonZeroUsize>,
-    /// Lay out every chapter, neither reading nor writing the layout cache
-    /// in <out>/.bindery-cache (the output is the same, byte for byte).
+    /// Build everything afresh, neither reading nor writing the cache of
+    /// chapter layouts and made bytes in <out>/.bindery-cache (the output
+    /// is the same, byte for byte).
     #[arg(long)]
     no_cache: bool,
 }
@@ -163,6 +165,12 @@ impl Cli {
         self.threads()
             .and_then(|t| t.jobs)
             .map_or(Jobs::Auto, Jobs::Exactly)
+    }
+
+    /// What the last build kept in the cache, or nothing for `--no-cache`.
+    fn kept(&self) -> Kept {
+        self.cache()
+            .map_or_else(Kept::none, |dir| bindery::output::cache::kept(&dir))
     }
 
     /// The layout cache's folder, unless the command lays out no pages or
@@ -305,7 +313,7 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
             let mut files: Vec<(&Path, &[u8])> = vec![(&outputs.pack_path, &outputs.pack)];
             files.extend(outputs.cover());
             write(!cli.quiet, &files)?;
-            keep_layouts(cli, &outputs.pdf);
+            keep_layouts(cli, &outputs.pdf, &outputs.kept);
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Check { format, profile }) => check(cli, *format, *profile),
@@ -372,7 +380,7 @@ fn build_all(cli: &Cli, progress: &Progress, timings: bool, chatty: bool) -> Res
         files.extend(outputs.cover());
         write(chatty, &files)
     })?;
-    keep_layouts(cli, &outputs.pdf);
+    keep_layouts(cli, &outputs.pdf, &outputs.kept);
     if timings {
         note(progress.timings());
     }
@@ -394,12 +402,13 @@ fn build_all(cli: &Cli, progress: &Progress, timings: bool, chatty: bool) -> Res
     ))
 }
 
-/// Keeps the chapter layouts of `pdf` in the cache for the next build.
-/// The outputs are written by then: a cache that cannot be written is told
-/// about, and costs the next build time, not its bytes.
-fn keep_layouts(cli: &Cli, pdf: &bindery::pdf::Output) {
+/// Keeps the chapter layouts of `pdf`, and what `kept`'s store holds, in
+/// the cache for the next build. The outputs are written by then: a cache
+/// that cannot be written is told about, and costs the next build time,
+/// not its bytes.
+fn keep_layouts(cli: &Cli, pdf: &bindery::pdf::Output, kept: &Kept) {
     if let Some(dir) = cli.cache()
-        && let Err(err) = bindery::output::cache::write(&dir, &pdf.layout_cache)
+        && let Err(err) = bindery::output::cache::write(&dir, &pdf.layout_cache, &kept.store)
         && !cli.quiet
     {
         note(format_args!(
@@ -419,6 +428,8 @@ struct Outputs {
     pack_path: PathBuf,
     /// The print profile's wrap cover and its path.
     wrap: Option<(bindery::pdf::wrap::Cover, PathBuf)>,
+    /// What the last build kept, with what this one adds.
+    kept: Kept,
 }
 
 impl Outputs {
@@ -434,10 +445,12 @@ impl Outputs {
 /// failure leaves every earlier output as it was.
 fn outputs(cli: &Cli, manuscript: &Manuscript, progress: &Progress) -> Result<Outputs, Error> {
     let fonts = &manuscript.fonts;
+    let kept = cli.kept();
+    let store = &kept.store;
     // The EPUB marks the PDF's pages, so it waits for them to be laid out;
     // then it and the cover are made beside the PDF's writer.
-    let (mut pdf, side) = typeset(cli, manuscript, progress, &|print| {
-        cover_and_epub(cli, manuscript, Some(print), progress)
+    let (mut pdf, side) = typeset(cli, manuscript, &kept, progress, &|print| {
+        cover_and_epub(cli, manuscript, Some(print), store, progress)
     })?;
     let (cover, epub) = side?;
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
@@ -454,7 +467,7 @@ fn outputs(cli: &Cli, manuscript: &Manuscript, progress: &Progress) -> Result<Ou
         pdf.warnings.extend(wrap.warnings.iter().cloned());
     }
     let pack = progress.stage("pack", || {
-        bindery::build_pack(manuscript, &epub, &pdf, &cover)
+        bindery::build_pack(manuscript, &epub, &pdf, &cover, store)
     })?;
     let stem = bindery::output_stem(&manuscript.book);
     Ok(Outputs {
@@ -465,6 +478,7 @@ fn outputs(cli: &Cli, manuscript: &Manuscript, progress: &Progress) -> Result<Ou
         pack,
         pack_path: cli.out.join(format!("{stem}-reading-pack.zip")),
         wrap: wrap.map(|cover| (cover, cli.out.join(format!("{stem}-cover.pdf")))),
+        kept,
     })
 }
 
@@ -489,15 +503,16 @@ fn write(say: bool, files: &[(&Path, &[u8])]) -> Result<(), Error> {
 }
 
 /// The cover, and the EPUB showing it with the pages of `print`, the PDF
-/// made in the same run.
+/// made in the same run, both made through `store`.
 fn cover_and_epub(
     cli: &Cli,
     manuscript: &Manuscript,
     print: Option<bindery::Print<'_>>,
+    store: &bindery::store::Store,
     progress: &Progress,
 ) -> Result<(Vec<u8>, bindery::epub::Epub), Error> {
     let fonts = &manuscript.fonts;
-    let cover = progress.stage("cover", || bindery::build_cover(manuscript, fonts))?;
+    let cover = progress.stage("cover", || bindery::build_cover(manuscript, fonts, store))?;
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
     let epub = progress.stage("epub", || {
         bindery::build_epub(
@@ -507,31 +522,32 @@ fn cover_and_epub(
             Some(&cover),
             print,
             epoch.as_deref(),
+            store,
         )
     })?;
     Ok((cover, epub))
 }
 
-/// Typesets the PDF, as the stages `pdf layout` and `pdf write`, running
-/// `beside` with its pages while it is written (see
-/// [`bindery::build_pdf_in_stages`]). Its warnings about characters no
-/// font has are moved from the start of their paragraph to the character
-/// itself.
+/// Typesets the PDF, as the stages `pdf layout` and `pdf write`, with what
+/// the last build `kept`, running `beside` with its pages while it is
+/// written (see [`bindery::build_pdf_in_stages`]). Its warnings about
+/// characters no font has are moved from the start of their paragraph to
+/// the character itself.
 fn typeset<B: Send>(
     cli: &Cli,
     manuscript: &Manuscript,
+    kept: &Kept,
     progress: &Progress,
     beside: &(dyn Fn(bindery::Print<'_>) -> B + Sync),
 ) -> Result<(bindery::pdf::Output, B), Error> {
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
-    let cache = cli.cache().map(|dir| bindery::output::cache::read(&dir));
     let output = bindery::build_pdf_in_stages(
         manuscript,
         &cli.manuscript,
         manuscript.fonts.clone(),
         epoch.as_deref(),
         cli.jobs(),
-        cache.as_ref(),
+        kept,
         &|stage| match stage {
             Stage::Layout => progress.begin("pdf layout"),
             Stage::Write => {
@@ -561,13 +577,19 @@ fn typeset<B: Send>(
 /// Builds the EPUB and writes it to `<out>/<stem>.epub`. The PDF is laid
 /// out too, in memory, when `[epub] page-list = true` asks for its pages.
 fn write_epub(cli: &Cli, manuscript: &Manuscript, progress: &Progress) -> Result<(), Error> {
-    let (print, (_, epub)) = if manuscript.config.epub.page_list == Some(true) {
-        let (print, side) = typeset(cli, manuscript, progress, &|print| {
-            cover_and_epub(cli, manuscript, Some(print), progress)
+    // The cache is read, and kept, only with the PDF it is mostly for.
+    let page_list = manuscript.config.epub.page_list == Some(true);
+    let kept = if page_list { cli.kept() } else { Kept::none() };
+    let (print, (_, epub)) = if page_list {
+        let (print, side) = typeset(cli, manuscript, &kept, progress, &|print| {
+            cover_and_epub(cli, manuscript, Some(print), &kept.store, progress)
         })?;
         (Some(print), side?)
     } else {
-        (None, cover_and_epub(cli, manuscript, None, progress)?)
+        (
+            None,
+            cover_and_epub(cli, manuscript, None, &kept.store, progress)?,
+        )
     };
     progress.finish();
     if !cli.quiet {
@@ -579,14 +601,15 @@ fn write_epub(cli: &Cli, manuscript: &Manuscript, progress: &Progress) -> Result
         &[(&cli.out.join(format!("{stem}.epub")), &epub.bytes)],
     )?;
     if let Some(print) = &print {
-        keep_layouts(cli, print);
+        keep_layouts(cli, print, &kept);
     }
     Ok(())
 }
 
 /// Typesets the PDF into `<out>/<stem>.pdf`; `stats` prints the quality report.
 fn pdf(cli: &Cli, manuscript: &Manuscript, stats: bool, progress: &Progress) -> Result<(), Error> {
-    let (output, ()) = typeset(cli, manuscript, progress, &|_| ())?;
+    let kept = cli.kept();
+    let (output, ()) = typeset(cli, manuscript, &kept, progress, &|_| ())?;
     progress.finish();
     if !cli.quiet {
         report(output.warnings.iter());
@@ -596,7 +619,7 @@ fn pdf(cli: &Cli, manuscript: &Manuscript, stats: bool, progress: &Progress) -> 
         !cli.quiet,
         &[(&cli.out.join(format!("{stem}.pdf")), &output.bytes)],
     )?;
-    keep_layouts(cli, &output);
+    keep_layouts(cli, &output, &kept);
     if stats {
         data(&format!("{}\n", output.quality))?;
     }

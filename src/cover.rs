@@ -9,6 +9,7 @@
 
 use crate::error::Error;
 use crate::model::Metadata;
+use crate::store::{self, Store};
 use rustybuzz::ttf_parser::{GlyphId, OutlineBuilder};
 use rustybuzz::{Face, UnicodeBuffer};
 use std::collections::HashMap;
@@ -95,6 +96,28 @@ pub fn png(metadata: &Metadata, fonts: CoverFonts<'_>) -> Result<Vec<u8>, Error>
     }
     pixmap.encode_png().map_err(|e| fail(&e.to_string()))
 }
+
+/// [`png()`], or the PNG an earlier build drew from the same metadata in
+/// the same faces, from `store`.
+pub fn png_kept(
+    metadata: &Metadata,
+    fonts: CoverFonts<'_>,
+    store: &Store,
+) -> Result<Vec<u8>, Error> {
+    // The metadata whole, though the cover draws only some of it: a
+    // change elsewhere draws it again, which is slower, never wrong.
+    let drawn = serde_json::to_vec(metadata)
+        .map_err(|e| Error::new("cover", None, format!("cannot draw the cover: {e}")))?;
+    let key = store::key(
+        "cover",
+        &[&DRAWING.to_le_bytes(), &drawn, fonts.regular, fonts.italic],
+    );
+    store.try_get_or_make(key, || png(metadata, fonts))
+}
+
+/// The version of the cover's drawing: bump it with any change to what
+/// [`png()`] draws, so that no cover an earlier build kept is used.
+const DRAWING: u32 = 1;
 
 /// The cover's design for `metadata` in the book's faces.
 pub fn design(metadata: &Metadata, fonts: CoverFonts<'_>) -> Result<Design, Error> {

@@ -28,6 +28,7 @@ pub mod output;
 pub mod pack;
 pub mod pages;
 pub mod pdf;
+pub mod store;
 pub mod toc;
 pub mod url;
 pub mod workers;
@@ -78,7 +79,8 @@ impl<'a> From<&'a pdf::Output> for Print<'a> {
 /// `[epub] embed-fonts` asks for it; `cover` is a PNG (see [`build_cover`]);
 /// the pages of `print`, the PDF made in the same run, are marked unless
 /// `[epub] page-list = false`. `source_date_epoch` is the
-/// `SOURCE_DATE_EPOCH` variable when set (see [`date::source_time`]).
+/// `SOURCE_DATE_EPOCH` variable when set (see [`date::source_time`]). Its
+/// files are deflated through `store` (see [`store`]).
 pub fn build_epub(
     manuscript: &Manuscript,
     dir: &std::path::Path,
@@ -86,6 +88,7 @@ pub fn build_epub(
     cover: Option<&[u8]>,
     print: Option<Print<'_>>,
     source_date_epoch: Option<&str>,
+    store: &store::Store,
 ) -> Result<epub::Epub> {
     use epub::{EmbeddedFont, FontRole};
     let roles = [
@@ -124,6 +127,7 @@ pub fn build_epub(
         &manuscript.toc,
         &manuscript.assets,
         &options,
+        store,
     )
 }
 
@@ -158,7 +162,7 @@ pub fn build_pdf(
         fonts,
         source_date_epoch,
         jobs,
-        None,
+        &output::cache::Kept::none(),
         &|_| {},
         &|_| (),
     )
@@ -166,11 +170,11 @@ pub fn build_pdf(
 }
 
 /// [`build_pdf`] with its chapters laid out on as many threads as `jobs`
-/// says, reusing the chapter layouts `cache` holds (see
-/// [`pdf::layout::cache`]), calling `started` as each stage begins, for
-/// progress reports, and `beside` with the pages while the file is written
-/// (see [`pdf::pdf_in_stages`]), handing back what it gave: the EPUB, which
-/// marks the PDF's pages, is made there.
+/// says, reusing the chapter layouts and deflated streams `cache` holds
+/// (see [`pdf::layout::cache`] and [`store`]), calling `started` as each
+/// stage begins, for progress reports, and `beside` with the pages while
+/// the file is written (see [`pdf::pdf_in_stages`]), handing back what it
+/// gave: the EPUB, which marks the PDF's pages, is made there.
 #[allow(clippy::too_many_arguments)]
 pub fn build_pdf_in_stages<B: Send>(
     manuscript: &Manuscript,
@@ -178,7 +182,7 @@ pub fn build_pdf_in_stages<B: Send>(
     fonts: pdf::fonts::FontFiles,
     source_date_epoch: Option<&str>,
     jobs: pdf::layout::Jobs,
-    cache: Option<&pdf::layout::cache::Cache>,
+    cache: &output::cache::Kept,
     started: &dyn Fn(pdf::Stage),
     beside: &(dyn Fn(Print<'_>) -> B + Sync),
 ) -> Result<(pdf::Output, B)> {
@@ -186,7 +190,8 @@ pub fn build_pdf_in_stages<B: Send>(
     options.time = book_time(manuscript, source_date_epoch)?;
     options.jobs = jobs;
     options.images = &manuscript.assets;
-    options.cache = cache;
+    options.cache = cache.layouts.as_ref();
+    options.store = Some(&cache.store);
     options.pdf_ua =
         options.standards.pdf_ua && !manuscript.warnings.iter().any(check::blocks_pdf_ua);
     let page_size = (options.geometry.width, options.geometry.height);
@@ -233,21 +238,28 @@ pub fn build_wrap_cover(
     Ok(Some(cover))
 }
 
-/// Draws the typographic cover in the book's regular and italic faces.
-pub fn build_cover(manuscript: &Manuscript, fonts: &pdf::fonts::FontFiles) -> Result<Vec<u8>> {
+/// Draws the typographic cover in the book's regular and italic faces, or
+/// takes it from `store` when an earlier build drew the same.
+pub fn build_cover(
+    manuscript: &Manuscript,
+    fonts: &pdf::fonts::FontFiles,
+    store: &store::Store,
+) -> Result<Vec<u8>> {
     let faces = cover::CoverFonts {
         regular: &fonts.faces[0],
         italic: &fonts.faces[1],
     };
-    cover::png(&manuscript.book.metadata, faces)
+    cover::png_kept(&manuscript.book.metadata, faces, store)
 }
 
-/// Bundles a finished EPUB and PDF with the cover into the reading pack.
+/// Bundles a finished EPUB and PDF with the cover into the reading pack,
+/// its text files deflated through `store`.
 pub fn build_pack(
     manuscript: &Manuscript,
     epub: &epub::Epub,
     pdf: &pdf::Output,
     cover_png: &[u8],
+    store: &store::Store,
 ) -> Result<Vec<u8>> {
     let facts = pack::PdfFacts {
         pages: pdf.page_map.len(),
@@ -255,15 +267,18 @@ pub fn build_pack(
         height_pt: pdf.page_size.1,
         pages_of: pdf.anchor_pages.clone(),
     };
-    pack::pack(&pack::PackInput {
-        book: &manuscript.book,
-        toc: &manuscript.toc,
-        stem: &output_stem(&manuscript.book),
-        epub: &epub.bytes,
-        pdf: &pdf.bytes,
-        pdf_facts: &facts,
-        cover_png,
-    })
+    pack::pack(
+        &pack::PackInput {
+            book: &manuscript.book,
+            toc: &manuscript.toc,
+            stem: &output_stem(&manuscript.book),
+            epub: &epub.bytes,
+            pdf: &pdf.bytes,
+            pdf_facts: &facts,
+            cover_png,
+        },
+        store,
+    )
 }
 
 /// The book's one clock (see [`date::source_time`]).

@@ -7,6 +7,7 @@
 
 use crate::error::Error;
 use crate::model::{Book, Inline, Metadata};
+use crate::store::Store;
 use crate::toc::{Toc, TocEntry};
 use crate::zip::{self, Compression, Entry};
 use serde::Serialize;
@@ -98,8 +99,10 @@ pub struct ContentsEntry {
     pub pdf_page: Option<String>,
 }
 
-/// Builds the pack and returns its bytes.
-pub fn pack(input: &PackInput<'_>) -> Result<Vec<u8>, Error> {
+/// Builds the pack and returns its bytes, its text files deflated through
+/// `store`.
+pub fn pack(input: &PackInput<'_>, store: &Store) -> Result<Vec<u8>, Error> {
+    let words = word_count(input.book);
     let mut files = vec![
         (
             format!("{}.epub", input.stem),
@@ -119,16 +122,12 @@ pub fn pack(input: &PackInput<'_>) -> Result<Vec<u8>, Error> {
         (
             "README.txt".to_string(),
             "text/plain",
-            readme(input).into_bytes(),
+            readme(input, words).into_bytes(),
         ),
     ];
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    // The words are counted while the files are summed, each file alone,
-    // on the build's threads.
-    let (words, sums) = crate::workers::join(
-        || word_count(input.book),
-        || crate::workers::map(&files, |(_, _, bytes)| sha256(bytes)),
-    );
+    // Each file is summed alone, on the build's threads.
+    let sums = crate::workers::map(&files, |(_, _, bytes)| sha256(bytes));
     let manifest = Manifest {
         schema: SCHEMA,
         metadata: &input.book.metadata,
@@ -168,7 +167,7 @@ pub fn pack(input: &PackInput<'_>) -> Result<Vec<u8>, Error> {
             },
         })
         .collect();
-    zip::write(&entries)
+    zip::write(&entries, store)
 }
 
 /// Lower-case hex SHA-256 of `bytes`.
@@ -211,8 +210,9 @@ fn contents(toc: &Toc, pages_of: &BTreeMap<String, String>) -> Vec<ContentsEntry
         .collect()
 }
 
-/// A few lines telling the reader what is in the pack.
-fn readme(input: &PackInput<'_>) -> String {
+/// A few lines telling the reader what is in the pack, a book of `words`
+/// words.
+fn readme(input: &PackInput<'_>, words: usize) -> String {
     let meta = &input.book.metadata;
     let mut text = format!("{}\n", meta.title);
     if let Some(subtitle) = &meta.subtitle {
@@ -223,7 +223,7 @@ fn readme(input: &PackInput<'_>) -> String {
         text.push('\n');
     }
     let chapters = input.book.chapters.iter().filter(|c| !c.part).count();
-    let minutes = word_count(input.book).div_ceil(WORDS_PER_MINUTE);
+    let minutes = words.div_ceil(WORDS_PER_MINUTE);
     let stem = input.stem;
     text.push_str(&format!(
         "\n{chapters} chapters, about {minutes} minutes of reading.\n\n\

@@ -6,9 +6,7 @@
 //! reading pack needs nothing more than stable bytes.
 
 use crate::error::Error;
-use std::io::{Cursor, Write};
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipWriter};
+use crate::store::{Deflate, Store};
 
 /// How an entry's bytes are kept in the archive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,27 +29,88 @@ pub struct Entry {
     pub compression: Compression,
 }
 
+/// The date of every entry, 1980-01-01, in MS-DOS form (the time is 0:00).
+const DATE: u16 = (1 << 5) | 1;
+
+/// Every entry's permissions, `-rw-r--r--`, as a Unix system keeps them in
+/// the central directory's external attributes.
+const PERMISSIONS: u32 = 0o100_644 << 16;
+
+/// The general-purpose flag saying a name is UTF-8.
+const UTF8: u16 = 1 << 11;
+
 /// Writes `entries`, in order, into a zip archive and returns its bytes.
-pub fn write(entries: &[Entry]) -> Result<Vec<u8>, Error> {
-    let fail = |err: &dyn std::fmt::Display| {
-        Error::new("zip", None, format!("cannot write the archive: {err}"))
-    };
-    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+/// Deflated entries are deflated through `store`, which gives back what an
+/// earlier build made of the same bytes.
+pub fn write(entries: &[Entry], store: &Store) -> Result<Vec<u8>, Error> {
+    let fail = |what: &str| Error::new("zip", None, format!("cannot write the archive: {what}"));
+    let mut out = Vec::new();
+    let mut directory = Vec::new();
     for entry in entries {
-        let method = match entry.compression {
-            Compression::Stored => CompressionMethod::Stored,
-            Compression::Deflated => CompressionMethod::Deflated,
+        let packed;
+        let (method, version, data) = match entry.compression {
+            Compression::Stored => (0u16, 10u16, entry.bytes.as_slice()),
+            Compression::Deflated => {
+                packed = store.deflate(Deflate::Zip, &entry.bytes);
+                (8, 20, packed.as_slice())
+            }
         };
-        let options = SimpleFileOptions::default()
-            .compression_method(method)
-            .last_modified_time(DateTime::default())
-            .unix_permissions(0o644);
-        zip.start_file(entry.name.as_str(), options)
-            .map_err(|e| fail(&e))?;
-        zip.write_all(&entry.bytes).map_err(|e| fail(&e))?;
+        let name = entry.name.as_bytes();
+        let (Ok(size), Ok(packed_size), Ok(name_len), Ok(offset)) = (
+            u32::try_from(entry.bytes.len()),
+            u32::try_from(data.len()),
+            u16::try_from(name.len()),
+            u32::try_from(out.len()),
+        ) else {
+            return Err(fail(&format!("{} is too large", entry.name)));
+        };
+        let flags = if entry.name.is_ascii() { 0 } else { UTF8 };
+        let crc = crc32fast::hash(&entry.bytes);
+        // What the local header and the central directory's entry share,
+        // from the version needed to the extra field's length (none).
+        let mut common = Vec::with_capacity(26);
+        for field in [version, flags, method, 0, DATE] {
+            common.extend_from_slice(&field.to_le_bytes());
+        }
+        for field in [crc, packed_size, size] {
+            common.extend_from_slice(&field.to_le_bytes());
+        }
+        common.extend_from_slice(&name_len.to_le_bytes());
+        common.extend_from_slice(&0u16.to_le_bytes());
+
+        out.extend_from_slice(b"PK\x03\x04");
+        out.extend_from_slice(&common);
+        out.extend_from_slice(name);
+        out.extend_from_slice(data);
+
+        directory.extend_from_slice(b"PK\x01\x02");
+        // Made by Unix (3), at the version needed.
+        directory.extend_from_slice(&((3 << 8) | version).to_le_bytes());
+        directory.extend_from_slice(&common);
+        // No comment, disk 0, no internal attributes.
+        directory.extend_from_slice(&[0; 6]);
+        directory.extend_from_slice(&PERMISSIONS.to_le_bytes());
+        directory.extend_from_slice(&offset.to_le_bytes());
+        directory.extend_from_slice(name);
     }
-    let cursor = zip.finish().map_err(|e| fail(&e))?;
-    Ok(cursor.into_inner())
+    let (Ok(count), Ok(size), Ok(start)) = (
+        u16::try_from(entries.len()),
+        u32::try_from(directory.len()),
+        u32::try_from(out.len()),
+    ) else {
+        return Err(fail("too many or too large entries"));
+    };
+    out.extend_from_slice(&directory);
+    out.extend_from_slice(b"PK\x05\x06");
+    // This disk and the directory's disk, 0.
+    out.extend_from_slice(&[0; 4]);
+    out.extend_from_slice(&count.to_le_bytes());
+    out.extend_from_slice(&count.to_le_bytes());
+    out.extend_from_slice(&size.to_le_bytes());
+    out.extend_from_slice(&start.to_le_bytes());
+    // No comment.
+    out.extend_from_slice(&[0; 2]);
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -75,17 +134,41 @@ mod tests {
 
     #[test]
     fn same_entries_give_same_bytes() {
-        assert_eq!(write(&entries()).unwrap(), write(&entries()).unwrap());
+        assert_eq!(
+            write(&entries(), &Store::off()).unwrap(),
+            write(&entries(), &Store::off()).unwrap()
+        );
     }
 
     #[test]
     fn first_entry_is_stored_at_the_start() {
-        let bytes = write(&entries()).unwrap();
+        let bytes = write(&entries(), &Store::off()).unwrap();
         assert_eq!(&bytes[..4], b"PK\x03\x04");
         // The local header's compression method (offset 8) is 0, stored; the
         // name follows the 30-byte header and the data follows the name.
         assert_eq!(&bytes[8..10], &[0, 0]);
         assert_eq!(&bytes[30..38], b"mimetype");
         assert_eq!(&bytes[38..58], b"application/epub+zip");
+    }
+
+    #[test]
+    fn an_archive_reads_back_whole() {
+        let mut entries = entries();
+        entries.push(Entry {
+            name: "ünïcode/名前.txt".to_string(),
+            bytes: b"abc".repeat(1000),
+            compression: Compression::Deflated,
+        });
+        let bytes = write(&entries, &Store::empty()).unwrap();
+        let mut archive = ::zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        assert_eq!(archive.len(), entries.len());
+        for (n, entry) in entries.iter().enumerate() {
+            let mut file = archive.by_index(n).unwrap();
+            assert_eq!(file.name().unwrap(), entry.name);
+            assert_eq!(file.unix_mode(), Some(0o100_644));
+            let mut read = Vec::new();
+            std::io::Read::read_to_end(&mut file, &mut read).unwrap();
+            assert_eq!(read, entry.bytes);
+        }
     }
 }

@@ -1,7 +1,8 @@
-//! The layout cache: a build that reuses chapter layouts kept from the last
-//! one gives the bytes a clean build gives, after edits to the first, a
-//! middle and the last chapter and to book.toml, and with highlighted code
-//! whose tokens come from the cache; a damaged entry is laid out again;
+//! The cache: a build that reuses chapter layouts, page streams, deflated
+//! files and the cover kept from the last one gives the bytes a clean build
+//! gives, after edits to the first, a middle and the last chapter and to
+//! book.toml, and with highlighted code whose tokens come from the cache,
+//! and keeps what a first build would keep; a damaged entry is made again;
 //! `--no-cache` neither reads nor writes the cache.
 
 mod common;
@@ -13,6 +14,9 @@ use std::process::Command;
 
 /// The cache folder inside an output folder.
 const CACHE: &str = ".bindery-cache";
+
+/// The store's file in the cache folder.
+const STORE: &str = "store.bin";
 
 /// Builds `manuscript` into `out` with `extra` arguments; returns what it
 /// printed on stderr.
@@ -49,7 +53,9 @@ fn outputs(out: &Path) -> Vec<(String, Vec<u8>)> {
 
 /// Builds `manuscript` into `out`, where the cache of the builds before
 /// is, and clean into a folder of its own, and asserts the outputs are the
-/// same bytes; returns the incremental build's line about layout.
+/// same bytes, and that the store keeps what a first build keeps (no more:
+/// what this build did not use is dropped); returns the incremental
+/// build's line about layout.
 fn same_as_clean(manuscript: &Path, out: &Path, what: &str) -> String {
     let said = build(manuscript, out, &[]);
     let clean = tempfile::tempdir().unwrap();
@@ -63,6 +69,13 @@ fn same_as_clean(manuscript: &Path, out: &Path, what: &str) -> String {
     assert!(
         !clean.path().join(CACHE).exists(),
         "--no-cache wrote a cache"
+    );
+    let first = tempfile::tempdir().unwrap();
+    build(manuscript, first.path(), &[]);
+    let store = |out: &Path| fs::read(out.join(CACHE).join(STORE)).expect("a store");
+    assert!(
+        store(out) == store(first.path()),
+        "{what}: the store is not what a first build keeps"
     );
     said.lines()
         .find(|line| line.contains("laid out"))
@@ -222,6 +235,53 @@ fn damaged_entries_are_laid_out_again_and_rewritten() {
             entry.display()
         );
     }
+}
+
+#[test]
+fn a_damaged_or_foreign_store_is_made_again_and_rewritten() {
+    let root = tempfile::tempdir().unwrap();
+    let manuscript = root.path().join("book");
+    let out = root.path().join("out");
+    generated(&manuscript, 3);
+    build(&manuscript, &out, &[]);
+    let path = out.join(CACHE).join(STORE);
+    let sound = fs::read(&path).unwrap();
+    // A foreign store: the sample book's.
+    let sample = root.path().join("sample");
+    build(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("manuscript"),
+        &sample,
+        &[],
+    );
+    let foreign = fs::read(sample.join(CACHE).join(STORE)).unwrap();
+    let mut flipped = sound.clone();
+    // A byte of a stream in the middle, and one of a record's length.
+    let middle = flipped.len() / 2;
+    flipped[middle] ^= 0x20;
+    let mut length = sound.clone();
+    length[16 + 4 + 32] ^= 0x01;
+    let mut format = sound.clone();
+    format[16] ^= 0x7f;
+    let damaged: [(&str, Vec<u8>); 6] = [
+        ("cut short", sound[..sound.len() * 2 / 3].to_vec()),
+        ("garbage", b"not a store at all".to_vec()),
+        ("a byte flipped", flipped),
+        ("a length changed", length),
+        ("another format", format),
+        ("another book's", foreign),
+    ];
+    for (what, bytes) in damaged {
+        fs::write(&path, &bytes).unwrap();
+        same_as_clean(&manuscript, &out, what);
+        assert!(fs::read(&path).unwrap() == sound, "{what}: not rewritten");
+    }
+    // A folder where the file should be is passed over.
+    fs::remove_file(&path).unwrap();
+    fs::create_dir(&path).unwrap();
+    let said = build(&manuscript, &out, &[]);
+    assert!(said.contains("was not kept"), "{said}");
+    fs::remove_dir(&path).unwrap();
+    same_as_clean(&manuscript, &out, "no store");
 }
 
 #[test]

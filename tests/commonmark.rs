@@ -406,6 +406,7 @@ fn every_example_book_builds_into_a_valid_epub_and_pdf() {
             None,
             Some(bindery::Print::from(&pdf)),
             Some("0"),
+            &bindery::store::Store::off(),
         )
         .unwrap_or_else(|e| panic!("{}: the EPUB fails: {e}", dir.display()));
         let epub_path = books.root().join(format!("book-{}.epub", index + 1));

@@ -31,7 +31,8 @@ fn fixture_dir() -> PathBuf {
 fn build(dir: &Path) -> Epub {
     let manuscript = bindery::load(dir).unwrap_or_else(|e| panic!("{e}"));
     let fonts = FontFiles::default();
-    let cover = bindery::build_cover(&manuscript, &fonts).unwrap_or_else(|e| panic!("{e}"));
+    let cover = bindery::build_cover(&manuscript, &fonts, &bindery::store::Store::off())
+        .unwrap_or_else(|e| panic!("{e}"));
     let epoch = Some("1764028800");
     let pdf = bindery::build_pdf(&manuscript, dir, fonts.clone(), epoch)
         .unwrap_or_else(|e| panic!("{e}"));
@@ -42,6 +43,7 @@ fn build(dir: &Path) -> Epub {
         Some(&cover),
         Some(bindery::Print::from(&pdf)),
         epoch,
+        &bindery::store::Store::off(),
     )
     .unwrap_or_else(|e| panic!("{e}"))
 }
@@ -404,6 +406,7 @@ fn the_clock_comes_from_source_date_epoch() {
         None,
         None,
         Some("0"),
+        &bindery::store::Store::off(),
     )
     .expect("an EPUB");
     let package = Book::open(&epub.bytes).text("EPUB/package.opf");
@@ -411,8 +414,16 @@ fn the_clock_comes_from_source_date_epoch() {
         package.contains(">1970-01-01T00:00:00Z</meta>"),
         "{package}"
     );
-    let epub = bindery::build_epub(&manuscript, &dir, &FontFiles::default(), None, None, None)
-        .expect("an EPUB");
+    let epub = bindery::build_epub(
+        &manuscript,
+        &dir,
+        &FontFiles::default(),
+        None,
+        None,
+        None,
+        &bindery::store::Store::off(),
+    )
+    .expect("an EPUB");
     let package = Book::open(&epub.bytes).text("EPUB/package.opf");
     assert!(
         package.contains(">2026-11-25T00:00:00Z</meta>"),

@@ -32,6 +32,7 @@ fn build(book: &TempBook, pages: bool) -> Epub {
         None,
         pdf.as_ref().map(bindery::Print::from),
         EPOCH,
+        &bindery::store::Store::off(),
     )
     .unwrap_or_else(|e| panic!("{e}"))
 }

@@ -28,6 +28,7 @@ fn build(dir: &Path) -> (bindery::pdf::Output, Vec<(String, String)>, Navigation
         None,
         Some(bindery::Print::from(&pdf)),
         Some("0"),
+        &bindery::store::Store::off(),
     )
     .unwrap_or_else(|e| panic!("{e}"));
     let files: Vec<(String, String)> = common::unzip(&epub.bytes)

@@ -1067,6 +1067,7 @@ fn on_threads(
         None,
         Some(bindery::Print::from(&pdf)),
         Some("0"),
+        &bindery::store::Store::off(),
     )
     .expect("the EPUB is written");
     (pdf, epub.bytes)

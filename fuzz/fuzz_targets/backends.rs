@@ -41,8 +41,15 @@ pub fn epub(data: &[u8]) {
         return;
     };
     let fonts = FontFiles::default();
-    let epub = match bindery::build_epub(&manuscript, Path::new(DIR), &fonts, None, None, Some("0"))
-    {
+    let epub = match bindery::build_epub(
+        &manuscript,
+        Path::new(DIR),
+        &fonts,
+        None,
+        None,
+        Some("0"),
+        &bindery::store::Store::off(),
+    ) {
         Ok(epub) => epub,
         Err(err) => panic!("the EPUB backend failed: {err}"),
     };

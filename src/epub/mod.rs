@@ -20,6 +20,7 @@ use crate::error::{Diagnostic, Error, Place};
 use crate::load::Asset;
 use crate::model::{Book, Pos};
 use crate::pages::PageStart;
+use crate::store::Store;
 use crate::toc::Toc;
 use crate::zip::{self, Compression, Entry};
 use std::collections::{BTreeMap, HashMap};
@@ -174,12 +175,14 @@ pub struct Epub {
 }
 
 /// Builds the EPUB of `book`. `assets` are the images the loader read, keyed
-/// by the path written in the Markdown.
+/// by the path written in the Markdown; the files are deflated through
+/// `store`.
 pub fn epub(
     book: &Book,
     toc: &Toc,
     assets: &BTreeMap<String, Asset>,
     options: &EpubOptions,
+    store: &Store,
 ) -> Result<Epub, Error> {
     let mut layout = Layout::new(book, assets, options.pages.as_ref());
     // The printed pages that start in each chapter, in one pass: a long
@@ -308,7 +311,7 @@ pub fn epub(
         });
     }
     Ok(Epub {
-        bytes: zip::write(&entries)?,
+        bytes: zip::write(&entries, store)?,
         warnings,
     })
 }

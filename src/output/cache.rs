@@ -1,14 +1,17 @@
-//! The layout cache's folder, `<out>/.bindery-cache/`: the entries of the
-//! last build (see [`crate::pdf::layout::cache`]), one file each, and a
-//! `.gitignore` that keeps the folder out of version control.
+//! The cache's folder, `<out>/.bindery-cache/`: the chapter layouts of the
+//! last build (see [`crate::pdf::layout::cache`]), one file each, the
+//! bytes it deflated and drew in one file, [`STORE`] (see
+//! [`crate::store`]), and a `.gitignore` that keeps the folder out of
+//! version control.
 //!
-//! The cache is not an output: it is written after the outputs, each entry
-//! to a temporary file renamed into place, so a reader never sees half an
-//! entry, and a failure to write it costs the next build time, never its
-//! bytes. What is read back is checked by the layout before it is used.
+//! The cache is not an output: it is written after the outputs, each file
+//! to a temporary file renamed into place, so a reader never sees half a
+//! file, and a failure to write it costs the next build time, never its
+//! bytes. What is read back is checked before it is used.
 
 use crate::error::Error;
 use crate::pdf::layout::cache::{Cache, Entry};
+use crate::store::Store;
 use std::collections::BTreeSet;
 use std::fs;
 use std::io::Write;
@@ -22,6 +25,48 @@ const SUFFIX: &str = ".layout";
 
 /// The largest entry read: a chapter's layout takes a few megabytes.
 const MAX_ENTRY: u64 = 256 << 20;
+
+/// The store's file in the folder.
+pub const STORE: &str = "store.bin";
+
+/// The largest store read: it holds about what the outputs weigh.
+const MAX_STORE: u64 = 2 << 30;
+
+/// What the last build kept, for this one: the chapter layouts, and the
+/// store of what it deflated and drew.
+#[derive(Debug)]
+pub struct Kept {
+    /// The chapter layouts, by file name; `None` lays out every chapter
+    /// and keeps none.
+    pub layouts: Option<Cache>,
+    /// The deflated streams and the cover.
+    pub store: Store,
+}
+
+impl Kept {
+    /// Nothing kept, and nothing to keep: a clean build (`--no-cache`).
+    pub fn none() -> Kept {
+        Kept {
+            layouts: None,
+            store: Store::off(),
+        }
+    }
+}
+
+/// What the last build kept in the cache folder `dir` (see [`read`]).
+pub fn kept(dir: &Path) -> Kept {
+    let path = dir.join(STORE);
+    let sound = is_folder(dir)
+        && fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= MAX_STORE);
+    let store = match sound.then(|| fs::read(&path)) {
+        Some(Ok(bytes)) => Store::read(&bytes),
+        _ => Store::empty(),
+    };
+    Kept {
+        layouts: Some(read(dir)),
+        store,
+    }
+}
 
 /// The cache folder of the output folder `out`.
 pub fn folder(out: &Path) -> PathBuf {
@@ -59,8 +104,9 @@ pub fn read(dir: &Path) -> Cache {
 
 /// Writes into the cache folder `dir` the entries of `entries` that have
 /// bytes (the chapters laid out anew), and removes every other entry, so
-/// the folder holds the last build's entries only.
-pub fn write(dir: &Path, entries: &[Entry]) -> Result<(), Error> {
+/// the folder holds the last build's entries only; and the store's file,
+/// when `store` holds other entries than it read.
+pub fn write(dir: &Path, entries: &[Entry], store: &Store) -> Result<(), Error> {
     if !is_folder(dir) {
         fs::create_dir(dir).map_err(|e| Error::io("create the cache folder", dir, &e))?;
     }
@@ -68,20 +114,26 @@ pub fn write(dir: &Path, entries: &[Entry]) -> Result<(), Error> {
     if !ignore.exists() {
         fs::write(&ignore, "*\n").map_err(|e| Error::io("write the cache", &ignore, &e))?;
     }
+    let put = |name: &str, bytes: &[u8]| {
+        let path = dir.join(name);
+        let put = || -> std::io::Result<()> {
+            let mut temp = tempfile::Builder::new()
+                .prefix(".bindery-")
+                .suffix(".partial")
+                .tempfile_in(dir)?;
+            temp.write_all(bytes)?;
+            temp.persist(&path)?;
+            Ok(())
+        };
+        put().map_err(|e| Error::io("write the cache", &path, &e))
+    };
     for entry in entries {
         if let Some(bytes) = &entry.bytes {
-            let path = dir.join(&entry.name);
-            let put = || -> std::io::Result<()> {
-                let mut temp = tempfile::Builder::new()
-                    .prefix(".bindery-")
-                    .suffix(".partial")
-                    .tempfile_in(dir)?;
-                temp.write_all(bytes)?;
-                temp.persist(&path)?;
-                Ok(())
-            };
-            put().map_err(|e| Error::io("write the cache", &path, &e))?;
+            put(&entry.name, bytes)?;
         }
+    }
+    if let Some(bytes) = store.kept() {
+        put(STORE, &bytes)?;
     }
     let kept: BTreeSet<&str> = entries.iter().map(|e| e.name.as_str()).collect();
     let files = fs::read_dir(dir).map_err(|e| Error::io("read the cache folder", dir, &e))?;

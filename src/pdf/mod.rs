@@ -22,6 +22,7 @@ use crate::error::{Diagnostic, Error, Place};
 use crate::load::Asset;
 use crate::model::Book;
 use crate::pages::PageStart;
+use crate::store::Store;
 use crate::toc::Toc;
 use fonts::{FontFiles, Fonts};
 use layout::cache::Cache;
@@ -58,6 +59,9 @@ pub struct Options<'a> {
     /// that are still right ([`layout::cache`]); `None` lays out every
     /// chapter and keeps nothing.
     pub cache: Option<&'a Cache>,
+    /// The streams deflated by an earlier build, to reuse those whose bytes
+    /// are the same ([`crate::store`]); `None` deflates every stream.
+    pub store: Option<&'a Store>,
     /// Bleed around the trimmed page, in points, for print.
     pub bleed: f32,
     /// Whether to draw crop marks, for print.
@@ -120,6 +124,7 @@ impl Default for Options<'_> {
             time: 0,
             images: &NO_IMAGES,
             cache: None,
+            store: None,
             bleed: 0.0,
             crop_marks: false,
             recto_chapters: false,
@@ -186,6 +191,7 @@ impl Options<'_> {
             time: 0,
             images: &NO_IMAGES,
             cache: None,
+            store: None,
             bleed: length(&pdf.bleed, 0.0),
             crop_marks: pdf.crop_marks,
             recto_chapters: pdf.recto_chapters,
@@ -401,6 +407,7 @@ pub fn pdf_in_stages<B: Send>(
         pdf_ua: options.pdf_ua,
         standards: options.standards,
     };
+    let off = Store::off();
     let write = || {
         let bytes = write::write(
             &laid.pages,
@@ -408,6 +415,7 @@ pub fn pdf_in_stages<B: Send>(
             &laid.pictures,
             &typesetter.fonts,
             &nav,
+            options.store.unwrap_or(&off),
         );
         started(Stage::Written);
         bytes

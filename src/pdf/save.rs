@@ -8,6 +8,7 @@
 //! of the whole build. Here each object is written once, straight from the
 //! document, and the object streams are compressed side by side.
 
+use crate::store::{Deflate, Store};
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream, StringFormat};
 use std::io::Write;
 
@@ -20,7 +21,7 @@ const PER_STREAM: usize = 500;
 /// fast level of the page streams: dictionaries repeat their keys, so it
 /// packs them nearly as well as the middle level, 6, at a fraction of the
 /// time (500,000 words: 5.75 MB against 5.72 MB, some 60 ms less CPU).
-const LEVEL: u8 = 2;
+pub const LEVEL: u8 = 2;
 
 /// Where the reader finds an object.
 #[derive(Clone, Copy)]
@@ -35,7 +36,9 @@ enum Entry {
 
 /// The document's bytes. Objects are written in the order of their
 /// numbers, so the same document always gives the same bytes.
-pub fn save(document: &Document) -> Vec<u8> {
+/// Object streams are deflated through `store`, which gives back what an
+/// earlier build made of the same bytes.
+pub fn save(document: &Document, store: &Store) -> Vec<u8> {
     let mut out: Vec<u8> = Vec::new();
     out.extend_from_slice(b"%PDF-");
     out.extend_from_slice(document.version.as_bytes());
@@ -55,7 +58,7 @@ pub fn save(document: &Document) -> Vec<u8> {
     }
 
     let groups: Vec<&[(ObjectId, &Object)]> = loose.chunks(PER_STREAM).collect();
-    let packed = pack_all(&groups);
+    let packed = pack_all(&groups, store);
     let mut number = last;
     for (group, stream) in groups.iter().zip(packed) {
         number += 1;
@@ -72,7 +75,7 @@ pub fn save(document: &Document) -> Vec<u8> {
     number += 1;
     let start = out.len() as u64;
     entries.push(Entry::At(start));
-    let xref = cross_reference(&document.trailer, &entries);
+    let xref = cross_reference(&document.trailer, &entries, store);
     indirect(&mut out, (number, 0), |out| write_stream(out, &xref));
     out.extend_from_slice(format!("startxref\n{start}\n%%EOF\n").as_bytes());
     out
@@ -81,13 +84,13 @@ pub fn save(document: &Document) -> Vec<u8> {
 /// Packs each group into a compressed object stream, the groups shared
 /// out between the build's threads ([`crate::workers::map`]); each stream
 /// is packed alone, so the bytes do not depend on the threads.
-fn pack_all(groups: &[&[(ObjectId, &Object)]]) -> Vec<Stream> {
-    crate::workers::map(groups, |group| object_stream(group))
+fn pack_all(groups: &[&[(ObjectId, &Object)]], store: &Store) -> Vec<Stream> {
+    crate::workers::map(groups, |group| object_stream(group, store))
 }
 
 /// One object stream: the numbers and offsets of its objects, then the
 /// objects, compressed.
-fn object_stream(group: &[(ObjectId, &Object)]) -> Stream {
+fn object_stream(group: &[(ObjectId, &Object)], store: &Store) -> Stream {
     let mut body = Vec::new();
     let mut offsets = Vec::with_capacity(group.len());
     for (_, object) in group {
@@ -105,12 +108,12 @@ fn object_stream(group: &[(ObjectId, &Object)]) -> Stream {
     dict.set("N", group.len() as i64);
     dict.set("First", head.len() as i64);
     head.extend_from_slice(&body);
-    compressed(dict, &head)
+    compressed(dict, &head, store)
 }
 
 /// The cross-reference stream: one entry of type, field and index per
 /// object number, the widths as small as the file allows.
-fn cross_reference(trailer: &Dictionary, entries: &[Entry]) -> Stream {
+fn cross_reference(trailer: &Dictionary, entries: &[Entry], store: &Store) -> Stream {
     let largest = entries
         .iter()
         .map(|entry| match entry {
@@ -149,7 +152,7 @@ fn cross_reference(trailer: &Dictionary, entries: &[Entry]) -> Stream {
             dict.set(key.to_vec(), value.clone());
         }
     }
-    compressed(dict, &table)
+    compressed(dict, &table, store)
 }
 
 /// How many bytes a big-endian field needs to hold `value`.
@@ -158,9 +161,9 @@ fn bytes_for(value: u64) -> usize {
 }
 
 /// A stream of `content` compressed with Flate, under `dict`.
-fn compressed(mut dict: Dictionary, content: &[u8]) -> Stream {
+fn compressed(mut dict: Dictionary, content: &[u8], store: &Store) -> Stream {
     dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
-    let packed = miniz_oxide::deflate::compress_to_vec_zlib(content, LEVEL);
+    let packed = store.deflate(Deflate::Zlib(LEVEL), content);
     Stream::new(dict, packed)
 }
 
@@ -300,7 +303,7 @@ mod tests {
         let catalog = document.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages });
         document.trailer.set("Root", catalog);
 
-        let bytes = save(&document);
+        let bytes = save(&document, &Store::off());
         let back = Document::load_mem(&bytes).expect("the saved file loads");
         assert_eq!(back.get_pages().len(), 1200);
         for (id, object) in &document.objects {
@@ -311,7 +314,7 @@ mod tests {
             }
         }
         assert_eq!(
-            save(&document),
+            save(&document, &Store::off()),
             bytes,
             "the same document gives the same bytes"
         );

@@ -118,8 +118,15 @@ pub fn cover(book: &Book, options: &Options, pages: usize) -> Result<Cover, Erro
         },
     };
     let size = (page.width + 2.0 * b, h + 2.0 * b);
-    let bytes = super::write::write(&[page], &[], &BTreeMap::new(), &ts.fonts, &nav)
-        .map_err(|failed| failed.error(options))?;
+    let bytes = super::write::write(
+        &[page],
+        &[],
+        &BTreeMap::new(),
+        &ts.fonts,
+        &nav,
+        &crate::store::Store::off(),
+    )
+    .map_err(|failed| failed.error(options))?;
     Ok(Cover {
         bytes,
         size,

@@ -16,6 +16,7 @@ use crate::pdf::navigate::{self, Navigation};
 use crate::pdf::save;
 use crate::pdf::tags::{self, Part, Tag};
 use crate::pdf::text::Ink;
+use crate::store::{self, Deflate, Key, Store};
 use allsorts::binary::read::ReadScope;
 use allsorts::font_data::FontData;
 use allsorts::subset::{CmapTarget, SubsetProfile, subset};
@@ -43,12 +44,15 @@ struct Embedded {
 
 /// Paints `pages`, with the images they show from `pictures`, into a PDF
 /// and adds its structure tree (from `structure`), navigation and metadata.
+/// Streams are deflated through `store`, which gives back what an earlier
+/// build made of the same bytes.
 pub fn write(
     pages: &[Page],
     structure: &[Part],
     pictures: &BTreeMap<String, Picture>,
     fonts: &Fonts<'_>,
     nav: &Navigation<'_>,
+    store: &Store,
 ) -> Result<Vec<u8>, Failed> {
     let mut doc = PdfDocument::new(&nav.metadata.title);
 
@@ -133,7 +137,7 @@ pub fn write(
         .map(|(n, src)| (src.as_str(), format!("Im{n}")))
         .collect();
     let colours = Colours::of(nav.standards);
-    let contents = paint_all(pages, &embedded, &image_names, colours);
+    let contents = paint_all(pages, &embedded, &image_names, colours, store);
     let mut pdf_pages = Vec::with_capacity(pages.len());
     for page in pages {
         pdf_pages.push(PdfPage::new(
@@ -175,7 +179,7 @@ pub fn write(
     add_images(&mut lo, pictures, &image_names, &mut hash, colours);
     let annotations = navigate::apply(&mut lo, pages, nav);
     tags::write(&mut lo, &page_ids, structure, &marks, &annotations);
-    compress(&mut lo);
+    compress(&mut lo, store);
     // CFF fonts go in as OpenType font programs (/FontFile3 /OpenType),
     // which PDF 1.6 introduced; printpdf's header says 1.3. PDF/X-4 is
     // PDF 1.6.
@@ -193,7 +197,7 @@ pub fn write(
     // The dictionaries (structure elements, annotations, outline entries)
     // go compressed in object streams: the structure tree of a long book
     // would otherwise weigh as much as its text.
-    let bytes = save::save(&lo);
+    let bytes = save::save(&lo, store);
     Ok(bytes)
 }
 
@@ -297,7 +301,7 @@ fn add_images(
 /// The streams are shared out between the build's threads
 /// ([`crate::workers::map`]; each stream packed alone, so the bytes do not
 /// depend on the threads).
-fn compress(document: &mut lopdf::Document) {
+fn compress(document: &mut lopdf::Document, store: &Store) {
     let streams: Vec<&mut lopdf::Stream> = document
         .objects
         .values_mut()
@@ -310,7 +314,7 @@ fn compress(document: &mut lopdf::Document) {
             _ => None,
         })
         .collect();
-    let packed = crate::workers::map(&streams, |stream| packed(&stream.content));
+    let packed = crate::workers::map(&streams, |stream| packed(&stream.content, store));
     for (stream, packed) in streams.into_iter().zip(packed) {
         if let Some(packed) = packed {
             stream.dict.set("Filter", "FlateDecode");
@@ -321,8 +325,8 @@ fn compress(document: &mut lopdf::Document) {
 
 /// Compresses one stream at the fast level of [`compress`], when that makes
 /// it smaller.
-fn deflate(stream: &mut lopdf::Stream) {
-    if let Some(packed) = packed(&stream.content) {
+fn deflate(stream: &mut lopdf::Stream, store: &Store) {
+    if let Some(packed) = packed(&stream.content, store) {
         stream.dict.set("Filter", "FlateDecode");
         stream.set_content(packed);
     }
@@ -330,13 +334,14 @@ fn deflate(stream: &mut lopdf::Stream) {
 
 /// `content` compressed at the fast level of [`compress`], when that makes
 /// it smaller.
-fn packed(content: &[u8]) -> Option<Vec<u8>> {
-    let packed = miniz_oxide::deflate::compress_to_vec_zlib(content, 2);
+fn packed(content: &[u8], store: &Store) -> Option<Vec<u8>> {
+    let packed = store.deflate(Deflate::Zlib(save::LEVEL), content);
     (packed.len() < content.len()).then_some(packed)
 }
 
 /// Every page's content stream, painted and compressed, with the slots of
-/// its marked content (see [`paint`]). Painting and
+/// its marked content (see [`paint`]); or, for a page painted the same by
+/// an earlier build, the stream it kept in `store`. Painting and
 /// compressing the pages is most of the writer's work and each page is done
 /// alone, so the pages are shared out between the build's threads
 /// ([`crate::workers::map`]); the bytes do not depend on the threads.
@@ -345,12 +350,37 @@ fn paint_all(
     embedded: &BTreeMap<FaceId, Embedded>,
     images: &BTreeMap<&str, String>,
     colours: Colours,
+    store: &Store,
 ) -> Vec<(lopdf::Stream, Vec<u32>)> {
+    let shared = store.on().then(|| painting_key(embedded, images, colours));
     crate::workers::map(pages, |page| {
-        let (content, slots) = paint(page, embedded, images, colours);
-        let mut stream = lopdf::Stream::new(lopdf::Dictionary::new(), content);
-        deflate(&mut stream);
-        (stream, slots)
+        let Some(shared) = &shared else {
+            let (content, slots) = paint(page, embedded, images, colours);
+            let mut stream = lopdf::Stream::new(lopdf::Dictionary::new(), content);
+            deflate(&mut stream, store);
+            return (stream, slots);
+        };
+        // Kept as a byte that says whether the stream is deflated, then the
+        // stream.
+        let kept = store.get_or_make(page_key(shared, page), || {
+            let (content, _) = paint(page, embedded, images, colours);
+            let packed = Deflate::Zlib(save::LEVEL).run(&content);
+            let (flag, bytes) = if packed.len() < content.len() {
+                (1, packed)
+            } else {
+                (0, content)
+            };
+            let mut kept = Vec::with_capacity(1 + bytes.len());
+            kept.push(flag);
+            kept.extend_from_slice(&bytes);
+            kept
+        });
+        let (flag, content) = kept.split_first().unwrap_or((&0, &[]));
+        let mut stream = lopdf::Stream::new(lopdf::Dictionary::new(), content.to_vec());
+        if *flag == 1 {
+            stream.dict.set("Filter", "FlateDecode");
+        }
+        (stream, slots(page))
     })
 }
 
@@ -428,6 +458,140 @@ fn subset_face(
     Ok((parsed, remap, codes))
 }
 
+/// The tag an item is painted under and the kind of its marked content;
+/// `None` for what is not painted (link targets and clickable areas).
+fn marking(item: &Item) -> Option<(Tag, &'static str)> {
+    match item {
+        Item::Text { tag, .. } => Some((*tag, "Span")),
+        Item::Image { tag, .. } => Some((*tag, "Figure")),
+        Item::Rule { .. } | Item::Rect { .. } | Item::Turned { .. } => {
+            Some((Tag::Artifact, "Artifact"))
+        }
+        Item::Anchor { .. } | Item::Link { .. } => None,
+    }
+}
+
+/// The slots of a page's marked-content sequences, by MCID, as [`paint`]
+/// gives them, without painting: for a page whose stream is kept.
+fn slots(page: &Page) -> Vec<u32> {
+    let mut marked = None;
+    let mut slots = Vec::new();
+    for (tag, _) in page.items.iter().filter_map(marking) {
+        if marked != Some(tag) {
+            if let Tag::Content(slot) = tag {
+                slots.push(slot);
+            }
+            marked = Some(tag);
+        }
+    }
+    slots
+}
+
+/// The version of what [`paint`] writes: bump it with any change to a
+/// page's content stream, so that no stream an earlier build kept is used.
+const PAINTING: u32 = 1;
+
+/// The part of every page stream's key that [`paint`] reads besides the
+/// page: the faces as embedded (name, code and width of every glyph), the
+/// images' names and the colours.
+fn painting_key(
+    embedded: &BTreeMap<FaceId, Embedded>,
+    images: &BTreeMap<&str, String>,
+    colours: Colours,
+) -> Key {
+    let mut bytes = PAINTING.to_le_bytes().to_vec();
+    for (face, font) in embedded {
+        bytes.push(face.0);
+        text(&mut bytes, &font.id.0);
+        bytes.extend(font.codes.iter().flat_map(|c| c.to_le_bytes()));
+        bytes.extend(font.widths.iter().flat_map(|w| w.to_bits().to_le_bytes()));
+    }
+    for (src, name) in images {
+        text(&mut bytes, src);
+        text(&mut bytes, name);
+    }
+    bytes.push(match colours {
+        Colours::Gray => 0,
+        Colours::AsGiven => 1,
+    });
+    store::key("page painting", &[&bytes])
+}
+
+/// `text`, after its length, into `bytes`.
+fn text(bytes: &mut Vec<u8>, text: &str) {
+    bytes.extend_from_slice(&(text.len() as u64).to_le_bytes());
+    bytes.extend_from_slice(text.as_bytes());
+}
+
+/// The key of `page`'s content stream: `shared` (see [`painting_key`]) and
+/// every field of the page that [`paint`] reads. Of a tag, paint reads
+/// whether it is an artifact and whether it continues the sequence before,
+/// not its slot: a page that moved in the structure tree keeps its stream.
+fn page_key(shared: &Key, page: &Page) -> Key {
+    let mut bytes = Vec::with_capacity(64 * 1024);
+    let put = |values: &[f32], bytes: &mut Vec<u8>| {
+        for value in values {
+            bytes.extend_from_slice(&value.to_bits().to_le_bytes());
+        }
+    };
+    put(&[page.height], &mut bytes);
+    let mut marked = None;
+    for item in &page.items {
+        let Some((tag, _)) = marking(item) else {
+            continue;
+        };
+        bytes.push(u8::from(tag == Tag::Artifact));
+        bytes.push(u8::from(marked == Some(tag)));
+        marked = Some(tag);
+        match item {
+            Item::Text { x, y, run, .. } | Item::Turned { x, y, run } => {
+                bytes.push(u8::from(matches!(item, Item::Turned { .. })));
+                put(&[*x, *y, run.size], &mut bytes);
+                bytes.push(run.face.0);
+                bytes.extend_from_slice(&run.ink.0);
+                bytes.extend_from_slice(&(run.glyphs.len() as u64).to_le_bytes());
+                for g in &run.glyphs {
+                    bytes.extend_from_slice(&g.gid.to_le_bytes());
+                    put(&[g.advance, g.offset], &mut bytes);
+                }
+            }
+            Item::Rule {
+                x,
+                y,
+                width,
+                thickness,
+            } => {
+                bytes.push(2);
+                put(&[*x, *y, *width, *thickness], &mut bytes);
+            }
+            Item::Rect {
+                x,
+                y,
+                width,
+                height,
+                gray,
+            } => {
+                bytes.push(3);
+                put(&[*x, *y, *width, *height, *gray], &mut bytes);
+            }
+            Item::Image {
+                x,
+                y,
+                width,
+                height,
+                src,
+                ..
+            } => {
+                bytes.push(4);
+                put(&[*x, *y, *width, *height], &mut bytes);
+                text(&mut bytes, src);
+            }
+            Item::Anchor { .. } | Item::Link { .. } => {}
+        }
+    }
+    store::key("page", &[shared, &bytes])
+}
+
 /// Closes the text object a content stream is in, if it is in one.
 fn end_text(out: &mut Vec<u8>, in_text: &mut bool) {
     if *in_text {
@@ -480,13 +644,8 @@ fn paint(
     let mut marked: Option<Tag> = None;
     let mut slots = Vec::new();
     for item in &page.items {
-        let (tag, kind) = match item {
-            Item::Text { tag, .. } => (*tag, "Span"),
-            Item::Image { tag, .. } => (*tag, "Figure"),
-            Item::Rule { .. } | Item::Rect { .. } | Item::Turned { .. } => {
-                (Tag::Artifact, "Artifact")
-            }
-            Item::Anchor { .. } | Item::Link { .. } => continue,
+        let Some((tag, kind)) = marking(item) else {
+            continue;
         };
         if marked != Some(tag) {
             end_text(&mut out, &mut in_text);
@@ -646,18 +805,37 @@ fn number(out: &mut Vec<u8>, value: f32) {
         out.push(b'-');
     }
     let magnitude = scaled.unsigned_abs();
-    let whole = magnitude / 1000;
-    let mut fraction = magnitude % 1000;
-    out.extend_from_slice(whole.to_string().as_bytes());
+    digits(out, magnitude / 1000);
+    let fraction = magnitude % 1000;
     if fraction != 0 {
         out.push(b'.');
-        let mut digits = 3;
-        while fraction.is_multiple_of(10) {
-            fraction /= 10;
-            digits -= 1;
-        }
-        out.extend_from_slice(format!("{fraction:0digits$}").as_bytes());
+        // Three places, less the trailing zeros.
+        let places = [fraction / 100, fraction / 10 % 10, fraction % 10];
+        let shown = if !fraction.is_multiple_of(10) {
+            3
+        } else if !fraction.is_multiple_of(100) {
+            2
+        } else {
+            1
+        };
+        out.extend(places[..shown].iter().map(|&d| b'0' + d as u8));
     }
+}
+
+/// Writes `value` in decimal digits, without the allocation of
+/// `to_string`: pages are painted with millions of numbers.
+fn digits(out: &mut Vec<u8>, mut value: u64) {
+    let mut buffer = [0u8; 20];
+    let mut at = buffer.len();
+    loop {
+        at -= 1;
+        buffer[at] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&buffer[at..]);
 }
 
 /// FNV-1a, 64 bits: a small stable hash for ids and subset tags.
@@ -682,18 +860,114 @@ impl Fnv {
 
 #[cfg(test)]
 mod tests {
-    use super::number;
+    use super::*;
+    use crate::pdf::text::{PlacedGlyph, Run};
+
+    /// A page of text, rules and an image under a few tags.
+    fn page() -> Page {
+        let run = |gid| Run {
+            x: 0.0,
+            rise: 0.0,
+            face: FaceId(0),
+            size: 10.0,
+            width: 5.0,
+            ink: Ink::default(),
+            glyphs: vec![PlacedGlyph {
+                gid,
+                advance: 5.0,
+                offset: 0.0,
+            }],
+        };
+        let text = |slot, gid| Item::Text {
+            x: 10.0,
+            y: 20.0,
+            run: run(gid),
+            tag: Tag::Content(slot),
+        };
+        let rule = Item::Rule {
+            x: 1.0,
+            y: 2.0,
+            width: 3.0,
+            thickness: 0.5,
+        };
+        let anchor = Item::Anchor {
+            id: "a".to_string(),
+            y: 0.0,
+        };
+        let image = Item::Image {
+            x: 0.0,
+            y: 0.0,
+            width: 9.0,
+            height: 9.0,
+            src: "i.png".to_string(),
+            alt: String::new(),
+            tag: Tag::Content(9),
+        };
+        Page {
+            width: 100.0,
+            height: 200.0,
+            items: vec![
+                text(7, 1),
+                text(7, 2),
+                anchor,
+                rule,
+                text(8, 3),
+                image,
+                text(7, 4),
+            ],
+        }
+    }
+
+    #[test]
+    fn slots_are_those_painting_gives() {
+        let page = page();
+        let (_, painted) = paint(&page, &BTreeMap::new(), &BTreeMap::new(), Colours::AsGiven);
+        assert_eq!(slots(&page), painted);
+        assert_eq!(painted, [7, 8, 9, 7]);
+    }
+
+    #[test]
+    fn a_page_keeps_its_key_when_only_its_slots_move() {
+        let shared = painting_key(&BTreeMap::new(), &BTreeMap::new(), Colours::AsGiven);
+        let page = page();
+        let mut moved = page.clone();
+        for item in &mut moved.items {
+            if let Item::Text {
+                tag: Tag::Content(slot),
+                ..
+            } = item
+            {
+                *slot += 100;
+            }
+        }
+        assert_eq!(page_key(&shared, &page), page_key(&shared, &moved));
+        // One sequence split in two is painted otherwise.
+        let mut split = page.clone();
+        if let Item::Text { tag, .. } = &mut split.items[1] {
+            *tag = Tag::Content(70);
+        }
+        assert_ne!(page_key(&shared, &page), page_key(&shared, &split));
+        let mut nudged = page.clone();
+        if let Item::Rule { x, .. } = &mut nudged.items[3] {
+            *x += 0.001;
+        }
+        assert_ne!(page_key(&shared, &page), page_key(&shared, &nudged));
+        let grey = painting_key(&BTreeMap::new(), &BTreeMap::new(), Colours::Gray);
+        assert_ne!(page_key(&shared, &page), page_key(&grey, &page));
+    }
 
     #[test]
     fn numbers_are_plain_decimals() {
         let mut out = Vec::new();
-        for value in [0.0, 12.0, 10.5, -3.25, 0.0004, -0.0004, 612.125, 1e-9] {
+        for value in [
+            0.0, 12.0, 10.5, -3.25, 0.0004, -0.0004, 612.125, 1e-9, 0.05, 7.008,
+        ] {
             number(&mut out, value);
             out.push(b' ');
         }
         assert_eq!(
             String::from_utf8(out).unwrap(),
-            "0 12 10.5 -3.25 0 0 612.125 0 "
+            "0 12 10.5 -3.25 0 0 612.125 0 0.05 7.008 "
         );
     }
 }
