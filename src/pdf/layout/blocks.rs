@@ -3,7 +3,7 @@
 
 use super::code::Code;
 use super::flow::Flow;
-use super::flow::Within;
+use super::place::Within;
 use super::spans::{LinkSpan, footnote_refs, pieces, spans_and_links};
 use super::{Item, counted, figure};
 use crate::model::{
@@ -145,7 +145,7 @@ impl Flow<'_, '_> {
                     .into_iter()
                     .map(|(r, t)| (r.start + label_length..r.end + label_length, t))
                     .collect();
-                self.measure = Some(measure);
+                self.fill.measure = Some(measure);
                 self.place(
                     set.lines, &s, frame.x, frame.size, leading, true, &refs, &shifted,
                 );
@@ -240,7 +240,7 @@ impl Flow<'_, '_> {
     /// Space above a block quote or a list, but none right below another:
     /// the space between two is the space after the first.
     fn space_above(&mut self, amount: f32) {
-        if self.set_off_end != Some((self.pages.len(), self.y)) {
+        if self.fill.set_off_end != Some((self.pages.len(), self.y)) {
             self.space(amount);
         }
     }
@@ -249,7 +249,7 @@ impl Flow<'_, '_> {
     fn space_below(&mut self, amount: f32) {
         self.space(amount);
         self.snap();
-        self.set_off_end = Some((self.pages.len(), self.y));
+        self.fill.set_off_end = Some((self.pages.len(), self.y));
     }
 
     /// A heading: space above, ragged, kept with the two lines after it
