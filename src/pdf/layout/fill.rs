@@ -1,18 +1,20 @@
-//! Filling pages: a paragraph set again a line longer or shorter so that
-//! its page is not left a line short, and spreads balanced where a page
+//! Filling pages: a paragraph set again a line longer or shorter, or one
+//! placed before it on its page, so that the page is not left a line short
+//! and no word is split over its turn; and spreads balanced where a page
 //! must run short.
 
-use super::flow::Flow;
-use super::place::refs_per_line;
+use super::Mark;
+use super::flow::{Flow, Keep};
+use super::place::{ends_on_a_tail, refs_per_line};
+use super::quality::TallyMark;
+use super::spans::LinkSpan;
+use crate::pdf::tags::{Role, StructureMark};
 use crate::pdf::text::{Line, Measure, Span};
 use std::collections::BTreeSet;
 
 /// What filling pages and balancing spreads needs to know of the flow.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(super) struct Fill {
-    /// How the paragraph about to be placed was set, so that it can be set
-    /// again a line longer or shorter to fill its page.
-    pub(super) measure: Option<Measure>,
     /// Where the last block quote or list ended with the space after it:
     /// its page count and height.
     pub(super) set_off_end: Option<(usize, f32)>,
@@ -23,6 +25,56 @@ pub(super) struct Fill {
     /// The lowest the text may reach on this page, when that is above the
     /// grid's last line: it faces a page a line short.
     pub(super) floor: Option<f32>,
+    /// The paragraphs placed one right after another, each whole, on the
+    /// current page, up to where the flow is: any of them may be set again
+    /// and they placed again to fill the page.
+    pub(super) window: Vec<Placed>,
+}
+
+/// A paragraph to place: its text, how it is set and where.
+pub(super) struct Prose {
+    pub(super) spans: Vec<Span>,
+    pub(super) links: Vec<LinkSpan>,
+    /// Its footnote references: a note id and the reference's id.
+    pub(super) refs: Vec<(String, String)>,
+    pub(super) measure: Measure,
+    pub(super) x: f32,
+    pub(super) leading: f32,
+    /// How many lines longer (below 0, shorter) than its best setting it
+    /// is set.
+    pub(super) looseness: i32,
+}
+
+/// A paragraph placed whole on the current page, with where the flow stood
+/// before it and after it.
+pub(super) struct Placed {
+    prose: Prose,
+    /// Its lines, and how far they are from their natural spacing.
+    count: usize,
+    strain: f32,
+    before: Checkpoint,
+    /// The page's item count and the flow's height after it.
+    after: (usize, f32),
+}
+
+/// Where the flow stood on its current page, to go back to.
+struct Checkpoint {
+    items: usize,
+    y: f32,
+    mark: Mark,
+    tally: TallyMark,
+    structure: StructureMark,
+    keep: Option<Keep>,
+}
+
+/// A change that fills a page: the paragraph about to be placed set with
+/// `own` (an index of its settings tried), and perhaps a paragraph of the
+/// window set again with a looseness, into lines.
+struct Choice {
+    cost: u32,
+    strain: f32,
+    own: usize,
+    window: Option<(usize, i32, Vec<Line>)>,
 }
 
 impl<'t, 'f> Flow<'t, 'f> {
@@ -39,49 +91,294 @@ impl<'t, 'f> Flow<'t, 'f> {
             && self.y < last + 0.01
     }
 
-    /// A paragraph about to be placed, set again a line shorter or longer
-    /// when as it is it would leave a page a line short: its last line held
-    /// back from the next page (a widow), or one line of room left under
-    /// it (where the next paragraph's first line could not stay alone).
-    /// The pages after this one are taken to be full of it. `None` when it
-    /// is fine as it is or no other setting within its tolerance helps.
-    pub(super) fn fill_page(
-        &mut self,
-        lines: &[Line],
-        spans: &[Span],
-        refs: &[(String, String)],
-        leading: f32,
-        measure: &Measure,
-    ) -> Option<Vec<Line>> {
+    /// Places a paragraph set as `lines`, or set otherwise when that fills
+    /// its page better (see [`Flow::fill_page`]).
+    pub(super) fn place_paragraph(&mut self, mut prose: Prose, lines: Vec<Line>) {
         if self.pages.is_empty() {
             self.new_page();
         }
-        let full = self.settings.geometry.lines();
-        let (fit, left) = self.room(lines, refs, leading);
-        if !leaves_short(lines.len(), fit, left, full) {
-            return None;
-        }
-        let tries: &[i32] = if fit >= lines.len() { &[1] } else { &[-1, 1] };
-        for &looseness in tries {
-            let Some(set) = self.ts.set_loose(spans, measure, looseness) else {
-                continue;
-            };
-            if set.lines.len() == lines.len() || set.lines.iter().any(|l| l.overfull) {
-                continue;
-            }
-            let (fit, left) = self.room(&set.lines, refs, leading);
-            if !leaves_short(set.lines.len(), fit, left, full) {
-                return Some(set.lines);
-            }
-        }
-        None
+        let lines = self.fill_page(&mut prose, lines);
+        self.place_prose(prose, lines);
     }
 
-    /// How many of `lines` fit on this page with the notes they call, and,
-    /// when all do, how many lines of room are left under them.
-    fn room(&self, lines: &[Line], refs: &[(String, String)], leading: f32) -> (usize, usize) {
+    /// Places a paragraph's lines as a `P`, and keeps it in the window when
+    /// it is whole on the page and calls no note.
+    fn place_prose(&mut self, prose: Prose, lines: Vec<Line>) {
+        let before = self.checkpoint();
+        let page = self.pages.len();
+        let count = lines.len();
+        let strain = strain(&prose.spans, &lines);
+        let element = self.structure.open(Role::P);
+        let size = prose.measure.size;
+        self.place(
+            lines,
+            &prose.spans,
+            prose.x,
+            size,
+            prose.leading,
+            true,
+            &prose.refs,
+            &prose.links,
+        );
+        self.structure.close_to(element);
+        self.indent_next = true;
+        if self.pages.len() != page || !prose.refs.is_empty() {
+            self.fill.window.clear();
+            return;
+        }
+        if self
+            .fill
+            .window
+            .last()
+            .is_some_and(|last| last.after != (before.items, before.y))
+        {
+            self.fill.window.clear();
+        }
+        let after = (self.items(), self.y);
+        self.fill.window.push(Placed {
+            prose,
+            count,
+            strain,
+            before,
+            after,
+        });
+    }
+
+    /// The lines of the paragraph about to be placed. Set as `lines`, it
+    /// may leave its page a line short (its last line held back from the
+    /// next page as a widow, its first moved on as an orphan, or one line
+    /// of room left under it) or split a word over a page's turn. Then it
+    /// is set again a line longer or shorter, or a paragraph before it on
+    /// the page is (and those after that one placed again), within their
+    /// tolerance; of the settings that do better, the one least strained
+    /// is taken. The pages after this one are taken to be full of it.
+    fn fill_page(&mut self, prose: &mut Prose, lines: Vec<Line>) -> Vec<Line> {
+        let leading = prose.leading;
+        let now = self.cost(self.y, &lines, &prose.refs, leading);
+        if now == 0 {
+            return lines;
+        }
+        let mut own = vec![(0, strain(&prose.spans, &lines), lines)];
+        for looseness in [-1, 1] {
+            if let Some(set) = self.ts.set_loose(&prose.spans, &prose.measure, looseness)
+                && set.lines.len() != own[0].2.len()
+                && acceptable(&prose.spans, &set.lines)
+            {
+                own.push((looseness, strain(&prose.spans, &set.lines), set.lines));
+            }
+        }
+        let mut best = Choice {
+            cost: now,
+            strain: 0.0,
+            own: 0,
+            window: None,
+        };
+        let mut consider = |choice: Choice| {
+            if (choice.cost, choice.strain) < (best.cost, best.strain) {
+                best = choice;
+            }
+        };
+        for (index, (_, strained, set)) in own.iter().enumerate().skip(1) {
+            consider(Choice {
+                cost: self.cost(self.y, set, &prose.refs, leading),
+                strain: strained - own[0].1,
+                own: index,
+                window: None,
+            });
+        }
+        let current = self
+            .fill
+            .window
+            .last()
+            .is_some_and(|last| last.after == (self.items(), self.y));
+        let window = if current { self.fill.window.len() } else { 0 };
+        for at in (0..window).rev() {
+            for looseness in [-1, 1] {
+                let placed = &self.fill.window[at];
+                if looseness == placed.prose.looseness {
+                    continue;
+                }
+                let (count, was) = (placed.count, placed.strain);
+                let Some(set) =
+                    self.ts
+                        .set_loose(&placed.prose.spans, &placed.prose.measure, looseness)
+                else {
+                    continue;
+                };
+                let moved = set.lines.len() as f32 - count as f32;
+                let y = self.y + moved * leading;
+                if moved == 0.0
+                    || !acceptable(&placed.prose.spans, &set.lines)
+                    || y > self.bottom() + 0.01
+                {
+                    continue;
+                }
+                let changed = strain(&placed.prose.spans, &set.lines) - was;
+                let mut found = None;
+                for (index, (_, strained, lines)) in own.iter().enumerate() {
+                    let cost = self.cost(y, lines, &prose.refs, leading);
+                    let strain = changed + strained - own[0].1;
+                    if found.is_none_or(|(c, s, _)| (cost, strain) < (c, s)) {
+                        found = Some((cost, strain, index));
+                    }
+                }
+                if let Some((cost, strain, index)) = found {
+                    consider(Choice {
+                        cost,
+                        strain,
+                        own: index,
+                        window: Some((at, looseness, set.lines)),
+                    });
+                }
+            }
+        }
+        if let Some((at, looseness, set)) = best.window {
+            self.place_again(at, looseness, set);
+        }
+        let (looseness, _, lines) = own.swap_remove(best.own);
+        prose.looseness = looseness;
+        lines
+    }
+
+    /// Before a block that needs `height` on this page (a heading with
+    /// its space and the lines it keeps): when it would not fit, and
+    /// moving it on would leave the page a line or more short, a paragraph
+    /// of the window is set a line shorter, so that it fits, or, with one
+    /// line left, a line longer, so that the page is full. Of the settings
+    /// that do, the one least strained is taken.
+    pub(super) fn make_room(&mut self, height: f32) {
+        let leading = self.settings.geometry.leading;
+        let room = self.bottom() - self.y;
+        let left = (room / leading + 0.01).floor();
+        let current = self
+            .fill
+            .window
+            .last()
+            .is_some_and(|last| last.after == (self.items(), self.y));
+        if height <= room + 0.01 || left < 1.0 || !current {
+            return;
+        }
+        let mut best: Option<(f32, usize, i32, Vec<Line>)> = None;
+        for at in (0..self.fill.window.len()).rev() {
+            for looseness in [-1, 1] {
+                let placed = &self.fill.window[at];
+                if looseness == placed.prose.looseness {
+                    continue;
+                }
+                let (count, was) = (placed.count, placed.strain);
+                let Some(set) =
+                    self.ts
+                        .set_loose(&placed.prose.spans, &placed.prose.measure, looseness)
+                else {
+                    continue;
+                };
+                let moved = set.lines.len() as f32 - count as f32;
+                let helps = (moved == -1.0 && height <= room + leading + 0.01)
+                    || (moved == 1.0 && left == 1.0);
+                if !helps || !acceptable(&placed.prose.spans, &set.lines) {
+                    continue;
+                }
+                let strain = strain(&placed.prose.spans, &set.lines) - was;
+                if best.as_ref().is_none_or(|b| strain < b.0) {
+                    best = Some((strain, at, looseness, set.lines));
+                }
+            }
+        }
+        if let Some((_, at, looseness, lines)) = best {
+            self.place_again(at, looseness, lines);
+        }
+    }
+
+    /// Takes the window's paragraphs from `at` off the page, and places
+    /// them again: the first set as `lines` with `looseness`, the others as
+    /// they were.
+    fn place_again(&mut self, at: usize, looseness: i32, lines: Vec<Line>) {
+        let again = self.fill.window.split_off(at);
+        if let Some(first) = again.first() {
+            self.rewind(&first.before);
+        }
+        let mut lines = Some(lines);
+        for placed in again {
+            let mut prose = placed.prose;
+            let set = match lines.take() {
+                Some(lines) => {
+                    prose.looseness = looseness;
+                    lines
+                }
+                None => self.set_again(&prose),
+            };
+            self.place_prose(prose, set);
+        }
+    }
+
+    /// A paragraph's lines, set as it was set before.
+    fn set_again(&mut self, prose: &Prose) -> Vec<Line> {
+        if prose.looseness != 0
+            && let Some(set) = self
+                .ts
+                .set_loose(&prose.spans, &prose.measure, prose.looseness)
+        {
+            return set.lines;
+        }
+        self.ts.set(&prose.spans, &prose.measure).lines
+    }
+
+    /// The current page's count of items.
+    fn items(&self) -> usize {
+        self.pages.last().map_or(0, |p| p.items.len())
+    }
+
+    /// Where the flow stands on its current page.
+    fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            items: self.items(),
+            y: self.y,
+            mark: self.mark,
+            tally: self.found.tally.mark(),
+            structure: self.structure.mark(),
+            keep: self.keep,
+        }
+    }
+
+    /// Goes back to `checkpoint` on the current page, taking off what was
+    /// placed since.
+    fn rewind(&mut self, checkpoint: &Checkpoint) {
+        if let Some(page) = self.pages.last_mut() {
+            page.items.truncate(checkpoint.items);
+        }
+        self.y = checkpoint.y;
+        self.mark = checkpoint.mark;
+        self.found.tally.rewind(&checkpoint.tally);
+        self.structure.rewind(&checkpoint.structure);
+        self.keep = checkpoint.keep;
+    }
+
+    /// What is wrong with placing `lines` (calling `refs`) from `y`: 2 for
+    /// a page left a line short, 1 for a word split over a page's turn.
+    fn cost(&self, y: f32, lines: &[Line], refs: &[(String, String)], leading: f32) -> u32 {
+        let full = self.settings.geometry.lines();
+        let (fit, left) = self.room(y, lines, refs, leading);
+        let mut cost = 0;
+        if leaves_short(lines.len(), fit, left, full) {
+            cost += 2;
+        }
+        if split_over_a_turn(lines, fit, full) {
+            cost += 1;
+        }
+        cost
+    }
+
+    /// How many of `lines` fit on this page from `y` with the notes they
+    /// call, and, when all do, how many lines of room are left under them.
+    fn room(
+        &self,
+        y: f32,
+        lines: &[Line],
+        refs: &[(String, String)],
+        leading: f32,
+    ) -> (usize, usize) {
         let per_line = refs_per_line(lines, refs);
-        let fit = self.lines_that_fit(lines, &per_line, refs, leading);
+        let fit = self.lines_that_fit(y, lines, &per_line, refs, leading);
         if fit < lines.len() {
             return (fit, 0);
         }
@@ -92,20 +389,21 @@ impl<'t, 'f> Flow<'t, 'f> {
             .filter(|&index| !self.notes.placed.contains(&index) && seen.insert(index))
             .map(|index| self.note_need(index))
             .sum();
-        let bottom = self.y + fit as f32 * leading;
+        let bottom = y + fit as f32 * leading;
         let left = ((self.limit(self.notes_room(extra)) - bottom) / leading + 0.01).floor();
         (fit, left.max(0.0) as usize)
     }
 
-    /// How many of `lines` fit on this page, with the notes they call.
+    /// How many of `lines` fit on this page from `y`, with the notes they
+    /// call.
     pub(super) fn lines_that_fit(
         &self,
+        mut y: f32,
         lines: &[Line],
         per_line: &[std::ops::Range<usize>],
         refs: &[(String, String)],
         leading: f32,
     ) -> usize {
-        let mut y = self.y;
         let mut extra = 0;
         let mut seen = BTreeSet::new();
         for (n, range) in per_line.iter().enumerate().take(lines.len()) {
@@ -126,6 +424,33 @@ impl<'t, 'f> Flow<'t, 'f> {
     }
 }
 
+/// Whether a paragraph set again may be set as `lines`: with no line
+/// wider than its measure, and not ending on a short word tail.
+fn acceptable(spans: &[Span], lines: &[Line]) -> bool {
+    !lines.iter().any(|l| l.overfull) && !ends_on_a_tail(spans, lines)
+}
+
+/// The strain a paragraph ending on a short word tail counts as: more
+/// than any spacing within tolerance.
+const TAIL_STRAIN: f32 = 10.0;
+
+/// How far a paragraph's justified lines are from their natural spacing
+/// (the sum of their adjustment ratios squared), and whether it ends on a
+/// short word tail.
+fn strain(spans: &[Span], lines: &[Line]) -> f32 {
+    let tail = if ends_on_a_tail(spans, lines) {
+        TAIL_STRAIN
+    } else {
+        0.0
+    };
+    lines
+        .iter()
+        .filter(|l| l.justified && l.ratio.is_finite())
+        .map(|l| l.ratio * l.ratio)
+        .sum::<f32>()
+        + tail
+}
+
 /// Whether a paragraph of `count` lines, `fit` of which fit on this page
 /// (with `left` lines of room under them when all do), leaves a page a line
 /// short, the pages after this one holding `full` lines of it: one line
@@ -144,4 +469,17 @@ fn leaves_short(count: usize, fit: usize, left: usize, full: usize) -> bool {
         rest -= full;
     }
     rest == 1 || (rest < full && full - rest == 1)
+}
+
+/// Whether `lines`, `fit` of them on this page and `full` on each page
+/// after, end a page on a hyphenated word.
+fn split_over_a_turn(lines: &[Line], fit: usize, full: usize) -> bool {
+    let mut last = fit;
+    while last > 0 && last < lines.len() {
+        if lines[last - 1].added_hyphen > 0 {
+            return true;
+        }
+        last += full.max(1);
+    }
+    false
 }

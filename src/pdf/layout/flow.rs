@@ -112,6 +112,7 @@ impl<'t, 'f> Flow<'t, 'f> {
             g.foot() - g.leading
         });
         self.close_page();
+        self.fill.window.clear();
         let g = self.settings.geometry;
         self.pages.push(Page {
             width: g.width,

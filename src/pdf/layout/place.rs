@@ -33,12 +33,6 @@ impl<'t, 'f> Flow<'t, 'f> {
         refs: &[(String, String)],
         links: &[LinkSpan],
     ) {
-        if let Some(measure) = self.fill.measure.take()
-            && paragraph
-            && let Some(better) = self.fill_page(&lines, spans, refs, leading, &measure)
-        {
-            lines = better;
-        }
         self.count(&lines);
         if paragraph && ends_on_a_tail(spans, &lines) {
             self.found.tally.word_tails += 1;
@@ -52,14 +46,15 @@ impl<'t, 'f> Flow<'t, 'f> {
             if self.pages.is_empty() {
                 self.new_page();
             }
-            let mut fit = self.lines_that_fit(&lines[at..], &per_line[at..], refs, leading);
+            let mut fit = self.lines_that_fit(self.y, &lines[at..], &per_line[at..], refs, leading);
             let rest = lines.len() - at;
             let held = |fit: usize| fit < rest && (rest - fit == 1 || (at == 0 && fit == 1));
             if paragraph && held(fit) && self.fill.floor.is_some() {
                 // A page run short to face a short one that would come
                 // shorter still is let run full instead.
                 let floor = self.fill.floor.take();
-                let full = self.lines_that_fit(&lines[at..], &per_line[at..], refs, leading);
+                let full =
+                    self.lines_that_fit(self.y, &lines[at..], &per_line[at..], refs, leading);
                 if held(full) {
                     self.fill.floor = floor;
                 } else {
@@ -286,7 +281,7 @@ pub(super) fn refs_per_line(
 
 /// Whether a paragraph's last line is only the tail of a word hyphenated
 /// on the line before, shorter than [`TAIL_MIN`] letters.
-fn ends_on_a_tail(spans: &[Span], lines: &[Line]) -> bool {
+pub(super) fn ends_on_a_tail(spans: &[Span], lines: &[Line]) -> bool {
     let [.., before, last] = lines else {
         return false;
     };
