@@ -158,13 +158,25 @@ impl<'t, 'f> Flow<'t, 'f> {
         if now == 0 {
             return lines;
         }
-        let mut own = vec![(0, strain(&prose.spans, &lines), lines)];
+        let mut own = vec![(0, strain(&prose.spans, &lines), lines, None)];
         for looseness in [-1, 1] {
             if let Some(set) = self.ts.set_loose(&prose.spans, &prose.measure, looseness)
                 && set.lines.len() != own[0].2.len()
                 && acceptable(&prose.spans, &set.lines)
             {
-                own.push((looseness, strain(&prose.spans, &set.lines), set.lines));
+                own.push((looseness, strain(&prose.spans, &set.lines), set.lines, None));
+            }
+        }
+        // A word split over the turn: the paragraph set again with that
+        // word kept whole.
+        let full = self.settings.geometry.lines();
+        let (fit, _) = self.room(self.y, &own[0].2, &prose.refs, leading);
+        if let Some(after) = split_over_a_turn(&own[0].2, fit, full)
+            && let Some(spans) = keep_whole(&prose.spans, own[0].2[after].start)
+        {
+            let set = self.ts.set(&spans, &prose.measure);
+            if acceptable(&spans, &set.lines) {
+                own.push((0, strain(&spans, &set.lines), set.lines, Some(spans)));
             }
         }
         let mut best = Choice {
@@ -178,7 +190,7 @@ impl<'t, 'f> Flow<'t, 'f> {
                 best = choice;
             }
         };
-        for (index, (_, strained, set)) in own.iter().enumerate().skip(1) {
+        for (index, (_, strained, set, _)) in own.iter().enumerate().skip(1) {
             consider(Choice {
                 cost: self.cost(self.y, set, &prose.refs, leading),
                 strain: strained - own[0].1,
@@ -215,7 +227,7 @@ impl<'t, 'f> Flow<'t, 'f> {
                 }
                 let changed = strain(&placed.prose.spans, &set.lines) - was;
                 let mut found = None;
-                for (index, (_, strained, lines)) in own.iter().enumerate() {
+                for (index, (_, strained, lines, _)) in own.iter().enumerate() {
                     let cost = self.cost(y, lines, &prose.refs, leading);
                     let strain = changed + strained - own[0].1;
                     if found.is_none_or(|(c, s, _)| (cost, strain) < (c, s)) {
@@ -235,8 +247,11 @@ impl<'t, 'f> Flow<'t, 'f> {
         if let Some((at, looseness, set)) = best.window {
             self.place_again(at, looseness, set);
         }
-        let (looseness, _, lines) = own.swap_remove(best.own);
+        let (looseness, _, lines, spans) = own.swap_remove(best.own);
         prose.looseness = looseness;
+        if let Some(spans) = spans {
+            prose.spans = spans;
+        }
         lines
     }
 
@@ -362,7 +377,7 @@ impl<'t, 'f> Flow<'t, 'f> {
         if leaves_short(lines.len(), fit, left, full) {
             cost += 2;
         }
-        if split_over_a_turn(lines, fit, full) {
+        if split_over_a_turn(lines, fit, full).is_some() {
             cost += 1;
         }
         cost
@@ -471,15 +486,52 @@ fn leaves_short(count: usize, fit: usize, left: usize, full: usize) -> bool {
     rest == 1 || (rest < full && full - rest == 1)
 }
 
-/// Whether `lines`, `fit` of them on this page and `full` on each page
-/// after, end a page on a hyphenated word.
-fn split_over_a_turn(lines: &[Line], fit: usize, full: usize) -> bool {
+/// Where `lines`, `fit` of them on this page and `full` on each page
+/// after, end a page on a hyphenated word: the index of the line after it.
+fn split_over_a_turn(lines: &[Line], fit: usize, full: usize) -> Option<usize> {
     let mut last = fit;
     while last > 0 && last < lines.len() {
         if lines[last - 1].added_hyphen > 0 {
-            return true;
+            return Some(last);
         }
         last += full.max(1);
     }
-    false
+    None
+}
+
+/// `spans` with the word around byte `at` of their text cut out into a
+/// span of its own that is not hyphenated; `None` when it is not.
+fn keep_whole(spans: &[Span], at: usize) -> Option<Vec<Span>> {
+    let text: String = spans.iter().map(|s| s.text.as_str()).collect();
+    let before = text.get(..at)?;
+    let start = before
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let end = text[at..]
+        .find(char::is_whitespace)
+        .map_or(text.len(), |i| at + i);
+    let mut out = Vec::with_capacity(spans.len() + 2);
+    let mut offset = 0;
+    let mut changed = false;
+    for span in spans {
+        let (from, to) = (offset, offset + span.text.len());
+        offset = to;
+        let cuts = [from, start.clamp(from, to), end.clamp(from, to), to];
+        for pair in cuts.windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            if a == b {
+                continue;
+            }
+            let inside = a >= start && b <= end;
+            changed |= inside && span.hyphenate;
+            out.push(Span {
+                text: span.text[a - from..b - from].to_string(),
+                hyphenate: span.hyphenate && !inside,
+                ..span.clone()
+            });
+        }
+    }
+    changed.then_some(out)
 }
