@@ -488,8 +488,16 @@ fn leaves_short(count: usize, fit: usize, left: usize, full: usize) -> bool {
 
 /// Where `lines`, `fit` of them on this page and `full` on each page
 /// after, end a page on a hyphenated word: the index of the line after it.
+/// Only the first page's share is kept clear of widows and orphans here.
 fn split_over_a_turn(lines: &[Line], fit: usize, full: usize) -> Option<usize> {
+    // The first page's share, as placing gives it: no widow, no orphan.
     let mut last = fit;
+    if last < lines.len() && lines.len() - last == 1 {
+        last -= 1;
+    }
+    if last == 1 {
+        last = 0;
+    }
     while last > 0 && last < lines.len() {
         if lines[last - 1].added_hyphen > 0 {
             return Some(last);
