@@ -52,6 +52,8 @@ pub(super) struct Placed {
     /// Its lines, and how far they are from their natural spacing.
     count: usize,
     strain: f32,
+    /// Whether it could be set a line shorter ([`could_lose_a_line`]).
+    shorter: bool,
     before: Checkpoint,
     /// The page's item count and the flow's height after it.
     after: (usize, f32),
@@ -75,6 +77,15 @@ struct Choice {
     strain: f32,
     own: usize,
     window: Option<(usize, i32, Vec<Line>)>,
+}
+
+impl Choice {
+    /// Takes `choice` if it costs less, or as much and is less strained.
+    fn consider(&mut self, choice: Choice) {
+        if (choice.cost, choice.strain) < (self.cost, self.strain) {
+            *self = choice;
+        }
+    }
 }
 
 impl<'t, 'f> Flow<'t, 'f> {
@@ -108,6 +119,7 @@ impl<'t, 'f> Flow<'t, 'f> {
         let page = self.pages.len();
         let count = lines.len();
         let strain = strain(&prose.spans, &lines);
+        let shorter = could_lose_a_line(&lines, prose.measure.width);
         let element = self.structure.open(Role::P);
         let size = prose.measure.size;
         self.place(
@@ -139,6 +151,7 @@ impl<'t, 'f> Flow<'t, 'f> {
             prose,
             count,
             strain,
+            shorter,
             before,
             after,
         });
@@ -159,16 +172,14 @@ impl<'t, 'f> Flow<'t, 'f> {
             return lines;
         }
         let mut own = vec![(0, strain(&prose.spans, &lines), lines, None)];
-        for looseness in [-1, 1] {
-            if let Some(set) = self.ts.set_loose(&prose.spans, &prose.measure, looseness)
-                && set.lines.len() != own[0].2.len()
-                && acceptable(&prose.spans, &set.lines)
-            {
-                own.push((looseness, strain(&prose.spans, &set.lines), set.lines, None));
-            }
-        }
-        // A word split over the turn: the paragraph set again with that
-        // word kept whole.
+        let mut best = Choice {
+            cost: now,
+            strain: 0.0,
+            own: 0,
+            window: None,
+        };
+        // A word split over the turn: first, the paragraph set again with
+        // that word kept whole.
         let full = self.settings.geometry.lines();
         let (fit, _) = self.room(self.y, &own[0].2, &prose.refs, leading);
         if let Some(after) = split_over_a_turn(&own[0].2, fit, full)
@@ -176,38 +187,48 @@ impl<'t, 'f> Flow<'t, 'f> {
         {
             let set = self.ts.set(&spans, &prose.measure);
             if acceptable(&spans, &set.lines) {
+                best.consider(Choice {
+                    cost: self.cost(self.y, &set.lines, &prose.refs, leading),
+                    strain: strain(&spans, &set.lines) - own[0].1,
+                    own: own.len(),
+                    window: None,
+                });
                 own.push((0, strain(&spans, &set.lines), set.lines, Some(spans)));
             }
         }
-        let mut best = Choice {
-            cost: now,
-            strain: 0.0,
-            own: 0,
-            window: None,
-        };
-        let mut consider = |choice: Choice| {
-            if (choice.cost, choice.strain) < (best.cost, best.strain) {
-                best = choice;
+        let shorter = could_lose_a_line(&own[0].2, prose.measure.width);
+        for looseness in [-1, 1] {
+            if best.cost == 0 || (looseness == -1 && !shorter) {
+                continue;
             }
-        };
-        for (index, (_, strained, set, _)) in own.iter().enumerate().skip(1) {
-            consider(Choice {
-                cost: self.cost(self.y, set, &prose.refs, leading),
-                strain: strained - own[0].1,
-                own: index,
-                window: None,
-            });
+            if let Some(set) = self.ts.set_loose(&prose.spans, &prose.measure, looseness)
+                && set.lines.len() != own[0].2.len()
+                && acceptable(&prose.spans, &set.lines)
+            {
+                let strained = strain(&prose.spans, &set.lines);
+                best.consider(Choice {
+                    cost: self.cost(self.y, &set.lines, &prose.refs, leading),
+                    strain: strained - own[0].1,
+                    own: own.len(),
+                    window: None,
+                });
+                own.push((looseness, strained, set.lines, None));
+            }
         }
         let current = self
             .fill
             .window
             .last()
             .is_some_and(|last| last.after == (self.items(), self.y));
-        let window = if current { self.fill.window.len() } else { 0 };
+        let window = if current && best.cost > 0 {
+            self.fill.window.len()
+        } else {
+            0
+        };
         for at in (0..window).rev() {
             for looseness in [-1, 1] {
                 let placed = &self.fill.window[at];
-                if looseness == placed.prose.looseness {
+                if looseness == placed.prose.looseness || (looseness == -1 && !placed.shorter) {
                     continue;
                 }
                 let (count, was) = (placed.count, placed.strain);
@@ -235,13 +256,18 @@ impl<'t, 'f> Flow<'t, 'f> {
                     }
                 }
                 if let Some((cost, strain, index)) = found {
-                    consider(Choice {
+                    best.consider(Choice {
                         cost,
                         strain,
                         own: index,
                         window: Some((at, looseness, set.lines)),
                     });
                 }
+            }
+            // The nearest paragraph that does will do: looking further
+            // back costs two settings each.
+            if best.cost == 0 {
+                break;
             }
         }
         if let Some((at, looseness, set)) = best.window {
@@ -277,7 +303,7 @@ impl<'t, 'f> Flow<'t, 'f> {
         for at in (0..self.fill.window.len()).rev() {
             for looseness in [-1, 1] {
                 let placed = &self.fill.window[at];
-                if looseness == placed.prose.looseness {
+                if looseness == placed.prose.looseness || (looseness == -1 && !placed.shorter) {
                     continue;
                 }
                 let (count, was) = (placed.count, placed.strain);
@@ -437,6 +463,20 @@ impl<'t, 'f> Flow<'t, 'f> {
         }
         lines.len()
     }
+}
+
+/// Whether a paragraph set as `lines` on a measure `width` wide might be
+/// set a line shorter: its word spaces, shrunk, make room for its last
+/// line only when that is short. Each line is taken to shrink by at most a
+/// twentieth of the measure, more than its spaces can.
+fn could_lose_a_line(lines: &[Line], width: f32) -> bool {
+    let Some(last) = lines.last() else {
+        return false;
+    };
+    let (from, to) = last.runs.iter().fold((f32::MAX, f32::MIN), |(a, b), r| {
+        (a.min(r.x), b.max(r.x + r.width))
+    });
+    lines.len() > 1 && to - from <= (lines.len() - 1) as f32 * width / 20.0
 }
 
 /// Whether a paragraph set again may be set as `lines`: with no line
