@@ -408,3 +408,74 @@ fn a_paragraph_does_not_end_on_a_short_word_tail_when_it_can_help_it() {
     let (_, laid) = laid_out(&TempBook::chapter(text));
     assert!(laid.quality.word_tails <= 2, "{}", laid.quality);
 }
+
+/// A chapter of `count` paragraphs of 8 to 117 words: the lengths that
+/// leave pages short and split words over their turns.
+fn long_chapter(count: usize) -> String {
+    let mut text = String::from("# Chapter\n\n");
+    for n in 0..count {
+        let seed = n as u64 + 7;
+        text.push_str(&paragraph(seed, 8 + (seed as usize * 37) % 110));
+        text.push_str("\n\n");
+    }
+    text
+}
+
+#[test]
+fn paragraphs_before_the_foot_are_set_again_so_that_pages_end_full() {
+    let (_, laid) = laid_out(&TempBook::chapter(long_chapter(400)));
+    let q = laid.quality;
+    // Widow and orphan avoidance used to leave 20 of its 66 pages a line
+    // short, when only the paragraph at the foot was set again.
+    assert!(q.short_pages * 5 <= q.pages, "{q}");
+    assert_eq!((q.widows, q.orphans, q.overfull), (0, 0, 0), "{q}");
+}
+
+#[test]
+fn a_word_is_not_split_over_a_page_turn_when_setting_helps() {
+    let (_, laid) = laid_out(&TempBook::chapter(long_chapter(400)));
+    let q = laid.quality;
+    // 13 of its 66 pages used to end on a hyphen.
+    assert!(q.page_turns * 30 <= q.pages, "{q}");
+}
+
+#[test]
+fn after_a_list_or_a_code_block_the_space_is_at_most_a_line() {
+    let text = format!(
+        "# Spaces\n\n{}\n\n- one item\n- another item\n\n#### A question after a list\n\n{}\n\n\
+         ```\nlet a = 1;\nlet b = 2;\n```\n\n{}\n",
+        paragraph(1, 40),
+        paragraph(2, 40),
+        paragraph(3, 40)
+    );
+    let (_, laid) = laid_out(&TempBook::chapter(text));
+    let g = Geometry::default();
+    let page = laid
+        .pages
+        .iter()
+        .find(|p| body_baselines(p, g).len() > 8)
+        .expect("a page of text");
+    let lines = body_baselines(page, g);
+    // Every body line is on the grid: the gaps between them, in lines.
+    let gaps: Vec<f32> = lines
+        .windows(2)
+        .map(|w| ((w[1] - w[0]) / g.leading).round())
+        .collect();
+    // One blank line at most, after the list as after the code (whose
+    // lines are not of the body's size: the gap over them is larger).
+    assert!(gaps.iter().all(|&gap| gap <= 2.0 || gap >= 3.5), "{gaps:?}");
+    let mono: Vec<f32> = page
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Text { y, run, .. } if run.size < g.size => Some(*y),
+            _ => None,
+        })
+        .collect();
+    let code_end = mono.iter().copied().fold(f32::MIN, f32::max);
+    let next = lines
+        .iter()
+        .find(|&&b| b > code_end)
+        .expect("a line after the code");
+    assert!(next - code_end < 2.0 * g.leading, "{code_end} then {next}");
+}

@@ -2,8 +2,9 @@
 //! code (tables are in `table.rs`, figures in `figure.rs`).
 
 use super::code::Code;
+use super::fill::Prose;
 use super::flow::Flow;
-use super::flow::Within;
+use super::place::Within;
 use super::spans::{LinkSpan, footnote_refs, pieces, spans_and_links};
 use super::{Item, counted, figure};
 use crate::model::{
@@ -136,19 +137,22 @@ impl Flow<'_, '_> {
                     set = self.ts.set(&s, &measure);
                 }
                 self.missing(&set.missing, block.pos);
-                let paragraph = self.structure.open(Role::P);
                 let mut refs = Vec::new();
                 footnote_refs(content, &mut refs);
-                let shifted: Vec<LinkSpan> = links
+                let links: Vec<LinkSpan> = links
                     .into_iter()
                     .map(|(r, t)| (r.start + label_length..r.end + label_length, t))
                     .collect();
-                self.measure = Some(measure);
-                self.place(
-                    set.lines, &s, frame.x, frame.size, leading, true, &refs, &shifted,
-                );
-                self.structure.close_to(paragraph);
-                self.indent_next = true;
+                let prose = Prose {
+                    spans: s,
+                    links,
+                    refs,
+                    measure,
+                    x: frame.x,
+                    leading,
+                    looseness: 0,
+                };
+                self.place_paragraph(prose, set.lines);
                 // Images in running text follow their paragraph as figures;
                 // the text keeps their alternative text where they stood.
                 for figure in &figures {
@@ -238,7 +242,7 @@ impl Flow<'_, '_> {
     /// Space above a block quote or a list, but none right below another:
     /// the space between two is the space after the first.
     fn space_above(&mut self, amount: f32) {
-        if self.set_off_end != Some((self.pages.len(), self.y)) {
+        if self.fill.set_off_end != Some((self.pages.len(), self.y)) {
             self.space(amount);
         }
     }
@@ -247,7 +251,7 @@ impl Flow<'_, '_> {
     fn space_below(&mut self, amount: f32) {
         self.space(amount);
         self.snap();
-        self.set_off_end = Some((self.pages.len(), self.y));
+        self.fill.set_off_end = Some((self.pages.len(), self.y));
     }
 
     /// A heading: space above, ragged, kept with the two lines after it
@@ -303,7 +307,14 @@ impl Flow<'_, '_> {
         };
         if !self.at_top() {
             let total = ((g.leading * above + height + after) / g.leading).round() * g.leading;
-            self.space(total - height - after);
+            let mut space = total - height - after;
+            if self.fill.set_off_end == Some((self.pages.len(), self.y)) {
+                // Right below a block quote or a list, the space after it
+                // counts as part of the heading's.
+                space = (space - self.set_off(frame)).max(0.0);
+            }
+            self.make_room(space + height + 2.0 * g.leading);
+            self.space(space);
         }
         // Keep the heading with what follows: its lines and two more.
         self.need(height + 2.0 * g.leading);
@@ -413,7 +424,7 @@ impl Flow<'_, '_> {
             if !list.tight && i > 0 {
                 self.space(around.max(0.4 * g.leading));
             }
-            self.need(2.0 * g.leading);
+            self.need(g.leading);
             let measure = Measure {
                 size: frame.size,
                 width: hang,

@@ -4,8 +4,9 @@
 //! order, on any thread, and joined (`join.rs`).
 
 use super::blocks::Frame;
-use super::flow::{Flow, Warnings};
+use super::flow::Flow;
 use super::quality::Tally;
+use super::warnings::Warnings;
 use super::{Item, Kind, Mark, Page, PageInfo, Settings, spans};
 use crate::model::{Chapter, HeadingLevel, Pos, ReadingStep};
 use crate::pdf::fonts::{GlyphText, Style};
@@ -62,7 +63,7 @@ pub(super) fn lay_chapter(
     // glyphs must not show in its value.
     ts.fonts.forget_glyph_texts();
     let mut flow = Flow::new(ts, settings, chapter_ids, &chapter.file);
-    flow.spreads = opens_recto;
+    flow.fill.spreads = opens_recto;
     flow.set_notes(&chapter.footnotes);
     flow.start_page(Kind::Opening);
     let g = settings.geometry;
@@ -113,14 +114,14 @@ pub(super) fn lay_chapter(
     flow.finish_notes();
     flow.close_page();
     flow.structure.close_to(section);
-    let mut decoded = flow.pictures;
+    let mut decoded = flow.found.pictures;
     let pictures = shown_pictures(&flow.pages, |src| decoded.remove(src)?.ok());
     ChapterLayout {
         pages: flow.pages,
         infos: flow.infos,
         end: flow.mark,
-        warnings: flow.warnings,
-        tally: flow.tally,
+        warnings: flow.found.warnings,
+        tally: flow.found.tally,
         pictures,
         structure: flow.structure,
         glyph_texts: ts.fonts.take_glyph_texts(),

@@ -194,7 +194,10 @@ impl Flow<'_, '_> {
         if let Some(group) = group {
             self.structure.close_to(group);
         }
-        self.space(0.8 * g.leading);
+        // With a grid, the snap after the block brings the text back onto
+        // it: the space under the frame is then at most a line.
+        let below = if self.settings.indent { 0.3 } else { 0.8 };
+        self.space(below * g.leading);
         self.indent_next = false;
     }
 

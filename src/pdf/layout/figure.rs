@@ -72,11 +72,11 @@ impl Flow<'_, '_> {
     fn picture_size(&mut self, src: &str, pos: Pos) -> Option<(f32, f32)> {
         let asset = self.settings.images.get(src)?;
         let media_type = asset.media_type;
-        if !self.pictures.contains_key(src) {
+        if !self.found.pictures.contains_key(src) {
             let prepared = picture(asset);
-            self.pictures.insert(src.to_string(), prepared);
+            self.found.pictures.insert(src.to_string(), prepared);
         }
-        match self.pictures.get(src)? {
+        match self.found.pictures.get(src)? {
             Ok(picture) => Some((picture.size.width as f32, picture.size.height as f32)),
             Err(reason) => {
                 let message = format!(

@@ -31,7 +31,7 @@ pub(super) fn front_matter(
         flow.start_page(Kind::Blank);
         flow.close_page();
     }
-    (flow.pages, flow.tally, flow.structure)
+    (flow.pages, flow.found.tally, flow.structure)
 }
 
 /// Sets `text` centred at `scale` times the body size, in `style`.

@@ -20,8 +20,10 @@
 //! - the images, decoded by each chapter that shows them, kept once.
 
 use super::chapter::ChapterLayout;
-use super::flow::{Warnings, one_line, put};
+use super::flow::one_line;
+use super::place::put;
 use super::quality::Tally;
+use super::warnings::Warnings;
 use super::{
     Geometry, Item, Kind, LabelRange, LabelStyle, Laid, Mark, Page, PageStart, Quality, Settings,
     roman,

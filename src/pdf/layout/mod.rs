@@ -21,14 +21,17 @@ pub mod cache;
 mod chapter;
 mod code;
 mod figure;
+mod fill;
 mod flow;
 mod front;
 mod join;
 mod notes;
+mod place;
 mod quality;
 mod spans;
 mod table;
 mod threads;
+mod warnings;
 
 pub use quality::{Quality, Tally};
 pub use threads::TEXT_PER_THREAD;

@@ -104,6 +104,13 @@ pub struct Tally {
     ratios: Vec<f32>,
 }
 
+/// A [`Tally`]'s counts at some point and how many ratios it had then.
+#[derive(Debug, Clone)]
+pub(super) struct TallyMark {
+    counts: Tally,
+    ratios: usize,
+}
+
 impl Tally {
     /// Counts the lines of one paragraph.
     pub fn add(&mut self, lines: &[Line]) {
@@ -126,6 +133,27 @@ impl Tally {
                 self.ratios.push(line.ratio);
             }
         }
+    }
+
+    /// The counts as they are now, to go back to with [`Tally::rewind`].
+    pub(super) fn mark(&self) -> TallyMark {
+        TallyMark {
+            counts: Tally {
+                ratios: Vec::new(),
+                ..*self
+            },
+            ratios: self.ratios.len(),
+        }
+    }
+
+    /// Goes back to the counts at `mark`, forgetting the lines counted since.
+    pub(super) fn rewind(&mut self, mark: &TallyMark) {
+        let mut ratios = std::mem::take(&mut self.ratios);
+        ratios.truncate(mark.ratios);
+        *self = Tally {
+            ratios,
+            ..mark.counts
+        };
     }
 
     /// Adds a later part's counts and ratios.

@@ -178,7 +178,48 @@ pub struct Structure {
     inline: Option<(u64, u32)>,
 }
 
+/// Where a [`Structure`] stood, to go back to ([`Structure::rewind`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StructureMark {
+    elements: usize,
+    roots: usize,
+    slots: u32,
+    /// The elements open then, each with its count of kids.
+    open: Vec<(u32, usize)>,
+    inline: Option<(u64, u32)>,
+}
+
 impl Structure {
+    /// Where the structure stands now.
+    pub fn mark(&self) -> StructureMark {
+        StructureMark {
+            elements: self.elements.len(),
+            roots: self.roots.len(),
+            slots: self.slots,
+            open: self
+                .open
+                .iter()
+                .map(|&e| (e, self.elements[e as usize].kids.len()))
+                .collect(),
+            inline: self.inline,
+        }
+    }
+
+    /// Goes back to where it stood at `mark`, forgetting every element and
+    /// slot made since. Elements closed since `mark` that were open then
+    /// are open again; the artifact depth is left as it is.
+    pub fn rewind(&mut self, mark: &StructureMark) {
+        self.elements.truncate(mark.elements);
+        self.roots.truncate(mark.roots);
+        self.slots = mark.slots;
+        self.open.clear();
+        for &(element, kids) in &mark.open {
+            self.elements[element as usize].kids.truncate(kids);
+            self.open.push(element);
+        }
+        self.inline = mark.inline;
+    }
+
     /// Opens an element of type `role` inside the one open now.
     pub fn open(&mut self, role: Role) -> u32 {
         self.open_element(Element::new(role))

@@ -1,0 +1,585 @@
+//! Filling pages: a paragraph set again a line longer or shorter, or one
+//! placed before it on its page, so that the page is not left a line short
+//! and no word is split over its turn; and spreads balanced where a page
+//! must run short.
+
+use super::Mark;
+use super::flow::{Flow, Keep};
+use super::place::{ends_on_a_tail, refs_per_line};
+use super::quality::TallyMark;
+use super::spans::LinkSpan;
+use crate::pdf::tags::{Role, StructureMark};
+use crate::pdf::text::{Line, Measure, Span};
+use std::collections::BTreeSet;
+
+/// What filling pages and balancing spreads needs to know of the flow.
+#[derive(Default)]
+pub(super) struct Fill {
+    /// Where the last block quote or list ended with the space after it:
+    /// its page count and height.
+    pub(super) set_off_end: Option<(usize, f32)>,
+    /// Whether the flow's first page is a right-hand one, so that its
+    /// spreads are known and a left-hand page a line short has the page
+    /// facing it run a line short too.
+    pub(super) spreads: bool,
+    /// The lowest the text may reach on this page, when that is above the
+    /// grid's last line: it faces a page a line short.
+    pub(super) floor: Option<f32>,
+    /// The paragraphs placed one right after another, each whole, on the
+    /// current page, up to where the flow is: any of them may be set again
+    /// and they placed again to fill the page.
+    pub(super) window: Vec<Placed>,
+}
+
+/// A paragraph to place: its text, how it is set and where.
+pub(super) struct Prose {
+    pub(super) spans: Vec<Span>,
+    pub(super) links: Vec<LinkSpan>,
+    /// Its footnote references: a note id and the reference's id.
+    pub(super) refs: Vec<(String, String)>,
+    pub(super) measure: Measure,
+    pub(super) x: f32,
+    pub(super) leading: f32,
+    /// How many lines longer (below 0, shorter) than its best setting it
+    /// is set.
+    pub(super) looseness: i32,
+}
+
+/// A paragraph placed whole on the current page, with where the flow stood
+/// before it and after it.
+pub(super) struct Placed {
+    prose: Prose,
+    /// Its lines, and how far they are from their natural spacing.
+    count: usize,
+    strain: f32,
+    /// Whether it could be set a line shorter ([`could_lose_a_line`]).
+    shorter: bool,
+    before: Checkpoint,
+    /// The page's item count and the flow's height after it.
+    after: (usize, f32),
+}
+
+/// Where the flow stood on its current page, to go back to.
+struct Checkpoint {
+    items: usize,
+    y: f32,
+    mark: Mark,
+    tally: TallyMark,
+    structure: StructureMark,
+    keep: Option<Keep>,
+}
+
+/// A change that fills a page: the paragraph about to be placed set with
+/// `own` (an index of its settings tried), and perhaps a paragraph of the
+/// window set again with a looseness, into lines.
+struct Choice {
+    cost: u32,
+    strain: f32,
+    own: usize,
+    window: Option<(usize, i32, Vec<Line>)>,
+}
+
+impl Choice {
+    /// Takes `choice` if it costs less, or as much and is less strained.
+    fn consider(&mut self, choice: Choice) {
+        if (choice.cost, choice.strain) < (self.cost, self.strain) {
+            *self = choice;
+        }
+    }
+}
+
+impl<'t, 'f> Flow<'t, 'f> {
+    /// Whether the page being closed is a left-hand one whose text (and no
+    /// note) ends one line above the grid's last: the right-hand page
+    /// facing it is then run a line short too.
+    pub(super) fn left_page_short(&self) -> bool {
+        let g = self.settings.geometry;
+        let last = g.foot() - g.leading;
+        self.fill.spreads
+            && self.pages.len().is_multiple_of(2)
+            && self.notes.height == 0.0
+            && self.y > last - g.leading + 0.01
+            && self.y < last + 0.01
+    }
+
+    /// Places a paragraph set as `lines`, or set otherwise when that fills
+    /// its page better (see [`Flow::fill_page`]).
+    pub(super) fn place_paragraph(&mut self, mut prose: Prose, lines: Vec<Line>) {
+        if self.pages.is_empty() {
+            self.new_page();
+        }
+        let lines = self.fill_page(&mut prose, lines);
+        self.place_prose(prose, lines);
+    }
+
+    /// Places a paragraph's lines as a `P`, and keeps it in the window when
+    /// it is whole on the page and calls no note.
+    fn place_prose(&mut self, prose: Prose, lines: Vec<Line>) {
+        let before = self.checkpoint();
+        let page = self.pages.len();
+        let count = lines.len();
+        let strain = strain(&prose.spans, &lines);
+        let shorter = could_lose_a_line(&lines, prose.measure.width);
+        let element = self.structure.open(Role::P);
+        let size = prose.measure.size;
+        self.place(
+            lines,
+            &prose.spans,
+            prose.x,
+            size,
+            prose.leading,
+            true,
+            &prose.refs,
+            &prose.links,
+        );
+        self.structure.close_to(element);
+        self.indent_next = true;
+        if self.pages.len() != page || !prose.refs.is_empty() {
+            self.fill.window.clear();
+            return;
+        }
+        if self
+            .fill
+            .window
+            .last()
+            .is_some_and(|last| last.after != (before.items, before.y))
+        {
+            self.fill.window.clear();
+        }
+        let after = (self.items(), self.y);
+        self.fill.window.push(Placed {
+            prose,
+            count,
+            strain,
+            shorter,
+            before,
+            after,
+        });
+    }
+
+    /// The lines of the paragraph about to be placed. Set as `lines`, it
+    /// may leave its page a line short (its last line held back from the
+    /// next page as a widow, its first moved on as an orphan, or one line
+    /// of room left under it) or split a word over a page's turn. Then it
+    /// is set again a line longer or shorter, or a paragraph before it on
+    /// the page is (and those after that one placed again), within their
+    /// tolerance; of the settings that do better, the one least strained
+    /// is taken. The pages after this one are taken to be full of it.
+    fn fill_page(&mut self, prose: &mut Prose, lines: Vec<Line>) -> Vec<Line> {
+        let leading = prose.leading;
+        let now = self.cost(self.y, &lines, &prose.refs, leading);
+        if now == 0 {
+            return lines;
+        }
+        let mut own = vec![(0, strain(&prose.spans, &lines), lines, None)];
+        let mut best = Choice {
+            cost: now,
+            strain: 0.0,
+            own: 0,
+            window: None,
+        };
+        // A word split over the turn: first, the paragraph set again with
+        // that word kept whole.
+        let full = self.settings.geometry.lines();
+        let (fit, _) = self.room(self.y, &own[0].2, &prose.refs, leading);
+        if let Some(after) = split_over_a_turn(&own[0].2, fit, full)
+            && let Some(spans) = keep_whole(&prose.spans, own[0].2[after].start)
+        {
+            let set = self.ts.set(&spans, &prose.measure);
+            if acceptable(&spans, &set.lines) {
+                best.consider(Choice {
+                    cost: self.cost(self.y, &set.lines, &prose.refs, leading),
+                    strain: strain(&spans, &set.lines) - own[0].1,
+                    own: own.len(),
+                    window: None,
+                });
+                own.push((0, strain(&spans, &set.lines), set.lines, Some(spans)));
+            }
+        }
+        let shorter = could_lose_a_line(&own[0].2, prose.measure.width);
+        for looseness in [-1, 1] {
+            if best.cost == 0 || (looseness == -1 && !shorter) {
+                continue;
+            }
+            if let Some(set) = self.ts.set_loose(&prose.spans, &prose.measure, looseness)
+                && set.lines.len() != own[0].2.len()
+                && acceptable(&prose.spans, &set.lines)
+            {
+                let strained = strain(&prose.spans, &set.lines);
+                best.consider(Choice {
+                    cost: self.cost(self.y, &set.lines, &prose.refs, leading),
+                    strain: strained - own[0].1,
+                    own: own.len(),
+                    window: None,
+                });
+                own.push((looseness, strained, set.lines, None));
+            }
+        }
+        let current = self
+            .fill
+            .window
+            .last()
+            .is_some_and(|last| last.after == (self.items(), self.y));
+        let window = if current && best.cost > 0 {
+            self.fill.window.len()
+        } else {
+            0
+        };
+        for at in (0..window).rev() {
+            for looseness in [-1, 1] {
+                let placed = &self.fill.window[at];
+                if looseness == placed.prose.looseness || (looseness == -1 && !placed.shorter) {
+                    continue;
+                }
+                let (count, was) = (placed.count, placed.strain);
+                let Some(set) =
+                    self.ts
+                        .set_loose(&placed.prose.spans, &placed.prose.measure, looseness)
+                else {
+                    continue;
+                };
+                let moved = set.lines.len() as f32 - count as f32;
+                let y = self.y + moved * leading;
+                if moved == 0.0
+                    || !acceptable(&placed.prose.spans, &set.lines)
+                    || y > self.bottom() + 0.01
+                {
+                    continue;
+                }
+                let changed = strain(&placed.prose.spans, &set.lines) - was;
+                let mut found = None;
+                for (index, (_, strained, lines, _)) in own.iter().enumerate() {
+                    let cost = self.cost(y, lines, &prose.refs, leading);
+                    let strain = changed + strained - own[0].1;
+                    if found.is_none_or(|(c, s, _)| (cost, strain) < (c, s)) {
+                        found = Some((cost, strain, index));
+                    }
+                }
+                if let Some((cost, strain, index)) = found {
+                    best.consider(Choice {
+                        cost,
+                        strain,
+                        own: index,
+                        window: Some((at, looseness, set.lines)),
+                    });
+                }
+            }
+            // The nearest paragraph that does will do: looking further
+            // back costs two settings each.
+            if best.cost == 0 {
+                break;
+            }
+        }
+        if let Some((at, looseness, set)) = best.window {
+            self.place_again(at, looseness, set);
+        }
+        let (looseness, _, lines, spans) = own.swap_remove(best.own);
+        prose.looseness = looseness;
+        if let Some(spans) = spans {
+            prose.spans = spans;
+        }
+        lines
+    }
+
+    /// Before a block that needs `height` on this page (a heading with
+    /// its space and the lines it keeps): when it would not fit, and
+    /// moving it on would leave the page a line or more short, a paragraph
+    /// of the window is set a line shorter, so that it fits, or, with one
+    /// line left, a line longer, so that the page is full. Of the settings
+    /// that do, the one least strained is taken.
+    pub(super) fn make_room(&mut self, height: f32) {
+        let leading = self.settings.geometry.leading;
+        let room = self.bottom() - self.y;
+        let left = (room / leading + 0.01).floor();
+        let current = self
+            .fill
+            .window
+            .last()
+            .is_some_and(|last| last.after == (self.items(), self.y));
+        if height <= room + 0.01 || left < 1.0 || !current {
+            return;
+        }
+        let mut best: Option<(f32, usize, i32, Vec<Line>)> = None;
+        for at in (0..self.fill.window.len()).rev() {
+            for looseness in [-1, 1] {
+                let placed = &self.fill.window[at];
+                if looseness == placed.prose.looseness || (looseness == -1 && !placed.shorter) {
+                    continue;
+                }
+                let (count, was) = (placed.count, placed.strain);
+                let Some(set) =
+                    self.ts
+                        .set_loose(&placed.prose.spans, &placed.prose.measure, looseness)
+                else {
+                    continue;
+                };
+                let moved = set.lines.len() as f32 - count as f32;
+                let helps = (moved == -1.0 && height <= room + leading + 0.01)
+                    || (moved == 1.0 && left == 1.0);
+                if !helps || !acceptable(&placed.prose.spans, &set.lines) {
+                    continue;
+                }
+                let strain = strain(&placed.prose.spans, &set.lines) - was;
+                if best.as_ref().is_none_or(|b| strain < b.0) {
+                    best = Some((strain, at, looseness, set.lines));
+                }
+            }
+        }
+        if let Some((_, at, looseness, lines)) = best {
+            self.place_again(at, looseness, lines);
+        }
+    }
+
+    /// Takes the window's paragraphs from `at` off the page, and places
+    /// them again: the first set as `lines` with `looseness`, the others as
+    /// they were.
+    fn place_again(&mut self, at: usize, looseness: i32, lines: Vec<Line>) {
+        let again = self.fill.window.split_off(at);
+        if let Some(first) = again.first() {
+            self.rewind(&first.before);
+        }
+        let mut lines = Some(lines);
+        for placed in again {
+            let mut prose = placed.prose;
+            let set = match lines.take() {
+                Some(lines) => {
+                    prose.looseness = looseness;
+                    lines
+                }
+                None => self.set_again(&prose),
+            };
+            self.place_prose(prose, set);
+        }
+    }
+
+    /// A paragraph's lines, set as it was set before.
+    fn set_again(&mut self, prose: &Prose) -> Vec<Line> {
+        if prose.looseness != 0
+            && let Some(set) = self
+                .ts
+                .set_loose(&prose.spans, &prose.measure, prose.looseness)
+        {
+            return set.lines;
+        }
+        self.ts.set(&prose.spans, &prose.measure).lines
+    }
+
+    /// The current page's count of items.
+    fn items(&self) -> usize {
+        self.pages.last().map_or(0, |p| p.items.len())
+    }
+
+    /// Where the flow stands on its current page.
+    fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            items: self.items(),
+            y: self.y,
+            mark: self.mark,
+            tally: self.found.tally.mark(),
+            structure: self.structure.mark(),
+            keep: self.keep,
+        }
+    }
+
+    /// Goes back to `checkpoint` on the current page, taking off what was
+    /// placed since.
+    fn rewind(&mut self, checkpoint: &Checkpoint) {
+        if let Some(page) = self.pages.last_mut() {
+            page.items.truncate(checkpoint.items);
+        }
+        self.y = checkpoint.y;
+        self.mark = checkpoint.mark;
+        self.found.tally.rewind(&checkpoint.tally);
+        self.structure.rewind(&checkpoint.structure);
+        self.keep = checkpoint.keep;
+    }
+
+    /// What is wrong with placing `lines` (calling `refs`) from `y`: 2 for
+    /// a page left a line short, 1 for a word split over a page's turn.
+    fn cost(&self, y: f32, lines: &[Line], refs: &[(String, String)], leading: f32) -> u32 {
+        let full = self.settings.geometry.lines();
+        let (fit, left) = self.room(y, lines, refs, leading);
+        let mut cost = 0;
+        if leaves_short(lines.len(), fit, left, full) {
+            cost += 2;
+        }
+        if split_over_a_turn(lines, fit, full).is_some() {
+            cost += 1;
+        }
+        cost
+    }
+
+    /// How many of `lines` fit on this page from `y` with the notes they
+    /// call, and, when all do, how many lines of room are left under them.
+    fn room(
+        &self,
+        y: f32,
+        lines: &[Line],
+        refs: &[(String, String)],
+        leading: f32,
+    ) -> (usize, usize) {
+        let per_line = refs_per_line(lines, refs);
+        let fit = self.lines_that_fit(y, lines, &per_line, refs, leading);
+        if fit < lines.len() {
+            return (fit, 0);
+        }
+        let mut seen = BTreeSet::new();
+        let extra: usize = refs
+            .iter()
+            .filter_map(|(note_id, _)| self.notes.index(note_id))
+            .filter(|&index| !self.notes.placed.contains(&index) && seen.insert(index))
+            .map(|index| self.note_need(index))
+            .sum();
+        let bottom = y + fit as f32 * leading;
+        let left = ((self.limit(self.notes_room(extra)) - bottom) / leading + 0.01).floor();
+        (fit, left.max(0.0) as usize)
+    }
+
+    /// How many of `lines` fit on this page from `y`, with the notes they
+    /// call.
+    pub(super) fn lines_that_fit(
+        &self,
+        mut y: f32,
+        lines: &[Line],
+        per_line: &[std::ops::Range<usize>],
+        refs: &[(String, String)],
+        leading: f32,
+    ) -> usize {
+        let mut extra = 0;
+        let mut seen = BTreeSet::new();
+        for (n, range) in per_line.iter().enumerate().take(lines.len()) {
+            for (note_id, _) in &refs[range.clone()] {
+                if let Some(index) = self.notes.index(note_id)
+                    && !self.notes.placed.contains(&index)
+                    && seen.insert(index)
+                {
+                    extra += self.note_need(index);
+                }
+            }
+            y += leading;
+            if y > self.limit(self.notes_room(extra)) + 0.01 {
+                return n;
+            }
+        }
+        lines.len()
+    }
+}
+
+/// Whether a paragraph set as `lines` on a measure `width` wide might be
+/// set a line shorter: its word spaces, shrunk, make room for its last
+/// line only when that is short. Each line is taken to shrink by at most a
+/// twentieth of the measure, more than its spaces can.
+fn could_lose_a_line(lines: &[Line], width: f32) -> bool {
+    let Some(last) = lines.last() else {
+        return false;
+    };
+    let (from, to) = last.runs.iter().fold((f32::MAX, f32::MIN), |(a, b), r| {
+        (a.min(r.x), b.max(r.x + r.width))
+    });
+    lines.len() > 1 && to - from <= (lines.len() - 1) as f32 * width / 20.0
+}
+
+/// Whether a paragraph set again may be set as `lines`: with no line
+/// wider than its measure, and not ending on a short word tail.
+fn acceptable(spans: &[Span], lines: &[Line]) -> bool {
+    !lines.iter().any(|l| l.overfull) && !ends_on_a_tail(spans, lines)
+}
+
+/// The strain a paragraph ending on a short word tail counts as: more
+/// than any spacing within tolerance.
+const TAIL_STRAIN: f32 = 10.0;
+
+/// How far a paragraph's justified lines are from their natural spacing
+/// (the sum of their adjustment ratios squared), and whether it ends on a
+/// short word tail.
+fn strain(spans: &[Span], lines: &[Line]) -> f32 {
+    let tail = if ends_on_a_tail(spans, lines) {
+        TAIL_STRAIN
+    } else {
+        0.0
+    };
+    lines
+        .iter()
+        .filter(|l| l.justified && l.ratio.is_finite())
+        .map(|l| l.ratio * l.ratio)
+        .sum::<f32>()
+        + tail
+}
+
+/// Whether a paragraph of `count` lines, `fit` of which fit on this page
+/// (with `left` lines of room under them when all do), leaves a page a line
+/// short, the pages after this one holding `full` lines of it: one line
+/// left over for a page (held back with the line before it, so that it is
+/// not a widow), a first line alone at the foot (moved on, so that it is
+/// not an orphan), or one line of room under its end.
+fn leaves_short(count: usize, fit: usize, left: usize, full: usize) -> bool {
+    if fit >= count {
+        return left == 1;
+    }
+    if fit == 1 || count - fit == 1 {
+        return true;
+    }
+    let mut rest = count - fit;
+    while rest > full {
+        rest -= full;
+    }
+    rest == 1 || (rest < full && full - rest == 1)
+}
+
+/// Where `lines`, `fit` of them on this page and `full` on each page
+/// after, end a page on a hyphenated word: the index of the line after it.
+/// Only the first page's share is kept clear of widows and orphans here.
+fn split_over_a_turn(lines: &[Line], fit: usize, full: usize) -> Option<usize> {
+    // The first page's share, as placing gives it: no widow, no orphan.
+    let mut last = fit;
+    if last < lines.len() && lines.len() - last == 1 {
+        last -= 1;
+    }
+    if last == 1 {
+        last = 0;
+    }
+    while last > 0 && last < lines.len() {
+        if lines[last - 1].added_hyphen > 0 {
+            return Some(last);
+        }
+        last += full.max(1);
+    }
+    None
+}
+
+/// `spans` with the word around byte `at` of their text cut out into a
+/// span of its own that is not hyphenated; `None` when it is not.
+fn keep_whole(spans: &[Span], at: usize) -> Option<Vec<Span>> {
+    let text: String = spans.iter().map(|s| s.text.as_str()).collect();
+    let before = text.get(..at)?;
+    let start = before
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let end = text[at..]
+        .find(char::is_whitespace)
+        .map_or(text.len(), |i| at + i);
+    let mut out = Vec::with_capacity(spans.len() + 2);
+    let mut offset = 0;
+    let mut changed = false;
+    for span in spans {
+        let (from, to) = (offset, offset + span.text.len());
+        offset = to;
+        let cuts = [from, start.clamp(from, to), end.clamp(from, to), to];
+        for pair in cuts.windows(2) {
+            let (a, b) = (pair[0], pair[1]);
+            if a == b {
+                continue;
+            }
+            let inside = a >= start && b <= end;
+            changed |= inside && span.hyphenate;
+            out.push(Span {
+                text: span.text[a - from..b - from].to_string(),
+                hyphenate: span.hyphenate && !inside,
+                ..span.clone()
+            });
+        }
+    }
+    changed.then_some(out)
+}
