@@ -189,7 +189,11 @@ fn french_marks_never_start_a_line_in_any_column() {
                 "{line:?} in\n{pdf}"
             );
         }
-        assert!(pdf.contains("bien » – puis – rien"), "{pdf}");
+        // The words run on over line ends, which pdftotext writes as newlines.
+        assert!(
+            pdf.replace('\n', " ").contains("bien » – puis – rien"),
+            "{pdf}"
+        );
     }
 }
 

@@ -532,7 +532,7 @@ fn leaves_short(count: usize, fit: usize, left: usize, full: usize) -> bool {
 fn split_over_a_turn(lines: &[Line], fit: usize, full: usize) -> Option<usize> {
     // The first page's share, as placing gives it: no widow, no orphan.
     let mut last = fit;
-    if last < lines.len() && lines.len() - last == 1 {
+    if last > 0 && last < lines.len() && lines.len() - last == 1 {
         last -= 1;
     }
     if last == 1 {
