@@ -1,8 +1,10 @@
 //! Code highlighting: (language, code) in, runs of (kind, text) out.
 //!
 //! The grammars are syntect's default set (Sublime Text's), run on the
-//! Oniguruma regex engine they were written for; TOML, which that set lacks, has a small lexer of
-//! its own (`toml.rs`). Scope names are read here into a small fixed set of
+//! Oniguruma regex engine they were written for. Rust has a lexer of its
+//! own (`rust.rs`), as syntect's grammar was most of a code-heavy book's
+//! highlighting time, and so has TOML, which that set lacks (`toml.rs`).
+//! Scope names are read here into a small fixed set of
 //! [`Kind`]s, so the model and the backends never see syntect's types: the
 //! EPUB writes each kind as a class, the PDF as a face and an ink.
 //!
@@ -13,6 +15,7 @@
 //! hands them back, and the EPUB, which is written again, does not run the
 //! grammars over code that has not changed.
 
+mod rust;
 mod toml;
 
 use serde::{Deserialize, Serialize};
@@ -117,6 +120,8 @@ enum Grammar {
     Syntax(&'static SyntaxReference),
     /// A shell session: lines after a `$` prompt as shell, the rest as output.
     Console(&'static SyntaxReference),
+    /// With bindery's own Rust lexer.
+    Rust,
     /// With bindery's own TOML lexer.
     Toml,
 }
@@ -142,11 +147,11 @@ fn grammar(language: &str) -> Option<Grammar> {
     let lower = language.to_ascii_lowercase();
     let token = match lower.as_str() {
         "toml" => return Some(Grammar::Toml),
+        "rust" | "rs" => return Some(Grammar::Rust),
         "console" | "shell-session" | "shellsession" | "terminal" => {
             return set.find_syntax_by_token("bash").map(Grammar::Console);
         }
         "sh" | "bash" | "shell" | "zsh" | "shellscript" => "bash",
-        "rust" | "rs" => "rs",
         "python" | "py" | "python3" => "py",
         "javascript" | "js" | "jsx" | "mjs" | "cjs" | "typescript" | "ts" | "tsx" | "node" => "js",
         "c" | "h" => "c",
@@ -296,6 +301,7 @@ fn covers(tokens: &[Token], code: &str) -> bool {
 fn tokens(language: &str, code: &str) -> Option<Vec<Token>> {
     let mut out = Tokens::default();
     match grammar(language)? {
+        Grammar::Rust => rust::lex(code, &mut out),
         Grammar::Toml => toml::lex(code, &mut out),
         Grammar::Syntax(syntax) => parse(syntax, code, 0, &mut out),
         Grammar::Console(syntax) => {
@@ -557,14 +563,11 @@ mod tests {
 
     #[test]
     fn a_line_too_long_for_the_grammar_is_set_plain_with_the_rest() {
-        let long = format!(
-            "let a = 1;\nlet b = \"{}\";\nlet c = 2;\n",
-            "x".repeat(5000)
-        );
-        let found = kinds("rust", &long);
-        assert!(found.contains(&(Some(Kind::Keyword), "let".into())));
+        let long = format!("a = 1\nb = \"{}\"\nc = 2\n", "x".repeat(5000));
+        let found = kinds("python", &long);
+        assert!(found.contains(&(Some(Kind::Number), "1".into())));
         let last = found.last().unwrap();
-        assert_eq!(last, &(None, "let c = 2;\n".into()));
+        assert_eq!(last, &(None, "c = 2\n".into()));
     }
 
     #[test]
