@@ -399,16 +399,8 @@ fn every_example_book_builds_into_a_valid_epub_and_pdf() {
         let pdf = bindery::build_pdf(&manuscript, dir, fonts.clone(), Some("0"))
             .unwrap_or_else(|e| panic!("{}: the PDF fails: {e}", dir.display()));
         // With the PDF's pages, as `bindery build` does: the EPUB marks them.
-        let epub = bindery::build_epub(
-            &manuscript,
-            dir,
-            &fonts,
-            None,
-            Some(bindery::Print::from(&pdf)),
-            Some("0"),
-            &bindery::store::Store::off(),
-        )
-        .unwrap_or_else(|e| panic!("{}: the EPUB fails: {e}", dir.display()));
+        let epub = common::epub(&manuscript, dir, None, Some(&pdf), Some("0"))
+            .unwrap_or_else(|e| panic!("{}: the EPUB fails: {e}", dir.display()));
         let epub_path = books.root().join(format!("book-{}.epub", index + 1));
         let pdf_path = books.root().join(format!("book-{}.pdf", index + 1));
         fs::write(&epub_path, &epub.bytes).expect("cannot write the EPUB");

@@ -36,16 +36,8 @@ fn build(dir: &Path) -> Epub {
     let epoch = Some("1764028800");
     let pdf = bindery::build_pdf(&manuscript, dir, fonts.clone(), epoch)
         .unwrap_or_else(|e| panic!("{e}"));
-    bindery::build_epub(
-        &manuscript,
-        dir,
-        &fonts,
-        Some(&cover),
-        Some(bindery::Print::from(&pdf)),
-        epoch,
-        &bindery::store::Store::off(),
-    )
-    .unwrap_or_else(|e| panic!("{e}"))
+    common::epub(&manuscript, dir, Some(&cover), Some(&pdf), epoch)
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// An unpacked EPUB: its files, and the package folder's paths.
@@ -399,31 +391,13 @@ fn rebuilding_gives_identical_bytes() {
 fn the_clock_comes_from_source_date_epoch() {
     let dir = fixture_dir();
     let manuscript = bindery::load(&dir).unwrap_or_else(|e| panic!("{e}"));
-    let epub = bindery::build_epub(
-        &manuscript,
-        &dir,
-        &FontFiles::default(),
-        None,
-        None,
-        Some("0"),
-        &bindery::store::Store::off(),
-    )
-    .expect("an EPUB");
+    let epub = common::epub(&manuscript, &dir, None, None, Some("0")).expect("an EPUB");
     let package = Book::open(&epub.bytes).text("EPUB/package.opf");
     assert!(
         package.contains(">1970-01-01T00:00:00Z</meta>"),
         "{package}"
     );
-    let epub = bindery::build_epub(
-        &manuscript,
-        &dir,
-        &FontFiles::default(),
-        None,
-        None,
-        None,
-        &bindery::store::Store::off(),
-    )
-    .expect("an EPUB");
+    let epub = common::epub(&manuscript, &dir, None, None, None).expect("an EPUB");
     let package = Book::open(&epub.bytes).text("EPUB/package.opf");
     assert!(
         package.contains(">2026-11-25T00:00:00Z</meta>"),

@@ -25,16 +25,7 @@ fn build(book: &TempBook, pages: bool) -> Epub {
         bindery::build_pdf(&manuscript, &dir, fonts.clone(), EPOCH)
             .unwrap_or_else(|e| panic!("{e}"))
     });
-    bindery::build_epub(
-        &manuscript,
-        &dir,
-        &fonts,
-        None,
-        pdf.as_ref().map(bindery::Print::from),
-        EPOCH,
-        &bindery::store::Store::off(),
-    )
-    .unwrap_or_else(|e| panic!("{e}"))
+    common::epub(&manuscript, &dir, None, pdf.as_ref(), EPOCH).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// An unpacked EPUB.

@@ -21,16 +21,8 @@ fn build(dir: &Path) -> (bindery::pdf::Output, Vec<(String, String)>, Navigation
     let fonts = FontFiles::default();
     let pdf = bindery::build_pdf(&manuscript, dir, fonts.clone(), Some("0"))
         .unwrap_or_else(|e| panic!("{e}"));
-    let epub = bindery::build_epub(
-        &manuscript,
-        dir,
-        &fonts,
-        None,
-        Some(bindery::Print::from(&pdf)),
-        Some("0"),
-        &bindery::store::Store::off(),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
+    let epub = common::epub(&manuscript, dir, None, Some(&pdf), Some("0"))
+        .unwrap_or_else(|e| panic!("{e}"));
     let files: Vec<(String, String)> = common::unzip(&epub.bytes)
         .into_iter()
         .filter(|(name, _)| name.ends_with(".xhtml") || name.ends_with(".ncx"))

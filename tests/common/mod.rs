@@ -650,3 +650,24 @@ pub fn grey_png(side: u32) -> Vec<u8> {
     }
     out
 }
+
+/// The EPUB of `manuscript` in the built-in fonts, with `cover` and the
+/// pages of `pdf` when given, dated by `epoch`, with nothing kept from an
+/// earlier build: `bindery::build_epub` as the tests call it.
+pub fn epub(
+    manuscript: &bindery::Manuscript,
+    dir: &Path,
+    cover: Option<&[u8]>,
+    pdf: Option<&bindery::pdf::Output>,
+    epoch: Option<&str>,
+) -> bindery::Result<bindery::epub::Epub> {
+    bindery::build_epub(
+        manuscript,
+        dir,
+        &bindery::pdf::fonts::FontFiles::default(),
+        cover,
+        pdf.map(bindery::Print::from),
+        epoch,
+        &bindery::store::Store::off(),
+    )
+}
