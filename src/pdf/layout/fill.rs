@@ -3,12 +3,10 @@
 //! and no word is split over its turn; and spreads balanced where a page
 //! must run short.
 
-use super::Mark;
-use super::flow::{Flow, Keep};
+use super::flow::Flow;
 use super::place::{ends_on_a_tail, refs_per_line};
-use super::quality::TallyMark;
 use super::spans::LinkSpan;
-use crate::pdf::tags::{Role, StructureMark};
+use super::window::Placed;
 use crate::pdf::text::{Line, Measure, Span};
 use std::collections::BTreeSet;
 
@@ -25,9 +23,9 @@ pub(super) struct Fill {
     /// The lowest the text may reach on this page, when that is above the
     /// grid's last line: it faces a page a line short.
     pub(super) floor: Option<f32>,
-    /// The paragraphs placed one right after another, each whole, on the
-    /// current page, up to where the flow is: any of them may be set again
-    /// and they placed again to fill the page.
+    /// The paragraphs placed whole on the current page, whatever came
+    /// between them: any of them may be set again to fill the page, what
+    /// follows it moving with it (`window.rs`).
     pub(super) window: Vec<Placed>,
 }
 
@@ -43,30 +41,6 @@ pub(super) struct Prose {
     /// How many lines longer (below 0, shorter) than its best setting it
     /// is set.
     pub(super) looseness: i32,
-}
-
-/// A paragraph placed whole on the current page, with where the flow stood
-/// before it and after it.
-pub(super) struct Placed {
-    prose: Prose,
-    /// Its lines, and how far they are from their natural spacing.
-    count: usize,
-    strain: f32,
-    /// Whether it could be set a line shorter ([`could_lose_a_line`]).
-    shorter: bool,
-    before: Checkpoint,
-    /// The page's item count and the flow's height after it.
-    after: (usize, f32),
-}
-
-/// Where the flow stood on its current page, to go back to.
-struct Checkpoint {
-    items: usize,
-    y: f32,
-    mark: Mark,
-    tally: TallyMark,
-    structure: StructureMark,
-    keep: Option<Keep>,
 }
 
 /// A change that fills a page: the paragraph about to be placed set with
@@ -110,51 +84,6 @@ impl<'t, 'f> Flow<'t, 'f> {
         }
         let lines = self.fill_page(&mut prose, lines);
         self.place_prose(prose, lines);
-    }
-
-    /// Places a paragraph's lines as a `P`, and keeps it in the window when
-    /// it is whole on the page and calls no note.
-    fn place_prose(&mut self, prose: Prose, lines: Vec<Line>) {
-        let before = self.checkpoint();
-        let page = self.pages.len();
-        let count = lines.len();
-        let strain = strain(&prose.spans, &lines);
-        let shorter = could_lose_a_line(&lines, prose.measure.width);
-        let element = self.structure.open(Role::P);
-        let size = prose.measure.size;
-        self.place(
-            lines,
-            &prose.spans,
-            prose.x,
-            size,
-            prose.leading,
-            true,
-            &prose.refs,
-            &prose.links,
-        );
-        self.structure.close_to(element);
-        self.indent_next = true;
-        if self.pages.len() != page || !prose.refs.is_empty() {
-            self.fill.window.clear();
-            return;
-        }
-        if self
-            .fill
-            .window
-            .last()
-            .is_some_and(|last| last.after != (before.items, before.y))
-        {
-            self.fill.window.clear();
-        }
-        let after = (self.items(), self.y);
-        self.fill.window.push(Placed {
-            prose,
-            count,
-            strain,
-            shorter,
-            before,
-            after,
-        });
     }
 
     /// The lines of the paragraph about to be placed. Set as `lines`, it
@@ -215,12 +144,7 @@ impl<'t, 'f> Flow<'t, 'f> {
                 own.push((looseness, strained, set.lines, None));
             }
         }
-        let current = self
-            .fill
-            .window
-            .last()
-            .is_some_and(|last| last.after == (self.items(), self.y));
-        let window = if current && best.cost > 0 {
+        let window = if best.cost > 0 {
             self.fill.window.len()
         } else {
             0
@@ -270,10 +194,20 @@ impl<'t, 'f> Flow<'t, 'f> {
                 break;
             }
         }
-        if let Some((at, looseness, set)) = best.window {
-            self.place_again(at, looseness, set);
+        let mut chosen = best.own;
+        if let Some((at, looseness, set)) = best.window
+            && !self.place_again(at, looseness, set)
+        {
+            // Not set again after all: the best of its own settings here.
+            let mut found = (u32::MAX, f32::MAX);
+            for (index, (_, strained, lines, _)) in own.iter().enumerate() {
+                let cost = self.cost(self.y, lines, &prose.refs, leading);
+                if (cost, *strained) < found {
+                    (found, chosen) = ((cost, *strained), index);
+                }
+            }
         }
-        let (looseness, _, lines, spans) = own.swap_remove(best.own);
+        let (looseness, _, lines, spans) = own.swap_remove(chosen);
         prose.looseness = looseness;
         if let Some(spans) = spans {
             prose.spans = spans;
@@ -291,12 +225,7 @@ impl<'t, 'f> Flow<'t, 'f> {
         let leading = self.settings.geometry.leading;
         let room = self.bottom() - self.y;
         let left = (room / leading + 0.01).floor();
-        let current = self
-            .fill
-            .window
-            .last()
-            .is_some_and(|last| last.after == (self.items(), self.y));
-        if height <= room + 0.01 || left < 1.0 || !current {
+        if height <= room + 0.01 || left < 1.0 {
             return;
         }
         let mut best: Option<(f32, usize, i32, Vec<Line>)> = None;
@@ -328,70 +257,6 @@ impl<'t, 'f> Flow<'t, 'f> {
         if let Some((_, at, looseness, lines)) = best {
             self.place_again(at, looseness, lines);
         }
-    }
-
-    /// Takes the window's paragraphs from `at` off the page, and places
-    /// them again: the first set as `lines` with `looseness`, the others as
-    /// they were.
-    fn place_again(&mut self, at: usize, looseness: i32, lines: Vec<Line>) {
-        let again = self.fill.window.split_off(at);
-        if let Some(first) = again.first() {
-            self.rewind(&first.before);
-        }
-        let mut lines = Some(lines);
-        for placed in again {
-            let mut prose = placed.prose;
-            let set = match lines.take() {
-                Some(lines) => {
-                    prose.looseness = looseness;
-                    lines
-                }
-                None => self.set_again(&prose),
-            };
-            self.place_prose(prose, set);
-        }
-    }
-
-    /// A paragraph's lines, set as it was set before.
-    fn set_again(&mut self, prose: &Prose) -> Vec<Line> {
-        if prose.looseness != 0
-            && let Some(set) = self
-                .ts
-                .set_loose(&prose.spans, &prose.measure, prose.looseness)
-        {
-            return set.lines;
-        }
-        self.ts.set(&prose.spans, &prose.measure).lines
-    }
-
-    /// The current page's count of items.
-    fn items(&self) -> usize {
-        self.pages.last().map_or(0, |p| p.items.len())
-    }
-
-    /// Where the flow stands on its current page.
-    fn checkpoint(&self) -> Checkpoint {
-        Checkpoint {
-            items: self.items(),
-            y: self.y,
-            mark: self.mark,
-            tally: self.found.tally.mark(),
-            structure: self.structure.mark(),
-            keep: self.keep,
-        }
-    }
-
-    /// Goes back to `checkpoint` on the current page, taking off what was
-    /// placed since.
-    fn rewind(&mut self, checkpoint: &Checkpoint) {
-        if let Some(page) = self.pages.last_mut() {
-            page.items.truncate(checkpoint.items);
-        }
-        self.y = checkpoint.y;
-        self.mark = checkpoint.mark;
-        self.found.tally.rewind(&checkpoint.tally);
-        self.structure.rewind(&checkpoint.structure);
-        self.keep = checkpoint.keep;
     }
 
     /// What is wrong with placing `lines` (calling `refs`) from `y`: 2 for
@@ -469,7 +334,7 @@ impl<'t, 'f> Flow<'t, 'f> {
 /// set a line shorter: its word spaces, shrunk, make room for its last
 /// line only when that is short. Each line is taken to shrink by at most a
 /// twentieth of the measure, more than its spaces can.
-fn could_lose_a_line(lines: &[Line], width: f32) -> bool {
+pub(super) fn could_lose_a_line(lines: &[Line], width: f32) -> bool {
     let Some(last) = lines.last() else {
         return false;
     };
@@ -492,7 +357,7 @@ const TAIL_STRAIN: f32 = 10.0;
 /// How far a paragraph's justified lines are from their natural spacing
 /// (the sum of their adjustment ratios squared), and whether it ends on a
 /// short word tail.
-fn strain(spans: &[Span], lines: &[Line]) -> f32 {
+pub(super) fn strain(spans: &[Span], lines: &[Line]) -> f32 {
     let tail = if ends_on_a_tail(spans, lines) {
         TAIL_STRAIN
     } else {

@@ -32,6 +32,7 @@ mod spans;
 mod table;
 mod threads;
 mod warnings;
+mod window;
 
 pub use quality::{Quality, Tally};
 pub use threads::TEXT_PER_THREAD;

@@ -156,6 +156,34 @@ impl Tally {
         };
     }
 
+    /// Counts a paragraph set again in place of its old setting: `self`
+    /// has counted up to `start` and the new setting; `total` counted up
+    /// to `end` with the old setting (from `start`), and more after it,
+    /// which are added. The longest run of hyphenated lines after `end` is
+    /// not known apart from the old setting's, when that one's was the
+    /// longest: it is then taken to be as long.
+    pub(super) fn splice(&mut self, start: &TallyMark, end: &TallyMark, mut total: Tally) {
+        let (old, was) = (&end.counts, &start.counts);
+        let later_run = if total.longest_hyphen_run > old.longest_hyphen_run
+            || old.longest_hyphen_run > was.longest_hyphen_run
+        {
+            total.longest_hyphen_run
+        } else {
+            0
+        };
+        self.lines += total.lines - old.lines;
+        self.hyphenated += total.hyphenated - old.hyphenated;
+        self.longest_hyphen_run = self.longest_hyphen_run.max(later_run);
+        self.overfull += total.overfull - old.overfull;
+        self.underfull += total.underfull - old.underfull;
+        self.widows += total.widows - old.widows;
+        self.orphans += total.orphans - old.orphans;
+        self.stranded += total.stranded - old.stranded;
+        self.word_tails += total.word_tails - old.word_tails;
+        self.page_turns += total.page_turns - old.page_turns;
+        self.ratios.extend(total.ratios.drain(end.ratios..));
+    }
+
     /// Adds a later part's counts and ratios.
     pub(super) fn append(&mut self, mut later: Tally) {
         self.lines += later.lines;
