@@ -151,26 +151,13 @@ impl<'t, 'f> Flow<'t, 'f> {
         };
         for at in (0..window).rev() {
             for looseness in [-1, 1] {
-                let placed = &self.fill.window[at];
-                if looseness == placed.prose.looseness || (looseness == -1 && !placed.shorter) {
-                    continue;
-                }
-                let (count, was) = (placed.count, placed.strain);
-                let Some(set) =
-                    self.ts
-                        .set_loose(&placed.prose.spans, &placed.prose.measure, looseness)
-                else {
+                let Some((lines, moved, changed)) = self.set_again(at, looseness) else {
                     continue;
                 };
-                let moved = set.lines.len() as f32 - count as f32;
                 let y = self.y + moved * leading;
-                if moved == 0.0
-                    || !acceptable(&placed.prose.spans, &set.lines)
-                    || y > self.bottom() + 0.01
-                {
+                if y > self.bottom() + 0.01 {
                     continue;
                 }
-                let changed = strain(&placed.prose.spans, &set.lines) - was;
                 let mut found = None;
                 for (index, (_, strained, lines, _)) in own.iter().enumerate() {
                     let cost = self.cost(y, lines, &prose.refs, leading);
@@ -184,7 +171,7 @@ impl<'t, 'f> Flow<'t, 'f> {
                         cost,
                         strain,
                         own: index,
-                        window: Some((at, looseness, set.lines)),
+                        window: Some((at, looseness, lines)),
                     });
                 }
             }
@@ -231,32 +218,39 @@ impl<'t, 'f> Flow<'t, 'f> {
         let mut best: Option<(f32, usize, i32, Vec<Line>)> = None;
         for at in (0..self.fill.window.len()).rev() {
             for looseness in [-1, 1] {
-                let placed = &self.fill.window[at];
-                if looseness == placed.prose.looseness || (looseness == -1 && !placed.shorter) {
-                    continue;
-                }
-                let (count, was) = (placed.count, placed.strain);
-                let Some(set) =
-                    self.ts
-                        .set_loose(&placed.prose.spans, &placed.prose.measure, looseness)
-                else {
+                let Some((lines, moved, strain)) = self.set_again(at, looseness) else {
                     continue;
                 };
-                let moved = set.lines.len() as f32 - count as f32;
                 let helps = (moved == -1.0 && height <= room + leading + 0.01)
                     || (moved == 1.0 && left == 1.0);
-                if !helps || !acceptable(&placed.prose.spans, &set.lines) {
-                    continue;
-                }
-                let strain = strain(&placed.prose.spans, &set.lines) - was;
-                if best.as_ref().is_none_or(|b| strain < b.0) {
-                    best = Some((strain, at, looseness, set.lines));
+                if helps && best.as_ref().is_none_or(|b| strain < b.0) {
+                    best = Some((strain, at, looseness, lines));
                 }
             }
         }
         if let Some((_, at, looseness, lines)) = best {
             self.place_again(at, looseness, lines);
         }
+    }
+
+    /// Paragraph `at` of the window set `looseness` lines longer (or
+    /// shorter), where it may be and that changes its line count without
+    /// an overfull line or a word tail: its lines, how many lines longer
+    /// than before they are, and how much more strained.
+    fn set_again(&mut self, at: usize, looseness: i32) -> Option<(Vec<Line>, f32, f32)> {
+        let placed = &self.fill.window[at];
+        if looseness == placed.prose.looseness || (looseness == -1 && !placed.shorter) {
+            return None;
+        }
+        let set = self
+            .ts
+            .set_loose(&placed.prose.spans, &placed.prose.measure, looseness)?;
+        let moved = set.lines.len() as f32 - placed.count as f32;
+        if moved == 0.0 || !acceptable(&placed.prose.spans, &set.lines) {
+            return None;
+        }
+        let changed = strain(&placed.prose.spans, &set.lines) - placed.strain;
+        Some((set.lines, moved, changed))
     }
 
     /// What is wrong with placing `lines` (calling `refs`) from `y`: 2 for

@@ -255,15 +255,7 @@ impl<'t, 'f> Flow<'t, 'f> {
         };
         let shift = g.top + offset - top;
         for mut item in moved {
-            match &mut item {
-                Item::Text { y, .. }
-                | Item::Turned { y, .. }
-                | Item::Rule { y, .. }
-                | Item::Rect { y, .. }
-                | Item::Anchor { y, .. }
-                | Item::Link { y, .. }
-                | Item::Image { y, .. } => *y += shift,
-            }
+            item.move_down(shift);
             self.push(item);
         }
         self.y += offset + carried;

@@ -154,6 +154,21 @@ pub enum Item {
     },
 }
 
+impl Item {
+    /// Moves the item down the page by `dy` (up for a negative `dy`).
+    pub(super) fn move_down(&mut self, dy: f32) {
+        match self {
+            Item::Text { y, .. }
+            | Item::Turned { y, .. }
+            | Item::Rule { y, .. }
+            | Item::Rect { y, .. }
+            | Item::Anchor { y, .. }
+            | Item::Link { y, .. }
+            | Item::Image { y, .. } => *y += dy,
+        }
+    }
+}
+
 /// Where a link goes. The layout cache keeps an address once however many
 /// areas share it (see [`cache`]).
 #[derive(Debug, Clone, PartialEq, Eq)]

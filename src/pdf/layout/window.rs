@@ -158,7 +158,7 @@ impl<'t, 'f> Flow<'t, 'f> {
         let start = self.items();
         if let Some(last) = self.pages.last_mut() {
             last.items.extend(later.items.into_iter().map(|mut item| {
-                shift(&mut item, dy);
+                item.move_down(dy);
                 item
             }));
         }
@@ -209,18 +209,5 @@ impl<'t, 'f> Flow<'t, 'f> {
         self.found.tally.rewind(&checkpoint.tally);
         self.structure.rewind(&checkpoint.structure);
         self.keep = checkpoint.keep;
-    }
-}
-
-/// Moves an item down the page by `dy`.
-fn shift(item: &mut Item, dy: f32) {
-    match item {
-        Item::Text { y, .. }
-        | Item::Turned { y, .. }
-        | Item::Rule { y, .. }
-        | Item::Rect { y, .. }
-        | Item::Anchor { y, .. }
-        | Item::Link { y, .. }
-        | Item::Image { y, .. } => *y += dy,
     }
 }
