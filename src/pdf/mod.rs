@@ -408,20 +408,24 @@ pub fn pdf_in_stages<B: Send>(
         standards: options.standards,
     };
     let off = Store::off();
-    let write = || {
-        let bytes = write::write(
+    let store = options.store.unwrap_or(&off);
+    // The pages are painted on every thread the build has; `beside` runs
+    // while the file is made of them, which is mostly one thread's work.
+    let painted = write::paint_pages(&laid.pages, &laid.pictures, &typesetter.fonts, &nav, store)
+        .map_err(|failed| failed.error(options))?;
+    let finish = || {
+        let bytes = write::finish(
+            painted,
             &laid.pages,
             &laid.structure,
             &laid.pictures,
-            &typesetter.fonts,
             &nav,
-            options.store.unwrap_or(&off),
+            store,
         );
         started(Stage::Written);
         bytes
     };
-    let (bytes, side) = crate::workers::join(write, || beside(&laid.page_map));
-    let bytes = bytes.map_err(|failed| failed.error(options))?;
+    let (bytes, side) = crate::workers::join(finish, || beside(&laid.page_map));
     let mut anchor_pages = BTreeMap::new();
     for (page, start) in laid.pages.iter().zip(&laid.page_map) {
         for item in &page.items {

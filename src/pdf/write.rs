@@ -54,6 +54,32 @@ pub fn write(
     nav: &Navigation<'_>,
     store: &Store,
 ) -> Result<Vec<u8>, Failed> {
+    let painted = paint_pages(pages, pictures, fonts, nav, store)?;
+    Ok(finish(painted, pages, structure, pictures, nav, store))
+}
+
+/// A book's pages painted, the first half of [`write`]: the document with
+/// its fonts embedded and each page's content stream. Painting is shared
+/// out between the build's threads; [`finish`], which makes the file of
+/// it, is mostly one thread's work.
+pub struct Painted<'a> {
+    doc: PdfDocument,
+    inventory: Vec<Op>,
+    embedded: BTreeMap<FaceId, Embedded>,
+    image_names: BTreeMap<&'a str, String>,
+    colours: Colours,
+    contents: Vec<(lopdf::Stream, Vec<u32>)>,
+}
+
+/// Subsets and embeds the faces `pages` use and paints every page (see
+/// [`write`]).
+pub fn paint_pages<'a>(
+    pages: &[Page],
+    pictures: &'a BTreeMap<String, Picture>,
+    fonts: &Fonts<'_>,
+    nav: &Navigation<'_>,
+    store: &Store,
+) -> Result<Painted<'a>, Failed> {
     let mut doc = PdfDocument::new(&nav.metadata.title);
 
     // Which glyphs each face uses: a flag per glyph id, as a book sets
@@ -138,6 +164,34 @@ pub fn write(
         .collect();
     let colours = Colours::of(nav.standards);
     let contents = paint_all(pages, &embedded, &image_names, colours, store);
+    Ok(Painted {
+        doc,
+        inventory,
+        embedded,
+        image_names,
+        colours,
+        contents,
+    })
+}
+
+/// The file of the pages [`paint_pages`] painted, with the pictures, the
+/// structure tree, navigation and metadata (see [`write`]).
+pub fn finish(
+    painted: Painted<'_>,
+    pages: &[Page],
+    structure: &[Part],
+    pictures: &BTreeMap<String, Picture>,
+    nav: &Navigation<'_>,
+    store: &Store,
+) -> Vec<u8> {
+    let Painted {
+        mut doc,
+        mut inventory,
+        embedded,
+        image_names,
+        colours,
+        contents,
+    } = painted;
     let mut pdf_pages = Vec::with_capacity(pages.len());
     for page in pages {
         pdf_pages.push(PdfPage::new(
@@ -197,8 +251,7 @@ pub fn write(
     // The dictionaries (structure elements, annotations, outline entries)
     // go compressed in object streams: the structure tree of a long book
     // would otherwise weigh as much as its text.
-    let bytes = save::save(&lo, store);
-    Ok(bytes)
+    save::save(&lo, store)
 }
 
 /// Why [`write`] failed. A face is known here by its id only; the caller
