@@ -192,15 +192,7 @@ pub(super) fn finish(
     for (index, page) in pages.iter_mut().enumerate() {
         let left = g.left(index, settings.bound_right);
         for item in &mut page.items {
-            match item {
-                Item::Text { x, .. }
-                | Item::Turned { x, .. }
-                | Item::Rule { x, .. }
-                | Item::Rect { x, .. }
-                | Item::Link { x, .. }
-                | Item::Image { x, .. } => *x += left,
-                Item::Anchor { .. } => {}
-            }
+            item.move_right(left);
         }
     }
     let mut structure = vec![Part {

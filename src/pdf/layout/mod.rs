@@ -167,6 +167,19 @@ impl Item {
             | Item::Image { y, .. } => *y += dy,
         }
     }
+
+    /// Moves the item right by `dx`; an anchor marks a height only.
+    pub(super) fn move_right(&mut self, dx: f32) {
+        match self {
+            Item::Text { x, .. }
+            | Item::Turned { x, .. }
+            | Item::Rule { x, .. }
+            | Item::Rect { x, .. }
+            | Item::Link { x, .. }
+            | Item::Image { x, .. } => *x += dx,
+            Item::Anchor { .. } => {}
+        }
+    }
 }
 
 /// Where a link goes. The layout cache keeps an address once however many
