@@ -126,7 +126,7 @@ fn lines(paragraphs: &[String], runs: usize) {
             let set = ts.set(&[Span::new(text.as_str(), Style::Regular)], &measure);
             tally.add(&set.lines);
         }
-        quality = tally.quality();
+        quality = tally.quality(ts.space_width(Style::Regular));
         times.push(start.elapsed().as_secs_f64() * 1000.0);
         distinct = ts.fonts.shaped_count();
     }

@@ -123,7 +123,7 @@ fn headings_quotes_lists_and_breaks_keep_the_text_after_them_on_the_grid() {
         }
     }
     assert!(lines > 200, "{lines}");
-    assert_eq!(laid.quality.off_grid, 0, "{}", laid.quality);
+    assert_eq!(laid.quality.pages.off_grid, 0, "{}", laid.quality);
 }
 
 #[test]
@@ -219,7 +219,7 @@ fn a_stack_of_headings_stays_together_with_two_lines_after_it() {
         }
     }
     let (book, laid) = laid_out(&TempBook::chapter(text));
-    assert_eq!(laid.quality.stranded, 0, "{}", laid.quality);
+    assert_eq!(laid.quality.pages.stranded, 0, "{}", laid.quality);
     let under = lines_under_headings(&book, &laid);
     assert!(under.len() >= 50, "{}", under.len());
     for (id, lines) in under {
@@ -368,8 +368,8 @@ fn a_left_hand_page_a_line_short_faces_a_right_hand_page_a_line_short() {
         }
     }
     assert!(even > 0, "{even} of {checked} spreads balanced");
-    assert_eq!(laid.quality.widows, 0, "{}", laid.quality);
-    assert_eq!(laid.quality.orphans, 0, "{}", laid.quality);
+    assert_eq!(laid.quality.pages.widows, 0, "{}", laid.quality);
+    assert_eq!(laid.quality.pages.orphans, 0, "{}", laid.quality);
 }
 
 #[test]
@@ -391,8 +391,8 @@ fn a_paragraph_too_narrow_to_justify_is_set_ragged_right() {
         paragraph(1, 200)
     ));
     let (_, laid) = laid_out(&TempBook::chapter(text));
-    assert!(laid.quality.widest_space <= 0.5, "{}", laid.quality);
-    assert_eq!(laid.quality.overfull, 0, "{}", laid.quality);
+    assert!(laid.quality.lines.widest_space <= 0.5, "{}", laid.quality);
+    assert_eq!(laid.quality.lines.overfull, 0, "{}", laid.quality);
 }
 
 #[test]
@@ -406,7 +406,7 @@ fn a_paragraph_does_not_end_on_a_short_word_tail_when_it_can_help_it() {
         text.push_str(" incomprehensible.\n\n");
     }
     let (_, laid) = laid_out(&TempBook::chapter(text));
-    assert!(laid.quality.word_tails <= 2, "{}", laid.quality);
+    assert!(laid.quality.lines.word_tails <= 2, "{}", laid.quality);
 }
 
 /// A chapter of `count` paragraphs of 8 to 117 words: the lengths that
@@ -427,8 +427,12 @@ fn paragraphs_before_the_foot_are_set_again_so_that_pages_end_full() {
     let q = laid.quality;
     // Widow and orphan avoidance used to leave 20 of its 66 pages a line
     // short, when only the paragraph at the foot was set again.
-    assert!(q.short_pages * 5 <= q.pages, "{q}");
-    assert_eq!((q.widows, q.orphans, q.overfull), (0, 0, 0), "{q}");
+    assert!(q.pages.short * 5 <= q.pages.count, "{q}");
+    assert_eq!(
+        (q.pages.widows, q.pages.orphans, q.lines.overfull),
+        (0, 0, 0),
+        "{q}"
+    );
 }
 
 #[test]
@@ -436,7 +440,7 @@ fn a_word_is_not_split_over_a_page_turn_when_setting_helps() {
     let (_, laid) = laid_out(&TempBook::chapter(long_chapter(400)));
     let q = laid.quality;
     // 13 of its 66 pages used to end on a hyphen.
-    assert!(q.page_turns * 30 <= q.pages, "{q}");
+    assert!(q.pages.page_turns * 30 <= q.pages.count, "{q}");
 }
 
 #[test]
@@ -508,10 +512,15 @@ fn pages_are_filled_by_paragraphs_before_a_heading_or_a_list_on_them() {
     let q = laid.quality;
     // When only paragraphs right after one another could be set again,
     // 19 of its 64 pages were left short and 3 ended on a hyphen.
-    assert!(q.short_pages * 4 <= q.pages, "{q}");
-    assert!(q.page_turns * 32 <= q.pages, "{q}");
+    assert!(q.pages.short * 4 <= q.pages.count, "{q}");
+    assert!(q.pages.page_turns * 32 <= q.pages.count, "{q}");
     assert_eq!(
-        (q.widows, q.orphans, q.overfull, q.stranded),
+        (
+            q.pages.widows,
+            q.pages.orphans,
+            q.lines.overfull,
+            q.pages.stranded
+        ),
         (0, 0, 0, 0),
         "{q}"
     );

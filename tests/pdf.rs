@@ -174,9 +174,13 @@ fn every_word_of_the_manuscript_comes_back_in_order() {
 #[test]
 fn the_sample_has_no_overfull_lines_and_no_long_hyphen_runs() {
     let (_, output, _, _) = sample_pdf();
-    assert_eq!(output.quality.overfull, 0, "{}", output.quality);
-    assert!(output.quality.longest_hyphen_run <= 2, "{}", output.quality);
-    assert!(output.quality.lines > 100, "{}", output.quality);
+    assert_eq!(output.quality.lines.overfull, 0, "{}", output.quality);
+    assert!(
+        output.quality.lines.longest_hyphen_run <= 2,
+        "{}",
+        output.quality
+    );
+    assert!(output.quality.lines.count > 100, "{}", output.quality);
     assert!(output.warnings.is_empty(), "{:?}", output.warnings);
 }
 
@@ -418,9 +422,9 @@ fn a_generated_300_page_book_has_no_widows_or_orphans() {
     let (book, laid) = laid_out(dir.path());
     let pages = laid.pages.len();
     assert!(pages >= 300, "only {pages} pages");
-    assert_eq!(laid.quality.widows, 0, "{}", laid.quality);
-    assert_eq!(laid.quality.orphans, 0, "{}", laid.quality);
-    assert_eq!(laid.quality.overfull, 0, "{}", laid.quality);
+    assert_eq!(laid.quality.pages.widows, 0, "{}", laid.quality);
+    assert_eq!(laid.quality.pages.orphans, 0, "{}", laid.quality);
+    assert_eq!(laid.quality.lines.overfull, 0, "{}", laid.quality);
     // Every section heading has at least two lines of text under it on its page.
     let sections: Vec<String> = book
         .chapters

@@ -25,8 +25,8 @@ use super::place::put;
 use super::quality::Tally;
 use super::warnings::Warnings;
 use super::{
-    Geometry, Item, Kind, LabelRange, LabelStyle, Laid, Mark, Page, PageStart, Quality, Settings,
-    roman,
+    Geometry, Item, Kind, LabelRange, LabelStyle, Laid, Mark, Page, PageFigures, PageStart,
+    Settings, roman,
 };
 use crate::model::{Book, Inline};
 use crate::pdf::fonts::Style;
@@ -207,14 +207,13 @@ pub(super) fn finish(
     let mut tally = body.tally;
     tally.append(front_tally);
     let space = ts.space_width(Style::Regular);
-    let quality = Quality {
-        pages: figures.pages,
-        short_pages: figures.short_pages,
-        spreads: figures.spreads,
-        uneven_spreads: figures.uneven_spreads,
-        off_grid: figures.off_grid,
-        widest_space: tally.widest_space(space),
-        ..tally.quality()
+    let mut quality = tally.quality(space);
+    quality.pages = PageFigures {
+        widows: quality.pages.widows,
+        orphans: quality.pages.orphans,
+        stranded: quality.pages.stranded,
+        page_turns: quality.pages.page_turns,
+        ..figures
     };
     Laid {
         pages,
@@ -228,9 +227,9 @@ pub(super) fn finish(
     }
 }
 
-/// How the body's pages end, for the quality report: only the page
-/// figures are set.
-fn page_figures(pages: &[Page], infos: &[BodyPage], front: usize, g: Geometry) -> Quality {
+/// How the body's pages end, for the quality report: the figures only
+/// pages tell (the rest are counted as the chapters are laid out).
+fn page_figures(pages: &[Page], infos: &[BodyPage], front: usize, g: Geometry) -> PageFigures {
     let last = g.baseline(g.lines() - 1);
     // Each page's last baseline, when it is a page of text that is not its
     // chapter's last.
@@ -253,11 +252,11 @@ fn page_figures(pages: &[Page], infos: &[BodyPage], front: usize, g: Geometry) -
                 .reduce(f32::max)
         })
         .collect();
-    let mut figures = Quality {
-        pages: pages.len(),
-        ..Quality::default()
+    let mut figures = PageFigures {
+        count: pages.len(),
+        ..PageFigures::default()
     };
-    figures.short_pages = depths.iter().flatten().filter(|&&d| d < last - 0.5).count();
+    figures.short = depths.iter().flatten().filter(|&&d| d < last - 0.5).count();
     for (n, pair) in depths.windows(2).enumerate() {
         if (front + n) % 2 == 1
             && let [Some(verso), Some(recto)] = pair

@@ -34,7 +34,7 @@ mod threads;
 mod warnings;
 mod window;
 
-pub use quality::{Quality, Tally};
+pub use quality::{LineFigures, PageFigures, Quality, Tally};
 pub use threads::TEXT_PER_THREAD;
 
 use crate::error::Diagnostic;

@@ -3,11 +3,19 @@
 
 use crate::pdf::text::Line;
 
-/// How well the paragraphs were set: the quality report.
+/// How well the book was set: the quality report, of its lines and of
+/// its pages.
 #[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
 pub struct Quality {
+    pub lines: LineFigures,
+    pub pages: PageFigures,
+}
+
+/// How well the paragraphs were broken into lines.
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
+pub struct LineFigures {
     /// Lines set, of every kind.
-    pub lines: usize,
+    pub count: usize,
     /// Lines ending in a hyphen.
     pub hyphenated: usize,
     /// The most hyphenated lines in a row.
@@ -23,34 +31,40 @@ pub struct Quality {
     pub mean_ratio: f32,
     /// The adjustment ratio furthest from 0 among justified lines.
     pub worst_ratio: f32,
-    /// Last lines of paragraphs left alone at the top of a page.
-    pub widows: usize,
-    /// First lines of paragraphs left alone at the foot of a page.
-    pub orphans: usize,
+    /// The widest word space of a justified line, in ems.
+    pub widest_space: f32,
+    /// Paragraphs whose last line is a hyphenated word's tail of fewer than
+    /// five letters.
+    pub word_tails: usize,
+}
+
+/// How well the lines were made into pages.
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize)]
+pub struct PageFigures {
     /// Body pages, of every kind.
-    pub pages: usize,
+    pub count: usize,
     /// Pages of running text ending above the text block's last baseline,
     /// but for a chapter's last page.
-    pub short_pages: usize,
+    pub short: usize,
     /// Spreads of two pages of text, neither a chapter's last.
     pub spreads: usize,
     /// Those of them whose pages end on different baselines.
     pub uneven_spreads: usize,
     /// Lines of body-size text whose baseline is off the text block's grid.
     pub off_grid: usize,
+    /// Last lines of paragraphs left alone at the top of a page.
+    pub widows: usize,
+    /// First lines of paragraphs left alone at the foot of a page.
+    pub orphans: usize,
     /// Headings left at a page's foot with fewer than two lines after them.
     pub stranded: usize,
-    /// Paragraphs whose last line is a hyphenated word's tail of fewer than
-    /// five letters.
-    pub word_tails: usize,
     /// Words hyphenated over the turn of a page.
     pub page_turns: usize,
-    /// The widest word space of a justified line, in ems.
-    pub widest_space: f32,
 }
 
 impl std::fmt::Display for Quality {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (l, p) = (&self.lines, &self.pages);
         write!(
             f,
             "lines: {}\nhyphenated lines: {}\nlongest run of hyphenated lines: {}\n\
@@ -60,25 +74,25 @@ impl std::fmt::Display for Quality {
              pages: {}\nshort pages: {}\nspreads: {}\nspreads not ending on one baseline: {}\n\
              lines off the grid: {}\nstranded headings: {}\nparagraphs ending on a word tail: {}\n\
              hyphens over a page turn: {}\nwidest word space: {:.2} em",
-            self.lines,
-            self.hyphenated,
-            self.longest_hyphen_run,
-            self.overfull,
-            self.underfull,
-            self.justified,
-            self.mean_ratio,
-            self.worst_ratio,
-            self.widows,
-            self.orphans,
-            self.pages,
-            self.short_pages,
-            self.spreads,
-            self.uneven_spreads,
-            self.off_grid,
-            self.stranded,
-            self.word_tails,
-            self.page_turns,
-            self.widest_space
+            l.count,
+            l.hyphenated,
+            l.longest_hyphen_run,
+            l.overfull,
+            l.underfull,
+            l.justified,
+            l.mean_ratio,
+            l.worst_ratio,
+            p.widows,
+            p.orphans,
+            p.count,
+            p.short,
+            p.spreads,
+            p.uneven_spreads,
+            p.off_grid,
+            p.stranded,
+            l.word_tails,
+            p.page_turns,
+            l.widest_space
         )
     }
 }
@@ -199,51 +213,48 @@ impl Tally {
         self.ratios.append(&mut later.ratios);
     }
 
-    /// The widest word space of a justified line, in ems, for a word space
-    /// `space` ems wide at its natural width (it stretches by half its
-    /// width and shrinks by a third: `pdf/text`).
-    pub(super) fn widest_space(&self, space: f32) -> f32 {
-        self.ratios
-            .iter()
-            .map(|&r| {
-                space
-                    * if r > 0.0 {
-                        1.0 + r / 2.0
-                    } else {
-                        1.0 + r / 3.0
-                    }
-            })
-            .fold(0.0, f32::max)
-    }
-
-    /// The report: the counts, and the mean and worst ratio taken over the
-    /// ratios in order. The page figures and the widest space are the
-    /// join's to fill in.
-    pub fn quality(&self) -> Quality {
+    /// The report: the counts, the mean and worst ratio taken over the
+    /// ratios in order, and the widest word space for a word space `space`
+    /// ems wide at its natural width (it stretches by half its width and
+    /// shrinks by a third: `pdf/text`). The figures only pages tell are
+    /// the join's to fill in.
+    pub fn quality(&self, space: f32) -> Quality {
         let mut mean_ratio = 0.0;
         let mut worst_ratio: f32 = 0.0;
+        let mut widest: f32 = 0.0;
         for (n, &ratio) in self.ratios.iter().enumerate() {
             let n = n as f32;
             mean_ratio = (mean_ratio * n + ratio) / (n + 1.0);
             if ratio.abs() > worst_ratio.abs() {
                 worst_ratio = ratio;
             }
+            let scale = if ratio > 0.0 {
+                1.0 + ratio / 2.0
+            } else {
+                1.0 + ratio / 3.0
+            };
+            widest = widest.max(space * scale);
         }
         Quality {
-            lines: self.lines,
-            hyphenated: self.hyphenated,
-            longest_hyphen_run: self.longest_hyphen_run,
-            overfull: self.overfull,
-            underfull: self.underfull,
-            justified: self.ratios.len(),
-            mean_ratio,
-            worst_ratio,
-            widows: self.widows,
-            orphans: self.orphans,
-            stranded: self.stranded,
-            word_tails: self.word_tails,
-            page_turns: self.page_turns,
-            ..Quality::default()
+            lines: LineFigures {
+                count: self.lines,
+                hyphenated: self.hyphenated,
+                longest_hyphen_run: self.longest_hyphen_run,
+                overfull: self.overfull,
+                underfull: self.underfull,
+                justified: self.ratios.len(),
+                mean_ratio,
+                worst_ratio,
+                widest_space: widest,
+                word_tails: self.word_tails,
+            },
+            pages: PageFigures {
+                widows: self.widows,
+                orphans: self.orphans,
+                stranded: self.stranded,
+                page_turns: self.page_turns,
+                ..PageFigures::default()
+            },
         }
     }
 }
