@@ -151,7 +151,7 @@ pub fn break_lines(lines: Lines, params: &Params, emergency: f32) -> Vec<Break> 
             background,
             sums: &sums,
             ordered,
-            per_line: 0.0,
+            looseness: 0,
         };
         if let Some(breaks) = breaker.run(&mut trail, &mut active) {
             return breaks;
@@ -160,11 +160,12 @@ pub fn break_lines(lines: Lines, params: &Params, emergency: f32) -> Vec<Break> 
     greedy(lines.items, lines.width)
 }
 
-/// Breaks a paragraph into as many lines as it can (`looseness` above 0)
-/// or as few (below 0) with every line's spaces within the second pass's
-/// tolerance, hyphenating as it does: TeX's `\looseness`, for
-/// a page that needs a paragraph a line longer or shorter. `None` when no
-/// such breaking exists. With an `emergency` stretch, lines are weighed as
+/// Breaks a paragraph into `looseness` lines more (below 0, fewer) than
+/// its best breaking has, with every line's spaces within the second
+/// pass's tolerance, hyphenating as it does: TeX's `\looseness`, for a
+/// page that needs a paragraph a line longer or shorter. Where no breaking
+/// has that many lines, the one nearest to it beyond the best is taken, or
+/// the best. `None` when no breaking is within the tolerance. With an `emergency` stretch, lines are weighed as
 /// in [`break_lines`]'s emergency pass, and may be set looser than the
 /// tolerance.
 pub fn break_lines_loose(
@@ -182,8 +183,7 @@ pub fn break_lines_loose(
         background: emergency,
         sums: &sums,
         ordered: is_ordered(lines.items),
-        // Far above any line's demerits: the count of lines comes first.
-        per_line: -f64::from(looseness.signum()) * 1e9,
+        looseness,
     };
     breaker.run(&mut Vec::new(), &mut Vec::new())
 }
@@ -207,6 +207,8 @@ struct Active {
     fitness: u8,
     /// Hyphenated lines in a row ending here.
     hyphens: u8,
+    /// The lines before it.
+    line: u32,
     /// Sums of width, stretch and shrink from the start to just after the
     /// break (discarded glue and penalties skipped).
     width: f32,
@@ -236,6 +238,8 @@ struct Candidate {
     ratio: f32,
     /// Hyphenated lines in a row, this one included.
     hyphens: u8,
+    /// The lines up to it, this one included.
+    line: u32,
 }
 
 struct Breaker<'a> {
@@ -250,8 +254,10 @@ struct Breaker<'a> {
     sums: &'a [(f32, f32, f32)],
     /// Whether no item has a negative width or stretch.
     ordered: bool,
-    /// Demerits added for every line: below 0 to favour more lines.
-    per_line: f64,
+    /// How many lines more (below 0, fewer) than the best breaking's are
+    /// wanted: when it is not 0, ways of reaching a break with different
+    /// counts of lines are kept apart, as TeX does.
+    looseness: i32,
 }
 
 /// The sums of width, stretch and shrink up to (not including) each item,
@@ -295,12 +301,14 @@ impl Breaker<'_> {
             trail: 0,
             fitness: 1,
             hyphens: 0,
+            line: 0,
             width: first.map_or(0.0, |i| self.lines.hang(i)),
             stretch: 0.0,
             shrink: 0.0,
             demerits: 0.0,
         });
         let mut last = None;
+        let mut slots = Vec::new();
         for (b, item) in items.iter().enumerate() {
             let (cost, flagged, extra) = match *item {
                 Item::Glue { .. } if b > 0 && matches!(items[b - 1], Item::Box { .. }) => {
@@ -318,9 +326,13 @@ impl Breaker<'_> {
                 }
                 _ => continue,
             };
-            let best = self.try_break(b, cost, flagged, extra, trail, active);
+            let best = self.try_break(b, (cost, flagged, extra), trail, active, &mut slots);
             if b == items.len() - 1 {
-                last = best;
+                last = if self.looseness == 0 {
+                    best
+                } else {
+                    self.loosest(active)
+                };
             }
             if active.is_empty() && b < items.len() - 1 {
                 return None;
@@ -353,15 +365,15 @@ impl Breaker<'_> {
     fn try_break(
         &self,
         b: usize,
-        cost: f32,
-        flagged: bool,
-        extra: f32,
+        (cost, flagged, extra): (f32, bool, f32),
         trail: &mut Vec<Trail>,
         active: &mut Vec<Active>,
+        best: &mut Vec<(u32, Slots)>,
     ) -> Option<usize> {
         // The best way to reach this break for each fitness class and count
-        // of hyphenated lines in a row (0, 1, 2 or more).
-        let mut best: [[Option<Candidate>; 3]; 4] = [[None; 3]; 4];
+        // of hyphenated lines in a row (0, 1, 2 or more), and, for a
+        // looseness, for each count of lines (`best`, the run's to lend).
+        best.clear();
         // Whether any line reaches this break: most breaks tried have none,
         // and a flag tells so sooner than a look at every slot.
         let mut found = false;
@@ -459,14 +471,23 @@ impl Breaker<'_> {
             if fitness.abs_diff(a.fitness) > 1 {
                 demerits += f64::from(self.params.adjacent_demerits);
             }
-            demerits += a.demerits + self.per_line;
-            let slot = &mut best[fitness as usize][usize::from(hyphens.min(2))];
+            demerits += a.demerits;
+            let key = if self.looseness == 0 { 0 } else { a.line + 1 };
+            let at = match best.iter().position(|(k, _)| *k == key) {
+                Some(at) => at,
+                None => {
+                    best.push((key, [[None; 3]; 4]));
+                    best.len() - 1
+                }
+            };
+            let slot = &mut best[at].1[fitness as usize][usize::from(hyphens.min(2))];
             if slot.is_none_or(|c| demerits < c.demerits) {
                 *slot = Some(Candidate {
                     demerits,
                     from: a.trail,
                     ratio: set,
                     hyphens,
+                    line: a.line + 1,
                 });
                 found = true;
             }
@@ -500,7 +521,7 @@ impl Breaker<'_> {
             }
         }
         let mut winner: Option<(f64, usize)> = None;
-        for (fitness, row) in best.iter().enumerate() {
+        for (fitness, row) in best.iter().flat_map(|(_, slots)| slots.iter().enumerate()) {
             for candidate in row.iter().flatten() {
                 trail.push(Trail {
                     at: b,
@@ -512,6 +533,7 @@ impl Breaker<'_> {
                     trail: index,
                     fitness: fitness as u8,
                     hyphens: candidate.hyphens,
+                    line: candidate.line,
                     width: aw,
                     stretch: ast,
                     shrink: ash,
@@ -524,7 +546,33 @@ impl Breaker<'_> {
         }
         winner.map(|(_, index)| index)
     }
+
+    /// Of the ways of reaching the paragraph's end (the active nodes at
+    /// its last break), the trail entry of the one with the count of lines
+    /// the looseness asks for, or the nearest to it beyond the best
+    /// breaking's, or the best's; the least demerits among equals.
+    /// The last break is forced, so the active nodes are those at it.
+    fn loosest(&self, ends: &[Active]) -> Option<usize> {
+        let best = ends
+            .iter()
+            .min_by(|a, b| a.demerits.total_cmp(&b.demerits))?;
+        let target = i64::from(best.line) + i64::from(self.looseness);
+        let side = i64::from(self.looseness.signum());
+        ends.iter()
+            .filter(|a| (i64::from(a.line) - i64::from(best.line)) * side >= 0)
+            .min_by(|a, b| {
+                let (da, db) = (i64::from(a.line) - target, i64::from(b.line) - target);
+                da.abs()
+                    .cmp(&db.abs())
+                    .then(a.demerits.total_cmp(&b.demerits))
+            })
+            .map(|a| a.trail)
+    }
 }
+
+/// The best candidates for one break and count of lines, by fitness class
+/// and hyphenated lines in a row.
+type Slots = [[Option<Candidate>; 3]; 4];
 
 /// TeX's badness: 100 times the cube of the ratio, capped at 10,000.
 fn badness(ratio: f32) -> f32 {
@@ -707,6 +755,31 @@ mod tests {
         // a ratio of exactly −1, the tightest allowed.
         assert_eq!(ends(&breaks), [5, 9]);
         assert_eq!(breaks[0].ratio, -1.0);
+    }
+
+    #[test]
+    fn looseness_asks_for_that_many_lines_more_or_the_nearest_beyond_the_best() {
+        // Forty words of two points with spaces of one that stretch by one,
+        // on a measure of 20: seven words fill a line, five stretch to it
+        // at a ratio of 1.5, within the tolerance of 2. The best breaking
+        // has 6 lines, the loosest 8.
+        let text = vec!["ab"; 40].join(" ");
+        let items = words(&text);
+        let params = Params::default();
+        let count = |looseness| {
+            break_lines_loose(plain(&items, 20.0), &params, looseness, 0.0)
+                .map(|breaks| breaks.len())
+        };
+        assert_eq!(break_lines(plain(&items, 20.0), &params, 0.0).len(), 6);
+        assert_eq!(count(0), Some(6));
+        assert_eq!(
+            count(1),
+            Some(7),
+            "one line more, not as many as it goes into"
+        );
+        assert_eq!(count(2), Some(8));
+        assert_eq!(count(5), Some(8), "the nearest to five more");
+        assert_eq!(count(-1), Some(6), "none fewer is within the tolerance");
     }
 
     /// Words of eight points that may be hyphenated in the middle.

@@ -342,7 +342,9 @@ impl<'a> Typesetter<'a> {
         let emergency = self.emergency(measure, &params);
         self.set_with(spans, measure, |b, width| {
             let breaks = breaker::break_lines(b.lines(width), &params, emergency);
-            Some(without_tail(b, spans, width, &params, emergency, breaks))
+            Some(without_tail(b, spans, width, &params, breaks, |lines| {
+                Some(breaker::break_lines(lines, &params, emergency))
+            }))
         })
         .unwrap_or_default()
     }
@@ -381,13 +383,20 @@ impl<'a> Typesetter<'a> {
         let emergency = self.emergency(measure, &params);
         self.set_with(spans, measure, |b, width| {
             let lines = b.lines(width);
-            breaker::break_lines_loose(lines, &params, looseness, 0.0).or_else(|| {
+            let within = breaker::break_lines_loose(lines, &params, looseness, 0.0);
+            let Some(breaks) = within else {
                 let short =
                     emergency > 0.0 && breaker::break_lines_loose(lines, &params, 0, 0.0).is_none();
-                short
+                return short
                     .then(|| breaker::break_lines_loose(lines, &params, looseness, emergency))
-                    .flatten()
-            })
+                    .flatten();
+            };
+            // As many lines without the tail, or the tail.
+            let count = breaks.len();
+            Some(without_tail(b, spans, width, &params, breaks, |lines| {
+                breaker::break_lines_loose(lines, &params, looseness, 0.0)
+                    .filter(|other| other.len() == count)
+            }))
         })
     }
 
@@ -1187,15 +1196,15 @@ pub fn word_letters(spans: &[Span], mut at: usize) -> usize {
 
 /// A paragraph's breaks, unless its last line is only the tail of a word
 /// hyphenated on the line before, shorter than [`TAIL_MIN`] ("ing."): then
-/// its breaks with that hyphen forbidden, when the breaker keeps those
-/// within its tolerance.
+/// the breaks `rebreak` finds for its lines with that hyphen forbidden,
+/// when it finds some within the tolerance.
 fn without_tail(
     b: &Builder,
     spans: &[Span],
     width: f32,
     params: &Params,
-    emergency: f32,
     breaks: Vec<breaker::Break>,
+    rebreak: impl FnOnce(Lines) -> Option<Vec<breaker::Break>>,
 ) -> Vec<breaker::Break> {
     let [.., before, last] = breaks.as_slice() else {
         return breaks;
@@ -1213,21 +1222,19 @@ fn without_tail(
     if let Item::Penalty { cost, .. } = &mut items[before.at] {
         *cost = INFINITY;
     }
-    let other = breaker::break_lines(
-        Lines {
-            items: &items,
-            ..b.lines(width)
-        },
-        params,
-        emergency,
-    );
-    if other
-        .iter()
-        .all(|brk| !brk.overfull && brk.ratio <= params.tolerance)
-    {
-        other
-    } else {
-        breaks
+    let lines = Lines {
+        items: &items,
+        ..b.lines(width)
+    };
+    match rebreak(lines) {
+        Some(other)
+            if other
+                .iter()
+                .all(|brk| !brk.overfull && brk.ratio <= params.tolerance) =>
+        {
+            other
+        }
+        _ => breaks,
     }
 }
 
