@@ -327,11 +327,15 @@ fn a_left_hand_page_a_line_short_faces_a_right_hand_page_a_line_short() {
     let mut book = TempBook::new().with(
         "book.toml",
         "title = \"Spreads\"\nlanguage = \"en\"\nauthors = []\n\
-         chapters = [\"a.md\", \"b.md\", \"c.md\"]\n[pdf]\nrecto-chapters = true\n",
+         chapters = [\"a.md\", \"b.md\", \"c.md\", \"d.md\", \"e.md\", \"f.md\"]\n\
+         [pdf]\nrecto-chapters = true\n",
     );
-    for (c, name) in ["a.md", "b.md", "c.md"].into_iter().enumerate() {
+    for (c, name) in ["a.md", "b.md", "c.md", "d.md", "e.md", "f.md"]
+        .into_iter()
+        .enumerate()
+    {
         let mut text = format!("# Chapter {c}\n\n");
-        for n in 0..120 {
+        for n in 0..160 {
             let seed = (c * 1000 + n) as u64;
             text.push_str(&paragraph(seed, 8 + (seed as usize * 37) % 110));
             text.push_str("\n\n");
@@ -345,7 +349,14 @@ fn a_left_hand_page_a_line_short_faces_a_right_hand_page_a_line_short() {
     let g = Geometry::default();
     let one_short = g.baseline(g.lines() - 2);
     let chapter = |n: usize| laid.page_map[n].chapter;
-    let (mut checked, mut even) = (0, 0);
+    // Whether page `n`'s first line of text is larger than the body's.
+    let opens_with_a_heading = |n: usize| {
+        laid.pages[n].items.iter().find_map(|item| match item {
+            Item::Text { run, tag, .. } if *tag != Tag::Artifact => Some(run.size > g.size),
+            _ => None,
+        }) == Some(true)
+    };
+    let (mut checked, mut even, mut before_a_heading) = (0, 0, 0);
     for verso in (1..laid.pages.len().saturating_sub(2)).step_by(2) {
         let recto = verso + 1;
         // Neither page a chapter's last.
@@ -357,8 +368,14 @@ fn a_left_hand_page_a_line_short_faces_a_right_hand_page_a_line_short() {
         };
         if (depth - one_short).abs() < 0.01 {
             checked += 1;
-            // On the same line, or full where that would leave it shorter.
+            // On the same line, or full where that would leave it shorter;
+            // or shorter where a heading that could not be kept with its
+            // lines, nor room made for it, was moved on to the next page.
             let facing = last_baseline(&laid.pages[recto]);
+            if facing.is_some_and(|f| f < depth - 0.01) && opens_with_a_heading(recto + 1) {
+                before_a_heading += 1;
+                continue;
+            }
             assert!(
                 facing.is_some_and(|f| (f - depth).abs() < 0.01 || f > depth),
                 "page {} ends at {depth}, the page facing it at {facing:?}",
@@ -368,6 +385,10 @@ fn a_left_hand_page_a_line_short_faces_a_right_hand_page_a_line_short() {
         }
     }
     assert!(even > 0, "{even} of {checked} spreads balanced");
+    assert!(
+        before_a_heading < even,
+        "{before_a_heading} of {checked} short before a heading, {even} balanced"
+    );
     assert_eq!(laid.quality.pages.widows, 0, "{}", laid.quality);
     assert_eq!(laid.quality.pages.orphans, 0, "{}", laid.quality);
 }
@@ -524,4 +545,72 @@ fn pages_are_filled_by_paragraphs_before_a_heading_or_a_list_on_them() {
         (0, 0, 0, 0),
         "{q}"
     );
+}
+
+/// Each page of the chapters' running text (not a chapter's last, not
+/// blank): its index and how far its last line ends above the grid's last
+/// baseline, in lines.
+fn shortfalls(laid: &Laid) -> Vec<(usize, f32)> {
+    let g = Geometry::default();
+    let last = g.baseline(g.lines() - 1);
+    let chapter = |n: usize| laid.page_map.get(n).and_then(|p| p.chapter);
+    (0..laid.pages.len())
+        .filter(|&n| chapter(n).is_some() && chapter(n + 1) == chapter(n))
+        .filter_map(|n| Some((n, (last - last_baseline(&laid.pages[n])?) / g.leading)))
+        .collect()
+}
+
+#[test]
+fn a_long_footnote_runs_on_to_the_next_page_rather_than_leave_its_page_short() {
+    // Every third paragraph calls a note of some twelve lines: kept whole,
+    // a note called near a page's foot took its line, and the rest of the
+    // page, on to the next.
+    let mut text = String::from("# Notes\n\n");
+    let mut notes = String::new();
+    for n in 0..120 {
+        text.push_str(&paragraph(n, 50 + (n as usize * 13) % 80));
+        if n % 3 == 1 {
+            text.push_str(&format!("[^n{n}]"));
+            notes.push_str(&format!("[^n{n}]: {}\n\n", paragraph(n + 1000, 150)));
+        }
+        text.push_str("\n\n");
+    }
+    text.push_str(&notes);
+    let (_, laid) = laid_out(&TempBook::chapter(text));
+    let pages = shortfalls(&laid);
+    let short: Vec<_> = pages.iter().filter(|(_, lines)| *lines > 0.5).collect();
+    assert!(pages.len() > 30, "{}", pages.len());
+    assert!(
+        short.len() * 10 <= pages.len(),
+        "{short:?} of {}",
+        pages.len()
+    );
+    assert!(short.iter().all(|(_, lines)| *lines < 1.5), "{short:?}");
+    let q = laid.quality;
+    assert_eq!((q.pages.widows, q.pages.orphans), (0, 0), "{q}");
+}
+
+#[test]
+fn a_page_of_block_quotes_ends_on_the_grid_s_last_baseline() {
+    // Quotes set smaller, on their own leading, one after another, as a
+    // book's epigraphs or extracts are: a page of them used to end a
+    // fraction of a line above the others.
+    let mut text = String::from("# Extracts\n\n");
+    for n in 0..50 {
+        text.push_str(&format!(
+            "> {}\n\n",
+            paragraph(n, 15 + (n as usize * 11) % 50)
+        ));
+        text.push_str(&format!("> *Author {n}*\n\n"));
+    }
+    let (_, laid) = laid_out(&TempBook::chapter(text));
+    let pages = shortfalls(&laid);
+    assert!(pages.len() > 4, "{}", pages.len());
+    for (n, lines) in pages {
+        assert!(
+            (lines - lines.round()).abs() < 0.01,
+            "page {} ends {lines} lines short",
+            n + 1
+        );
+    }
 }

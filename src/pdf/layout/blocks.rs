@@ -313,7 +313,9 @@ impl Flow<'_, '_> {
                 // counts as part of the heading's.
                 space = (space - self.set_off(frame)).max(0.0);
             }
-            self.make_room(space + height + 2.0 * g.leading);
+            let needs = space + height + 2.0 * g.leading;
+            self.unfloor_for(needs);
+            self.make_room(needs);
             self.space(space);
         }
         // Keep the heading with what follows: its lines and two more.

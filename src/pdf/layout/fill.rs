@@ -204,32 +204,67 @@ impl<'t, 'f> Flow<'t, 'f> {
 
     /// Before a block that needs `height` on this page (a heading with
     /// its space and the lines it keeps): when it would not fit, and
-    /// moving it on would leave the page a line or more short, a paragraph
-    /// of the window is set a line shorter, so that it fits, or, with one
-    /// line left, a line longer, so that the page is full. Of the settings
-    /// that do, the one least strained is taken.
+    /// moving it on would leave the page a line or more short, paragraphs
+    /// of the window are set a line shorter each, as many as it needs to
+    /// fit, or a line longer each, as many as there are lines left, so
+    /// that the page is full. Of the two, the less strained is taken, and
+    /// of the paragraphs, the least strained.
     pub(super) fn make_room(&mut self, height: f32) {
         let leading = self.settings.geometry.leading;
         let room = self.bottom() - self.y;
-        let left = (room / leading + 0.01).floor();
-        if height <= room + 0.01 || left < 1.0 {
+        let left = (room / leading + 0.01).floor() as usize;
+        if height <= room + 0.01 || left < 1 {
             return;
         }
-        let mut best: Option<(f32, usize, i32, Vec<Line>)> = None;
+        let short = ((height - room) / leading - 0.01).ceil().max(1.0) as usize;
+        let (mut shorter, mut longer) = (Vec::new(), Vec::new());
         for at in (0..self.fill.window.len()).rev() {
             for looseness in [-1, 1] {
                 let Some((lines, moved, strain)) = self.set_again(at, looseness) else {
                     continue;
                 };
-                let helps = (moved == -1.0 && height <= room + leading + 0.01)
-                    || (moved == 1.0 && left == 1.0);
-                if helps && best.as_ref().is_none_or(|b| strain < b.0) {
-                    best = Some((strain, at, looseness, lines));
-                }
+                let changes = if moved == -1.0 {
+                    &mut shorter
+                } else if moved == 1.0 {
+                    &mut longer
+                } else {
+                    continue;
+                };
+                changes.push((strain, at, looseness, lines));
             }
         }
-        if let Some((_, at, looseness, lines)) = best {
+        let cheapest = |changes: &mut Vec<(f32, usize, i32, Vec<Line>)>, count: usize| {
+            changes.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+            changes.truncate(count);
+            let total: f32 = changes.iter().map(|c| c.0).sum();
+            (changes.len() == count).then_some(total)
+        };
+        let by_shrinking = cheapest(&mut shorter, short);
+        let by_filling = cheapest(&mut longer, left);
+        let mut chosen = match (by_shrinking, by_filling) {
+            (Some(a), Some(b)) if b < a => longer,
+            (Some(_), _) => shorter,
+            (None, Some(_)) => longer,
+            (None, None) => return,
+        };
+        // From the last on the page, so that the window's earlier
+        // paragraphs stay where they were placed.
+        chosen.sort_by_key(|c| std::cmp::Reverse(c.1));
+        for (_, at, looseness, lines) in chosen {
             self.place_again(at, looseness, lines);
+        }
+    }
+
+    /// A page run a line short to face a page a line short takes its last
+    /// line back for a block that needs `height` and fits only with it (a
+    /// heading moved on would leave the page shorter still).
+    pub(super) fn unfloor_for(&mut self, height: f32) {
+        if self.fill.floor.is_none() || height <= self.bottom() - self.y + 0.01 {
+            return;
+        }
+        let floor = self.fill.floor.take();
+        if height > self.bottom() - self.y + 0.01 {
+            self.fill.floor = floor;
         }
     }
 
@@ -278,17 +313,10 @@ impl<'t, 'f> Flow<'t, 'f> {
         leading: f32,
     ) -> (usize, usize) {
         let per_line = refs_per_line(lines, refs);
-        let fit = self.lines_that_fit(y, lines, &per_line, refs, leading);
+        let (fit, extra) = self.fit_with_notes(y, lines, &per_line, refs, leading);
         if fit < lines.len() {
             return (fit, 0);
         }
-        let mut seen = BTreeSet::new();
-        let extra: usize = refs
-            .iter()
-            .filter_map(|(note_id, _)| self.notes.index(note_id))
-            .filter(|&index| !self.notes.placed.contains(&index) && seen.insert(index))
-            .map(|index| self.note_need(index))
-            .sum();
         let bottom = y + fit as f32 * leading;
         let left = ((self.limit(self.notes_room(extra)) - bottom) / leading + 0.01).floor();
         (fit, left.max(0.0) as usize)
@@ -298,29 +326,43 @@ impl<'t, 'f> Flow<'t, 'f> {
     /// call.
     pub(super) fn lines_that_fit(
         &self,
-        mut y: f32,
+        y: f32,
         lines: &[Line],
         per_line: &[std::ops::Range<usize>],
         refs: &[(String, String)],
         leading: f32,
     ) -> usize {
+        self.fit_with_notes(y, lines, per_line, refs, leading).0
+    }
+
+    /// How many of `lines` fit on this page from `y`, and how many lines of
+    /// the notes they call must go with them (see [`Flow::note_share`]).
+    fn fit_with_notes(
+        &self,
+        mut y: f32,
+        lines: &[Line],
+        per_line: &[std::ops::Range<usize>],
+        refs: &[(String, String)],
+        leading: f32,
+    ) -> (usize, usize) {
         let mut extra = 0;
         let mut seen = BTreeSet::new();
         for (n, range) in per_line.iter().enumerate().take(lines.len()) {
+            y += leading;
+            let before = extra;
             for (note_id, _) in &refs[range.clone()] {
                 if let Some(index) = self.notes.index(note_id)
                     && !self.notes.placed.contains(&index)
                     && seen.insert(index)
                 {
-                    extra += self.note_need(index);
+                    extra += self.note_share(index, y, extra);
                 }
             }
-            y += leading;
             if y > self.limit(self.notes_room(extra)) + 0.01 {
-                return n;
+                return (n, before);
             }
         }
-        lines.len()
+        (lines.len(), extra)
     }
 }
 
@@ -375,14 +417,15 @@ fn leaves_short(count: usize, fit: usize, left: usize, full: usize) -> bool {
     if fit >= count {
         return left == 1;
     }
-    if fit == 1 || count - fit == 1 {
+    // A paragraph of one line moved on whole is no widow.
+    if fit == 1 || (count - fit == 1 && count > 1) {
         return true;
     }
     let mut rest = count - fit;
     while rest > full {
         rest -= full;
     }
-    rest == 1 || (rest < full && full - rest == 1)
+    (rest == 1 && count > 1) || (rest < full && full - rest == 1)
 }
 
 /// Where `lines`, `fit` of them on this page and `full` on each page

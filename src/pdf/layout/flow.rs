@@ -107,6 +107,7 @@ impl<'t, 'f> Flow<'t, 'f> {
             self.found.tally.stranded += 1;
         }
         let open_frame = self.frame.is_some();
+        self.settle_foot();
         self.fill.floor = self.left_page_short().then(|| {
             let g = self.settings.geometry;
             g.foot() - g.leading
@@ -122,6 +123,7 @@ impl<'t, 'f> Flow<'t, 'f> {
         self.infos.push(PageInfo {
             kind,
             start: self.mark,
+            split: false,
         });
         self.y = g.top;
         self.place_carried_notes();
@@ -134,6 +136,49 @@ impl<'t, 'f> Flow<'t, 'f> {
     pub(super) fn close_page(&mut self) {
         self.close_frame();
         self.set_page_notes();
+    }
+
+    /// Before a page of running text is closed: where its text ends off the
+    /// grid (block quotes on their own leading at its foot), what follows
+    /// its last line of body text on the grid is spread down, by a tenth at
+    /// most of the height it takes, so that the last line sits where a full
+    /// page's does.
+    fn settle_foot(&mut self) {
+        let g = self.settings.geometry;
+        // The baseline of the grid's last line above the page's bottom.
+        let lines = ((self.bottom() - g.top) / g.leading + 0.01).floor();
+        let lowest = g.top + (lines - 1.0) * g.leading + g.size;
+        let Some(page) = self.pages.last_mut() else {
+            return;
+        };
+        if self.frame.is_some() {
+            return;
+        }
+        let on_grid = |y: f32| {
+            let line = (y - g.size - g.top) / g.leading;
+            (line - line.round()).abs() <= 0.02
+        };
+        let baselines = || {
+            page.items.iter().filter_map(|item| match item {
+                Item::Text { y, run, .. } if run.rise == 0.0 => Some((*y, run.size)),
+                _ => None,
+            })
+        };
+        let from = baselines()
+            .filter(|&(y, size)| size == g.size && on_grid(y))
+            .map(|(y, _)| y)
+            .fold(g.top, f32::max);
+        let last = baselines().map(|(y, _)| y).fold(from, f32::max);
+        let room = lowest - last;
+        if room < 0.01 || room > 0.1 * (last - from) {
+            return;
+        }
+        for item in &mut page.items {
+            let y = item.y();
+            if y > from {
+                item.move_down(room * (y - from) / (last - from));
+            }
+        }
     }
 
     /// The lowest the text may reach on this page.

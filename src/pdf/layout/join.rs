@@ -52,6 +52,8 @@ pub(super) struct Body {
 #[derive(Debug, Clone, Copy)]
 struct BodyPage {
     kind: Kind,
+    /// Whether its text ends in a word split over its foot.
+    split: bool,
     /// The chapter it belongs to (a blank page: the chapter before it).
     chapter: usize,
     start: Mark,
@@ -80,6 +82,7 @@ impl Body {
                 });
                 body.infos.push(BodyPage {
                     kind: Kind::Blank,
+                    split: false,
                     chapter: before,
                     start,
                 });
@@ -94,6 +97,7 @@ impl Body {
             body.infos
                 .extend(chapter.infos.into_iter().map(|info| BodyPage {
                     kind: info.kind,
+                    split: info.split,
                     chapter: index,
                     start: info.start,
                 }));
@@ -212,7 +216,6 @@ pub(super) fn finish(
         widows: quality.pages.widows,
         orphans: quality.pages.orphans,
         stranded: quality.pages.stranded,
-        page_turns: quality.pages.page_turns,
         ..figures
     };
     Laid {
@@ -256,9 +259,14 @@ fn page_figures(pages: &[Page], infos: &[BodyPage], front: usize, g: Geometry) -
         count: pages.len(),
         ..PageFigures::default()
     };
+    // A right-hand page: the body's first page follows the front matter.
+    let recto = |n: usize| (front + n).is_multiple_of(2);
+    figures.page_turns = (0..pages.len())
+        .filter(|&n| infos[n].split && recto(n))
+        .count();
     figures.short = depths.iter().flatten().filter(|&&d| d < last - 0.5).count();
     for (n, pair) in depths.windows(2).enumerate() {
-        if (front + n) % 2 == 1
+        if !recto(n)
             && let [Some(verso), Some(recto)] = pair
         {
             figures.spreads += 1;

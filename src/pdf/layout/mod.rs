@@ -168,6 +168,19 @@ impl Item {
         }
     }
 
+    /// How far down the page it is: a baseline, or a top.
+    pub(super) fn y(&self) -> f32 {
+        match self {
+            Item::Text { y, .. }
+            | Item::Turned { y, .. }
+            | Item::Rule { y, .. }
+            | Item::Rect { y, .. }
+            | Item::Anchor { y, .. }
+            | Item::Link { y, .. }
+            | Item::Image { y, .. } => *y,
+        }
+    }
+
     /// Moves the item right by `dx`; an anchor marks a height only.
     pub(super) fn move_right(&mut self, dx: f32) {
         match self {
@@ -392,6 +405,8 @@ struct PageInfo {
     kind: Kind,
     /// Where the page starts in its chapter.
     start: Mark,
+    /// Whether its text ends in a word split over its foot.
+    split: bool,
 }
 
 /// Lays the whole book out: the body first, so that the contents can give

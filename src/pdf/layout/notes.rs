@@ -215,6 +215,21 @@ impl Flow<'_, '_> {
         }
     }
 
+    /// How many lines of note `index` must go on this page with a line of
+    /// text whose baseline is `bottom`, `extra` lines of notes being wanted
+    /// there already: all of them, where they fit. Where they do not, a
+    /// note of four lines or more is split rather than the line (and the
+    /// page with it) cut short: as many of its lines as fit, two at least,
+    /// and the rest run on to the next page, before its notes.
+    pub(super) fn note_share(&self, index: usize, bottom: f32, extra: usize) -> usize {
+        let need = self.note_need(index);
+        let fits = |lines| bottom <= self.limit(self.notes_room(extra + lines)) + 0.01;
+        if need < 4 || fits(need) {
+            return need;
+        }
+        (2..need).rev().find(|&lines| fits(lines)).unwrap_or(need)
+    }
+
     /// The height the notes of the current page would take with `extra` more lines.
     pub(super) fn notes_room(&self, extra: usize) -> f32 {
         let lines = self.notes.page.len() + extra;

@@ -100,8 +100,10 @@ impl<'t, 'f> Flow<'t, 'f> {
             self.kept_lines(take);
             at += take;
             if at < lines.len() {
-                if split[at - 1] {
-                    self.found.tally.page_turns += 1;
+                if split[at - 1]
+                    && let Some(info) = self.infos.last_mut()
+                {
+                    info.split = true;
                 }
                 self.new_page();
             }

@@ -58,7 +58,9 @@ pub struct PageFigures {
     pub orphans: usize,
     /// Headings left at a page's foot with fewer than two lines after them.
     pub stranded: usize,
-    /// Words hyphenated over the turn of a page.
+    /// Words hyphenated over the turn of a page: at the foot of a
+    /// right-hand page (one at a left-hand page's foot goes on across the
+    /// spread).
     pub page_turns: usize,
 }
 
@@ -113,7 +115,6 @@ pub struct Tally {
     pub(super) orphans: usize,
     pub(super) stranded: usize,
     pub(super) word_tails: usize,
-    pub(super) page_turns: usize,
     /// The adjustment ratio of every justified line, in order.
     ratios: Vec<f32>,
 }
@@ -194,7 +195,6 @@ impl Tally {
         self.orphans += total.orphans - old.orphans;
         self.stranded += total.stranded - old.stranded;
         self.word_tails += total.word_tails - old.word_tails;
-        self.page_turns += total.page_turns - old.page_turns;
         self.ratios.extend(total.ratios.drain(end.ratios..));
     }
 
@@ -209,7 +209,6 @@ impl Tally {
         self.orphans += later.orphans;
         self.stranded += later.stranded;
         self.word_tails += later.word_tails;
-        self.page_turns += later.page_turns;
         self.ratios.append(&mut later.ratios);
     }
 
@@ -252,7 +251,6 @@ impl Tally {
                 widows: self.widows,
                 orphans: self.orphans,
                 stranded: self.stranded,
-                page_turns: self.page_turns,
                 ..PageFigures::default()
             },
         }
