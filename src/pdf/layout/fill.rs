@@ -3,6 +3,7 @@
 //! and no word is split over its turn; and spreads balanced where a page
 //! must run short.
 
+use super::Item;
 use super::flow::Flow;
 use super::place::{ends_on_a_tail, refs_per_line};
 use super::spans::LinkSpan;
@@ -67,13 +68,32 @@ impl<'t, 'f> Flow<'t, 'f> {
     /// note) ends one line above the grid's last: the right-hand page
     /// facing it is then run a line short too.
     pub(super) fn left_page_short(&self) -> bool {
+        self.fill.spreads && self.pages.len().is_multiple_of(2) && self.ends_a_line_short()
+    }
+
+    /// Whether the page being closed ends one line above the grid's last,
+    /// and holds no note.
+    fn ends_a_line_short(&self) -> bool {
         let g = self.settings.geometry;
-        let last = g.foot() - g.leading;
-        self.fill.spreads
-            && self.pages.len().is_multiple_of(2)
-            && self.notes.height == 0.0
-            && self.y > last - g.leading + 0.01
-            && self.y < last + 0.01
+        self.notes.height == 0.0 && self.last_line() == Some(g.lines() - 2)
+    }
+
+    /// The grid line the current page's text ends on, when it ends on one.
+    fn last_line(&self) -> Option<usize> {
+        let g = self.settings.geometry;
+        let last = self
+            .pages
+            .last()?
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Text { y, run, .. } if run.rise == 0.0 => Some(*y),
+                _ => None,
+            })
+            .reduce(f32::max)?;
+        let line = ((last - g.size - g.top) / g.leading).round();
+        ((g.top + line * g.leading + g.size - last).abs() < 0.01 && line >= 0.0)
+            .then_some(line as usize)
     }
 
     /// Places a paragraph set as `lines`, or set otherwise when that fills
