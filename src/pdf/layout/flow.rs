@@ -174,9 +174,9 @@ impl<'t, 'f> Flow<'t, 'f> {
             return;
         }
         for item in &mut page.items {
-            let y = item.y();
-            if y > from {
-                item.move_down(room * (y - from) / (last - from));
+            let y = item.y_mut();
+            if *y > from {
+                *y += room * (*y - from) / (last - from);
             }
         }
     }

@@ -157,19 +157,11 @@ pub enum Item {
 impl Item {
     /// Moves the item down the page by `dy` (up for a negative `dy`).
     pub(super) fn move_down(&mut self, dy: f32) {
-        match self {
-            Item::Text { y, .. }
-            | Item::Turned { y, .. }
-            | Item::Rule { y, .. }
-            | Item::Rect { y, .. }
-            | Item::Anchor { y, .. }
-            | Item::Link { y, .. }
-            | Item::Image { y, .. } => *y += dy,
-        }
+        *self.y_mut() += dy;
     }
 
     /// How far down the page it is: a baseline, or a top.
-    pub(super) fn y(&self) -> f32 {
+    pub(super) fn y_mut(&mut self) -> &mut f32 {
         match self {
             Item::Text { y, .. }
             | Item::Turned { y, .. }
@@ -177,7 +169,7 @@ impl Item {
             | Item::Rect { y, .. }
             | Item::Anchor { y, .. }
             | Item::Link { y, .. }
-            | Item::Image { y, .. } => *y,
+            | Item::Image { y, .. } => y,
         }
     }
 
