@@ -238,6 +238,7 @@ pub struct Run {
     /// The colour they are painted in.
     pub ink: Ink,
     /// The glyphs.
+    #[serde(with = "crate::pdf::layout::cache::glyphs")]
     pub glyphs: Vec<PlacedGlyph>,
 }
 
