@@ -83,16 +83,34 @@ pub fn paint_pages<'a>(
     let mut doc = PdfDocument::new(&nav.metadata.title);
 
     // Which glyphs each face uses: a flag per glyph id, as a book sets
-    // millions of glyphs from a few hundred.
+    // millions of glyphs from a few hundred. Each stretch of pages is
+    // looked through alone, on the build's threads.
+    let stretches: Vec<&[Page]> = pages.chunks(256).collect();
+    let found = crate::workers::map(&stretches, |stretch| {
+        let mut flags: BTreeMap<FaceId, Vec<bool>> = BTreeMap::new();
+        for page in *stretch {
+            for item in &page.items {
+                if let Item::Text { run, .. } | Item::Turned { run, .. } = item {
+                    let seen = flags
+                        .entry(run.face)
+                        .or_insert_with(|| vec![false; usize::from(u16::MAX) + 1]);
+                    for g in &run.glyphs {
+                        seen[usize::from(g.gid)] = true;
+                    }
+                }
+            }
+        }
+        flags
+    });
     let mut flags: BTreeMap<FaceId, Vec<bool>> = BTreeMap::new();
-    for page in pages {
-        for item in &page.items {
-            if let Item::Text { run, .. } | Item::Turned { run, .. } = item {
-                let seen = flags
-                    .entry(run.face)
-                    .or_insert_with(|| vec![false; usize::from(u16::MAX) + 1]);
-                for g in &run.glyphs {
-                    seen[usize::from(g.gid)] = true;
+    for (face, seen) in found.into_iter().flatten() {
+        match flags.entry(face) {
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(seen);
+            }
+            std::collections::btree_map::Entry::Occupied(mut all) => {
+                for (all, seen) in all.get_mut().iter_mut().zip(seen) {
+                    *all |= seen;
                 }
             }
         }
