@@ -331,7 +331,7 @@ pub(crate) mod glyphs {
         }
 
         fn visit_bytes<E: serde::de::Error>(self, bytes: &[u8]) -> Result<Self::Value, E> {
-            if bytes.len() % SIZE != 0 {
+            if !bytes.len().is_multiple_of(SIZE) {
                 return Err(E::custom("glyphs cut short"));
             }
             let word = |b: &[u8]| f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
@@ -444,6 +444,32 @@ mod tests {
             panic!("{back:?}")
         };
         assert!(Arc::ptr_eq(a, b));
+    }
+
+    #[test]
+    fn glyphs_are_kept_exactly_and_a_cut_string_of_them_is_refused() {
+        use crate::pdf::text::PlacedGlyph;
+        #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+        struct Run(#[serde(with = "glyphs")] Vec<PlacedGlyph>);
+        let run = Run(vec![
+            PlacedGlyph {
+                gid: 0xfffe,
+                advance: 5.25,
+                offset: -0.1,
+            },
+            PlacedGlyph {
+                gid: 3,
+                advance: f32::MIN_POSITIVE,
+                offset: 0.0,
+            },
+        ]);
+        let bytes = serialize(&run).unwrap();
+        assert_eq!(bytes.len(), 1 + 2 * glyphs::SIZE);
+        assert_eq!(options().deserialize::<Run>(&bytes).unwrap(), run);
+        let mut cut = bytes.clone();
+        cut[0] -= 1;
+        cut.pop();
+        assert!(options().deserialize::<Run>(&cut).is_err());
     }
 
     #[test]
