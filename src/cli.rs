@@ -307,7 +307,7 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
         }
         Some(Command::Pack { .. }) => {
             let manuscript = load(cli, &progress)?;
-            let outputs = outputs(cli, &manuscript, &progress)?;
+            let outputs = outputs(cli, &manuscript, cli.kept(), &progress)?;
             progress.finish();
             report_backends(cli, &outputs);
             let mut files: Vec<(&Path, &[u8])> = vec![(&outputs.pack_path, &outputs.pack)];
@@ -357,7 +357,10 @@ fn build(cli: &Cli, progress: &Progress, timings: bool, chatty: bool) -> Result<
 /// [`build`], saying what it did: "rebuilt every output, laying out 1 of
 /// 23 chapters".
 fn build_all(cli: &Cli, progress: &Progress, timings: bool, chatty: bool) -> Result<String, Error> {
-    let manuscript = load(cli, progress)?;
+    // What the last build kept is read beside the manuscript: neither
+    // needs the other, and a long book's cache is tens of megabytes.
+    let (manuscript, kept) = bindery::workers::join(|| load(cli, progress), || cli.kept());
+    let manuscript = manuscript?;
     let chatty = chatty && !cli.quiet;
     if chatty {
         let chapters = manuscript.book.chapters.len();
@@ -368,7 +371,7 @@ fn build_all(cli: &Cli, progress: &Progress, timings: bool, chatty: bool) -> Res
             ));
         });
     }
-    let outputs = outputs(cli, &manuscript, progress)?;
+    let outputs = outputs(cli, &manuscript, kept, progress)?;
     progress.finish();
     report_backends(cli, &outputs);
     progress.stage("save", || {
@@ -441,11 +444,16 @@ impl Outputs {
     }
 }
 
-/// Builds the EPUB, the PDF, the cover and the pack; writes nothing, so a
-/// failure leaves every earlier output as it was.
-fn outputs(cli: &Cli, manuscript: &Manuscript, progress: &Progress) -> Result<Outputs, Error> {
+/// Builds the EPUB, the PDF, the cover and the pack with what the last
+/// build `kept`; writes nothing, so a failure leaves every earlier output
+/// as it was.
+fn outputs(
+    cli: &Cli,
+    manuscript: &Manuscript,
+    kept: Kept,
+    progress: &Progress,
+) -> Result<Outputs, Error> {
     let fonts = &manuscript.fonts;
-    let kept = cli.kept();
     let store = &kept.store;
     // The EPUB marks the PDF's pages, so it waits for them to be laid out;
     // then it and the cover are made beside the PDF's writer.
@@ -638,7 +646,7 @@ fn check(cli: &Cli, format: Format, profile: Option<CheckProfile>) -> Result<Exi
             // The backends are run too, in memory, for what only they can
             // see: raw HTML they had to change, characters no font can draw.
             let mut findings = manuscript.warnings.clone();
-            match outputs(cli, &manuscript, &Progress::new(false)) {
+            match outputs(cli, &manuscript, cli.kept(), &Progress::new(false)) {
                 Ok(outputs) => {
                     findings.extend(outputs.epub.warnings);
                     findings.extend(outputs.pdf.warnings);

@@ -151,6 +151,17 @@ pub fn join<A, B: Send>(first: impl FnOnce() -> A, second: impl Fn() -> B + Sync
     }
 }
 
+/// Drops `value` on a thread of its own when the build may use more than
+/// one: freeing a long book's pages or PDF objects, millions of small
+/// allocations, takes tens of milliseconds that nothing waits for.
+pub fn drop_aside<T: Send + 'static>(value: T) {
+    if jobs() > 1 {
+        std::thread::spawn(move || drop(value));
+    } else {
+        drop(value);
+    }
+}
+
 /// Locks the count of busy helpers; a panic while holding it leaves a
 /// count that is still right.
 fn lock() -> MutexGuard<'static, usize> {

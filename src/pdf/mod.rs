@@ -436,6 +436,7 @@ pub fn pdf_in_stages<B: Send>(
             }
         }
     }
+    crate::workers::drop_aside((laid.pages, laid.structure));
     let page_size = (options.geometry.width, options.geometry.height);
     let mut warnings = laid.warnings;
     warnings.extend(found.placed);

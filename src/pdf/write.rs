@@ -83,16 +83,34 @@ pub fn paint_pages<'a>(
     let mut doc = PdfDocument::new(&nav.metadata.title);
 
     // Which glyphs each face uses: a flag per glyph id, as a book sets
-    // millions of glyphs from a few hundred.
+    // millions of glyphs from a few hundred. Each stretch of pages is
+    // looked through alone, on the build's threads.
+    let stretches: Vec<&[Page]> = pages.chunks(256).collect();
+    let found = crate::workers::map(&stretches, |stretch| {
+        let mut flags: BTreeMap<FaceId, Vec<bool>> = BTreeMap::new();
+        for page in *stretch {
+            for item in &page.items {
+                if let Item::Text { run, .. } | Item::Turned { run, .. } = item {
+                    let seen = flags
+                        .entry(run.face)
+                        .or_insert_with(|| vec![false; usize::from(u16::MAX) + 1]);
+                    for g in &run.glyphs {
+                        seen[usize::from(g.gid)] = true;
+                    }
+                }
+            }
+        }
+        flags
+    });
     let mut flags: BTreeMap<FaceId, Vec<bool>> = BTreeMap::new();
-    for page in pages {
-        for item in &page.items {
-            if let Item::Text { run, .. } | Item::Turned { run, .. } = item {
-                let seen = flags
-                    .entry(run.face)
-                    .or_insert_with(|| vec![false; usize::from(u16::MAX) + 1]);
-                for g in &run.glyphs {
-                    seen[usize::from(g.gid)] = true;
+    for (face, seen) in found.into_iter().flatten() {
+        match flags.entry(face) {
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(seen);
+            }
+            std::collections::btree_map::Entry::Occupied(mut all) => {
+                for (all, seen) in all.get_mut().iter_mut().zip(seen) {
+                    *all |= seen;
                 }
             }
         }
@@ -215,24 +233,35 @@ pub fn finish(
         secure: true,
         image_optimization: None,
     };
-    let mut warnings = Vec::new();
-    let mut lo = doc.to_lopdf_document(&options, &mut warnings);
-    let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
-    let mut marks = Vec::with_capacity(pages.len());
-    for (page_id, (content, slots)) in page_ids.iter().copied().zip(contents) {
-        marks.push(slots);
-        let stream = lo
-            .get_dictionary(page_id)
-            .and_then(|page| page.get(b"Contents"))
-            .and_then(lopdf::Object::as_reference);
-        if let Ok(stream) = stream {
-            lo.objects.insert(stream, lopdf::Object::Stream(content));
+    // The document id's digest of every glyph is made beside the
+    // document's objects, once a thread is free.
+    let objects = || {
+        let mut warnings = Vec::new();
+        let mut lo = doc.to_lopdf_document(&options, &mut warnings);
+        let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
+        let mut marks = Vec::with_capacity(pages.len());
+        for (page_id, (content, slots)) in page_ids.iter().copied().zip(contents) {
+            marks.push(slots);
+            let stream = lo
+                .get_dictionary(page_id)
+                .and_then(|page| page.get(b"Contents"))
+                .and_then(lopdf::Object::as_reference);
+            if let Ok(stream) = stream {
+                lo.objects.insert(stream, lopdf::Object::Stream(content));
+            }
+        }
+        let images = add_images(&mut lo, pictures, &image_names, colours);
+        let annotations = navigate::apply(&mut lo, pages, nav);
+        tags::write(&mut lo, &page_ids, structure, &marks, &annotations);
+        (lo, images)
+    };
+    let ((mut lo, images), mut hash) =
+        crate::workers::join(objects, || digest(&nav.metadata.title, pages, &embedded));
+    for image in images {
+        if let Ok(lopdf::Object::Stream(stream)) = lo.get_object(image) {
+            hash.add(&stream.content);
         }
     }
-    let mut hash = digest(&nav.metadata.title, pages, &embedded);
-    add_images(&mut lo, pictures, &image_names, &mut hash, colours);
-    let annotations = navigate::apply(&mut lo, pages, nav);
-    tags::write(&mut lo, &page_ids, structure, &marks, &annotations);
     compress(&mut lo, store);
     // CFF fonts go in as OpenType font programs (/FontFile3 /OpenType),
     // which PDF 1.6 introduced; printpdf's header says 1.3. PDF/X-4 is
@@ -251,7 +280,9 @@ pub fn finish(
     // The dictionaries (structure elements, annotations, outline entries)
     // go compressed in object streams: the structure tree of a long book
     // would otherwise weigh as much as its text.
-    save::save(&lo, store)
+    let bytes = save::save(&lo, store);
+    crate::workers::drop_aside(lo);
+    bytes
 }
 
 /// Why [`write`] failed. A face is known here by its id only; the caller
@@ -292,15 +323,17 @@ impl Failed {
 
 /// Writes each picture once as an image XObject (with its soft mask) and
 /// names it in the XObject dictionary printpdf shares between all pages.
+/// Returns the objects written, each image before its mask, for the
+/// document id's digest.
 fn add_images(
     document: &mut lopdf::Document,
     pictures: &BTreeMap<String, Picture>,
     names: &BTreeMap<&str, String>,
-    digest: &mut Fnv,
     colours: Colours,
-) {
+) -> Vec<lopdf::ObjectId> {
+    let mut written = Vec::new();
     if pictures.is_empty() {
-        return;
+        return written;
     }
     let shared = document.get_pages().values().next().and_then(|page| {
         let resources = document
@@ -314,7 +347,7 @@ fn add_images(
         resources.get(b"XObject").ok()?.as_reference().ok()
     });
     let Some(shared) = shared else {
-        return;
+        return written;
     };
     let mut entries = Vec::with_capacity(pictures.len());
     let mut srgb = None;
@@ -333,19 +366,21 @@ fn add_images(
             let space = srgb.get_or_insert_with(|| conform::srgb_space(document));
             image.dict.set("ColorSpace", space.clone());
         }
-        digest.add(&image.content);
+        let mask = mask.map(|mask| document.add_object(mask));
         if let Some(mask) = mask {
-            digest.add(&mask.content);
-            let mask = document.add_object(mask);
             image.dict.set("SMask", mask);
         }
-        entries.push((name.clone(), document.add_object(image)));
+        let image = document.add_object(image);
+        written.push(image);
+        written.extend(mask);
+        entries.push((name.clone(), image));
     }
     if let Ok(dict) = document.get_dictionary_mut(shared) {
         for (name, id) in entries {
             dict.set(name, id);
         }
     }
+    written
 }
 
 /// Compresses every stream not yet filtered with Flate at a fast level: on

@@ -39,17 +39,43 @@ pub(super) fn lay_chapters(
     cache: Option<&Cache>,
 ) -> (Vec<ChapterLayout>, Vec<Entry>) {
     let chapter_ids: Vec<String> = book.chapters.iter().map(|c| c.id.clone()).collect();
-    let keys = cache.map(|_| Keys::new(book, ts, settings, &chapter_ids));
+    let count = book.chapters.len();
+    let recto: Vec<bool> = (0..count)
+        .map(|index| opens_recto(book, index, settings))
+        .collect();
+    // Each chapter's key and entry name, found side by side.
+    let named: Vec<Option<([u8; 32], String)>> = match cache {
+        Some(_) => {
+            let keys = Keys::new(book, ts, settings, &chapter_ids);
+            let indexes: Vec<usize> = (0..count).collect();
+            crate::workers::map(&indexes, |&index| {
+                let key = keys.key(&book.chapters[index], recto[index]);
+                Some((key, cache::name(&key)))
+            })
+        }
+        None => vec![None; count],
+    };
+    // The chapters the cache does not hold are taken first: laying one out
+    // takes far longer than reading an entry, and the entries are read on
+    // the other threads meanwhile.
+    let mut order: Vec<usize> = (0..count).collect();
+    if let Some(cache) = cache {
+        order.sort_by_key(|&index| {
+            named[index]
+                .as_ref()
+                .is_some_and(|(_, name)| cache.contains_key(name))
+        });
+    }
     let next = AtomicUsize::new(0);
-    let lay = |ts: &mut Typesetter<'_>, chapter: &Chapter, recto: bool| {
-        let (Some(cache), Some(keys)) = (cache, &keys) else {
+    let lay = |ts: &mut Typesetter<'_>, index: usize| {
+        let (chapter, recto) = (&book.chapters[index], recto[index]);
+        let (Some(cache), Some((key, name))) = (cache, &named[index]) else {
             return (
                 lay_chapter(ts, settings, &chapter_ids, chapter, recto),
                 None,
             );
         };
-        let key = keys.key(chapter, recto);
-        let name = cache::name(&key);
+        let (key, name) = (*key, name.clone());
         let kept = cache.get(&name);
         if let Some(mut layout) = kept.and_then(|bytes| cache::decode(bytes, &key, settings)) {
             // The EPUB highlights the chapter's code again: it finds the
@@ -68,11 +94,10 @@ pub(super) fn lay_chapters(
     let work = |ts: &mut Typesetter<'_>| {
         let mut done = Vec::new();
         loop {
-            let index = next.fetch_add(1, Ordering::Relaxed);
-            let Some(chapter) = book.chapters.get(index) else {
+            let Some(&index) = order.get(next.fetch_add(1, Ordering::Relaxed)) else {
                 return done;
             };
-            done.push((index, lay(ts, chapter, opens_recto(book, index, settings))));
+            done.push((index, lay(ts, index)));
         }
     };
     // This thread lays out chapters; helpers join in as threads come free

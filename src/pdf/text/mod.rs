@@ -238,6 +238,7 @@ pub struct Run {
     /// The colour they are painted in.
     pub ink: Ink,
     /// The glyphs.
+    #[serde(with = "crate::pdf::layout::cache::glyphs")]
     pub glyphs: Vec<PlacedGlyph>,
 }
 
@@ -1045,7 +1046,11 @@ fn is_small_kana(c: char) -> bool {
 /// language written that way is.
 fn embedding_levels(text: &str, rtl: bool, mut out: Vec<u8>) -> Vec<u8> {
     use unicode_bidi::{BidiClass, BidiInfo, Level, bidi_class};
-    let strong_rtl = |c: char| matches!(bidi_class(c), BidiClass::R | BidiClass::AL);
+    // No character before the Hebrew block (U+0590) is read right to
+    // left, so Latin, Greek and Cyrillic text needs no look-up in the
+    // table of bidirectional classes.
+    let strong_rtl =
+        |c: char| c >= '\u{590}' && matches!(bidi_class(c), BidiClass::R | BidiClass::AL);
     if !rtl && !text.chars().any(strong_rtl) {
         return out;
     }
@@ -1275,6 +1280,17 @@ mod tests {
 
     fn typesetter(files: &FontFiles) -> Typesetter<'_> {
         Typesetter::new(Fonts::new(files).unwrap(), Hyphenator::new("en"))
+    }
+
+    #[test]
+    fn nothing_before_the_hebrew_block_reads_right_to_left() {
+        use unicode_bidi::{BidiClass, bidi_class};
+        let rtl = (0..0x590)
+            .filter_map(char::from_u32)
+            .find(|&c| matches!(bidi_class(c), BidiClass::R | BidiClass::AL));
+        assert_eq!(rtl, None);
+        assert!(embedding_levels("plain Latin text", false, Vec::new()).is_empty());
+        assert!(!embedding_levels("Latin and \u{5D0}\u{5D1}", false, Vec::new()).is_empty());
     }
 
     fn body(width: f32) -> Measure {
