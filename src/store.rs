@@ -27,7 +27,6 @@
 
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
-use std::io::Write;
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
 /// The version of the file's format and of what its entries are made by.
@@ -48,27 +47,35 @@ pub type Key = [u8; 32];
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Deflate {
     /// A zlib stream (deflate with its two-byte head and Adler-32 tail), as
-    /// PDF's `/FlateDecode` streams are, made by miniz_oxide at a level.
+    /// PDF's `/FlateDecode` streams are, made by libdeflate at a level.
     Zlib(u8),
-    /// Raw deflate at level 6, as a zip entry holds it, made by flate2.
+    /// Raw deflate at level 6, as a zip entry holds it, made by libdeflate.
     Zip,
 }
 
 impl Deflate {
     /// Deflates `bytes`.
     pub fn run(self, bytes: &[u8]) -> Vec<u8> {
-        match self {
-            Deflate::Zlib(level) => miniz_oxide::deflate::compress_to_vec_zlib(bytes, level),
-            Deflate::Zip => {
-                let mut encoder = flate2::write::DeflateEncoder::new(
-                    Vec::with_capacity(bytes.len() / 3),
-                    flate2::Compression::new(6),
-                );
-                // Writing into memory cannot fail.
-                encoder.write_all(bytes).unwrap_or(());
-                encoder.finish().unwrap_or_default()
-            }
-        }
+        let (level, zlib) = match self {
+            Deflate::Zlib(level) => (i32::from(level), true),
+            Deflate::Zip => (6, false),
+        };
+        let level = libdeflater::CompressionLvl::new(level).unwrap_or_default();
+        let mut compressor = libdeflater::Compressor::new(level);
+        let bound = if zlib {
+            compressor.zlib_compress_bound(bytes.len())
+        } else {
+            compressor.deflate_compress_bound(bytes.len())
+        };
+        let mut out = vec![0; bound];
+        // The bound leaves room for any input: the compressor cannot fail.
+        let size = if zlib {
+            compressor.zlib_compress(bytes, &mut out)
+        } else {
+            compressor.deflate_compress(bytes, &mut out)
+        };
+        out.truncate(size.unwrap_or(0));
+        out
     }
 
     /// A digest of what this compressor makes of a fixed text, computed

@@ -20,7 +20,10 @@ const PER_STREAM: usize = 500;
 /// The deflate level of object streams and the cross-reference stream, the
 /// fast level of the page streams: dictionaries repeat their keys, so it
 /// packs them nearly as well as the middle level, 6, at a fraction of the
-/// time (500,000 words: 5.75 MB against 5.72 MB, some 60 ms less CPU).
+/// time (500,000 words: 5.75 MB against 5.72 MB, some 60 ms less CPU, with
+/// miniz_oxide). With libdeflate (565,000 words, a clean build on two
+/// threads): level 1 6.63 MB, level 2 6.26 MB, level 3 5.98 MB at 0.03 s
+/// more user CPU than 2.
 pub const LEVEL: u8 = 2;
 
 /// Where the reader finds an object.
