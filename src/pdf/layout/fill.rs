@@ -3,7 +3,7 @@
 //! and no word is split over its turn; and spreads balanced where a page
 //! must run short.
 
-use super::Item;
+use super::Page;
 use super::flow::Flow;
 use super::place::{ends_on_a_tail, refs_per_line};
 use super::spans::LinkSpan;
@@ -75,25 +75,8 @@ impl<'t, 'f> Flow<'t, 'f> {
     /// and holds no note.
     fn ends_a_line_short(&self) -> bool {
         let g = self.settings.geometry;
-        self.notes.height == 0.0 && self.last_line() == Some(g.lines() - 2)
-    }
-
-    /// The grid line the current page's text ends on, when it ends on one.
-    fn last_line(&self) -> Option<usize> {
-        let g = self.settings.geometry;
-        let last = self
-            .pages
-            .last()?
-            .items
-            .iter()
-            .filter_map(|item| match item {
-                Item::Text { y, run, .. } if run.rise == 0.0 => Some(*y),
-                _ => None,
-            })
-            .reduce(f32::max)?;
-        let line = ((last - g.size - g.top) / g.leading).round();
-        ((g.top + line * g.leading + g.size - last).abs() < 0.01 && line >= 0.0)
-            .then_some(line as usize)
+        let last = self.pages.last().and_then(Page::last_baseline);
+        self.notes.height == 0.0 && last.and_then(|y| g.grid_line(y)) == Some(g.lines() - 2)
     }
 
     /// Places a paragraph set as `lines`, or set otherwise when that fills

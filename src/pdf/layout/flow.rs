@@ -154,21 +154,19 @@ impl<'t, 'f> Flow<'t, 'f> {
         if self.frame.is_some() {
             return;
         }
-        let on_grid = |y: f32| {
-            let line = (y - g.size - g.top) / g.leading;
-            (line - line.round()).abs() <= 0.02
-        };
-        let baselines = || {
-            page.items.iter().filter_map(|item| match item {
-                Item::Text { y, run, .. } if run.rise == 0.0 => Some((*y, run.size)),
+        let from = page
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Text { y, run, .. }
+                    if run.rise == 0.0 && run.size == g.size && g.grid_line(*y).is_some() =>
+                {
+                    Some(*y)
+                }
                 _ => None,
             })
-        };
-        let from = baselines()
-            .filter(|&(y, size)| size == g.size && on_grid(y))
-            .map(|(y, _)| y)
             .fold(g.top, f32::max);
-        let last = baselines().map(|(y, _)| y).fold(from, f32::max);
+        let last = page.last_baseline().unwrap_or(from).max(from);
         let room = lowest - last;
         if room < 0.01 || room > 0.1 * (last - from) {
             return;

@@ -245,14 +245,7 @@ fn page_figures(pages: &[Page], infos: &[BodyPage], front: usize, g: Geometry) -
             if info.kind == Kind::Blank || ends {
                 return None;
             }
-            pages[n]
-                .items
-                .iter()
-                .filter_map(|item| match item {
-                    Item::Text { y, run, .. } if run.rise == 0.0 => Some(*y),
-                    _ => None,
-                })
-                .reduce(f32::max)
+            pages[n].last_baseline()
         })
         .collect();
     let mut figures = PageFigures {
@@ -283,8 +276,7 @@ fn page_figures(pages: &[Page], infos: &[BodyPage], front: usize, g: Geometry) -
                 Item::Text { y, run, tag, .. }
                     if run.rise == 0.0 && run.size == g.size && *tag != Tag::Artifact =>
                 {
-                    let line = (y - g.size - g.top) / g.leading;
-                    ((line - line.round()).abs() > 0.02).then(|| (y * 10.0).round() as i32)
+                    g.grid_line(*y).is_none().then(|| (y * 10.0).round() as i32)
                 }
                 _ => None,
             })

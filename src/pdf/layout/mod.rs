@@ -62,6 +62,20 @@ pub struct Page {
     pub items: Vec<Item>,
 }
 
+impl Page {
+    /// The baseline of its lowest line of text (raised runs, footnote
+    /// marks, aside).
+    pub(super) fn last_baseline(&self) -> Option<f32> {
+        self.items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Text { y, run, .. } if run.rise == 0.0 => Some(*y),
+                _ => None,
+            })
+            .reduce(f32::max)
+    }
+}
+
 /// Something placed on a page. Coordinates are in points from the page's
 /// top-left corner, y growing downwards.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -261,6 +275,13 @@ pub const MIN_MEASURE: f32 = 72.0;
 pub const MIN_LINES: f32 = 10.0;
 
 impl Geometry {
+    /// The grid line (0 is the first) whose baseline `y` is, to a fiftieth
+    /// of a line; `None` for a baseline off the grid.
+    pub(super) fn grid_line(&self, y: f32) -> Option<usize> {
+        let line = (y - self.size - self.top) / self.leading;
+        ((line - line.round()).abs() <= 0.02).then(|| line.round().max(0.0) as usize)
+    }
+
     /// The width of the text block.
     pub fn measure(&self) -> f32 {
         self.width - self.inside - self.outside
