@@ -411,8 +411,15 @@ pub fn pdf_in_stages<B: Send>(
     let store = options.store.unwrap_or(&off);
     // The pages are painted on every thread the build has; `beside` runs
     // while the file is made of them, which is mostly one thread's work.
-    let painted = write::paint_pages(&laid.pages, &laid.pictures, &typesetter.fonts, &nav, store)
-        .map_err(|failed| failed.error(options))?;
+    let painted = write::paint_pages(
+        &laid.pages,
+        &laid.sources,
+        &laid.pictures,
+        &typesetter.fonts,
+        &nav,
+        store,
+    )
+    .map_err(|failed| failed.error(options))?;
     let finish = || {
         let bytes = write::finish(
             painted,

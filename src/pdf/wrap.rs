@@ -120,6 +120,7 @@ pub fn cover(book: &Book, options: &Options, pages: usize) -> Result<Cover, Erro
     let size = (page.width + 2.0 * b, h + 2.0 * b);
     let bytes = super::write::write(
         &[page],
+        &[None],
         &[],
         &BTreeMap::new(),
         &ts.fonts,

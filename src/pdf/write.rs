@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::pdf::conform::{self, Colours};
 use crate::pdf::fonts::{FaceId, Fonts};
 use crate::pdf::image::{Picture, xobject};
-use crate::pdf::layout::{Item, Page};
+use crate::pdf::layout::{Item, Page, Source};
 use crate::pdf::navigate::{self, Navigation};
 use crate::pdf::save;
 use crate::pdf::tags::{self, Part, Tag};
@@ -24,6 +24,7 @@ use printpdf::{
     Codepoint, FontId, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt,
     TextItem,
 };
+use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A face as embedded: its subset's glyph ids for the original ones.
@@ -48,13 +49,14 @@ struct Embedded {
 /// build made of the same bytes.
 pub fn write(
     pages: &[Page],
+    sources: &[Option<Source>],
     structure: &[Part],
     pictures: &BTreeMap<String, Picture>,
     fonts: &Fonts<'_>,
     nav: &Navigation<'_>,
     store: &Store,
 ) -> Result<Vec<u8>, Failed> {
-    let painted = paint_pages(pages, pictures, fonts, nav, store)?;
+    let painted = paint_pages(pages, sources, pictures, fonts, nav, store)?;
     Ok(finish(painted, pages, structure, pictures, nav, store))
 }
 
@@ -65,16 +67,16 @@ pub fn write(
 pub struct Painted<'a> {
     doc: PdfDocument,
     inventory: Vec<Op>,
-    embedded: BTreeMap<FaceId, Embedded>,
     image_names: BTreeMap<&'a str, String>,
     colours: Colours,
-    contents: Vec<(lopdf::Stream, Vec<u32>)>,
+    contents: Vec<PaintedPage>,
 }
 
 /// Subsets and embeds the faces `pages` use and paints every page (see
-/// [`write`]).
+/// [`write`]); `sources` says where each page's items come from.
 pub fn paint_pages<'a>(
     pages: &[Page],
+    sources: &[Option<Source>],
     pictures: &'a BTreeMap<String, Picture>,
     fonts: &Fonts<'_>,
     nav: &Navigation<'_>,
@@ -181,11 +183,10 @@ pub fn paint_pages<'a>(
         .map(|(n, src)| (src.as_str(), format!("Im{n}")))
         .collect();
     let colours = Colours::of(nav.standards);
-    let contents = paint_all(pages, &embedded, &image_names, colours, store);
+    let contents = paint_all(pages, sources, &embedded, &image_names, colours, store);
     Ok(Painted {
         doc,
         inventory,
-        embedded,
         image_names,
         colours,
         contents,
@@ -205,7 +206,6 @@ pub fn finish(
     let Painted {
         mut doc,
         mut inventory,
-        embedded,
         image_names,
         colours,
         contents,
@@ -233,42 +233,44 @@ pub fn finish(
         secure: true,
         image_optimization: None,
     };
-    // The document id's digest of every glyph is made beside the
-    // document's objects, once a thread is free.
-    let objects = || {
-        let mut warnings = Vec::new();
-        let mut lo = doc.to_lopdf_document(&options, &mut warnings);
-        let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
-        let mut marks = Vec::with_capacity(pages.len());
-        for (page_id, (content, slots)) in page_ids.iter().copied().zip(contents) {
-            marks.push(slots);
-            let stream = lo
-                .get_dictionary(page_id)
-                .and_then(|page| page.get(b"Contents"))
-                .and_then(lopdf::Object::as_reference);
-            if let Ok(stream) = stream {
-                lo.objects.insert(stream, lopdf::Object::Stream(content));
-            }
+    // The document id's digest: the title, every page's content stream
+    // (which shows each glyph by its code, where it is painted) and the
+    // images.
+    let mut hash = Fnv::new();
+    hash.add(nav.metadata.title.as_bytes());
+    for page in &contents {
+        hash.add(&page.digest);
+    }
+    let mut warnings = Vec::new();
+    let mut lo = doc.to_lopdf_document(&options, &mut warnings);
+    let page_ids: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
+    let mut marks = Vec::with_capacity(pages.len());
+    for (page_id, page) in page_ids.iter().copied().zip(contents) {
+        marks.push(page.slots);
+        let stream = lo
+            .get_dictionary(page_id)
+            .and_then(|page| page.get(b"Contents"))
+            .and_then(lopdf::Object::as_reference);
+        if let Ok(stream) = stream {
+            lo.objects
+                .insert(stream, lopdf::Object::Stream(page.stream));
         }
-        let images = add_images(&mut lo, pictures, &image_names, colours);
-        let annotations = navigate::apply(&mut lo, pages, nav);
-        tags::write(&mut lo, &page_ids, structure, &marks, &annotations);
-        (lo, images)
-    };
-    let ((mut lo, images), mut hash) =
-        crate::workers::join(objects, || digest(&nav.metadata.title, pages, &embedded));
-    for image in images {
+    }
+    for image in add_images(&mut lo, pictures, &image_names, colours) {
         if let Ok(lopdf::Object::Stream(stream)) = lo.get_object(image) {
             hash.add(&stream.content);
         }
     }
+    let annotations = navigate::apply(&mut lo, pages, nav);
+    tags::write(&mut lo, &page_ids, structure, &marks, &annotations);
     compress(&mut lo, store);
     // CFF fonts go in as OpenType font programs (/FontFile3 /OpenType),
     // which PDF 1.6 introduced; printpdf's header says 1.3. PDF/X-4 is
     // PDF 1.6.
     lo.version = if nav.standards.pdf_x4 { "1.6" } else { "1.7" }.to_string();
     // printpdf writes a random document id; ours is a digest of the title,
-    // the glyphs shown and the images, so the same book gives the same bytes.
+    // the pages' streams and the images, so the same book gives the same
+    // bytes.
     let id = format!("{:016x}{:016x}", hash.value(), pages.len());
     lo.trailer.set(
         "ID",
@@ -435,22 +437,33 @@ fn packed(content: &[u8], store: &Store) -> Option<Vec<u8>> {
 /// ([`crate::workers::map`]); the bytes do not depend on the threads.
 fn paint_all(
     pages: &[Page],
+    sources: &[Option<Source>],
     embedded: &BTreeMap<FaceId, Embedded>,
     images: &BTreeMap<&str, String>,
     colours: Colours,
     store: &Store,
-) -> Vec<(lopdf::Stream, Vec<u32>)> {
+) -> Vec<PaintedPage> {
     let shared = store.on().then(|| painting_key(embedded, images, colours));
-    crate::workers::map(pages, |page| {
+    let sourced: Vec<(&Page, Option<&Source>)> = pages
+        .iter()
+        .enumerate()
+        .map(|(n, page)| (page, sources.get(n).and_then(Option::as_ref)))
+        .collect();
+    crate::workers::map(&sourced, |&(page, source)| {
         let Some(shared) = &shared else {
             let (content, slots) = paint(page, embedded, images, colours);
             let mut stream = lopdf::Stream::new(lopdf::Dictionary::new(), content);
             deflate(&mut stream, store);
-            return (stream, slots);
+            let digest = Sha256::digest(&stream.content).into();
+            return PaintedPage {
+                stream,
+                slots,
+                digest,
+            };
         };
         // Kept as a byte that says whether the stream is deflated, then the
         // stream.
-        let kept = store.get_or_make(page_key(shared, page), || {
+        let kept = store.get_or_make(page_key(shared, page, source), || {
             let (content, _) = paint(page, embedded, images, colours);
             let packed = Deflate::Zlib(save::LEVEL).run(&content);
             let (flag, bytes) = if packed.len() < content.len() {
@@ -468,30 +481,21 @@ fn paint_all(
         if *flag == 1 {
             stream.dict.set("Filter", "FlateDecode");
         }
-        (stream, slots(page))
+        PaintedPage {
+            stream,
+            slots: slots(page),
+            digest: Sha256::digest(content).into(),
+        }
     })
 }
 
-/// The document id's hash: the title, then, for every glyph run painted,
-/// page by page, its subset glyph ids and the origin [`paint`] gives it.
-fn digest(title: &str, pages: &[Page], embedded: &BTreeMap<FaceId, Embedded>) -> Fnv {
-    let mut digest = Fnv::new();
-    digest.add(title.as_bytes());
-    for page in pages {
-        for item in &page.items {
-            if let Item::Text { x, y, run, .. } = item
-                && let Some(font) = embedded.get(&run.face)
-            {
-                for g in &run.glyphs {
-                    digest.add(&font.codes[usize::from(g.gid)].to_be_bytes());
-                }
-                let first_offset = run.glyphs.first().map_or(0.0, |g| g.offset);
-                digest.add(&(x + first_offset).to_bits().to_be_bytes());
-                digest.add(&(page.height - y).to_bits().to_be_bytes());
-            }
-        }
-    }
-    digest
+/// A page's content stream, painted or kept, with the slots of its marked
+/// content by MCID (see [`paint`]) and a digest of the stream, for the
+/// document id.
+struct PaintedPage {
+    stream: lopdf::Stream,
+    slots: Vec<u32>,
+    digest: [u8; 32],
 }
 
 /// Subsets one face to `gids` and names it with a subset tag derived from
@@ -615,16 +619,29 @@ fn text(bytes: &mut Vec<u8>, text: &str) {
 /// every field of the page that [`paint`] reads. Of a tag, paint reads
 /// whether it is an artifact and whether it continues the sequence before,
 /// not its slot: a page that moved in the structure tree keeps its stream.
-fn page_key(shared: &Key, page: &Page) -> Key {
-    let mut bytes = Vec::with_capacity(64 * 1024);
+/// A page with a `source` is known by it in place of the items its chapter
+/// placed (see [`Source`]), then by the items after those.
+fn page_key(shared: &Key, page: &Page, source: Option<&Source>) -> Key {
+    let mut bytes = Vec::with_capacity(if source.is_some() { 1024 } else { 64 * 1024 });
     let put = |values: &[f32], bytes: &mut Vec<u8>| {
         for value in values {
             bytes.extend_from_slice(&value.to_bits().to_le_bytes());
         }
     };
     put(&[page.height], &mut bytes);
+    let items = match source {
+        Some(source) => {
+            bytes.extend_from_slice(&source.chapter);
+            for count in [source.page, source.own] {
+                bytes.extend_from_slice(&(count as u64).to_le_bytes());
+            }
+            put(&[source.left], &mut bytes);
+            page.items.get(source.own..).unwrap_or_default()
+        }
+        None => &page.items,
+    };
     let mut marked = None;
-    for item in &page.items {
+    for item in items {
         let Some((tag, _)) = marking(item) else {
             continue;
         };
@@ -677,7 +694,12 @@ fn page_key(shared: &Key, page: &Page) -> Key {
             Item::Anchor { .. } | Item::Link { .. } => {}
         }
     }
-    store::key("page", &[shared, &bytes])
+    let kind = if source.is_some() {
+        "chapter page"
+    } else {
+        "page"
+    };
+    store::key(kind, &[shared, &bytes])
 }
 
 /// Closes the text object a content stream is in, if it is in one.
@@ -1028,20 +1050,29 @@ mod tests {
                 *slot += 100;
             }
         }
-        assert_eq!(page_key(&shared, &page), page_key(&shared, &moved));
+        assert_eq!(
+            page_key(&shared, &page, None),
+            page_key(&shared, &moved, None)
+        );
         // One sequence split in two is painted otherwise.
         let mut split = page.clone();
         if let Item::Text { tag, .. } = &mut split.items[1] {
             *tag = Tag::Content(70);
         }
-        assert_ne!(page_key(&shared, &page), page_key(&shared, &split));
+        assert_ne!(
+            page_key(&shared, &page, None),
+            page_key(&shared, &split, None)
+        );
         let mut nudged = page.clone();
         if let Item::Rule { x, .. } = &mut nudged.items[3] {
             *x += 0.001;
         }
-        assert_ne!(page_key(&shared, &page), page_key(&shared, &nudged));
+        assert_ne!(
+            page_key(&shared, &page, None),
+            page_key(&shared, &nudged, None)
+        );
         let grey = painting_key(&BTreeMap::new(), &BTreeMap::new(), Colours::Gray);
-        assert_ne!(page_key(&shared, &page), page_key(&grey, &page));
+        assert_ne!(page_key(&shared, &page, None), page_key(&grey, &page, None));
     }
 
     #[test]

@@ -26,13 +26,14 @@ use super::quality::Tally;
 use super::warnings::Warnings;
 use super::{
     Geometry, Item, Kind, LabelRange, LabelStyle, Laid, Mark, Page, PageFigures, PageStart,
-    Settings, roman,
+    Settings, Source, roman,
 };
 use crate::model::{Book, Inline};
 use crate::pdf::fonts::Style;
 use crate::pdf::image::Picture;
 use crate::pdf::tags::{Part, Structure, Tag};
-use crate::pdf::text::Typesetter;
+use crate::pdf::text::{Line, Typesetter};
+use crate::store::Key;
 use std::collections::BTreeMap;
 
 /// The body: every chapter's pages in book order, with what is known of
@@ -57,19 +58,24 @@ struct BodyPage {
     /// The chapter it belongs to (a blank page: the chapter before it).
     chapter: usize,
     start: Mark,
+    /// Its chapter's layout key and its place in that chapter, for a page
+    /// of a chapter laid out with a key.
+    from: Option<(Key, usize)>,
 }
 
 impl Body {
-    /// Joins the chapters, in book order; `ts` learns their glyph texts.
+    /// Joins the chapters, in book order, each laid out under its layout
+    /// cache key in `keys` when it has one; `ts` learns their glyph texts.
     pub(super) fn join(
         chapters: Vec<ChapterLayout>,
+        keys: &[Option<Key>],
         ts: &mut Typesetter<'_>,
         settings: &Settings<'_>,
     ) -> Body {
         let g = settings.geometry;
         let mut body = Body::default();
         let mut end = None;
-        for (index, chapter) in chapters.into_iter().enumerate() {
+        for ((index, chapter), key) in chapters.into_iter().enumerate().zip(keys) {
             if let Some((before, start)) = end
                 && chapter.opens_recto
                 && body.pages.len() % 2 == 1
@@ -85,6 +91,7 @@ impl Body {
                     split: false,
                     chapter: before,
                     start,
+                    from: None,
                 });
             }
             end = Some((index, chapter.end));
@@ -94,13 +101,19 @@ impl Body {
                 structure: chapter.structure,
             });
             body.pages.extend(chapter.pages);
-            body.infos
-                .extend(chapter.infos.into_iter().map(|info| BodyPage {
-                    kind: info.kind,
-                    split: info.split,
-                    chapter: index,
-                    start: info.start,
-                }));
+            body.infos.extend(
+                chapter
+                    .infos
+                    .into_iter()
+                    .enumerate()
+                    .map(|(page, info)| BodyPage {
+                        kind: info.kind,
+                        split: info.split,
+                        chapter: index,
+                        start: info.start,
+                        from: key.map(|key| (key, page)),
+                    }),
+            );
             body.tally.append(chapter.tally);
             body.warnings.append(chapter.warnings);
             for (src, picture) in chapter.pictures {
@@ -137,6 +150,7 @@ pub(super) fn finish(
         });
     }
     let mut page_map = Vec::with_capacity(front_count + body.pages.len());
+    let mut sources = vec![None; front_count];
     for index in 0..front_count {
         page_map.push(PageStart {
             label: roman(index + 1),
@@ -155,6 +169,12 @@ pub(super) fn finish(
     for (n, (mut page, info)) in body.pages.into_iter().zip(body.infos).enumerate() {
         let index = front_count + n;
         let label = (n + 1).to_string();
+        sources.push(info.from.map(|(chapter, page_in_chapter)| Source {
+            chapter,
+            page: page_in_chapter,
+            own: page.items.len(),
+            left: g.left(index, settings.bound_right),
+        }));
         if info.kind == Kind::Text {
             let verso = index % 2 == 1;
             let head = if verso {
@@ -164,7 +184,12 @@ pub(super) fn finish(
             };
             let size = g.size * 0.85;
             let baseline = g.top - 1.5 * g.leading;
-            if let Some(line) = one_line(ts, head, Style::Italic, size, g.measure() * 0.75) {
+            let head = one_line(ts, head, Style::Italic, size, g.measure() * 0.75);
+            let folio = one_line(ts, &label, Style::Regular, size, g.measure());
+            // Room for both at once: the chapter's items fill their list.
+            let runs = |line: &Option<_>| line.as_ref().map_or(0, |l: &Line| l.runs.len());
+            page.items.reserve_exact(runs(&head) + runs(&folio));
+            if let Some(line) = head {
                 let width: f32 = line.runs.iter().map(|r| r.x + r.width).fold(0.0, f32::max);
                 put(
                     &mut page,
@@ -174,7 +199,7 @@ pub(super) fn finish(
                     Tag::Artifact,
                 );
             }
-            if let Some(line) = one_line(ts, &label, Style::Regular, size, g.measure()) {
+            if let Some(line) = folio {
                 let width: f32 = line.runs.iter().map(|r| r.x + r.width).fold(0.0, f32::max);
                 // The folio sits at the fore-edge.
                 let x = if verso != settings.bound_right {
@@ -227,6 +252,7 @@ pub(super) fn finish(
         pictures: body.pictures,
         structure,
         entries: Vec::new(),
+        sources,
     }
 }
 

@@ -343,6 +343,27 @@ pub struct Laid {
     /// Each chapter's entry for the layout cache, in book order; none
     /// when laid out without a cache.
     pub entries: Vec<cache::Entry>,
+    /// Where each page's items come from, for a body page of a chapter
+    /// laid out with a layout cache key.
+    pub sources: Vec<Option<Source>>,
+}
+
+/// Where a body page's items come from: page `page` of the chapter laid
+/// out under the layout cache key `chapter` (which settles its items, as
+/// the layout is a function of what the key hashes), moved right by
+/// `left`, then whatever the join put after its first `own` items (its
+/// running head and folio). The painted page's key reads this instead of
+/// every glyph the page shows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Source {
+    /// The chapter's layout cache key.
+    pub chapter: crate::store::Key,
+    /// The page's index in its chapter.
+    pub page: usize,
+    /// How many of the page's items its chapter placed.
+    pub own: usize,
+    /// How far the join moved them right: the page's left margin.
+    pub left: f32,
 }
 
 /// What layout is told besides the book and the fonts: the page and the
@@ -434,8 +455,8 @@ pub fn layout(
     settings: &Settings<'_>,
     cache: Option<&cache::Cache>,
 ) -> Laid {
-    let (chapters, entries) = threads::lay_chapters(book, typesetter, settings, cache);
-    let body = join::Body::join(chapters, typesetter, settings);
+    let (chapters, entries, keys) = threads::lay_chapters(book, typesetter, settings, cache);
+    let body = join::Body::join(chapters, &keys, typesetter, settings);
     let anchors = anchor_pages(&body.pages);
     let front = front::front_matter(typesetter, settings, book, toc, &anchors);
     Laid {

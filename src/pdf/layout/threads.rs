@@ -20,6 +20,7 @@ use super::{Jobs, Settings};
 use crate::highlight;
 use crate::model::{Book, Chapter, Inline};
 use crate::pdf::text::Typesetter;
+use crate::store::Key;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The text, in bytes, that pays for a thread of its own when the number
@@ -31,20 +32,21 @@ pub const TEXT_PER_THREAD: usize = 100_000;
 /// Lays out every chapter of the book, each into its own value, in book
 /// order; `ts` lends its faces, language and weights to each thread's
 /// typesetter. With a `cache`, a chapter whose entry it holds is taken from it, and
-/// each chapter's entry is handed back, in book order; without, none.
+/// each chapter's entry and key are handed back, in book order; without,
+/// none.
 pub(super) fn lay_chapters(
     book: &Book,
     ts: &Typesetter<'_>,
     settings: &Settings<'_>,
     cache: Option<&Cache>,
-) -> (Vec<ChapterLayout>, Vec<Entry>) {
+) -> (Vec<ChapterLayout>, Vec<Entry>, Vec<Option<Key>>) {
     let chapter_ids: Vec<String> = book.chapters.iter().map(|c| c.id.clone()).collect();
     let count = book.chapters.len();
     let recto: Vec<bool> = (0..count)
         .map(|index| opens_recto(book, index, settings))
         .collect();
     // Each chapter's key and entry name, found side by side.
-    let named: Vec<Option<([u8; 32], String)>> = match cache {
+    let named: Vec<Option<(Key, String)>> = match cache {
         Some(_) => {
             let keys = Keys::new(book, ts, settings, &chapter_ids);
             let indexes: Vec<usize> = (0..count).collect();
@@ -124,7 +126,8 @@ pub(super) fn lay_chapters(
         layouts.push(layout);
         entries.extend(entry);
     }
-    (layouts, entries)
+    let keys = named.into_iter().map(|n| n.map(|(key, _)| key)).collect();
+    (layouts, entries, keys)
 }
 
 /// How many threads lay out `book`'s chapters: as `jobs` says, at least
