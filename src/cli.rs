@@ -281,6 +281,9 @@ fn run(cli: &Cli) -> Result<ExitCode, Error> {
     if let Some(jobs) = cli.threads().and_then(|t| t.jobs) {
         bindery::workers::set_jobs(jobs);
     }
+    if !matches!(cli.command, Some(Command::Watch { .. })) {
+        bindery::workers::leave_to_exit();
+    }
     match &cli.command {
         None => build(cli, &progress, false, true),
         Some(Command::Build { timings, .. }) => build(cli, &progress, *timings, true),
@@ -374,41 +377,51 @@ fn build_all(cli: &Cli, progress: &Progress, timings: bool, chatty: bool) -> Res
     let outputs = outputs(cli, &manuscript, kept, progress)?;
     progress.finish();
     report_backends(cli, &outputs);
-    progress.stage("save", || {
-        let mut files: Vec<(&Path, &[u8])> = vec![
-            (&outputs.epub_path, &outputs.epub.bytes),
-            (&outputs.pdf_path, &outputs.pdf.bytes),
-            (&outputs.pack_path, &outputs.pack),
-        ];
-        files.extend(outputs.cover());
-        write(chatty, &files)
-    })?;
-    keep_layouts(cli, &outputs.pdf, &outputs.kept);
+    // The cache is kept beside the outputs' writing: what it holds is
+    // keyed by what it was made from, so it is sound whether or not the
+    // outputs are.
+    let (saved, ()) = bindery::workers::join(
+        || {
+            progress.stage("save", || {
+                let mut files: Vec<(&Path, &[u8])> = vec![
+                    (&outputs.epub_path, &outputs.epub.bytes),
+                    (&outputs.pdf_path, &outputs.pdf.bytes),
+                    (&outputs.pack_path, &outputs.pack),
+                ];
+                files.extend(outputs.cover());
+                write(chatty, &files)
+            })
+        },
+        || keep_layouts(cli, &outputs.pdf, &outputs.kept),
+    );
+    saved?;
     if timings {
         note(progress.timings());
     }
     let cached = &outputs.pdf.layout_cache;
-    if cached.is_empty() {
-        return Ok("rebuilt every output".to_string());
-    }
     let laid = cached.iter().filter(|e| e.bytes.is_some()).count();
-    if chatty {
-        note(format_args!(
-            "bindery: laid out {laid} of {} chapters ({} from the layout cache)",
-            cached.len(),
-            cached.len() - laid
-        ));
-    }
-    Ok(format!(
-        "rebuilt every output, laying out {laid} of {} chapters",
-        cached.len()
-    ))
+    let done = if cached.is_empty() {
+        "rebuilt every output".to_string()
+    } else {
+        if chatty {
+            note(format_args!(
+                "bindery: laid out {laid} of {} chapters ({} from the layout cache)",
+                cached.len(),
+                cached.len() - laid
+            ));
+        }
+        format!(
+            "rebuilt every output, laying out {laid} of {} chapters",
+            cached.len()
+        )
+    };
+    bindery::workers::drop_aside((manuscript, outputs));
+    Ok(done)
 }
 
 /// Keeps the chapter layouts of `pdf`, and what `kept`'s store holds, in
-/// the cache for the next build. The outputs are written by then: a cache
-/// that cannot be written is told about, and costs the next build time,
-/// not its bytes.
+/// the cache for the next build. A cache that cannot be written is told
+/// about, and costs the next build time, not its bytes.
 fn keep_layouts(cli: &Cli, pdf: &bindery::pdf::Output, kept: &Kept) {
     if let Some(dir) = cli.cache()
         && let Err(err) = bindery::output::cache::write(&dir, &pdf.layout_cache, &kept.store)
@@ -456,9 +469,13 @@ fn outputs(
     let fonts = &manuscript.fonts;
     let store = &kept.store;
     // The EPUB marks the PDF's pages, so it waits for them to be laid out;
-    // then it and the cover are made beside the PDF's writer.
-    let (mut pdf, side) = typeset(cli, manuscript, &kept, progress, &|print| {
-        cover_and_epub(cli, manuscript, Some(print), store, progress)
+    // then it, the cover and the pack's word count are made beside the
+    // PDF's writer.
+    let (mut pdf, (side, words)) = typeset(cli, manuscript, &kept, progress, &|print| {
+        (
+            cover_and_epub(cli, manuscript, Some(print), store, progress),
+            bindery::pack::word_count(&manuscript.book),
+        )
     })?;
     let (cover, epub) = side?;
     let epoch = std::env::var("SOURCE_DATE_EPOCH").ok();
@@ -475,7 +492,7 @@ fn outputs(
         pdf.warnings.extend(wrap.warnings.iter().cloned());
     }
     let pack = progress.stage("pack", || {
-        bindery::build_pack(manuscript, &epub, &pdf, &cover, store)
+        bindery::build_pack(manuscript, words, &epub, &pdf, &cover, store)
     })?;
     let stem = bindery::output_stem(&manuscript.book);
     Ok(Outputs {

@@ -253,9 +253,11 @@ pub fn build_cover(
 }
 
 /// Bundles a finished EPUB and PDF with the cover into the reading pack,
-/// its text files deflated through `store`.
+/// its text files deflated through `store`; `words` is the book's
+/// [`pack::word_count`].
 pub fn build_pack(
     manuscript: &Manuscript,
+    words: usize,
     epub: &epub::Epub,
     pdf: &pdf::Output,
     cover_png: &[u8],
@@ -270,6 +272,7 @@ pub fn build_pack(
     pack::pack(
         &pack::PackInput {
             book: &manuscript.book,
+            words,
             toc: &manuscript.toc,
             stem: &output_stem(&manuscript.book),
             epub: &epub.bytes,

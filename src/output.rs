@@ -22,9 +22,11 @@ use tempfile::{Builder, NamedTempFile, TempPath};
 pub fn write_all(files: &[(&Path, &[u8])]) -> Result<(), Error> {
     // Dropping a temporary file removes it, so an early return leaves
     // nothing behind.
+    // Each file is written alone, on the build's threads.
+    let written = crate::workers::map(files, |&(path, bytes)| stage(path, bytes));
     let mut staged = Vec::with_capacity(files.len());
-    for &(path, bytes) in files {
-        staged.push((path, stage(path, bytes)?));
+    for (&(path, _), temp) in files.iter().zip(written) {
+        staged.push((path, temp?));
     }
     let mut replaced = Vec::with_capacity(files.len());
     for (path, temp) in staged {

@@ -12,6 +12,7 @@ use crate::toc::{Toc, TocEntry};
 use crate::zip::{self, Compression, Entry};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// The manifest's schema; bump it when a field changes meaning or goes away.
@@ -24,8 +25,11 @@ const WORDS_PER_MINUTE: usize = 238;
 /// What goes into a pack.
 #[derive(Debug, Clone, Copy)]
 pub struct PackInput<'a> {
-    /// The book, for its metadata and word count.
+    /// The book, for its metadata.
     pub book: &'a Book,
+    /// The book's words ([`word_count`]), counted while the outputs are
+    /// made.
+    pub words: usize,
     /// The contents, listed in the manifest.
     pub toc: &'a Toc,
     /// The output name the files are given (`<stem>.epub`, `<stem>.pdf`).
@@ -102,27 +106,27 @@ pub struct ContentsEntry {
 /// Builds the pack and returns its bytes, its text files deflated through
 /// `store`.
 pub fn pack(input: &PackInput<'_>, store: &Store) -> Result<Vec<u8>, Error> {
-    let words = word_count(input.book);
+    let words = input.words;
     let mut files = vec![
         (
             format!("{}.epub", input.stem),
             "application/epub+zip",
-            input.epub.to_vec(),
+            Cow::Borrowed(input.epub),
         ),
         (
             format!("{}.pdf", input.stem),
             "application/pdf",
-            input.pdf.to_vec(),
+            Cow::Borrowed(input.pdf),
         ),
         (
             "cover.png".to_string(),
             "image/png",
-            input.cover_png.to_vec(),
+            Cow::Borrowed(input.cover_png),
         ),
         (
             "README.txt".to_string(),
             "text/plain",
-            readme(input, words).into_bytes(),
+            Cow::Owned(readme(input, words).into_bytes()),
         ),
     ];
     files.sort_by(|a, b| a.0.cmp(&b.0));
@@ -151,7 +155,7 @@ pub fn pack(input: &PackInput<'_>, store: &Store) -> Result<Vec<u8>, Error> {
     files.push((
         "manifest.json".to_string(),
         "application/json",
-        json.into_bytes(),
+        Cow::Owned(json.into_bytes()),
     ));
     files.sort_by(|a, b| a.0.cmp(&b.0));
     let entries: Vec<Entry> = files

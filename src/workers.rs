@@ -151,11 +151,27 @@ pub fn join<A, B: Send>(first: impl FnOnce() -> A, second: impl Fn() -> B + Sync
     }
 }
 
+/// Whether the process ends once its command is done (set by
+/// [`leave_to_exit`]).
+static ENDING: AtomicBool = AtomicBool::new(false);
+
+/// Tells [`drop_aside`] that the process ends once its command is done,
+/// so that what it is given need not be freed: the system takes all the
+/// memory back at once when the process ends. Not for `bindery watch`,
+/// which builds again and again.
+pub fn leave_to_exit() {
+    ENDING.store(true, Ordering::Relaxed);
+}
+
 /// Drops `value` on a thread of its own when the build may use more than
 /// one: freeing a long book's pages or PDF objects, millions of small
-/// allocations, takes tens of milliseconds that nothing waits for.
+/// allocations, takes tens of milliseconds that nothing waits for. After
+/// [`leave_to_exit`], it is not freed at all, and the threads that would
+/// free it are left to the build.
 pub fn drop_aside<T: Send + 'static>(value: T) {
-    if jobs() > 1 {
+    if ENDING.load(Ordering::Relaxed) {
+        std::mem::forget(value);
+    } else if jobs() > 1 {
         std::thread::spawn(move || drop(value));
     } else {
         drop(value);

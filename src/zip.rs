@@ -7,6 +7,7 @@
 
 use crate::error::Error;
 use crate::store::{Deflate, Store};
+use std::borrow::Cow;
 
 /// How an entry's bytes are kept in the archive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,11 +21,11 @@ pub enum Compression {
 
 /// One file of an archive.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
+pub struct Entry<'a> {
     /// The path inside the archive, with forward slashes.
     pub name: String,
-    /// The file's bytes.
-    pub bytes: Vec<u8>,
+    /// The file's bytes, made for the archive or borrowed.
+    pub bytes: Cow<'a, [u8]>,
     /// How the bytes are kept.
     pub compression: Compression,
 }
@@ -42,18 +43,26 @@ const UTF8: u16 = 1 << 11;
 /// Writes `entries`, in order, into a zip archive and returns its bytes.
 /// Deflated entries are deflated through `store`, which gives back what an
 /// earlier build made of the same bytes.
-pub fn write(entries: &[Entry], store: &Store) -> Result<Vec<u8>, Error> {
+pub fn write(entries: &[Entry<'_>], store: &Store) -> Result<Vec<u8>, Error> {
     let fail = |what: &str| Error::new("zip", None, format!("cannot write the archive: {what}"));
-    let mut out = Vec::new();
+    // Each entry is deflated and summed alone, on the build's threads.
+    let made = crate::workers::map(entries, |entry| {
+        let packed = (entry.compression == Compression::Deflated)
+            .then(|| store.deflate(Deflate::Zip, &entry.bytes));
+        (packed, crc32fast::hash(&entry.bytes))
+    });
+    let headers: usize = entries.iter().map(|e| 30 + 46 + 2 * e.name.len()).sum();
+    let data: usize = entries
+        .iter()
+        .zip(&made)
+        .map(|(entry, (packed, _))| packed.as_ref().map_or(entry.bytes.len(), Vec::len))
+        .sum();
+    let mut out = Vec::with_capacity(headers + data + 22);
     let mut directory = Vec::new();
-    for entry in entries {
-        let packed;
-        let (method, version, data) = match entry.compression {
-            Compression::Stored => (0u16, 10u16, entry.bytes.as_slice()),
-            Compression::Deflated => {
-                packed = store.deflate(Deflate::Zip, &entry.bytes);
-                (8, 20, packed.as_slice())
-            }
+    for (entry, (packed, crc)) in entries.iter().zip(made) {
+        let (method, version, data) = match &packed {
+            None => (0u16, 10u16, &*entry.bytes),
+            Some(packed) => (8, 20, packed.as_slice()),
         };
         let name = entry.name.as_bytes();
         let (Ok(size), Ok(packed_size), Ok(name_len), Ok(offset)) = (
@@ -65,7 +74,6 @@ pub fn write(entries: &[Entry], store: &Store) -> Result<Vec<u8>, Error> {
             return Err(fail(&format!("{} is too large", entry.name)));
         };
         let flags = if entry.name.is_ascii() { 0 } else { UTF8 };
-        let crc = crc32fast::hash(&entry.bytes);
         // What the local header and the central directory's entry share,
         // from the version needed to the extra field's length (none).
         let mut common = Vec::with_capacity(26);
@@ -117,16 +125,16 @@ pub fn write(entries: &[Entry], store: &Store) -> Result<Vec<u8>, Error> {
 mod tests {
     use super::*;
 
-    fn entries() -> Vec<Entry> {
+    fn entries() -> Vec<Entry<'static>> {
         vec![
             Entry {
                 name: "mimetype".to_string(),
-                bytes: b"application/epub+zip".to_vec(),
+                bytes: Cow::Borrowed(b"application/epub+zip"),
                 compression: Compression::Stored,
             },
             Entry {
                 name: "a/b.txt".to_string(),
-                bytes: b"hello hello hello hello".to_vec(),
+                bytes: Cow::Borrowed(b"hello hello hello hello"),
                 compression: Compression::Deflated,
             },
         ]
@@ -156,7 +164,7 @@ mod tests {
         let mut entries = entries();
         entries.push(Entry {
             name: "ünïcode/名前.txt".to_string(),
-            bytes: b"abc".repeat(1000),
+            bytes: Cow::Owned(b"abc".repeat(1000)),
             compression: Compression::Deflated,
         });
         let bytes = write(&entries, &Store::empty()).unwrap();
@@ -168,7 +176,7 @@ mod tests {
             assert_eq!(file.unix_mode(), Some(0o100_644));
             let mut read = Vec::new();
             std::io::Read::read_to_end(&mut file, &mut read).unwrap();
-            assert_eq!(read, entry.bytes);
+            assert_eq!(read, &*entry.bytes);
         }
     }
 }

@@ -23,6 +23,7 @@ use crate::pages::PageStart;
 use crate::store::Store;
 use crate::toc::Toc;
 use crate::zip::{self, Compression, Entry};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
@@ -253,7 +254,7 @@ pub fn epub(
     let mut entries = vec![
         Entry {
             name: "mimetype".to_string(),
-            bytes: b"application/epub+zip".to_vec(),
+            bytes: Cow::Borrowed(b"application/epub+zip"),
             compression: Compression::Stored,
         },
         deflated("META-INF/container.xml", CONTAINER.to_string()),
@@ -292,21 +293,21 @@ pub fn epub(
         entries.push(deflated(&format!("{ROOT}/{COVER_PAGE}"), cover_page(book)));
         entries.push(Entry {
             name: format!("{ROOT}/{COVER_IMAGE}"),
-            bytes: cover.clone(),
+            bytes: Cow::Borrowed(cover),
             compression: Compression::Stored,
         });
     }
     for font in &options.fonts {
         entries.push(Entry {
             name: format!("{ROOT}/{}", font.href()),
-            bytes: font.bytes.clone(),
+            bytes: Cow::Borrowed(&font.bytes),
             compression: Compression::Deflated,
         });
     }
     for image in layout.images.values() {
         entries.push(Entry {
             name: format!("{ROOT}/{}", image.href),
-            bytes: image.bytes.clone(),
+            bytes: Cow::Borrowed(&image.bytes),
             compression: Compression::Stored,
         });
     }
@@ -335,10 +336,10 @@ const CONTAINER: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 </container>
 "#;
 
-fn deflated(name: &str, text: String) -> Entry {
+fn deflated(name: &str, text: String) -> Entry<'static> {
     Entry {
         name: name.to_string(),
-        bytes: text.into_bytes(),
+        bytes: Cow::Owned(text.into_bytes()),
         compression: Compression::Deflated,
     }
 }

@@ -4,7 +4,7 @@
 //! [`crate::store`]), and a `.gitignore` that keeps the folder out of
 //! version control.
 //!
-//! The cache is not an output: it is written after the outputs, each file
+//! The cache is not an output: it is written beside the outputs, each file
 //! to a temporary file renamed into place, so a reader never sees half a
 //! file, and a failure to write it costs the next build time, never its
 //! bytes. What is read back is checked before it is used.
