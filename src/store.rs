@@ -27,6 +27,7 @@
 
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
 /// The version of the file's format and of what its entries are made by.
@@ -133,12 +134,15 @@ fn checksum(key: &Key, bytes: &[u8]) -> [u8; 4] {
 pub struct Store {
     /// Whether entries are looked up and kept at all (not for `--no-cache`).
     on: bool,
-    /// The last build's entries, checked.
-    earlier: HashMap<Key, Vec<u8>>,
+    /// The file of the last build's entries, as read.
+    file: Vec<u8>,
+    /// Where each of the last build's entries is in `file`, checked.
+    earlier: HashMap<Key, Range<usize>>,
     /// Whether the file read held more than its sound records.
     damaged: bool,
-    /// The entries this build used or made.
-    used: Mutex<HashMap<Key, Vec<u8>>>,
+    /// The entries this build used (`None`: the last build's, in `file`)
+    /// or made.
+    used: Mutex<HashMap<Key, Option<Vec<u8>>>>,
 }
 
 impl Store {
@@ -162,7 +166,7 @@ impl Store {
 
     /// The store of the file `bytes` (see the module's documentation): the
     /// sound records of a file of this format, none of another.
-    pub fn read(bytes: &[u8]) -> Store {
+    pub fn read(bytes: Vec<u8>) -> Store {
         let mut store = Store::empty();
         store.damaged = true;
         let Some(rest) = bytes.strip_prefix(MAGIC.as_slice()) else {
@@ -182,7 +186,8 @@ impl Store {
             let mut k = [0; 32];
             k.copy_from_slice(key);
             if checksum(&k, body).as_slice() == stored {
-                store.earlier.insert(k, body.to_vec());
+                let start = bytes.len() - tail.len() - body.len();
+                store.earlier.insert(k, start..start + body.len());
             } else {
                 // Read on: a wrong length makes every record after fail
                 // its checksum too.
@@ -191,6 +196,7 @@ impl Store {
             rest = tail;
         }
         store.damaged = !sound || !rest.is_empty();
+        store.file = bytes;
         store
     }
 
@@ -212,12 +218,12 @@ impl Store {
         if !self.on {
             return make();
         }
-        if let Some(bytes) = self.earlier.get(&key) {
-            self.used().insert(key, bytes.clone());
-            return Ok(bytes.clone());
+        if let Some(range) = self.earlier.get(&key) {
+            self.used().insert(key, None);
+            return Ok(self.file[range.clone()].to_vec());
         }
         let bytes = make()?;
-        self.used().insert(key, bytes.clone());
+        self.used().insert(key, Some(bytes.clone()));
         Ok(bytes)
     }
 
@@ -245,7 +251,13 @@ impl Store {
         if !self.on || same {
             return None;
         }
-        let ordered: BTreeMap<&Key, &Vec<u8>> = used.iter().collect();
+        let ordered: BTreeMap<&Key, &[u8]> = used
+            .iter()
+            .filter_map(|(key, made)| match made {
+                Some(bytes) => Some((key, bytes.as_slice())),
+                None => Some((key, &self.file[self.earlier.get(key)?.clone()])),
+            })
+            .collect();
         let size: usize = ordered.values().map(|b| RECORD + b.len()).sum();
         let mut file = Vec::with_capacity(MAGIC.len() + 4 + size);
         file.extend_from_slice(MAGIC);
@@ -260,7 +272,7 @@ impl Store {
     }
 
     /// The entries this build used or made.
-    fn used(&self) -> MutexGuard<'_, HashMap<Key, Vec<u8>>> {
+    fn used(&self) -> MutexGuard<'_, HashMap<Key, Option<Vec<u8>>>> {
         // A thread that panicked holding the lock left whole entries only.
         self.used.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -299,7 +311,7 @@ mod tests {
         assert_eq!(packed, Deflate::Zlib(2).run(&text()));
         assert_eq!(counts(&first), (0, 1));
         let file = first.kept().expect("a new entry is kept");
-        let second = Store::read(&file);
+        let second = Store::read(file);
         let again = second.deflate(Deflate::Zlib(2), &text());
         assert_eq!(again, packed);
         assert_eq!(counts(&second), (1, 0));
@@ -315,9 +327,9 @@ mod tests {
         let first = Store::empty();
         first.deflate(Deflate::Zip, b"one");
         first.deflate(Deflate::Zip, b"two");
-        let second = Store::read(&first.kept().unwrap());
+        let second = Store::read(first.kept().unwrap());
         second.deflate(Deflate::Zip, b"two");
-        let third = Store::read(&second.kept().unwrap());
+        let third = Store::read(second.kept().unwrap());
         assert_eq!(third.earlier.len(), 1);
     }
 
@@ -331,12 +343,15 @@ mod tests {
         let mut flipped = file.clone();
         let last = flipped.len() - 1;
         flipped[last] ^= 1;
-        assert_eq!(Store::read(&flipped).earlier.len(), 2);
-        assert_eq!(Store::read(&file[..file.len() - 1]).earlier.len(), 2);
-        assert_eq!(Store::read(b"not a store").earlier.len(), 0);
+        assert_eq!(Store::read(flipped).earlier.len(), 2);
+        assert_eq!(
+            Store::read(file[..file.len() - 1].to_vec()).earlier.len(),
+            2
+        );
+        assert_eq!(Store::read(b"not a store".to_vec()).earlier.len(), 0);
         let mut other = file.clone();
         other[MAGIC.len()] ^= 1;
-        assert_eq!(Store::read(&other).earlier.len(), 0, "another format");
+        assert_eq!(Store::read(other).earlier.len(), 0, "another format");
     }
 
     #[test]

@@ -59,7 +59,7 @@ pub fn kept(dir: &Path) -> Kept {
     let sound = is_folder(dir)
         && fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() && m.len() <= MAX_STORE);
     let store = match sound.then(|| fs::read(&path)) {
-        Some(Ok(bytes)) => Store::read(&bytes),
+        Some(Ok(bytes)) => Store::read(bytes),
         _ => Store::empty(),
     };
     Kept {

@@ -461,30 +461,28 @@ fn paint_all(
                 digest,
             };
         };
-        // Kept as a byte that says whether the stream is deflated, then the
-        // stream.
-        let kept = store.get_or_make(page_key(shared, page, source), || {
+        // Kept as the stream, then a byte that says whether it is deflated.
+        let mut content = store.get_or_make(page_key(shared, page, source), || {
             let (content, _) = paint(page, embedded, images, colours);
             let packed = Deflate::Zlib(save::LEVEL).run(&content);
-            let (flag, bytes) = if packed.len() < content.len() {
+            let (flag, mut kept) = if packed.len() < content.len() {
                 (1, packed)
             } else {
                 (0, content)
             };
-            let mut kept = Vec::with_capacity(1 + bytes.len());
             kept.push(flag);
-            kept.extend_from_slice(&bytes);
             kept
         });
-        let (flag, content) = kept.split_first().unwrap_or((&0, &[]));
-        let mut stream = lopdf::Stream::new(lopdf::Dictionary::new(), content.to_vec());
-        if *flag == 1 {
+        let flag = content.pop();
+        let digest = Sha256::digest(&content).into();
+        let mut stream = lopdf::Stream::new(lopdf::Dictionary::new(), content);
+        if flag == Some(1) {
             stream.dict.set("Filter", "FlateDecode");
         }
         PaintedPage {
             stream,
             slots: slots(page),
-            digest: Sha256::digest(content).into(),
+            digest,
         }
     })
 }
@@ -579,9 +577,10 @@ fn slots(page: &Page) -> Vec<u32> {
     slots
 }
 
-/// The version of what [`paint`] writes: bump it with any change to a
-/// page's content stream, so that no stream an earlier build kept is used.
-const PAINTING: u32 = 1;
+/// The version of what [`paint`] writes and of how a page's stream is kept:
+/// bump it with any change to either, so that no stream an earlier build
+/// kept is used.
+const PAINTING: u32 = 2;
 
 /// The part of every page stream's key that [`paint`] reads besides the
 /// page: the faces as embedded (name, code and width of every glyph), the
