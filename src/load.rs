@@ -153,13 +153,16 @@ fn assemble_shaped(
         .map(|(i, f)| (f.to_string_lossy().into_owned(), i))
         .collect();
 
-    let mut warnings = Vec::new();
-    let mut chapters = Vec::new();
     let typography = config.typography();
     // The one chapter of a book without a level-one heading is the book.
     let only_chapter =
         Some(config.title.get_ref().trim()).filter(|t| files.len() == 1 && !t.is_empty());
-    for (index, (file, text)) in files.iter().enumerate() {
+    // Each file is read alone, on the build's threads; the chapters and
+    // their warnings are then taken in book order.
+    let indexes: Vec<usize> = (0..files.len()).collect();
+    let read = crate::workers::map(&indexes, |&index| {
+        let (file, text) = &files[index];
+        let mut warnings = Vec::new();
         let path = dir.join(file);
         let shape = shape_of(index);
         let folder = file.parent().unwrap_or(Path::new(""));
@@ -203,7 +206,13 @@ fn assemble_shaped(
             chapter.part = shape.part;
             mdbook::relative_images(&mut chapter, folder);
         }
+        (chapter, warnings)
+    });
+    let mut warnings = Vec::new();
+    let mut chapters = Vec::with_capacity(read.len());
+    for (chapter, mut found) in read {
         chapters.push(chapter);
+        warnings.append(&mut found);
     }
     if shapes.is_empty() {
         let back_matter: Vec<PathBuf> = config
