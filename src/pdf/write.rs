@@ -24,7 +24,6 @@ use printpdf::{
     Codepoint, FontId, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt,
     TextItem,
 };
-use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A face as embedded: its subset's glyph ids for the original ones.
@@ -239,7 +238,7 @@ pub fn finish(
     let mut hash = Fnv::new();
     hash.add(nav.metadata.title.as_bytes());
     for page in &contents {
-        hash.add(&page.digest);
+        hash.add(&page.digest.to_le_bytes());
     }
     let mut warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&options, &mut warnings);
@@ -454,7 +453,7 @@ fn paint_all(
             let (content, slots) = paint(page, embedded, images, colours);
             let mut stream = lopdf::Stream::new(lopdf::Dictionary::new(), content);
             deflate(&mut stream, store);
-            let digest = Sha256::digest(&stream.content).into();
+            let digest = crc32fast::hash(&stream.content);
             return PaintedPage {
                 stream,
                 slots,
@@ -474,7 +473,7 @@ fn paint_all(
             kept
         });
         let flag = content.pop();
-        let digest = Sha256::digest(&content).into();
+        let digest = crc32fast::hash(&content);
         let mut stream = lopdf::Stream::new(lopdf::Dictionary::new(), content);
         if flag == Some(1) {
             stream.dict.set("Filter", "FlateDecode");
@@ -488,12 +487,12 @@ fn paint_all(
 }
 
 /// A page's content stream, painted or kept, with the slots of its marked
-/// content by MCID (see [`paint`]) and a digest of the stream, for the
+/// content by MCID (see [`paint`]) and a CRC-32 of the stream, for the
 /// document id.
 struct PaintedPage {
     stream: lopdf::Stream,
     slots: Vec<u32>,
-    digest: [u8; 32],
+    digest: u32,
 }
 
 /// Subsets one face to `gids` and names it with a subset tag derived from
