@@ -4,7 +4,7 @@
 //! parent tree that leads from a page's marked content and from an
 //! annotation back to its element, and `/StructParents` on the pages.
 
-use super::{Element, Kid, Part, Role, Tag};
+use super::{Element, Kid, Part, Role, Structure, Tag};
 use crate::pdf::navigate::text;
 use lopdf::{Dictionary, Document, Object, ObjectId, StringFormat};
 
@@ -52,6 +52,7 @@ pub fn write(
             part_annotations[index].push(annotation);
         }
     }
+    let mut pending = Vec::with_capacity(parts.len());
     for (part, part_annotations) in parts.iter().zip(&part_annotations) {
         let s = &part.structure;
         let mut slots: Vec<Vec<Content>> = vec![Vec::new(); s.slots as usize];
@@ -99,11 +100,6 @@ pub fn write(
                 }
             }
         }
-        for (e, element) in s.elements.iter().enumerate() {
-            let Some(id) = ids[e] else { continue };
-            let dict = element_dict(element, parents[e], page_ids, &ids, &slots);
-            doc.objects.insert(id, Object::Dictionary(dict));
-        }
         document_kids.extend(
             s.roots
                 .iter()
@@ -117,6 +113,12 @@ pub fn write(
                 }
             }
         }
+        pending.push(Pending {
+            structure: s,
+            slots,
+            ids,
+            parents,
+        });
         // Each page's parent-tree entry: the element of each MCID.
         let pages = page_ids.iter().zip(marks);
         for (&page_id, page_marks) in pages.skip(part.first_page).take(end - part.first_page) {
@@ -136,6 +138,21 @@ pub fn write(
                 dict.set("StructParents", key as i64);
             }
         }
+    }
+    // The elements' dictionaries, most of the tree's work, are made on the
+    // build's threads, each part's alone, and put in the document in order.
+    let made = crate::workers::map(&pending, |part| {
+        let elements = part.structure.elements.iter().enumerate();
+        elements
+            .filter_map(|(e, element)| {
+                let id = part.ids[e]?;
+                let dict = element_dict(element, part.parents[e], page_ids, &part.ids, &part.slots);
+                Some((id, Object::Dictionary(dict)))
+            })
+            .collect::<Vec<_>>()
+    });
+    for dicts in made {
+        doc.objects.extend(dicts);
     }
     for (annotation, element) in annotation_parents {
         let key = parent_tree.len() / 2;
@@ -178,6 +195,15 @@ pub fn write(
             Dictionary::from_iter([("Marked", Object::Boolean(true))]),
         );
     }
+}
+
+/// A part's elements, their dictionaries still to make: what each content
+/// slot holds, each element's object (none for an empty one) and parent.
+struct Pending<'a> {
+    structure: &'a Structure,
+    slots: Vec<Vec<Content>>,
+    ids: Vec<Option<ObjectId>>,
+    parents: Vec<ObjectId>,
 }
 
 /// The index of the part page `page` is in.
