@@ -5,31 +5,41 @@
 /// (most control characters, unpaired surrogates cannot occur in a `str`)
 /// are left out, so the output is always well-formed.
 pub fn text(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            c if allowed(c) => out.push(c),
-            _ => {}
-        }
-    }
+    escape(out, text, |c| match c {
+        '&' => Some("&amp;"),
+        '<' => Some("&lt;"),
+        '>' => Some("&gt;"),
+        _ => None,
+    });
 }
 
 /// Appends `value` escaped for a double-quoted XML attribute.
 pub fn attr(out: &mut String, value: &str) {
-    for c in value.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\n' => out.push_str("&#10;"),
-            '\t' => out.push_str("&#9;"),
-            c if allowed(c) => out.push(c),
-            _ => {}
+    escape(out, value, |c| match c {
+        '&' => Some("&amp;"),
+        '<' => Some("&lt;"),
+        '>' => Some("&gt;"),
+        '"' => Some("&quot;"),
+        '\n' => Some("&#10;"),
+        '\t' => Some("&#9;"),
+        _ => None,
+    });
+}
+
+/// Appends `text` with each character `replace` names replaced, and the
+/// characters XML forbids left out; the runs between are copied whole.
+fn escape(out: &mut String, text: &str, replace: impl Fn(char) -> Option<&'static str>) {
+    let mut plain = 0;
+    for (at, c) in text.char_indices() {
+        let swap = replace(c);
+        if swap.is_none() && allowed(c) {
+            continue;
         }
+        out.push_str(&text[plain..at]);
+        out.push_str(swap.unwrap_or_default());
+        plain = at + c.len_utf8();
     }
+    out.push_str(&text[plain..]);
 }
 
 /// `text` escaped for a text node, as a new string.
@@ -114,5 +124,6 @@ mod tests {
             "a &lt; b &amp;&amp; c &gt; d"
         );
         assert_eq!(escaped_attr("say \"hi\"\n"), "say &quot;hi&quot;&#10;");
+        assert_eq!(escaped("é\u{FFFE}ü<\u{1F600}\u{0}"), "éü&lt;\u{1F600}");
     }
 }
