@@ -379,8 +379,9 @@ fn build_all(cli: &Cli, progress: &Progress, timings: bool, chatty: bool) -> Res
     report_backends(cli, &outputs);
     // The cache is kept beside the outputs' writing: what it holds is
     // keyed by what it was made from, so it is sound whether or not the
-    // outputs are.
-    let (saved, ()) = bindery::workers::join(
+    // outputs are written. Why it was not kept is told only after outputs
+    // that were.
+    let (saved, cached) = bindery::workers::join(
         || {
             progress.stage("save", || {
                 let mut files: Vec<(&Path, &[u8])> = vec![
@@ -392,9 +393,12 @@ fn build_all(cli: &Cli, progress: &Progress, timings: bool, chatty: bool) -> Res
                 write(chatty, &files)
             })
         },
-        || keep_layouts(cli, &outputs.pdf, &outputs.kept),
+        || cache_layouts(cli, &outputs.pdf, &outputs.kept),
     );
     saved?;
+    if let Err(err) = cached {
+        cache_not_kept(cli, &err);
+    }
     if timings {
         note(progress.timings());
     }
@@ -423,10 +427,23 @@ fn build_all(cli: &Cli, progress: &Progress, timings: bool, chatty: bool) -> Res
 /// the cache for the next build. A cache that cannot be written is told
 /// about, and costs the next build time, not its bytes.
 fn keep_layouts(cli: &Cli, pdf: &bindery::pdf::Output, kept: &Kept) {
-    if let Some(dir) = cli.cache()
-        && let Err(err) = bindery::output::cache::write(&dir, &pdf.layout_cache, &kept.store)
-        && !cli.quiet
-    {
+    if let Err(err) = cache_layouts(cli, pdf, kept) {
+        cache_not_kept(cli, &err);
+    }
+}
+
+/// [`keep_layouts`], saying why the cache could not be written instead of
+/// telling it.
+fn cache_layouts(cli: &Cli, pdf: &bindery::pdf::Output, kept: &Kept) -> Result<(), Error> {
+    match cli.cache() {
+        Some(dir) => bindery::output::cache::write(&dir, &pdf.layout_cache, &kept.store),
+        None => Ok(()),
+    }
+}
+
+/// Tells that the cache was not kept, and why.
+fn cache_not_kept(cli: &Cli, err: &Error) {
+    if !cli.quiet {
         note(format_args!(
             "bindery: note: the layout cache was not kept ({err}); the next build lays out \
              every chapter"

@@ -1,6 +1,7 @@
 //! The cache: a build that reuses chapter layouts, page streams, deflated
 //! files and the cover kept from the last one gives the bytes a clean build
-//! gives, after edits to the first, a middle and the last chapter and to
+//! gives, after edits to the first, a middle and the last chapter (one
+//! that moves every later page to the other hand among them) and to
 //! book.toml, and with highlighted code whose tokens come from the cache,
 //! and keeps what a first build would keep; a damaged entry is made again;
 //! `--no-cache` neither reads nor writes the cache.
@@ -83,6 +84,20 @@ fn same_as_clean(manuscript: &Path, out: &Path, what: &str) -> String {
         .to_string()
 }
 
+/// How many pages the PDF built into `out` has.
+fn pages(out: &Path) -> usize {
+    let pdf = outputs(out)
+        .into_iter()
+        .find(|(name, _)| name.ends_with(".pdf"))
+        .expect("a PDF");
+    let info = common::pdf_tool("pdfinfo", &[out.join(&pdf.0).as_os_str()]);
+    info.stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("Pages:"))
+        .and_then(|count| count.trim().parse().ok())
+        .unwrap_or_else(|| panic!("pdfinfo gives no page count: {}", info.stdout))
+}
+
 /// Appends `text` to the file at `path`.
 fn append(path: &Path, text: &str) {
     let mut contents = fs::read_to_string(path).unwrap();
@@ -124,6 +139,20 @@ fn an_incremental_build_equals_a_clean_one_after_each_edit() {
         append(file, "\nOne sentence more, to move the lines after it.\n");
         let said = same_as_clean(&manuscript, &out, &format!("an edit to the {name} chapter"));
         assert!(said.contains("laid out 1 of 5 chapters"), "{name}: {said}");
+    }
+    // Pages added to the first chapter, an odd number of them, move every
+    // later page to the other hand and to another number: their streams,
+    // kept by their chapters' keys, must be painted again with their new
+    // margins, running heads and folios.
+    let before = pages(&out);
+    let mut added = 0;
+    while pages(&out).abs_diff(before).is_multiple_of(2) {
+        added += 1;
+        assert!(added < 20, "no odd number of pages added");
+        let paragraph = "A paragraph added to move the pages after it. ".repeat(12);
+        append(&files[0], &format!("\n{paragraph}\n"));
+        let said = same_as_clean(&manuscript, &out, "pages added to the first chapter");
+        assert!(said.contains("laid out 1 of 5 chapters"), "{said}");
     }
     // A change to the page lays every chapter out again; one to the
     // metadata only, none.

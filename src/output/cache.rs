@@ -108,6 +108,12 @@ pub fn read(dir: &Path) -> Cache {
 /// when `store` holds other entries than it read.
 pub fn write(dir: &Path, entries: &[Entry], store: &Store) -> Result<(), Error> {
     if !is_folder(dir) {
+        // The output folder may not be made yet: the outputs are written
+        // beside the cache. The cache folder itself is made, never a link
+        // to one followed.
+        if let Some(out) = dir.parent().filter(|out| !out.as_os_str().is_empty()) {
+            fs::create_dir_all(out).map_err(|e| Error::io("create the output folder", out, &e))?;
+        }
         fs::create_dir(dir).map_err(|e| Error::io("create the cache folder", dir, &e))?;
     }
     let ignore = dir.join(".gitignore");
