@@ -1074,6 +1074,46 @@ mod tests {
     }
 
     #[test]
+    fn a_chapter_page_is_known_by_its_source_its_margin_and_what_the_join_added() {
+        let shared = painting_key(&BTreeMap::new(), &BTreeMap::new(), Colours::AsGiven);
+        let page = page();
+        let source = Source {
+            chapter: [7; 32],
+            page: 3,
+            own: 5,
+            left: 72.0,
+        };
+        let key = page_key(&shared, &page, Some(&source));
+        assert_ne!(key, page_key(&shared, &page, None));
+        // The chapter's own items are the key's to tell.
+        let mut nudged = page.clone();
+        if let Item::Rule { x, .. } = &mut nudged.items[3] {
+            *x += 1.0;
+        }
+        assert_eq!(key, page_key(&shared, &nudged, Some(&source)));
+        // What the join added, and where it moved the page, are not.
+        let mut folio = page.clone();
+        if let Item::Text { x, .. } = &mut folio.items[6] {
+            *x += 1.0;
+        }
+        assert_ne!(key, page_key(&shared, &folio, Some(&source)));
+        for other in [
+            Source {
+                left: 54.0,
+                ..source
+            },
+            Source { page: 4, ..source },
+            Source { own: 6, ..source },
+            Source {
+                chapter: [8; 32],
+                ..source
+            },
+        ] {
+            assert_ne!(key, page_key(&shared, &page, Some(&other)));
+        }
+    }
+
+    #[test]
     fn numbers_are_plain_decimals() {
         let mut out = Vec::new();
         for value in [
