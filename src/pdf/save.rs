@@ -42,7 +42,16 @@ enum Entry {
 /// Object streams are deflated through `store`, which gives back what an
 /// earlier build made of the same bytes.
 pub fn save(document: &Document, store: &Store) -> Vec<u8> {
-    let mut out: Vec<u8> = Vec::new();
+    // Room for the streams, which are most of the file, and their heads.
+    let streams: usize = document
+        .objects
+        .values()
+        .map(|object| match object {
+            Object::Stream(stream) => stream.content.len() + 128,
+            _ => 0,
+        })
+        .sum();
+    let mut out: Vec<u8> = Vec::with_capacity(streams + streams / 4);
     out.extend_from_slice(b"%PDF-");
     out.extend_from_slice(document.version.as_bytes());
     out.extend_from_slice(b"\n%\xE2\xE3\xCF\xD3\n");
