@@ -31,7 +31,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 /// The version of the entries' format and of what a chapter lays out
 /// into. Bump it with any change to layout that a manuscript, settings
@@ -46,7 +46,45 @@ const MAGIC: &[u8; 16] = b"bindery-layout\n\0";
 const HEADER: usize = MAGIC.len() + 4 + 32 + 4;
 
 /// The entries kept from an earlier build, by file name ([`Entry::name`]).
-pub type Cache = BTreeMap<String, Vec<u8>>;
+/// An entry is taken out when a chapter is laid out from it, so that its
+/// bytes are freed as soon as they are decoded.
+#[derive(Debug, Default)]
+pub struct Cache(Mutex<BTreeMap<String, Vec<u8>>>);
+
+impl Cache {
+    /// No entries.
+    pub fn new() -> Cache {
+        Cache::default()
+    }
+
+    /// Adds the entry named `name`.
+    pub fn insert(&mut self, name: String, bytes: Vec<u8>) {
+        self.entries().insert(name, bytes);
+    }
+
+    /// Whether the entry named `name` is there.
+    pub(super) fn contains(&self, name: &str) -> bool {
+        self.entries().contains_key(name)
+    }
+
+    /// Takes out the entry named `name`.
+    pub(super) fn take(&self, name: &str) -> Option<Vec<u8>> {
+        self.entries().remove(name)
+    }
+
+    /// The entries, whatever a thread that panicked while holding them
+    /// left: whole entries, each there or not.
+    fn entries(&self) -> MutexGuard<'_, BTreeMap<String, Vec<u8>>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A cache is a handle: two are equal when they are the same cache.
+impl PartialEq for Cache {
+    fn eq(&self, other: &Cache) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
 
 /// A chapter's entry, as a build hands it back for the next one.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -65,7 +65,7 @@ pub(super) fn lay_chapters(
         order.sort_by_key(|&index| {
             named[index]
                 .as_ref()
-                .is_some_and(|(_, name)| cache.contains_key(name))
+                .is_some_and(|(_, name)| cache.contains(name))
         });
     }
     let next = AtomicUsize::new(0);
@@ -78,8 +78,8 @@ pub(super) fn lay_chapters(
             );
         };
         let (key, name) = (*key, name.clone());
-        let kept = cache.get(&name);
-        if let Some(mut layout) = kept.and_then(|bytes| cache::decode(bytes, &key, settings)) {
+        let kept = cache.take(&name);
+        if let Some(mut layout) = kept.and_then(|bytes| cache::decode(&bytes, &key, settings)) {
             // The EPUB highlights the chapter's code again: it finds the
             // tokens the entry kept.
             highlight::keep(std::mem::take(&mut layout.highlighted));
