@@ -614,3 +614,35 @@ fn a_page_of_block_quotes_ends_on_the_grid_s_last_baseline() {
         );
     }
 }
+
+#[test]
+fn a_heading_near_a_page_s_foot_takes_a_line_less_above_it_rather_than_move_on() {
+    // The generated book's first chapter: sections, subsections and lists.
+    // A section heading takes 4.6 lines with its space and two lines
+    // after it. Where its page had 4 left and no paragraph before it could
+    // be set a line tighter or looser, it moved on and left the page 4
+    // lines short (page 8 here).
+    let book = TempBook::bare();
+    common::generate::write_manuscript(
+        &book.dir(),
+        &common::generate::generate(25_000),
+        1,
+        common::generate::Extras::Varied,
+    );
+    let (_, laid) = laid_out(&book);
+    let pages = shortfalls(&laid);
+    let short: Vec<_> = pages.iter().filter(|(_, lines)| *lines > 3.5).collect();
+    assert!(pages.len() > 40, "{}", pages.len());
+    assert!(short.is_empty(), "{short:?} of {}", pages.len());
+    let q = laid.quality;
+    assert_eq!(
+        (
+            q.pages.widows,
+            q.pages.orphans,
+            q.pages.stranded,
+            q.pages.off_grid
+        ),
+        (0, 0, 0, 0),
+        "{q}"
+    );
+}
