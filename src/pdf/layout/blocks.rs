@@ -239,6 +239,11 @@ impl Flow<'_, '_> {
         }
     }
 
+    /// Whether `height` fits on this page below the next line's top.
+    fn fits(&self, height: f32) -> bool {
+        height <= self.bottom() - self.y + 0.01
+    }
+
     /// Space above a block quote or a list, but none right below another:
     /// the space between two is the space after the first.
     fn space_above(&mut self, amount: f32) {
@@ -317,11 +322,13 @@ impl Flow<'_, '_> {
             let needs = space + height + 2.0 * g.leading;
             self.unfloor_for(needs);
             self.make_room(needs);
-            let room = self.bottom() - self.y;
-            if needs > room + 0.01 && needs - g.leading <= room + 0.01 && space >= 1.3 * g.leading {
+            if !self.fits(needs) && space >= 1.3 * g.leading {
                 // At a page's foot, a line less above it rather than a
                 // page left short.
-                space -= g.leading;
+                self.make_room(needs - g.leading);
+                if self.fits(needs - g.leading) {
+                    space -= g.leading;
+                }
             }
             self.space(space);
         }
