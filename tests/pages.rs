@@ -646,3 +646,34 @@ fn a_heading_near_a_page_s_foot_takes_a_line_less_above_it_rather_than_move_on()
         "{q}"
     );
 }
+
+/// A chapter of 300 paragraphs, short ones (4 to 20 words) and long ones
+/// (30 to 139 words) mixed, drawn from `seed`.
+fn mixed_chapter(seed: u64) -> String {
+    let mut text = String::from("# Chapter\n\n");
+    for n in 0..300 {
+        let seed = seed * 1000 + n;
+        let words = if (seed * 7919).is_multiple_of(2) {
+            4 + (seed * 31) % 17
+        } else {
+            30 + (seed * 37) % 110
+        };
+        text.push_str(&paragraph(seed, words as usize));
+        text.push_str("\n\n");
+    }
+    text
+}
+
+#[test]
+fn a_paragraph_set_a_line_longer_to_fill_its_page_keeps_a_word_whole_over_the_turn() {
+    // In each, a paragraph set a line longer, so that its page does not
+    // end short, split a word over the turn of a right-hand page; set
+    // again with that word whole, it fills the page as well.
+    for seed in [1, 22] {
+        let (_, laid) = laid_out(&TempBook::chapter(mixed_chapter(seed)));
+        let q = laid.quality;
+        assert_eq!(q.pages.page_turns, 0, "seed {seed}: {q}");
+        assert!(q.pages.short * 5 <= q.pages.count, "seed {seed}: {q}");
+        assert_eq!((q.pages.widows, q.pages.orphans), (0, 0), "{q}");
+    }
+}

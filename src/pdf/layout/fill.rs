@@ -138,13 +138,36 @@ impl<'t, 'f> Flow<'t, 'f> {
                 && acceptable(&prose.spans, &set.lines)
             {
                 let strained = strain(&prose.spans, &set.lines);
+                let cost = self.cost(self.y, &set.lines, &prose.refs, leading);
                 best.consider(Choice {
-                    cost: self.cost(self.y, &set.lines, &prose.refs, leading),
+                    cost,
                     strain: strained - own[0].1,
                     own: own.len(),
                     window: None,
                 });
+                // It fills the page but splits a word over a turn: set
+                // so again with that word kept whole.
+                let whole = if cost == 1 {
+                    let (fit, _) = self.room(self.y, &set.lines, &prose.refs, leading);
+                    split_over_a_turn(&set.lines, fit, full)
+                        .and_then(|after| keep_whole(&prose.spans, set.lines[after].start))
+                } else {
+                    None
+                };
                 own.push((looseness, strained, set.lines, None));
+                if let Some(spans) = whole
+                    && let Some(set) = self.ts.set_loose(&spans, &prose.measure, looseness)
+                    && acceptable(&spans, &set.lines)
+                {
+                    let strained = strain(&spans, &set.lines);
+                    best.consider(Choice {
+                        cost: self.cost(self.y, &set.lines, &prose.refs, leading),
+                        strain: strained - own[0].1,
+                        own: own.len(),
+                        window: None,
+                    });
+                    own.push((looseness, strained, set.lines, Some(spans)));
+                }
             }
         }
         let window = if best.cost > 0 {
