@@ -677,3 +677,37 @@ fn a_paragraph_set_a_line_longer_to_fill_its_page_keeps_a_word_whole_over_the_tu
         assert_eq!((q.pages.widows, q.pages.orphans), (0, 0), "{q}");
     }
 }
+
+/// A chapter of 200 paragraphs, two in three of 10 to 39 words (two to
+/// four lines), as dialogue runs, the others of 40 to 139, drawn from
+/// `seed`.
+fn dialogue_chapter(seed: u64) -> String {
+    let mut text = String::from("# Chapter\n\n");
+    for n in 0..200 {
+        let seed = seed * 1000 + n;
+        let words = if !(seed * 7919).is_multiple_of(3) {
+            10 + (seed * 31) % 30
+        } else {
+            40 + (seed * 37) % 100
+        };
+        text.push_str(&paragraph(seed, words as usize));
+        text.push_str("\n\n");
+    }
+    text
+}
+
+#[test]
+fn a_short_paragraph_moved_on_whole_has_the_paragraphs_before_it_make_room_or_fill_its_page() {
+    // In each, a short paragraph that could not be split (it would leave
+    // an orphan or a widow) moved on whole and left its page two lines
+    // short: no one paragraph before it set a line longer or shorter
+    // mended that.
+    for seed in [6, 7] {
+        let (_, laid) = laid_out(&TempBook::chapter(dialogue_chapter(seed)));
+        let pages = shortfalls(&laid);
+        let short: Vec<_> = pages.iter().filter(|(_, lines)| *lines > 1.5).collect();
+        assert!(short.is_empty(), "seed {seed}: {short:?}");
+        let q = laid.quality;
+        assert_eq!((q.pages.widows, q.pages.orphans), (0, 0), "{q}");
+    }
+}

@@ -208,6 +208,7 @@ impl<'t, 'f> Flow<'t, 'f> {
             }
         }
         let mut chosen = best.own;
+        let left_short = best.cost >= 2 && best.window.is_none();
         if let Some((at, looseness, set)) = best.window
             && !self.place_again(at, looseness, set)
         {
@@ -225,7 +226,32 @@ impl<'t, 'f> Flow<'t, 'f> {
         if let Some(spans) = spans {
             prose.spans = spans;
         }
+        if left_short {
+            self.room_for_one_more_line(&lines, &prose.refs, leading);
+        }
         lines
+    }
+
+    /// When a paragraph set as `lines` moves on whole (its first lines
+    /// would be an orphan, or its last a widow, were it split) and leaves
+    /// two lines or more of its page empty, paragraphs of the window are
+    /// set a line shorter to make room for it, or longer to fill the page
+    /// (see [`Flow::make_room`]).
+    fn room_for_one_more_line(&mut self, lines: &[Line], refs: &[(String, String)], leading: f32) {
+        let (fit, _) = self.room(self.y, lines, refs, leading);
+        let mut take = fit;
+        if take < lines.len() {
+            if lines.len() - take == 1 && take > 0 {
+                take -= 1;
+            }
+            if take == 1 {
+                take = 0;
+            }
+        }
+        let room = self.bottom() - self.y;
+        if take == 0 && !lines.is_empty() && room >= 2.0 * leading - 0.01 {
+            self.make_room(room + leading);
+        }
     }
 
     /// Before a block that needs `height` on this page (a heading with
