@@ -711,3 +711,38 @@ fn a_short_paragraph_moved_on_whole_has_the_paragraphs_before_it_make_room_or_fi
         assert_eq!((q.pages.widows, q.pages.orphans), (0, 0), "{q}");
     }
 }
+
+#[test]
+fn an_opening_page_a_line_short_has_its_text_moved_down_under_the_title() {
+    let g = Geometry::default();
+    // The chapter's first page, and its title's baseline.
+    let opening = |laid: &Laid| {
+        let first = laid.page_map.iter().position(|p| p.chapter.is_some());
+        let first = first.expect("a chapter");
+        let title = laid.pages[first].items.iter().find_map(|item| match item {
+            Item::Text { y, run, .. } if run.size > 1.5 * g.size => Some(*y),
+            _ => None,
+        });
+        (first, title.expect("a title"))
+    };
+    let (_, full) = laid_out(&TempBook::chapter(dialogue_chapter(0)));
+    let (_, title) = opening(&full);
+    // Their opening pages ended a line short: the paragraph after could
+    // not be split there, and none on it could be set a line longer.
+    for seed in [6, 10] {
+        let (_, laid) = laid_out(&TempBook::chapter(dialogue_chapter(seed)));
+        let (first, here) = opening(&laid);
+        let shortfall = shortfalls(&laid).into_iter().find(|(n, _)| *n == first);
+        assert!(
+            shortfall.is_some_and(|(_, lines)| lines.abs() < 0.01),
+            "seed {seed}: {shortfall:?}"
+        );
+        assert_eq!(here, title, "seed {seed}: the title stays");
+        let q = laid.quality;
+        assert_eq!(
+            (q.pages.widows, q.pages.orphans, q.pages.off_grid),
+            (0, 0, 0),
+            "{q}"
+        );
+    }
+}

@@ -24,6 +24,9 @@ pub(super) struct Fill {
     /// The lowest the text may reach on this page, when that is above the
     /// grid's last line: it faces a page a line short.
     pub(super) floor: Option<f32>,
+    /// Where the text under a chapter's title starts on its opening page:
+    /// the first item after the title's, until that page is closed.
+    pub(super) opening_text: Option<usize>,
     /// The paragraphs placed whole on the current page, whatever came
     /// between them: any of them may be set again to fill the page, what
     /// follows it moving with it (`window.rs`).
@@ -69,6 +72,25 @@ impl<'t, 'f> Flow<'t, 'f> {
     /// facing it is then run a line short too.
     pub(super) fn left_page_short(&self) -> bool {
         self.fill.spreads && self.pages.len().is_multiple_of(2) && self.ends_a_line_short()
+    }
+
+    /// Before a chapter's opening page is closed: when its text ends one
+    /// line above the grid's last (and no note is on it), the text under
+    /// the title moves down that line, so that the page ends full; the
+    /// title stays where every chapter's is.
+    pub(super) fn lower_opening_text(&mut self) {
+        let Some(from) = self.fill.opening_text.take() else {
+            return;
+        };
+        if self.pages.len() != 1 || self.frame.is_some() || !self.ends_a_line_short() {
+            return;
+        }
+        let leading = self.settings.geometry.leading;
+        if let Some(page) = self.pages.last_mut() {
+            for item in page.items.iter_mut().skip(from) {
+                item.move_down(leading);
+            }
+        }
     }
 
     /// Whether the page being closed ends one line above the grid's last,
