@@ -614,3 +614,135 @@ fn a_page_of_block_quotes_ends_on_the_grid_s_last_baseline() {
         );
     }
 }
+
+#[test]
+fn a_heading_near_a_page_s_foot_takes_a_line_less_above_it_rather_than_move_on() {
+    // The generated book's first chapter: sections, subsections and lists.
+    // A section heading takes 4.6 lines with its space and two lines
+    // after it. Where its page had 4 left and no paragraph before it could
+    // be set a line tighter or looser, it moved on and left the page 4
+    // lines short (page 8 here).
+    let book = TempBook::bare();
+    common::generate::write_manuscript(
+        &book.dir(),
+        &common::generate::generate(25_000),
+        1,
+        common::generate::Extras::Varied,
+    );
+    let (_, laid) = laid_out(&book);
+    let pages = shortfalls(&laid);
+    let short: Vec<_> = pages.iter().filter(|(_, lines)| *lines > 3.5).collect();
+    assert!(pages.len() > 40, "{}", pages.len());
+    assert!(short.is_empty(), "{short:?} of {}", pages.len());
+    let q = laid.quality;
+    assert_eq!(
+        (
+            q.pages.widows,
+            q.pages.orphans,
+            q.pages.stranded,
+            q.pages.off_grid
+        ),
+        (0, 0, 0, 0),
+        "{q}"
+    );
+}
+
+/// A chapter of 300 paragraphs, short ones (4 to 20 words) and long ones
+/// (30 to 139 words) mixed, drawn from `seed`.
+fn mixed_chapter(seed: u64) -> String {
+    let mut text = String::from("# Chapter\n\n");
+    for n in 0..300 {
+        let seed = seed * 1000 + n;
+        let words = if (seed * 7919).is_multiple_of(2) {
+            4 + (seed * 31) % 17
+        } else {
+            30 + (seed * 37) % 110
+        };
+        text.push_str(&paragraph(seed, words as usize));
+        text.push_str("\n\n");
+    }
+    text
+}
+
+#[test]
+fn a_paragraph_set_a_line_longer_to_fill_its_page_keeps_a_word_whole_over_the_turn() {
+    // In each, a paragraph set a line longer, so that its page does not
+    // end short, split a word over the turn of a right-hand page; set
+    // again with that word whole, it fills the page as well.
+    for seed in [1, 22] {
+        let (_, laid) = laid_out(&TempBook::chapter(mixed_chapter(seed)));
+        let q = laid.quality;
+        assert_eq!(q.pages.page_turns, 0, "seed {seed}: {q}");
+        assert!(q.pages.short * 5 <= q.pages.count, "seed {seed}: {q}");
+        assert_eq!((q.pages.widows, q.pages.orphans), (0, 0), "{q}");
+    }
+}
+
+/// A chapter of 200 paragraphs, two in three of 10 to 39 words (two to
+/// four lines), as dialogue runs, the others of 40 to 139, drawn from
+/// `seed`.
+fn dialogue_chapter(seed: u64) -> String {
+    let mut text = String::from("# Chapter\n\n");
+    for n in 0..200 {
+        let seed = seed * 1000 + n;
+        let words = if !(seed * 7919).is_multiple_of(3) {
+            10 + (seed * 31) % 30
+        } else {
+            40 + (seed * 37) % 100
+        };
+        text.push_str(&paragraph(seed, words as usize));
+        text.push_str("\n\n");
+    }
+    text
+}
+
+#[test]
+fn a_short_paragraph_moved_on_whole_has_the_paragraphs_before_it_make_room_or_fill_its_page() {
+    // In each, a short paragraph that could not be split (it would leave
+    // an orphan or a widow) moved on whole and left its page two lines
+    // short: no one paragraph before it set a line longer or shorter
+    // mended that.
+    for seed in [6, 7] {
+        let (_, laid) = laid_out(&TempBook::chapter(dialogue_chapter(seed)));
+        let pages = shortfalls(&laid);
+        let short: Vec<_> = pages.iter().filter(|(_, lines)| *lines > 1.5).collect();
+        assert!(short.is_empty(), "seed {seed}: {short:?}");
+        let q = laid.quality;
+        assert_eq!((q.pages.widows, q.pages.orphans), (0, 0), "{q}");
+    }
+}
+
+#[test]
+fn an_opening_page_a_line_short_has_its_text_moved_down_under_the_title() {
+    let g = Geometry::default();
+    // The chapter's first page, and its title's baseline.
+    let opening = |laid: &Laid| {
+        let first = laid.page_map.iter().position(|p| p.chapter.is_some());
+        let first = first.expect("a chapter");
+        let title = laid.pages[first].items.iter().find_map(|item| match item {
+            Item::Text { y, run, .. } if run.size > 1.5 * g.size => Some(*y),
+            _ => None,
+        });
+        (first, title.expect("a title"))
+    };
+    let (_, full) = laid_out(&TempBook::chapter(dialogue_chapter(0)));
+    let (_, title) = opening(&full);
+    // Their opening pages ended a line short: the paragraph after could
+    // not be split there, and none on it could be set a line longer.
+    for seed in [6, 10] {
+        let (_, laid) = laid_out(&TempBook::chapter(dialogue_chapter(seed)));
+        let (first, here) = opening(&laid);
+        let shortfall = shortfalls(&laid).into_iter().find(|(n, _)| *n == first);
+        assert!(
+            shortfall.is_some_and(|(_, lines)| lines.abs() < 0.01),
+            "seed {seed}: {shortfall:?}"
+        );
+        assert_eq!(here, title, "seed {seed}: the title stays");
+        let q = laid.quality;
+        assert_eq!(
+            (q.pages.widows, q.pages.orphans, q.pages.off_grid),
+            (0, 0, 0),
+            "{q}"
+        );
+    }
+}

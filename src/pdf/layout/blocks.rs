@@ -239,6 +239,11 @@ impl Flow<'_, '_> {
         }
     }
 
+    /// Whether `height` fits on this page below the next line's top.
+    fn fits(&self, height: f32) -> bool {
+        height <= self.bottom() - self.y + 0.01
+    }
+
     /// Space above a block quote or a list, but none right below another:
     /// the space between two is the space after the first.
     fn space_above(&mut self, amount: f32) {
@@ -256,7 +261,8 @@ impl Flow<'_, '_> {
 
     /// A heading: space above, ragged, kept with the two lines after it
     /// (a heading right after another keeps that one with it too). With the
-    /// space around it, it takes a whole number of the grid's lines. A FAQ
+    /// space around it, it takes a whole number of the grid's lines; near a
+    /// page's foot, one line less above it rather than move on. A FAQ
     /// question's number hangs to the left of its text; a heading that is a
     /// chapter's number alone ("XX") is centred, as a chapter opening.
     pub(super) fn heading(
@@ -316,6 +322,14 @@ impl Flow<'_, '_> {
             let needs = space + height + 2.0 * g.leading;
             self.unfloor_for(needs);
             self.make_room(needs);
+            if !self.fits(needs) && space >= 1.3 * g.leading {
+                // At a page's foot, a line less above it rather than a
+                // page left short.
+                self.make_room(needs - g.leading);
+                if self.fits(needs - g.leading) {
+                    space -= g.leading;
+                }
+            }
             self.space(space);
         }
         // Keep the heading with what follows: its lines and two more.

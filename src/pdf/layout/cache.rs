@@ -37,7 +37,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 /// into. Bump it with any change to layout that a manuscript, settings
 /// and fonts left as they were would show: bindery's version number alone
 /// does not change between its commits.
-pub const FORMAT: u32 = 5;
+pub const FORMAT: u32 = 9;
 
 /// What an entry starts with.
 const MAGIC: &[u8; 16] = b"bindery-layout\n\0";

@@ -86,6 +86,7 @@ pub(super) fn lay_chapter(
     flow.y += 2.5 * g.leading;
     flow.snap();
     flow.indent_next = false;
+    flow.fill.opening_text = flow.pages.last().map(|page| page.items.len());
     for step in chapter.reading_order() {
         if step.is_block() {
             flow.next_block();

@@ -24,6 +24,9 @@ pub(super) struct Fill {
     /// The lowest the text may reach on this page, when that is above the
     /// grid's last line: it faces a page a line short.
     pub(super) floor: Option<f32>,
+    /// Where the text under a chapter's title starts on its opening page:
+    /// the first item after the title's, until that page is closed.
+    pub(super) opening_text: Option<usize>,
     /// The paragraphs placed whole on the current page, whatever came
     /// between them: any of them may be set again to fill the page, what
     /// follows it moving with it (`window.rs`).
@@ -69,6 +72,25 @@ impl<'t, 'f> Flow<'t, 'f> {
     /// facing it is then run a line short too.
     pub(super) fn left_page_short(&self) -> bool {
         self.fill.spreads && self.pages.len().is_multiple_of(2) && self.ends_a_line_short()
+    }
+
+    /// Before a chapter's opening page is closed: when its text ends one
+    /// line above the grid's last (and no note is on it), the text under
+    /// the title moves down that line, so that the page ends full; the
+    /// title stays where every chapter's is.
+    pub(super) fn lower_opening_text(&mut self) {
+        let Some(from) = self.fill.opening_text.take() else {
+            return;
+        };
+        if self.pages.len() != 1 || self.frame.is_some() || !self.ends_a_line_short() {
+            return;
+        }
+        let leading = self.settings.geometry.leading;
+        if let Some(page) = self.pages.last_mut() {
+            for item in page.items.iter_mut().skip(from) {
+                item.move_down(leading);
+            }
+        }
     }
 
     /// Whether the page being closed ends one line above the grid's last,
@@ -138,13 +160,36 @@ impl<'t, 'f> Flow<'t, 'f> {
                 && acceptable(&prose.spans, &set.lines)
             {
                 let strained = strain(&prose.spans, &set.lines);
+                let cost = self.cost(self.y, &set.lines, &prose.refs, leading);
                 best.consider(Choice {
-                    cost: self.cost(self.y, &set.lines, &prose.refs, leading),
+                    cost,
                     strain: strained - own[0].1,
                     own: own.len(),
                     window: None,
                 });
+                // It fills the page but splits a word over a turn: set
+                // so again with that word kept whole.
+                let whole = if cost == 1 {
+                    let (fit, _) = self.room(self.y, &set.lines, &prose.refs, leading);
+                    split_over_a_turn(&set.lines, fit, full)
+                        .and_then(|after| keep_whole(&prose.spans, set.lines[after].start))
+                } else {
+                    None
+                };
                 own.push((looseness, strained, set.lines, None));
+                if let Some(spans) = whole
+                    && let Some(set) = self.ts.set_loose(&spans, &prose.measure, looseness)
+                    && acceptable(&spans, &set.lines)
+                {
+                    let strained = strain(&spans, &set.lines);
+                    best.consider(Choice {
+                        cost: self.cost(self.y, &set.lines, &prose.refs, leading),
+                        strain: strained - own[0].1,
+                        own: own.len(),
+                        window: None,
+                    });
+                    own.push((looseness, strained, set.lines, Some(spans)));
+                }
             }
         }
         let window = if best.cost > 0 {
@@ -185,6 +230,7 @@ impl<'t, 'f> Flow<'t, 'f> {
             }
         }
         let mut chosen = best.own;
+        let left_short = best.cost >= 2 && best.window.is_none();
         if let Some((at, looseness, set)) = best.window
             && !self.place_again(at, looseness, set)
         {
@@ -202,7 +248,32 @@ impl<'t, 'f> Flow<'t, 'f> {
         if let Some(spans) = spans {
             prose.spans = spans;
         }
+        if left_short {
+            self.room_for_one_more_line(&lines, &prose.refs, leading);
+        }
         lines
+    }
+
+    /// When a paragraph set as `lines` moves on whole (its first lines
+    /// would be an orphan, or its last a widow, were it split) and leaves
+    /// two lines or more of its page empty, paragraphs of the window are
+    /// set a line shorter to make room for it, or longer to fill the page
+    /// (see [`Flow::make_room`]).
+    fn room_for_one_more_line(&mut self, lines: &[Line], refs: &[(String, String)], leading: f32) {
+        let (fit, _) = self.room(self.y, lines, refs, leading);
+        let mut take = fit;
+        if take < lines.len() {
+            if lines.len() - take == 1 && take > 0 {
+                take -= 1;
+            }
+            if take == 1 {
+                take = 0;
+            }
+        }
+        let room = self.bottom() - self.y;
+        if take == 0 && !lines.is_empty() && room >= 2.0 * leading - 0.01 {
+            self.make_room(room + leading);
+        }
     }
 
     /// Before a block that needs `height` on this page (a heading with

@@ -107,6 +107,7 @@ impl<'t, 'f> Flow<'t, 'f> {
             self.found.tally.stranded += 1;
         }
         let open_frame = self.frame.is_some();
+        self.lower_opening_text();
         self.settle_foot();
         self.fill.floor = self.left_page_short().then(|| {
             let g = self.settings.geometry;
