@@ -647,21 +647,41 @@ fn a_heading_near_a_page_s_foot_takes_a_line_less_above_it_rather_than_move_on()
     );
 }
 
-/// A chapter of 300 paragraphs, short ones (4 to 20 words) and long ones
-/// (30 to 139 words) mixed, drawn from `seed`.
-fn mixed_chapter(seed: u64) -> String {
+/// A chapter of `count` paragraphs drawn from `seed`: paragraph `n` is a
+/// short one of `short.0` words and up to `short.1` more when
+/// `is_short(n's seed)`, else a long one of `long.0` and up to `long.1`
+/// more.
+fn chapter_of(
+    seed: u64,
+    count: u64,
+    is_short: impl Fn(u64) -> bool,
+    short: (u64, u64),
+    long: (u64, u64),
+) -> String {
     let mut text = String::from("# Chapter\n\n");
-    for n in 0..300 {
+    for n in 0..count {
         let seed = seed * 1000 + n;
-        let words = if (seed * 7919).is_multiple_of(2) {
-            4 + (seed * 31) % 17
+        let words = if is_short(seed) {
+            short.0 + (seed * 31) % short.1
         } else {
-            30 + (seed * 37) % 110
+            long.0 + (seed * 37) % long.1
         };
         text.push_str(&paragraph(seed, words as usize));
         text.push_str("\n\n");
     }
     text
+}
+
+/// A chapter of 300 paragraphs, short ones (4 to 20 words) and long ones
+/// (30 to 139 words) mixed, drawn from `seed`.
+fn mixed_chapter(seed: u64) -> String {
+    chapter_of(
+        seed,
+        300,
+        |s| (s * 7919).is_multiple_of(2),
+        (4, 17),
+        (30, 110),
+    )
 }
 
 #[test]
@@ -682,18 +702,13 @@ fn a_paragraph_set_a_line_longer_to_fill_its_page_keeps_a_word_whole_over_the_tu
 /// four lines), as dialogue runs, the others of 40 to 139, drawn from
 /// `seed`.
 fn dialogue_chapter(seed: u64) -> String {
-    let mut text = String::from("# Chapter\n\n");
-    for n in 0..200 {
-        let seed = seed * 1000 + n;
-        let words = if !(seed * 7919).is_multiple_of(3) {
-            10 + (seed * 31) % 30
-        } else {
-            40 + (seed * 37) % 100
-        };
-        text.push_str(&paragraph(seed, words as usize));
-        text.push_str("\n\n");
-    }
-    text
+    chapter_of(
+        seed,
+        200,
+        |s| !(s * 7919).is_multiple_of(3),
+        (10, 30),
+        (40, 100),
+    )
 }
 
 #[test]
