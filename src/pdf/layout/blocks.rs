@@ -239,11 +239,6 @@ impl Flow<'_, '_> {
         }
     }
 
-    /// Whether `height` fits on this page below the next line's top.
-    fn fits(&self, height: f32) -> bool {
-        height <= self.bottom() - self.y + 0.01
-    }
-
     /// Space above a block quote or a list, but none right below another:
     /// the space between two is the space after the first.
     fn space_above(&mut self, amount: f32) {

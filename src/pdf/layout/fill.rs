@@ -5,7 +5,7 @@
 
 use super::Page;
 use super::flow::Flow;
-use super::place::{ends_on_a_tail, refs_per_line};
+use super::place::{ends_on_a_tail, kept_together, refs_per_line};
 use super::spans::LinkSpan;
 use super::window::Placed;
 use crate::pdf::text::{Line, Measure, Span};
@@ -261,17 +261,11 @@ impl<'t, 'f> Flow<'t, 'f> {
     /// (see [`Flow::make_room`]).
     fn room_for_one_more_line(&mut self, lines: &[Line], refs: &[(String, String)], leading: f32) {
         let (fit, _) = self.room(self.y, lines, refs, leading);
-        let mut take = fit;
-        if take < lines.len() {
-            if lines.len() - take == 1 && take > 0 {
-                take -= 1;
-            }
-            if take == 1 {
-                take = 0;
-            }
-        }
         let room = self.bottom() - self.y;
-        if take == 0 && !lines.is_empty() && room >= 2.0 * leading - 0.01 {
+        if kept_together(fit, lines.len(), true) == 0
+            && !lines.is_empty()
+            && room >= 2.0 * leading - 0.01
+        {
             self.make_room(room + leading);
         }
     }
@@ -287,7 +281,7 @@ impl<'t, 'f> Flow<'t, 'f> {
         let leading = self.settings.geometry.leading;
         let room = self.bottom() - self.y;
         let left = (room / leading + 0.01).floor() as usize;
-        if height <= room + 0.01 || left < 1 {
+        if self.fits(height) || left < 1 {
             return;
         }
         let short = ((height - room) / leading - 0.01).ceil().max(1.0) as usize;
@@ -333,11 +327,11 @@ impl<'t, 'f> Flow<'t, 'f> {
     /// line back for a block that needs `height` and fits only with it (a
     /// heading moved on would leave the page shorter still).
     pub(super) fn unfloor_for(&mut self, height: f32) {
-        if self.fill.floor.is_none() || height <= self.bottom() - self.y + 0.01 {
+        if self.fill.floor.is_none() || self.fits(height) {
             return;
         }
         let floor = self.fill.floor.take();
-        if height > self.bottom() - self.y + 0.01 {
+        if !self.fits(height) {
             self.fill.floor = floor;
         }
     }

@@ -147,8 +147,10 @@ impl<'t, 'f> Flow<'t, 'f> {
     fn settle_foot(&mut self) {
         let g = self.settings.geometry;
         // The baseline of the grid's last line above the page's bottom.
-        let lines = ((self.bottom() - g.top) / g.leading + 0.01).floor();
-        let lowest = g.top + (lines - 1.0) * g.leading + g.size;
+        let lines = ((self.bottom() - g.top) / g.leading + 0.01).floor() as usize;
+        let Some(lowest) = lines.checked_sub(1).map(|n| g.baseline(n)) else {
+            return;
+        };
         let Some(page) = self.pages.last_mut() else {
             return;
         };
@@ -183,6 +185,11 @@ impl<'t, 'f> Flow<'t, 'f> {
     /// The lowest the text may reach on this page.
     pub(super) fn bottom(&self) -> f32 {
         self.limit(self.notes.height)
+    }
+
+    /// Whether `height` fits on this page below the next line's top.
+    pub(super) fn fits(&self, height: f32) -> bool {
+        height <= self.bottom() - self.y + 0.01
     }
 
     /// The lowest the text may reach above notes `height` high: the grid's

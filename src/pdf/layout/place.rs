@@ -61,17 +61,11 @@ impl<'t, 'f> Flow<'t, 'f> {
                     fit = full;
                 }
             }
-            let mut take = fit.min(rest);
-            if paragraph && take < rest {
-                // Never leave the last line alone at the top of the next page,
-                // nor the first alone at the foot of this one.
-                if rest - take == 1 && take > 0 {
-                    take -= 1;
-                }
-                if at == 0 && take == 1 {
-                    take = 0;
-                }
-            }
+            let mut take = if paragraph {
+                kept_together(fit, rest, at == 0)
+            } else {
+                fit.min(rest)
+            };
             if take == 0 {
                 if self.at_top() {
                     // Not even a line fits on an empty page: place one anyway.
@@ -307,6 +301,23 @@ pub(super) fn put(page: &mut Page, line: &Line, x: f32, baseline: f32, tag: Tag)
         page.items
             .push(text_item(hyphen, x, baseline, Tag::Artifact));
     }
+}
+
+/// Of the `rest` lines of a paragraph still to place (its first among them
+/// when `first`), how many to place on this page where `fit` fit: never
+/// its last line alone at the top of the next page, nor its first alone at
+/// the foot of this one.
+pub(super) fn kept_together(fit: usize, rest: usize, first: bool) -> usize {
+    let mut take = fit.min(rest);
+    if take < rest {
+        if rest - take == 1 && take > 0 {
+            take -= 1;
+        }
+        if first && take == 1 {
+            take = 0;
+        }
+    }
+    take
 }
 
 /// A run placed on a line that starts at `x` with its baseline at `baseline`.
